@@ -1,0 +1,65 @@
+"""The built-in demo: a synthetic campaign for the 36 S3-4AlpClusters demo territories.
+
+The answers are generated (see `campaign.synthetic`); every output says so. The
+inputs are written next to the results so that `s3stresstest score` can re-run them.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from .campaign.synthetic import SyntheticSpec, generate_campaign
+from .campaign.territories import demo_groups, demo_regions
+from .instrument import load_builtin
+from .instrument.sheets import write_xlsx
+from .pipeline import SYNTHETIC_BANNER, run_stresstest
+from .results import prepare_out_dir, write_results
+from .scoring import ScoringParams
+
+
+def _csv_bytes(df) -> bytes:
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def run_demo(out: str | Path, *, seed: int = 2017, bootstrap: int = 1000, overwrite: bool = False,
+             console=None) -> Path:
+    """Generate, score and write the demo campaign; returns the output folder."""
+    out = prepare_out_dir(out, overwrite)
+    instrument = load_builtin()
+    regions, groups = demo_regions(), demo_groups()
+    status = console.status if console is not None else None
+
+    def step(msg):
+        return status(msg) if status else _Null()
+
+    with step("Generating the synthetic demo campaign..."):
+        campaign = generate_campaign(instrument, regions, groups, SyntheticSpec(seed=seed))
+    with step(f"Scoring 36 territories with {bootstrap} bootstrap resamples..."):
+        result = run_stresstest(campaign, instrument, ScoringParams(bootstrap=bootstrap))
+    result.record["demo"] = {"generator_seed": seed, "generator": "s3stresstest.campaign.synthetic",
+                             "spec": SyntheticSpec(seed=seed).model_dump()}
+    xlsx = io.BytesIO()
+    write_xlsx(instrument.workbook, xlsx)
+    extra = {
+        "inputs/README.txt": (SYNTHETIC_BANNER + "\n\nThese are the inputs of the demo run. Re-run with:\n"
+                              "  s3stresstest score --instrument inputs/stresstest_v1.xlsx "
+                              "--responses inputs/responses.csv --regions inputs/regions.csv "
+                              "--groups inputs/groups.csv --out OTHER_DIR\n").encode("utf-8"),
+        "inputs/responses.csv": _csv_bytes(campaign.responses),
+        "inputs/regions.csv": _csv_bytes(regions),
+        "inputs/groups.csv": _csv_bytes(groups),
+        "inputs/stresstest_v1.xlsx": xlsx.getvalue(),
+    }
+    with step("Writing results..."):
+        return write_results(result, out, overwrite=overwrite, extra_files=extra, instrument=instrument)
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
