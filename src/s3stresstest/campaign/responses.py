@@ -24,7 +24,7 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
     dup = df[df.duplicated("region", keep="first")]
-    problems += [Problem(f"region '{r.region}' is listed twice", r._line, "region", src) for r in dup.itertuples()]
+    problems += [Problem(f"region '{region}' is listed twice", line, "region", src) for line, region in _rows(dup, "region")]
     if problems:
         raise InputError(problems)
     return df[["region", "name"]].reset_index(drop=True)
@@ -35,13 +35,13 @@ def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.D
     df = read_csv_table(path, ("region", "group"))
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
-    problems += [Problem("group name is empty", r._line, "group", src) for r in df[df["group"] == ""].itertuples()]
+    problems += [Problem("group name is empty", line, "group", src) for line, _ in _rows(df[df["group"] == ""], "group")]
     if known_regions is not None:
-        problems += [Problem(f"unknown region '{r.region}' (not in the regions file)", r._line, "region", src)
-                     for r in df[~df["region"].isin(known_regions)].itertuples()]
+        problems += [Problem(f"unknown region '{region}' (not in the regions file)", line, "region", src)
+                     for line, region in _rows(df[~df["region"].isin(known_regions)], "region")]
     dup = df[df.duplicated(["region", "group"])]
-    problems += [Problem(f"region '{r.region}' is listed twice in group '{r.group}'", r._line, source=src)
-                 for r in dup.itertuples()]
+    problems += [Problem(f"region '{region}' is listed twice in group '{group}'", line, source=src)
+                 for line, region, group in _rows(dup, "region", "group")]
     if problems:
         raise InputError(problems)
     return df[["region", "group"]].reset_index(drop=True)
@@ -49,8 +49,13 @@ def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.D
 
 def _bad_codes(df: pd.DataFrame, col: str, src: str) -> list[Problem]:
     bad = df[~df[col].str.fullmatch(TERRITORY_CODE.pattern)]
-    return [Problem(f"'{getattr(r, col)}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)",
-                    r._line, col, src) for r in bad.itertuples()]
+    return [Problem(f"'{code}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)", line, col, src)
+            for line, code in _rows(bad, col)]
+
+
+def _rows(df: pd.DataFrame, *cols: str):
+    """(line, *values) tuples; `_line` is the CSV line number added by the reader."""
+    return zip(df["_line"].astype(int), *(df[c] for c in cols))
 
 
 def read_responses(path: str | Path, instrument: Instrument, known_regions: set[str] | None = None) -> pd.DataFrame:
