@@ -37,15 +37,16 @@ SCORED_ITEMS = list(ITEM_LIST)
 BLOCK_ITEMS = {"B1": ["q1", "q2", "q3", "q4"], "B2": ["q5", "q6"]}
 
 
-def _workbook():
+def make_workbook(lists, items, blocks):
+    """lists: {list: {choice: score|None}}; items: [(name, type, list, block)]; blocks: [name]."""
     survey_rows = []
-    for name in SCORED_ITEMS:
-        survey_rows.append({"type": f"{ITEM_TYPE[name]} {ITEM_LIST[name]}", "name": name,
-                            "label": f"Question {name}", "block": ITEM_BLOCK[name]})
-    survey_rows.append({"type": "text", "name": "comment", "label": "Any comment?"})
-    survey_rows.append({"type": "select_one lvl", "name": "loose", "label": "Unblocked question"})
+    for name, typ, list_name, block in items:
+        row = {"type": f"{typ} {list_name}" if list_name else typ, "name": name, "label": f"Question {name}"}
+        if block:
+            row["block"] = block
+        survey_rows.append(row)
     choice_rows = []
-    for list_name, choices in LISTS.items():
+    for list_name, choices in lists.items():
         for cname, score in choices.items():
             row = {"list_name": list_name, "name": cname, "label": cname}
             row["score"] = "" if score is None else f"{score:g}"
@@ -53,14 +54,19 @@ def _workbook():
     return {
         "survey": Sheet(columns=["type", "name", "label", "block"], rows=survey_rows),
         "choices": Sheet(columns=["list_name", "name", "label", "score"], rows=choice_rows),
-        "blocks": Sheet(columns=["name", "label"], rows=[{"name": "B1", "label": "Block one"},
-                                                          {"name": "B2", "label": "Block two"}]),
+        "blocks": Sheet(columns=["name", "label"], rows=[{"name": b, "label": f"Block {b}"} for b in blocks]),
     }
+
+
+def make_instrument(lists, items, blocks):
+    return instrument_from_workbook(make_workbook(lists, items, blocks), source="test-instrument")
 
 
 @lru_cache(maxsize=1)
 def instrument():
-    return instrument_from_workbook(_workbook(), source="test-instrument")
+    items = [(n, ITEM_TYPE[n], ITEM_LIST[n], ITEM_BLOCK[n]) for n in SCORED_ITEMS]
+    items += [("comment", "text", None, None), ("loose", "select_one", "lvl", None)]
+    return make_instrument(LISTS, items, ["B1", "B2"])
 
 
 def responses(rows) -> pd.DataFrame:

@@ -113,6 +113,26 @@ def demo(
     out.print(f"  inputs (to re-run with `s3stresstest score`): {path / 'inputs'}")
 
 
+@app.command()
+def rerun(
+    run_json: Path = typer.Argument(..., help="run.json of an earlier run."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder for the repeated run."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+) -> None:
+    """Repeat a run from its record: same inputs (checksums verified), same parameters and seed."""
+    from .pipeline import rerun_from_record
+    from .results import prepare_out_dir, write_results
+
+    try:
+        prepare_out_dir(out_dir, overwrite)
+        with err.status("Repeating the run..."):
+            result = rerun_from_record(run_json)
+        write_results(result, out_dir, overwrite=overwrite)
+    except InputError as exc:
+        _fail(exc)
+    out.print(f"Results written to {out_dir}")
+
+
 @instrument_app.command("export")
 def instrument_export(
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write the instrument as an XLSForm workbook."),

@@ -6,6 +6,7 @@ inputs are written next to the results so that `s3stresstest score` can re-run t
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
@@ -53,6 +54,10 @@ def run_demo(out: str | Path, *, seed: int = 2017, bootstrap: int = 1000, overwr
         "inputs/groups.csv": _csv_bytes(groups),
         "inputs/stresstest_v1.xlsx": xlsx.getvalue(),
     }
+    roles = {"instrument": "inputs/stresstest_v1.xlsx", "responses": "inputs/responses.csv",
+             "regions": "inputs/regions.csv", "groups": "inputs/groups.csv"}
+    result.record["inputs"] = {role: {"path": rel, "sha256": hashlib.sha256(extra[rel]).hexdigest()}
+                               for role, rel in roles.items()}
     with step("Writing results..."):
         return write_results(result, out, overwrite=overwrite, extra_files=extra, instrument=instrument)
 

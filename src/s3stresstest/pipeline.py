@@ -38,6 +38,7 @@ class StressTestResult:
     group_item_scores: pd.DataFrame
     group_block_scores: pd.DataFrame
     record: dict = field(default_factory=dict)
+    instrument: Instrument | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -85,7 +86,7 @@ def run_stresstest(campaign: Campaign, instrument: Instrument, params: ScoringPa
     dist = item_distributions(campaign.responses, instrument, params.min_respondents)
     record = run_record(campaign, instrument, params, inputs, groups)
     return StressTestResult(core.item_scores, core.block_scores, dist, bench, core.item_dispersion,
-                            core.group_item_scores, core.group_block_scores, record)
+                            core.group_item_scores, core.group_block_scores, record, instrument)
 
 
 def run_record(campaign: Campaign, instrument: Instrument, params: ScoringParams,
@@ -103,7 +104,8 @@ def run_record(campaign: Campaign, instrument: Instrument, params: ScoringParams
                        "blocks": [b.name for b in instrument.blocks]},
         "parameters": params.model_dump(),
         "seed": params.seed,
-        "inputs": {name: {"path": str(path), "sha256": file_sha256(path)} for name, path in (inputs or {}).items()},
+        "inputs": {name: {"path": str(Path(path).resolve()), "sha256": file_sha256(path)}
+                   for name, path in (inputs or {}).items()},
         "counts": {"territories": len(campaign.territories), "respondents": int(resp["respondent_id"].nunique()),
                    "answer_rows": int(len(resp)), "answered": int((resp["value"] != "").sum())},
         "peer_groups": {g: sorted(groups.loc[groups["group"] == g, "region"]) for g in sorted(groups["group"].unique())},
@@ -118,3 +120,51 @@ def run_record(campaign: Campaign, instrument: Instrument, params: ScoringParams
             "interval": f"{params.ci_level:.0%} percentile bootstrap over respondents within each territory",
         },
     }
+
+
+def rerun_from_record(run_json: str | Path) -> StressTestResult:
+    """Repeat a run from its `run.json`: same inputs (checksums verified), same parameters.
+
+    Input paths are taken as recorded; relative ones are looked up beside `run.json`.
+    """
+    import json
+
+    from .campaign import read_campaign
+    from .errors import InputError, Problem
+    from .instrument import load_builtin, load_instrument
+
+    run_json = Path(run_json)
+    try:
+        record = json.loads(run_json.read_text(encoding="utf-8"))
+        recorded = record["inputs"]
+        params = ScoringParams(**record["parameters"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"cannot use '{run_json}' as a run record: {exc}", source=run_json.name)
+    paths, problems = {}, []
+    for role, entry in recorded.items():
+        path = Path(entry["path"])
+        if not path.is_absolute():
+            path = run_json.parent / path
+        if not path.exists():
+            problems.append(Problem(f"input '{role}' not found at {path}", source=run_json.name))
+        elif file_sha256(path) != entry["sha256"]:
+            problems.append(Problem(f"input '{role}' at {path} has changed since the run (checksum differs)",
+                                    source=run_json.name))
+        paths[role] = path
+    if "responses" not in paths:
+        problems.append(Problem("the record names no responses file", source=run_json.name))
+    if problems:
+        raise InputError(problems)
+    instrument = load_instrument(paths["instrument"]) if "instrument" in paths else load_builtin()
+    if instrument.checksum != record["instrument"]["checksum_sha256"]:
+        raise InputError("the instrument differs from the one recorded (checksum differs)", source=run_json.name)
+    campaign = read_campaign(paths["responses"], instrument, paths.get("regions"), paths.get("groups"))
+    campaign.synthetic = bool(record.get("synthetic"))
+    campaign.description = record.get("campaign") or ""
+    result = run_stresstest(campaign, instrument, params, inputs=paths)
+    for key in ("demo",):
+        if key in record:
+            result.record[key] = record[key]
+    result.record["inputs"] = recorded
+    result.record["rerun_of"] = str(run_json.resolve())
+    return result

@@ -53,7 +53,7 @@ def write_results(result: StressTestResult, out: str | Path, *, overwrite: bool 
         files = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()) + ["run.json", "summary.md"]
         record = dict(result.record, outputs=sorted(files))
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (tmp / "summary.md").write_text(summary_markdown(result, instrument), encoding="utf-8")
+        (tmp / "summary.md").write_text(summary_markdown(result, instrument or result.instrument), encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
