@@ -23,6 +23,8 @@ STAKEHOLDER_GROUPS = (
 )
 
 RESPONSE_COLUMNS = ("respondent_id", "region", "stakeholder_group", "item", "value")
+OPTIONAL_RESPONSE_COLUMNS = ("language",)
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
 
 # Two-letter country code followed by up to three NUTS characters (levels 0-3).
 TERRITORY_CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
@@ -32,7 +34,8 @@ TERRITORY_CODE = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,3}$")
 class Campaign:
     """Answers in the long responses format plus the territories and peer groups they refer to.
 
-    `responses` has the columns of `RESPONSE_COLUMNS`, all text, empty value = not answered.
+    `responses` has the columns of `RESPONSE_COLUMNS`, all text, empty value = not answered,
+    and optionally `language` (the respondent's questionnaire language, e.g. `de`).
     `regions` has `region,name`; `groups` has `region,group` (a region may be in several).
     """
 
@@ -44,9 +47,20 @@ class Campaign:
 
     @property
     def respondents(self) -> pd.DataFrame:
-        """One row per respondent: id, region, stakeholder group."""
+        """One row per respondent: id, region, stakeholder group, language ('' when not recorded)."""
         cols = ["respondent_id", "region", "stakeholder_group"]
-        return self.responses[cols].drop_duplicates("respondent_id").sort_values(cols[:2]).reset_index(drop=True)
+        extra = ["language"] if "language" in self.responses.columns else []
+        out = self.responses[cols + extra].drop_duplicates("respondent_id").sort_values(cols[:2])
+        if not extra:
+            out = out.assign(language="")
+        return out.reset_index(drop=True)
+
+    def open_comments(self, instrument) -> pd.DataFrame:
+        """Non-empty answers to free-text items: respondent, region, group, item, text."""
+        text_items = [i.name for i in instrument.answerable_items if i.type == "text"]
+        rows = self.responses[self.responses["item"].isin(text_items) & (self.responses["value"] != "")]
+        return rows.rename(columns={"value": "text"})[
+            ["respondent_id", "region", "stakeholder_group", "item", "text"]].reset_index(drop=True)
 
     @property
     def territories(self) -> list[str]:

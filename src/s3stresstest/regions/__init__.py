@@ -1,0 +1,1 @@
+"""Reference data beside the campaign: NUTS regions, boundaries, adjacency, statistics, peers."""
