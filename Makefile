@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-output
+# Real reference data beside the checkout (never committed); seeded when present.
+SHARED_DATA ?= ../shared/data
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install seed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,13 +17,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+seed: $(STAMP)
+	@if [ -d "$(SHARED_DATA)" ]; then \
+		$(BIN)/s3stresstest data seed "$(SHARED_DATA)"; \
+	else \
+		echo "no $(SHARED_DATA): reference data not seeded (run: s3stresstest data pull)"; \
+	fi
+
+demo: seed
 	$(BIN)/s3stresstest demo --out $(DEMO_OUT) --overwrite
 
-test: $(STAMP)
+test: seed
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: seed
 	$(BIN)/python bench/run.py
 
 clean:

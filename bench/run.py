@@ -1,5 +1,7 @@
 """Benchmarks of S3 StressTest. Run with `make bench`; each prints `BENCH <name> <value> <unit>`.
 
+This script runs the scoring benchmark below, then every `bench_*.py` beside it.
+
 scoring_eu: an EU-scale synthetic campaign, 300 territories x 40 respondents x 50
 scored items (600,000 answers), scored with 1,000 bootstrap resamples. The
 campaign is generated and written to CSV first; a fresh process then reads,
@@ -84,6 +86,9 @@ def main() -> None:
     print(f"BENCH scoring_eu_seconds {figures['score']:.2f} s")
     print(f"BENCH scoring_eu_peak_mb {figures['peak_mb']:.0f} MB")
     print(f"BENCH responses_read_validate_seconds {figures['read']:.2f} s")
+    sys.stdout.flush()
+    for script in sorted(Path(__file__).parent.glob("bench_*.py")):  # the other benchmarks, one process each
+        subprocess.run([sys.executable, str(script)], check=True)
 
 
 if __name__ == "__main__":

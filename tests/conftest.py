@@ -51,3 +51,13 @@ def tiny_book():
 @pytest.fixture
 def tiny_instrument():
     return instrument_from_workbook(small_workbook(), source="tiny")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real reference data beside the checkout (`../shared/data`); CI always has it.
+
+    Missing data fails the test rather than skipping it: a skipped test would hide a gap.
+    """
+    assert SHARED_DATA.is_dir(), f"reference data not found at {SHARED_DATA} (expected ../shared/data)"
+    return SHARED_DATA

@@ -23,6 +23,19 @@ app = typer.Typer(help="S3 StressTest: how regions implement their Smart Special
 instrument_app = typer.Typer(help="Inspect, check and convert questionnaires (XLSForm).", no_args_is_help=True)
 app.add_typer(instrument_app, name="instrument")
 
+
+def _register_subcommands() -> None:
+    """Command groups that live in their own modules (imported lazily by Typer at call time)."""
+    from .cli_data import data_app
+
+    from .cli_regions import regions_app
+
+    app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")
+    app.add_typer(regions_app, name="regions", help="NUTS territories: names, parents, neighbours, statistics.")
+
+
+_register_subcommands()
+
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 

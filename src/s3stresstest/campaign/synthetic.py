@@ -92,8 +92,8 @@ class SyntheticSpec(BaseModel):
     p_missing: float = Field(0.04, ge=0, le=1, description="Probability that an answer is left blank.")
     p_dont_know: float = Field(0.07, ge=0, le=1, description=(
         "Probability of answering with the list's unscored choice ('don't know'), where the list has one."))
-    region_sd: float = Field(1.0, ge=0, description="SD of the regions' overall latent levels mu[r].")
-    block_sd: float = Field(0.5, ge=0, description="SD of a region's deviation per block delta[r, b].")
+    region_sd: float = Field(0.6, ge=0, description="SD of the regions' overall latent levels mu[r].")
+    block_sd: float = Field(0.4, ge=0, description="SD of a region's deviation per block delta[r, b].")
     group_bias_sd: float = Field(0.35, ge=0, description="SD of a stakeholder group's bias per block beta[g, b].")
     respondent_sd: float = Field(0.6, ge=0, description="SD of the respondent's overall offset u[p].")
     item_noise_sd: float = Field(0.7, ge=0, description="SD of the noise of each single answer e[p, i].")

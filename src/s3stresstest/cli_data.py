@@ -1,0 +1,121 @@
+"""`s3stresstest data ...`: the reference data directory (pull, seed, status, path).
+
+A thin shell over `s3stresstest.regions.datadir` and `.download`. Registered in cli.py as
+`app.add_typer(data_app, name="data")`. Refused input or failed downloads: exit code 2, the
+problems on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import InputError
+
+data_app = typer.Typer(help="Reference data (GISCO boundaries, Eurostat statistics): pull, seed, status.",
+                       no_args_is_help=True)
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _fail(exc: InputError, what: str = "input refused.") -> None:
+    err.print(f"[bold red]error:[/] {what} {exc.report()}", markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _text(value) -> str:
+    return "" if value is None or value != value else str(value)  # None or NaN (missing in pandas)
+
+
+def _summary(records: list[dict], verb: str, folder: Path) -> None:
+    for rec in records:
+        out.print(f"  {rec['path']}  {rec['size']:,} bytes  sha256 {rec['sha256'][:12]}…  ({rec['verified']})",
+                  soft_wrap=True)
+    out.print(f"{verb} {len(records)} file{'s' if len(records) != 1 else ''} into {folder}")
+
+
+@data_app.command()
+def pull(
+    timeout: float = typer.Option(30.0, min=0.01, help="Seconds to wait for a connection or for each read."),
+    retries: int = typer.Option(3, min=0, help="Extra attempts per file after a network error, timeout or 5xx."),
+    gisco_url: Optional[str] = typer.Option(None, "--gisco-url", help="Base URL of GISCO's NUTS GeoJSON "
+                                            "distribution (default: $S3ST_GISCO_URL or the official service)."),
+    eurostat_url: Optional[str] = typer.Option(None, "--eurostat-url", help="Base URL of Eurostat's SDMX 2.1 data "
+                                               "API (default: $S3ST_EUROSTAT_URL or the official API)."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
+                                             "code or folder); repeatable."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Download the reference data from GISCO and Eurostat into the data directory."""
+    from .regions.datadir import data_dir
+    from .regions.download import DownloadError, pull as do_pull
+
+    try:
+        records = do_pull({"gisco": gisco_url, "eurostat": eurostat_url}, only=only, timeout=timeout,
+                          retries=retries, progress=progress, console=err)
+    except DownloadError as exc:
+        if exc.installed:
+            _summary(exc.installed, "Downloaded", data_dir())
+        _fail(exc, "some downloads failed.")
+    except InputError as exc:
+        _fail(exc)
+    _summary(records, "Downloaded", data_dir())
+    out.print("Files derived by EURITO (indicators/*) are not served by Eurostat; install them with "
+              "`s3stresstest data seed FOLDER`.")
+
+
+@data_app.command()
+def seed(
+    folder: Path = typer.Argument(..., help="Folder holding the files in the data layout (e.g. ../shared/data)."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
+                                             "code or folder); repeatable."),
+) -> None:
+    """Install the reference data from a local folder (for offline machines)."""
+    from .regions.datadir import data_dir, seed as do_seed
+
+    try:
+        records = do_seed(folder, only=only)
+    except InputError as exc:
+        _fail(exc)
+    _summary(records, "Installed", data_dir())
+
+
+@data_app.command()
+def status() -> None:
+    """List every catalogue file: present or missing, when and how it was installed, sha256 check."""
+    from .regions.data_catalogue import ATTRIBUTION_GISCO
+    from .regions.datadir import data_dir, status as do_status
+
+    try:
+        frame = do_status()
+    except InputError as exc:
+        _fail(exc)
+    table = Table(title=f"Reference data in {data_dir()}", title_justify="left")
+    table.add_column("file", overflow="fold", min_width=24)
+    table.add_column("via", overflow="fold")
+    table.add_column("how")
+    table.add_column("retrieved (UTC)")
+    table.add_column("size", justify="right")
+    table.add_column("sha256", overflow="fold")
+    table.add_column("check")
+    for row in frame.itertuples(index=False):
+        mark = {"ok": "[green]ok[/]", "missing": "[dim]missing[/]"}.get(row.integrity, f"[red]{row.integrity}[/]")
+        table.add_row(row.path, row.obtainable, _text(row.how), _text(row.retrieved)[:10],
+                      f"{int(row.size):,}" if row.present else "", _text(row.sha256)[:8], mark)
+    out.print(table)
+    present = int(frame["present"].sum())
+    out.print(f"{present} of {len(frame)} files present.")
+    out.print(f"Attribution: {ATTRIBUTION_GISCO} (boundaries); Source: Eurostat (statistics).")
+
+
+@data_app.command()
+def path() -> None:
+    """Print the data directory ($S3ST_DATA_DIR, default the user's cache directory)."""
+    from .regions.datadir import data_dir
+
+    out.print(str(data_dir()), soft_wrap=True, markup=False)
