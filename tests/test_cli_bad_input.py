@@ -120,3 +120,24 @@ def test_existing_output_folder_is_kept(files):
     result, _ = run(tmp, ins, GOOD)
     assert result.exit_code == 2 and "--overwrite" in result.stderr
     assert (out / "keep.txt").read_text() == "precious"
+
+
+def test_optional_language_column_is_kept_and_checked(tmp_path, tiny_instrument):
+    from s3stresstest.campaign import read_responses
+
+    good = tmp_path / "lang.csv"
+    good.write_text("respondent_id,region,stakeholder_group,item,value,language\n"
+                    "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,it\n", encoding="utf-8")
+    df = read_responses(good, tiny_instrument)
+    assert list(df["language"]) == ["it", "it"]
+    bad = tmp_path / "badlang.csv"
+    bad.write_text("respondent_id,region,stakeholder_group,item,value,language\n"
+                   "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,de\nr2,ITC1,company,q1,no,Italian\n",
+                   encoding="utf-8")
+    from s3stresstest.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        read_responses(bad, tiny_instrument)
+    text = info.value.report()
+    assert "line 3" in text and "respondent 'r1' has language 'de' here but 'it' on line 2" in text
+    assert "line 4" in text and "'Italian' is not a language code" in text

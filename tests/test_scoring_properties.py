@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import pathlib
-import random
 import sys
 from itertools import combinations
 

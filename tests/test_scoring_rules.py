@@ -11,7 +11,6 @@ import math
 import pathlib
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -187,6 +186,17 @@ def test_territory_without_answers_is_kept_with_groups_weighting():
     assert len(rows9) == len(h.SCORED_ITEMS)
     assert (rows9["status"] == "suppressed").all()
     assert item(core, "AT1", "q1")["score"] == pytest.approx(50.0)
+
+
+def test_territories_kept_when_nobody_answered_a_scored_item():
+    # only the unscored text item was answered: every territory is still listed, suppressed
+    rows = h.person("r1", "AT1", "company", {"comment": "hello"})
+    core = score(rows, regions=["AT1", "AT2"])
+    assert sorted(set(core.item_scores["region"])) == ["AT1", "AT2"]
+    assert len(core.item_scores) == 2 * len(h.SCORED_ITEMS)
+    assert (core.item_scores["status"] == "suppressed").all()
+    assert (core.item_scores["n"] == 0).all()
+    assert (core.block_scores["status"] == "insufficient").all()
 
 
 # ---------------------------------------------------------------------------
@@ -404,6 +414,16 @@ def test_distribution_suppressed_below_threshold():
     # with k = 5, AT1 q1 (n 4) is suppressed too
     dist5 = item_distributions(_dist_rows(), INST, 5)
     assert dist5[(dist5["region"] == "AT1") & (dist5["item"] == "q1")]["share"].isna().all()
+
+
+def test_distribution_dont_know_counts_toward_threshold():
+    # q2: dont_know, dont_know, no -> n 3 (only one value, but three answers) -> published
+    rows = h.people("AT1", "company", "d", ["dont_know", "dont_know", "no"], item="q2")
+    dist = item_distributions(h.responses(rows), INST, 3)
+    assert _share(dist, "AT1", "q2", "dont_know")["share"] == pytest.approx(2 / 3)
+    assert _share(dist, "AT1", "q2", "no")["share"] == pytest.approx(1 / 3)
+    assert _share(dist, "AT1", "q2", "full")["share"] == pytest.approx(0.0)
+    assert (dist.loc[dist["item"] == "q2", "n"] == 3).all()
 
 
 def test_distribution_every_choice_of_unanswered_item_gets_a_row():

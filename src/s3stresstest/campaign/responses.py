@@ -10,12 +10,13 @@ import difflib
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
 from ..instrument import Instrument
 from .csvfile import read_csv_table
-from .model import RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE, Campaign
+from .model import LANGUAGE_CODE, RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE, Campaign
 
 
 def read_regions(path: str | Path) -> pd.DataFrame:
@@ -92,61 +93,124 @@ def read_campaign(responses: str | Path, instrument: Instrument, regions: str | 
     return Campaign(responses=resp_df, regions=region_df, groups=group_df)
 
 
+class _Coded:
+    """A text column as codes into its distinct values.
+
+    A campaign file has ~10^6 rows but only a few hundred distinct regions, items or
+    values, so each check runs once per distinct value and is spread back by code.
+    """
+
+    def __init__(self, column: pd.Series):
+        self.codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        self.uniques = pd.Series(uniques)
+
+    def rows(self, check) -> np.ndarray:
+        """Row mask of `check` (a vectorised Series -> bool Series test) on the distinct values."""
+        return np.asarray(check(self.uniques), dtype=bool)[self.codes]
+
+
 def validate_responses(df: pd.DataFrame, instrument: Instrument, known_regions: set[str] | None = None,
                        source: str = "responses") -> pd.DataFrame:
     """Check every row; return the five response columns or raise `InputError` listing each problem."""
     if "_line" not in df.columns:
         df = df.assign(_line=range(2, len(df) + 2))
     problems: list[Problem] = []
+    col = {c: _Coded(df[c]) for c in RESPONSE_COLUMNS}
 
-    def add(mask: pd.Series, col: str, message) -> None:
-        for row in df.loc[mask, ["_line", col]].itertuples(index=False):
-            problems.append(Problem(message(row[1]), int(row[0]), col, source))
+    def add(mask: np.ndarray, name: str, message) -> None:
+        if mask.any():
+            for row in df.loc[mask, ["_line", name]].itertuples(index=False):
+                problems.append(Problem(message(row[1]), int(row[0]), name, source))
 
-    add(df["respondent_id"] == "", "respondent_id", lambda v: "respondent_id is empty")
-    add(~df["stakeholder_group"].isin(STAKEHOLDER_GROUPS), "stakeholder_group",
+    add(col["respondent_id"].rows(lambda s: s == ""), "respondent_id", lambda v: "respondent_id is empty")
+    add(col["stakeholder_group"].rows(lambda s: ~s.isin(STAKEHOLDER_GROUPS)), "stakeholder_group",
         lambda v: f"unknown stakeholder group '{v}' (one of: {', '.join(STAKEHOLDER_GROUPS)})")
     if known_regions is not None:
-        add(~df["region"].isin(known_regions), "region", lambda v: f"unknown region '{v}' (not in the regions file)")
+        add(col["region"].rows(lambda s: ~s.isin(known_regions)), "region",
+            lambda v: f"unknown region '{v}' (not in the regions file)")
     else:
-        add(~df["region"].str.fullmatch(TERRITORY_CODE.pattern), "region",
+        add(col["region"].rows(lambda s: ~s.str.fullmatch(TERRITORY_CODE.pattern)), "region",
             lambda v: f"'{v}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)")
 
     answerable = {i.name for i in instrument.answerable_items}
-    unknown_item = ~df["item"].isin(answerable)
+    unknown_item = col["item"].rows(lambda s: ~s.isin(answerable))
     add(unknown_item, "item", lambda v: _unknown_item_message(v, instrument, answerable))
-
-    # Values are checked once per distinct (item, value) pair: few pairs, many rows.
-    pairs = df.loc[~unknown_item & (df["value"] != ""), ["item", "value"]].drop_duplicates()
-    verdicts = {(it, val): _value_problem(instrument, it, val) for it, val in pairs.itertuples(index=False)}
-    bad_pairs = {k for k, v in verdicts.items() if v}
-    if bad_pairs:
-        keys = pd.Series(list(zip(df["item"], df["value"])), index=df.index)
-        mask = keys.isin(bad_pairs)
-        for row in df.loc[mask, ["_line", "item", "value"]].itertuples(index=False):
-            problems.append(Problem(verdicts[(row[1], row[2])], int(row[0]), "value", source))
-
-    dup = df.duplicated(["respondent_id", "item"], keep=False)
-    if dup.any():
-        first_line = df[dup].groupby(["respondent_id", "item"])["_line"].transform("min")
-        for line, first, rid, item in zip(df.loc[dup, "_line"], first_line, df.loc[dup, "respondent_id"], df.loc[dup, "item"]):
-            if line != first:
-                problems.append(Problem(f"respondent '{rid}' answers item '{item}' again (first on line {first})",
-                                        int(line), "item", source))
-
-    per_resp = df.groupby("respondent_id")[["region", "stakeholder_group"]].nunique()
-    inconsistent = per_resp[(per_resp > 1).any(axis=1)].index
-    for rid in inconsistent:
-        rows = df[df["respondent_id"] == rid]
-        first = rows.iloc[0]
-        other = rows[(rows["region"] != first["region"]) | (rows["stakeholder_group"] != first["stakeholder_group"])].iloc[0]
-        problems.append(Problem(f"respondent '{rid}' has region/stakeholder group '{other['region']}/"
-                                f"{other['stakeholder_group']}' here but '{first['region']}/{first['stakeholder_group']}' "
-                                f"on line {first['_line']}", int(other["_line"]), "respondent_id", source))
+    _check_values(df, col["item"], col["value"], ~unknown_item, instrument, problems, source)
+    _check_repeats(df, col["respondent_id"], col["item"], problems, source)
+    _check_consistency(df, col, problems, source)
+    keep = list(RESPONSE_COLUMNS)
+    if "language" in df.columns:  # optional: the language each respondent answered in
+        keep.append("language")
+        add(_Coded(df["language"]).rows(lambda s: ~s.str.fullmatch(LANGUAGE_CODE.pattern)), "language",
+            lambda v: f"'{v}' is not a language code (such as en, de, fr, it, sl)")
+        langs = df.groupby("respondent_id")["language"].nunique()
+        for rid in langs[langs > 1].index:
+            rows = df[df["respondent_id"] == rid]
+            other = rows[rows["language"] != rows["language"].iloc[0]].iloc[0]
+            problems.append(Problem(f"respondent '{rid}' has language '{other['language']}' here but "
+                                    f"'{rows['language'].iloc[0]}' on line {rows['_line'].iloc[0]}",
+                                    int(other["_line"]), "language", source))
     if problems:
         problems.sort(key=lambda p: (p.line or 0))
         raise InputError(problems)
-    return df[list(RESPONSE_COLUMNS)].reset_index(drop=True)
+    return df[keep].reset_index(drop=True)
+
+
+def _pair_keys(a: _Coded, b: _Coded) -> tuple[np.ndarray, int]:
+    """One integer per row for its pair of values (equal pairs, equal keys), and the base to decode it."""
+    base = max(len(b.uniques), 1)
+    return a.codes.astype(np.int64) * base + b.codes, base
+
+
+def _check_values(df, item: _Coded, value: _Coded, known_item: np.ndarray, instrument: Instrument,
+                  problems: list[Problem], source: str) -> None:
+    """Values are checked once per distinct (item, value) pair: few pairs, many rows."""
+    keys, base = _pair_keys(item, value)
+    checked = known_item & value.rows(lambda s: s != "")
+    verdicts = {}
+    for key in np.unique(keys[checked]):
+        verdict = _value_problem(instrument, item.uniques.iat[key // base], value.uniques.iat[key % base])
+        if verdict:
+            verdicts[key] = verdict
+    if verdicts:
+        mask = checked & np.isin(keys, list(verdicts))
+        for line, key in zip(df["_line"].to_numpy()[mask], keys[mask]):
+            problems.append(Problem(verdicts[key], int(line), "value", source))
+
+
+def _check_repeats(df, rid: _Coded, item: _Coded, problems: list[Problem], source: str) -> None:
+    """A respondent answers each item once; later answers point at the first line."""
+    dup = pd.Series(_pair_keys(rid, item)[0]).duplicated(keep=False).to_numpy()
+    if dup.any():
+        first_line = df[dup].groupby(["respondent_id", "item"])["_line"].transform("min")
+        for line, first, r, it in zip(df.loc[dup, "_line"], first_line, df.loc[dup, "respondent_id"], df.loc[dup, "item"]):
+            if line != first:
+                problems.append(Problem(f"respondent '{r}' answers item '{it}' again (first on line {first})",
+                                        int(line), "item", source))
+
+
+def _check_consistency(df, col: dict[str, _Coded], problems: list[Problem], source: str) -> None:
+    """A respondent keeps one region and one stakeholder group on all of their rows."""
+    rid = col["respondent_id"]
+    varies = _varies(rid, col["region"]) | _varies(rid, col["stakeholder_group"])
+    varies &= rid.uniques.notna().to_numpy()  # as groupby: rows without an id are not a respondent
+    for r in sorted(rid.uniques[varies]):
+        rows = df[df["respondent_id"] == r]
+        first = rows.iloc[0]
+        other = rows[(rows["region"] != first["region"]) | (rows["stakeholder_group"] != first["stakeholder_group"])].iloc[0]
+        problems.append(Problem(f"respondent '{r}' has region/stakeholder group '{other['region']}/"
+                                f"{other['stakeholder_group']}' here but '{first['region']}/{first['stakeholder_group']}' "
+                                f"on line {first['_line']}", int(other["_line"]), "respondent_id", source))
+
+
+def _varies(owner: _Coded, values: _Coded) -> np.ndarray:
+    """Per distinct owner: do its rows hold two or more distinct values? Missing values do not count (as `nunique`)."""
+    rows = values.uniques.notna().to_numpy()[values.codes]
+    lowest = np.full(len(owner.uniques), np.iinfo(np.int64).max)
+    highest = np.full(len(owner.uniques), -1, dtype=np.int64)
+    np.minimum.at(lowest, owner.codes[rows], values.codes[rows])
+    np.maximum.at(highest, owner.codes[rows], values.codes[rows])
+    return highest > lowest
 
 
 def _unknown_item_message(name: str, instrument: Instrument, answerable: set[str]) -> str:

@@ -34,8 +34,19 @@ def scored_answers(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFr
     df = responses[responses["item"].isin(blocks)].copy()
     df["block"] = df["item"].map(blocks)
     df["answered"] = df["value"] != ""
-    pairs = df.loc[df["answered"], ["item", "value"]].drop_duplicates()
-    lookup = {(it, v): choice_value(instrument, it, v) for it, v in pairs.itertuples(index=False)}
-    keyed = {f"{it}\x1f{v}": s for (it, v), s in lookup.items()}
-    df["score"] = (df["item"] + "\x1f" + df["value"]).map(keyed).astype(float)
+    df["score"] = _pair_scores(df, instrument)
     return df
+
+
+def _pair_scores(df: pd.DataFrame, instrument: Instrument) -> np.ndarray:
+    """Each row's score, worked out once per distinct (item, value) pair: few pairs, many rows."""
+    item_codes, items = pd.factorize(df["item"], use_na_sentinel=False)
+    value_codes, values = pd.factorize(df["value"], use_na_sentinel=False)
+    base = max(len(values), 1)
+    pairs, row_pair = np.unique(item_codes.astype(np.int64) * base + value_codes, return_inverse=True)
+    scores = np.full(len(pairs), np.nan)
+    for k, key in enumerate(pairs):
+        item, value = items[key // base], values[key % base]
+        if value != "":  # blank: not answered, no score
+            scores[k] = choice_value(instrument, item, value)
+    return scores[row_pair.reshape(-1)]
