@@ -165,3 +165,21 @@ def _touch(p):
 
 def _plain(book):
     return {n: (s.columns, s.rows) for n, s in book.items()}
+
+
+def test_builtin_questionnaire_is_complete_in_five_languages():
+    ins = load_builtin()
+    codes = ["en", "de", "fr", "it", "sl"]
+    assert [lang.split("(")[1].rstrip(")") for lang in ins.languages] == codes
+    for item in ins.items:
+        for code in codes:
+            assert any(k.endswith(f"({code})") for k in item.labels), (item.name, code)
+        if item.hints:
+            assert {k.split("(")[1].rstrip(")") for k in item.hints} == set(codes), item.name
+    for cl in ins.lists.values():
+        for choice in cl.choices:
+            assert {k.split("(")[1].rstrip(")") for k in choice.labels} == set(codes), (cl.name, choice.name)
+    for block in ins.blocks:
+        labels = {ins.block_label(block.name, c) for c in codes}
+        assert len(labels) == 5, block.name  # a real translation in each language, not a fallback
+    assert ins.item_label("b1_governance_seat", "de") != ins.item_label("b1_governance_seat", "en")
