@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from s3stresstest.errors import InputError
-from s3stresstest.regions.eurostat_tsv import parse_eurostat_tsv, read_eurostat_tsv
+from s3stresstest.regions.data_catalogue import entry as data_entry
+from s3stresstest.regions.eurostat_tsv import explain_flags, parse_eurostat_tsv, read_eurostat_tsv
 from s3stresstest.regions.indicators import ABSENT, BY_ID, CATALOGUE, PERFORMANCE, STRUCTURE
 from s3stresstest.regions.nuts_recode import RECODES, classify_code, nuts2021_regions, recode, unmatched_codes
-from s3stresstest.regions.statistics import (COLUMNS, complete_statistics, latest_values, load_report,
-                                             load_statistics, value_for_territory)
+from s3stresstest.regions.statistics import (COLUMNS, clear_cache, complete_statistics, indicator_sources,
+                                             latest_values, load_report, load_statistics, value_for_territory)
 from s3stresstest.regions.tidy_csv import parse_tidy_csv, read_metadata, read_tidy_csv
 
 GDP = "eurostat/estat_nama_10r_3gdp.tsv"
@@ -458,3 +459,248 @@ def test_latest_values_show_year_and_aggregation(stats):
     assert math.isnan(li.loc["gerd_total_pc_gdp", "value"]) and pd.isna(li.loc["gerd_total_pc_gdp", "year"])
     with pytest.raises(InputError, match="unknown indicator"):
         latest_values(stats, "AT33", ["nope"])
+
+
+
+# ------------------------------------------------------------------------------------------------
+# Raw Eurostat TSVs (what `data pull` stores) instead of, or beside, the EURITO tidy CSVs
+#
+# The TSVs below are hand-written in Eurostat's bulk layout (dimension codes in the first field,
+# one `value flags` cell per year). Each holds decoy rows for other dimension codes, with values
+# that appear nowhere else, so a missing filter shows up as a wrong or duplicated value.
+
+GERD_TSV = (
+    "freq,sectperf,unit,geo\\TIME_PERIOD\t2019 \t2020 \t2021 \n"
+    "A,BES,EUR_HAB,AT33\t600 \t610 \t620 \n"
+    "A,BES,PC_GDP,AT33\t1.8 \t1.85 \t1.95 p\n"
+    "A,BES,PC_GDP,FR71\t1.6 \t: \t: \n"
+    "A,GOV,PC_GDP,AT33\t0.1 \t0.12 \t: m\n"
+    "A,HES,PC_GDP,AT33\t0.95 \t1 \t1.02 e\n"
+    "A,PNP,PC_GDP,AT33\t0.01 \t0.01 \t0.01 \n"
+    "A,TOTAL,EUR_HAB,AT33\t1400.5 \t1450 \t1500.2 p\n"
+    "A,TOTAL,MIO_EUR,AT33\t1099.9 \t1111.1 \t1222.2 p\n"
+    "A,TOTAL,PC_GDP,AT33\t2.86 \t3 \t3.05 p\n"
+    "A,TOTAL,PC_GDP,DE11\t: c\t7 \t: \n"
+    "A,TOTAL,PC_GDP,FR71\t2.5 \t: \t: \n"
+)
+DECOYS = {600.0, 610.0, 620.0, 0.01, 1099.9, 1111.1, 1222.2}
+
+HRST_TSV = (
+    "freq,category,unit,geo\\TIME_PERIOD\t2020 \t2021 \n"
+    "A,HRST,PC_ACT,AT31\t45 \t46 \n"
+    "A,HRST,PC_ACT,AT32\t44 \t45.5 b\n"
+    "A,HRST,PC_ACT,AT33\t48 \t49 \n"
+    "A,HRST,PC_ACT,AT34\t47 \t: \n"
+    "A,HRST,THS_PER,AT33\t180 \t185 \n"
+    "A,HRSTE,PC_ACT,AT33\t30 \t31 \n"
+    "A,SE,PC_ACT,AT33\t9.5 \t9.9 p\n"
+    "A,SE,THS_PER,AT33\t35 \t36 \n"
+)
+PAT_RTOT_TSV = (
+    "freq,unit,geo\\TIME_PERIOD\t2011 \t2012 \n"
+    "A,NR,AT33\t150 \t160 \n"
+    "A,P_MACT,AT33\t380 \t390 \n"
+    "A,P_MHAB,AT33\t201.5 \t210.25 e\n"
+)
+PAT_RTEC_TSV = (
+    "freq,ipc,unit,geo\\TIME_PERIOD\t2012 \t2013 \n"
+    "A,CAB,P_MHAB,AT33\t3.5 \t4.5 \n"
+    "A,HT,NR,AT33\t25 \t27 \n"
+    "A,HT,P_MHAB,AT33\t33.1 \t: \n"
+)
+PERSREG_TSV = (
+    "freq,sectperf,prof_pos,sex,unit,geo\\TIME_PERIOD\t2019 \t2020 \n"
+    "A,BES,TOTAL,T,PC_ACT_FTE,AT33\t0.9 \t0.95 \n"
+    "A,TOTAL,RSE,F,PC_ACT_FTE,AT33\t0.4 \t0.45 \n"
+    "A,TOTAL,RSE,T,FTE,AT33\t4100 \t4200 \n"
+    "A,TOTAL,RSE,T,PC_ACT_FTE,AT33\t1.05 \t1.1 p\n"
+    "A,TOTAL,TOTAL,T,HC,AT33\t9000 \t9100 \n"
+    "A,TOTAL,TOTAL,T,PC_ACT_FTE,AT33\t1.62 \t1.7 p\n"
+)
+RAW_TSVS = {"rd_e_gerdreg": GERD_TSV, "hrst_st_rcat": HRST_TSV, "pat_ep_rtot": PAT_RTOT_TSV,
+            "pat_ep_rtec": PAT_RTEC_TSV, "rd_p_persreg": PERSREG_TSV}
+TSV_INDICATORS = [i.id for i in CATALOGUE if i.tsv_file]
+
+
+def data_folder(tmp_path: Path, shared_data: Path, subdirs=("gisco", "eurostat", "indicators"),
+                tsvs: dict[str, str] | None = None) -> Path:
+    """A data folder with links to the shared files of `subdirs` and hand-written raw TSVs."""
+    folder = tmp_path / "data"
+    for sub in subdirs:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        for f in (shared_data / sub).iterdir():
+            (folder / sub / f.name).symlink_to(f)
+    (folder / "eurostat").mkdir(parents=True, exist_ok=True)
+    for code, text in (tsvs or {}).items():
+        (folder / "eurostat" / f"{code}.tsv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_raw_gerd_tsv_wins_over_the_eurito_csvs(tmp_path, shared_data):
+    folder = data_folder(tmp_path, shared_data, tsvs={"rd_e_gerdreg": GERD_TSV})
+    assert (folder / "indicators/rd_e_gerdreg_total_pc_gdp.csv").is_file()  # both are there
+    src = indicator_sources(folder).set_index("indicator")
+    for ind in ("gerd_total_pc_gdp", "gerd_bes_pc_gdp", "gerd_gov_pc_gdp", "gerd_hes_pc_gdp", "gerd_total_eur_hab"):
+        assert (src.loc[ind, "reader"], src.loc[ind, "file"]) == ("eurostat_tsv", "eurostat/rd_e_gerdreg.tsv"), ind
+    assert src.loc["gerd_total_pc_gdp", "filters"] == "freq=A, sectperf=TOTAL, unit=PC_GDP"
+    assert (src.loc["hrst_pc_act", "reader"], src.loc["hrst_pc_act", "file"]) == (
+        "tidy_csv", "indicators/hrst_st_rcat_hrst_pc_act.csv")
+
+    st = load_statistics(folder)
+    gerd = st[st["indicator"].str.startswith("gerd_")]
+    assert set(gerd["source"]) == {"eurostat/rd_e_gerdreg.tsv"} and set(gerd["dataset"]) == {"rd_e_gerdreg"}
+    # the TSV's value, not the CSV's 2.83; only the TSV's regions (no CSV row leaks in)
+    r = one(st, "gerd_total_pc_gdp", "AT33", 2019)
+    assert (r["value"], r["flag"], r["unit"]) == (2.86, "", "% of GDP")
+    assert raw_csv_value(shared_data / "indicators/rd_e_gerdreg_total_pc_gdp.csv", "AT33", 2019) == 2.83
+    assert set(st.loc[st["indicator"] == "gerd_total_pc_gdp", "region"]) == {"AT33", "DE11", "FRK2"}
+    assert (one(st, "gerd_total_pc_gdp", "AT33", 2021)["value"], one(st, "gerd_total_pc_gdp", "AT33", 2021)["flag"]) \
+        == (3.05, "p")
+    # filters: each indicator gets its own sector and unit; no decoy value anywhere
+    assert one(st, "gerd_bes_pc_gdp", "AT33", 2021)["value"] == 1.95
+    assert one(st, "gerd_hes_pc_gdp", "AT33", 2021)[["value", "flag"]].tolist() == [1.02, "e"]
+    assert one(st, "gerd_total_eur_hab", "AT33", 2021)[["value", "flag"]].tolist() == [1500.2, "p"]
+    assert not gerd["value"].isin(DECOYS).any()
+    assert gerd.groupby(["indicator", "region", "year"]).size().max() == 1
+    # flagged missing cells stay missing (NaN, never 0) with their flag
+    de = one(st, "gerd_total_pc_gdp", "DE11", 2019)
+    assert math.isnan(de["value"]) and de["flag"] == "c"
+    gov = one(st, "gerd_gov_pc_gdp", "AT33", 2021)
+    assert math.isnan(gov["value"]) and gov["flag"] == "m"
+    # old codes in the TSV are recoded like those of the CSVs
+    fr = one(st, "gerd_total_pc_gdp", "FRK2", 2019)
+    assert (fr["value"], fr["recoded_from"]) == (2.5, "FR71")
+    # derived from TSV inputs; the other indicators still come from the CSVs
+    assert one(st, "bes_share_gerd", "AT33", 2021)["value"] == pytest.approx(100 * 1.95 / 3.05)
+    assert one(st, "bes_share_gerd", "AT33", 2021)["flag"] == "p"
+    h = one(st, "hrst_pc_act", "DE11", 2020)
+    assert (h["value"], h["source"]) == (51.0, "indicators/hrst_st_rcat_hrst_pc_act.csv")
+    lv = latest_values(st, "AT33").set_index("indicator")
+    assert (lv.loc["gerd_total_pc_gdp", "value"], lv.loc["gerd_total_pc_gdp", "year"]) == (3.05, 2021)
+    assert lv.loc["gerd_total_pc_gdp", "source"] == "eurostat/rd_e_gerdreg.tsv"
+
+
+def test_all_indicators_from_raw_tsvs_without_the_eurito_csvs(tmp_path, shared_data):
+    folder = data_folder(tmp_path, shared_data, subdirs=("gisco", "eurostat"), tsvs=RAW_TSVS)
+    assert not (folder / "indicators").exists()
+    assert set(indicator_sources(folder).set_index("indicator").loc[TSV_INDICATORS, "reader"]) == {"eurostat_tsv"}
+    report = load_report(folder)
+    st = report.stats
+    assert report.skipped == {}
+    for ind in TSV_INDICATORS:
+        rows = st[st["indicator"] == ind]
+        assert rows["value"].notna().any(), ind
+        assert set(rows["source"]) == {BY_ID[ind].tsv_file}, ind
+    expected = {("hrst_pc_act", 2021): (49.0, ""), ("se_pc_act", 2021): (9.9, "p"),
+                ("patents_epo_p_mhab", 2012): (210.25, "e"), ("patents_epo_ht_p_mhab", 2012): (33.1, ""),
+                ("rd_personnel_pc_act", 2020): (1.7, "p"), ("researchers_pc_act", 2020): (1.1, "p")}
+    for (ind, year), want in expected.items():
+        r = one(st, ind, "AT33", year)
+        assert (r["value"], r["flag"]) == want, ind
+    assert not ((st["indicator"] == "patents_epo_ht_p_mhab") & (st["year"] == 2013)).any()  # bare ':' is no row
+    # NUTS-1 AT3 from its four NUTS-2 parts, weighted by population (2020); 2021 misses AT34 -> missing
+    pops = {c: float(raw_tsv_cell(shared_data / POP, f"A,NR,T,TOTAL,{c}", 2020).split()[0])
+            for c in ("AT31", "AT32", "AT33", "AT34")}
+    vals = {"AT31": 45.0, "AT32": 44.0, "AT33": 48.0, "AT34": 47.0}
+    got = value_for_territory(st, "hrst_pc_act", "AT3")
+    assert got["year"] == 2020 and got["aggregated"] is True and got["source"] == "eurostat/hrst_st_rcat.tsv"
+    assert got["value"] == pytest.approx(sum(vals[c] * pops[c] for c in vals) / sum(pops.values()), rel=1e-12)
+
+
+def test_raw_tsv_that_does_not_fit_the_filters_is_refused(tmp_path, shared_data):
+    folder = data_folder(tmp_path, shared_data, subdirs=("gisco", "eurostat"))
+    tsv = folder / "eurostat/hrst_st_rcat.tsv"
+    # a dimension the catalogue does not fix (here: sex) would give several values per region and year
+    tsv.write_text("freq,category,sex,unit,geo\\TIME_PERIOD\t2020 \n"
+                   "A,HRST,F,PC_ACT,AT33\t50 \nA,HRST,M,PC_ACT,AT33\t46 \nA,HRST,T,PC_ACT,AT33\t48 \n",
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv: hrst_pc_act: several rows per region and "
+                                         r"year .* AT33 2020; the file has dimension\(s\) sex"):
+        load_statistics(folder, ["hrst_pc_act"])
+    # a dimension the filter needs is not in the file
+    tsv.write_text("freq,unit,geo\\TIME_PERIOD\t2020 \nA,PC_ACT,AT33\t48 \n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv: cannot filter on 'category'"):
+        load_statistics(folder, ["hrst_pc_act"])
+    # no row for the selection
+    tsv.write_text(HRST_TSV.replace("A,SE,PC_ACT", "A,SE,PC_POP"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv: no rows for se_pc_act \(freq=A, category=SE, "
+                                         r"unit=PC_ACT\)"):
+        load_statistics(folder, ["se_pc_act"])
+    # a corrupt raw TSV is refused with its name and line, not silently replaced by the CSV
+    (folder / "indicators").mkdir()
+    for f in (shared_data / "indicators").iterdir():
+        (folder / "indicators" / f.name).symlink_to(f)
+    tsv.write_text(HRST_TSV[:-20], encoding="utf-8")
+    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv, line 9: too few fields"):
+        load_statistics(folder, ["hrst_pc_act"])
+
+
+def test_missing_indicator_files_are_listed_or_skipped(tmp_path, shared_data):
+    folder = data_folder(tmp_path, shared_data, subdirs=("gisco", "eurostat"), tsvs={"pat_ep_rtot": PAT_RTOT_TSV})
+    with pytest.raises(InputError) as exc:
+        load_statistics(folder)
+    msg = str(exc.value)
+    assert "10 problems found" in msg  # every missing indicator at once
+    assert ("gerd_total_pc_gdp: neither 'eurostat/rd_e_gerdreg.tsv' (the raw Eurostat TSV, from `s3stresstest data "
+            "pull`) nor 'indicators/rd_e_gerdreg_total_pc_gdp.csv'") in msg
+    assert "patents_epo_p_mhab" not in msg
+    report = load_report(folder, missing="skip")
+    assert set(report.skipped) == set(TSV_INDICATORS) - {"patents_epo_p_mhab"} | {"bes_share_gerd"}
+    assert set(report.stats["indicator"]) == {"population", "area", "density", "gdp_mio_eur", "gdp_eur_hab",
+                                              "gdp_pps_hab", "gdp_pps_hab_eu27", "patents_epo_p_mhab"}
+    lv = latest_values(report.stats, "AT33").set_index("indicator")
+    assert math.isnan(lv.loc["gerd_total_pc_gdp", "value"]) and lv.loc["patents_epo_p_mhab", "value"] == 210.25
+
+
+def test_load_is_cached_per_unchanged_files_and_copies_are_independent(tmp_path, shared_data):
+    folder = data_folder(tmp_path, shared_data, subdirs=("gisco", "eurostat"), tsvs=RAW_TSVS)
+    clear_cache()
+    a = load_statistics(folder)
+    a.loc[:, "value"] = -1.0  # the caller's copy
+    b = load_statistics(folder)
+    assert one(b, "patents_epo_p_mhab", "AT33", 2012)["value"] == 210.25
+    assert b.attrs.get("completed") is True
+    (folder / "eurostat/pat_ep_rtot.tsv").write_text(PAT_RTOT_TSV.replace("210.25 e", "222.5 p"), encoding="utf-8")
+    c = load_statistics(folder)
+    assert one(c, "patents_epo_p_mhab", "AT33", 2012)[["value", "flag"]].tolist() == [222.5, "p"]
+
+
+# Eurostat code lists: the label of each code the catalogue filters on, as in the EURITO titles.
+CODE_LABELS = {
+    ("sectperf", "TOTAL"): "All sectors", ("sectperf", "BES"): "Business enterprise sector",
+    ("sectperf", "GOV"): "Government sector", ("sectperf", "HES"): "Higher education sector",
+    ("unit", "PC_GDP"): "Percentage of gross domestic product (GDP)", ("unit", "EUR_HAB"): "Euro per inhabitant",
+    ("category", "HRST"): "Persons with tertiary education (ISCED) and/or employed in science and technology",
+    ("category", "SE"): "Scientists and engineers", ("unit", "PC_ACT"): "Percentage of population in the labour force",
+    ("unit", "P_MHAB"): "Per million inhabitants", ("ipc", "HT"): "High tech - total",
+    ("prof_pos", "TOTAL"): "Total", ("prof_pos", "RSE"): "Researchers", ("sex", "T"): "Total",
+    ("unit", "PC_ACT_FTE"): "Percentage of population in the labour force - numerator in full-time equivalent (FTE)",
+}
+
+
+def test_tsv_filters_match_the_eurito_selection(shared_data):
+    for ind in CATALOGUE:
+        if ind.reader != "tidy_csv":
+            continue
+        assert ind.tsv_file == f"eurostat/{ind.dataset}.tsv" and ind.tsv_filters["freq"] == "A", ind.id
+        pulled = data_entry(ind.tsv_file)  # the file `data pull` stores for this dataset
+        assert (pulled.service, pulled.dataset, pulled.kind) == ("eurostat", ind.dataset, "eurostat-tsv")
+        meta = read_metadata(shared_data / Path(ind.file).with_suffix(".json"))
+        assert meta.dataset == ind.dataset
+        codes = {k: v for k, v in ind.tsv_filters.items() if k != "freq"}
+        for dim, code in codes.items():
+            assert CODE_LABELS[(dim, code)] in meta.title, (ind.id, dim, code, meta.title)
+        # the EURITO id spells the same codes: rd_p_persreg_total_rse_pc_act_fte_t = TOTAL, RSE, PC_ACT_FTE, T
+        rest = "_" + meta.id[len(ind.dataset) + 1:] + "_"
+        for code in codes.values():
+            token = f"_{code.lower()}_"
+            assert token in rest, (ind.id, code)
+            rest = rest.replace(token, "_", 1)
+        assert rest == "_", (ind.id, rest)
+
+
+def test_flags_are_explained():
+    assert explain_flags("p") == "p provisional"
+    assert explain_flags("bep") == "b break in time series, e estimated, p provisional"
+    assert explain_flags("") == ""
+    assert explain_flags("@N") == "@N (annotation not in Eurostat's flag list)"

@@ -1,6 +1,7 @@
 """`s3stresstest regions ...`: NUTS regions, their hierarchy and neighbours.
 
-    s3stresstest regions show AT33                 # name, level, country, parents, parts, neighbours
+    s3stresstest regions show AT33                 # name, level, country, parents, parts, neighbours,
+                                                   # latest value of every catalogue indicator
     s3stresstest regions neighbours Tirol --points # neighbours at the region's own level
 
 A region is given by its NUTS 2021 code or its name. Data come from the data directory
@@ -9,8 +10,14 @@ layout. Bad input (an unknown code or name, missing reference files) exits with 
 the problems on stderr, as every other command does.
 
 `regions_app` is registered in `cli.py` as `app.add_typer(regions_app, name="regions")`.
-`region_summary()` gathers what `show` prints, so other facts (e.g. indicator values) can be
-added to the summary and to `show` without touching the lookups.
+`region_summary()` gathers what `show` prints as plain Python data and pandas DataFrames (the
+library entry point): the lookups, the neighbours and, under ``indicators``, the latest value
+of every catalogue indicator (`indicator_summary`) with its year, unit, flag (explained), source
+and whether it was aggregated from parts or recoded from an older NUTS code. A value that the
+files do not have is NaN in the frame and "missing" on screen, never 0.
+
+The statistics are read once per command (about a second); indicators whose files are not
+installed are shown as "not installed" rather than refusing the whole command.
 """
 
 from __future__ import annotations
@@ -45,12 +52,78 @@ def _registry(folder: Optional[Path]):
     return NutsRegistry.load(folder)
 
 
-def region_summary(registry, code: str) -> dict:
-    """Everything `regions show` prints about one region (a code or a name), as plain Python data."""
+def _data_folder(registry, folder: Optional[Path]) -> Optional[Path]:
+    """The data folder: `folder`, else the one the registry was read from (its `gisco/` parent)."""
+    if folder is not None:
+        return Path(folder)
+    src = getattr(registry, "source", None)
+    return Path(src).parent if src is not None else None
+
+
+def indicator_summary(stats, code: str, skipped: Optional[dict] = None):
+    """Latest value of every catalogue indicator for territory `code`, one row each (catalogue order).
+
+    `stats`: the table of `statistics.load_statistics`; `skipped`: indicator id -> reason it was
+    not loaded (`LoadReport.skipped`). Columns: those of `statistics.latest_values` (indicator,
+    name, kind, value, unit, year, flag, source, dataset, aggregated, recoded_from) plus
+    ``flag_meaning`` ("p provisional"), ``attribution`` ("Source: Eurostat (<dataset>)"),
+    ``note`` ("aggregated from parts", "recoded from FR71", "computed: a / b") and ``status``
+    ("ok", "missing": no value for this territory in the files, "not installed": the file is not
+    in the data directory; see ``reason``).
+    """
+    from .regions.eurostat_tsv import explain_flags
+    from .regions.indicators import BY_ID
+    from .regions.statistics import latest_values
+
+    skipped = skipped or {}
+    frame = latest_values(stats, code)
+    notes, status, reasons = [], [], []
+    for row in frame.itertuples(index=False):
+        note = []
+        if row.aggregated:
+            note.append("aggregated from parts")
+        if row.recoded_from:
+            note.append(f"recoded from {row.recoded_from}")
+        ind = BY_ID[row.indicator]
+        if ind.reader == "derived":
+            note.append("computed: " + (ind.description.split(",")[0] if ind.description else " / ".join(ind.inputs)))
+        notes.append("; ".join(note))
+        if row.indicator in skipped:
+            status.append("not installed")
+            reasons.append(skipped[row.indicator])
+        else:
+            status.append("ok" if row.value == row.value else "missing")
+            reasons.append("")
+    frame["flag_meaning"] = [explain_flags(f) for f in frame["flag"]]
+    frame["attribution"] = [BY_ID[i].attribution for i in frame["indicator"]]
+    frame["note"] = notes
+    frame["status"] = status
+    frame["reason"] = reasons
+    return frame
+
+
+def region_summary(registry, code: str, stats=None, *, folder: Optional[Path] = None,
+                   skipped: Optional[dict] = None, indicators: bool = True) -> dict:
+    """Everything `regions show` prints about one region (a code or a name), as plain Python data.
+
+    ``indicators`` is a DataFrame (`indicator_summary`) of the latest value of every catalogue
+    indicator. `stats` (from `statistics.load_statistics`) is read from `folder` (default: the
+    folder the registry came from) when not given; pass it when summarising many regions.
+    Indicators whose files are not installed are listed with status "not installed".
+    `indicators=False` leaves the statistics out (key ``indicators`` is then None).
+    """
     from .regions.adjacency import neighbours, territory_neighbours
     from .regions.region_groups import REGION_GROUPS
 
     region = registry.resolve(code)
+    table = None
+    if indicators:
+        if stats is None:
+            from .regions.statistics import load_report
+
+            report = load_report(_data_folder(registry, folder), missing="skip")
+            stats, skipped = report.stats, {**report.skipped, **(skipped or {})}
+        table = indicator_summary(stats, region.code, skipped)
     parents = [registry.get(p) for p in registry.parents(region.code)]
     if region.level < 2:
         parts = list(registry.nuts2_parts(region.code))
@@ -76,7 +149,72 @@ def region_summary(registry, code: str) -> dict:
         "point_contacts": near[near["kind"] == "point"].reset_index(drop=True),
         "groups": groups,
         "group_neighbours": group_neighbours,
+        "indicators": table,
     }
+
+
+def _fmt_value(v: float) -> str:
+    """A value as published (at most 3 decimals, thousands separated); NaN -> 'missing' (never 0)."""
+    if v != v:
+        return "missing"
+    if float(v).is_integer():
+        return f"{v:,.0f}"
+    text = repr(float(v))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 3
+    return f"{v:,.{min(decimals, 3)}f}".rstrip("0").rstrip(".")
+
+
+def _indicator_table(frame, title: str) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold", box=None, show_edge=False,
+                  pad_edge=False, padding=(0, 1))
+    table.add_column("indicator", min_width=14)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit", min_width=9)
+    table.add_column("year", no_wrap=True)
+    table.add_column("flag, note", min_width=13)
+    table.add_column("Eurostat dataset", width=17)
+    for row in frame.itertuples(index=False):
+        if row.status == "ok":
+            value, year = _fmt_value(row.value), str(row.year)
+        else:
+            value, year = "[dim]missing[/]", "-"
+        notes = "; ".join(x for x in (row.flag_meaning, row.note, "not installed" if row.status == "not installed"
+                                      else "") if x)
+        table.add_row(row.name, value, row.unit, year, notes, row.dataset)
+    return table
+
+
+def _print_indicators(frame, level: int) -> None:
+    if frame is None:
+        return
+    if (frame["status"] == "not installed").all():
+        out.print("  indicators:    none installed (run `s3stresstest data pull`, or `s3stresstest data seed FOLDER` "
+                  "on an offline machine)", soft_wrap=True)
+        return
+    n_ok = int((frame["status"] == "ok").sum())
+    out.print(_indicator_table(frame, f"Latest values at NUTS-{level}: {n_ok} of {len(frame)} indicators "
+                                      "have a value"))
+    datasets = list(dict.fromkeys(d.strip() for ds in frame["dataset"] for d in ds.split(",")))
+    out.print("  Source: Eurostat (" + ", ".join(datasets) + ")", soft_wrap=True)
+    if (frame["status"] == "missing").any():
+        out.print("  missing: no value for this territory in the files (not published, and not computable from "
+                  "all of its parts); never counted as 0", soft_wrap=True)
+    if frame["aggregated"].any():
+        out.print("  aggregated from parts: not published for this territory; summed (totals) or averaged "
+                  "(weighted by population or GDP) over all of its NUTS 2021 parts, flags united", soft_wrap=True)
+    if (frame["recoded_from"] != "").any():
+        out.print("  recoded from: published under an older NUTS code with the same boundaries", soft_wrap=True)
+    used = frame.loc[frame["status"] == "ok", ["source", "dataset"]]
+    tsvs = sorted({f for f in used["source"] if f.endswith(".tsv")})
+    csvs = used[used["source"].str.startswith("indicators/")]
+    if tsvs:
+        out.print("  read from:     " + ", ".join(tsvs), soft_wrap=True)
+    if len(csvs):
+        out.print(f"  read from:     {csvs['source'].nunique()} EURITO tidy copies (indicators/*.csv, data date "
+                  f"2022-03-31) of Eurostat {', '.join(dict.fromkeys(csvs['dataset']))}; the raw Eurostat TSVs "
+                  "that `s3stresstest data pull` stores are used instead when present", soft_wrap=True)
+    for reason in dict.fromkeys(r for r in frame["reason"] if r):
+        out.print(f"  not installed: {reason}", soft_wrap=True)
 
 
 def _neighbour_table(frame, title: str) -> Table:
@@ -122,10 +260,12 @@ def show_command(
     code: str = typer.Argument(..., help="NUTS 2021 code (e.g. AT33) or region name (e.g. Tirol)."),
     folder: Optional[Path] = typer.Option(None, "--folder", help=FOLDER_HELP),
 ) -> None:
-    """A region's name, level, country, parents, NUTS-2 parts and neighbours."""
+    """A region's name, level, country, parents, NUTS-2 parts, neighbours and latest indicator values."""
     try:
         registry = _registry(folder)
-        info = region_summary(registry, code)
+        registry.resolve(code)  # an unknown code is refused before the statistics are read
+        with err.status("Reading the reference statistics..."):
+            info = region_summary(registry, code, folder=folder)
     except InputError as exc:
         _fail(exc)
     out.print(f"[bold]{info['code']}[/]  {info['name']}")
@@ -153,4 +293,5 @@ def show_command(
     points = info["point_contacts"]
     if not points.empty:
         out.print("  touches at a point only: " + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"])))
+    _print_indicators(info["indicators"], info["level"])
     out.print(f"[dim]{ATTRIBUTION}[/]", soft_wrap=True)

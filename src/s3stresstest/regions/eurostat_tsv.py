@@ -48,6 +48,32 @@ FLAG_MEANINGS = {
 }
 
 
+def flag_tokens(flag: str) -> list[str]:
+    """The flags of a flag string: one letter each; an '@'-annotation ('@N') is one token."""
+    toks, i = [], 0
+    flag = flag or ""
+    while i < len(flag):
+        if flag[i] == "@":
+            toks.append(flag[i:i + 2])
+            i += 2
+        else:
+            toks.append(flag[i])
+            i += 1
+    return toks
+
+
+def explain_flags(flag: str, sep: str = ", ") -> str:
+    """Flags with their meaning: 'p' -> 'p provisional', 'be' -> 'b break in time series, e estimated'.
+
+    Unknown letters and annotations such as '@N' are kept and marked as such; '' gives ''.
+    """
+    parts = []
+    for t in flag_tokens(flag):
+        meaning = FLAG_MEANINGS.get(t) or FLAG_MEANINGS.get(t.lower())
+        parts.append(f"{t} {meaning}" if meaning else f"{t} (annotation not in Eurostat's flag list)")
+    return sep.join(parts)
+
+
 def read_eurostat_tsv(path: str | Path, *, filters: Mapping[str, str | Iterable[str]] | None = None,
                       keep_empty: bool = False, source: str | None = None) -> pd.DataFrame:
     """Read a Eurostat bulk TSV file into a long table (see the module docstring).

@@ -14,6 +14,26 @@ dimension filter that selects it in a Eurostat TSV, its unit, its kind and its a
   (million EUR) for shares of GDP. ``derived`` indicators (density, business share of GERD) are
   computed from their inputs at every territory, so they aggregate through their inputs.
 
+Two sources for the R&D, HRST and patent indicators. `data seed ../shared/data` installs the
+EURITO tidy CSVs (`indicators/*.csv`, `file`); `data pull` downloads the raw Eurostat TSVs of the
+same datasets (`eurostat/<dataset>.tsv`, `tsv_file`), which hold every combination of the
+dataset's dimensions, so the entry also names the `tsv_filters` that select the indicator (the
+same selection EURITO made; the EURITO id spells it: ``rd_p_persreg_total_rse_pc_act_fte_t`` =
+sectperf TOTAL, prof_pos RSE, unit PC_ACT_FTE, sex T). `statistics.read_indicators` reads the
+raw TSV when it is present (it comes straight from the publisher, with its flags) and the EURITO
+CSV otherwise, and records which in ``source``.
+
+Dimension codes (Eurostat SDMX code lists; checked against the EURITO JSON titles):
+
+* rd_e_gerdreg: ``sectperf`` TOTAL (all sectors), BES (business enterprise), GOV (government),
+  HES (higher education); ``unit`` PC_GDP (% of GDP), EUR_HAB (euro per inhabitant).
+* hrst_st_rcat: ``category`` HRST (tertiary education and/or S&T occupation), SE (scientists
+  and engineers); ``unit`` PC_ACT (% of the active population, i.e. the labour force).
+* pat_ep_rtot: ``unit`` P_MHAB (per million inhabitants).
+* pat_ep_rtec: ``ipc`` HT (high tech - total); ``unit`` P_MHAB.
+* rd_p_persreg: ``sectperf`` TOTAL; ``prof_pos`` TOTAL (R&D personnel), RSE (researchers);
+  ``sex`` T; ``unit`` PC_ACT_FTE (% of the active population, numerator in FTE).
+
 What the shared files carry (README sections 4-5) is all in the catalogue. Asked for but not
 in the files: see `ABSENT`.
 """
@@ -37,7 +57,9 @@ class Indicator:
     aggregation: str  # 'sum' | 'weighted' | 'derived'
     weight: str | None = None  # indicator whose values weight the mean ('weighted')
     reader: str = "tidy_csv"  # 'eurostat_tsv' | 'tidy_csv' | 'derived'
-    filters: dict = field(default_factory=dict)  # Eurostat TSV dimension filter
+    filters: dict = field(default_factory=dict)  # Eurostat TSV dimension filter (reader 'eurostat_tsv')
+    tsv_file: str | None = None  # raw Eurostat TSV preferred over `file` when present (reader 'tidy_csv')
+    tsv_filters: dict = field(default_factory=dict)  # dimension filter selecting the indicator in `tsv_file`
     inputs: tuple[str, ...] = ()  # derived: (numerator, denominator)
     scale: float = 1.0  # derived: numerator / denominator * scale
     description: str = ""
@@ -58,8 +80,12 @@ def _gdp(id_: str, name: str, unit: str, code: str, aggregation: str, weight: st
                      {"freq": "A", "unit": code})
 
 
-def _csv(id_: str, name: str, unit: str, dataset: str, stem: str, kind: str, weight: str) -> Indicator:
-    return Indicator(id_, name, unit, dataset, f"indicators/{stem}.csv", kind, "weighted", weight, "tidy_csv")
+def _csv(id_: str, name: str, measure: str, dataset: str, stem: str, kind: str, weight: str,
+         **tsv_filters: str) -> Indicator:
+    """An indicator read from the EURITO tidy CSV `stem`, or from the raw TSV `eurostat/<dataset>.tsv`
+    selected by `tsv_filters` (dimension=code; `measure` is the unit label shown to users)."""
+    return Indicator(id_, name, measure, dataset, f"indicators/{stem}.csv", kind, "weighted", weight, "tidy_csv",
+                     tsv_file=f"eurostat/{dataset}.tsv", tsv_filters={"freq": "A", **tsv_filters})
 
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -77,30 +103,32 @@ CATALOGUE: tuple[Indicator, ...] = (
     _gdp("gdp_pps_hab_eu27", "GDP per inhabitant in PPS, % of EU27 average", "% of EU27 (2020) average",
          "PPS_HAB_EU27_2020", "weighted", "population"),
     _csv("gerd_total_pc_gdp", "GERD, all sectors (R&D intensity)", "% of GDP", "rd_e_gerdreg",
-         "rd_e_gerdreg_total_pc_gdp", STRUCTURE, "gdp_mio_eur"),
+         "rd_e_gerdreg_total_pc_gdp", STRUCTURE, "gdp_mio_eur", sectperf="TOTAL", unit="PC_GDP"),
     _csv("gerd_bes_pc_gdp", "GERD, business enterprise sector (BERD)", "% of GDP", "rd_e_gerdreg",
-         "rd_e_gerdreg_bes_pc_gdp", STRUCTURE, "gdp_mio_eur"),
+         "rd_e_gerdreg_bes_pc_gdp", STRUCTURE, "gdp_mio_eur", sectperf="BES", unit="PC_GDP"),
     _csv("gerd_gov_pc_gdp", "GERD, government sector", "% of GDP", "rd_e_gerdreg",
-         "rd_e_gerdreg_gov_pc_gdp", STRUCTURE, "gdp_mio_eur"),
+         "rd_e_gerdreg_gov_pc_gdp", STRUCTURE, "gdp_mio_eur", sectperf="GOV", unit="PC_GDP"),
     _csv("gerd_hes_pc_gdp", "GERD, higher education sector", "% of GDP", "rd_e_gerdreg",
-         "rd_e_gerdreg_hes_pc_gdp", STRUCTURE, "gdp_mio_eur"),
+         "rd_e_gerdreg_hes_pc_gdp", STRUCTURE, "gdp_mio_eur", sectperf="HES", unit="PC_GDP"),
     _csv("gerd_total_eur_hab", "GERD per inhabitant, all sectors", "EUR per inhabitant", "rd_e_gerdreg",
-         "rd_e_gerdreg_total_eur_hab", STRUCTURE, "population"),
+         "rd_e_gerdreg_total_eur_hab", STRUCTURE, "population", sectperf="TOTAL", unit="EUR_HAB"),
     Indicator("bes_share_gerd", "Business enterprise share of GERD", "% of GERD", "rd_e_gerdreg", None, STRUCTURE,
               "derived", reader="derived", inputs=("gerd_bes_pc_gdp", "gerd_total_pc_gdp"), scale=100.0,
               description="BERD % of GDP / GERD % of GDP x 100, same year"),
     _csv("hrst_pc_act", "Human resources in science and technology (HRST)", "% of active population",
-         "hrst_st_rcat", "hrst_st_rcat_hrst_pc_act", STRUCTURE, "population"),
+         "hrst_st_rcat", "hrst_st_rcat_hrst_pc_act", STRUCTURE, "population", category="HRST", unit="PC_ACT"),
     _csv("se_pc_act", "Scientists and engineers", "% of active population", "hrst_st_rcat",
-         "hrst_st_rcat_se_pc_act", STRUCTURE, "population"),
+         "hrst_st_rcat_se_pc_act", STRUCTURE, "population", category="SE", unit="PC_ACT"),
     _csv("rd_personnel_pc_act", "R&D personnel, all sectors (FTE)", "% of active population", "rd_p_persreg",
-         "rd_p_persreg_total_total_pc_act_fte_t", STRUCTURE, "population"),
+         "rd_p_persreg_total_total_pc_act_fte_t", STRUCTURE, "population", sectperf="TOTAL", prof_pos="TOTAL",
+         sex="T", unit="PC_ACT_FTE"),
     _csv("researchers_pc_act", "Researchers, all sectors (FTE)", "% of active population", "rd_p_persreg",
-         "rd_p_persreg_total_rse_pc_act_fte_t", STRUCTURE, "population"),
+         "rd_p_persreg_total_rse_pc_act_fte_t", STRUCTURE, "population", sectperf="TOTAL", prof_pos="RSE",
+         sex="T", unit="PC_ACT_FTE"),
     _csv("patents_epo_p_mhab", "EPO patent applications (priority year)", "per million inhabitants", "pat_ep_rtot",
-         "pat_ep_rtot_p_mhab", PERFORMANCE, "population"),
+         "pat_ep_rtot_p_mhab", PERFORMANCE, "population", unit="P_MHAB"),
     _csv("patents_epo_ht_p_mhab", "EPO high-tech patent applications (priority year)", "per million inhabitants",
-         "pat_ep_rtec", "pat_ep_rtec_ht_p_mhab", PERFORMANCE, "population"),
+         "pat_ep_rtec", "pat_ep_rtec_ht_p_mhab", PERFORMANCE, "population", ipc="HT", unit="P_MHAB"),
 )
 
 BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}
@@ -109,7 +137,6 @@ BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}
 ABSENT: dict[str, str] = {
     "htec_emp_reg2": "Employment in high-tech sectors by NUTS 2 region: no copy in the shared data (README section 7)",
     "ris": "Regional Innovation Scoreboard values: not available in a copyable form (README section 7)",
-    "rd_e_gerdreg (raw TSV)": "the raw Eurostat GERD TSV is not in the shared data; GERD comes from the EURITO CSVs",
 }
 
 
@@ -126,5 +153,7 @@ def catalogue_frame():
     import pandas as pd
 
     return pd.DataFrame([{"id": i.id, "name": i.name, "unit": i.unit, "dataset": i.dataset, "file": i.file or "",
+                          "tsv_file": i.tsv_file or "",
+                          "filters": ", ".join(f"{k}={v}" for k, v in (i.filters or i.tsv_filters).items()),
                           "kind": i.kind, "aggregation": i.aggregation, "weight": i.weight or "",
                           "attribution": i.attribution} for i in CATALOGUE])

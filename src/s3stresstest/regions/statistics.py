@@ -10,8 +10,12 @@ the data folder and returns one long table with the columns `COLUMNS`:
 * ``flag``: Eurostat flags as published ('' = none); for aggregated and derived values the
   union of the flags of the values they were computed from (the parts' or inputs' values; the
   flags of aggregation weights do not count).
-* ``source``: the file (relative path in the data folder), or ``derived: a / b``; ``dataset``:
-  the Eurostat dataset code (attribution: "Source: Eurostat (<dataset>)").
+* ``source``: the file read (relative path in the data folder), or ``derived: a / b``;
+  ``dataset``: the Eurostat dataset code (attribution: "Source: Eurostat (<dataset>)").
+  The R&D, HRST and patent indicators are read from the raw Eurostat TSV that `data pull`
+  stores (``eurostat/rd_e_gerdreg.tsv`` ..., filtered with the catalogue's `tsv_filters`) when
+  it is present, else from the EURITO tidy CSV that `data seed` installs
+  (``indicators/*.csv``); `indicator_sources(folder)` says which file each indicator comes from.
 * ``recoded_from``: the NUTS 2013/2016/2010 code a value was published under when it was
   recoded to NUTS 2021 (`nuts_recode.RECODES`), else ''.
 * ``nuts2021``: the region is a NUTS 2021 region. Rows of other codes (older NUTS versions with
@@ -34,11 +38,21 @@ their inputs at each territory (aggregated if an input is).
 
 The latest available value (`latest_values`, `value_for_territory`) is that of the latest year
 with a value, published or aggregated; the year is always shown.
+
+Missing files: by default a missing file is refused (`InputError` listing every missing file
+with how to get it). ``missing="skip"`` leaves out the indicators whose file is absent (and the
+derived ones that need them) and names them in `LoadReport.skipped`, so that a partial data
+directory still gives what it can (``regions show`` uses this).
+
+Loading takes about a second. `load_report` keeps the last few results in memory, keyed on the
+data folder and the size, modification time and inode of every file it reads, so a process that
+asks again for unchanged files gets a copy of the same table at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -47,9 +61,9 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from .datadir import data_dir, require_file
-from .eurostat_tsv import read_eurostat_tsv
+from .eurostat_tsv import flag_tokens, read_eurostat_tsv
 from .indicators import BY_ID, CATALOGUE, Indicator
-from .nuts_recode import RECODE_MAP, nuts2021_regions, unmatched_codes
+from .nuts_recode import GISCO_FILE, RECODE_MAP, nuts2021_regions, unmatched_codes
 from .tidy_csv import read_tidy_csv
 
 COLUMNS = ["indicator", "region", "year", "value", "unit", "flag", "source", "dataset", "aggregated",
@@ -65,6 +79,11 @@ class LoadReport:
     collisions: pd.DataFrame  # rows not kept because the same indicator/region/year was published under the 2021 code
     unmatched: pd.DataFrame  # code, kind, indicators, years, rows (see nuts_recode.unmatched_codes)
     regions: pd.DataFrame  # NUTS 2021 regions: code, level, country, name
+    skipped: dict = field(default_factory=dict)  # indicator id -> why it is not in the table (missing="skip")
+
+    def copy(self) -> "LoadReport":
+        return LoadReport(stats=self.stats.copy(), recoded=self.recoded.copy(), collisions=self.collisions.copy(),
+                          unmatched=self.unmatched.copy(), regions=self.regions.copy(), skipped=dict(self.skipped))
 
     def summary(self) -> str:
         n_rec = int(self.recoded["rows"].sum()) if len(self.recoded) else 0
@@ -99,48 +118,128 @@ def _base_indicators(ids: Iterable[str] | None) -> list[Indicator]:
     return [BY_ID[i] for i in closure]
 
 
-def _rows(ind: Indicator, df: pd.DataFrame, region: str = "region") -> pd.DataFrame:
+def _rows(ind: Indicator, df: pd.DataFrame, source: str, region: str = "region") -> pd.DataFrame:
     return pd.DataFrame({
         "indicator": ind.id, "region": df[region].astype(str).to_numpy(), "year": df["year"].to_numpy(np.int64),
         "value": df["value"].to_numpy(float), "unit": ind.unit, "flag": df["flag"].astype(str).to_numpy(),
-        "source": ind.file or "", "dataset": ind.dataset,
+        "source": source, "dataset": ind.dataset,
     })
 
 
-def read_indicators(folder: str | Path | None = None, ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Published values of the (non-derived) catalogue indicators, codes as published."""
+@dataclass(frozen=True)
+class _Source:
+    reader: str  # 'eurostat_tsv' | 'tidy_csv'
+    file: str  # relative path in the data folder
+    filters: dict  # Eurostat TSV dimension filter ({} for tidy CSVs)
+    alternatives: tuple[str, ...]  # every file the indicator could be read from, preferred first
+
+
+def _source(ind: Indicator, base: Path) -> _Source:
+    """Which file `ind` is read from in `base`: the raw Eurostat TSV when present, else the tidy CSV."""
+    if ind.reader == "tidy_csv" and ind.tsv_file:
+        alternatives = (ind.tsv_file, ind.file)
+        if (base / ind.tsv_file).is_file():
+            return _Source("eurostat_tsv", ind.tsv_file, dict(ind.tsv_filters), alternatives)
+        return _Source("tidy_csv", ind.file, {}, alternatives)
+    return _Source(ind.reader, ind.file, dict(ind.filters), (ind.file,))
+
+
+def _missing_message(ind: Indicator, src: _Source, base: Path) -> str:
+    if len(src.alternatives) > 1:
+        tsv, csv_ = src.alternatives
+        return (f"{ind.id}: neither '{tsv}' (the raw Eurostat TSV, from `s3stresstest data pull`) nor '{csv_}' "
+                f"(the EURITO tidy copy, from `s3stresstest data seed FOLDER`) is in {base}")
+    return (f"{ind.id}: reference data file '{src.file}' is not in {base}; run `s3stresstest data pull` "
+            "(or `s3stresstest data seed FOLDER` on an offline machine)")
+
+
+def indicator_sources(folder: str | Path | None = None, ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """For each (non-derived) catalogue indicator: the file it is read from in `folder` and how.
+
+    Columns: indicator, dataset, reader ('eurostat_tsv' | 'tidy_csv'), file, filters (the TSV
+    dimension filter as text), present (the file exists), alternatives (every possible file,
+    preferred first).
+    """
     base = Path(folder) if folder else data_dir()
+    rows = []
+    for ind in _base_indicators(ids):
+        if ind.reader == "derived":
+            continue
+        src = _source(ind, base)
+        rows.append({"indicator": ind.id, "dataset": ind.dataset, "reader": src.reader, "file": src.file,
+                     "filters": ", ".join(f"{k}={v}" for k, v in src.filters.items()),
+                     "present": (base / src.file).is_file(), "alternatives": ", ".join(src.alternatives)})
+    return pd.DataFrame(rows, columns=["indicator", "dataset", "reader", "file", "filters", "present", "alternatives"])
+
+
+def _tsv_rows(ind: Indicator, df: pd.DataFrame, src: _Source) -> pd.DataFrame:
+    """The rows of indicator `ind` in a Eurostat TSV table read with the union of several filters."""
+    where = ", ".join(f"{k}={v}" for k, v in src.filters.items())
+    mask = np.ones(len(df), dtype=bool)
+    for d, v in src.filters.items():
+        mask &= (df[d] == v).to_numpy()
+    sub = df[mask]
+    if sub.empty:
+        raise InputError(f"no rows for {ind.id} ({where})", source=src.file)
+    if "year" not in sub.columns:
+        raise InputError(f"the periods are not years; {ind.id} needs annual data ({where})", source=src.file)
+    dup = sub.duplicated(["geo", "year"])
+    if dup.any():
+        dims = [d for d in sub.attrs.get("dimensions", df.attrs.get("dimensions", []))
+                if d != "geo" and d not in src.filters and sub[d].nunique() > 1]
+        example = sub[dup.to_numpy()].iloc[0]
+        raise InputError(f"{ind.id}: several rows per region and year after filtering ({where}), e.g. "
+                         f"{example['geo']} {int(example['year'])}; the file has dimension(s) "
+                         f"{', '.join(dims) or '?'} that the catalogue's filter does not fix", source=src.file)
+    return _rows(ind, sub, src.file, region="geo")
+
+
+def read_indicators(folder: str | Path | None = None, ids: Iterable[str] | None = None, *,
+                    missing: str = "raise", skipped: dict | None = None) -> pd.DataFrame:
+    """Published values of the (non-derived) catalogue indicators, codes as published.
+
+    Each indicator is read from the file `indicator_sources` names (the raw Eurostat TSV when
+    present, else the EURITO tidy CSV). `missing`: 'raise' refuses missing files (all of them
+    listed at once); 'skip' leaves their indicators out and records why in `skipped`.
+    """
+    if missing not in ("raise", "skip"):
+        raise ValueError(f"missing must be 'raise' or 'skip', not {missing!r}")
+    base = Path(folder) if folder else data_dir()
+    skipped = {} if skipped is None else skipped
     inds = [i for i in _base_indicators(ids) if i.reader != "derived"]
     parts: list[pd.DataFrame] = []
-    by_file: dict[str, list[Indicator]] = {}
+    by_file: dict[str, list[tuple[Indicator, _Source]]] = {}
+    absent: list[Problem] = []
     for ind in inds:
-        by_file.setdefault(ind.file, []).append(ind)
+        src = _source(ind, base)
+        if not (base / src.file).is_file():
+            msg = _missing_message(ind, src, base)
+            absent.append(Problem(msg))
+            skipped[ind.id] = msg
+            continue
+        by_file.setdefault(src.file, []).append((ind, src))
+    if absent and missing == "raise":
+        raise InputError(absent)
     for file, group in by_file.items():
-        path = require_file(file, base)
-        if group[0].reader == "eurostat_tsv":
-            dims = {d for g in group for d in g.filters}
-            union = {d: sorted({g.filters[d] for g in group if d in g.filters}) for d in dims}
+        path = base / file
+        if group[0][1].reader == "eurostat_tsv":
+            dims = {d for _, g in group for d in g.filters}
+            union = {d: sorted({g.filters[d] for _, g in group if d in g.filters}) for d in dims}
             df = read_eurostat_tsv(path, filters=union, source=file)
-            for ind in group:
-                mask = np.ones(len(df), dtype=bool)
-                for d, v in ind.filters.items():
-                    mask &= (df[d] == v).to_numpy()
-                sub = df[mask]
-                if sub.empty:
-                    raise InputError(f"no rows for {ind.id} ({', '.join(f'{k}={v}' for k, v in ind.filters.items())})",
-                                     source=file)
-                parts.append(_rows(ind, sub, region="geo"))
+            for ind, src in group:
+                parts.append(_tsv_rows(ind, df, src))
         else:
-            (ind,) = group
+            ((ind, src),) = group
             df = read_tidy_csv(path, metadata=path.with_suffix(".json"), source=file)
             meta = df.attrs.get("metadata")
             if meta is not None and meta.dataset and meta.dataset != ind.dataset:
                 raise InputError(Problem(f"metadata names dataset '{meta.dataset}', the catalogue expects "
                                          f"'{ind.dataset}' for {ind.id}: wrong file in place?",
                                          source=str(Path(file).with_suffix(".json"))))
-            parts.append(_rows(ind, df))
+            parts.append(_rows(ind, df, file))
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[:8]})
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "year" else float if c == "value" else object)
+                             for c in COLUMNS[:8]})
     return pd.concat(parts, ignore_index=True)
 
 
@@ -179,17 +278,7 @@ def _recode(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 # Aggregation and derived indicators
 
 
-def _flag_tokens(flag: str) -> list[str]:
-    """Flag letters of a flag string; '@N'-style annotations are one token."""
-    toks, i = [], 0
-    while i < len(flag):
-        if flag[i] == "@":
-            toks.append(flag[i:i + 2])
-            i += 2
-        else:
-            toks.append(flag[i])
-            i += 1
-    return toks
+_flag_tokens = flag_tokens  # flag letters of a flag string; '@N'-style annotations are one token
 
 
 class _Flags:
@@ -385,11 +474,65 @@ def complete_statistics(stats: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFr
 # Public entry points
 
 
+_CACHE: "OrderedDict[tuple, LoadReport]" = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def _stamp(base: Path, ids: Iterable[str] | None) -> tuple:
+    """Size, modification time and inode of every file a load of `ids` from `base` may read."""
+    files = [GISCO_FILE.format(level=lv) for lv in range(4)]
+    for ind in _base_indicators(ids):
+        for f in (ind.file, ind.tsv_file):
+            if f:
+                files.append(f)
+                if f.endswith(".csv"):
+                    files.append(str(Path(f).with_suffix(".json")))
+    out = []
+    for f in files:
+        try:
+            st = (base / f).stat()
+        except OSError:
+            out.append((f, None))
+        else:
+            out.append((f, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
+def clear_cache() -> None:
+    """Forget the tables `load_report` keeps in memory."""
+    _CACHE.clear()
+
+
 def load_report(folder: str | Path | None = None, indicators: Iterable[str] | None = None,
-                complete: bool = True) -> LoadReport:
-    """Read, recode, aggregate and derive; return the table with what was recoded or left unmatched."""
-    regions = nuts2021_regions(folder)
-    raw = read_indicators(folder, indicators)
+                complete: bool = True, *, missing: str = "raise") -> LoadReport:
+    """Read, recode, aggregate and derive; return the table with what was recoded or left unmatched.
+
+    `missing`: 'raise' (default) refuses missing files; 'skip' leaves their indicators out and
+    lists them in `LoadReport.skipped`. Results are kept in memory for unchanged files (module
+    docstring); each call gets its own copy.
+    """
+    base = Path(folder) if folder else data_dir()
+    ids = None if indicators is None else tuple(indicators)
+    key = (str(base.resolve()), ids, bool(complete), missing, _stamp(base, ids))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        _CACHE.move_to_end(key)
+        return hit.copy()
+    report = _load_report(base, ids, complete, missing)
+    _CACHE[key] = report
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return report.copy()
+
+
+def _load_report(base: Path, indicators: Iterable[str] | None, complete: bool, missing: str) -> LoadReport:
+    regions = nuts2021_regions(base)
+    skipped: dict[str, str] = {}
+    raw = read_indicators(base, indicators, missing=missing, skipped=skipped)
+    if skipped:  # derived indicators whose inputs are missing are missing too
+        for ind in CATALOGUE:
+            if ind.reader == "derived" and any(x in skipped for x in ind.inputs):
+                skipped[ind.id] = f"{ind.id}: needs {' and '.join(x for x in ind.inputs if x in skipped)}, not loaded"
     stats, recoded, collisions = _recode(raw)
     known = set(regions["code"])
     stats["nuts2021"] = stats["region"].isin(known).to_numpy()
@@ -402,17 +545,19 @@ def load_report(folder: str | Path | None = None, indicators: Iterable[str] | No
         stats = stats[stats["indicator"].isin(wanted)].reset_index(drop=True)
         stats.attrs["completed"] = complete
     unmatched = unmatched_codes(stats, known=known)
-    return LoadReport(stats=stats, recoded=recoded, collisions=collisions, unmatched=unmatched, regions=regions)
+    return LoadReport(stats=stats, recoded=recoded, collisions=collisions, unmatched=unmatched, regions=regions,
+                      skipped=skipped)
 
 
 def load_statistics(folder: str | Path | None = None, indicators: Iterable[str] | None = None,
-                    complete: bool = True) -> pd.DataFrame:
+                    complete: bool = True, *, missing: str = "raise") -> pd.DataFrame:
     """All catalogue indicators (or `indicators` and what they need) as one long table.
 
     `folder`: data folder (default `data_dir()`). `complete=False` skips aggregation and derived
-    indicators (published and recoded values only).
+    indicators (published and recoded values only). `missing='skip'`: leave out indicators whose
+    file is absent instead of refusing (`load_report(...).skipped` says which).
     """
-    return load_report(folder, indicators, complete).stats
+    return load_report(folder, indicators, complete, missing=missing).stats
 
 
 def _pick_latest(rows: pd.DataFrame) -> pd.DataFrame:
