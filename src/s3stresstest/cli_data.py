@@ -65,8 +65,8 @@ def pull(
     except InputError as exc:
         _fail(exc)
     _summary(records, "Downloaded", data_dir())
-    out.print("Files derived by EURITO (indicators/*) are not served by Eurostat; install them with "
-              "`s3stresstest data seed FOLDER`.")
+    out.print("The R&D, HRST and patent indicators are read from the downloaded Eurostat tables "
+              "(eurostat/*.tsv); the EURITO copies (indicators/*) are only installed by `data seed`.")
 
 
 @data_app.command()
@@ -99,17 +99,16 @@ def status() -> None:
     table.add_column("file", overflow="fold", min_width=24)
     table.add_column("via", overflow="fold")
     table.add_column("how")
-    table.add_column("retrieved (UTC)")
+    table.add_column("retrieved")
     table.add_column("size", justify="right")
-    table.add_column("sha256", overflow="fold")
-    table.add_column("check")
+    table.add_column("check", no_wrap=True, min_width=7)
     for row in frame.itertuples(index=False):
         mark = {"ok": "[green]ok[/]", "missing": "[dim]missing[/]"}.get(row.integrity, f"[red]{row.integrity}[/]")
         table.add_row(row.path, row.obtainable, _text(row.how), _text(row.retrieved)[:10],
-                      f"{int(row.size):,}" if row.present else "", _text(row.sha256)[:8], mark)
+                      f"{int(row.size):,}" if row.present else "", mark)
     out.print(table)
     present = int(frame["present"].sum())
-    out.print(f"{present} of {len(frame)} files present.")
+    out.print(f"{present} of {len(frame)} files present. (check: sha256 recomputed against manifest.json)")
     out.print(f"Attribution: {ATTRIBUTION_GISCO} (boundaries); Source: Eurostat (statistics).")
 
 
