@@ -144,11 +144,32 @@ def test_groups_weighting_changes_the_score(tmp_path, scored):
 
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory):
+def demo_out(tmp_path_factory, shared_data):
     out = tmp_path_factory.mktemp("demo") / "out"
-    result = runner.invoke(app, ["demo", "--out", str(out), "--bootstrap", "200"])
+    import os
+
+    before = os.environ.get("S3ST_DATA_DIR")
+    os.environ["S3ST_DATA_DIR"] = str(shared_data)  # same layout as a seeded data directory
+    try:
+        result = runner.invoke(app, ["demo", "--out", str(out), "--bootstrap", "200"])
+    finally:
+        if before is None:
+            os.environ.pop("S3ST_DATA_DIR")
+        else:
+            os.environ["S3ST_DATA_DIR"] = before
     assert result.exit_code == 0, result.output + result.stderr
     return out
+
+
+def test_demo_writes_context_statistics_beside_the_scores(demo_out):
+    rows = read(demo_out / "context.csv")
+    assert {r["region"] for r in rows} >= {"ITC1", "DE2", "SI", "CH022", "EE"}
+    pop = next(r for r in rows if r["region"] == "CH022" and r["indicator"] == "population")
+    assert float(pop["value"]) > 300_000 and pop["year"] and pop["attribution"] == "Source: Eurostat (demo_r_pjanaggr3)"
+    gerd = next(r for r in rows if r["region"] == "CH022" and r["indicator"] == "gerd_total_pc_gdp")
+    assert gerd["value"] == "" and gerd["attribution"] == ""  # missing stays missing, never 0
+    # (context never enters the scores: the rerun test below rebuilds identical tables without it)
+    assert "context.csv" in (demo_out / "summary.md").read_text(encoding="utf-8")
 
 
 def test_demo_scores_all_36_territories_and_says_it_is_synthetic(demo_out):

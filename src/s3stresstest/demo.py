@@ -12,9 +12,11 @@ from pathlib import Path
 
 from .campaign.synthetic import SyntheticSpec, generate_campaign
 from .campaign.territories import demo_groups, demo_regions
+from .context import context_table
 from .instrument import load_builtin
 from .instrument.sheets import write_xlsx
 from .pipeline import SYNTHETIC_BANNER, run_stresstest
+from .regions.datadir import data_dir
 from .results import prepare_out_dir, write_results
 from .scoring import ScoringParams
 
@@ -58,6 +60,17 @@ def run_demo(out: str | Path, *, seed: int = 2017, bootstrap: int = 1000, overwr
              "regions": "inputs/regions.csv", "groups": "inputs/groups.csv"}
     result.record["inputs"] = {role: {"path": rel, "sha256": hashlib.sha256(extra[rel]).hexdigest()}
                                for role, rel in roles.items()}
+    with step("Adding context statistics (if reference data is installed)..."):
+        context = context_table(list(regions["region"]))
+    if context is not None:
+        buf = io.StringIO()
+        context.to_csv(buf, index=False, lineterminator="\n")
+        extra["context.csv"] = buf.getvalue().encode("utf-8")
+        result.record["context"] = {"file": "context.csv", "data_dir": str(data_dir()),
+                                    "note": "Eurostat statistics shown beside the scores; never part of them."}
+    else:
+        result.record["context"] = {"file": None, "note": "no reference data installed "
+                                    "(s3stresstest data pull / data seed); context statistics left out"}
     with step("Writing results..."):
         return write_results(result, out, overwrite=overwrite, extra_files=extra, instrument=instrument)
 

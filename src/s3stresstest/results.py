@@ -116,7 +116,11 @@ def summary_markdown(result: StressTestResult, instrument=None) -> str:
     lines += ["## Files", "", "- `item_scores.csv`, `block_scores.csv`, `distributions.csv`, `benchmarks.csv`: "
               "the main results", "- `group_item_scores.csv`, `group_block_scores.csv`: stakeholder-group breakdown",
               "- `item_dispersion.csv`: spread across respondents and groups", "- `run.json`: every parameter, "
-              "input checksum and software version of this run", ""]
+              "input checksum and software version of this run"]
+    if (rec.get("context") or {}).get("file"):
+        lines += ["- `context.csv`: Eurostat context statistics of each territory (year, unit, flag, source); "
+                  "shown beside the scores, never part of them"]
+    lines += [""]
     if result.synthetic:
         lines += [f"> **{SYNTHETIC_BANNER}**", ""]
     return "\n".join(lines)

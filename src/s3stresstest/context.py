@@ -1,0 +1,34 @@
+"""Context statistics beside StressTest results: shown next to scores, never mixed into them.
+
+A territory's structure (size, density, GDP per head, R&D intensity) helps read its
+scores; it must not change them. So context is a separate table with every value's
+year, unit, flag and source, written only when reference data is installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+CONTEXT_COLUMNS = ["region", "indicator", "name", "kind", "value", "unit", "year", "flag", "attribution",
+                   "source_file", "aggregated", "recoded_from"]
+
+
+def context_table(territories: list[str], folder: str | Path | None = None) -> pd.DataFrame | None:
+    """Latest value of every catalogue indicator per territory; None when no reference data is installed."""
+    from .regions.statistics import latest_values, load_statistics
+
+    try:
+        stats = load_statistics(folder, missing="skip")
+    except InputError:
+        return None
+    if stats.empty:
+        return None
+    frames = [latest_values(stats, code, folder=folder).assign(region=code) for code in territories]
+    out = pd.concat(frames, ignore_index=True)
+    out["attribution"] = ["" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"])]
+    out = out.rename(columns={"source": "source_file"})
+    return out[CONTEXT_COLUMNS]
