@@ -224,3 +224,17 @@ def test_console_script_is_installed():
     exe = Path(sys.executable).with_name("s3stresstest")
     proc = subprocess.run([str(exe), "version"], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == __version__
+
+
+def test_demo_aligns_the_sourced_strategies(demo_out):
+    folder = demo_out / "alignment"
+    for name in ("alignment_pairs.csv", "alignment_matrix.csv", "priority_matches.csv", "synergies.csv",
+                 "alignment.graphml", "run.json", "perception_vs_evidence.csv"):
+        assert (folder / name).exists(), name
+    pairs = read(folder / "alignment_pairs.csv")
+    vertical = [p for p in pairs if p["kind"] == "vertical"]
+    assert vertical and all(p["territory_b"] == "IT" or p["territory_a"] == "IT" for p in vertical)
+    assert all(0 <= float(p["score"]) <= 100 for p in pairs)
+    assert "SYNTHETIC" in (folder / "README.txt").read_text(encoding="utf-8")
+    record = json.loads((demo_out / "run.json").read_text(encoding="utf-8"))
+    assert "SYNTHETIC" in record["alignment"]["note"]

@@ -28,12 +28,14 @@ def _register_subcommands() -> None:
     """Command groups that live in their own modules (imported lazily by Typer at call time)."""
     from .cli_data import data_app
 
+    from .cli_align import align
     from .cli_peers import peers_command
     from .cli_regions import regions_app
 
     app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")
     app.add_typer(regions_app, name="regions", help="NUTS territories: names, parents, neighbours, statistics.")
     app.command("peers", help="Structural peers of a territory from standardised Eurostat indicators.")(peers_command)
+    app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)
 
 
 _register_subcommands()

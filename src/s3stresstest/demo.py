@@ -71,6 +71,14 @@ def run_demo(out: str | Path, *, seed: int = 2017, bootstrap: int = 1000, overwr
     else:
         result.record["context"] = {"file": None, "note": "no reference data installed "
                                     "(s3stresstest data pull / data seed); context statistics left out"}
+    with step("Aligning the sourced S3 priorities (if NUTS boundaries are installed)..."):
+        alignment_files = _demo_alignment(result.block_scores)
+    extra.update(alignment_files)
+    result.record["alignment"] = ({"folder": "alignment", "strategies": "s3stresstest/alignment/data/"
+                                   "s3_priorities_2014_2020.csv (sourced, see its README)",
+                                   "note": "perception_vs_evidence.csv joins SYNTHETIC block-2 scores with the "
+                                           "measured alignment of the real strategies"}
+                                  if alignment_files else {"folder": None, "note": "no NUTS boundaries installed"})
     with step("Writing results..."):
         return write_results(result, out, overwrite=overwrite, extra_files=extra, instrument=instrument)
 
@@ -81,3 +89,33 @@ class _Null:
 
     def __exit__(self, *a):
         return False
+
+
+def _demo_alignment(block_scores) -> dict[str, bytes]:
+    """Alignment of the sourced 2014-2020 priorities, as files for `alignment/`; {} without NUTS data."""
+    import tempfile
+    from importlib.resources import files
+
+    from .alignment.model import read_strategies
+    from .alignment.run import params_from, run_alignment, write_alignment
+    from .alignment.taxonomy import load_taxonomies
+    from .errors import InputError
+    from .regions.nuts import NutsRegistry
+
+    try:
+        registry = NutsRegistry.load()
+    except InputError:
+        return {}
+    path = Path(str(files("s3stresstest.alignment") / "data" / "s3_priorities_2014_2020.csv"))
+    taxonomies = load_taxonomies(None)
+    strategies = read_strategies(path, taxonomies, known_territories=registry)
+    result = run_alignment(strategies, taxonomies=taxonomies, registry=registry, params=params_from(),
+                           block_scores=block_scores, inputs={"strategies": path})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_alignment(result, Path(tmp) / "alignment")
+        out = {f"alignment/{p.name}": p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    out["alignment/README.txt"] = (
+        "Alignment of the 2014-2020 S3 priorities in s3stresstest/alignment/data (each priority with its "
+        "source; codes assigned by the project). Only perception_vs_evidence.csv uses the demo's block-2 "
+        "scores, which are SYNTHETIC.\n").encode("utf-8")
+    return out

@@ -1,0 +1,29 @@
+"""Alignment of Smart Specialisation Strategies: vertical (region against nation), horizontal
+(region against neighbours and every other territory), synergy topics, perception against evidence.
+
+Pure functions in the middle (`metrics`, `analysis`), input and output at the edges
+(`taxonomy`, `model` for reading; `run` for the run record and the files written).
+
+    from s3stresstest.alignment import load_taxonomies, read_strategies, run_alignment, write_alignment
+    tax = load_taxonomies()                               # the built-in NACE, NABS, policy, ecosystem lists
+    strategies = read_strategies("priorities.csv", tax, known_territories=registry)
+    result = run_alignment(strategies, taxonomies=tax, registry=registry)
+    result.pairs, result.matrix, result.matches, result.synergies   # DataFrames
+    write_alignment(result, "alignment-out")
+"""
+
+from .analysis import (alignment_matrix, horizontal_alignment, perception_vs_evidence, synergy_topics,
+                       vertical_alignment)
+from .metrics import (DEFAULT_WEIGHTS, PairScorer, code_similarity, match_priorities, priority_pair_scores,
+                      strategy_alignment, text_similarity_matrix)
+from .model import Priority, Strategy, read_strategies, strategies_from_rows
+from .run import AlignmentParams, AlignmentResult, run_alignment, write_alignment
+from .taxonomy import Taxonomy, builtin_taxonomies, load_taxonomies, load_taxonomy, taxonomy_from_rows
+
+__all__ = [
+    "DEFAULT_WEIGHTS", "AlignmentParams", "AlignmentResult", "PairScorer", "Priority", "Strategy", "Taxonomy",
+    "alignment_matrix", "builtin_taxonomies", "code_similarity", "horizontal_alignment", "load_taxonomies",
+    "load_taxonomy", "match_priorities", "perception_vs_evidence", "priority_pair_scores", "read_strategies",
+    "run_alignment", "strategies_from_rows", "strategy_alignment", "synergy_topics", "taxonomy_from_rows",
+    "text_similarity_matrix", "vertical_alignment", "write_alignment",
+]
