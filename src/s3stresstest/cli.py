@@ -31,10 +31,14 @@ def _register_subcommands() -> None:
     from .cli_align import align
     from .cli_peers import peers_command
     from .cli_regions import regions_app
+    from .cli_transfer import export_app, import_app
 
     app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")
     app.add_typer(regions_app, name="regions", help="NUTS territories: names, parents, neighbours, statistics.")
     app.command("peers", help="Structural peers of a territory from standardised Eurostat indicators.")(peers_command)
+    app.add_typer(import_app, name="import", help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) "
+                  "and instruments (LimeSurvey .lss) into the project's formats.")
+    app.add_typer(export_app, name="export", help="Export answers as wide CSV/XLSX.")
     app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)
 
 

@@ -1,0 +1,257 @@
+"""`s3stresstest import ...` and `s3stresstest export ...`: thin commands over `s3stresstest.transfer`.
+
+Every import checks the whole file first and writes the long responses CSV only
+when every row is valid; bad input exits with code 2 and the problems on stderr,
+each with its file, line or row, and column. Nothing is written on refusal.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import InputError
+
+import_app = typer.Typer(help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey "
+                              "survey structures.", no_args_is_help=True, add_completion=False)
+export_app = typer.Typer(help="Export answers as wide CSV or XLSX (one row per respondent).", no_args_is_help=True,
+                         add_completion=False)
+
+
+
+@import_app.callback()
+def _import_group() -> None:
+    """Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey survey structures."""
+
+
+@export_app.callback()
+def _export_group() -> None:
+    """Export answers as wide CSV or XLSX (one row per respondent)."""
+
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _fail(exc: InputError) -> None:
+    err.print(f"[bold red]error:[/] input refused. {exc.report()}", markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _usage(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _load_instrument(path: Optional[Path], adapt: bool = False):
+    """Built-in (None), XLSForm `.xlsx`/`.yaml`, Kobo form `.xls` (adapted), or LimeSurvey `.lss`."""
+    from .instrument import load_builtin, load_instrument
+
+    if path is None:
+        return load_builtin()
+    suffix = path.suffix.lower()
+    if suffix == ".lss":
+        from .transfer.limesurvey import read_lss
+
+        instrument, report = read_lss(path)
+        if report.skipped:
+            err.print(f"note: {len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)")
+        return instrument
+    if suffix == ".xls" or adapt:
+        from .transfer.xlsform import load_form
+
+        instrument, report = load_form(path)
+        for line in report.lines(limit=10):
+            err.print(f"note: {line}", soft_wrap=True)
+        return instrument
+    return load_instrument(path)
+
+
+def _known_regions(regions: Optional[Path]) -> set[str] | None:
+    if regions is None:
+        return None
+    from .campaign import read_regions
+
+    return set(read_regions(regions)["region"])
+
+
+def _check_target(path: Path, overwrite: bool, suffixes: tuple[str, ...]) -> None:
+    if path.suffix.lower() not in suffixes:
+        _usage(f"--out must end in {' or '.join(suffixes)}, not '{path.name}'")
+    if path.exists() and not overwrite:
+        _usage(f"{path} exists; pass --overwrite to replace it")
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plainly created file, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_responses(result, out_path: Path) -> None:
+    from .transfer.export import write_long_csv
+
+    _write_atomically(out_path, lambda p: write_long_csv(result.responses, p))
+    for line in result.report.lines():
+        out.print(line, soft_wrap=True)
+    out.print(f"Responses written to {out_path}")
+
+
+# -- shared options ----------------------------------------------------------------------------
+
+_INSTRUMENT = typer.Option(None, "--instrument", help="XLSForm .xlsx/.yaml, Kobo form .xls, or LimeSurvey .lss; "
+                                                     "default: the built-in StressTest v1.")
+_OUT = typer.Option(..., "--out", help="Long responses CSV to write (respondent_id,region,stakeholder_group,item,value).")
+_MAPPING = typer.Option(None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer recoding.")
+_REGION = typer.Option(None, "--region", help="Territory code of every respondent (e.g. ITC1).")
+_REGION_COL = typer.Option(None, "--region-column", help="Column holding each respondent's territory code.")
+_GROUP = typer.Option(None, "--stakeholder-group", help="Stakeholder group of every respondent.")
+_GROUP_COL = typer.Option(None, "--group-column", help="Column holding each respondent's stakeholder group.")
+_ID_COL = typer.Option(None, "--id-column", help="Column holding the respondent id.")
+_ID_PREFIX = typer.Option("", "--id-prefix", help="Prefix for respondent ids (keeps ids of several imports apart).")
+_LANG = typer.Option(None, "--language", help="Questionnaire language of every respondent (e.g. en).")
+_LANG_COL = typer.Option(None, "--language-column", help="Column holding each respondent's language code.")
+_IGNORE = typer.Option(False, "--ignore-unknown", help="Leave out columns that match no item instead of refusing.")
+_REGIONS = typer.Option(None, "--regions", help="CSV region,name: refuse territories not listed there.")
+_OVERWRITE = typer.Option(False, "--overwrite", help="Replace an existing output file.")
+
+
+@import_app.command("kobo")
+def import_kobo_command(
+    file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
+    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
+    region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
+    stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
+    id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
+    language_column: Optional[str] = _LANG_COL, ignore_unknown: bool = _IGNORE, regions: Optional[Path] = _REGIONS,
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
+    adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
+                                                               "repeats and unsupported types, and say so."),
+    overwrite: bool = _OVERWRITE,
+) -> None:
+    """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
+    from .transfer.kobo import import_kobo
+
+    _check_target(out_path, overwrite, (".csv",))
+    try:
+        ins = _load_instrument(instrument, adapt_form)
+        result = import_kobo(file, ins, mapping=mapping, region=region, region_column=region_column,
+                             stakeholder_group=stakeholder_group, group_column=group_column, id_column=id_column,
+                             id_prefix=id_prefix, language=language, language_column=language_column,
+                             ignore_unknown=ignore_unknown, sheet=sheet, known_regions=_known_regions(regions))
+    except InputError as exc:
+        _fail(exc)
+    _write_responses(result, out_path)
+
+
+@import_app.command("limesurvey")
+def import_limesurvey_command(
+    file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
+    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
+    region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
+    stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
+    id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
+    language_column: Optional[str] = _LANG_COL, ignore_unknown: bool = _IGNORE, regions: Optional[Path] = _REGIONS,
+    include_incomplete: bool = typer.Option(False, "--include-incomplete",
+                                            help="Also import responses without a submitdate."),
+    overwrite: bool = _OVERWRITE,
+) -> None:
+    """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
+    from .transfer.limesurvey import import_limesurvey_csv
+
+    _check_target(out_path, overwrite, (".csv",))
+    try:
+        ins = _load_instrument(instrument)
+        result = import_limesurvey_csv(file, ins, mapping=mapping, region=region, region_column=region_column,
+                                       stakeholder_group=stakeholder_group, group_column=group_column,
+                                       id_column=id_column, id_prefix=id_prefix, language=language,
+                                       language_column=language_column, include_incomplete=include_incomplete,
+                                       ignore_unknown=ignore_unknown, known_regions=_known_regions(regions))
+    except InputError as exc:
+        _fail(exc)
+    _write_responses(result, out_path)
+
+
+@import_app.command("wide")
+def import_wide_command(
+    file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
+    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, regions: Optional[Path] = _REGIONS,
+    overwrite: bool = _OVERWRITE,
+) -> None:
+    """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
+    from .transfer.export import import_wide
+
+    _check_target(out_path, overwrite, (".csv",))
+    try:
+        result = import_wide(file, _load_instrument(instrument), known_regions=_known_regions(regions))
+    except InputError as exc:
+        _fail(exc)
+    _write_responses(result, out_path)
+
+
+@import_app.command("lss")
+def import_lss_command(
+    file: Path = typer.Argument(..., help="LimeSurvey survey structure (.lss)."),
+    out_path: Path = typer.Option(..., "--out", help="Instrument to write: .yaml (text form) or .xlsx (XLSForm)."),
+    overwrite: bool = _OVERWRITE,
+) -> None:
+    """Convert a LimeSurvey survey structure into an instrument; list the questions skipped and why."""
+    from .instrument import write_text, write_xlsx
+    from .transfer.limesurvey import read_lss
+
+    _check_target(out_path, overwrite, (".yaml", ".yml", ".xlsx"))
+    try:
+        instrument, report = read_lss(file)
+    except InputError as exc:
+        _fail(exc)
+    if out_path.suffix.lower() == ".xlsx":
+        _write_atomically(out_path, lambda p: write_xlsx(instrument.workbook, p))
+    else:
+        header = f"Converted from the LimeSurvey survey structure {file.name} by `s3stresstest import lss`."
+        _write_atomically(out_path, lambda p: write_text(instrument.workbook, p, header_comment=header))
+    for line in report.lines():
+        out.print(line, soft_wrap=True)
+    out.print(f"Instrument written to {out_path}")
+
+
+@export_app.command("wide")
+def export_wide_command(
+    responses: Path = typer.Option(..., "--responses", help="Long responses CSV."),
+    out_path: Path = typer.Option(..., "--out", help="Wide table to write: .csv or .xlsx."),
+    instrument: Optional[Path] = _INSTRUMENT,
+    synthetic: bool = typer.Option(False, "--synthetic", help="Mark the XLSX as synthetic data (README sheet)."),
+    notice: str = typer.Option("", "--notice", help="Text of the README sheet of the XLSX."),
+    language: Optional[str] = typer.Option(None, "--language", help="Language of the labels in the 'items' sheet."),
+    overwrite: bool = _OVERWRITE,
+) -> None:
+    """Write answers as one row per respondent and one column per item (CSV, or XLSX with an items sheet)."""
+    from .campaign import read_responses
+    from .transfer.export import write_wide_csv, write_wide_xlsx
+
+    _check_target(out_path, overwrite, (".csv", ".xlsx"))
+    try:
+        ins = _load_instrument(instrument)
+        df = read_responses(responses, ins)
+    except InputError as exc:
+        _fail(exc)
+    if out_path.suffix.lower() == ".xlsx":
+        _write_atomically(out_path, lambda p: write_wide_xlsx(df, ins, p, synthetic=synthetic, notice=notice,
+                                                              language=language))
+    else:
+        _write_atomically(out_path, lambda p: write_wide_csv(df, ins, p))
+    out.print(f"{df['respondent_id'].nunique()} respondents written to {out_path}")
