@@ -35,3 +35,11 @@ bench: seed
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis
+
+# A PostgreSQL 15 server for development (the tests start their own throwaway one).
+# `make pg-start` prints the URLs to export; `make pg-stop` stops it and removes its files.
+.PHONY: pg-start pg-stop
+pg-start: $(STAMP)
+	@$(BIN)/python tests/pg.py start
+pg-stop:
+	@$(BIN)/python tests/pg.py stop

@@ -61,3 +61,77 @@ def shared_data() -> Path:
     """
     assert SHARED_DATA.is_dir(), f"reference data not found at {SHARED_DATA} (expected ../shared/data)"
     return SHARED_DATA
+
+
+# --- Storage (s3stresstest.store): every storage test runs on SQLite and PostgreSQL ----------
+#
+# `store` / `store_url` are parametrized over `sqlite` (a fresh file in tmp_path) and `postgres`
+# (a fresh database per test, copied from a template already migrated to head, on the throwaway
+# server of tests/pg.py, or on $S3ST_TEST_POSTGRES_URL). `empty_db_url` gives a database with no
+# tables at all. When PostgreSQL cannot start, the postgres tests FAIL with the reason: never skip.
+
+import sys as _sys  # noqa: E402
+
+_sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pg as _pg  # noqa: E402
+
+_PG_TEMPLATE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (started once, stopped at session end)."""
+    try:
+        return _pg.server()
+    except _pg.PgUnavailable as exc:
+        reason = str(exc)
+    pytest.fail(f"PostgreSQL is required for the storage tests and is not available:\n{reason}", pytrace=False)
+
+
+def _pg_template(srv) -> str:
+    """A database migrated to head, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    if "name" not in _PG_TEMPLATE:
+        from s3stresstest.store import Store
+
+        name = srv.new_database()
+        Store.open(srv.url(name)).close()
+        _PG_TEMPLATE["name"] = name
+    return _PG_TEMPLATE["name"]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path):
+    """URL of a fresh database with the schema at head (no rows)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    srv = request.getfixturevalue("pg_server")
+    name = srv.new_database(template=_pg_template(srv))
+    yield srv.url(name)
+    srv.drop_database(name)
+
+
+@pytest.fixture
+def store(store_url):
+    """An open `Store` on a fresh database (SQLite and PostgreSQL)."""
+    from s3stresstest.store import Store
+
+    st = Store.open(store_url)
+    yield st
+    st.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_db_url(request, tmp_path):
+    """URL of an empty database: no tables, no migrations run."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    srv = request.getfixturevalue("pg_server")
+    name = srv.new_database()
+    yield srv.url(name)
+    srv.drop_database(name)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _pg.stop()

@@ -6,16 +6,15 @@ writes nothing when it refuses.
 
 from __future__ import annotations
 
-import io
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
 from . import __version__
+from .cli_common import err, out
+from .cli_common import fail as _fail
 from .errors import InputError
 
 app = typer.Typer(help="S3 StressTest: how regions implement their Smart Specialisation Strategies through clusters.",
@@ -31,6 +30,7 @@ def _register_subcommands() -> None:
     from .cli_align import align
     from .cli_peers import peers_command
     from .cli_regions import regions_app
+    from .cli_store import admin_app, db_app, respondent_app
     from .cli_transfer import export_app, import_app
 
     app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")
@@ -39,23 +39,19 @@ def _register_subcommands() -> None:
     app.add_typer(import_app, name="import", help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) "
                   "and instruments (LimeSurvey .lss) into the project's formats.")
     app.add_typer(export_app, name="export", help="Export answers as wide CSV/XLSX.")
+    app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
+    app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
+    app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")
     app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)
 
 
 _register_subcommands()
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
 
 
 class Weighting(str, Enum):
     respondents = "respondents"
     groups = "groups"
-
-
-def _fail(exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] input refused. {exc.report()}", markup=True, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _load_instrument(path: Optional[Path]):

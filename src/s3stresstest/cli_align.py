@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
+from .cli_common import err, out
+from .cli_common import fail as _fail
 from .errors import InputError
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-
-
-def _fail(exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] input refused. {exc.report()}", markup=True, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _parse_weights(items: list[str]) -> dict[str, float] | None:

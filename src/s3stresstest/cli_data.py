@@ -11,21 +11,15 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from .cli_common import err, out
+from .cli_common import fail as _fail
 from .errors import InputError
 
 data_app = typer.Typer(help="Reference data (GISCO boundaries, Eurostat statistics): pull, seed, status.",
                        no_args_is_help=True)
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-
-
-def _fail(exc: InputError, what: str = "input refused.") -> None:
-    err.print(f"[bold red]error:[/] {what} {exc.report()}", markup=True, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _text(value) -> str:

@@ -26,24 +26,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from .cli_common import err, out
+from .cli_common import fail as _fail
 from .errors import InputError
 
 regions_app = typer.Typer(help="NUTS 2021 regions: names, hierarchy and neighbours (Eurostat/GISCO, 1:20M).",
                           no_args_is_help=True)
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
 
 ATTRIBUTION = "Boundaries: © EuroGeographics for the administrative boundaries; source: Eurostat – GISCO (NUTS 2021, 1:20M)."
 FOLDER_HELP = "Folder with the reference data (default: the data directory, S3ST_DATA_DIR)."
-
-
-def _fail(exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] input refused. {exc.report()}", markup=True, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _registry(folder: Optional[Path]):

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 import typer
-from rich.console import Console
 
+from .cli_common import err, out
+from .cli_common import fail as _fail
 from .errors import InputError
 
 import_app = typer.Typer(help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey "
@@ -34,13 +35,6 @@ def _export_group() -> None:
     """Export answers as wide CSV or XLSX (one row per respondent)."""
 
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-
-
-def _fail(exc: InputError) -> None:
-    err.print(f"[bold red]error:[/] input refused. {exc.report()}", markup=True, soft_wrap=True)
-    raise typer.Exit(code=2)
 
 
 def _usage(message: str) -> None:

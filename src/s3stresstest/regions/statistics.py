@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from .datadir import data_dir, require_file
+from .datadir import data_dir
 from .eurostat_tsv import flag_tokens, read_eurostat_tsv
 from .indicators import BY_ID, CATALOGUE, Indicator
 from .nuts_recode import GISCO_FILE, RECODE_MAP, nuts2021_regions, unmatched_codes

@@ -1,0 +1,107 @@
+"""Commands over the survey database: `admin create`, `respondent delete`, `db upgrade|url`.
+
+Three Typer apps; the main CLI registers them with
+``app.add_typer(admin_app, name="admin")``, ``app.add_typer(respondent_app, name="respondent")``
+and ``app.add_typer(db_app, name="db")``. The database is `--database-url`, else
+$S3ST_DATABASE_URL, else the SQLite file in the data directory. Bad input gives the problems on
+stderr and exit code 2, as every other command.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from .cli_common import out
+from .cli_common import fail as _fail
+from .errors import InputError
+
+
+admin_app = typer.Typer(help="Administrators of the survey web app.", no_args_is_help=True)
+respondent_app = typer.Typer(help="Respondents of survey campaigns (pseudonymous ids).", no_args_is_help=True)
+db_app = typer.Typer(help="The survey database: migrations and location.", no_args_is_help=True)
+
+DB_OPTION = typer.Option(None, "--database-url", metavar="URL", show_default=False,
+                         help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+                              "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
+
+
+def _open(url: Optional[str]):
+    from .store import Store
+
+    try:
+        return Store.open(url)
+    except ValueError as exc:  # unsupported URL
+        _fail(InputError(str(exc)))
+    except Exception as exc:  # noqa: BLE001 - unreachable server, bad path: say so, exit 2
+        _fail(InputError(f"cannot open the database: {type(exc).__name__}: {exc}"))
+
+
+@admin_app.command("create")
+def admin_create(
+    username: str = typer.Option(..., "--username", "-u", help="Login name of the new admin."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password from the first line of stdin instead of prompting."),
+    database_url: Optional[str] = DB_OPTION,
+) -> None:
+    """Create an admin (the first one included); the password is stored as an argon2 hash."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = _open(database_url)
+    try:
+        admin_id = store.create_admin(username, password)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    out.print(f"admin '{username.strip()}' created (id {admin_id})")
+
+
+@respondent_app.command("delete")
+def respondent_delete(
+    respondent_id: str = typer.Argument(..., help="The pseudonymous respondent id."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    database_url: Optional[str] = DB_OPTION,
+) -> None:
+    """Delete a respondent with all their answers, comments and contact details."""
+    store = _open(database_url)
+    try:
+        store.respondent(respondent_id)  # unknown id: exit 2 before asking
+        if not yes:
+            typer.confirm(f"Delete respondent {respondent_id} and all their answers?", abort=True)
+        rows = store.delete_respondent(respondent_id)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    out.print(f"respondent {respondent_id} deleted ({rows} rows); the audit log records the deletion")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: Optional[str] = DB_OPTION) -> None:
+    """Create or migrate the database schema to the newest revision."""
+    from .store.db import current_revision
+
+    store = _open(database_url)  # opening runs the migrations
+    try:
+        out.print(f"{store.url}: schema at revision {current_revision(store.engine)}", soft_wrap=True)
+    finally:
+        store.close()
+
+
+@db_app.command("url")
+def db_url(database_url: Optional[str] = DB_OPTION) -> None:
+    """Print the database URL in use (password hidden)."""
+    from sqlalchemy.engine import make_url
+
+    from .store import database_url as resolve
+
+    try:
+        url = make_url(resolve(database_url))
+    except Exception as exc:  # noqa: BLE001 - unparsable URL
+        _fail(InputError(f"not a database URL: {exc}"))
+    out.print(url.render_as_string(hide_password=True), soft_wrap=True)

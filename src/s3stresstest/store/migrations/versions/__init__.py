@@ -1,0 +1,1 @@
+"""Revisions; 0001_initial creates the whole schema."""

@@ -1,0 +1,164 @@
+"""SQLAlchemy 2 models of the survey database.
+
+The initial Alembic revision (`migrations/versions/0001_initial.py`) creates exactly this
+schema; `tests/test_store_migrations.py` checks that autogenerate finds no difference.
+
+Privacy by layout: invitations keep only sha256(token); respondents carry a random
+pseudonymous id and no name; optional contact details live in `contacts`, apart from
+the answers; the audit log holds events, never answers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData,
+                        String, Text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Admin(Base):
+    __tablename__ = "admins"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class InstrumentVersion(Base):
+    """One version of a questionnaire, kept in its lossless text form."""
+
+    __tablename__ = "instruments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    languages: Mapped[str] = mapped_column(String(200))  # space-separated codes
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    closed_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class PeerGroup(Base):
+    __tablename__ = "peer_groups"
+    __table_args__ = (ForeignKeyConstraint(["campaign_id", "region"], ["regions.campaign_id", "regions.region"],
+                                           name="fk_peer_groups_region_regions"),)
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    region: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class Invitation(Base):
+    """A personal invitation (kind 'invitation') or an open per-region link (kind 'open')."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("kind IN ('invitation', 'open')", name="kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex; the token itself is never stored
+    region: Mapped[str] = mapped_column(String(10))
+    stakeholder_group: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    language: Mapped[str] = mapped_column(String(20))
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+    revoked_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+
+
+class Respondent(Base):
+    __tablename__ = "respondents"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # random, pseudonymous
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    # a personal invitation has at most one respondent (unique); open links have many
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), nullable=True, index=True)
+    personal_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), nullable=True,
+                                                               unique=True)
+    region: Mapped[str] = mapped_column(String(10))
+    stakeholder_group: Mapped[str] = mapped_column(String(50))
+    language: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(200))  # 'web' or 'import:<source>'
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    last_page: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    submitted_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+
+
+class Answer(Base):
+    """A closed answer (choice, number, date...)."""
+
+    __tablename__ = "answers"
+    respondent_id: Mapped[str] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class Comment(Base):
+    """An open answer (free-text item)."""
+
+    __tablename__ = "comments"
+    respondent_id: Mapped[str] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class Contact(Base):
+    """Optional contact details, apart from the answers and left out of exports unless asked."""
+
+    __tablename__ = "contacts"
+    respondent_id: Mapped[str] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True)
+    contact: Mapped[str] = mapped_column(Text)
+    updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class AuditEntry(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the initial migration).
+
+    `respondent_id` has no foreign key on purpose: the respondent may be deleted, the entry stays.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_campaign_id_id", "campaign_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    at: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    event: Mapped[str] = mapped_column(String(20))
+    respondent_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    detail: Mapped[str] = mapped_column(Text)  # JSON: counts and sources, never answers
+
+
+__all__ = ["Admin", "Answer", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "InstrumentVersion",
+           "Invitation", "PeerGroup", "Region", "Respondent"]
