@@ -32,6 +32,7 @@ def _register_subcommands() -> None:
     from .cli_regions import regions_app
     from .cli_store import admin_app, db_app, respondent_app
     from .cli_transfer import export_app, import_app
+    from .cli_web import serve
 
     app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")
     app.add_typer(regions_app, name="regions", help="NUTS territories: names, parents, neighbours, statistics.")
@@ -42,6 +43,7 @@ def _register_subcommands() -> None:
     app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
     app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
     app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")
+    app.command("serve", help="Run the web service (questionnaire, admin pages, JSON API).")(serve)
     app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)
 
 

@@ -1,0 +1,149 @@
+"""The survey web service: `create_app(store)` gives a FastAPI app (respondent pages, admin pages, JSON API).
+
+Server-rendered HTML (Jinja2, autoescaped), every form a plain POST that works without
+JavaScript; static files served by the app itself, no CDN. Security: CSRF tokens on every
+form, a strict Content-Security-Policy, request size limit (413), rate limits on survey
+links and logins, HttpOnly SameSite cookies, one 404 for every dead link.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import InputError
+from .core import STATIC, CsrfFailed, LoginRequired, NotFound, RateLimited, Web, is_api
+from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from .settings import WebSettings
+
+log = logging.getLogger("s3stresstest.web")
+
+API_DESCRIPTION = """Admin operations of the S3 StressTest survey service.
+
+**Authentication**: HTTP Basic with an admin's user name and password, or the session cookie of the
+admin pages plus the header `X-CSRF-Token` (value from `GET /api/v1/me`) on every request that
+changes something. Failed logins are rate-limited per client address (429).
+
+Refused input gives 422 with every problem listed (`problems`: message, line, field, source).
+"""
+
+
+def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
+    """The app over `store` (a `s3stresstest.store.Store`); without one, `Store.open()` is used
+    and closed again when the app shuts down."""
+    settings = settings or WebSettings.from_env()
+    owns_store = store is None
+    if store is None:
+        from ..store import Store
+
+        store = Store.open()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        try:
+            yield
+        finally:
+            if owns_store:
+                store.close()
+
+    app = FastAPI(title="S3 StressTest survey service", version=__version__, description=API_DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    web = Web(store, settings)
+    app.state.web = web
+    app.state.store = store
+    app.state.settings = settings
+
+    from . import routes_admin, routes_api, routes_survey
+
+    app.include_router(routes_survey.router)
+    app.include_router(routes_admin.router)
+    app.include_router(routes_api.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request):
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/admin", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"status": "ok"}
+
+    _exception_handlers(app, web)
+    # Outermost last: the security headers also go on the 413 answers of the body limit.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, render=web.too_large)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _exception_handlers(app: FastAPI, web: Web) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return web.not_found(request)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, exc: RateLimited):
+        response = web.error_page(request, 429, "rate_heading", "rate_text")
+        response.headers["retry-after"] = "60"
+        return response
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed):
+        return web.error_page(request, 403, "forbidden_heading", "forbidden_text")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired):
+        if is_api(request.scope):
+            return JSONResponse({"detail": "authentication required"}, status_code=401)
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/admin/login", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 413:
+            return web.too_large(request.scope)
+        if is_api(request.scope):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        if exc.status_code == 404:
+            return web.not_found(request)
+        if exc.status_code == 429:
+            return web.error_page(request, 429, "rate_heading", "rate_text")
+        if exc.status_code == 405:
+            return web.error_page(request, 405, "error_heading", "error_text")
+        return web.error_page(request, exc.status_code, "error_heading", "error_text")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        if is_api(request.scope):
+            return JSONResponse({"detail": _jsonable(exc.errors())}, status_code=422)
+        return web.not_found(request)  # e.g. /s/<token>/page/abc
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError):
+        if is_api(request.scope):
+            from .routes_api import refused
+
+            return refused(exc)
+        return web.error_page(request, 422, "error_heading", "error_text")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, _redact(request.url.path))
+        return web.error_page(request, 500, "error_heading", "error_text")
+
+
+def _jsonable(errors):
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, custom_encoder={Exception: str})
+
+
+def _redact(path: str) -> str:
+    from .logging_filter import redact_path
+
+    return redact_path(path)

@@ -1,0 +1,248 @@
+"""Shared machinery of the web app: templates, cookies, CSRF, rate limits and error pages.
+
+`Web` is created once per app (`app.state.web`) and holds the store, the settings, the
+cookie signer, the rate limiters and a cache of instruments and their pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.templating import Jinja2Templates
+
+from . import i18n
+from .security import (ADMIN_COOKIE, CSRF_COOKIE, CSRF_FIELD, RateLimiter, Signer, client_key, new_token,
+                       same_token)
+from .settings import WebSettings
+from .survey import build_pages
+
+log = logging.getLogger("s3stresstest.web")
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+class NotFound(Exception):
+    """Anything a visitor may not see: one page, one status, whatever the reason."""
+
+
+class RateLimited(Exception):
+    pass
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    return f"{n / 1024:.0f} kB"
+
+
+class Web:
+    def __init__(self, store, settings: WebSettings):
+        self.store = store
+        self.settings = settings
+        self.signer = Signer(settings.resolved_secret())
+        self.login_limiter = RateLimiter(settings.login_rate)
+        self.token_limiter = RateLimiter(settings.token_rate)
+        self.bad_token_limiter = RateLimiter(settings.bad_token_rate)
+        env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                          trim_blocks=False, lstrip_blocks=False)
+        self.env = env
+        self.templates = Jinja2Templates(env=env)
+        self._instruments: dict[int, tuple] = {}
+        self._lock = threading.Lock()
+
+    # -- instruments ---------------------------------------------------------
+    def instrument_pages(self, instrument_id: int) -> tuple:
+        """(Instrument, [Page]) of a stored instrument; cached, since a stored version never changes."""
+        hit = self._instruments.get(instrument_id)
+        if hit is None:
+            instrument = self.store.get_instrument(instrument_id)
+            hit = (instrument, build_pages(instrument))
+            with self._lock:
+                self._instruments[instrument_id] = hit
+        return hit
+
+    # -- cookies ----------------------------------------------------------------
+    def secure(self, request: Request) -> bool:
+        if self.settings.secure_cookies is not None:
+            return self.settings.secure_cookies
+        return request.url.scheme == "https"
+
+    def queue_cookie(self, request: Request, name: str, value: str | None, *, max_age: int | None = None,
+                     path: str = "/") -> None:
+        """Set (or with value None, delete) a cookie on whatever response this request ends with."""
+        pending = getattr(request.state, "cookies", None)
+        if pending is None:
+            pending = request.state.cookies = []
+        pending.append((name, value, max_age, path))
+
+    def finish(self, request: Request, response: Response) -> Response:
+        for name, value, max_age, path in getattr(request.state, "cookies", []):
+            if value is None:
+                response.delete_cookie(name, path=path, secure=self.secure(request), httponly=True, samesite="lax")
+            else:
+                response.set_cookie(name, value, max_age=max_age, path=path, secure=self.secure(request),
+                                    httponly=True, samesite="lax")
+        request.state.cookies = []
+        return response
+
+    # -- admin session & CSRF -------------------------------------------------
+    def admin_session(self, request: Request) -> dict | None:
+        if hasattr(request.state, "admin"):
+            return request.state.admin
+        max_age = self.settings.session_hours * 3600
+        session = self.signer.unsign("admin", request.cookies.get(ADMIN_COOKIE), max_age=max_age)
+        if session and not (session.get("uid") is not None and session.get("csrf")):
+            session = None
+        request.state.admin = session
+        return session
+
+    def start_admin_session(self, request: Request, admin_id: int, username: str) -> None:
+        session = {"uid": admin_id, "user": username, "csrf": new_token()}
+        value = self.signer.sign("admin", session)
+        self.queue_cookie(request, ADMIN_COOKIE, value, max_age=int(self.settings.session_hours * 3600))
+        request.state.admin = self.signer.unsign("admin", value)
+        request.state.csrf = session["csrf"]
+
+    def end_admin_session(self, request: Request) -> None:
+        self.queue_cookie(request, ADMIN_COOKIE, None)
+        request.state.admin = None
+        request.state.csrf = None
+        # a fresh anonymous token, so the login form after a logout works
+        self.csrf_token(request)
+
+    def csrf_token(self, request: Request) -> str:
+        """The token forms must carry: the admin session's, else the signed `s3st_csrf` cookie's."""
+        token = getattr(request.state, "csrf", None)
+        if token:
+            return token
+        session = self.admin_session(request)
+        if session:
+            token = session["csrf"]
+        else:
+            payload = self.signer.unsign("csrf", request.cookies.get(CSRF_COOKIE))
+            token = payload.get("v") if payload else None
+            if not isinstance(token, str) or len(token) < 32:
+                token = new_token()
+                self.queue_cookie(request, CSRF_COOKIE, self.signer.sign("csrf", {"v": token}))
+        request.state.csrf = token
+        return token
+
+    def expected_csrf(self, request: Request) -> str | None:
+        session = self.admin_session(request)
+        if session:
+            return session["csrf"]
+        payload = self.signer.unsign("csrf", request.cookies.get(CSRF_COOKIE))
+        return payload.get("v") if payload else None
+
+    def check_csrf(self, request: Request, form) -> None:
+        sent = form.get(CSRF_FIELD) if form is not None else None
+        if not isinstance(sent, str) or not same_token(sent, self.expected_csrf(request)):
+            raise CsrfFailed()
+
+    # -- rate limits ---------------------------------------------------------------
+    def check_token_rate(self, request: Request) -> None:
+        key = client_key(request)
+        if self.bad_token_limiter.blocked(key) or not self.token_limiter.hit(key):
+            raise RateLimited()
+
+    def bad_token(self, request: Request) -> None:
+        self.bad_token_limiter.hit(client_key(request))
+
+    # -- rendering --------------------------------------------------------------------
+    def static_url(self, request: Request | None):
+        root = request.scope.get("root_path", "") if request is not None else ""
+        return lambda name: f"{root}/static/{quote(name)}"
+
+    def base_context(self, request: Request, lang: str) -> dict:
+        return {
+            "lang": lang,
+            "_": i18n.translator(lang),
+            "static": self.static_url(request),
+            "root": request.scope.get("root_path", ""),
+            "title": "S3 StressTest",
+            "survey_title": None,
+            "switcher": None,
+            "errors": {},
+            "values": {},
+            "problems": [],
+            "notice": None,
+            "admin": None,
+        }
+
+    def render(self, request: Request, template: str, context: dict, *, lang: str = "en",
+               status: int = 200, form: bool = True) -> Response:
+        ctx = self.base_context(request, lang)
+        if form:
+            ctx["csrf_token"] = self.csrf_token(request)
+        ctx.update(context)
+        response = self.templates.TemplateResponse(request, template, ctx, status_code=status)
+        return self.finish(request, response)
+
+    def redirect(self, request: Request, url: str) -> Response:
+        return self.finish(request, RedirectResponse(url, status_code=303))
+
+    def error_language(self, request_or_scope) -> str:
+        """Language of an error page: ?lang=, else Accept-Language. Never anything the token decides."""
+        if isinstance(request_or_scope, Request):
+            request = request_or_scope
+        else:
+            request = Request(request_or_scope)
+        q = request.query_params.get("lang")
+        if q in i18n.LANGUAGES:
+            return q
+        return i18n.from_accept_language(request.headers.get("accept-language"))
+
+    def error_body(self, lang: str, heading: str, text: str, root: str = "", **fmt) -> str:
+        ctx = {
+            "lang": lang, "_": i18n.translator(lang), "static": lambda name: f"{root}/static/{quote(name)}",
+            "root": root, "title": i18n.t(lang, heading), "survey_title": None, "switcher": None,
+            "heading": i18n.t(lang, heading), "message": i18n.t(lang, text, **fmt),
+        }
+        return self.env.get_template("error.html").render(ctx)
+
+    def error_page(self, request_or_scope, status: int, heading: str, text: str, **fmt) -> Response:
+        scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
+        if is_api(scope):
+            return JSONResponse({"detail": i18n.t("en", text, **fmt)}, status_code=status)
+        lang = self.error_language(request_or_scope)
+        body = self.error_body(lang, heading, text, scope.get("root_path", ""), **fmt)
+        return HTMLResponse(body, status_code=status)
+
+    def not_found(self, request) -> Response:
+        return self.error_page(request, 404, "not_found_heading", "not_found_text")
+
+    def too_large(self, scope) -> Response:
+        return self.error_page(scope, 413, "too_large_heading", "too_large_text",
+                               limit=human_size(self.settings.max_body_bytes))
+
+    # -- links ------------------------------------------------------------------------
+    def base_url(self, request: Request) -> str:
+        if self.settings.base_url:
+            return self.settings.base_url
+        return str(request.base_url).rstrip("/")
+
+
+def is_api(scope) -> bool:
+    path = scope.get("path", "")
+    return path.startswith("/api/") or path == "/api" or path == "/openapi.json"
+
+
+def token_fingerprint(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:24]

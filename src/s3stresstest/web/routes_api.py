@@ -1,0 +1,366 @@
+"""JSON API under /api/v1 for the admin operations, described by the OpenAPI schema at /openapi.json.
+
+Authentication: HTTP Basic with an admin's user name and password (failed attempts are
+rate-limited per client address), or the session cookie of the admin pages together with
+the header `X-CSRF-Token` (its value from `GET /api/v1/me`) on every request that changes
+something. The server never sends a Basic challenge, so browsers never keep credentials
+that a foreign page could reuse.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel, Field
+
+from ..campaign.model import STAKEHOLDER_GROUPS
+from ..errors import InputError
+from . import i18n, operations as ops
+from .core import RateLimited, Web
+from .security import CSRF_HEADER, client_key, same_token
+
+basic = HTTPBasic(auto_error=False, description="An admin's user name and password.")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+def api_admin(request: Request, credentials: HTTPBasicCredentials | None = Depends(basic)) -> dict:
+    """The admin behind this request (Basic credentials or session cookie + X-CSRF-Token)."""
+    web = web_of(request)
+    if credentials is not None:
+        key = client_key(request)
+        if web.login_limiter.blocked(key):
+            raise RateLimited()
+        admin_id = web.store.verify_admin(credentials.username, credentials.password)
+        if admin_id is None:
+            web.login_limiter.hit(key)
+            raise HTTPException(401, "wrong user name or password")
+        return {"uid": admin_id, "user": credentials.username, "via": "basic"}
+    session = web.admin_session(request)
+    if not session:
+        raise HTTPException(401, "authentication required (HTTP Basic, or the admin session cookie)")
+    if request.method not in SAFE_METHODS and not same_token(request.headers.get(CSRF_HEADER), session["csrf"]):
+        raise HTTPException(403, "missing or wrong X-CSRF-Token header")
+    return dict(session, via="session")
+
+
+router = APIRouter(prefix="/api/v1", tags=["admin"], dependencies=[Depends(api_admin)])
+
+
+# -- models -----------------------------------------------------------------------------------
+class Problem(BaseModel):
+    message: str
+    line: int | None = None
+    field: str | None = None
+    source: str | None = None
+
+
+class ProblemReport(BaseModel):
+    detail: str
+    problems: list[Problem]
+
+
+class Me(BaseModel):
+    username: str
+    csrf_token: str | None = Field(None, description="Send as X-CSRF-Token when using the session cookie.")
+
+
+class InstrumentInfo(BaseModel):
+    id: int
+    form_id: str
+    version: str
+    title: str
+    checksum: str
+    created: str | None = None
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=200)
+    languages: list[str] = Field(default_factory=lambda: list(i18n.LANGUAGES),
+                                 description="Languages offered to respondents (en, de, fr, it, sl).")
+    instrument_id: int | None = Field(None, description="A stored instrument; default: the built-in StressTest.")
+
+
+class CampaignOut(BaseModel):
+    id: int
+    name: str
+    status: Literal["open", "closed"]
+    instrument_id: int
+    languages: list[str]
+    created: str | None = None
+    closed_at: str | None = None
+
+
+class RegionRow(BaseModel):
+    region: str
+    name: str = ""
+
+
+class GroupRow(BaseModel):
+    region: str
+    group: str
+
+
+class InvitationRequest(BaseModel):
+    region: str
+    stakeholder_group: str = Field(..., description=f"One of: {', '.join(STAKEHOLDER_GROUPS)}")
+    language: str = "en"
+    count: int = Field(1, ge=1, le=ops.MAX_INVITATIONS_PER_ROW)
+
+
+class InvitationsIn(BaseModel):
+    rows: list[InvitationRequest] = Field(..., min_length=1)
+
+
+class InvitationOut(BaseModel):
+    invitation_id: int
+    region: str
+    stakeholder_group: str
+    language: str
+    token: str
+    link: str
+
+
+class OpenLinkIn(BaseModel):
+    region: str
+    language: str = "en"
+
+
+class OpenLinkOut(BaseModel):
+    region: str
+    language: str
+    token: str
+    link: str
+
+
+class RateRow(BaseModel):
+    region: str
+    stakeholder_group: str
+    invited: int
+    started: int
+    submitted: int
+    rate: float | None = None
+
+
+PROBLEMS = {422: {"model": ProblemReport, "description": "Input refused; every problem is listed."},
+            404: {"description": "No such campaign."}}
+
+
+def refused(exc: InputError) -> JSONResponse:
+    return JSONResponse({"detail": exc.report(), "problems": [
+        {"message": p.message, "line": p.line, "field": p.field, "source": p.source} for p in exc.problems]},
+        status_code=422)
+
+
+def _iso(v):
+    return v.isoformat() if isinstance(v, (_dt.datetime, _dt.date)) else v
+
+
+def _campaign_out(c: dict) -> dict:
+    return {k: _iso(c.get(k)) for k in CampaignOut.model_fields}
+
+
+def _campaign(web: Web, campaign_id: int) -> dict:
+    campaign = ops.campaign_or_none(web.store, campaign_id)
+    if campaign is None:
+        raise HTTPException(404, f"no campaign {campaign_id}")
+    return campaign
+
+
+# -- endpoints (sync: FastAPI runs them in its thread pool) -------------------------------------
+@router.get("/me", response_model=Me, summary="Who is signed in")
+def me(request: Request, admin: dict = Depends(api_admin)):
+    return {"username": admin["user"], "csrf_token": admin.get("csrf")}
+
+
+@router.get("/instruments", response_model=list[InstrumentInfo], summary="Stored questionnaires")
+def list_instruments(request: Request):
+    return [{k: _iso(v) for k, v in row.items() if k in InstrumentInfo.model_fields}
+            for row in web_of(request).store.list_instruments()]
+
+
+@router.post("/instruments", response_model=InstrumentInfo, status_code=201, responses=PROBLEMS,
+             summary="Upload an XLSForm questionnaire (.xlsx)")
+def upload_instrument(request: Request, file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
+    web = web_of(request)
+    try:
+        instrument = ops.instrument_from_upload(file.file.read(), file.filename)
+        iid = web.store.add_instrument(instrument)
+    except InputError as exc:
+        return refused(exc)
+    row = next((r for r in web.store.list_instruments() if r["id"] == iid), None) or {
+        "id": iid, "form_id": instrument.form_id, "version": instrument.version, "title": instrument.title,
+        "checksum": instrument.checksum}
+    return {k: _iso(v) for k, v in row.items() if k in InstrumentInfo.model_fields}
+
+
+@router.get("/campaigns", response_model=list[CampaignOut], summary="All campaigns")
+def list_campaigns(request: Request):
+    return [_campaign_out(c) for c in web_of(request).store.list_campaigns()]
+
+
+@router.post("/campaigns", response_model=CampaignOut, status_code=201, responses=PROBLEMS,
+             summary="Create a campaign (built-in questionnaire unless instrument_id is given)")
+def create_campaign(request: Request, body: CampaignIn):
+    web = web_of(request)
+    try:
+        cid = ops.create_campaign(web.store, body.name, languages=body.languages, instrument_id=body.instrument_id)
+    except InputError as exc:
+        return refused(exc)
+    return _campaign_out(web.store.get_campaign(cid))
+
+
+@router.post("/campaigns/xlsform", response_model=CampaignOut, status_code=201, responses=PROBLEMS,
+             summary="Create a campaign from an uploaded XLSForm (.xlsx)")
+def create_campaign_xlsform(request: Request, name: str = Form(..., max_length=200),
+                            languages: list[str] = Form(default_factory=lambda: list(i18n.LANGUAGES)),
+                            file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
+    web = web_of(request)
+    try:
+        instrument = ops.instrument_from_upload(file.file.read(), file.filename)
+        cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
+    except InputError as exc:
+        return refused(exc)
+    return _campaign_out(web.store.get_campaign(cid))
+
+
+@router.get("/campaigns/{campaign_id}", response_model=CampaignOut, responses=PROBLEMS, summary="One campaign")
+def get_campaign(request: Request, campaign_id: int):
+    return _campaign_out(_campaign(web_of(request), campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/close", response_model=CampaignOut, responses=PROBLEMS,
+             summary="Close a campaign: links stop working, no answers are accepted (idempotent)")
+def close_campaign(request: Request, campaign_id: int):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    web.store.close_campaign(campaign_id)
+    return _campaign_out(web.store.get_campaign(campaign_id))
+
+
+@router.get("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
+            summary="The campaign's regions")
+def get_regions(request: Request, campaign_id: int):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    return ops.records(web.store.regions(campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
+             summary="Add regions (territory codes such as DE2, ITH2, SI, CH022)")
+def add_regions(request: Request, campaign_id: int, rows: list[RegionRow]):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    text = _csv([{"region": r.region, "name": r.name} for r in rows], ["region", "name"])
+    try:
+        web.store.add_regions(campaign_id, ops.regions_from_csv(text, "regions.json"))
+    except InputError as exc:
+        return refused(exc)
+    return ops.records(web.store.regions(campaign_id))
+
+
+@router.get("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
+            summary="The campaign's peer groups")
+def get_groups(request: Request, campaign_id: int):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    return ops.records(web.store.groups(campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
+             summary="Add peer groups (region, group); regions must be the campaign's")
+def add_groups(request: Request, campaign_id: int, rows: list[GroupRow]):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    text = _csv([{"region": r.region, "group": r.group} for r in rows], ["region", "group"])
+    try:
+        known = ops.known_regions(web.store, campaign_id)
+        web.store.add_groups(campaign_id, ops.groups_from_csv(text, "groups.json", known))
+    except InputError as exc:
+        return refused(exc)
+    return ops.records(web.store.groups(campaign_id))
+
+
+def _csv(rows: list[dict], columns: list[str]) -> bytes:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+@router.post("/campaigns/{campaign_id}/invitations", response_model=list[InvitationOut], status_code=201,
+             responses={**PROBLEMS, 201: {"content": {"text/csv": {}}, "description":
+                        "The new links; with ?format=csv the mail-merge CSV region,stakeholder_group,language,link"}},
+             summary="Generate personal invitation links (shown only in this answer)")
+def create_invitations(request: Request, campaign_id: int, body: InvitationsIn,
+                       format: Literal["json", "csv"] = Query("json")):
+    web = web_of(request)
+    campaign = _campaign(web, campaign_id)
+    asked = [(r.region, r.stakeholder_group, r.language, r.count) for r in body.rows]
+    try:
+        made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
+    except InputError as exc:
+        return refused(exc)
+    if format == "csv":
+        return Response(ops.invitations_csv(made), status_code=201, media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="invitations-campaign{campaign_id}.csv"'})
+    return made
+
+
+@router.post("/campaigns/{campaign_id}/open-links", response_model=OpenLinkOut, status_code=201,
+             responses=PROBLEMS, summary="Make an open link for a region (respondents declare their group)")
+def create_open_link(request: Request, campaign_id: int, body: OpenLinkIn):
+    web = web_of(request)
+    campaign = _campaign(web, campaign_id)
+    try:
+        return ops.create_open_link(web.store, campaign, body.region, body.language, web.base_url(request))
+    except InputError as exc:
+        return refused(exc)
+
+
+@router.get("/campaigns/{campaign_id}/response-rates", response_model=list[RateRow], responses=PROBLEMS,
+            summary="Invited, started and submitted respondents per region and stakeholder group")
+def response_rates(request: Request, campaign_id: int):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    return ops.response_rates(web.store, campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/responses", responses={**PROBLEMS, 200: {"content": {"text/csv": {}},
+            "description": "Long CSV: respondent_id,region,stakeholder_group,item,value,language"}},
+            response_class=Response, summary="Export the answers in the long responses format")
+def export_responses(request: Request, campaign_id: int, submitted_only: bool = True,
+                     include_contact: bool = Query(False, description="Add the optional contact details column.")):
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    text = ops.responses_csv(web.store, campaign_id, submitted_only=submitted_only, include_contact=include_contact)
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="responses-campaign{campaign_id}.csv"'})
+
+
+@router.post("/campaigns/{campaign_id}/score", response_class=Response,
+             responses={**PROBLEMS, 200: {"content": {"application/zip": {}},
+                        "description": "Zip of the result files (block_scores.csv, item_scores.csv, run.json...)"}},
+             summary="Score the stored answers and download the results")
+def score(request: Request, campaign_id: int):
+    web = web_of(request)
+    campaign = _campaign(web, campaign_id)
+    try:
+        data = ops.score_zip(web.store, campaign)
+    except InputError as exc:
+        return refused(exc)
+    return Response(data, media_type="application/zip",
+                    headers={"content-disposition": f'attachment; filename="results-campaign{campaign_id}.zip"'})
+
+
+@router.get("/campaigns/{campaign_id}/audit", responses=PROBLEMS, summary="The campaign's audit log")
+def audit(request: Request, campaign_id: int) -> list[dict]:
+    web = web_of(request)
+    _campaign(web, campaign_id)
+    return ops.records(web.store.audit_log(campaign_id))

@@ -1,0 +1,447 @@
+"""Respondent pages: personal invitations under /s/{token}, open per-region links under /r/{token}.
+
+Every page is saved on the server (`Store.save_page`) before the next one is shown
+(Post/Redirect/Get). A refused value re-renders the page with a message next to its
+question and everything the respondent typed; nothing of that page is saved.
+Any token that does not lead to a live survey gets the one and only 404 page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from ..campaign.model import STAKEHOLDER_GROUPS
+from ..errors import InputError
+from ..instrument import Instrument, pick_label
+from ..store.api import Locked
+from . import i18n
+from .core import NotFound, Web, token_fingerprint
+from .security import LANG_COOKIE
+from .survey import (Page, choice_options, display_value, error_message, page_index, page_title,
+                     read_answers)
+from .survey import INPUT_MODES, INPUT_TYPES
+
+router = APIRouter(include_in_schema=False)
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+OPEN_COOKIE = "s3st_r"
+OPEN_COOKIE_DAYS = 180
+CONTACT_MAX = 500
+
+
+@dataclass
+class Ctx:
+    """One request's view of a survey link."""
+
+    kind: str  # 'invitation' | 'open'
+    token: str
+    base: str  # '/s/<token>' or '/r/<token>' (with the root path)
+    info: dict
+    campaign: dict
+    instrument: Instrument
+    pages: list[Page]
+    lang: str
+    respondent_id: str | None = None
+    respondent: dict | None = None
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.respondent and self.respondent.get("submitted_at"))
+
+    def page(self, n: int) -> Page:
+        if not 1 <= n <= len(self.pages):
+            raise NotFound()
+        return self.pages[n - 1]
+
+    def page_url(self, n: int) -> str:
+        return f"{self.base}/page/{n}"
+
+    @property
+    def pages_done(self) -> int:
+        return page_index(self.pages, (self.respondent or {}).get("last_page"))
+
+    @property
+    def resume_url(self) -> str:
+        done = self.pages_done
+        return f"{self.base}/review" if done >= len(self.pages) else self.page_url(done + 1)
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+# -- context ----------------------------------------------------------------------------------
+def _open_respondent(web: Web, request: Request, token: str, info: dict) -> tuple[str | None, dict | None]:
+    payload = web.signer.unsign("open-respondent", request.cookies.get(OPEN_COOKIE),
+                                max_age=OPEN_COOKIE_DAYS * 86400)
+    if not payload or payload.get("link") != token_fingerprint(token):
+        return None, None
+    rid = payload.get("rid")
+    if not isinstance(rid, str):
+        return None, None
+    try:
+        resp = web.store.respondent(rid)
+    except (InputError, LookupError):
+        return None, None
+    if resp is None or resp.get("campaign_id") != info["campaign_id"] or resp.get("region") != info["region"]:
+        return None, None
+    return rid, resp
+
+
+def _pick_language(web: Web, request: Request, base: str, allowed: list[str], info: dict,
+                   respondent: dict | None) -> str:
+    wanted = request.query_params.get("lang")
+    if wanted in allowed:
+        web.queue_cookie(request, LANG_COOKIE, wanted, max_age=OPEN_COOKIE_DAYS * 86400, path=base)
+        request.state.language_switched = wanted
+        return wanted
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in allowed:
+        return cookie
+    for candidate in ((respondent or {}).get("language"), info.get("language")):
+        if candidate in allowed:
+            return candidate
+    return allowed[0] if allowed else i18n.DEFAULT
+
+
+def load_ctx(request: Request, kind: str, token: str) -> Ctx:
+    """Resolve the link or raise NotFound; rate limits first, so guessing is slow."""
+    web = web_of(request)
+    web.check_token_rate(request)
+    if not TOKEN_RE.match(token):
+        web.bad_token(request)
+        raise NotFound()
+    info = web.store.resolve_token(token)
+    if info is None or info.get("kind") != kind:
+        web.bad_token(request)
+        raise NotFound()
+    campaign = web.store.get_campaign(info["campaign_id"])
+    if campaign.get("status") != "open":
+        raise NotFound()
+    instrument, pages = web.instrument_pages(campaign["instrument_id"])
+    root = request.scope.get("root_path", "")
+    base = f"{root}/{'s' if kind == 'invitation' else 'r'}/{token}"
+    if kind == "invitation":
+        rid = info.get("respondent_id")
+        resp = web.store.respondent(rid) if rid else None
+    else:
+        rid, resp = _open_respondent(web, request, token, info)
+    allowed = [code for code in campaign.get("languages") or [] if isinstance(code, str)] or [i18n.DEFAULT]
+    lang = _pick_language(web, request, base, allowed, info, resp)
+    ctx = Ctx(kind, token, base, info, campaign, instrument, pages, lang, rid, resp, allowed)
+    if rid and getattr(request.state, "language_switched", None) and resp and resp.get("language") != lang:
+        _store_language(web, ctx)
+    return ctx
+
+
+def _store_language(web: Web, ctx: Ctx) -> None:
+    """Keep a language switch with the respondent when the store offers a way to (else the cookie keeps it)."""
+    setter = getattr(web.store, "set_language", None)
+    if setter is None or ctx.submitted:
+        return
+    try:
+        setter(ctx.respondent_id, ctx.lang)
+    except InputError:
+        pass
+
+
+def _region_name(web: Web, ctx: Ctx) -> str:
+    try:
+        regions = web.store.regions(ctx.info["campaign_id"])
+        hit = regions.loc[regions["region"] == ctx.info["region"], "name"]
+        name = str(hit.iloc[0]) if len(hit) else ""
+    except Exception:  # noqa: BLE001 - the name is decoration only
+        name = ""
+    return f"{name} ({ctx.info['region']})" if name and name != ctx.info["region"] else ctx.info["region"]
+
+
+def _switcher(request: Request, ctx: Ctx, path: str | None = None) -> list[tuple]:
+    target = path or request.url.path
+    return [(code, i18n.LANGUAGE_NAMES.get(code, code), f"{target}?lang={code}", code == ctx.lang)
+            for code in ctx.languages]
+
+
+def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
+    ins = ctx.instrument
+    lang = ctx.lang
+
+    def label_of(item):
+        return pick_label(item.labels, lang)
+
+    def hint_of(item):
+        return pick_label(item.hints, lang) if item.hints else ""
+
+    def label_for_name(name):
+        return pick_label(ins.item(name).labels, lang) if ins.has_item(name) else name
+
+    return {
+        "survey_title": ins.title or "S3 StressTest",
+        "title": ins.title or "S3 StressTest",
+        "switcher": _switcher(request, ctx, path),
+        "label_of": label_of,
+        "hint_of": hint_of,
+        "label_for_name": label_for_name,
+        "options_of": lambda item: choice_options(ins, item, lang),
+        "input_type": lambda item: INPUT_TYPES.get(item.type, "text"),
+        "input_mode": lambda item: INPUT_MODES.get(item.type),
+    }
+
+
+# -- views (sync: they talk to the database; run in the thread pool) -----------------------------
+def view_landing(request: Request, kind: str, token: str) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    if kind == "open" and ctx.respondent is None:
+        return view_open_form(request, ctx)
+    if ctx.submitted:
+        return web.redirect(request, f"{ctx.base}/thanks")
+    done = ctx.pages_done
+    return web.render(request, "survey/landing.html", {
+        **_common(request, ctx),
+        "region_name": _region_name(web, ctx),
+        "pages_done": done,
+        "page_count": len(ctx.pages),
+        "resume_url": ctx.resume_url,
+        "resume_is_review": done >= len(ctx.pages),
+        "submitted": False,
+    }, lang=ctx.lang)
+
+
+def view_open_form(request: Request, ctx: Ctx, *, error: str | None = None, chosen: str | None = None,
+                   status: int = 200) -> Response:
+    web = web_of(request)
+    return web.render(request, "survey/open.html", {
+        **_common(request, ctx, ctx.base),
+        "action": ctx.base,
+        "region_name": _region_name(web, ctx),
+        "groups": group_options(ctx.instrument, ctx.lang),
+        "language_options": [(c, i18n.LANGUAGE_NAMES.get(c, c)) for c in ctx.languages],
+        "error": error,
+        "chosen": chosen,
+    }, lang=ctx.lang, status=status)
+
+
+def group_options(instrument: Instrument, lang: str) -> list[tuple[str, str]]:
+    """Stakeholder groups with the instrument's labels when it has a `stakeholder_group` list."""
+    cl = instrument.lists.get("stakeholder_group")
+    out = []
+    for g in STAKEHOLDER_GROUPS:
+        choice = cl.get(g) if cl else None
+        text = pick_label(choice.labels, lang) if choice else ""
+        if not text or (lang != i18n.DEFAULT and not _has_language(choice.labels, lang)):
+            text = i18n.t(lang, f"group_{g}")
+        out.append((g, text))
+    return out
+
+
+def _has_language(labels: dict[str, str], lang: str) -> bool:
+    from ..instrument.model import language_code
+
+    return any(language_code(k) == lang for k in labels)
+
+
+def start_open(request: Request, token: str, form) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, "open", token)
+    if ctx.respondent is not None and not ctx.submitted:
+        return web.redirect(request, ctx.resume_url)
+    group = form.get("stakeholder_group")
+    language = form.get("language")
+    if language in ctx.languages:
+        ctx.lang = language
+    if group not in STAKEHOLDER_GROUPS:
+        return view_open_form(request, ctx, error=i18n.t(ctx.lang, "group_required"), status=422)
+    try:
+        rid = web.store.start_respondent(token, stakeholder_group=group, language=ctx.lang)
+    except InputError:
+        raise NotFound()
+    web.queue_cookie(request, OPEN_COOKIE, web.signer.sign("open-respondent", {
+        "rid": rid, "link": token_fingerprint(token)}), max_age=OPEN_COOKIE_DAYS * 86400, path=ctx.base)
+    web.queue_cookie(request, LANG_COOKIE, ctx.lang, max_age=OPEN_COOKIE_DAYS * 86400, path=ctx.base)
+    return web.redirect(request, ctx.page_url(1))
+
+
+def _need_respondent(request: Request, ctx: Ctx) -> Response | None:
+    """Where to send a visitor who may not see this page now (None: may)."""
+    web = web_of(request)
+    if ctx.submitted:
+        return web.redirect(request, f"{ctx.base}/thanks")
+    if ctx.kind == "open" and ctx.respondent is None:
+        return web.redirect(request, ctx.base)
+    return None
+
+
+def view_page(request: Request, kind: str, token: str, n: int) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    page = ctx.page(n)
+    if (away := _need_respondent(request, ctx)) is not None:
+        return away
+    values = web.store.answers(ctx.respondent_id) if ctx.respondent_id else {}
+    return render_page(request, ctx, page, values, {}, [])
+
+
+def render_page(request: Request, ctx: Ctx, page: Page, values: dict, errors: dict, general: list,
+                status: int = 200) -> Response:
+    web = web_of(request)
+    return web.render(request, "survey/page.html", {
+        **_common(request, ctx, ctx.page_url(page.number)),
+        "page": page,
+        "page_no": page.number,
+        "page_count": len(ctx.pages),
+        "page_title": page_title(page, ctx.lang),
+        "action": ctx.page_url(page.number),
+        "values": values,
+        "errors": errors,
+        "problems": general,
+    }, lang=ctx.lang, status=status)
+
+
+def save_page(request: Request, kind: str, token: str, n: int, form) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    page = ctx.page(n)
+    if (away := _need_respondent(request, ctx)) is not None:
+        return away
+    answers = read_answers(page, form)
+    if ctx.respondent_id is None:  # an invitation's first save starts its respondent
+        try:
+            ctx.respondent_id = web.store.start_respondent(token, language=ctx.lang)
+        except InputError:
+            raise NotFound()
+    try:
+        web.store.save_page(ctx.respondent_id, page.key, answers)
+    except Locked:  # submitted or closed meanwhile
+        return web.redirect(request, ctx.base)
+    except InputError as exc:
+        names = {i.name for i in page.answerable}
+        errors, general = {}, []
+        for p in exc.problems:
+            if p.field in names:
+                errors.setdefault(p.field, error_message(ctx.instrument, p.field, ctx.lang))
+            else:
+                general.append(i18n.t(ctx.lang, "invalid_value"))
+        if not errors and not general:
+            general.append(i18n.t(ctx.lang, "invalid_value"))
+        saved = web.store.answers(ctx.respondent_id)
+        return render_page(request, ctx, page, {**saved, **answers}, errors, sorted(set(general)), status=422)
+    if form.get("nav") == "back" and n > 1:
+        return web.redirect(request, ctx.page_url(n - 1))
+    if n < len(ctx.pages):
+        return web.redirect(request, ctx.page_url(n + 1))
+    return web.redirect(request, f"{ctx.base}/review")
+
+
+def view_review(request: Request, kind: str, token: str) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    if (away := _need_respondent(request, ctx)) is not None:
+        return away
+    values = web.store.answers(ctx.respondent_id) if ctx.respondent_id else {}
+    sections = []
+    for page in ctx.pages:
+        rows = [(pick_label(i.labels, ctx.lang), display_value(ctx.instrument, i, values.get(i.name, ""), ctx.lang))
+                for i in page.answerable]
+        if rows:
+            sections.append({"number": page.number, "title": page_title(page, ctx.lang), "rows": rows,
+                             "url": ctx.page_url(page.number)})
+    return web.render(request, "survey/review.html", {
+        **_common(request, ctx, f"{ctx.base}/review"),
+        "sections": sections,
+        "submit_url": f"{ctx.base}/submit",
+        "back_url": ctx.page_url(len(ctx.pages)),
+    }, lang=ctx.lang)
+
+
+def submit(request: Request, kind: str, token: str) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    if ctx.submitted:  # a second submit changes nothing
+        return web.redirect(request, f"{ctx.base}/thanks")
+    if ctx.respondent_id is None:
+        return web.redirect(request, ctx.base)
+    try:
+        web.store.submit(ctx.respondent_id)
+    except Locked:  # the campaign closed meanwhile
+        return web.redirect(request, ctx.base)
+    return web.redirect(request, f"{ctx.base}/thanks")
+
+
+def view_thanks(request: Request, kind: str, token: str) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    if not ctx.submitted:
+        return web.redirect(request, ctx.base)
+    return web.render(request, "survey/thanks.html", {
+        **_common(request, ctx, f"{ctx.base}/thanks"),
+        "already": False,
+        "contact_url": f"{ctx.base}/contact",
+        "contact_saved": request.query_params.get("contact") == "saved",
+    }, lang=ctx.lang)
+
+
+def save_contact(request: Request, kind: str, token: str, form) -> Response:
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    if ctx.respondent_id is None:
+        return web.redirect(request, ctx.base)
+    raw = form.get("contact")
+    contact = raw.strip()[:CONTACT_MAX] if isinstance(raw, str) else ""
+    web.store.set_contact(ctx.respondent_id, contact or None)
+    return web.redirect(request, f"{ctx.base}/thanks?contact=saved")
+
+
+# -- routes ------------------------------------------------------------------------------
+async def _form(request: Request):
+    form = await request.form()
+    web_of(request).check_csrf(request, form)
+    return form
+
+
+def _register(prefix: str, kind: str) -> None:
+    @router.get(f"/{prefix}/{{token}}")
+    def landing(request: Request, token: str):
+        return view_landing(request, kind, token)
+
+    @router.get(f"/{prefix}/{{token}}/page/{{n}}")
+    def page_get(request: Request, token: str, n: int):
+        return view_page(request, kind, token, n)
+
+    @router.post(f"/{prefix}/{{token}}/page/{{n}}")
+    async def page_post(request: Request, token: str, n: int):
+        form = await _form(request)
+        return await run_in_threadpool(save_page, request, kind, token, n, form)
+
+    @router.get(f"/{prefix}/{{token}}/review")
+    def review(request: Request, token: str):
+        return view_review(request, kind, token)
+
+    @router.post(f"/{prefix}/{{token}}/submit")
+    async def submit_post(request: Request, token: str):
+        await _form(request)
+        return await run_in_threadpool(submit, request, kind, token)
+
+    @router.get(f"/{prefix}/{{token}}/thanks")
+    def thanks(request: Request, token: str):
+        return view_thanks(request, kind, token)
+
+    @router.post(f"/{prefix}/{{token}}/contact")
+    async def contact_post(request: Request, token: str):
+        form = await _form(request)
+        return await run_in_threadpool(save_contact, request, kind, token, form)
+
+
+_register("s", "invitation")
+_register("r", "open")
+
+
+@router.post("/r/{token}")
+async def open_start(request: Request, token: str):
+    form = await _form(request)
+    return await run_in_threadpool(start_open, request, token, form)
