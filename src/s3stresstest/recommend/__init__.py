@@ -1,0 +1,17 @@
+"""Recommendations: rules as data (YAML), fired on a StressTest result, ranked per territory.
+
+    from s3stresstest.recommend import load_rules, recommend, recommendation_overview
+    recs = recommend(result, alignment=alignment, open_comments=campaign.open_comments(instrument))
+
+See `rules` for the file format, `triggers` for the trigger vocabulary and `engine` for
+ranking, evidence and the anonymity of excerpts.
+"""
+
+from .engine import AlignmentView, clean_excerpt, recommend, recommendation_overview
+from .rules import (TOPICS, Rule, RuleSet, builtin_rules_path, check_rules, load_rules, parse_rules_data,
+                    rules_record)
+from .triggers import TRIGGER_TYPES
+
+__all__ = ["AlignmentView", "Rule", "RuleSet", "TOPICS", "TRIGGER_TYPES", "builtin_rules_path", "check_rules",
+           "clean_excerpt", "load_rules", "parse_rules_data", "recommend", "recommendation_overview",
+           "rules_record"]

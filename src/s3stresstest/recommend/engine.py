@@ -1,0 +1,395 @@
+"""The recommendation engine: which rules fire for which territory, ranked, with their evidence.
+
+    recs = recommend(result, alignment=alignment_result, open_comments=campaign.open_comments(instrument))
+
+One row per (territory, fired rule): the recommendation and rationale, the figures that
+fired it (JSON), the frontrunner territories to learn from on the rule's blocks, and
+anonymised excerpts of open answers. Ranked per territory by priority (1 first), then
+by the size of the gap, then by rule id.
+
+Anonymity: excerpts come only from the open questions a rule names in its evidence,
+and only when at least `min_respondents` respondents of that territory answered that
+question; e-mail addresses, links and phone numbers are removed and each excerpt is cut
+to 200 characters; neither the respondent nor the stakeholder group is shown. Figures
+that are not published (status suppressed or insufficient) never appear in evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from .rules import RuleSet, as_ruleset, rules_record
+from .triggers import Context, _flag, _int, _isnum, num, perception_figures
+
+COLUMNS = ["region", "rule_id", "title", "priority", "rank", "blocks", "topics", "recommendation", "rationale", "gap",
+           "evidence", "frontrunners", "excerpts"]
+OVERVIEW_COLUMNS = ["rule_id", "title", "priority", "blocks", "topics", "n_territories", "share_territories",
+                    "territories"]
+EXCERPT_CHARS = 200
+DEFAULT_MIN_RESPONDENTS = 3
+
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+|"
+                 r"\b(?:[a-z0-9\-]+\.)+(?:com|org|net|eu|info|io|de|at|it|fr|ch|si|li|be|es|pl|nl|uk)(?:/[^\s<>\"']*)?",
+                 re.IGNORECASE)
+NON_ANSWER = re.compile(r"^(?:\[synthetic\]\s*)?(?:no(?:thing)?(?: further| more| other)?(?: comments?| remarks?)?"
+                        r"|none|n\.?/?a\.?|-+|\.+|\?+)[.!]?$", re.IGNORECASE)
+PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{5,}\d")
+
+
+# -- alignment tables ---------------------------------------------------------------------------
+
+
+class AlignmentView:
+    """The alignment tables the triggers read, from an AlignmentResult or a dict of its tables."""
+
+    def __init__(self, alignment, block_scores: pd.DataFrame | None = None):
+        if isinstance(alignment, dict):
+            get = alignment.get
+            territories, pairs = get("alignment_territories"), get("alignment_pairs")
+            synergies, perception, record = get("synergies"), get("perception_vs_evidence"), {}
+        else:
+            territories, pairs = getattr(alignment, "territories", None), getattr(alignment, "pairs", None)
+            synergies = getattr(alignment, "synergies", None)
+            perception = getattr(alignment, "perception", None)
+            record = getattr(alignment, "record", None) or {}
+        if perception is None and territories is not None and block_scores is not None and len(block_scores):
+            perception = _perception(block_scores, territories, record.get("parameters") or {})
+        self._territories = {_code(r["territory"]): r for r in _rows(territories)}
+        self._pairs = _rows(pairs)
+        self._synergies = _rows(synergies)
+        self._perception = {_code(r["territory"]): r for r in _rows(perception)}
+
+    def territory(self, region: str) -> dict | None:
+        return self._territories.get(_code(region))
+
+    def pairs_of(self, region: str, kind: str) -> list[dict]:
+        region = _code(region)
+        out = []
+        for r in self._pairs:
+            a, b = _code(r.get("territory_a")), _code(r.get("territory_b"))
+            if str(r.get("kind")) == kind and region in (a, b) and _isnum(r.get("score")):
+                out.append({"territory": b if a == region else a, "score": num(r["score"])})
+        return sorted(out, key=lambda p: (p["score"], p["territory"]))
+
+    def perception_of(self, region: str) -> dict | None:
+        row = self._perception.get(_code(region))
+        if row is None:
+            return None
+        status = row.get("perceived_status")
+        if (status is not None and str(status) != "ok") or not _isnum(row.get("perceived")):
+            return None  # the perceived side is an unpublished block score
+        return row
+
+    def synergies_of(self, region: str) -> list[dict]:
+        region = _code(region)
+        out = []
+        for r in self._synergies:
+            members = [_code(t) for t in str(r.get("territories", "")).split()]
+            if region not in members:
+                continue
+            out.append({"axis": str(r.get("topic_axis", "")), "code": str(r.get("topic_code", "")),
+                        "title": _text(r.get("topic_title")),
+                        "partners": [t for t in members if t != region], "strength": num(r.get("strength"), 4)})
+        return sorted(out, key=lambda t: (-(t["strength"] or 0), t["axis"], t["code"]))
+
+
+def _perception(block_scores, territories, params) -> pd.DataFrame | None:
+    from ..alignment.analysis import perception_vs_evidence
+    from ..errors import InputError
+
+    try:
+        return perception_vs_evidence(block_scores, territories, block=params.get("perception_block", "b2"),
+                                      threshold=params.get("perception_threshold", 25.0),
+                                      scale=params.get("perception_scale", "rank"))
+    except (InputError, KeyError):
+        return None
+
+
+def _rows(df) -> list[dict]:
+    return [] if df is None or not len(df) else df.to_dict("records")
+
+
+def _text(x) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
+
+
+def _code(x) -> str:
+    return str(x).strip().upper()
+
+
+# -- excerpts -----------------------------------------------------------------------------------
+
+
+def _phone(m: re.Match) -> str:
+    s = m.group(0)
+    digits = sum(c.isdigit() for c in s)
+    starts = s.lstrip("(").startswith(("+", "0"))
+    return "[phone]" if digits >= 9 or (starts and digits >= 7) else s
+
+
+def clean_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """An open answer without e-mail addresses, links and phone numbers, cut to `limit` characters."""
+    s = EMAIL.sub("[e-mail]", str(text))
+    s = URL.sub("[link]", s)
+    s = PHONE.sub(_phone, s)
+    s = " ".join(s.split())
+    if len(s) > limit:
+        cut = s[:limit - 1]
+        space = cut.rfind(" ")
+        s = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.-") + "…"
+    return s
+
+
+def _stable_seed(seed: int, *parts: str) -> int:
+    h = hashlib.sha256("\x1f".join([str(seed), *parts]).encode("utf-8")).digest()
+    return int.from_bytes(h[:8], "big")
+
+
+def select_excerpts(comments: dict, region: str, rule, k: int, max_excerpts: int, seed: int) -> list[str]:
+    """Up to `max_excerpts` cleaned answers to the rule's open questions, from items with >= k respondents."""
+    if max_excerpts <= 0:
+        return []
+    pool = []
+    for item in rule.open_items:
+        rows = comments.get((region, item))
+        if rows is None or rows["respondent_id"].nunique() < k:
+            continue
+        pool.extend(clean_excerpt(t) for t in rows["text"])
+    pool = sorted({t for t in pool if t and not NON_ANSWER.match(t)})
+    if not pool:
+        return []
+    rng = np.random.default_rng(_stable_seed(seed, region, rule.id))
+    chosen = rng.choice(len(pool), size=min(max_excerpts, len(pool)), replace=False)
+    return [pool[i] for i in sorted(chosen)]
+
+
+def _comments_index(open_comments: pd.DataFrame | None) -> dict:
+    if open_comments is None or not len(open_comments):
+        return {}
+    need = {"respondent_id", "region", "item", "text"}
+    missing = need - set(open_comments.columns)
+    if missing:
+        from ..errors import InputError
+
+        raise InputError(f"open comments lack the column(s) {', '.join(sorted(missing))}")
+    oc = open_comments[open_comments["text"].notna()].copy()
+    oc["text"] = oc["text"].astype(str)
+    oc = oc[oc["text"].str.strip() != ""]
+    return {(str(r), str(i)): g for (r, i), g in oc.groupby(["region", "item"], sort=False)}
+
+
+# -- evidence -----------------------------------------------------------------------------------
+
+
+def _groups_for(ctx: Context, rule, hit, region: str, block: str) -> list[str]:
+    fired = hit.groups.get(block)
+    if fired:
+        return sorted(fired)
+    return ctx.resolve_groups(region, rule.peer_group)
+
+
+def _frontrunner_rows(ctx: Context, rule, hit, region: str) -> dict[str, dict]:
+    """Per block of the rule: the frontrunners of the most specific candidate peer group (fewest members)."""
+    out = {}
+    for block in rule.blocks:
+        groups = _groups_for(ctx, rule, hit, region, block)
+        rows = {str(r["peer_group"]): r for r in ctx.bench.get((region, block), [])
+                if str(r["peer_group"]) in groups and isinstance(r.get("frontrunners"), str)
+                and r["frontrunners"].strip()}
+        if not rows:
+            continue
+        group = min(rows, key=lambda g: (ctx.group_size.get(g, math.inf), g))
+        codes = [c for c in rows[group]["frontrunners"].split() if c != region]
+        if codes:
+            out[block] = {"peer_group": group, "frontrunner_level": num(rows[group].get("frontrunner_level")),
+                          "territories": sorted(codes)}
+    return out
+
+
+def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
+    ev: dict = {"triggered_by": hit.figures}
+    if frontrunners:
+        ev["frontrunners"] = frontrunners
+    for entry in rule.evidence:
+        kind, _, item = entry.partition(":")
+        if kind == "block_scores":
+            rows = []
+            for b in rule.blocks:
+                row = ctx.block_ok(region, b)
+                if row is not None:
+                    rows.append({"block": b, "score": num(row["score"]), "ci_low": num(row.get("ci_low")),
+                                 "ci_high": num(row.get("ci_high")), "n": _int(row.get("n"))})
+            ev["block_scores"] = rows
+        elif kind == "benchmarks":
+            rows = []
+            for b in rule.blocks:
+                for r in ctx.bench_rows(region, b, _groups_for(ctx, rule, hit, region, b)):
+                    rows.append({"block": b, "peer_group": str(r["peer_group"]), "score": num(r["score"]),
+                                 "peer_mean": num(r.get("peer_mean")), "peer_median": num(r.get("peer_median")),
+                                 "frontrunner_level": num(r.get("frontrunner_level")),
+                                 "gap_to_mean": num(r.get("gap_to_mean")),
+                                 "gap_to_frontrunner": num(r.get("gap_to_frontrunner")),
+                                 "indistinguishable": _flag(r.get("indistinguishable"))})
+            ev["benchmarks"] = rows
+        elif kind == "item_distribution":
+            dist = ctx.dist_ok(region, item)
+            if dist is not None:
+                ev.setdefault("item_distribution", {})[item] = {
+                    "n": dist["n"], "shares": {c: num(s, 4) for c, s in dist["shares"].items()}}
+        elif kind == "group_breakdown":
+            rows = []
+            for b in rule.blocks:
+                if ctx.block_ok(region, b) is None:
+                    continue
+                for r in ctx.group_blocks.get((region, b), []):
+                    if ctx.group_ok(r):
+                        rows.append({"block": b, "stakeholder_group": str(r["stakeholder_group"]),
+                                     "score": num(r["score"]), "n": _int(r.get("n"))})
+            ev["group_breakdown"] = rows
+        elif kind == "alignment" and ctx.alignment is not None:
+            al = ctx.alignment
+            row = al.territory(region) or {}
+            out = {"vertical": num(row.get("vertical")), "neighbours_mean": num(row.get("neighbours_mean")),
+                   "neighbours_min": num(row.get("neighbours_min")),
+                   "vertical_pairs": al.pairs_of(region, "vertical"),
+                   "neighbour_pairs": al.pairs_of(region, "neighbour")}
+            per = al.perception_of(region)
+            if per is not None:
+                out["perception"] = perception_figures(per)
+            ev["alignment"] = out
+        elif kind == "synergies" and ctx.alignment is not None:
+            ev["synergies"] = ctx.alignment.synergies_of(region)[:5]
+    return ev
+
+
+# -- the engine ---------------------------------------------------------------------------------
+
+
+def _regions(result) -> list[str]:
+    found = set()
+    for df in (result.block_scores, result.item_scores):
+        if df is not None and len(df):
+            found |= set(df["region"].astype(str))
+    return sorted(found)
+
+
+def _skipped(rules: RuleSet, instrument) -> dict[str, str]:
+    """Rules naming items or blocks the result's instrument lacks (e.g. built-in rules on another questionnaire)."""
+    if instrument is None:
+        return {}
+    blocks = {b.name for b in instrument.blocks}
+    out = {}
+    for r in rules:
+        missing = sorted(i for i in r.referenced_items() if not instrument.has_item(i))
+        missing += sorted(r.referenced_blocks() - blocks)
+        if missing:
+            out[r.id] = "the instrument lacks " + ", ".join(missing)
+    return out
+
+
+def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = None, rules=None,
+              min_respondents: int | None = None, max_excerpts: int = 3, seed: int = 0) -> pd.DataFrame:
+    """Every territory's fired recommendations, ranked; see the module notes.
+
+    `result`: a StressTestResult. `alignment`: an AlignmentResult (or a dict of its tables) for
+    the alignment, perception and synergy triggers; without it those rules stay quiet and are
+    listed in the record. `open_comments`: `Campaign.open_comments(instrument)`. `rules`: a
+    RuleSet (`load_rules`), a rules file path or None for the built-in rules.
+    `min_respondents` defaults to the run's anonymity threshold.
+
+    The returned DataFrame's `attrs["record"]` holds the rules record and the parameters.
+    """
+    rs = as_ruleset(rules)
+    if min_respondents is None:
+        min_respondents = ((result.record or {}).get("parameters") or {}).get("min_respondents",
+                                                                              DEFAULT_MIN_RESPONDENTS)
+    min_respondents = int(min_respondents)
+    if min_respondents < 1:
+        from ..errors import InputError
+
+        raise InputError(f"min_respondents must be at least 1, not {min_respondents}")
+    view = AlignmentView(alignment, result.block_scores) if alignment is not None else None
+    ctx = Context(result, view, min_respondents)
+    comments = _comments_index(open_comments)
+    skipped = _skipped(rs, getattr(result, "instrument", None))
+    active = [r for r in rs if r.id not in skipped]
+    not_evaluated = [r.id for r in active if view is None and r.trigger.alignment_needed()]
+    regions = _regions(result)
+    rows = []
+    for region in regions:
+        for rule in active:
+            hit = rule.trigger.evaluate(ctx, region)
+            if hit is None:
+                continue
+            front = _frontrunner_rows(ctx, rule, hit, region)
+            rows.append({
+                "region": region, "rule_id": rule.id, "title": rule.title, "priority": rule.priority,
+                "blocks": " ".join(rule.blocks), "topics": " ".join(rule.topics),
+                "recommendation": rule.recommendation, "rationale": rule.rationale,
+                "gap": float(num(hit.gap, 4)) if _isnum(hit.gap) else np.nan,
+                "evidence": json.dumps(_evidence(ctx, rule, hit, region, front), ensure_ascii=False),
+                "frontrunners": " ".join(sorted({c for f in front.values() for c in f["territories"]})),
+                "excerpts": json.dumps(select_excerpts(comments, region, rule, min_respondents, max_excerpts, seed),
+                                       ensure_ascii=False),
+            })
+    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
+    if len(out):
+        out["_abs"] = out["gap"].abs().fillna(-1.0)
+        out = out.sort_values(["region", "priority", "_abs", "rule_id"], ascending=[True, True, False, True],
+                              kind="stable").drop(columns="_abs")
+        out["rank"] = out.groupby("region").cumcount() + 1
+    else:
+        out["rank"] = pd.Series(dtype="int64")
+    out = out[COLUMNS].reset_index(drop=True)
+    out["priority"] = out["priority"].astype("int64")
+    out["rank"] = out["rank"].astype("int64")
+    out["gap"] = out["gap"].astype(float)
+    out.attrs["record"] = {
+        "rules": rules_record(rs),
+        "parameters": {"min_respondents": min_respondents, "max_excerpts": max_excerpts, "seed": seed,
+                       "excerpt_chars": EXCERPT_CHARS},
+        "territories": regions,
+        "alignment": view is not None,
+        "open_comments": open_comments is not None,
+        "not_evaluated": {rid: "needs alignment results" for rid in not_evaluated},
+        "skipped": skipped,
+        "ranking": "per territory: priority (1 first), then larger |gap| first (no gap last), then rule id",
+    }
+    return out
+
+
+def recommendation_overview(recs: pd.DataFrame, rules=None) -> pd.DataFrame:
+    """Rule x number of territories where it fired, for a synthesis report.
+
+    With `rules` (a RuleSet or list of rules), rules that fired nowhere are listed with 0.
+    `share_territories` needs the territory list of `recs.attrs["record"]` (else NaN).
+    """
+    record = recs.attrs.get("record") or {}
+    n_total = len(record.get("territories") or [])
+    meta: dict[str, dict] = {}
+    if rules is not None:
+        for r in as_ruleset(rules):
+            meta[r.id] = {"title": r.title, "priority": r.priority, "blocks": " ".join(r.blocks),
+                          "topics": " ".join(r.topics)}
+    rows = []
+    for rid, g in recs.groupby("rule_id", sort=False):
+        first = g.iloc[0]
+        meta.setdefault(rid, {"title": first["title"], "priority": int(first["priority"]), "blocks": first["blocks"],
+                              "topics": first["topics"]})
+    for rid, m in meta.items():
+        fired = sorted(recs.loc[recs["rule_id"] == rid, "region"].unique()) if len(recs) else []
+        rows.append({"rule_id": rid, **m, "n_territories": len(fired),
+                     "share_territories": len(fired) / n_total if n_total else math.nan,
+                     "territories": " ".join(fired)})
+    out = pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+    if len(out):
+        out = out.sort_values(["priority", "n_territories", "rule_id"], ascending=[True, False, True],
+                              kind="stable").reset_index(drop=True)
+    return out
