@@ -26,6 +26,7 @@ seed: $(STAMP)
 
 demo: seed
 	$(BIN)/s3stresstest demo --out $(DEMO_OUT) --overwrite
+	$(BIN)/s3stresstest report --results $(DEMO_OUT) --out $(DEMO_OUT)/reports --format html,pdf,docx --overwrite
 
 test: seed
 	$(BIN)/python -m pytest

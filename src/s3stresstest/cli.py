@@ -30,6 +30,7 @@ def _register_subcommands() -> None:
     from .cli_align import align
     from .cli_peers import peers_command
     from .cli_regions import regions_app
+    from .cli_report import report
     from .cli_store import admin_app, db_app, respondent_app
     from .cli_transfer import export_app, import_app
     from .cli_web import serve
@@ -43,6 +44,7 @@ def _register_subcommands() -> None:
     app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
     app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
     app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")
+    app.command("report", help="Regional reports, synthesis and policy memo (HTML, PDF, DOCX).")(report)
     app.command("serve", help="Run the web service (questionnaire, admin pages, JSON API).")(serve)
     app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)
 

@@ -1,0 +1,99 @@
+"""`s3stresstest report --results DIR --out DIR [--format html,pdf,docx] [--territory CODE ...]`.
+
+Builds the regional reports, the synthesis and the policy memo of a results folder (see
+`s3stresstest.report`), with a progress bar, and prints where they are. `report` is a plain
+Typer command function; the main CLI registers it with ``app.command("report")(report)``.
+`report_app` is a one-command Typer app around it (for running or testing it alone).
+
+Bad input (no such results folder, unknown territory - with suggestions -, unknown format or
+block, a non-empty output folder without --overwrite) gives the problems on stderr and exit
+code 2, and writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from .cli_common import err
+from .cli_common import fail as _fail
+from .errors import InputError
+
+out = Console(highlight=False, soft_wrap=True)
+
+
+def report(
+    results: Path = typer.Option(..., "--results", help="Results folder written by `s3stresstest score` or `demo`."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder for the reports (must be new or empty unless --overwrite)."),
+    format: str = typer.Option("html", "--format", help="Comma-separated formats: html, pdf, docx."),
+    territory: list[str] | None = typer.Option(None, "--territory", help="Regional reports only for this territory "
+                                                  "(code or name; repeat for several). Default: every territory."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output folder."),
+    ranks: bool = typer.Option(False, "--ranks", help="Add ranks with intervals to the synthesis (off: no league table)."),
+    map_block: str = typer.Option("b1", "--map-block", help="Block that colours the Alpine Space map of the synthesis."),
+    language: str | None = typer.Option(None, "--language", help="Instrument language of question labels (e.g. de)."),
+    data: Path | None = typer.Option(None, "--data", help="Reference data folder for maps and peers (default: the "
+                                        "data directory, S3ST_DATA_DIR)."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes rendering PDFs (default: up to 2)."),
+) -> None:
+    """Regional reports, a synthesis and a policy memo from a results folder (HTML, PDF, DOCX)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from .report import build_reports, parse_formats
+    from .report.context import ReportInputs
+    from .results import prepare_out_dir
+
+    try:
+        formats = parse_formats(format)
+        prepare_out_dir(out_dir, overwrite)
+        if not results.is_dir():
+            raise InputError(f"results folder '{results}' not found (make one with `s3stresstest score` or "
+                             "`s3stresstest demo`)")
+        with err.status("Reading the results..."):
+            inputs = ReportInputs.load(results, data_folder=data)
+            codes = inputs.check_territories(territory) if territory else None
+            if map_block not in inputs.blocks:
+                raise InputError(f"--map-block '{map_block}' is not a block of these results "
+                                 f"(blocks: {', '.join(inputs.blocks)})")
+            inputs.prefetch()
+    except InputError as exc:
+        _fail(exc)
+        return
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[what]}"))
+    try:
+        with Progress(*columns, console=err, transient=False) as bar:
+            task = bar.add_task("Writing reports", total=None, what="")
+
+            def progress(done: int, total: int, what: str) -> None:
+                bar.update(task, completed=done, total=total, what=what)
+
+            paths = build_reports(results, out_dir, formats, territories=codes, progress=progress, overwrite=overwrite,
+                                  ranks=ranks, map_block=map_block, language=language, workers=workers,
+                                  inputs=inputs)
+    except InputError as exc:
+        _fail(exc)
+        return
+    regional = sum(1 for p in paths if p.parent.name == "regional")
+    if inputs.synthetic:
+        out.print("[bold red]SYNTHETIC[/] results: every report says so on every page.", markup=True)
+    out.print(f"{len(paths)} files ({', '.join(formats)}) in {out_dir}: {regional} regional report files, the "
+              "synthesis and the policy memo.")
+    out.print(f"  index: {out_dir / 'index.html'}")
+    out.print(f"  synthesis: {out_dir / 'synthesis'}.{{{','.join(formats)}}}")
+    out.print(f"  memo: {out_dir / 'memo'}.{{{','.join(formats)}}}")
+    out.print(f"  regional: {out_dir / 'regional'}/<CODE>.{{{','.join(formats)}}}")
+    for key, why in inputs.missing.items():
+        out.print(f"  left out ({key.replace('_', ' ')}): {why}")
+
+
+report_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+report_app.command("report")(report)

@@ -1,0 +1,186 @@
+"""Reports of a StressTest run: one per territory, a synthesis across territories, a two-page policy memo.
+
+    from s3stresstest.report import build_reports
+    paths = build_reports("demo-output", "reports", formats=("html", "pdf", "docx"))
+
+or piece by piece::
+
+    inputs = ReportInputs.load("demo-output")             # tables, record, instrument, reference data
+    doc = build_regional(inputs, "ITC1")                  # a neutral Document ...
+    write_html(doc, "ITC1.html"); write_pdf(render_html(doc), "ITC1.pdf"); write_docx(doc, "ITC1.docx")
+
+Layout of the output folder::
+
+    index.html                   links to every report
+    synthesis.html|pdf|docx
+    memo.html|pdf|docx
+    regional/<CODE>.html|pdf|docx
+
+Every HTML file is self-contained (inline CSS and SVG, no external URL); PDFs come from the
+same HTML (WeasyPrint); DOCX from the same document model (see `render`). When the results are
+synthetic, every page of every format says so. The folder is written all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..errors import InputError
+from .context import ReportInputs
+from .findings import FindingParams, key_findings, rank_intervals, typology
+from .memo import build_memo
+from .regional import build_regional
+from .render import Document, render_html, write_docx, write_html, write_pdf
+from .synthesis import build_synthesis
+
+FORMATS = ("html", "pdf", "docx")
+
+__all__ = ["FORMATS", "Document", "FindingParams", "ReportInputs", "build_memo", "build_regional", "build_reports",
+           "build_synthesis", "key_findings", "parse_formats", "rank_intervals", "render_html", "typology",
+           "write_docx", "write_html", "write_pdf"]
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """'html,pdf' or ['html', 'pdf'] -> ('html', 'pdf'); unknown formats refused."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    out = []
+    for f in items:
+        f = str(f).strip().lower().lstrip(".")
+        if not f:
+            continue
+        if f not in FORMATS:
+            raise InputError(f"unknown report format '{f}' (choose from {', '.join(FORMATS)})")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise InputError(f"no report format given (choose from {', '.join(FORMATS)})")
+    return tuple(out)
+
+
+def _pdf_job(html: str, path: str) -> str:
+    write_pdf(html, path)
+    return path
+
+
+def build_reports(results_dir: str | Path, out_dir: str | Path, formats: str | Iterable[str] = ("html",),
+                  territories: Iterable[str] | None = None, progress: Callable[[int, int, str], None] | None = None,
+                  *, overwrite: bool = False, ranks: bool = False, map_block: str = "b1", language: str | None = None,
+                  data_folder: str | Path | None = None, workers: int | None = None,
+                  inputs: ReportInputs | None = None, synthesis: bool = True, memo: bool = True) -> list[Path]:
+    """Write every report of a results folder to `out_dir` (all or nothing); returns the files written.
+
+    `territories`: regional reports only for these codes (default: every territory); the synthesis
+    and the memo always cover all. `progress(done, total, what)` is called after each file.
+    `workers`: processes rendering PDFs (default: up to 2, or the CPU count if lower).
+    """
+    from ..results import prepare_out_dir
+
+    fmts = parse_formats(formats)
+    out = prepare_out_dir(out_dir, overwrite)
+    inputs = inputs or ReportInputs.load(results_dir, data_folder=data_folder)
+    codes = inputs.check_territories(territories) if territories else list(inputs.territories)
+    if map_block not in inputs.blocks:
+        raise InputError(f"--map-block '{map_block}' is not a block of these results "
+                         f"(blocks: {', '.join(inputs.blocks)})")
+    inputs.prefetch()
+    jobs: list[tuple[str, Callable[[], Document]]] = []
+    if synthesis:  # first: the largest PDF starts first, so the workers finish together
+        jobs.append(("synthesis", lambda: build_synthesis(inputs, block_for_map=map_block, ranks=ranks)))
+    if memo:
+        jobs.append(("memo", lambda: build_memo(inputs)))
+    jobs += [(f"regional/{c}", (lambda c=c: build_regional(inputs, c, language=language))) for c in codes]
+    total = len(jobs) * len(fmts)
+    done = 0
+
+    def tick(what: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, what)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    written: list[str] = []
+    pool = None
+    try:
+        (tmp / "regional").mkdir()
+        pending = []
+        if "pdf" in fmts:
+            n = workers if workers is not None else min(2, os.cpu_count() or 1)
+            if n > 1 and len(jobs) > 1:
+                import multiprocessing
+                import sys
+                from concurrent.futures import ProcessPoolExecutor
+
+                # fork on Linux: workers start at once and need no importable __main__; spawn elsewhere
+                method = "fork" if sys.platform.startswith("linux") else "spawn"
+                pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method))
+        titles: dict[str, str] = {}
+        for rel, make in jobs:
+            doc = make()
+            titles[rel] = doc.title
+            html = render_html(doc) if ("html" in fmts or "pdf" in fmts) else None
+            if "html" in fmts:
+                write_html(html, tmp / f"{rel}.html")
+                written.append(f"{rel}.html")
+                tick(f"{rel}.html")
+            if "docx" in fmts:
+                write_docx(doc, tmp / f"{rel}.docx")
+                written.append(f"{rel}.docx")
+                tick(f"{rel}.docx")
+            if "pdf" in fmts:
+                if pool is not None:
+                    pending.append((rel, pool.submit(_pdf_job, html, str(tmp / f"{rel}.pdf"))))
+                else:
+                    write_pdf(html, tmp / f"{rel}.pdf")
+                    written.append(f"{rel}.pdf")
+                    tick(f"{rel}.pdf")
+        if pending:
+            from concurrent.futures import as_completed
+
+            index = {fut: rel for rel, fut in pending}
+            for fut in as_completed(index):
+                fut.result()
+                written.append(f"{index[fut]}.pdf")
+                tick(f"{index[fut]}.pdf")
+        _write_index(tmp, inputs, titles, fmts)
+        written.append("index.html")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return [out / rel for rel in sorted(written)]
+
+
+def _write_index(folder: Path, inputs: ReportInputs, titles: dict[str, str], fmts: tuple[str, ...]) -> None:
+    from markupsafe import Markup
+
+    from .. import __version__
+    from .render import _environment, stylesheet
+
+    entries = []
+    for rel, title in titles.items():
+        code = rel.split("/", 1)[1] if rel.startswith("regional/") else None
+        entries.append({"rel": rel, "title": title, "code": code,
+                        "name": inputs.name(code) if code else "", "files": [f"{rel}.{f}" for f in fmts]})
+    html = _environment().get_template("index.html.j2").render(
+        entries=entries, css=Markup(stylesheet()), synthetic=inputs.synthetic, banner=inputs.banner,
+        version=__version__, results=inputs.results_dir.name)
+    write_html(html, folder / "index.html")

@@ -1,0 +1,852 @@
+"""The regional StressTest report: one territory, every block, against its peer groups.
+
+    doc = build_regional(inputs, "ITC1")          # a render.Document
+    write_html(doc, "ITC1.html")
+
+Sections: executive summary; response profile; one section per block (score against the
+peer groups and frontrunners, answer distributions of its items, stakeholder-group
+breakdown, open-answer excerpts); alignment (national, neighbours, map, synergy topics);
+context statistics against structural peers; recommendations; annex of every item;
+provenance.
+
+Suppression: a figure whose status is not `ok` (or a distribution without shares) is never
+written; its place says "suppressed (fewer than k respondents)" or "insufficient". Neither
+its value nor its n appears.
+
+Open-answer excerpts in a block's section follow a stated rule: answers to the open
+questions that mention one of the block's keywords (`EXCERPT_KEYWORDS`), only from questions
+that at least k respondents of the territory answered, cleaned of e-mail addresses, links and
+phone numbers, at most three, chosen with a fixed seed, never with the respondent or the
+stakeholder group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+
+from .render import (
+    Bullets,
+    Callout,
+    Document,
+    Figure,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+    big,
+    interval,
+    missing,
+    num,
+    pct,
+    table_from_frame,
+)
+
+EXCERPT_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "b1": ("design", "draft", "edp", "entrepreneurial discovery", "revision", "revise", "involve", "steer",
+           "consult", "governance"),
+    "b2": ("neighbour", "national", "cross-border", "cross border", "other regions", "align", "interreg"),
+    "b3": ("fund", "call", "support", "administrative", "scheme", "implement", "grant", "paperwork"),
+    "b4": ("indicator", "monitor", "evaluat", "data", "measure"),
+    "b5": ("impact", "members", "new service", "effect", "benefit"),
+    "b6": ("portfolio", "overlap", "critical mass", "cluster managers", "joint", "all clusters"),
+}
+MAX_EXCERPTS = 3
+GROUP_ORDER = ("cluster_manager", "policy_maker", "development_agency", "research_institution",
+               "industry_association", "company", "other")
+PEER_K = 5
+
+
+def group_label(g: str) -> str:
+    return str(g).replace("_", " ").capitalize()
+
+
+def peer_label(g: str) -> str:
+    return {"all": "All territories"}.get(g, str(g).replace("_", " ").title())
+
+
+def withheld_text(status: str, k: int, *, group: bool = False) -> str:
+    if status == "insufficient":
+        return "insufficient (fewer than half of the block's items published)"
+    if group:
+        return f"suppressed (fewer than {k} respondents, or protecting a smaller group)"
+    return f"suppressed (fewer than {k} respondents)"
+
+
+def _ci_level(inputs) -> str:
+    lvl = inputs.parameters.get("ci_level")
+    return f"{float(lvl):.0%}" if lvl else "90%"
+
+
+def _chart(fn, *args, **kwargs):
+    """A chart, or None when it cannot be drawn (logged as a warning): a chart never stops a report, and the
+    figures it would show are always in a table beside it."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        import logging
+
+        logging.getLogger(__name__).warning("chart %s (%s) not drawn: %s: %s", getattr(fn, "__name__", fn),
+                                            kwargs.get("id_prefix", ""), exc.__class__.__name__, exc)
+        return None
+
+
+def _figure(svg, caption: str = "", data: Table | None = None, wide: bool = False) -> Figure | None:
+    if svg is None:
+        return None
+    return Figure(svg=svg.svg, title=svg.title, alt=svg.alt, caption=caption, data=data, wide=wide)
+
+
+def _charts():
+    try:
+        from . import charts
+    except ImportError:
+        return None
+    return charts
+
+
+def _maps():
+    try:
+        from . import maps
+    except ImportError:
+        return None
+    return maps
+
+
+# --------------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------------
+
+def _position(row) -> str:
+    """Where a territory stands against one peer group's mean, from a benchmark row."""
+    if missing(row.get("peer_mean")):
+        return "no group mean (too few published members)"
+    if missing(row.get("score")):
+        return f"group mean {num(row['peer_mean'])}"
+    if row.get("indistinguishable") is True:
+        return f"in line with the mean {num(row['peer_mean'])}"
+    gap = float(row["gap_to_mean"])
+    return f"{'above' if gap > 0 else 'below'} the mean {num(row['peer_mean'])} ({'+' if gap > 0 else '−'}{num(abs(gap))})"
+
+
+def executive_summary(inputs, region: str, language: str | None) -> Section:
+    ins, k = inputs.instrument, inputs.min_respondents
+    s = Section("Executive summary", "summary")
+    bs = inputs.rows("block_scores", region).set_index("block")
+    bm = inputs.rows("benchmarks", region)
+    groups = list(dict.fromkeys(bm["peer_group"])) if len(bm) else []
+    own = inputs.groups_of(region)
+    s.add(Paragraph(f"{inputs.label(region)} is compared with {len(groups)} peer group"
+                    f"{'s' if len(groups) != 1 else ''} ({', '.join(peer_label(g) for g in groups) or 'none'}); "
+                    f"it belongs to {', '.join(peer_label(g) for g in own) or 'none of them'}. Scores run from 0 to 100; "
+                    f"brackets give the {_ci_level(inputs)} interval. 'In line' means the interval contains the "
+                    "group's mean: the difference is then not worth a story. This is a learning tool, not a league "
+                    "table.", style="lead"))
+    rows, classes, ups, downs = [], [], [], []
+    for b in inputs.blocks:
+        r = bs.loc[b] if b in bs.index else None
+        status = r["status"] if r is not None else "missing"
+        cells = [f"{b} {ins.block_label(b, language)}"]
+        if status == "ok":
+            cells += [interval(r["score"], r["ci_low"], r["ci_high"]), num(r["n"])]
+        else:
+            cells += [withheld_text(status, k) if status != "missing" else "no answers", "–"]
+        brow = bm[bm["block"] == b].set_index("peer_group")
+        for g in groups:
+            if g in brow.index and status == "ok":
+                rec = brow.loc[g].to_dict()
+                cells.append(_position(rec))
+                if rec.get("indistinguishable") is False and not missing(rec.get("gap_to_mean")) and g in own:
+                    (ups if rec["gap_to_mean"] > 0 else downs).append(b)
+            else:
+                cells.append("–")
+        fr = brow.loc["all"] if "all" in brow.index else (brow.iloc[0] if len(brow) else None)
+        cells.append(num(fr["frontrunner_level"]) if fr is not None else "–")
+        rows.append(cells)
+        classes.append("" if status == "ok" else "withheld")
+    cols = ["Block", f"Score [{_ci_level(inputs)} interval]", "n"] + [f"vs {peer_label(g)}" for g in groups] \
+        + ["Frontrunner level" + (" (all)" if "all" in groups else "")]
+    table = Table(cols, rows, caption=f"State of play per block: {inputs.label(region)}", row_classes=classes,
+                  numeric=(2,), compact=True,
+                  note="n: respondents with at least one answer in the block. Frontrunner level: the "
+                       f"{inputs.parameters.get('frontrunner_quantile', 0.75):.0%} quantile of the group's published "
+                       "scores.")
+    ups, downs = list(dict.fromkeys(ups)), list(dict.fromkeys(downs))
+    bullets = []
+    if ups:
+        bullets.append("Above the mean of its own peer group(s), beyond the interval: " + ", ".join(ups) + ".")
+    if downs:
+        bullets.append("Below the mean of its own peer group(s), beyond the interval: " + ", ".join(downs) + ".")
+    withheld = [b for b in inputs.blocks if b not in bs.index or bs.loc[b, "status"] != "ok"]
+    if withheld:
+        bullets.append("Not published: " + ", ".join(withheld) + " (too few answers).")
+    if not ups and not downs and not withheld:
+        bullets.append("Every block is in line with the peer-group means: the intervals contain them.")
+    s.add(Bullets(bullets))
+    ch = _charts()
+    if ch is not None:
+        svg = _chart(ch.block_profile, inputs.rows("block_scores", region), bm, inputs.blocks,
+                     {b: ins.block_label(b, language) for b in inputs.blocks}, region=region,
+                     ci_level=inputs.parameters.get("ci_level"), region_label=inputs.label(region),
+                     id_prefix=f"prof-{region}")
+        s.add(_figure(svg, "Peer-group means and the frontrunner level for comparison.",
+                      data=None, wide=True))
+    s.add(table)
+    return s
+
+
+def response_profile(inputs, region: str) -> Section:
+    s = Section("Response profile", "respondents")
+    if inputs.responses is None:
+        return s.add(Callout(inputs.missing.get("responses", "the responses are not available"), kind_of="missing"))
+    counts = inputs.respondent_counts()
+    c = counts[counts["region"] == region].set_index("stakeholder_group")["respondents"]
+    total = int(c.sum())
+    order = [g for g in GROUP_ORDER if g in c.index] + sorted(g for g in c.index if g not in GROUP_ORDER)
+    rows = [[group_label(g), str(int(c[g])), pct(c[g] / total) if total else "–"] for g in order]
+    rows.append(["Total", str(total), "100%" if total else "–"])
+    rate = "not known: the campaign does not give the number of people invited"
+    extra = inputs.regions[inputs.regions["region"] == region]
+    for col in ("invited", "contacted", "population_surveyed"):
+        if col in extra.columns and len(extra) and not missing(extra.iloc[0][col]):
+            try:
+                invited = float(extra.iloc[0][col])
+                if invited > 0:
+                    rate = f"{pct(total / invited)} ({total} of {int(invited)} invited)"
+            except (TypeError, ValueError):
+                pass
+            break
+    s.add(Paragraph(f"{total} respondents from {len(order)} stakeholder groups answered for "
+                    f"{inputs.label(region)}. Response rate: {rate}."))
+    s.add(Table(["Stakeholder group", "Respondents", "Share"], rows, caption="Respondents per stakeholder group",
+                numeric=(1, 2), compact=True,
+                note=f"Figures built on fewer than {inputs.min_respondents} respondents are never shown in this "
+                     "report; stakeholder-group scores of small groups are suppressed."))
+    return s
+
+
+def _choice_label(choice, language) -> str:
+    from ..instrument import pick_label
+
+    return pick_label(choice.labels, language) or choice.name
+
+
+def _scale_text(ins, item, language) -> str:
+    cl = ins.choices_of(item)
+    if cl is None:
+        return {"integer": "whole number", "decimal": "number", "text": "free text"}.get(item.type, item.type)
+    parts = [f"{_choice_label(c, language)} ({num(c.score) if c.score is not None else 'no score'})"
+             for c in cl.choices]
+    return " / ".join(parts)
+
+
+def _distribution_text(dist: pd.DataFrame, ins, item, language, k: int) -> str | None:
+    """'Agree 35% · Neutral 20% …' for a published distribution, None when withheld."""
+    if dist.empty or dist["share"].isna().any() or (dist["n"] < k).any():
+        return None
+    cl = ins.choices_of(item)
+    by = dist.set_index("choice")["share"]
+    parts = []
+    for c in (cl.choices if cl else []):
+        if c.name in by.index:
+            parts.append(f"{_choice_label(c, language)} {pct(by[c.name])}")
+    return " · ".join(parts)
+
+
+def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str], str]:
+    keys = EXCERPT_KEYWORDS.get(block)
+    if not keys:
+        return [], "no keywords are defined for this block"
+    answers = inputs.open_answers()
+    if answers.empty:
+        return [], "no open answers"
+    mine = answers[answers["region"] == region]
+    if mine.empty:
+        return [], "no open answers from this territory"
+    k = inputs.min_respondents
+    enough = mine.groupby("item")["respondent_id"].nunique()
+    eligible = mine[mine["item"].isin(enough[enough >= k].index)]
+    try:
+        from ..recommend import clean_excerpt
+    except ImportError:  # pragma: no cover - the recommend package is part of the project
+        def clean_excerpt(t, limit=200):
+            return str(t)[:limit]
+    pool = set()
+    for text in eligible["value"].astype(str):
+        low = text.lower()
+        if any(kw in low for kw in keys):
+            t = clean_excerpt(text)
+            if t:
+                pool.add(t)
+    pool = sorted(pool)
+    if not pool:
+        return [], "no open answer mentions this block's keywords"
+    h = int.from_bytes(hashlib.sha256(f"{seed}\x1f{region}\x1f{block}".encode()).digest()[:8], "big")
+    rng = np.random.default_rng(h)
+    chosen = rng.choice(len(pool), size=min(MAX_EXCERPTS, len(pool)), replace=False)
+    return [pool[i] for i in sorted(chosen)], ""
+
+
+def block_section(inputs, region: str, block: str, language: str | None) -> Section:
+    ins, k = inputs.instrument, inputs.min_respondents
+    label = ins.block_label(block, language)
+    s = Section(f"{block}: {label}", f"block-{block}", page_break=True)
+    bs = inputs.rows("block_scores", region)
+    row = bs[bs["block"] == block]
+    r = row.iloc[0] if len(row) else None
+    ch = _charts()
+    if r is not None and r["status"] == "ok":
+        s.add(Paragraph(f"Score {interval(r['score'], r['ci_low'], r['ci_high'])} ({_ci_level(inputs)} interval), "
+                        f"from {num(r['n'])} respondents.", style="lead"))
+    else:
+        s.add(Callout(f"The score of this block is {withheld_text(r['status'] if r is not None else 'suppressed', k)}"
+                      ": no figure is shown.", kind_of="missing"))
+    # against the peer groups
+    bm = inputs.rows("benchmarks", region)
+    bm = bm[bm["block"] == block]
+    prow = []
+    for rec in bm.to_dict("records"):
+        prow.append([peer_label(rec["peer_group"]), num(rec["peer_mean"]), num(rec["peer_median"]),
+                     num(rec["frontrunner_level"]),
+                     (_position(rec) if r is not None and r["status"] == "ok" else "–"),
+                     " ".join(str(rec.get("frontrunners") or "").split()) or "–"])
+    if ch is not None:
+        svg = _chart(ch.block_vs_peers, region, block, inputs.benchmarks, block_scores=bs, block_label=label,
+                     region_label=inputs.label(region), ci_level=inputs.parameters.get("ci_level"),
+                     id_prefix=f"peer-{region}-{block}")
+        s.add(_figure(svg, "The data are in the table below."))
+    s.add(Table(["Peer group", "Mean", "Median", "Frontrunner level", "This territory", "Frontrunners"], prow,
+                caption="Against the peer groups", numeric=(1, 2, 3), compact=True,
+                note="Frontrunners: members of the group at or above the frontrunner level, listed by code."))
+    # items: scores and answer distributions
+    items = ins.block_items(block)
+    tag = {it.name: f"{block}.{i + 1}" for i, it in enumerate(items)}
+    isc = inputs.rows("item_scores", region).set_index("item")
+    dist = inputs.rows("distributions", region)
+    disp = inputs.rows("item_dispersion", region).set_index("item")
+    rows, classes, drows = [], [], {}
+    for it in items:
+        q = f"{tag[it.name]} {ins.item_label(it.name, language)}"
+        ir = isc.loc[it.name] if it.name in isc.index else None
+        if ir is not None and ir["status"] == "ok":
+            flag = disp.loc[it.name, "groups_disagree"] if it.name in disp.index else None
+            rows.append([q, interval(ir["score"], ir["ci_low"], ir["ci_high"]), num(ir["n"]),
+                         "yes" if flag is True else ("no" if flag is False else "–")])
+            classes.append("")
+        else:
+            rows.append([q, withheld_text("suppressed", k), "–", "–"])
+            classes.append("withheld")
+        d = dist[dist["item"] == it.name]
+        txt = _distribution_text(d, ins, it, language, k)
+        drows[it.name] = [q, txt if txt is not None else f"suppressed (fewer than {k} respondents)"]
+    s.add(Heading("Items", 3))
+    s.add(Table(["Question", f"Score [{_ci_level(inputs)} interval]", "n", "Groups disagree"], rows,
+                caption="Item scores", row_classes=classes, numeric=(2,), compact=True,
+                note=f"Groups disagree: published stakeholder-group scores differ by at least "
+                     f"{num(inputs.parameters.get('disagreement_threshold', 25))} points."))
+    s.add(Heading("Answer distributions", 3))
+    figures = []
+    if ch is not None:
+        # one chart per answer scale: a bar per item (labelled b1.1, b1.2 ... as in the table above)
+        scales: dict[tuple, list] = {}
+        for it in items:
+            scales.setdefault((it.list_name, it.type), []).append(it)
+        for (list_name, typ), its in scales.items():
+            cl = ins.choices_of(its[0])
+            d = dist[dist["item"].isin([i.name for i in its])].assign(region=lambda x: x["item"].map(tag))
+            if d.empty or cl is None:
+                continue
+            svg = _chart(ch.item_distribution, d, [c.name for c in cl.choices],
+                         {c.name: _choice_label(c, language) for c in cl.choices},
+                         item_label=f"{inputs.label(region)}: " + ", ".join(tag[i.name] for i in its),
+                         min_respondents=k, regions=[tag[i.name] for i in its],
+                         region_labels={tag[i.name]: tag[i.name] for i in its}, multiple=typ == "select_multiple",
+                         id_prefix=f"dist-{region}-{block}-{list_name}")
+            fig = _figure(svg, "Questions as numbered in the table of item scores.",
+                          data=Table(["Question", "Answers (share of respondents who answered)"],
+                                     [drows[i.name] for i in its], compact=True))
+            if fig is not None:
+                figures.append((fig, its))
+    charted = {i.name for _, its in figures for i in its}
+    s.add(*[f for f, _ in figures])
+    rest = [drows[it.name] for it in items if it.name not in charted]
+    if rest:
+        s.add(Table(["Question", "Answers (share of respondents who answered)"], rest,
+                    caption="Answer distributions", compact=True,
+                    note="Don't-know answers count as answers here; blanks do not."))
+    # stakeholder groups
+    s.add(Heading("Stakeholder groups", 3))
+    g = inputs.rows("group_block_scores", region)
+    g = g[g["block"] == block]
+    order = {x: i for i, x in enumerate(GROUP_ORDER)}
+    grows, gclasses = [], []
+    for rec in sorted(g.to_dict("records"), key=lambda x: (order.get(x["stakeholder_group"], 99),
+                                                          x["stakeholder_group"])):
+        if rec["status"] == "ok" and not missing(rec["score"]):
+            grows.append([group_label(rec["stakeholder_group"]), num(rec["score"]), num(rec["n"])])
+            gclasses.append("")
+        else:
+            grows.append([group_label(rec["stakeholder_group"]), withheld_text(rec["status"], k, group=True), "–"])
+            gclasses.append("withheld")
+    if ch is not None and len(g):
+        ref = r["score"] if r is not None and r["status"] == "ok" else None
+        svg = _chart(ch.group_breakdown, g, block, region=region, block_label=label, reference=ref,
+                     id_prefix=f"grp-{region}-{block}")
+        s.add(_figure(svg, "The data are in the table below."))
+    if grows:
+        s.add(Table(["Stakeholder group", "Score", "n"], grows, caption="Block score by stakeholder group",
+                    row_classes=gclasses, numeric=(1, 2), compact=True))
+    else:
+        s.add(Paragraph("No stakeholder-group figures for this block.", style="note"))
+    # open answers
+    s.add(Heading("Open answers", 3))
+    ex, why = _excerpts(inputs, region, block)
+    if ex:
+        s.add(Bullets([f"“{t}”" for t in ex]))
+    else:
+        s.add(Paragraph(f"No excerpt: {why}.", style="note"))
+    s.add(Paragraph(f"Excerpts: up to {MAX_EXCERPTS} answers to the open questions that mention "
+                    f"{', '.join(repr(x) for x in EXCERPT_KEYWORDS.get(block, ()))}; only from questions answered "
+                    f"by at least {k} respondents here; cleaned of contact details; shown without the respondent "
+                    "or their group.", style="small"))
+    return s
+
+
+def alignment_section(inputs, region: str) -> Section:
+    s = Section("Alignment with national and neighbouring strategies", "alignment", page_break=True)
+    al = inputs.alignment
+    if not al:
+        return s.add(Callout(f"Alignment is not reported: {inputs.missing.get('alignment', 'no alignment results')}.",
+                             kind_of="missing"))
+    terr = al.get("alignment_territories")
+    row = terr[terr["territory"] == region] if terr is not None else pd.DataFrame()
+    if row.empty:
+        return s.add(Callout("No sourced S3 strategy of this territory is in the alignment data, so its alignment "
+                             "is not reported.", kind_of="missing"))
+    t = row.iloc[0]
+    s.add(Paragraph("Alignment compares the priorities of the published S3 strategies (sourced, not survey answers) "
+                    "on a 0–100 scale: vertical with the national strategy, horizontal with the neighbours'."))
+    facts = [["National (vertical) alignment", num(t.get("vertical")) if not missing(t.get("vertical"))
+              else (str(t.get("note") or "no national strategy in the input"))],
+             ["Neighbours with a strategy", num(t.get("n_neighbours"))],
+             ["Alignment with neighbours: mean", num(t.get("neighbours_mean"))],
+             ["… lowest / highest", f"{num(t.get('neighbours_min'))} / {num(t.get('neighbours_max'))}"],
+             ["Mean alignment with other territories", num(t.get("others_mean"))],
+             ["Priorities in the strategy", num(t.get("n_priorities"))]]
+    s.add(Table(["Measure", "Value"], facts, caption="Alignment of the strategy", compact=True))
+    pairs = al.get("alignment_pairs")
+    scores, neigh = {}, []
+    if pairs is not None and len(pairs):
+        mine = pairs[((pairs["territory_a"] == region) | (pairs["territory_b"] == region))
+                     & pairs["kind"].isin(["vertical", "neighbour"])]
+        prow = []
+        for p in mine.sort_values(["kind", "score"], ascending=[False, False]).to_dict("records"):
+            other = p["territory_b"] if p["territory_a"] == region else p["territory_a"]
+            if p["kind"] == "neighbour":
+                neigh.append(other)
+                scores[other] = p["score"]
+            codes = str(p.get("shared_codes") or "").split()
+            prow.append([inputs.label(other) if other in inputs.names else other, p["kind"], num(p["score"]),
+                         f"{num(p.get('n_matched'))} of {num(p.get('n_priorities_a' if p['territory_a'] == region else 'n_priorities_b'))}",
+                         str(len(codes))])
+        if prow:
+            s.add(Table(["Other strategy", "Kind", "Alignment", "Own priorities matched", "Shared codes"], prow,
+                        caption="Pairs: national and neighbours", numeric=(2, 4), compact=True))
+    mp = _maps()
+    reg = inputs.registry
+    if mp is not None and reg is not None and region in reg:
+        geo = _geographic_neighbours(inputs, region, neigh)
+        svg = _chart(mp.territory_map, reg, region, list(neigh) + geo, scores, id_prefix=f"map-{region}")
+        s.add(_figure(svg, "Neighbours without a sourced strategy are hatched. © EuroGeographics for the "
+                           "administrative boundaries; source: Eurostat – GISCO.", wide=True,
+                      data=Table(["Neighbour", "Alignment"], [[c, num(v)] for c, v in sorted(scores.items())]
+                                 + [[c, "no score"] for c in geo], compact=True)))
+    elif "maps" in inputs.missing or reg is None:
+        s.add(Callout(f"No map: {inputs.missing.get('maps', 'NUTS boundaries are not installed')}.", kind_of="missing"))
+    syn = al.get("synergies")
+    if syn is not None and len(syn):
+        mine = syn[syn["territories"].astype(str).str.split().apply(lambda xs: region in xs)]
+        if len(mine):
+            srow = [[str(x.topic_title), str(x.topic_axis), " ".join(str(x.territories).split()), num(x.mean_pair_score),
+                     num(x.strength, 1)] for x in mine.sort_values(["strength", "topic_code"],
+                                                                   ascending=[False, True]).head(10).itertuples()]
+            s.add(Table(["Topic", "Axis", "Territories sharing it", "Mean match", "Strength"], srow,
+                        caption="Synergy topics shared with neighbours", numeric=(3, 4), compact=True,
+                        note="Topics in the priorities of at least two neighbouring territories (up to ten, strongest "
+                             "first)."))
+        else:
+            s.add(Paragraph("No synergy topic is shared with neighbours.", style="note"))
+    pe = al.get("perception_vs_evidence")
+    if pe is not None and len(pe):
+        me = pe[pe["territory"] == region]
+        if len(me):
+            m = me.iloc[0]
+            if m.get("perceived_status") == "ok" and not missing(m.get("measured")):
+                s.add(Paragraph(f"Perception and evidence: respondents' perceived alignment (block "
+                                f"{(inputs.alignment_record.get('parameters') or {}).get('perception_block', 'b2')}) is "
+                                f"{num(m['perceived'])}; the measured alignment is {num(m['measured'])}. Compared as "
+                                f"percentile ranks ({num(m['perceived_rank'])} and {num(m['measured_rank'])}): "
+                                f"{m['flag']}."))
+            elif m.get("perceived_status") not in ("ok", None):
+                s.add(Paragraph("Perception and evidence: the perceived score is "
+                                f"{withheld_text(str(m.get('perceived_status')), inputs.min_respondents)}.",
+                                style="note"))
+    return s
+
+
+def _geographic_neighbours(inputs, region: str, aligned: list[str]) -> list[str]:
+    """Touching regions of the territory's own level that overlap no aligned neighbour (drawn as 'no score')."""
+    reg = inputs.registry
+    key = ("geo_neighbours", region)
+    if key in inputs.cache:
+        return inputs.cache[key]
+    out: list[str] = []
+    try:
+        from ..regions.adjacency import neighbours
+
+        codes = list(neighbours(reg, region)["code"])
+        for c in codes:
+            if any(c == a or reg.contains(a, c) or reg.contains(c, a) for a in aligned if a in reg):
+                continue
+            out.append(c)
+    except Exception:
+        out = []
+    inputs.cache[key] = out
+    return out
+
+
+def _peer_space(inputs, level: int):
+    key = ("peer_space", level)
+    if key not in inputs.cache:
+        from ..regions.peers import PeerSpace
+
+        try:
+            inputs.cache[key] = PeerSpace.build(inputs.statistics, level=level, names=_nuts_names(inputs))
+        except Exception as exc:  # noqa: BLE001 - reported in the section
+            inputs.cache[key] = exc
+    return inputs.cache[key]
+
+
+def _nuts_names(inputs) -> dict[str, str] | None:
+    reg = inputs.registry
+    if reg is None:
+        return None
+    if "nuts_names" not in inputs.cache:
+        inputs.cache["nuts_names"] = dict(zip(reg.table["code"], reg.table["name_latn"]))
+    return inputs.cache["nuts_names"]
+
+
+def context_section(inputs, region: str) -> Section:
+    s = Section("Context statistics and structural peers", "context", page_break=True)
+    s.add(Callout("Context only: these Eurostat statistics help read the scores; they never enter them. Structural "
+                  "peers are the regions most similar on size, density, GDP per head and R&D - a different notion from "
+                  "the campaign's peer groups.", kind_of="note"))
+    ctx = inputs.context
+    if ctx is None:
+        s.add(Callout(f"No context statistics: {inputs.missing.get('context', 'not available')}.", kind_of="missing"))
+    else:
+        mine = ctx[ctx["region"] == region]
+        rows = [[str(r.name), big(r.value), str(r.unit), num(r.year) if not missing(r.year) else "–",
+                 str(r.flag or ""), str(r.attribution or "")] for r in mine.itertuples()]
+        if rows:
+            s.add(Table(["Indicator", "Value", "Unit", "Year", "Flag", "Source"], rows,
+                        caption=f"Context statistics: {inputs.label(region)}", numeric=(1, 3), compact=True))
+        else:
+            s.add(Paragraph("No context statistics for this territory.", style="note"))
+    stats = inputs.statistics
+    if stats is None:
+        s.add(Callout(f"No structural peers: {inputs.missing.get('peers', 'Eurostat statistics are not installed')}.",
+                      kind_of="missing"))
+        return s
+    level = max(len(region) - 2, 0)
+    space = _peer_space(inputs, level)
+    if isinstance(space, Exception):
+        s.add(Callout(f"No structural peers at NUTS level {level}: {_message(space)}", kind_of="missing"))
+        return s
+    try:
+        peers = space.peers(region, PEER_K)
+    except Exception as exc:  # noqa: BLE001
+        s.add(Callout(f"No structural peers: {_message(exc)}", kind_of="missing"))
+        return s
+    from ..regions.peers import indicator_label
+
+    variables = list(peers.attrs.get("variables") or [c for c in peers.columns if c not in
+                                                      ("rank", "region", "name", "distance")])
+    target = peers.attrs.get("target_values") or {}
+    names = _nuts_names(inputs) or {}
+    head = ["Region", "Distance"] + [indicator_label(v) for v in variables]
+    rows = [[f"{inputs.label(region)} (this territory)", "0"] + [big(target.get(v)) for v in variables]]
+    for p in peers.to_dict("records"):
+        nm = p.get("name") or names.get(p["region"], "")
+        rows.append([f"{nm} ({p['region']})" if nm else p["region"], num(p["distance"], 2)]
+                    + [big(p.get(v)) for v in variables])
+    s.add(Table(head, rows, caption=f"The {len(peers)} nearest structural peers at NUTS level {level}",
+                numeric=tuple(range(1, len(head))), compact=True, row_classes=["self"] + [""] * len(peers),
+                note="Distance: weighted Euclidean distance of standardised indicators (log for size-like ones); "
+                     f"pool: {peers.attrs.get('pool', '–')} regions with every value. Source: Eurostat."))
+    return s
+
+
+def _message(exc: Exception) -> str:
+    probs = getattr(exc, "problems", None)
+    return probs[0].message if probs else str(exc)
+
+
+def _fmt_value(key: str, v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if "share" in key:
+            return pct(v)
+        return num(v, 1) if float(v) != int(float(v)) else str(int(float(v)))
+    if isinstance(v, list):
+        return ", ".join(_fmt_value(key, x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k} {_fmt_value(k, x)}" for k, x in v.items())
+    return str(v)
+
+
+def evidence_lines(evidence: str, limit: int = 4) -> list[str]:
+    """The figures that fired a recommendation, one line per trigger (from the engine's JSON evidence)."""
+    try:
+        ev = json.loads(evidence) if isinstance(evidence, str) and evidence else {}
+    except ValueError:
+        return []
+    trig = ev.get("triggered_by")
+    trig = [trig] if isinstance(trig, dict) else (trig or [])
+    out = []
+    for t in trig[:limit]:
+        if not isinstance(t, dict):
+            out.append(str(t))
+            continue
+        name = str(t.get("trigger", "rule")).replace("_", " ")
+        parts = [f"{k.replace('_', ' ')} {_fmt_value(k, v)}" for k, v in t.items() if k != "trigger"]
+        out.append(f"{name}: " + "; ".join(parts))
+    if len(trig) > limit:
+        out.append(f"… and {len(trig) - limit} more")
+    return out
+
+
+DETAILED_RECOMMENDATIONS = 8
+
+
+def recommendations_section(inputs, region: str) -> Section:
+    s = Section("Recommendations", "recommendations", page_break=True)
+    recs, why = recommendations(inputs)
+    if recs is None:
+        return s.add(Callout(f"No recommendations: {why}.", kind_of="missing"))
+    mine = recs[recs["region"] == region].sort_values("rank")
+    prio = {1: "high", 2: "medium", 3: "low"}
+    if mine.empty:
+        s.add(Paragraph("No recommendation rule fired for this territory.", style="note"))
+    else:
+        s.add(Paragraph(f"{len(mine)} recommendation rule{'s' if len(mine) != 1 else ''} fired for "
+                        f"{inputs.label(region)}, ranked by priority, then by the size of the gap. The first "
+                        f"{min(len(mine), DETAILED_RECOMMENDATIONS)} are detailed below the table."))
+        s.add(Table(["Rank", "Recommendation", "Priority", "Blocks", "Learn from"],
+                    [[str(int(r["rank"])), str(r["title"]), prio.get(int(r["priority"]), str(r["priority"])),
+                      str(r["blocks"] or "–"), str(r["frontrunners"] or "–")] for r in mine.to_dict("records")],
+                    caption="Recommendations", compact=True))
+    for r in mine.head(DETAILED_RECOMMENDATIONS).to_dict("records"):
+        s.add(Heading(f"{int(r['rank'])}. {r['title']}", 3))
+        s.add(Paragraph(str(r["recommendation"]), style="strong"))
+        s.add(Paragraph(f"Why: {r['rationale']}"))
+        lines = [f"Priority {prio.get(int(r['priority']), r['priority'])}; blocks {r['blocks'] or '–'}; "
+                 f"topics {str(r['topics']).replace('_', ' ') or '–'}."]
+        lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"))]
+        if r.get("frontrunners"):
+            lines.append(f"Learn from: {r['frontrunners']}.")
+        s.add(Bullets(lines))
+        try:
+            ex = json.loads(r.get("excerpts") or "[]")
+        except ValueError:
+            ex = []
+        if ex:
+            s.add(Callout("", title="In respondents' words", kind_of="note", lines=[f"“{t}”" for t in ex]))
+    rec = recs.attrs.get("record") or {}
+    rules = rec.get("rules") or {}
+    digest = rules.get("rules_sha256") or rules.get("sha256")
+    s.add(Paragraph(f"Rules: {rules.get('count', '–')} rules ({rules.get('format', 'built-in')})"
+                    f"{', sha256 ' + str(digest)[:16] + '…' if digest else ''}. Ranking: "
+                    f"{rec.get('ranking', 'by priority, then gap')}. Excerpts only from open questions answered by at "
+                    f"least {inputs.min_respondents} respondents, without respondent or group.", style="small"))
+    return s
+
+
+def recommendations(inputs):
+    """All territories' recommendations (computed once), or (None, why)."""
+    if "recommendations" not in inputs.cache:
+        try:
+            from ..recommend import recommend
+        except ImportError as exc:
+            inputs.cache["recommendations"] = (None, f"the recommendation engine is not available ({exc})")
+            return inputs.cache["recommendations"]
+        try:
+            oc = inputs.open_answers().rename(columns={"value": "text"})
+            recs = recommend(inputs.result(), alignment=inputs.alignment or None,
+                             open_comments=oc if len(oc) else None, min_respondents=inputs.min_respondents)
+            inputs.cache["recommendations"] = (recs, "")
+        except Exception as exc:  # noqa: BLE001 - the report says why
+            inputs.cache["recommendations"] = (None, f"the recommendation engine failed ({exc.__class__.__name__}: "
+                                                     f"{_message(exc)})")
+    return inputs.cache["recommendations"]
+
+
+def annex_section(inputs, region: str, language: str | None) -> Section:
+    ins, k = inputs.instrument, inputs.min_respondents
+    s = Section("Annex: every item", "annex", page_break=True)
+    isc = inputs.rows("item_scores", region).set_index("item")
+    rows, classes, scales = [], [], {}
+    for it in ins.answerable_items:
+        scored = ins.is_scored(it)
+        if it.list_name and ins.choices_of(it) is not None:
+            scales.setdefault(it.list_name, _scale_text(ins, it, language))
+            scale = it.list_name
+        else:
+            scale = _scale_text(ins, it, language)
+        base = [f"{it.name}: {ins.item_label(it.name, language)}", it.block or "–", it.type.replace("_", " "), scale]
+        if not scored:
+            rows.append(base + ["not scored", "–"])
+            classes.append("")
+            continue
+        ir = isc.loc[it.name] if it.name in isc.index else None
+        if ir is not None and ir["status"] == "ok":
+            rows.append(base + [interval(ir["score"], ir["ci_low"], ir["ci_high"]), num(ir["n"])])
+            classes.append("")
+        else:
+            rows.append(base + [withheld_text("suppressed", k), "–"])
+            classes.append("withheld")
+    s.add(Paragraph(f"Every question of {ins.title} ({ins.form_id} version {ins.version}) in questionnaire order, with "
+                    f"its answer scale and this territory's score."))
+    s.add(Table(["Item and question", "Block", "Type", "Scale", f"Score [{_ci_level(inputs)} interval]", "n"], rows,
+                caption="All items", row_classes=classes, numeric=(5,), compact=True))
+    s.add(Table(["Scale", "Choices (score; no score: counts as answered, carries no value)"],
+                [[name, text] for name, text in scales.items()], caption="Answer scales", compact=True))
+    return s
+
+
+def provenance_section(inputs, extra: dict | None = None, findings_params=None) -> Section:
+    """How the report was made: instrument, data sets and versions, parameters, seed, software."""
+    from .. import __version__
+
+    rec = inputs.record
+    s = Section("Provenance", "provenance", page_break=True)
+    ins = rec.get("instrument") or {}
+    soft = rec.get("software") or {}
+    rows = [["Instrument", f"{ins.get('title', inputs.instrument.title)} ({ins.get('form_id', inputs.instrument.form_id)} "
+                           f"version {ins.get('version', inputs.instrument.version)})"],
+            ["Instrument checksum (sha256)", str(ins.get("checksum_sha256", inputs.instrument.checksum))],
+            ["Instrument read from", inputs.instrument_source],
+            ["Results folder", inputs.results_dir.name],
+            ["Results made", str(rec.get("created", "–"))],
+            ["Synthetic data", "yes: " + (inputs.banner or "") if inputs.synthetic else "no"],
+            ["Campaign", str(rec.get("campaign") or "–")[:400]],
+            ["Scoring parameters", ", ".join(f"{k}={v}" for k, v in inputs.parameters.items())],
+            ["Seed (bootstrap)", str(rec.get("seed", "–"))],
+            ["Software of the run", f"{soft.get('name', 's3stresstest')} {soft.get('version', '–')}, Python "
+                                    f"{soft.get('python', '–')}, numpy {soft.get('numpy', '–')}, pandas "
+                                    f"{soft.get('pandas', '–')}"],
+            ["Software of this report", f"s3stresstest {__version__}; {_library_versions()}"]]
+    demo = rec.get("demo")
+    if demo:
+        rows.append(["Demo generator", f"{demo.get('generator', '–')}, seed {demo.get('generator_seed', '–')}"])
+    for key, text in (rec.get("rules") or {}).items():
+        rows.append([f"Rule: {key.replace('_', ' ')}", str(text)])
+    if findings_params is not None:
+        rows.append(["Key-finding thresholds", ", ".join(f"{k}={v}" for k, v in findings_params.record().items())])
+    recs = inputs.cache.get("recommendations")
+    if recs and recs[0] is not None:
+        rr = recs[0].attrs.get("record") or {}
+        rules = rr.get("rules") or {}
+        rows.append(["Recommendation rules", ", ".join(f"{k}={v}" for k, v in rules.items()
+                                                       if not isinstance(v, (list, dict)))[:400] or "built-in"])
+        rows.append(["Recommendation parameters", ", ".join(f"{k}={v}" for k, v in (rr.get("parameters") or {}).items())])
+    rows.append(["Open-answer excerpts (block sections)",
+                 "keywords per block: " + "; ".join(f"{b}: {', '.join(v)}" for b, v in EXCERPT_KEYWORDS.items())])
+    for key, value in (extra or {}).items():
+        rows.append([key, str(value)])
+    s.add(Table(["Item", "Value"], rows, caption="The run and this report", compact=True))
+    files = inputs.input_files()
+    if len(files):
+        s.add(table_from_frame(files, "Input files of the run (sha256)", columns=["Role", "File", "sha256", "Check"],
+                               compact=True))
+    al = inputs.alignment_record
+    if al:
+        arows = [["Alignment software", str((al.get("software") or {}).get("version", "–"))],
+                 ["Alignment parameters", ", ".join(f"{k}={v}" for k, v in (al.get("parameters") or {}).items()
+                                                    if not isinstance(v, dict))[:500]]]
+        for name, entry in (al.get("inputs") or {}).items():
+            if isinstance(entry, dict):
+                arows.append([f"Alignment input: {name}", f"{Path_name(entry.get('path', ''))} "
+                                                          f"(sha256 {str(entry.get('sha256', ''))[:16]}…)"])
+        s.add(Table(["Item", "Value"], arows, caption="Alignment of the strategies", compact=True))
+    st = inputs.data_status
+    if st is not None and len(st):
+        drows = [[str(r.path), str(r.dataset), str(r.publisher), str(r.retrieved or r.how or "seeded copy"),
+                  str(r.sha256)[:16] + "…"] for r in st.itertuples()]
+        s.add(Table(["File", "Data set", "Publisher", "Retrieved / installed", "sha256"], drows,
+                    caption="Reference data used (context, peers, maps)", compact=True,
+                    note="Eurostat statistics: Source: Eurostat. Boundaries: © EuroGeographics for the administrative "
+                         "boundaries; source: Eurostat – GISCO."))
+    elif inputs.data_folder is None or "maps" in inputs.missing:
+        s.add(Paragraph("No reference data was used for this report.", style="note"))
+    left_out = {k: v for k, v in inputs.missing.items()}
+    if left_out:
+        s.add(Bullets([f"{k.replace('_', ' ')}: {v}" for k, v in left_out.items()]))
+    return s
+
+
+def Path_name(p: str) -> str:
+    from pathlib import Path
+
+    return Path(str(p)).name
+
+
+def _library_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for lib in ("jinja2", "weasyprint", "python-docx", "pandas", "numpy", "scikit-learn"):
+        try:
+            out.append(f"{lib} {version(lib)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------------
+
+def build_regional(inputs, region: str, *, language: str | None = None) -> Document:
+    """The regional report of one territory as a Document (write it with render.write_html/pdf/docx).
+
+    `language`: the instrument language of question and block labels (code or name, e.g. 'de');
+    the report's own text is English.
+    """
+    import datetime as _dt
+
+    from .. import __version__
+
+    region = inputs.check_territories([region])[0]
+    lang = language if language not in (None, "en") else None
+    doc = Document(kind="regional", title=f"S3 StressTest: {inputs.label(region)}",
+                   subtitle=f"Regional report. {inputs.instrument.title}, version {inputs.instrument.version}. "
+                            f"Peer groups: {', '.join(peer_label(g) for g in inputs.groups_of(region)) or 'none'}.",
+                   stem=region, synthetic=inputs.synthetic, banner=inputs.banner,
+                   language="en",
+                   meta={"software": __version__, "region": region,
+                         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")})
+    doc.sections.append(executive_summary(inputs, region, lang))
+    doc.sections.append(response_profile(inputs, region))
+    for b in inputs.blocks:
+        doc.sections.append(block_section(inputs, region, b, lang))
+    doc.sections.append(alignment_section(inputs, region))
+    doc.sections.append(context_section(inputs, region))
+    doc.sections.append(recommendations_section(inputs, region))
+    doc.sections.append(annex_section(inputs, region, lang))
+    doc.sections.append(provenance_section(inputs))
+    return doc

@@ -1,0 +1,503 @@
+"""A neutral document model, and its writers: HTML (Jinja2), PDF (WeasyPrint, from the HTML) and DOCX (python-docx).
+
+A report is built once as a `Document` - sections holding headings, paragraphs, lists, tables,
+figures and callouts, every number already formatted as text - then written in each format, so
+HTML, PDF and DOCX carry the same content:
+
+* HTML: one self-contained file. The CSS (`templates/report.css`) is inlined in a `<style>`,
+  charts are inline `<svg>` elements, nothing is loaded from elsewhere: no links to other
+  sites, no fonts, no scripts. Any ``scheme://`` in text is shown without its scheme (as plain
+  text, never as a link), so the only URLs in the file are SVG/XML namespace names.
+* PDF: WeasyPrint renders the same HTML (print media) as a tagged PDF (headings, lists and
+  table header cells in its structure tree). A URL fetcher that refuses everything makes sure
+  nothing is fetched. When the data are synthetic, every page carries the notice in
+  its top margin (CSS ``@page { @top-center { content: ... } }``).
+* DOCX: headings, paragraphs, lists and tables (first row marked as a header row, `tblHeader`,
+  repeated on each page). python-docx cannot embed SVG, and no SVG rasteriser is installed, so a
+  figure is written as its title, its text alternative and the table of the figures it shows.
+  When the data are synthetic, the notice is the header of every page.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SCHEME_RE = re.compile(r"\b(?:https?|ftp|file)://", re.IGNORECASE)
+# URLs a self-contained HTML file may hold: XML namespace names inside inline SVG (never fetched).
+NAMESPACE_URLS = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", "http://www.w3.org/XML/1998/namespace",
+                  "http://www.w3.org/1999/xhtml", "http://purl.org/dc/elements/1.1/",
+                  "http://creativecommons.org/ns#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+URL_RE = re.compile(r"(?:https?|ftp|file)://[^\s\"'<>)]*", re.IGNORECASE)
+
+SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+# Printable area of A4 with the stylesheet's margins, in CSS px (1px = 0.75pt): 180 mm x 263 mm.
+PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 680.0, 900.0
+PAGE_NOTICE = "SYNTHETIC DATA – generated answers; no real region, person or strategy"
+
+
+# ------------------------------------------------------------------------------------------------
+# The document model
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 3
+    id: str | None = None
+    kind: str = "heading"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    style: str = ""          # "", "lead", "note", "small", "strong"
+    kind: str = "paragraph"
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+    ordered: bool = False
+    kind: str = "bullets"
+
+
+@dataclass
+class Table:
+    """A table of text cells; `columns` are the header cells. `row_header`: the first cell of a row heads it."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    note: str = ""
+    row_header: bool = True
+    numeric: tuple[int, ...] = ()         # column positions aligned right
+    row_classes: list[str] | None = None  # e.g. "self", "withheld"
+    compact: bool = False
+    kind: str = "table"
+
+
+@dataclass
+class Figure:
+    """An inline SVG chart with its title and text alternative; `data` is the table shown in its place in DOCX."""
+
+    svg: str
+    title: str
+    alt: str
+    caption: str = ""
+    data: Table | None = None
+    wide: bool = False
+    width: float = 0.0      # the SVG's own size in CSS px (from its width/height attributes)
+    height: float = 0.0
+    fid: str = ""           # set when rendered: the id of its wrapper (print sizes)
+    kind: str = "figure"
+
+    def __post_init__(self) -> None:
+        if not (self.width and self.height):
+            m = SVG_SIZE_RE.search(self.svg or "")
+            if m:
+                self.width, self.height = float(m.group(1)), float(m.group(2))
+
+
+@dataclass
+class Callout:
+    text: str
+    title: str = ""
+    kind_of: str = "note"      # "synthetic", "note", "finding", "missing"
+    lines: list[str] = field(default_factory=list)
+    kind: str = "callout"
+
+
+@dataclass
+class Section:
+    title: str
+    id: str
+    blocks: list = field(default_factory=list)
+    page_break: bool = False
+    in_toc: bool = True
+
+    def add(self, *blocks) -> Section:
+        self.blocks.extend(b for b in blocks if b is not None)
+        return self
+
+
+@dataclass
+class Document:
+    kind: str                   # "regional", "synthesis", "memo"
+    title: str
+    subtitle: str = ""
+    stem: str = "report"        # file name without extension
+    synthetic: bool = False
+    banner: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    language: str = "en"
+    meta: dict = field(default_factory=dict)   # generated, software, ...
+    toc: bool = True
+
+    def section(self, title: str, id: str, **kw) -> Section:
+        s = Section(title, id, **kw)
+        self.sections.append(s)
+        return s
+
+    def text(self) -> str:
+        """All text of the document (for tests and search): titles, paragraphs, cells, figure titles and alt text."""
+        out = [self.title, self.subtitle, self.banner or ""]
+        for s in self.sections:
+            out.append(s.title)
+            for b in s.blocks:
+                out.extend(_block_text(b))
+        return "\n".join(x for x in out if x)
+
+
+def _block_text(b) -> list[str]:
+    if isinstance(b, (Heading, Paragraph)):
+        return [b.text]
+    if isinstance(b, Bullets):
+        return list(b.items)
+    if isinstance(b, Table):
+        return [b.caption, b.note, " | ".join(b.columns)] + [" | ".join(r) for r in b.rows]
+    if isinstance(b, Figure):
+        return [b.title, b.alt, b.caption] + (_block_text(b.data) if b.data else [])
+    if isinstance(b, Callout):
+        return [b.title, b.text] + list(b.lines)
+    return []
+
+
+# ------------------------------------------------------------------------------------------------
+# Formatting helpers (shared by the builders, so every format shows the same text)
+# ------------------------------------------------------------------------------------------------
+
+def missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
+
+
+def num(v, digits: int = 0) -> str:
+    if missing(v):
+        return "–"
+    return f"{float(v):.{digits}f}"
+
+
+def pct(v, digits: int = 0) -> str:
+    if missing(v):
+        return "–"
+    return f"{100 * float(v):.{digits}f}%"
+
+
+def big(v) -> str:
+    """Context statistics: thousands separated, sensible decimals."""
+    if missing(v):
+        return "–"
+    v = float(v)
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def interval(score, low, high, digits: int = 0) -> str:
+    if missing(score):
+        return "–"
+    if missing(low) or missing(high):
+        return num(score, digits)
+    return f"{num(score, digits)} [{num(low, digits)}–{num(high, digits)}]"
+
+
+def strip_scheme(text: str) -> str:
+    """'https://ec.europa.eu/x' -> 'ec.europa.eu/x': source addresses are shown as text, never as links."""
+    return SCHEME_RE.sub("", text) if isinstance(text, str) else text
+
+
+def table_from_frame(df: pd.DataFrame, caption: str = "", note: str = "", *, columns: Sequence[str] | None = None,
+                     formats: dict[str, Any] | None = None, row_header: bool = True, numeric: Iterable[str] = (),
+                     compact: bool = False) -> Table:
+    """A Table from a DataFrame; `formats` maps a column to a function value -> text (default: str / '–')."""
+    formats = formats or {}
+    cols = list(df.columns)
+    header = list(columns) if columns is not None else cols
+    rows = []
+    for rec in df.itertuples(index=False, name=None):
+        cells = []
+        for c, v in zip(cols, rec):
+            f = formats.get(c)
+            cells.append(f(v) if f else ("–" if missing(v) else str(v)))
+        rows.append(cells)
+    pos = tuple(i for i, c in enumerate(cols) if c in set(numeric))
+    return Table(header, rows, caption=caption, note=note, row_header=row_header, numeric=pos, compact=compact)
+
+
+# ------------------------------------------------------------------------------------------------
+# HTML
+# ------------------------------------------------------------------------------------------------
+
+def _finalize(value):
+    """Every `{{ }}` output: None -> '', and no URL scheme in plain text (Markup such as inline SVG is left alone)."""
+    from markupsafe import Markup
+
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return strip_scheme(value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    folder = Path(str(files("s3stresstest.report") / "templates"))
+    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, finalize=_finalize,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    env.globals["col_widths"] = col_widths
+    return env
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return (files("s3stresstest.report") / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def col_widths(table: Table) -> list[float]:
+    """Column widths in % from the longest cell (capped) and the longest word of the column: print tables use a
+    fixed layout with these widths, which is much faster to lay out than automatic widths and reads as well."""
+    n = len(table.columns)
+    if n == 0:
+        return []
+    token = [max((len(w) for w in str(h).split()), default=1) for h in table.columns]
+    content = [len(str(h)) // 2 for h in table.columns]
+    for row in table.rows:
+        for i, cell in enumerate(row[:n]):
+            content[i] = max(content[i], len(cell))
+            longest = max((len(w) for w in cell.split()), default=0)
+            token[i] = max(token[i], longest)
+    weights = [max(min(c, 50) ** 0.9, (min(t, 24) + 3) * 1.1) for c, t in zip(content, token)]
+    total = sum(weights)
+    return [round(100 * w / total, 1) for w in weights]
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for `content:`), safe inside a <style> element."""
+    from markupsafe import Markup
+
+    t = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{t}"')
+
+
+def render_html(doc: Document) -> str:
+    """The document as one self-contained HTML page."""
+    env = _environment()
+    template = env.get_template(f"{doc.kind}.html.j2" if doc.kind in ("regional", "synthesis", "memo")
+                                else "base.html.j2")
+    from markupsafe import Markup
+
+    sizes = []
+    n = 0
+    for sec in doc.sections:
+        for b in sec.blocks:
+            if isinstance(b, Figure):
+                n += 1
+                b.fid = f"fig{n}"
+                if b.width and b.height:
+                    scale = min(1.0, PRINT_WIDTH_PX / b.width, (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height)
+                    sizes.append(f"#{b.fid} svg{{width:{b.width * scale:.0f}px;height:{b.height * scale:.0f}px}}")
+    print_css = Markup("@media print{" + "".join(sizes) + "}") if sizes else Markup("")
+    html = template.render(doc=doc, css=Markup(stylesheet()), page_notice=PAGE_NOTICE, print_css=print_css)
+    return html
+
+
+def external_urls(html: str) -> list[str]:
+    """URLs in the HTML other than XML namespace names (a self-contained report has none)."""
+    return [u for u in URL_RE.findall(html) if not any(u.rstrip("/").startswith(ns.rstrip("/")) for ns in NAMESPACE_URLS)]
+
+
+def write_html(doc: Document | str, path: str | Path) -> Path:
+    path = Path(path)
+    text = doc if isinstance(doc, str) else render_html(doc)
+    bad = external_urls(text)
+    if bad:  # a chart or a data value carried a link: refuse rather than write a file that loads things
+        raise ValueError(f"the report would reference external URLs: {', '.join(sorted(set(bad))[:5])}")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# PDF
+# ------------------------------------------------------------------------------------------------
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"reports load nothing from elsewhere (refused: {url[:80]})")
+
+
+PDF_TAGS = True  # tagged PDF: headings, lists and table header cells in the structure tree (about 20% slower)
+
+
+def pdf_document(html: str, *, tagged: bool = PDF_TAGS):
+    """The WeasyPrint document (laid-out pages) of a report's HTML."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).render(pdf_tags=tagged)
+
+
+def write_pdf(html: str | Document, path: str | Path, *, tagged: bool = PDF_TAGS) -> Path:
+    """Render the HTML with WeasyPrint (system fonts; nothing fetched) to `path`; returns the path.
+
+    `tagged`: write a tagged PDF (structure tree with headings and table header cells, for screen readers)."""
+    path = Path(path)
+    text = html if isinstance(html, str) else render_html(html)
+    pdf_document(text, tagged=tagged).write_pdf(str(path), pdf_tags=tagged)
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# DOCX
+# ------------------------------------------------------------------------------------------------
+
+def _mark_header_row(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _docx_table(d, table: Table) -> None:
+    from docx.shared import Pt
+
+    if table.caption:
+        p = d.add_paragraph(table.caption, style="Caption")
+    ncol = max(len(table.columns), 1)
+    t = d.add_table(rows=1, cols=ncol)
+    t.style = "Table Grid"
+    hdr = t.rows[0]
+    _mark_header_row(hdr)
+    for cell, text in zip(hdr.cells, table.columns):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(text))
+        run.bold = True
+        run.font.size = Pt(8.5)
+    for r in table.rows:
+        cells = t.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, r)):
+            run = cell.paragraphs[0].add_run(str(text))
+            run.font.size = Pt(8.5)
+            if table.row_header and i == 0:
+                run.bold = True
+    if table.note:
+        p = d.add_paragraph(table.note)
+        p.runs[0].italic = True
+
+
+def write_docx(doc: Document, path: str | Path) -> Path:
+    """The document model as a Word file (see the module docstring for figures)."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    path = Path(path)
+    d = docx.Document()
+    d.core_properties.title = doc.title
+    d.core_properties.subject = doc.subtitle
+    d.core_properties.comments = doc.banner or ""
+    style = d.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    for sec in d.sections:
+        if doc.synthetic:
+            hp = sec.header.paragraphs[0]
+            hp.text = ""
+            run = hp.add_run(doc.banner or PAGE_NOTICE)
+            run.bold = True
+            run.font.size = Pt(8)
+            run.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
+            hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_heading(doc.title, level=0)
+    if doc.subtitle:
+        d.add_paragraph(doc.subtitle)
+    if doc.synthetic and doc.banner:
+        p = d.add_paragraph()
+        r = p.add_run(doc.banner)
+        r.bold = True
+        r.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
+    for s in doc.sections:
+        if s.page_break and doc.kind != "memo":
+            d.add_page_break()
+        d.add_heading(s.title, level=1)
+        for b in s.blocks:
+            _docx_block(d, b)
+    d.save(str(path))
+    return path
+
+
+def _docx_block(d, b) -> None:
+    from docx.shared import RGBColor
+
+    if isinstance(b, Heading):
+        d.add_heading(b.text, level=min(max(b.level - 1, 2), 4))
+    elif isinstance(b, Paragraph):
+        p = d.add_paragraph()
+        r = p.add_run(b.text)
+        if b.style == "strong":
+            r.bold = True
+        elif b.style in ("note", "small"):
+            r.italic = True
+    elif isinstance(b, Bullets):
+        style = "List Number" if b.ordered else "List Bullet"
+        for item in b.items:
+            d.add_paragraph(item, style=style)
+    elif isinstance(b, Table):
+        _docx_table(d, b)
+    elif isinstance(b, Figure):
+        p = d.add_paragraph(style="Caption")
+        p.add_run(f"Figure: {b.title}").bold = True
+        d.add_paragraph(b.alt).runs[0].italic = True
+        if b.caption:
+            d.add_paragraph(b.caption)
+        if b.data is not None:
+            _docx_table(d, b.data)
+    elif isinstance(b, Callout):
+        p = d.add_paragraph()
+        if b.title:
+            r = p.add_run(b.title + (" " if b.text else ""))
+            r.bold = True
+        if b.text:
+            r2 = p.add_run(b.text)
+            if b.kind_of == "synthetic":
+                r2.bold = True
+                r2.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
+        for line in b.lines:
+            d.add_paragraph(line, style="List Bullet")
+
+
+def docx_text(path: str | Path) -> str:
+    """All text of a Word file: body paragraphs, tables and page headers (for tests)."""
+    import docx
+
+    d = docx.Document(str(path))
+    out = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            out.append(" | ".join(c.text for c in row.cells))
+    for s in d.sections:
+        out.extend(p.text for p in s.header.paragraphs)
+    return "\n".join(out)
+
+
+def escape(text: str) -> str:
+    return _html.escape(text)

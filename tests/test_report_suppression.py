@@ -1,0 +1,153 @@
+"""Suppressed figures never appear in any report, in any format.
+
+The campaign is made so that the pipeline withholds figures: in AT31 only two respondents
+answer b1_governance_seat (item suppressed, n = 2); in DE2 only two answer every b4 item (all
+b4 items suppressed, so the b4 block score is insufficient). Every report must then show the
+word, never a number, in those places - and no finding may count them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_report_support import keep_only, make_results
+
+from s3stresstest.report import (
+    ReportInputs,
+    build_memo,
+    build_regional,
+    build_synthesis,
+    key_findings,
+    render_html,
+)
+from s3stresstest.report.render import Figure, Table, docx_text, write_docx
+
+SEAT = "b1_governance_seat"
+B4_ITEMS = ["b4_monitoring_framework", "b4_result_indicators", "b4_data_shared", "b4_regular_evaluation",
+            "b4_member_feedback", "b4_feedback_into_revision", "b4_benchmarking_tools", "b4_monitoring_capacity"]
+
+
+def _edit(responses):
+    keep_only(responses, "AT31", [SEAT], 2, {(0, SEAT): "yes", (1, SEAT): "partly"})
+    keep_only(responses, "DE2", B4_ITEMS, 2)
+    return responses
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory, shared_data):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("S3ST_DATA_DIR", str(shared_data))
+        folder = make_results(tmp_path_factory.mktemp("sup") / "results", edit=_edit, seed=11)
+    return ReportInputs.load(folder, data_folder=shared_data)
+
+
+def _numbers(cell: str) -> list[str]:
+    """Digits in a cell, apart from the threshold in 'fewer than k respondents' and block/item codes."""
+    cleaned = re.sub(r"fewer than \d+", "", cell)
+    cleaned = re.sub(r"\bb\d+(\.\d+)?\b", "", cleaned)
+    return re.findall(r"\d", cleaned)
+
+
+def _tables(doc):
+    for s in doc.sections:
+        for b in s.blocks:
+            if isinstance(b, Table):
+                yield s, b
+            elif isinstance(b, Figure) and b.data is not None:
+                yield s, b.data
+
+
+def test_the_campaign_really_has_withheld_figures(inputs):
+    it = inputs.item_scores
+    row = it[(it["region"] == "AT31") & (it["item"] == SEAT)].iloc[0]
+    assert row["status"] == "suppressed" and row["n"] == 2 and row["score"] != row["score"]  # NaN
+    bs = inputs.block_scores
+    assert bs[(bs["region"] == "DE2") & (bs["block"] == "b4")].iloc[0]["status"] == "insufficient"
+    d = inputs.distributions
+    assert d[(d["region"] == "AT31") & (d["item"] == SEAT)]["share"].isna().all()
+
+
+def test_withheld_rows_carry_the_word_and_no_number_in_regional_reports(inputs):
+    for region in inputs.territories:
+        doc = build_regional(inputs, region)
+        for s, t in _tables(doc):
+            for i, row in enumerate(t.rows):
+                withheld = any(("suppressed" in c or "insufficient" in c) for c in row[1:])
+                if not withheld:
+                    continue
+                label_cells = 1 if t.row_header else 0
+                for head, c in list(zip(t.columns, row))[label_cells:]:
+                    if head.startswith("Frontrunner"):
+                        continue  # a peer group's level, not the territory's figure
+                    if c.startswith(("yesno", "agree5", "freq5")) or c in ("select one", "select multiple"):
+                        continue  # annex: scale and type columns
+                    assert not _numbers(c), f"{region} {s.title} / {t.caption}: {row}"
+
+
+def test_the_suppressed_item_shows_no_score_share_or_n(inputs, tmp_path):
+    doc = build_regional(inputs, "AT31")
+    rows = [r for _, t in _tables(doc) for r in t.rows if r and (r[0].startswith(f"{SEAT}:") or r[0].startswith("b1.5 "))]
+    assert len(rows) >= 3  # items table, distribution data, annex
+    for r in rows:
+        assert any("suppressed" in c for c in r[1:]), r
+        assert not any(_numbers(c) for c in r[1:] if not c.startswith("yesno") and c != "select one"), r
+    html = render_html(doc)
+    # the distribution chart of the yes/no scale shows the item as suppressed, without figures
+    desc = [f.alt for s in doc.sections for f in s.blocks if isinstance(f, Figure) and "b1.5" in f.alt]
+    assert desc and all(re.search(r"b1\.5: suppressed", a) for a in desc), desc
+    row_html = [m for m in re.findall(r"<tr[^>]*>.*?</tr>", html, flags=re.DOTALL) if f"{SEAT}:" in m]
+    assert row_html and all("suppressed" in m and "n = 2" not in m and ">2<" not in m for m in row_html)
+    path = write_docx(doc, tmp_path / "AT31.docx")
+    lines = [ln for ln in docx_text(path).splitlines() if f"{SEAT}:" in ln or ln.startswith("b1.5 ")]
+    assert lines and all("suppressed" in ln for ln in lines)
+
+
+def test_group_cells_and_insufficient_blocks_are_words_everywhere(inputs):
+    g = inputs.group_block_scores
+    suppressed = g[g["status"] != "ok"]
+    assert len(suppressed), "the campaign should have suppressed stakeholder-group cells"
+    region = suppressed["region"].iloc[0]
+    doc = build_regional(inputs, region)
+    for s, t in _tables(doc):
+        if t.caption == "Block score by stakeholder group":
+            for r, cls in zip(t.rows, t.row_classes or [""] * len(t.rows)):
+                if cls == "withheld":
+                    assert "suppressed" in r[1] or "insufficient" in r[1]
+                    assert r[2] == "–"
+    syn = build_synthesis(inputs)
+    html = render_html(syn)
+    table = html.split("Block scores [", 1)[1].split("</table>", 1)[0]
+    de2 = next(m for m in re.findall(r"<tr[^>]*>.*?</tr>", table, flags=re.DOTALL) if "(DE2)" in m)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", de2)
+    assert cells[3] == "insufficient"  # b4
+    assert "insufficient" in next(f.alt for s in syn.sections for f in s.blocks
+                                  if isinstance(f, Figure) and f.title.startswith("Block scores by territory"))
+
+
+def test_findings_never_count_withheld_figures(inputs):
+    found = {f["id"]: f for f in key_findings(inputs)}
+    seat = found["steering_seat"]
+    assert "AT31" not in set(seat["figures"]["region"]) and seat["withheld"] == 1
+    assert seat["n"] == len(inputs.territories) - 1
+    spread = found["widest_spread"]["figures"].set_index("block")
+    assert spread.loc["b4", "territories"] == len(inputs.territories) - 1
+    from s3stresstest.report.findings import typology
+
+    t = typology(inputs)
+    assert t is None or "DE2" in t["excluded"]
+    memo = render_html(build_memo(inputs))
+    seat_text = next(p for p in re.findall(r'<div class="callout finding">.*?</div>', memo, flags=re.DOTALL)
+                     if "governance_seat" in p or "seat in the body" in p)
+    assert "AT31" not in seat_text
+
+
+def test_recommendation_evidence_has_no_withheld_figure(inputs):
+    from s3stresstest.report.regional import recommendations
+
+    recs, why = recommendations(inputs)
+    assert recs is not None, why
+    for ev in recs.loc[recs["region"] == "AT31", "evidence"]:
+        assert f'"{SEAT}": {{' not in ev  # no distribution of the suppressed item
+    for ev in recs.loc[recs["region"] == "DE2", "evidence"]:
+        assert not re.search(r'"block": "b4", "score": \d', ev)
