@@ -72,10 +72,14 @@ class Web:
         """(Instrument, [Page]) of a stored instrument; cached, since a stored version never changes."""
         hit = self._instruments.get(instrument_id)
         if hit is None:
-            instrument = self.store.get_instrument(instrument_id)
-            hit = (instrument, build_pages(instrument))
+            # Load under the lock: the first burst of requests after a start would otherwise parse
+            # the same instrument once per worker thread (~0.5 s of CPU each, all holding the GIL).
             with self._lock:
-                self._instruments[instrument_id] = hit
+                hit = self._instruments.get(instrument_id)
+                if hit is None:
+                    instrument = self.store.get_instrument(instrument_id)
+                    hit = (instrument, build_pages(instrument))
+                    self._instruments[instrument_id] = hit
         return hit
 
     # -- cookies ----------------------------------------------------------------
