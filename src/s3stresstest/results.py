@@ -10,6 +10,8 @@ import json
 import math
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -37,13 +39,36 @@ def prepare_out_dir(out: str | Path, overwrite: bool) -> Path:
     return out
 
 
-def write_results(result: StressTestResult, out: str | Path, *, overwrite: bool = False,
-                  extra_files: dict[str, bytes] | None = None, instrument=None) -> Path:
-    """Write every table, `run.json` and `summary.md` to `out` atomically."""
+def replace_dir(tmp: Path, out: Path) -> None:
+    """Put the finished folder `tmp` in place of `out`; the old one goes only once the new one is there."""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+@contextmanager
+def staged_output_dir(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
+    """A temporary sibling of `out` to write into: it replaces `out` on success and vanishes on failure."""
     out = prepare_out_dir(out, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        yield tmp
+        replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_results(result: StressTestResult, out: str | Path, *, overwrite: bool = False,
+                  extra_files: dict[str, bytes] | None = None, instrument=None) -> Path:
+    """Write every table, `run.json` and `summary.md` to `out` atomically."""
+    with staged_output_dir(out, overwrite) as tmp:
         for name, df in result.tables().items():
             write_table(df, tmp / f"{name}.csv")
         for rel, data in (extra_files or {}).items():
@@ -54,18 +79,7 @@ def write_results(result: StressTestResult, out: str | Path, *, overwrite: bool 
         record = dict(result.record, outputs=sorted(files))
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(result, instrument or result.instrument), encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)
 
 
 def _fmt(v, digits: int = 0) -> str:

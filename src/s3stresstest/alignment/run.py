@@ -20,8 +20,6 @@ import datetime as _dt
 import hashlib
 import json
 import platform
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,27 +319,13 @@ def graphml(result: AlignmentResult, min_other_score: float | None = None) -> st
 
 def write_alignment(result: AlignmentResult, out: str | Path, *, overwrite: bool = False) -> Path:
     """Write every table, the GraphML network and `run.json` to `out` atomically (temp folder, then rename)."""
-    from ..results import prepare_out_dir, write_table
+    from ..results import staged_output_dir, write_table
 
-    out = prepare_out_dir(out, overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_output_dir(out, overwrite) as tmp:
         for name, df in result.tables().items():
             write_table(df, tmp / f"{name}.csv")
         (tmp / GRAPH_FILE).write_text(graphml(result), encoding="utf-8")
         files = sorted(p.name for p in tmp.iterdir() if p.is_file()) + ["run.json"]
         record = dict(result.record, outputs=sorted(files))
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    return Path(out)

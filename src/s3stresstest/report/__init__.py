@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError
+from ..results import replace_dir
 from .context import ReportInputs
 from .findings import FindingParams, key_findings, rank_intervals, typology
 from .memo import build_memo
@@ -149,14 +150,7 @@ def build_reports(results_dir: str | Path, out_dir: str | Path, formats: str | I
                 tick(f"{index[fut]}.pdf")
         _write_index(tmp, inputs, titles, fmts)
         written.append("index.html")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        replace_dir(tmp, out)
     except BaseException:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
