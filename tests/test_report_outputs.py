@@ -292,3 +292,19 @@ def test_report_command_end_to_end(results, shared_data, tmp_path, monkeypatch):
     block = CliRunner().invoke(report_app, ["--results", str(results), "--out", str(tmp_path / "d"),
                                             "--map-block", "b9"])
     assert block.exit_code == 2 and "b9" in block.output
+
+
+def test_docx_carries_each_chart_as_a_picture_that_is_not_blank(built):
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    out, _ = built
+    with zipfile.ZipFile(out / "regional" / "ITC1.docx") as z:
+        images = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".png")]
+        assert len(images) >= 8  # block profile, block sections, map...
+        for name in images[:5]:
+            im = Image.open(io.BytesIO(z.read(name))).convert("L")
+            low, high = im.getextrema()
+            assert low < 100 and high > 200, name  # dark marks on a light ground, not an empty image

@@ -14,11 +14,14 @@ HTML, PDF and DOCX carry the same content:
   its top margin (CSS ``@page { @top-center { content: ... } }``).
 * DOCX: headings, paragraphs, lists and tables (first row marked as a header row, `tblHeader`,
   repeated on each page). python-docx cannot embed SVG, and no SVG rasteriser is installed, so a
-  figure is written as its title, its text alternative and the table of the figures it shows.
+  figure is written as its title, a PNG rendering of the chart (cairosvg), its text alternative and
+  the table of the figures it shows.
   When the data are synthetic, the notice is the header of every page.
 """
 
 from __future__ import annotations
+
+import io
 
 import html as _html
 import math
@@ -466,6 +469,11 @@ def _docx_block(d, b) -> None:
     elif isinstance(b, Figure):
         p = d.add_paragraph(style="Caption")
         p.add_run(f"Figure: {b.title}").bold = True
+        png = _svg_png(b.svg)
+        if png is not None:
+            from docx.shared import Inches
+
+            d.add_picture(io.BytesIO(png), width=Inches(min(6.3, (b.width or 600) / 96)))
         d.add_paragraph(b.alt).runs[0].italic = True
         if b.caption:
             d.add_paragraph(b.caption)
@@ -483,6 +491,17 @@ def _docx_block(d, b) -> None:
                 r2.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
         for line in b.lines:
             d.add_paragraph(line, style="List Bullet")
+
+
+def _svg_png(svg: str) -> bytes | None:
+    """The chart as a PNG for Word (which takes no SVG); None when cairo is not available."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):  # cairosvg needs the system cairo library
+        return None
+    # the inline-HTML sizing style (height:auto) means nothing outside a page and blanks the image
+    standalone = re.sub(r'\sstyle="[^"]*"', "", svg, count=1)
+    return cairosvg.svg2png(bytestring=standalone.encode("utf-8"), scale=2)
 
 
 def docx_text(path: str | Path) -> str:
