@@ -12,7 +12,10 @@ answered by the 303 redirect to the next page. The built-in questionnaire has 8 
 with new answers (cyclic): every save writes one whole real page (3 to 10 answers).
 
 Simulated respondents read before they answer: each waits a random think time (default
-0.2-0.8 s, mean 0.5 s) before each save, and they start spread over the first think time.
+0.2-0.8 s, mean 0.5 s) before each save, and they start spread over the first think time. The
+think times of one respondent are stratified (one from each tenth of the range, shuffled), so each
+respondent thinks 10 x 0.5 s in all: with independent draws the slowest of 200 respondents thinks
+~1.6 s longer, which capped the figure at ~285 saves/s even for an infinitely fast server.
 With 200 respondents that offers about 200 / 0.5 s = 400 saves/s when the server keeps up;
 the p99 latency shows whether it does. `--think-ms 0,0` runs them flat out (closed loop): then
 latency is simply queueing, p50 ~ 200 / throughput (Little's law).
@@ -61,6 +64,7 @@ sys.path.insert(0, str(REPO / "src"))
 RESPONDENTS = 200
 SAVES_EACH = 10
 THINK_MS = (200, 800)
+WORKERS = 2  # `s3stresstest serve --workers 2`: one per core of the 2-core benchmark machine
 REQUEST_TIMEOUT_S = 30
 BACKEND_TIMEOUT_S = 120
 TARGETS = {"saves_per_s": 300, "p99_ms": 250, "errors": 0, "lost": 0}
@@ -171,6 +175,7 @@ async def _respondent(client, token: str, plan: list, think: tuple[float, float]
         result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
 
     await asyncio.sleep(rng.uniform(0, think[1]))  # arrivals spread over the first think time
+    thinks = stratified(rng, think, len(plan))
     try:
         status, _headers, page = await client.request("GET", f"/s/{token}/page/1")
         csrf = CSRF_RE.search(page.decode()).group(1)
@@ -178,9 +183,9 @@ async def _respondent(client, token: str, plan: list, think: tuple[float, float]
         for _ in plan:
             error(f"open: {type(exc).__name__}")
         return
-    for number, answers in plan:
-        if think[1] > 0:
-            await asyncio.sleep(rng.uniform(*think))
+    for (number, answers), pause in zip(plan, thinks):
+        if pause > 0:
+            await asyncio.sleep(pause)
         following = f"/s/{token}/page/{number + 1}" if number < n_pages else f"/s/{token}/review"
         t0 = time.perf_counter()
         try:
@@ -200,6 +205,17 @@ async def _respondent(client, token: str, plan: list, think: tuple[float, float]
                 result.unsure.get(token, {}).pop(item, None)
         else:
             error(f"HTTP {status}")
+
+
+def stratified(rng: random.Random, think: tuple[float, float], n: int) -> list[float]:
+    """n think times, each uniform over [min, max] (one from each n-th of the range, in random order):
+    every respondent thinks about n * mean in total. Independent draws made the slowest of the 200
+    respondents think ~1.6 s longer than the mean, and the run's wall time is set by the slowest:
+    even an infinitely fast server could not reach 300 saves/s (~285 with the default think time)."""
+    lo, hi = think
+    out = [lo + (k + rng.random()) / n * (hi - lo) for k in range(n)]
+    rng.shuffle(out)
+    return out
 
 
 async def run_load(base_urls: list[str], tokens: list[str], think: tuple[float, float], saves_each: int,
@@ -237,6 +253,25 @@ def process_cpu_s(pid: int) -> float:
         return 0.0
 
 
+def tree_cpu_s(pid: int) -> float:
+    """process_cpu_s of a process and all its descendants (a server with worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += process_cpu_s(p)
+        todo.extend(children.get(p, ()))
+    return total
+
+
 def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[int, int]:
     """(acknowledged answers, those missing or different in the database). A save that got no
     answer after the acknowledged one may have replaced it: its value counts as found too."""
@@ -256,7 +291,7 @@ def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[i
 
 
 def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, float], respondents: int,
-                  saves_each: int, servers: int = 1) -> dict:
+                  saves_each: int, servers: int = 1, workers: int = WORKERS) -> dict:
     from browser_support import WebServer, prepare_campaign
 
     prepared = prepare_campaign(url, respondents, admin=False)
@@ -266,10 +301,11 @@ def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, flo
     try:
         for k in range(servers):
             started.append(WebServer(url, workdir / f"server-{backend}-{k}.log",
-                                     env={"S3ST_TOKEN_RATE": "0", "S3ST_BAD_TOKEN_RATE": "0"}).start())
-        cpu0, own0 = sum(process_cpu_s(s.pid) for s in started), time.process_time()
+                                     env={"S3ST_TOKEN_RATE": "0", "S3ST_BAD_TOKEN_RATE": "0",
+                                          "S3ST_WORKERS": str(workers)}).start())
+        cpu0, own0 = sum(tree_cpu_s(s.pid) for s in started), time.process_time()
         asyncio.run(run_load([s.base_url for s in started], prepared.tokens, think, saves_each, result))
-        server_cpu = sum(process_cpu_s(s.pid) for s in started) - cpu0
+        server_cpu = sum(tree_cpu_s(s.pid) for s in started) - cpu0
         client_cpu = time.process_time() - own0
     finally:
         for s in started:
@@ -283,7 +319,7 @@ def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, flo
         "errors": result.errors,
         "lost": lost,
     }
-    print(f"# {backend}: {servers} server process(es), {respondents} respondents x {saves_each} saves, think "
+    print(f"# {backend}: {servers} server(s) of {workers} worker process(es), {respondents} respondents x {saves_each} saves, think "
           f"{think[0] * 1000:.0f}-{think[1] * 1000:.0f} ms: {saves} acknowledged in {result.wall_s:.1f} s, max "
           f"{max(result.latencies, default=0) * 1000:.0f} ms; {acked_answers} acknowledged answers, "
           f"{acked_answers - lost} found in the database"
@@ -307,6 +343,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--think-ms", default=f"{THINK_MS[0]},{THINK_MS[1]}", help="min,max think time before each save")
     ap.add_argument("--servers", type=int, default=1, help="server processes on the same database (experiment: "
                     "respondents are spread over them as a load balancer would); `s3stresstest serve` runs one")
+    ap.add_argument("--workers", type=int, default=WORKERS, help="worker processes of each server "
+                    "(`s3stresstest serve --workers N`)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the databases and server logs in this folder")
     args = ap.parse_args(argv)
     lo, hi = (float(x) / 1000 for x in args.think_ms.split(","))
@@ -318,7 +356,7 @@ def main(argv: list[str] | None = None) -> dict:
             if backend == "sqlite":
                 url = f"sqlite:///{workdir / f'collect-{int(time.time())}.db'}"
                 out[backend] = bench_backend(backend, url, workdir, (lo, hi), args.respondents, args.saves,
-                                             args.servers)
+                                             args.servers, args.workers)
             elif backend == "postgres":
                 import pg
 
@@ -326,7 +364,7 @@ def main(argv: list[str] | None = None) -> dict:
                 try:
                     name = srv.new_database()
                     out[backend] = bench_backend(backend, srv.url(name), workdir, (lo, hi), args.respondents,
-                                                 args.saves, args.servers)
+                                                 args.saves, args.servers, args.workers)
                 finally:
                     pg.stop()
             else:

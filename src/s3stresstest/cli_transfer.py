@@ -3,6 +3,11 @@
 Every import checks the whole file first and writes the long responses CSV only
 when every row is valid; bad input exits with code 2 and the problems on stderr,
 each with its file, line or row, and column. Nothing is written on refusal.
+
+With `--campaign ID` the answers go into the survey database instead of (or as well as)
+`--out`, through `transfer.into_store.import_into_campaign` (the admin page and the API use
+the same function): checked against the campaign's instrument and regions, stored in one
+transaction, all rows or none.
 """
 
 from __future__ import annotations
@@ -106,11 +111,61 @@ def _write_responses(result, out_path: Path) -> None:
     out.print(f"Responses written to {out_path}")
 
 
+
+def _need_target(out_path: Optional[Path], campaign: Optional[int], database_url: Optional[str]) -> None:
+    if out_path is None and campaign is None:
+        _usage("give --out FILE (a long responses CSV), --campaign ID (import into the survey database), or both")
+    if database_url is not None and campaign is None:
+        _usage("--database-url needs --campaign ID (the campaign to import into)")
+
+
+def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[str], out_path: Optional[Path],
+                 overwrite: bool, *, mapping: Optional[Path] = None, options: Optional[dict] = None,
+                 conflicts: Optional[dict] = None) -> None:
+    """Import into a campaign of the database (one transaction), and write --out as well when given."""
+    from .cli_store import _open
+    from .transfer.into_store import import_into_campaign
+
+    bad = [flag for flag, given in (conflicts or {}).items() if given]
+    if bad:
+        _usage(f"{', '.join(bad)} cannot be used with --campaign: the answers are checked against the "
+               "campaign's questionnaire and regions")
+    if out_path is not None:
+        _check_target(out_path, overwrite, (".csv",))
+    store = _open(database_url)
+    try:
+        summary = import_into_campaign(store, campaign, kind, file, mapping=mapping, options=options,
+                                       with_responses=out_path is not None)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    for line in summary["report"]:
+        out.print(line, soft_wrap=True)
+    out.print(f"Imported {summary['answers']} answers of {summary['respondents']} respondents into campaign {campaign}")
+    if out_path is not None:
+        from .transfer.export import write_long_csv
+
+        responses = summary["responses"]
+        _write_atomically(out_path, lambda p: write_long_csv(responses, p))
+        out.print(f"Responses written to {out_path}")
+
+
+def _who(**options) -> dict:
+    return {k: v for k, v in options.items() if v not in (None, "", False)}
+
+
 # -- shared options ----------------------------------------------------------------------------
 
 _INSTRUMENT = typer.Option(None, "--instrument", help="XLSForm .xlsx/.yaml, Kobo form .xls, or LimeSurvey .lss; "
                                                      "default: the built-in StressTest v1.")
-_OUT = typer.Option(..., "--out", help="Long responses CSV to write (respondent_id,region,stakeholder_group,item,value).")
+_OUT = typer.Option(None, "--out", help="Long responses CSV to write (respondent_id,region,stakeholder_group,item,value); "
+                                        "required unless --campaign is given.")
+_CAMPAIGN = typer.Option(None, "--campaign", metavar="ID", help="Import into this campaign of the survey database "
+                                                                "(one transaction: all rows or none).")
+_DB = typer.Option(None, "--database-url", metavar="URL", show_default=False,
+                   help="Database of --campaign: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+                        "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
 _MAPPING = typer.Option(None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer recoding.")
 _REGION = typer.Option(None, "--region", help="Territory code of every respondent (e.g. ITC1).")
 _REGION_COL = typer.Option(None, "--region-column", help="Column holding each respondent's territory code.")
@@ -128,7 +183,7 @@ _OVERWRITE = typer.Option(False, "--overwrite", help="Replace an existing output
 @import_app.command("kobo")
 def import_kobo_command(
     file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
-    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
+    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
     region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
     stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
     id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
@@ -136,11 +191,19 @@ def import_kobo_command(
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
     adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
                                                                "repeats and unsupported types, and say so."),
-    overwrite: bool = _OVERWRITE,
+    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
     from .transfer.kobo import import_kobo
 
+    _need_target(out_path, campaign, database_url)
+    if campaign is not None:
+        options = _who(region=region, region_column=region_column, stakeholder_group=stakeholder_group,
+                       group_column=group_column, id_column=id_column, id_prefix=id_prefix, language=language,
+                       language_column=language_column, ignore_unknown=ignore_unknown, sheet=sheet)
+        _to_campaign("kobo", file, campaign, database_url, out_path, overwrite, mapping=mapping, options=options,
+                     conflicts={"--instrument": instrument, "--regions": regions, "--adapt-form": adapt_form})
+        return
     _check_target(out_path, overwrite, (".csv",))
     try:
         ins = _load_instrument(instrument, adapt_form)
@@ -156,18 +219,27 @@ def import_kobo_command(
 @import_app.command("limesurvey")
 def import_limesurvey_command(
     file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
-    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
+    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
     region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
     stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
     id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
     language_column: Optional[str] = _LANG_COL, ignore_unknown: bool = _IGNORE, regions: Optional[Path] = _REGIONS,
     include_incomplete: bool = typer.Option(False, "--include-incomplete",
                                             help="Also import responses without a submitdate."),
-    overwrite: bool = _OVERWRITE,
+    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
     from .transfer.limesurvey import import_limesurvey_csv
 
+    _need_target(out_path, campaign, database_url)
+    if campaign is not None:
+        options = _who(region=region, region_column=region_column, stakeholder_group=stakeholder_group,
+                       group_column=group_column, id_column=id_column, id_prefix=id_prefix, language=language,
+                       language_column=language_column, ignore_unknown=ignore_unknown,
+                       include_incomplete=include_incomplete)
+        _to_campaign("limesurvey", file, campaign, database_url, out_path, overwrite, mapping=mapping,
+                     options=options, conflicts={"--instrument": instrument, "--regions": regions})
+        return
     _check_target(out_path, overwrite, (".csv",))
     try:
         ins = _load_instrument(instrument)
@@ -184,18 +256,35 @@ def import_limesurvey_command(
 @import_app.command("wide")
 def import_wide_command(
     file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
-    out_path: Path = _OUT, instrument: Optional[Path] = _INSTRUMENT, regions: Optional[Path] = _REGIONS,
-    overwrite: bool = _OVERWRITE,
+    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, regions: Optional[Path] = _REGIONS,
+    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
     from .transfer.export import import_wide
 
+    _need_target(out_path, campaign, database_url)
+    if campaign is not None:
+        _to_campaign("wide", file, campaign, database_url, out_path, overwrite,
+                     conflicts={"--instrument": instrument, "--regions": regions})
+        return
     _check_target(out_path, overwrite, (".csv",))
     try:
         result = import_wide(file, _load_instrument(instrument), known_regions=_known_regions(regions))
     except InputError as exc:
         _fail(exc)
     _write_responses(result, out_path)
+
+
+@import_app.command("long")
+def import_long_command(
+    file: Path = typer.Argument(..., help="Long responses CSV (respondent_id,region,stakeholder_group,item,value"
+                                          "[,language])."),
+    campaign: int = typer.Option(..., "--campaign", metavar="ID", help="Import into this campaign of the survey "
+                                                                       "database (one transaction: all rows or none)."),
+    database_url: Optional[str] = _DB,
+) -> None:
+    """Import the project's long responses CSV into a campaign of the survey database."""
+    _to_campaign("long", file, campaign, database_url, None, False)
 
 
 @import_app.command("lss")

@@ -19,17 +19,21 @@ def serve(
         None, "--database-url", metavar="URL", show_default=False,
         help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, else "
              "s3stresstest.db in the data directory)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", min=1, show_default=False,
+        help="Worker processes (default: $S3ST_WORKERS, else 1). They share the database and the secret key; "
+             "rate limits are counted per worker."),
 ) -> None:
-    """Run the survey web service (respondent pages, admin pages, JSON API) with one worker.
+    """Run the survey web service (respondent pages, admin pages, JSON API), one worker unless --workers.
 
     Prints `s3stresstest web: ready on http://HOST:PORT` once it accepts requests. Settings come from
     the environment: S3ST_SECRET_KEY, S3ST_BASE_URL, S3ST_MAX_BODY_BYTES, S3ST_LOGIN_RATE,
-    S3ST_TOKEN_RATE, S3ST_BAD_TOKEN_RATE, S3ST_SECURE_COOKIES, S3ST_SESSION_HOURS.
+    S3ST_TOKEN_RATE, S3ST_BAD_TOKEN_RATE, S3ST_SECURE_COOKIES, S3ST_SESSION_HOURS, S3ST_WORKERS.
     """
     from .web.server import serve as run
 
     try:
-        run(host, port, database_url)
+        run(host, port, database_url, workers=workers)
     except InputError as exc:
         typer.echo(f"error: input refused. {exc.report()}", err=True)
         raise typer.Exit(code=2)

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,10 +84,18 @@ class Store:
         self.engine = engine
         self.url = engine.url.render_as_string(hide_password=True)
         self._session = sessionmaker(engine, expire_on_commit=False)
-        self._readonly = sessionmaker(engine.execution_options(s3st_readonly=True), expire_on_commit=False)
+        self._readonly_engine = engine.execution_options(s3st_readonly=True)
+        self._readonly = sessionmaker(self._readonly_engine, expire_on_commit=False)
+        self._one_statement_engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
+                                      if engine.dialect.name == "postgresql" else self._readonly_engine)
         self._instruments: dict[int, Instrument] = {}
         self._lock = threading.Lock()
         self._hasher = None
+        # SQLite has one writer at a time: the threads of this process queue on a mutex instead of
+        # polling the file lock (the busy handler sleeps up to 100 ms between tries, which is what
+        # made the tail latency under load); other processes still wait on the busy timeout.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._save_sql = _SaveStatements(engine.dialect.name)
 
     @classmethod
     def open(cls, url: str | None = None) -> "Store":
@@ -120,8 +128,22 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One writing transaction, committed on leaving (SQLite: BEGIN IMMEDIATE)."""
-        with self._session.begin() as s:
+        if self._write_lock is None:
+            with self._session.begin() as s:
+                yield s
+            return
+        with self._write_lock, self._session.begin() as s:
             yield s
+
+    @contextmanager
+    def _write_conn(self):
+        """A Core connection in one writing transaction (no ORM session: the hot path of a save)."""
+        if self._write_lock is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -372,8 +394,10 @@ class Store:
     def _check_link(self, s: Session, campaign: m.Campaign, region: str, group: str | None, language: str,
                     line: int | None) -> list[Problem]:
         problems = []
-        known = self._region_set(s, campaign.id)
-        if known and region not in known:
+        known = self._region_set(s, campaign.id) if region is not None else set()
+        if region is None:  # not checked (a link's own region stands)
+            pass
+        elif known and region not in known:
             problems.append(Problem(f"unknown region '{region}' (not one of the campaign's regions)", line, "region"))
         elif not known and not TERRITORY_CODE.fullmatch(region or ""):
             problems.append(Problem(f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or "
@@ -477,6 +501,58 @@ class Store:
             return {"kind": inv.kind, "campaign_id": inv.campaign_id, "region": inv.region,
                     "stakeholder_group": inv.stakeholder_group, "language": inv.language, "respondent_id": rid}
 
+    def warm_pool(self, n: int | None = None) -> None:
+        """Open `n` pooled connections now (default: the pool size), so that the first burst of
+        requests does not pay for connecting (and SQLite's pragmas) while others wait."""
+        n = n or getattr(self.engine.pool, "size", lambda: 1)()
+        conns = []
+        try:
+            for _ in range(n):
+                conn = self.engine.connect()
+                conns.append(conn)
+                # the server process of a new connection loads the tables' catalog entries on first use
+                conn.execute(_TOKEN_CONTEXT, {"h": ""}).all()
+                for table in (m.Answer, m.Comment):
+                    conn.execute(select(table.item).where(table.respondent_id == "")).all()
+                conn.rollback()
+        finally:
+            for c in conns:
+                c.close()
+
+    def token_context(self, token: str) -> tuple[dict, dict, dict | None] | None:
+        """(resolve_token(token), get_campaign(...), respondent(...) of a personal invitation or None)
+        in one read transaction and one query; None where resolve_token gives None."""
+        if not _usable(token) or len(token) > 200:
+            return None
+        with self._readonly_conn() as conn:
+            row = conn.execute(_TOKEN_CONTEXT, {"h": _hash_token(token)}).first()
+        if row is None:
+            return None
+        if row.revoked_at is not None or _expired(row.expires_at) or row.status != "open":
+            return None
+        rid = row.r_id if row.kind == "invitation" else None
+        info = {"kind": row.kind, "campaign_id": row.campaign_id, "region": row.region,
+                "stakeholder_group": row.stakeholder_group, "language": row.language, "respondent_id": rid}
+        campaign = {"id": row.campaign_id, "name": row.name, "status": row.status,
+                    "instrument_id": row.instrument_id, "languages": row.languages.split(),
+                    "created": _utc(row.c_created), "closed_at": _utc(row.closed_at)}
+        resp = None
+        if rid is not None:
+            resp = {"id": rid, "campaign_id": row.r_campaign_id, "region": row.r_region,
+                    "stakeholder_group": row.r_group, "language": row.r_language, "last_page": row.last_page,
+                    "created": _utc(row.r_created), "updated": _utc(row.r_updated),
+                    "submitted_at": _utc(row.submitted_at), "source": row.source}
+        return info, campaign, resp
+
+    @contextmanager
+    def _readonly_conn(self):
+        """For one read-only statement. PostgreSQL: autocommit (a single statement needs no BEGIN and
+        COMMIT, two round trips to the server); SQLite: a plain BEGIN (`s3st_readonly`)."""
+        with self._one_statement_engine.connect() as conn:
+            yield conn
+            if conn.in_transaction():
+                conn.commit()
+
     # -- respondents & answers ---------------------------------------------
     def start_respondent(self, token: str, *, stakeholder_group: str | None = None,
                          language: str | None = None) -> str:
@@ -487,33 +563,36 @@ class Store:
         for _attempt in range(3):
             try:
                 with self._write() as s:
-                    hit = self._live_link(s, token)
-                    if hit is None:
-                        raise InputError(Problem("this link is not valid (unknown, expired or closed)", field="token"))
-                    inv, c = hit
-                    if inv.kind == "invitation":
-                        rid = s.scalar(select(m.Respondent.id).where(m.Respondent.personal_invitation_id == inv.id))
-                        if rid is not None:
-                            return rid
-                        group = inv.stakeholder_group
-                    else:
-                        group = (stakeholder_group or "").strip()
-                    lang = (language or inv.language).strip()
-                    problems = self._check_link(s, c, inv.region, group, lang, None)
-                    problems = [p for p in problems if p.field != "region"]  # the link's own region stands
-                    if problems:
-                        raise InputError(problems)
-                    rid = secrets.token_urlsafe(16)
-                    now = _now()
-                    s.execute(insert(m.Respondent).values(
-                        id=rid, campaign_id=c.id, invitation_id=inv.id,
-                        personal_invitation_id=inv.id if inv.kind == "invitation" else None,
-                        region=inv.region, stakeholder_group=group, language=lang, source="web",
-                        created=now, updated=now))
-                    return rid
+                    return self._start_in(s, token, stakeholder_group, language)
             except IntegrityError:  # the same invitation started concurrently: take that respondent
                 continue
         raise InputError("could not start the questionnaire, please try again")
+
+    def _start_in(self, s: Session, token: str, stakeholder_group: str | None, language: str | None) -> str:
+        """start_respondent inside a writing transaction that is already open."""
+        hit = self._live_link(s, token)
+        if hit is None:
+            raise InputError(Problem("this link is not valid (unknown, expired or closed)", field="token"))
+        inv, c = hit
+        if inv.kind == "invitation":
+            rid = s.scalar(select(m.Respondent.id).where(m.Respondent.personal_invitation_id == inv.id))
+            if rid is not None:
+                return rid
+            group = inv.stakeholder_group
+        else:
+            group = (stakeholder_group or "").strip()
+        lang = (language or inv.language).strip()
+        problems = self._check_link(s, c, None, group, lang, None)  # the link's own region stands
+        if problems:
+            raise InputError(problems)
+        rid = secrets.token_urlsafe(16)
+        now = _now()
+        s.execute(insert(m.Respondent).values(
+            id=rid, campaign_id=c.id, invitation_id=inv.id,
+            personal_invitation_id=inv.id if inv.kind == "invitation" else None,
+            region=inv.region, stakeholder_group=group, language=lang, source="web",
+            created=now, updated=now))
+        return rid
 
     def _respondent_row(self, s: Session, respondent_id: str, *, lock: bool = False) -> m.Respondent:
         if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
@@ -537,28 +616,69 @@ class Store:
         upsert the answers (empty value = clear the answer), record `page` as last page, commit.
         Returns {'saved': n, 'page': page} (n = fields written, cleared ones included).
         Refused (Locked) after submit or when the campaign is closed."""
+        page, answers = self._check_save_args(page, answers)
+        if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
+            raise NotFound("unknown respondent")
+        with self._write_conn() as conn:
+            self._save_in(conn, respondent_id, page, answers)
+        return {"saved": len(answers), "page": page}
+
+    def _save_in(self, conn, respondent_id: str, page: str, answers: dict) -> None:
+        """save_page inside a writing transaction that is already open (`conn`: its Connection)."""
+        sql = self._save_sql
+        now = _now()
+        # Locks the respondent row (a concurrent save or submit of the same respondent waits),
+        # then FOR SHARE on the campaign: a concurrent close_campaign waits for this save, or
+        # this save sees it closed. Refusals raise, which rolls the update back.
+        row = conn.execute(sql.touch, {"rid": respondent_id, "page": page, "now": now}).first()
+        if row is None:
+            submitted = conn.execute(sql.submitted, {"rid": respondent_id}).first()
+            if submitted is None:
+                raise NotFound("unknown respondent")
+            raise Locked("the questionnaire was already submitted")
+        c = conn.execute(sql.campaign, {"cid": row[0]}).first()
+        if c is None or c[0] != "open":
+            raise Locked("the campaign is closed: answers are no longer accepted")
+        instrument = self._instruments.get(c[1])
+        if instrument is None:
+            with self._read() as s:
+                instrument = self._instrument(s, c[1])
+        closed, texts, problems = _check_answers(instrument, answers)
+        if problems:
+            raise InputError(problems)
+        for table, col, values, upsert in ((m.Answer, "value", closed, sql.upsert_answer),
+                                           (m.Comment, "text", texts, sql.upsert_comment)):
+            cleared = [k for k, v in values.items() if v == ""]
+            if cleared:
+                conn.execute(delete(table).where(table.respondent_id == respondent_id, table.item.in_(cleared)))
+            kept = [{"rid": respondent_id, "item": k, "v": v, "now": now} for k, v in values.items() if v]
+            if kept:
+                conn.execute(upsert, kept)  # executemany of one constant statement: compiled once
+
+    def start_and_save_page(self, token: str, page: str, answers: dict[str, str], *,
+                            language: str | None = None) -> str:
+        """start_respondent(token, language=...) and save_page(...) in one transaction (one commit: the
+        first save of a personal invitation). Returns the respondent id. InputError as either refuses;
+        when it does, nothing is kept (not even the respondent)."""
+        page, answers = self._check_save_args(page, answers)
+        for _attempt in range(3):
+            try:
+                with self._write() as s:
+                    rid = self._start_in(s, token, None, language)
+                    self._save_in(s.connection(), rid, page, answers)
+                    return rid
+            except IntegrityError:  # the same invitation started concurrently: take that respondent
+                continue
+        raise InputError("could not start the questionnaire, please try again")
+
+    @staticmethod
+    def _check_save_args(page, answers) -> tuple[str, dict]:
         page = "" if page is None else str(page)
         if len(page) > MAX_NAME or "\x00" in page:
             raise InputError(Problem(f"page name must be text of at most {MAX_NAME} characters", field="page"))
         if not isinstance(answers, dict):
             raise InputError(Problem("answers must be a mapping of item to value", field="answers"))
-        with self._write() as s:
-            r, c = self._writable(s, respondent_id)
-            if r.submitted_at is not None:
-                raise Locked("the questionnaire was already submitted")
-            closed, texts, problems = _check_answers(self._instrument(s, c.instrument_id), answers)
-            if problems:
-                raise InputError(problems)
-            now = _now()
-            for table, col, values in ((m.Answer, "value", closed), (m.Comment, "text", texts)):
-                cleared = [k for k, v in values.items() if v == ""]
-                if cleared:
-                    s.execute(delete(table).where(table.respondent_id == r.id, table.item.in_(cleared)))
-                kept = [{"respondent_id": r.id, "item": k, col: v, "updated": now} for k, v in values.items() if v]
-                if kept:
-                    _upsert(s, table, kept, ["respondent_id", "item"], [col, "updated"])
-            r.last_page, r.updated = page, now
-        return {"saved": len(answers), "page": page}
+        return page, answers
 
     def answers(self, respondent_id: str) -> dict[str, str]:
         """All saved answers of a respondent (free-text comments included), item -> value."""
@@ -860,3 +980,48 @@ def _upsert(s: Session, table, rows: list[dict], keys: list[str], update_cols: l
     stmt = dialect_insert(table).values(rows)
     s.execute(stmt.on_conflict_do_update(index_elements=keys,
                                          set_={c: getattr(stmt.excluded, c) for c in update_cols}))
+
+
+_TOKEN_CONTEXT = None  # set below (needs the models)
+
+
+def _token_context_query():
+    i, c, r = m.Invitation, m.Campaign, m.Respondent
+    return (select(i.kind, i.campaign_id, i.region, i.stakeholder_group, i.language, i.expires_at, i.revoked_at,
+                   c.name, c.status, c.instrument_id, c.languages, c.created.label("c_created"), c.closed_at,
+                   r.id.label("r_id"), r.campaign_id.label("r_campaign_id"), r.region.label("r_region"),
+                   r.stakeholder_group.label("r_group"), r.language.label("r_language"), r.last_page,
+                   r.created.label("r_created"), r.updated.label("r_updated"), r.submitted_at, r.source)
+            .select_from(i)
+            .join(c, c.id == i.campaign_id)
+            .outerjoin(r, r.personal_invitation_id == i.id)
+            .where(i.token_hash == bindparam("h")))
+
+
+_TOKEN_CONTEXT = _token_context_query()
+
+
+class _SaveStatements:
+    """The statements of a save, built once per dialect: constant SQL, so SQLAlchemy compiles each
+    once and the drivers can reuse their prepared statements."""
+
+    def __init__(self, dialect: str):
+        r, c = m.Respondent, m.Campaign
+        self.touch = (update(r).where(r.id == bindparam("rid"), r.submitted_at.is_(None))
+                      .values(last_page=bindparam("page"), updated=bindparam("now")).returning(r.campaign_id))
+        self.submitted = select(r.submitted_at).where(r.id == bindparam("rid"))
+        campaign = select(c.status, c.instrument_id).where(c.id == bindparam("cid"))
+        self.campaign = campaign.with_for_update(read=True) if dialect == "postgresql" else campaign
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        self.upsert_answer = self._upsert(dialect_insert, m.Answer, "value")
+        self.upsert_comment = self._upsert(dialect_insert, m.Comment, "text")
+
+    @staticmethod
+    def _upsert(dialect_insert, table, col: str):
+        stmt = dialect_insert(table).values({"respondent_id": bindparam("rid"), "item": bindparam("item"),
+                                             col: bindparam("v"), "updated": bindparam("now")})
+        return stmt.on_conflict_do_update(index_elements=["respondent_id", "item"],
+                                          set_={col: stmt.excluded[col], "updated": stmt.excluded.updated})

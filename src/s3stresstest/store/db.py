@@ -10,14 +10,19 @@ PostgreSQL: the server's defaults (fsync on, synchronous_commit on).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 ENV_URL = "S3ST_DATABASE_URL"
 DB_FILE = "s3stresstest.db"
 BUSY_TIMEOUT_MS = 30_000
+POOL_SIZE = 20  # connections kept open per process (the web server runs requests on 40 threads)
+POOL_OVERFLOW = 20
+PING_AFTER_IDLE_S = 5.0  # PostgreSQL: check a pooled connection that was idle longer than this
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 0x53335354  # "S3ST": advisory lock key held while migrating
 
@@ -40,12 +45,42 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
             Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        kw = {} if u.database in (None, "", ":memory:") else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        engine = create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kw)
         _sqlite_events(engine)
         return engine
     if backend == "postgresql":
-        return create_engine(u, pool_pre_ping=True)
+        # The web server runs saves on up to 40 threads: a pool smaller than that makes threads hand
+        # connections around, and overflow connections are closed on return (a new connection, with
+        # its authentication, for many requests). Keep enough of them open.
+        engine = create_engine(u, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        _ping_when_idle(engine)
+        return engine
     raise ValueError(f"unsupported database '{backend}' (use sqlite:/// or postgresql+psycopg://)")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, but only for a connection that sat idle in the pool for a while: a ping is a
+    round trip to the server on every checkout (two per saved page), and under load a connection
+    that was used a moment ago is alive. A dead one is replaced before it is handed out."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn, record):
+        record.info["s3st_used"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):
+        if time.monotonic() - record.info.get("s3st_used", 0.0) < PING_AFTER_IDLE_S:
+            return
+        try:
+            cur = dbapi_conn.cursor()
+            try:
+                cur.execute("SELECT 1")
+            finally:
+                cur.close()
+            dbapi_conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool reconnects
+            raise DisconnectionError() from exc
 
 
 def _sqlite_events(engine: Engine) -> None:

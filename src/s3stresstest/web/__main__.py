@@ -16,10 +16,13 @@ def main(argv: list[str] | None = None) -> None:
                         "default $S3ST_DATABASE_URL or the SQLite file in the data directory")
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--no-access-log", action="store_true")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default $S3ST_WORKERS, else 1); rate limits count per worker")
     args = parser.parse_args(argv)
     from .server import serve
 
-    serve(args.host, args.port, args.database_url, log_level=args.log_level, access_log=not args.no_access_log)
+    serve(args.host, args.port, args.database_url, log_level=args.log_level, access_log=not args.no_access_log,
+          workers=args.workers)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         try:
+            web.warm_up()
             yield
         finally:
             if owns_store:
@@ -60,9 +61,10 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
 
-    from . import routes_admin, routes_api, routes_survey
+    from . import routes_admin, routes_api, routes_import, routes_survey
 
     app.include_router(routes_survey.router)
+    app.include_router(routes_import.router)  # before routes_api: its GET .../responses takes ?format=
     app.include_router(routes_admin.router)
     app.include_router(routes_api.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -80,6 +82,17 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, render=web.too_large)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of one worker process of `serve(workers=N)`: database from $S3ST_DATABASE_URL, settings
+    (the shared secret key included) from the environment the parent process prepared."""
+    from .logging_filter import install
+    from .server import tune_gil
+
+    install()
+    tune_gil()
+    return create_app(None, settings=WebSettings.from_env())
 
 
 def _exception_handlers(app: FastAPI, web: Web) -> None:

@@ -82,6 +82,22 @@ class Web:
                     self._instruments[instrument_id] = hit
         return hit
 
+    def warm_up(self) -> None:
+        """Before the first request: parse the instruments of the open campaigns and compile the
+        survey templates, so the first burst of respondents does not queue behind that work
+        (a parse takes ~0.5 s of CPU and holds the lock every request of that campaign waits on)."""
+        try:
+            warm = getattr(self.store, "warm_pool", None)
+            if warm is not None:
+                warm()
+            for campaign in self.store.list_campaigns():
+                if campaign.get("status") == "open":
+                    self.instrument_pages(campaign["instrument_id"])
+            for name in ("survey/page.html", "survey/landing.html", "survey/review.html", "error.html"):
+                self.env.get_template(name)
+        except Exception:  # noqa: BLE001 - an optimisation only: the requests load what they need
+            log.warning("warm-up skipped", exc_info=True)
+
     # -- cookies ----------------------------------------------------------------
     def secure(self, request: Request) -> bool:
         if self.settings.secure_cookies is not None:

@@ -117,19 +117,19 @@ def load_ctx(request: Request, kind: str, token: str) -> Ctx:
     if not TOKEN_RE.match(token):
         web.bad_token(request)
         raise NotFound()
-    info = web.store.resolve_token(token)
-    if info is None or info.get("kind") != kind:
+    # link, campaign and (personal invitation) respondent: one read transaction, one query
+    hit = web.store.token_context(token)
+    if hit is None or hit[0].get("kind") != kind:
         web.bad_token(request)
         raise NotFound()
-    campaign = web.store.get_campaign(info["campaign_id"])
+    info, campaign, invited = hit
     if campaign.get("status") != "open":
         raise NotFound()
     instrument, pages = web.instrument_pages(campaign["instrument_id"])
     root = request.scope.get("root_path", "")
     base = f"{root}/{'s' if kind == 'invitation' else 'r'}/{token}"
     if kind == "invitation":
-        rid = info.get("respondent_id")
-        resp = web.store.respondent(rid) if rid else None
+        rid, resp = info.get("respondent_id"), invited
     else:
         rid, resp = _open_respondent(web, request, token, info)
     allowed = [code for code in campaign.get("languages") or [] if isinstance(code, str)] or [i18n.DEFAULT]
@@ -310,16 +310,19 @@ def save_page(request: Request, kind: str, token: str, n: int, form) -> Response
     if (away := _need_respondent(request, ctx)) is not None:
         return away
     answers = read_answers(page, form)
-    if ctx.respondent_id is None:  # an invitation's first save starts its respondent
-        try:
-            ctx.respondent_id = web.store.start_respondent(token, language=ctx.lang)
-        except InputError:
-            raise NotFound()
     try:
-        web.store.save_page(ctx.respondent_id, page.key, answers)
+        if ctx.respondent_id is None:  # an invitation's first save starts its respondent (one transaction)
+            ctx.respondent_id = web.store.start_and_save_page(token, page.key, answers, language=ctx.lang)
+        else:
+            web.store.save_page(ctx.respondent_id, page.key, answers)
     except Locked:  # submitted or closed meanwhile
         return web.redirect(request, ctx.base)
     except InputError as exc:
+        if ctx.respondent_id is None:  # a dead link, or refused answers: start the respondent on its own
+            try:
+                ctx.respondent_id = web.store.start_respondent(token, language=ctx.lang)
+            except InputError:
+                raise NotFound()
         names = {i.name for i in page.answerable}
         errors, general = {}, []
         for p in exc.problems:

@@ -1,19 +1,70 @@
-"""Run the app with uvicorn (one worker) and say when it is ready to take requests."""
+"""Run the app with uvicorn (one or more worker processes) and say when it is ready to take requests.
+
+With `workers` > 1 the parent process runs the migrations, resolves the settings (the secret key
+included: every worker must sign with the same one, so the parent hands it to the workers in
+$S3ST_SECRET_KEY unless that is set already), binds the socket and starts the workers with
+uvicorn's process supervisor; the workers build the app with `create_app_from_env` (a factory:
+uvicorn needs an import string to start a worker). The ready line is printed once every worker
+accepts requests. Rate limits are counted per worker process (a client spread over N workers
+gets up to N times the limit).
+
+httptools and uvloop are used when installed (much less CPU per request than h11 and asyncio's
+own loop), else uvicorn's pure-Python defaults.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import sys
 
 READY = "s3stresstest web: ready on http://{host}:{port}"
+APP_FACTORY = "s3stresstest.web.app:create_app_from_env"
+WORKERS_ENV = "S3ST_WORKERS"
+
+
+def fast_stack() -> dict:
+    """uvicorn options: httptools and uvloop where installed."""
+    return {"http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+            "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"}
+
+
+SWITCH_INTERVAL_S = 0.001
+
+
+def tune_gil() -> None:
+    """Hand the GIL around every 1 ms instead of 5: a request thread that got its answer from the
+    database waits for the GIL, and a save makes several round trips, each of which can wait one
+    full interval behind a busy thread (the event loop, a page being rendered)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def default_workers() -> int:
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    try:
+        return max(1, int(raw)) if raw else 1
+    except ValueError:
+        return 1
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, database_url: str | None = None, *,
-          log_level: str = "info", access_log: bool = True, settings=None) -> None:
+          log_level: str = "info", access_log: bool = True, settings=None, workers: int | None = None) -> None:
     import uvicorn
+
+    from .logging_filter import install
+
+    workers = default_workers() if workers is None else max(1, int(workers))
+    tune_gil()
+    # X-Forwarded-For/-Proto are trusted from a reverse proxy on this machine only (uvicorn's default,
+    # $FORWARDED_ALLOW_IPS widens it): client addresses for rate limits and https for Secure cookies.
+    common = dict(host=host, port=port, log_level=log_level, access_log=access_log, proxy_headers=True,
+                  server_header=False, date_header=True, **fast_stack())
+    if workers > 1:
+        _serve_workers(host, port, database_url, settings, workers, common)
+        return
 
     from ..store import Store
     from .app import create_app
-    from .logging_filter import install
 
     store = Store.open(database_url)
     try:
@@ -35,12 +86,47 @@ def serve(host: str = "127.0.0.1", port: int = 8000, database_url: str | None = 
             print(READY.format(host=host, port=bound), flush=True)
             sys.stdout.flush()
 
-    # X-Forwarded-For/-Proto are trusted from a reverse proxy on this machine only (uvicorn's default,
-    # $FORWARDED_ALLOW_IPS widens it): client addresses for rate limits and https for Secure cookies.
-    config = uvicorn.Config(app, host=host, port=port, workers=1, log_level=log_level, access_log=access_log,
-                            proxy_headers=True, server_header=False, date_header=True)
+    config = uvicorn.Config(app, workers=1, **common)
     install()
     try:
         Server(config).run()
     finally:
         store.close()
+
+
+def _serve_workers(host: str, port: int, database_url: str | None, settings, workers: int, common: dict) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from ..store import Store
+    from ..store.db import ENV_URL, database_url as resolve_url
+    from .logging_filter import install
+    from .settings import ENV, WebSettings
+
+    url = resolve_url(database_url)
+    Store.open(url).close()  # migrate once, here, before any worker opens the database
+    settings = settings or WebSettings.from_env()
+    env = {ENV_URL: url, ENV["secret_key"]: settings.resolved_secret().decode()}
+    for name, var in ENV.items():  # explicit settings reach the workers through their environment
+        value = getattr(settings, name)
+        if name != "secret_key" and value is not None:
+            env[var] = str(value).lower() if isinstance(value, bool) else str(value)
+    os.environ.update(env)  # the spawned workers inherit it
+
+    config = uvicorn.Config(APP_FACTORY, factory=True, workers=workers, **common)
+    install()
+    sock = config.bind_socket()
+    bound = sock.getsockname()[1]
+
+    class Supervisor(Multiprocess):
+        def init_processes(self) -> None:
+            super().init_processes()
+            for process in self.processes:
+                if not process.wait_until_ready(60, self.should_exit):
+                    return
+            print(READY.format(host=host, port=bound), flush=True)
+
+    try:
+        Supervisor(config, sockets=[sock]).run()
+    finally:
+        sock.close()
