@@ -332,18 +332,6 @@ def response_rates(request: Request, campaign_id: int):
     return ops.response_rates(web.store, campaign_id)
 
 
-@router.get("/campaigns/{campaign_id}/responses", responses={**PROBLEMS, 200: {"content": {"text/csv": {}},
-            "description": "Long CSV: respondent_id,region,stakeholder_group,item,value,language"}},
-            response_class=Response, summary="Export the answers in the long responses format")
-def export_responses(request: Request, campaign_id: int, submitted_only: bool = True,
-                     include_contact: bool = Query(False, description="Add the optional contact details column.")):
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    text = ops.responses_csv(web.store, campaign_id, submitted_only=submitted_only, include_contact=include_contact)
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="responses-campaign{campaign_id}.csv"'})
-
-
 @router.post("/campaigns/{campaign_id}/score", response_class=Response,
              responses={**PROBLEMS, 200: {"content": {"application/zip": {}},
                         "description": "Zip of the result files (block_scores.csv, item_scores.csv, run.json...)"}},

@@ -201,13 +201,6 @@ def api_export(request: Request, campaign_id: int, submitted_only: bool = True,
                                      include_contact=include_contact))
 
 
-# Included before routes_admin and routes_api (app.py): this GET .../responses, with `format`,
-# answers in place of the long-CSV-only endpoint of routes_api (same path and default), which
-# is therefore left out of the OpenAPI schema so that the schema describes what answers.
-for _route in api.router.routes:
-    if getattr(_route, "path", "") == "/api/v1/campaigns/{campaign_id}/responses" and "GET" in _route.methods:
-        _route.include_in_schema = False
-
 router = APIRouter()
 router.include_router(admin_router)
 router.include_router(api_router)
