@@ -16,6 +16,7 @@ import typer
 
 from .cli_common import err, out
 from .cli_common import fail as _fail
+from .cli_common import parse_weights
 from .errors import InputError
 
 
@@ -26,15 +27,7 @@ def _parse_weights(items: list[str]) -> dict[str, float] | None:
     from .alignment.metrics import DEFAULT_WEIGHTS
 
     weights = dict(DEFAULT_WEIGHTS)
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        try:
-            w = float(value)
-        except ValueError:
-            w = None
-        if not sep or not name or w is None:
-            raise InputError(f"--weight must be NAME=NUMBER (e.g. text=0.5), got {item!r}")
+    for name, w in parse_weights(items, example="text=0.5").items():
         if name not in weights:
             raise InputError(f"--weight: unknown component '{name}'; the components are {', '.join(weights)}")
         weights[name] = w

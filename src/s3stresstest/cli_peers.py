@@ -16,23 +16,13 @@ from rich.table import Table
 
 from .cli_common import err, out
 from .cli_common import fail as _fail
+from .cli_common import parse_weights
 from .errors import InputError
 
 
 
 def _parse_weights(items: list[str]) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        try:
-            w = float(value)
-        except ValueError:
-            w = None
-        if not sep or not name or w is None:
-            raise InputError(f"--weight must be NAME=NUMBER (e.g. gdp_pps_hab=2), got {item!r}")
-        weights[name] = w
-    return weights
+    return parse_weights(items, example="gdp_pps_hab=2")
 
 
 SHORT = {"population": "population", "density": "per km²", "gdp_pps_hab": "GDP/hab PPS",
