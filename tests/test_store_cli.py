@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -46,6 +48,8 @@ def test_respondent_delete(cli, store_url, tiny_instrument):
         cid = st.create_campaign("c", st.add_instrument(tiny_instrument))
         rid = st.start_respondent(st.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
         st.save_page(rid, "g1", {"q1": "yes", "open1": "hello"})
+    # ids are hex: one starting with "-" would be read as an option by the CLI
+    assert re.fullmatch(r"[0-9a-f]{32}", rid)
     res = run(cli, store_url, "respondent", "delete", rid, input="n\n")  # not confirmed: nothing happens
     assert res.exit_code == 1
     with Store.open(store_url) as st:

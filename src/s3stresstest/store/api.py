@@ -12,7 +12,7 @@ or revoked tokens are indistinguishable: `resolve_token` gives None.
 Timestamps are timezone-aware UTC `datetime`s.
 
 Privacy: tokens are `secrets.token_urlsafe(24)` (192 bits) and only their sha256 is stored;
-respondent ids are random (`secrets.token_urlsafe(16)`, 128 bits, also usable as a session
+respondent ids are random (`secrets.token_hex(16)`, 128 bits, also usable as a session
 secret); no names or e-mails are asked; optional contact details sit in their own table and
 only reach an export when asked for; the audit log holds events and counts, never answers.
 """
@@ -585,7 +585,7 @@ class Store:
         problems = self._check_link(s, c, None, group, lang, None)  # the link's own region stands
         if problems:
             raise InputError(problems)
-        rid = secrets.token_urlsafe(16)
+        rid = secrets.token_hex(16)  # hex: never starts with "-", safe as a CLI argument
         now = _now()
         s.execute(insert(m.Respondent).values(
             id=rid, campaign_id=c.id, invitation_id=inv.id,
