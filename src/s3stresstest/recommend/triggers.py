@@ -268,9 +268,7 @@ class BlockBelowPeers(Trigger):
             fired.add(str(r["peer_group"]))
             gaps.append(float(gap))
             figures.append({"trigger": self.kind, "block": self.block, "peer_group": str(r["peer_group"]),
-                            "score": num(own["score"]), "ci_low": num(own.get("ci_low")),
-                            "ci_high": num(own.get("ci_high")), "n": _int(own.get("n")),
-                            "peer_mean": num(r["peer_mean"]), "gap_to_mean": num(gap),
+                            **_score_figures(own), "peer_mean": num(r["peer_mean"]), "gap_to_mean": num(gap),
                             "interval_excludes_mean": _flag(r.get("indistinguishable")) is False})
         if not fired:
             return None
@@ -289,8 +287,7 @@ class BlockBelow(Trigger):
             return None
         if self.ci_below and not (_isnum(row.get("ci_high")) and float(row["ci_high"]) < self.threshold):
             return None
-        return Hit([{"trigger": self.kind, "block": self.block, "score": num(row["score"]),
-                     "ci_low": num(row.get("ci_low")), "ci_high": num(row.get("ci_high")), "n": _int(row.get("n")),
+        return Hit([{"trigger": self.kind, "block": self.block, **_score_figures(row),
                      "threshold": self.threshold}], float(row["score"]) - self.threshold)
 
 
@@ -313,9 +310,7 @@ class BlockGapToFrontrunner(Trigger):
             fired.add(str(r["peer_group"]))
             gaps.append(float(gap))
             figures.append({"trigger": self.kind, "block": self.block, "peer_group": str(r["peer_group"]),
-                            "score": num(own["score"]), "ci_low": num(own.get("ci_low")),
-                            "ci_high": num(own.get("ci_high")), "n": _int(own.get("n")),
-                            "frontrunner_level": num(level), "gap_to_frontrunner": num(gap)})
+                            **_score_figures(own), "frontrunner_level": num(level), "gap_to_frontrunner": num(gap)})
         if not fired:
             return None
         return Hit(figures, min(gaps), {self.block: fired})
@@ -334,8 +329,7 @@ class ItemBelow(Trigger):
         if self.ci_below and not (_isnum(row.get("ci_high")) and float(row["ci_high"]) < self.threshold):
             return None
         return Hit([{"trigger": self.kind, "item": self.item, "block": _str(row.get("block")),
-                     "score": num(row["score"]), "ci_low": num(row.get("ci_low")), "ci_high": num(row.get("ci_high")),
-                     "n": _int(row.get("n")), "threshold": self.threshold}], float(row["score"]) - self.threshold)
+                     **_score_figures(row), "threshold": self.threshold}], float(row["score"]) - self.threshold)
 
 
 class ItemShare(Trigger):
@@ -507,6 +501,12 @@ def perception_figures(row: dict) -> dict:
             "perceived_ci_high": num(row.get("perceived_ci_high")), "vertical": num(row.get("vertical")),
             "neighbours": num(row.get("neighbours")), "measured": num(row.get("measured")),
             "gap": num(row.get("gap")), "flag": str(row.get("flag"))}
+
+
+def _score_figures(row) -> dict:
+    """A published score with its interval and n, as every score trigger reports it."""
+    return {"score": num(row["score"]), "ci_low": num(row.get("ci_low")), "ci_high": num(row.get("ci_high")),
+            "n": _int(row.get("n"))}
 
 
 def _int(x):
