@@ -73,6 +73,8 @@ TARGETS = {"saves_per_s": 300, "p99_ms": 250, "errors": 0, "lost": 0}
 @dataclass
 class Result:
     latencies: list = field(default_factory=list)  # seconds, acknowledged saves
+    trace: list = field(default_factory=list)  # (start s since the load began, latency s, page, respondent)
+    t0: float = 0.0
     errors: int = 0
     error_kinds: dict = field(default_factory=dict)
     acked: dict = field(default_factory=dict)  # token -> {item: last acknowledged value}
@@ -199,6 +201,7 @@ async def _respondent(client, token: str, plan: list, think: tuple[float, float]
         dt = time.perf_counter() - t0
         if status == 303 and headers.get("location") == following:
             result.latencies.append(dt)
+            result.trace.append((t0 - result.t0, dt, number, token[:8]))
             saved = stored_form(answers)
             result.acked.setdefault(token, {}).update(saved)
             for item in saved:
@@ -229,7 +232,7 @@ async def run_load(base_urls: list[str], tokens: list[str], think: tuple[float, 
         plans.append([(pages[i % len(pages)].number, page_answers(instrument, pages[i % len(pages)], rng))
                       for i in range(saves_each)])
     where = [urlsplit(u) for u in base_urls]  # several servers: respondents spread over them in turn
-    t0 = time.perf_counter()
+    t0 = result.t0 = time.perf_counter()
     tasks = [asyncio.create_task(respondent(where[i % len(where)].hostname, where[i % len(where)].port, tok, plan,
                                             think, random.Random(i), result, len(pages)))
              for i, (tok, plan) in enumerate(zip(tokens, plans))]
@@ -291,7 +294,7 @@ def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[i
 
 
 def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, float], respondents: int,
-                  saves_each: int, servers: int = 1, workers: int = WORKERS) -> dict:
+                  saves_each: int, servers: int = 1, workers: int = WORKERS, trace_to: Path | None = None) -> dict:
     from browser_support import WebServer, prepare_campaign
 
     prepared = prepare_campaign(url, respondents, admin=False)
@@ -310,6 +313,11 @@ def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, flo
     finally:
         for s in started:
             s.stop()
+    if trace_to is not None:
+        with open(trace_to / f"trace-{backend}.csv", "w") as fh:
+            fh.write("start_s,latency_ms,page,respondent\n")
+            for start, dt, page, who in sorted(result.trace):
+                fh.write(f"{start:.4f},{dt * 1000:.1f},{page},{who}\n")
     acked_answers, lost = count_lost(url, prepared.campaign_id, result.acked, result.unsure)
     saves = len(result.latencies)
     figures = {
@@ -345,7 +353,7 @@ def main(argv: list[str] | None = None) -> dict:
                     "respondents are spread over them as a load balancer would); `s3stresstest serve` runs one")
     ap.add_argument("--workers", type=int, default=WORKERS, help="worker processes of each server "
                     "(`s3stresstest serve --workers N`)")
-    ap.add_argument("--keep", type=Path, default=None, help="keep the databases and server logs in this folder")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the databases, server logs and a trace of every save (trace-<backend>.csv) in this folder")
     args = ap.parse_args(argv)
     lo, hi = (float(x) / 1000 for x in args.think_ms.split(","))
     out = {}
@@ -356,7 +364,7 @@ def main(argv: list[str] | None = None) -> dict:
             if backend == "sqlite":
                 url = f"sqlite:///{workdir / f'collect-{int(time.time())}.db'}"
                 out[backend] = bench_backend(backend, url, workdir, (lo, hi), args.respondents, args.saves,
-                                             args.servers, args.workers)
+                                             args.servers, args.workers, args.keep)
             elif backend == "postgres":
                 import pg
 
@@ -364,7 +372,7 @@ def main(argv: list[str] | None = None) -> dict:
                 try:
                     name = srv.new_database()
                     out[backend] = bench_backend(backend, srv.url(name), workdir, (lo, hi), args.respondents,
-                                                 args.saves, args.servers, args.workers)
+                                                 args.saves, args.servers, args.workers, args.keep)
                 finally:
                     pg.stop()
             else:

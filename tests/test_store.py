@@ -213,6 +213,88 @@ def test_closed_campaign_refuses_links_answers_and_submits(store, tiny_instrumen
     assert list(store.audit_log(cid)["event"]) == ["close"]
 
 
+def test_close_waits_for_a_save_in_flight_and_keeps_it(store, tiny_instrument):
+    cid = setup_campaign(store, tiny_instrument)
+    rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
+    closer = threading.Thread(target=store.close_campaign, args=(cid,))
+    with store._write_conn() as conn:  # a save that has written but not yet committed
+        store._save_in(conn, rid, "g1", {"q1": "yes"})
+        closer.start()
+        closer.join(0.5)
+        assert closer.is_alive(), "close_campaign did not wait for the save in flight"
+    closer.join(10)
+    assert not closer.is_alive()
+    assert store.get_campaign(cid)["status"] == "closed"
+    assert store.answers(rid) == {"q1": "yes"}  # acknowledged before the close: kept
+
+
+def test_save_started_during_a_close_is_refused(store, tiny_instrument, monkeypatch):
+    """A save that begins while the close is uncommitted waits for it, then sees the campaign
+    closed (on PostgreSQL: its status read must come after the lock, not from an older snapshot)."""
+    cid = setup_campaign(store, tiny_instrument)
+    rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
+    store.save_page(rid, "g1", {"q1": "yes"})
+    entered, gate = threading.Event(), threading.Event()
+    audit = store._audit
+
+    def slow_audit(*args, **kwargs):  # inside close_campaign's transaction, before its commit
+        entered.set()
+        gate.wait(10)
+        return audit(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_audit", slow_audit)
+    closer = threading.Thread(target=store.close_campaign, args=(cid,))
+    closer.start()
+    assert entered.wait(10)
+    outcome = {}
+
+    def save():
+        try:
+            store.save_page(rid, "g1", {"q1": "no"})
+            outcome["saved"] = True
+        except Locked as exc:
+            outcome["locked"] = str(exc)
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join(0.5)
+    assert saver.is_alive(), "the save did not wait for the close in progress"
+    gate.set()
+    closer.join(10)
+    saver.join(10)
+    assert "closed" in outcome.get("locked", "")
+    assert store.answers(rid) == {"q1": "yes"}
+
+
+def test_warm_up_rehearses_a_first_save_and_keeps_nothing(store, tiny_instrument):
+    """The server's warm-up runs a real first save (new respondent, answers, a comment, a cleared
+    answer) on each pooled PostgreSQL connection, and rolls it back."""
+    from s3stresstest.store import models as m
+
+    cid = setup_campaign(store, tiny_instrument)
+    store.create_invitations(cid, [("SI", "company", "en")])
+    before = count_rows(store)
+    with store.engine.connect() as conn:
+        store._rehearse_first_save(conn)
+        inside = {t.__tablename__: conn.execute(select(text("count(*)")).select_from(t)).scalar()
+                  for t in (m.Invitation, m.Respondent, m.Answer, m.Comment)}
+        conn.rollback()
+    assert inside == {"invitations": 2, "respondents": 1, "answers": 1, "comments": 1}
+    store.warm_pool(3)
+    assert count_rows(store) == before
+
+
+def test_warm_up_without_links_does_nothing(store, tiny_instrument):
+    setup_campaign(store, tiny_instrument)
+    before = count_rows(store)
+    with store.engine.connect() as conn:
+        store._rehearse_first_save(conn)
+        conn.commit()  # even committed, there was nothing to rehearse on
+    assert count_rows(store) == before
+    store.warm_pool(2)
+    assert count_rows(store) == before
+
+
 def test_delete_respondent_removes_answers_comments_and_contact(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
     t1, t2 = (i["token"] for i in store.create_invitations(cid, [("SI", "company", "en"), ("AT33", "other", "en")]))

@@ -48,6 +48,7 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         try:
+            limit_request_threads()
             web.warm_up()
             yield
         finally:
@@ -82,6 +83,21 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, render=web.too_large)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def limit_request_threads(n: int | None = None) -> None:
+    """Run at most `n` (default: the database pool size) requests' blocking work at once.
+
+    Every sync route and save runs on anyio's thread pool (40 threads by default). With more
+    threads than pooled connections the extra requests took overflow connections, which the pool
+    closes on return: on PostgreSQL a fresh server process and login for many saves, which under
+    load cost more than the saves. A request beyond the limit waits for a thread instead, and two
+    cores gain nothing from more threads than that anyway."""
+    import anyio.to_thread
+
+    from ..store.db import POOL_SIZE
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = n or POOL_SIZE
 
 
 def create_app_from_env() -> FastAPI:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import gc
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -97,6 +98,12 @@ class Web:
                 self.env.get_template(name)
         except Exception:  # noqa: BLE001 - an optimisation only: the requests load what they need
             log.warning("warm-up skipped", exc_info=True)
+        # The modules, templates and instruments loaded so far live as long as the process: move
+        # them out of the garbage collector's sight. Otherwise a full collection walks all of them
+        # (~100 ms with the GIL held) at some point of the first burst of requests, and every
+        # request of this worker waits for it.
+        gc.collect()
+        gc.freeze()
 
     # -- cookies ----------------------------------------------------------------
     def secure(self, request: Request) -> bool:
