@@ -3,7 +3,7 @@
 For each backend: a fresh database (SQLite: a temporary file; PostgreSQL: a throwaway 15
 cluster from the Debian binaries, started by `tests/pg.py`), a campaign on the built-in
 questionnaire with 200 personal invitations, and the real service as a subprocess
-(`python -m s3stresstest.web --port 0`, one uvicorn worker as `s3stresstest serve` runs it,
+(`python -m s3stresstest.web --port 0` with 2 worker processes, as `s3stresstest serve --workers 2` runs it,
 rate limits off). Then 200 simulated respondents run at once (asyncio, each with its own
 keep-alive connection and cookie jar): each opens its first page (for the CSRF cookie and
 token, not counted as a save) and saves 10 pages of answers, each save a real form POST

@@ -359,3 +359,74 @@ def _respondent_id(Store, url: str, token: str) -> str:
         rid = store.resolve_token(token)["respondent_id"]
     assert rid, "the first save did not start a respondent"
     return rid
+
+
+def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_path):
+    """One invitation per language (en, de, fr, it, sl): every page shows its title, questions
+    and options in the invitation's language; the whole questionnaire is answered with the mouse
+    and submitted; the database holds every answer and the language."""
+    from playwright.sync_api import sync_playwright
+
+    from s3stresstest.instrument import pick_label
+    from s3stresstest.store import Store
+    from s3stresstest.web import i18n
+
+    languages = ("en", "de", "fr", "it", "sl")
+    url = f"sqlite:///{tmp_path / 'five.db'}"
+    prepared = prepare_campaign(url, 0, admin=False, languages=languages)
+    with Store.open(url) as store:
+        tokens = {lang: store.create_invitations(prepared.campaign_id, [("AT33", "policy_maker", lang)])[0]["token"]
+                  for lang in languages}
+    instrument, pages = builtin_pages()
+    rng = random.Random(5)
+    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data")}).start()
+    checks = Checks("sqlite", DESKTOP)
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                for lang in languages:
+                    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+                    context.set_default_timeout(TIMEOUT_MS)
+                    page = context.new_page()
+                    checks.watch(page)
+                    base = f"{server.base_url}/s/{tokens[lang]}"
+                    page.goto(base)
+                    assert page.get_attribute("html", "lang") == lang
+                    assert page.inner_text("h1") == i18n.t(lang, "welcome_heading")
+                    checks.page(page, f"landing ({lang})")
+                    plans = [plan_answers(instrument, qpage, rng) for qpage in pages]
+                    for qpage, plan in zip(pages, plans):
+                        page.goto(f"{base}/page/{qpage.number}")
+                        assert page.get_attribute("html", "lang") == lang
+                        assert page.inner_text("h1") == pick_label(qpage.labels, lang), f"{lang} page {qpage.number}"
+                        body = " ".join(page.inner_text("main").split())
+                        for item in qpage.answerable:
+                            label = " ".join(pick_label(item.labels, lang).split())
+                            assert label in body, f"{lang}: label of {item.name} not shown"
+                            cl = instrument.choices_of(item)
+                            for n, choice in enumerate(cl.choices if cl else [], start=1):
+                                shown = page.inner_text(f'label[for="q-{item.name}-{n}"]').strip()
+                                assert shown == pick_label(choice.labels, lang).strip(), f"{lang} {item.name} {n}"
+                        checks.page(page, f"page {qpage.number} ({lang})")
+                        answer_by_mouse(page, plan)
+                        with page.expect_navigation():
+                            page.click('button[value="next"]')
+                    assert page.url.endswith("/review"), page.url
+                    assert page.inner_text("h1") == i18n.t(lang, "review_heading")
+                    checks.shot(page, f"review-{lang}")
+                    with page.expect_navigation():
+                        page.get_by_role("button", name=i18n.t(lang, "submit")).click()
+                    assert page.url.endswith("/thanks") and page.inner_text("h1") == i18n.t(lang, "thanks_heading")
+                    context.close()
+                    with Store.open(url) as store:
+                        rid = store.resolve_token(tokens[lang])["respondent_id"]
+                        assert store.respondent(rid)["language"] == lang
+                        assert store.respondent(rid)["submitted_at"] is not None
+                        assert store.answers(rid) == {name: value for plan in plans
+                                                      for name, (_kind, value, _k) in plan.items()}
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert not checks.problems, checks.problems

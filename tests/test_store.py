@@ -266,6 +266,21 @@ def test_save_started_during_a_close_is_refused(store, tiny_instrument, monkeypa
     assert store.answers(rid) == {"q1": "yes"}
 
 
+def test_set_language_keeps_a_campaign_language_and_refuses_others(store, tiny_instrument):
+    cid = setup_campaign(store, tiny_instrument)  # languages en, de
+    rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
+    store.set_language(rid, "de")
+    assert store.respondent(rid)["language"] == "de"
+    with pytest.raises(InputError) as err:
+        store.set_language(rid, "fr")
+    assert err.value.problems[0].field == "language" and "en, de" in str(err.value)
+    assert store.respondent(rid)["language"] == "de"
+    store.submit(rid)
+    with pytest.raises(Locked):
+        store.set_language(rid, "en")
+    assert store.respondent(rid)["language"] == "de"
+
+
 def test_warm_up_rehearses_a_first_save_and_keeps_nothing(store, tiny_instrument):
     """The server's warm-up runs a real first save (new respondent, answers, a comment, a cleared
     answer) on each pooled PostgreSQL connection, and rolls it back."""
@@ -596,3 +611,43 @@ def test_export_with_contact_column_when_nobody_left_one(store, tiny_instrument)
     assert out["contact"].tolist() == [""] * len(out)
     empty = store.responses(setup_campaign(store, tiny_instrument), include_contact=True)
     assert empty.empty and list(empty.columns) == [*RESPONSE_COLUMNS, "language", "contact"]
+
+
+def kill_other_connections(url: str) -> int:
+    """pg_terminate_backend on every other session of the database, as a server restart would."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("write", ["first save", "save", "submit"])
+def test_writes_survive_lost_database_connections(pg_server, tiny_instrument, write):
+    """Every pooled PostgreSQL connection killed (as by a server restart) just after use: the
+    next save or submit goes through on a new connection instead of failing."""
+    from conftest import _pg_template
+
+    name = pg_server.new_database(template=_pg_template(pg_server))
+    url = pg_server.url(name)
+    try:
+        with Store.open(url) as store:
+            cid = setup_campaign(store, tiny_instrument)
+            token = store.create_invitations(cid, [("SI", "company", "en")])[0]["token"]
+            rid = store.start_and_save_page(token, "g1", {"q1": "no"}) if write != "first save" else None
+            store.warm_pool(3)  # pooled connections used a moment ago: handed out again without a ping
+            assert kill_other_connections(url) >= 3
+            if write == "first save":
+                rid = store.start_and_save_page(token, "g1", {"q1": "yes"})
+            elif write == "save":
+                store.save_page(rid, "g1", {"q1": "yes"})
+            else:
+                assert store.submit(rid)["already"] is False
+                assert store.respondent(rid)["submitted_at"] is not None
+            assert store.answers(rid) == {"q1": "no" if write == "submit" else "yes"}
+    finally:
+        pg_server.drop_database(name)

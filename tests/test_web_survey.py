@@ -100,6 +100,12 @@ def test_language_switch_shows_german_labels_and_sticks(sqlite_store, tiny_instr
     assert '<html lang="de">' in other.text
     english = client.get(f"/s/{token}/page/1?lang=en")
     assert '<html lang="en">' in english.text and "Years" in english.text
+    # a switch after the first save is kept with the respondent: another device, no cookie, opens in it
+    assert sqlite_store.respondent(rid)["language"] == "en"
+    client.get(f"/s/{token}/page/1?lang=de")
+    assert sqlite_store.respondent(rid)["language"] == "de"
+    elsewhere = make_client(sqlite_store).get(f"/s/{token}/page/1")
+    assert '<html lang="de">' in elsewhere.text and "Jahre" in elsewhere.text
 
 
 def test_invitation_language_is_the_default(sqlite_store, tiny_instrument):

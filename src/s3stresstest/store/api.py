@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 from sqlalchemy import Engine, Integer, bindparam, delete, func, insert, literal_column, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..campaign.model import LANGUAGE_CODE, RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE
@@ -687,8 +687,9 @@ class Store:
         page, answers = self._check_save_args(page, answers)
         if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
             raise NotFound("unknown respondent")
-        with self._write_conn() as conn:
-            self._save_in(conn, respondent_id, page, answers)
+        for attempt in _once_more_after_a_lost_connection():
+            with attempt, self._write_conn() as conn:
+                self._save_in(conn, respondent_id, page, answers)
         return {"saved": len(answers), "page": page}
 
     def _save_in(self, conn, respondent_id: str, page: str, answers: dict) -> None:
@@ -732,10 +733,11 @@ class Store:
         page, answers = self._check_save_args(page, answers)
         for _attempt in range(3):
             try:
-                with self._write() as s:
-                    rid = self._start_in(s, token, None, language)
-                    self._save_in(s.connection(), rid, page, answers)
-                    return rid
+                for attempt in _once_more_after_a_lost_connection():  # safe: a personal link has one respondent
+                    with attempt, self._write() as s:
+                        rid = self._start_in(s, token, None, language)
+                        self._save_in(s.connection(), rid, page, answers)
+                return rid
             except IntegrityError:  # the same invitation started concurrently: take that respondent
                 continue
         raise InputError("could not start the questionnaire, please try again")
@@ -769,19 +771,34 @@ class Store:
                     "created": _utc(r.created), "updated": _utc(r.updated), "submitted_at": _utc(r.submitted_at),
                     "source": r.source}
 
+    def set_language(self, respondent_id: str, language: str) -> None:
+        """Keep the respondent's choice of language, so the link opens in it on any device.
+        InputError unless it is one of the campaign's languages; Locked once submitted or closed."""
+        language = str(language or "").strip()
+        with self._write() as s:
+            r, c = self._writable(s, respondent_id)
+            if r.submitted_at is not None:
+                raise Locked("the questionnaire was already submitted")
+            if language not in c.languages.split():
+                raise InputError(Problem(f"language '{language}' is not one of the campaign's languages "
+                                         f"({', '.join(c.languages.split())})", field="language"))
+            r.language = language
+            r.updated = _now()
+
     def submit(self, respondent_id: str) -> dict:
         """Mark submitted (idempotent); the audit log gets one entry. {'submitted_at', 'already'}.
         Refused (Locked) once the campaign is closed, unless it was submitted before."""
-        with self._write() as s:
-            r = self._respondent_row(s, respondent_id, lock=True)
-            if r.submitted_at is not None:
-                return {"submitted_at": _utc(r.submitted_at), "already": True}
-            self._writable(s, respondent_id)
-            now = _now()
-            n = (s.scalar(select(func.count()).select_from(m.Answer).where(m.Answer.respondent_id == r.id))
-                 + s.scalar(select(func.count()).select_from(m.Comment).where(m.Comment.respondent_id == r.id)))
-            r.submitted_at, r.updated = now, now
-            self._audit(s, r.campaign_id, "submit", r.id, {"answers": n})
+        for attempt in _once_more_after_a_lost_connection():  # a second submit changes nothing
+            with attempt, self._write() as s:
+                r = self._respondent_row(s, respondent_id, lock=True)
+                if r.submitted_at is not None:
+                    return {"submitted_at": _utc(r.submitted_at), "already": True}
+                self._writable(s, respondent_id)
+                now = _now()
+                n = (s.scalar(select(func.count()).select_from(m.Answer).where(m.Answer.respondent_id == r.id))
+                     + s.scalar(select(func.count()).select_from(m.Comment).where(m.Comment.respondent_id == r.id)))
+                r.submitted_at, r.updated = now, now
+                self._audit(s, r.campaign_id, "submit", r.id, {"answers": n})
         return {"submitted_at": now, "already": False}
 
     def delete_respondent(self, respondent_id: str) -> int:
@@ -1049,6 +1066,39 @@ def _upsert(s: Session, table, rows: list[dict], keys: list[str], update_cols: l
     stmt = dialect_insert(table).values(rows)
     s.execute(stmt.on_conflict_do_update(index_elements=keys,
                                          set_={c: getattr(stmt.excluded, c) for c in update_cols}))
+
+
+class _Attempt:
+    """One try of `_once_more_after_a_lost_connection`: swallows a lost-connection error when
+    another try follows."""
+
+    def __init__(self, last: bool):
+        self.last, self.done = last, False
+
+    def __enter__(self) -> "_Attempt":
+        return self
+
+    def __exit__(self, exc_type, exc, _tb) -> bool:
+        if exc is None:
+            self.done = True
+            return False
+        return (not self.last and isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def _once_more_after_a_lost_connection():
+    """Tries of an idempotent write: a second one when the first lost its database connection.
+
+    After a PostgreSQL restart every pooled connection is dead, and one that was used a moment
+    ago is handed out without a ping (see db._ping_when_idle): its first statement fails and
+    SQLAlchemy invalidates the pool. Repeating the write on a new connection is safe for the
+    writes that use this (an upsert of the same values, the same respondent of a personal link),
+    even when the first try had in fact committed. Usage:
+    `for attempt in ...: with attempt, <transaction>: ...`."""
+    for last in (False, True):
+        attempt = _Attempt(last)
+        yield attempt
+        if attempt.done:
+            return
 
 
 _TOKEN_CONTEXT = None  # set below (needs the models)

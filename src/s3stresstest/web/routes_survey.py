@@ -141,13 +141,12 @@ def load_ctx(request: Request, kind: str, token: str) -> Ctx:
 
 
 def _store_language(web: Web, ctx: Ctx) -> None:
-    """Keep a language switch with the respondent when the store offers a way to (else the cookie keeps it)."""
-    setter = getattr(web.store, "set_language", None)
-    if setter is None or ctx.submitted:
+    """Keep a language switch with the respondent (the cookie alone would forget it on another device)."""
+    if ctx.submitted:
         return
     try:
-        setter(ctx.respondent_id, ctx.lang)
-    except InputError:
+        web.store.set_language(ctx.respondent_id, ctx.lang)
+    except InputError:  # submitted or closed meanwhile: the cookie still shows the page in it
         pass
 
 
