@@ -189,6 +189,24 @@ def test_block_vs_peers(block_scores, benchmarks):
     assert "not available" in " ".join(texts(hidden))              # european mean is NaN for b3
 
 
+def test_block_vs_peers_wraps_long_names_inside_the_image(block_scores, benchmarks):
+    long_name = "Provincia Autonoma di Trento / Autonome Provinz Bozen-Südtirol and surroundings"
+    renamed = benchmarks.replace({"peer_group": {"alpine": "alpine_space_cooperation_programme_regions"}})
+    chart = charts.block_vs_peers("AT33", "b1", renamed, block_scores=block_scores, region_label=long_name)
+    root = check_svg(chart)
+    shown = [el for el in root.iter(SVG_NS + "text") if el.get("text-anchor") == "end"]
+    assert shown
+    for el in shown:  # right-aligned labels: their estimated left edge stays inside the image
+        bold = 1.1 if el.get("font-weight") == "bold" else 1.0
+        left = float(el.get("x")) - bold * charts.text_width(el.text or "", float(el.get("font-size", 11)))
+        assert left >= 0, f"label {el.text!r} starts {left:.0f} px left of the image"
+    joined = "".join(el.text.replace(" ", "") for el in shown)
+    assert "ProvinciaAutonomadiTrento" in joined and "alpine_space_cooperation_programme_regions" in joined
+    assert long_name in chart.alt  # the full name is kept for screen readers
+    ys = sorted(float(el.get("y")) for el in shown)
+    assert all(b - a >= 12 for a, b in zip(ys, ys[1:])), "label lines overlap"
+
+
 def test_item_distribution_never_shows_suppressed_shares(distribution):
     labels = {"yes": "Yes", "partly": "Partly", "no": "No", "dk": "Don't know"}
     chart = charts.item_distribution(distribution, ["yes", "partly", "no", "dk"], labels, item_label="Q1 asked",

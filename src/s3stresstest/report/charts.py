@@ -99,7 +99,13 @@ def text_width(text: str, size: float = 12) -> float:
 
 def wrap(text: str, width_px: float, size: float = 12, max_lines: int = 3) -> list[str]:
     """Greedy word wrap to `width_px`; an ellipsis ends a text cut at `max_lines`."""
-    words = str(text).split()
+    words = []
+    for w in str(text).split():  # a word wider than the line (a long code or name) is cut into pieces
+        while text_width(w, size) > width_px and len(w) > 1:
+            k = max(1, max(n for n in range(1, len(w) + 1) if n == 1 or text_width(w[:n], size) <= width_px))
+            words.append(w[:k])
+            w = w[k:]
+        words.append(w)
     lines: list[str] = []
     cur = ""
     for w in words:
@@ -453,8 +459,13 @@ def block_vs_peers(region: str, block: str, benchmarks: pd.DataFrame, *, block_s
     y += 4
     alt = []
     for lab, v, kind in items:
-        cy = y + h / 2
-        doc.text(12 + label_w, cy + 4, lab, size=11, anchor="end", weight="bold" if kind == "own" else None)
+        # long territory or group names wrap instead of leaving the image (bold runs ~10% wider)
+        rows = wrap(lab, label_w, size=12.2 if kind == "own" else 11)
+        row_h = max(h, 13 * len(rows) + 8)
+        cy = y + row_h / 2
+        for k, row in enumerate(rows):
+            doc.text(12 + label_w, cy + 4 + 13 * (k - (len(rows) - 1) / 2), row, size=11, anchor="end",
+                     weight="bold" if kind == "own" else None)
         if v is not None:
             doc.rect(x0, cy - 8, (x1 - x0) * v / 100, 16, fill=fills[kind], stroke=pal.INK, sw=0.6)
             txt = fmt_score(v)
@@ -475,7 +486,7 @@ def block_vs_peers(region: str, block: str, benchmarks: pd.DataFrame, *, block_s
             doc.rect(x0, cy - 8, 60, 16, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
             doc.text(x0 + 66, cy + 4, word, size=11, italic=True, fill=pal.MUTED_INK)
             alt.append(f"{lab}: {word}")
-        y += h
+        y += row_h
     bottom = y + 4
     # grid behind the bars would need drawing first; ticks only, below the rows
     for v in range(0, 101, 20):
