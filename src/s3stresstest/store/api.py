@@ -560,7 +560,8 @@ class Store:
     def _rehearse_first_save(self, conn) -> None:
         """Start a made-up respondent on a made-up copy of an existing link and save one answer
         of each kind (and clear one), in a transaction the caller rolls back: nothing is kept.
-        Does nothing when no open campaign has a link yet (then no respondent can arrive)."""
+        Does nothing when no open campaign has a link yet (then no respondent can arrive). The
+        invitation ids it draws are not given back, so ids have gaps after a start (harmless)."""
         i, c = m.Invitation, m.Campaign
         link = conn.execute(select(i.campaign_id, i.kind, i.region, i.stakeholder_group, i.language,
                                    c.instrument_id).join(c, c.id == i.campaign_id)
