@@ -21,6 +21,24 @@ ATTRIBUTION = "© EuroGeographics for the administrative boundaries; source: Eur
 # -- helpers ------------------------------------------------------------------------------------
 
 
+def outside(chart: Svg, tolerance: float = 2.0) -> list[str]:
+    """Texts whose estimated extent (charts.text_width, bold ~10% wider) leaves the image sideways."""
+    root = parse(chart)
+    width = float(root.get("width"))
+    out = []
+    for el in root.iter(SVG_NS + "text"):
+        text = "".join(el.itertext())
+        if not text.strip() or el.get("x") is None:
+            continue
+        w = charts.text_width(text, float(el.get("font-size", 12))) * (1.1 if el.get("font-weight") == "bold" else 1)
+        x = float(el.get("x"))
+        left = {"end": x - w, "middle": x - w / 2}.get(el.get("text-anchor"), x)
+        if left < -tolerance or left + w > width + tolerance:
+            out.append(f"{text!r} spans {left:.0f}..{left + w:.0f} px of {width:.0f}")
+    return out
+
+
+
 def parse(chart: Svg) -> ET.Element:
     assert isinstance(chart, Svg)
     assert chart.svg.startswith("<svg"), "no XML prolog or DOCTYPE: the SVG is inlined in HTML"
@@ -337,6 +355,7 @@ def test_charts_from_a_real_run():
     for chart in out:
         check_svg(chart)
         assert len(chart.svg) < 150_000
+        assert not outside(chart), chart.title
     mine = gbs[gbs["region"] == region]
     shown = " ".join(" ".join(texts(c)) for c in out[2:2 + len(blocks)])
     assert shown.count("suppressed") + shown.count("insufficient") >= (mine["status"] != "ok").sum()
@@ -363,6 +382,15 @@ def test_territory_map_at33(registry):
     assert len(coloured) == 3
     assert re.search(r"\d\.\d\d", " ".join(p.get("d") for p in paths)) is None, "coordinates have one decimal"
     assert chart.svg == maps.territory_map(registry, "AT33", list(reversed(codes)), dict(scores)).svg
+
+def test_map_title_of_a_long_territory_name_stays_inside(registry):
+    from s3stresstest.regions.adjacency import neighbours
+
+    codes = neighbours(registry, "ITH2")["code"].tolist()
+    chart = maps.territory_map(registry, "ITH2", codes, {c: 40.0 for c in codes},
+                               title="Strategic alignment of Provincia Autonoma di Trento (ITH2) with its neighbours")
+    check_svg(chart)
+    assert not outside(chart)
 
 
 def test_territory_map_mixed_levels(registry):

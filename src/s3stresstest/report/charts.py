@@ -197,7 +197,7 @@ class Doc:
 
     def heading(self, title: str, subtitle: str | None = None, x: float = 12, y: float = 22) -> float:
         """Visible title (and subtitle); returns the y below them."""
-        rows = wrap(title, self.width - 2 * x, 15, 2)
+        rows = wrap(title, self.width - 2 * x, 16.5, 2)  # bold: measured as ~10% wider text
         self.lines(x, y, rows, size=15, weight="bold", leading=18)
         y += 18 * (len(rows) - 1) + 8
         if subtitle:
