@@ -595,45 +595,36 @@ def _message(exc: Exception) -> str:
     return probs[0].message if probs else str(exc)
 
 
-def _fmt_value(key: str, v) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if "share" in key:
-            return pct(v)
-        return num(v, 1) if float(v) != int(float(v)) else str(int(float(v)))
-    if isinstance(v, list):
-        return ", ".join(_fmt_value(key, x) for x in v)
-    if isinstance(v, dict):
-        return "; ".join(f"{k} {_fmt_value(k, x)}" for k, x in v.items())
-    return str(v)
+def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | None = None) -> list[str]:
+    """The figures that fired a recommendation, one sentence per trigger (from the engine's JSON
+    evidence); with `inputs`, questions are named by their number in this report (b1.3) and text."""
+    from ..instrument import pick_label
+    from .evidence import evidence_sentences
 
+    labels = {}
+    if inputs is not None:
+        ins = inputs.instrument
+        number = {it.name: f"{b.name}.{i + 1}" for b in ins.blocks for i, it in enumerate(ins.block_items(b.name))}
 
-def evidence_lines(evidence: str, limit: int = 4) -> list[str]:
-    """The figures that fired a recommendation, one line per trigger (from the engine's JSON evidence)."""
-    try:
-        ev = json.loads(evidence) if isinstance(evidence, str) and evidence else {}
-    except ValueError:
-        return []
-    trig = ev.get("triggered_by")
-    trig = [trig] if isinstance(trig, dict) else (trig or [])
-    out = []
-    for t in trig[:limit]:
-        if not isinstance(t, dict):
-            out.append(str(t))
-            continue
-        name = str(t.get("trigger", "rule")).replace("_", " ")
-        parts = [f"{k.replace('_', ' ')} {_fmt_value(k, v)}" for k, v in t.items() if k != "trigger"]
-        out.append(f"{name}: " + "; ".join(parts))
-    if len(trig) > limit:
-        out.append(f"… and {len(trig) - limit} more")
-    return out
+        def item(name: str) -> str:
+            if not ins.has_item(name):
+                return f"question {name}"
+            text = pick_label(ins.item(name).labels, language)
+            return f"question {number.get(name, name)} (\u201c{text}\u201d)" if text else f"question {name}"
+
+        def choice(item_name: str, name: str) -> str:
+            cl = ins.choices_of(ins.item(item_name)) if ins.has_item(item_name) else None
+            hit = next((c for c in cl.choices if c.name == name), None) if cl is not None else None
+            return _choice_label(hit, language) if hit is not None else name
+
+        labels = {"block": lambda code: f"Block {code}", "item": item, "territory": inputs.label, "choice": choice}
+    return evidence_sentences(evidence, limit=limit, **labels)
 
 
 DETAILED_RECOMMENDATIONS = 8
 
 
-def recommendations_section(inputs, region: str) -> Section:
+def recommendations_section(inputs, region: str, language: str | None = None) -> Section:
     s = Section("Recommendations", "recommendations", page_break=True)
     recs, why = recommendations(inputs)
     if recs is None:
@@ -656,7 +647,7 @@ def recommendations_section(inputs, region: str) -> Section:
         s.add(Paragraph(f"Why: {r['rationale']}"))
         lines = [f"Priority {prio.get(int(r['priority']), r['priority'])}; blocks {r['blocks'] or '–'}; "
                  f"topics {str(r['topics']).replace('_', ' ') or '–'}."]
-        lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"))]
+        lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"), inputs, language=language)]
         if r.get("frontrunners"):
             lines.append(f"Learn from: {r['frontrunners']}.")
         s.add(Bullets(lines))
@@ -846,7 +837,7 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
         doc.sections.append(block_section(inputs, region, b, lang))
     doc.sections.append(alignment_section(inputs, region))
     doc.sections.append(context_section(inputs, region))
-    doc.sections.append(recommendations_section(inputs, region))
+    doc.sections.append(recommendations_section(inputs, region, language))
     doc.sections.append(annex_section(inputs, region, lang))
     doc.sections.append(provenance_section(inputs))
     return doc
