@@ -28,6 +28,7 @@ from browser_support import CSRF_RE, WebServer, builtin_pages, page_answers, pre
 THREADS = 8
 RESPONDENTS = 150
 MIN_ACKED = 60  # saves acknowledged before the kill: the test means something only with many
+IN_FLIGHT_AT_KILL = 4  # saves sent but not yet answered when the kill is sent
 KILL_AFTER_MAX_S = 60
 NO_RATE_LIMITS = {"S3ST_TOKEN_RATE": "0", "S3ST_BAD_TOKEN_RATE": "0"}
 
@@ -39,6 +40,7 @@ class Burst:
     failed: list = field(default_factory=list)  # (token, page, started_at): no answer (server gone)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
+    posting: int = 0  # saves sent and not yet answered, right now
 
     @property
     def n_acked(self) -> int:
@@ -60,6 +62,8 @@ def _respondent(client: httpx.Client, token: str, instrument, pages, rng: random
             return False
         answers = page_answers(instrument, page, rng)
         started = time.monotonic()
+        with burst.lock:
+            burst.posting += 1
         try:
             r = client.post(f"{base}/page/{page.number}",
                             data={**answers, "csrf_token": csrf, "nav": "next"})
@@ -67,6 +71,9 @@ def _respondent(client: httpx.Client, token: str, instrument, pages, rng: random
             with burst.lock:
                 burst.failed.append((token, page.number, started))
             return False
+        finally:
+            with burst.lock:
+                burst.posting -= 1
         following = f"{base}/page/{page.number + 1}" if page.number < len(pages) else f"{base}/review"
         with burst.lock:
             if r.status_code == 303 and r.headers.get("location") == following:
@@ -113,8 +120,11 @@ def test_acknowledged_answers_survive_sigkill(store_url, tmp_path):
         for th in threads:
             th.start()
         deadline = time.monotonic() + KILL_AFTER_MAX_S
-        while burst.n_acked < MIN_ACKED and time.monotonic() < deadline and any(t.is_alive() for t in threads):
-            time.sleep(0.01)
+        # kill when enough saves were acknowledged and several are on their way right now (a fast
+        # server leaves moments with none in flight: those would make a weaker test)
+        while ((burst.n_acked < MIN_ACKED or burst.posting < IN_FLIGHT_AT_KILL) and time.monotonic() < deadline
+               and any(t.is_alive() for t in threads)):
+            time.sleep(0.001)
         killed_at = time.monotonic()
         print(f"{burst.n_acked} saves acknowledged {killed_at - t0:.2f} s into the burst; SIGKILL")
         server.kill()  # SIGKILL in the middle of the burst
