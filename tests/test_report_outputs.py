@@ -171,6 +171,9 @@ def test_key_findings_are_traceable(inputs):
     assert n >= 4
     assert section.count("Rule: ") == n
     assert section.count("<caption>Figures behind: ") == n
+    headings = [re.sub(r"<[^>]+>", "", th) for table in section.split("<caption>Figures behind: ")[1:]
+                for th in re.findall(r"<th[^>]*scope=\"col\"[^>]*>(.*?)</th>", table.split("</thead>", 1)[0])]
+    assert headings and all("_" not in h and h[:1] == h[:1].upper() or h == "n" for h in headings), headings
 
 
 # -- PDF ------------------------------------------------------------------------------------------

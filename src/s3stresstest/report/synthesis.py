@@ -46,6 +46,17 @@ FIGURE_FORMATS = {"score": num, "ci_low": num, "ci_high": num, "share": pct, "ne
                   "perceived_rank": num, "measured_rank": num, "gap": num, "min": num, "q1": num, "median": num,
                   "q3": num, "max": num, "iqr": num, "difference": lambda v: f"{'+' if v > 0 else ''}{num(v)}"}
 
+# Column headings of the figures tables, as a reader says them (unlisted columns: '_' -> ' ').
+FIGURE_HEADINGS = {"region": "Territory", "name": "Name", "score": "Score", "ci_low": "Interval low",
+                   "ci_high": "Interval high", "high": "Counted", "most": "Counted", "share": "Share",
+                   "n_neighbours": "Neighbours", "neighbours_mean": "Mean with neighbours",
+                   "neighbours_min": "Lowest", "neighbours_max": "Highest", "perceived": "Perceived (b2)",
+                   "measured": "Measured", "perceived_rank": "Perceived rank", "measured_rank": "Measured rank",
+                   "gap": "Gap", "flag": "Flag", "items_compared": "Items compared",
+                   "items_disagree": "Items with disagreement", "strong": "Counted", "block": "Block", "label": "Question block",
+                   "territories": "Territories", "min": "Min", "q1": "Lower quartile", "median": "Median",
+                   "q3": "Upper quartile", "max": "Max", "iqr": "Interquartile range", "difference": "Difference"}
+
 
 def finding_table(f: dict, inputs) -> Table:
     """The figures behind a finding as a table (every number formatted; booleans as yes/no)."""
@@ -67,7 +78,8 @@ def finding_table(f: dict, inputs) -> Table:
             else:
                 cells.append("–" if missing(v) else str(v))
         rows.append(cells)
-    header = [c.replace("_", " ") for c in cols]
+    header = [FIGURE_HEADINGS.get(c) or (f"Mean of '{c[:-5]}'" if c.endswith("_mean") else c.replace("_", " "))
+              for c in cols]
     return Table(header, rows, caption=f"Figures behind: {f['title']}", compact=True,
                  numeric=tuple(i for i, c in enumerate(cols) if fig[c].dtype.kind in "if"))
 
