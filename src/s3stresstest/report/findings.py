@@ -361,7 +361,7 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
             desc.append({"type": int(t), "territories": members,
                          "summary": f"Type {t} ({len(members)} territories): mean {num(row[inputs.blocks].mean())}; "
                                     f"relatively strongest on {hi} ({'+' if rel[hi] >= 0 else ''}{num(rel[hi])} "
-                                    f"against the mean of all types), weakest on {lo} ({num(rel[lo])})."})
+                                    f"against the mean of all types), weakest on {lo} ({'+' if rel[lo] >= 0 else ''}{num(rel[lo])})."})
         result = {"k": k, "assignments": types.reset_index().rename(columns={"index": "region"}),
                   "profiles": profiles.reset_index(), "descriptions": desc, "excluded": excluded,
                   "rule": f"k-means clustering (scikit-learn, k = {k}, 20 starts, seed {params.typology_seed}) of the "
