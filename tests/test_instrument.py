@@ -183,3 +183,15 @@ def test_builtin_questionnaire_is_complete_in_five_languages():
         labels = {ins.block_label(block.name, c) for c in codes}
         assert len(labels) == 5, block.name  # a real translation in each language, not a fallback
     assert ins.item_label("b1_governance_seat", "de") != ins.item_label("b1_governance_seat", "en")
+
+
+def test_item_number_is_the_position_in_the_block_as_reports_print_it():
+    from s3stresstest.instrument import load_builtin
+
+    ins = load_builtin()
+    for block in ins.blocks:
+        for k, item in enumerate(ins.block_items(block.name), start=1):
+            assert ins.item_number(item.name) == f"{block.name}.{k}"
+    unscored = next(i for i in ins.items if not i.block)
+    assert ins.item_number(unscored.name) == unscored.name
+    assert ins.item_number("no_such_item") == "no_such_item"

@@ -128,6 +128,14 @@ class Instrument:
     def block_items(self, block: str) -> list[Item]:
         return [i for i in self.scored_items if i.block == block]
 
+    def item_number(self, name: str) -> str:
+        """The scored item's number in its block, as reports print it ('b1.3'); else its name."""
+        it = self.item(name) if self.has_item(name) else None
+        if it is None or not it.block:
+            return name
+        items = [i.name for i in self.block_items(it.block)]
+        return f"{it.block}.{items.index(name) + 1}" if name in items else name
+
     def block_label(self, block: str, language: str | None = None) -> str:
         b = next((b for b in self.blocks if b.name == block), None)
         return pick_label(b.labels, language or self.default_language) if b else block

@@ -111,7 +111,8 @@ def steering_seat(inputs, p: FindingParams) -> dict | None:
         "id": "steering_seat", "title": "A seat in the S3 steering body",
         "statement": f"In {len(most)} of {n} territories at least {p.majority_share:.0%} of respondents answer "
                      f"'{p.seat_choice}' to “{item}”.",
-        "rule": f"Share of respondents answering '{p.seat_choice}' to {p.seat_item} among those who answered it, "
+        "rule": f"Share of respondents answering '{p.seat_choice}' to question "
+                f"{inputs.instrument.item_number(p.seat_item)} ({p.seat_item}) among those who answered it, "
                 f"published distributions only (withheld: {withheld}); counted when the share is at least "
                 f"{p.majority_share:.0%}.",
         "evidence": (f"At or above {p.majority_share:.0%}: " + _listing(
@@ -251,8 +252,9 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     threshold = inputs.parameters.get("disagreement_threshold", 25)
     common = flagged.groupby("item").size().sort_values(ascending=False)
     top = common.index[0] if len(common) else None
-    top_txt = (f" Most often on {top} (“{inputs.instrument.item_label(top)}”, {int(common.iloc[0])} territories)."
-               if top else "")
+    ins = inputs.instrument
+    top_txt = (f" Most often on question {ins.item_number(top)} (“{ins.item_label(top)}”, "
+               f"{int(common.iloc[0])} territories)." if top else "")
     return {
         "id": "group_disagreement", "title": "Stakeholder groups disagree",
         "statement": f"In {len(hit)} of {n} territories stakeholder groups disagree on at least "

@@ -604,13 +604,12 @@ def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | N
     labels = {}
     if inputs is not None:
         ins = inputs.instrument
-        number = {it.name: f"{b.name}.{i + 1}" for b in ins.blocks for i, it in enumerate(ins.block_items(b.name))}
 
         def item(name: str) -> str:
             if not ins.has_item(name):
                 return f"question {name}"
             text = pick_label(ins.item(name).labels, language)
-            return f"question {number.get(name, name)} (\u201c{text}\u201d)" if text else f"question {name}"
+            return f"question {ins.item_number(name)} (\u201c{text}\u201d)" if text else f"question {name}"
 
         def choice(item_name: str, name: str) -> str:
             cl = ins.choices_of(ins.item(item_name)) if ins.has_item(item_name) else None
