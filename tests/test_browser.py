@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 
 import pytest
 
@@ -425,6 +426,89 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
                         assert store.respondent(rid)["submitted_at"] is not None
                         assert store.answers(rid) == {name: value for plan in plans
                                                       for name, (_kind, value, _k) in plan.items()}
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert not checks.problems, checks.problems
+
+
+def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
+    """Answers are saved as they are given (a status line says so); a page closed without
+    'Save and continue' opens again with them, on the same page; continuing right after a change
+    keeps the latest answer (the page waits for a draft on its way)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from s3stresstest.store import Store
+
+    url = f"sqlite:///{tmp_path / 'autosave.db'}"
+    prepared = prepare_campaign(url, 1, admin=False)
+    token = prepared.tokens[0]
+    instrument, pages = builtin_pages()
+    size = next(i for i in pages[0].answerable if i.type == "select_one")
+    sector = next(i for i in pages[0].answerable if i.type == "text")
+    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data")}).start()
+    checks = Checks("sqlite", DESKTOP)
+    base = f"{server.base_url}/s/{token}"
+
+    def stored() -> dict:
+        with Store.open(url) as store:
+            rid = store.resolve_token(token)["respondent_id"]
+            return ({}, None) if rid is None else (store.answers(rid), store.respondent(rid)["last_page"])
+
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+                context.set_default_timeout(TIMEOUT_MS)
+                page = context.new_page()
+                checks.watch(page)
+                page.goto(f"{base}/page/1")
+                page.click(f'label[for="q-{size.name}-2"]')
+                status = page.locator("#autosave-status")
+                expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
+                page.evaluate("() => { document.getElementById('autosave-status').textContent = ''; }")
+                page.fill(f"#q-{sector.name}", "Mechatronics")  # typing stopped: saved after a moment
+                expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
+                choice2 = instrument.choices_of(size).choices[1].name
+                assert stored() == ({size.name: choice2, sector.name: "Mechatronics"}, None)
+                checks.page(page, "autosave")
+                page.close()
+
+                page = context.new_page()
+                checks.watch(page)
+                page.goto(base)
+                assert page.get_by_role("link", name="Continue where you left off").get_attribute("href") \
+                    .endswith(f"/s/{token}/page/1")
+                page.goto(f"{base}/page/1")
+                assert page.is_checked(f"#q-{size.name}-2") and page.input_value(f"#q-{sector.name}") == "Mechatronics"
+
+                # a change followed at once by 'Save and continue': the latest answer stands
+                page.click(f'label[for="q-{size.name}-3"]')
+                with page.expect_navigation():
+                    page.click('button[value="next"]')
+                assert page.url.endswith("/page/2")
+                choice3 = instrument.choices_of(size).choices[2].name
+                page.wait_for_timeout(500)
+                answers, last = stored()
+                assert answers[size.name] == choice3 and last == pages[0].key
+
+                # typed, then the tab closed at once (before the pause that saves typing): the page
+                # sends what is unsaved as it goes
+                block1 = pages[1].answerable[0]
+                page.click(f'label[for="q-{block1.name}-1"]')
+                expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved automatically at \d"))
+                page.goto(f"{base}/page/1")
+                page.fill(f"#q-{sector.name}", "Mechatronics and robotics")
+                page.close(run_before_unload=True)
+                deadline = time.monotonic() + 10
+                while stored()[0].get(sector.name) != "Mechatronics and robotics" and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                answers, last = stored()
+                assert answers[sector.name] == "Mechatronics and robotics" and last == pages[0].key
+                assert answers[block1.name] == instrument.choices_of(block1).choices[0].name
+                context.close()
             finally:
                 browser.close()
     finally:

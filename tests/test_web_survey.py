@@ -324,3 +324,42 @@ def test_builtin_questionnaire_in_each_language(sqlite_store, lang):
         assert not found.unlabelled() and found.inline_scripts == 0
     # the group is known from the invitation: the profile page does not ask it again
     assert 'name="stakeholder_group"' not in client.get(f"/s/{token}/page/1").text
+
+
+def test_autosave_keeps_answers_without_moving_on_and_leaves_out_invalid_values(store, tiny_instrument):
+    cid = campaign(store, tiny_instrument)
+    token = invitation(store, cid)
+    client = make_client(store)
+    base = f"/s/{token}"
+    page1 = client.get(f"{base}/page/1")
+    assert f'data-autosave="{base}/page/1/draft"' in page1.text and "/static/autosave.js" in page1.text
+    assert 'id="autosave-status"' in page1.text and 'role="status"' in page1.text
+    token_field = csrf(page1.text)
+
+    # the first draft of a personal invitation starts its respondent, but the last page stays unset
+    r = client.post(f"{base}/page/1/draft", data={"years": "7", "csrf_token": token_field})
+    assert r.status_code == 200 and r.json() == {"saved": True, "invalid": []}
+    rid = store.resolve_token(token)["respondent_id"]
+    assert store.answers(rid) == {"years": "7"} and store.respondent(rid)["last_page"] is None
+    landing = make_client(store).get(base).text  # resume: the same page again, as a continuation
+    assert f'href="{base}/page/1"' in landing and "Continue where you left off" in landing
+
+    post_page(client, f"{base}/page/1", {"years": "7"})
+    page2 = client.get(f"{base}/page/2")
+    r = client.post(f"{base}/page/2/draft", data={"q1": "yes", "q2": "bogus", "csrf_token": csrf(page2.text)})
+    assert r.status_code == 200 and r.json() == {"saved": True, "invalid": ["q2"]}
+    assert store.answers(rid) == {"years": "7", "q1": "yes"}  # the valid answer kept, the invalid one left out
+    assert store.respondent(rid)["last_page"] == "page1"
+    back = make_client(store).get(base)
+    assert f'href="{base}/page/2"' in back.text and "1 of 3 pages saved" in back.text
+
+    # no CSRF token: refused, nothing saved
+    r = client.post(f"{base}/page/2/draft", data={"q1": "no"})
+    assert r.status_code == 403 and store.answers(rid)["q1"] == "yes"
+    # after submit a draft changes nothing
+    post_page(client, f"{base}/page/2", {"q1": "yes"})
+    post_page(client, f"{base}/page/3", {"q4": "no"})
+    review = client.get(f"{base}/review")
+    client.post(f"{base}/submit", data={"csrf_token": csrf(review.text)})
+    r = client.post(f"{base}/page/2/draft", data={"q1": "no", "csrf_token": csrf(review.text)})
+    assert r.status_code == 409 and r.json()["saved"] is False and store.answers(rid)["q1"] == "yes"

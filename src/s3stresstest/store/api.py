@@ -680,20 +680,22 @@ class Store:
             raise Locked("the campaign is closed: answers are no longer accepted")
         return r, c
 
-    def save_page(self, respondent_id: str, page: str, answers: dict[str, str]) -> dict:
+    def save_page(self, respondent_id: str, page: str, answers: dict[str, str], *, draft: bool = False) -> dict:
         """Validate each value against the instrument (InputError naming each field, nothing saved),
         upsert the answers (empty value = clear the answer), record `page` as last page, commit.
         Returns {'saved': n, 'page': page} (n = fields written, cleared ones included).
+        `draft`: an autosave while the respondent is still on the page: the answers are kept but the
+        last page stays, so resuming opens this page again rather than the next one.
         Refused (Locked) after submit or when the campaign is closed."""
         page, answers = self._check_save_args(page, answers)
         if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
             raise NotFound("unknown respondent")
         for attempt in _once_more_after_a_lost_connection():
             with attempt, self._write_conn() as conn:
-                self._save_in(conn, respondent_id, page, answers)
+                self._save_in(conn, respondent_id, page, answers, draft=draft)
         return {"saved": len(answers), "page": page}
 
-    def _save_in(self, conn, respondent_id: str, page: str, answers: dict) -> None:
+    def _save_in(self, conn, respondent_id: str, page: str, answers: dict, *, draft: bool = False) -> None:
         """save_page inside a writing transaction that is already open (`conn`: its Connection)."""
         sql = self._save_sql
         now = _now()
@@ -701,7 +703,10 @@ class Store:
         # on PostgreSQL, takes the campaign's lock shared (CAMPAIGN_LOCK): a concurrent
         # close_campaign waits for this save, or this save, whose next statement reads a snapshot
         # taken after the lock, sees it closed. Refusals raise, which rolls the update back.
-        row = conn.execute(sql.touch, {"rid": respondent_id, "page": page, "now": now}).first()
+        if draft:
+            row = conn.execute(sql.touch_draft, {"rid": respondent_id, "now": now}).first()
+        else:
+            row = conn.execute(sql.touch, {"rid": respondent_id, "page": page, "now": now}).first()
         if row is None:
             submitted = conn.execute(sql.submitted, {"rid": respondent_id}).first()
             if submitted is None:
@@ -727,17 +732,17 @@ class Store:
                 conn.execute(upsert, kept)  # executemany of one constant statement: compiled once
 
     def start_and_save_page(self, token: str, page: str, answers: dict[str, str], *,
-                            language: str | None = None) -> str:
-        """start_respondent(token, language=...) and save_page(...) in one transaction (one commit: the
-        first save of a personal invitation). Returns the respondent id. InputError as either refuses;
-        when it does, nothing is kept (not even the respondent)."""
+                            language: str | None = None, draft: bool = False) -> str:
+        """start_respondent(token, language=...) and save_page(..., draft=draft) in one transaction (one
+        commit: the first save of a personal invitation). Returns the respondent id. InputError as
+        either refuses; when it does, nothing is kept (not even the respondent)."""
         page, answers = self._check_save_args(page, answers)
         for _attempt in range(3):
             try:
                 for attempt in _once_more_after_a_lost_connection():  # safe: a personal link has one respondent
                     with attempt, self._write() as s:
                         rid = self._start_in(s, token, None, language)
-                        self._save_in(s.connection(), rid, page, answers)
+                        self._save_in(s.connection(), rid, page, answers, draft=draft)
                 return rid
             except IntegrityError:  # the same invitation started concurrently: take that respondent
                 continue
@@ -1132,6 +1137,8 @@ class _SaveStatements:
             returned.append(func.pg_advisory_xact_lock_shared(literal_column(str(CAMPAIGN_LOCK)), r.campaign_id))
         self.touch = (update(r).where(r.id == bindparam("rid"), r.submitted_at.is_(None))
                       .values(last_page=bindparam("page"), updated=bindparam("now")).returning(*returned))
+        self.touch_draft = (update(r).where(r.id == bindparam("rid"), r.submitted_at.is_(None))
+                            .values(updated=bindparam("now")).returning(*returned))
         self.submitted = select(r.submitted_at).where(r.id == bindparam("rid"))
         self.campaign = select(c.status, c.instrument_id).where(c.id == bindparam("cid"))
         if dialect == "postgresql":

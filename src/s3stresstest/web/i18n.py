@@ -50,6 +50,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "invalid_decimal": "Please enter a number, for example 2.5.",
         "invalid_choice": "Please choose one of the options.",
         "invalid_value": "This answer is not valid.",
+        "autosave_saved": "Saved automatically at {time}.",
+        "autosave_partial": "Saved at {time}; answers that are not valid were not saved.",
+        "autosave_failed": "Not saved automatically: your answers are saved when you continue.",
         "review_heading": "Review your answers",
         "review_intro": "Please check your answers. You can still change them; nothing is final until "
                         "you submit.",
@@ -122,6 +125,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "invalid_decimal": "Bitte geben Sie eine Zahl ein, zum Beispiel 2.5.",
         "invalid_choice": "Bitte wählen Sie eine der Antworten.",
         "invalid_value": "Diese Antwort ist nicht gültig.",
+        "autosave_saved": "Automatisch gespeichert um {time}.",
+        "autosave_partial": "Um {time} gespeichert; ungültige Antworten wurden nicht gespeichert.",
+        "autosave_failed": "Nicht automatisch gespeichert: Ihre Antworten werden gespeichert, wenn Sie fortfahren.",
         "review_heading": "Antworten überprüfen",
         "review_intro": "Bitte prüfen Sie Ihre Antworten. Sie können sie noch ändern; endgültig werden sie "
                         "erst mit dem Absenden.",
@@ -197,6 +203,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "invalid_decimal": "Veuillez saisir un nombre, par exemple 2.5.",
         "invalid_choice": "Veuillez choisir l'une des réponses proposées.",
         "invalid_value": "Cette réponse n'est pas valide.",
+        "autosave_saved": "Enregistré automatiquement à {time}.",
+        "autosave_partial": "Enregistré à {time} ; les réponses non valides n'ont pas été enregistrées.",
+        "autosave_failed": "Pas d'enregistrement automatique : vos réponses seront enregistrées quand vous continuerez.",
         "review_heading": "Vérifier vos réponses",
         "review_intro": "Veuillez vérifier vos réponses. Vous pouvez encore les modifier ; rien n'est "
                         "définitif avant l'envoi.",
@@ -270,6 +279,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "invalid_decimal": "Inserisca un numero, per esempio 2.5.",
         "invalid_choice": "Scelga una delle risposte proposte.",
         "invalid_value": "Questa risposta non è valida.",
+        "autosave_saved": "Salvato automaticamente alle {time}.",
+        "autosave_partial": "Salvato alle {time}; le risposte non valide non sono state salvate.",
+        "autosave_failed": "Salvataggio automatico non riuscito: le risposte vengono salvate quando prosegui.",
         "review_heading": "Rivedi le risposte",
         "review_intro": "Controlli le sue risposte. Può ancora modificarle; nulla è definitivo prima "
                         "dell'invio.",
@@ -341,6 +353,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "invalid_decimal": "Vnesite število, na primer 2.5.",
         "invalid_choice": "Izberite enega od ponujenih odgovorov.",
         "invalid_value": "Ta odgovor ni veljaven.",
+        "autosave_saved": "Samodejno shranjeno ob {time}.",
+        "autosave_partial": "Shranjeno ob {time}; neveljavni odgovori niso bili shranjeni.",
+        "autosave_failed": "Samodejno shranjevanje ni uspelo: odgovori bodo shranjeni, ko nadaljujete.",
         "review_heading": "Preglejte odgovore",
         "review_intro": "Preverite svoje odgovore. Še vedno jih lahko spremenite; dokončni so šele, ko jih "
                         "oddate.",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
@@ -201,9 +201,12 @@ def view_landing(request: Request, kind: str, token: str) -> Response:
     if ctx.submitted:
         return web.redirect(request, f"{ctx.base}/thanks")
     done = ctx.pages_done
+    # answers autosaved on a page not yet completed count as started: 'continue', not 'start'
+    started = done > 0 or bool(ctx.respondent_id and web.store.answers(ctx.respondent_id))
     return web.render(request, "survey/landing.html", {
         **_common(request, ctx),
         "region_name": _region_name(web, ctx),
+        "started": started,
         "pages_done": done,
         "page_count": len(ctx.pages),
         "resume_url": ctx.resume_url,
@@ -296,6 +299,7 @@ def render_page(request: Request, ctx: Ctx, page: Page, values: dict, errors: di
         "page_count": len(ctx.pages),
         "page_title": page_title(page, ctx.lang),
         "action": ctx.page_url(page.number),
+        "draft_url": ctx.page_url(page.number) + "/draft",
         "values": values,
         "errors": errors,
         "problems": general,
@@ -338,6 +342,37 @@ def save_page(request: Request, kind: str, token: str, n: int, form) -> Response
     if n < len(ctx.pages):
         return web.redirect(request, ctx.page_url(n + 1))
     return web.redirect(request, f"{ctx.base}/review")
+
+
+def save_draft(request: Request, kind: str, token: str, n: int, form) -> Response:
+    """Autosave of a page the respondent is still on (the page's script posts the form as it changes).
+
+    The answers are kept, the last page is not moved (resuming opens this page again), and a value
+    that is not valid is left out instead of refusing the rest: the full save when the respondent
+    continues shows the message next to it. JSON: {"saved": bool, "invalid": [item, ...]}; 409 after
+    submit or when the campaign has closed."""
+    web = web_of(request)
+    ctx = load_ctx(request, kind, token)
+    page = ctx.page(n)
+    if ctx.submitted or (ctx.kind == "open" and ctx.respondent is None):
+        return JSONResponse({"saved": False, "invalid": []}, status_code=409)
+    answers, invalid = read_answers(page, form), []
+    while True:
+        try:
+            if ctx.respondent_id is None:
+                ctx.respondent_id = web.store.start_and_save_page(token, page.key, answers, language=ctx.lang,
+                                                                  draft=True)
+            else:
+                web.store.save_page(ctx.respondent_id, page.key, answers, draft=True)
+            return JSONResponse({"saved": True, "invalid": sorted(invalid)})
+        except Locked:
+            return JSONResponse({"saved": False, "invalid": []}, status_code=409)
+        except InputError as exc:
+            bad = {p.field for p in exc.problems if p.field in answers}
+            if not bad:  # not about a value on this page (a dead link, say): nothing to leave out
+                return JSONResponse({"saved": False, "invalid": sorted(invalid)}, status_code=422)
+            invalid += sorted(bad)
+            answers = {k: v for k, v in answers.items() if k not in bad}
 
 
 def view_review(request: Request, kind: str, token: str) -> Response:
@@ -419,6 +454,11 @@ def _register(prefix: str, kind: str) -> None:
     async def page_post(request: Request, token: str, n: int):
         form = await _form(request)
         return await run_in_threadpool(save_page, request, kind, token, n, form)
+
+    @router.post(f"/{prefix}/{{token}}/page/{{n}}/draft")
+    async def page_draft(request: Request, token: str, n: int):
+        form = await _form(request)
+        return await run_in_threadpool(save_draft, request, kind, token, n, form)
 
     @router.get(f"/{prefix}/{{token}}/review")
     def review(request: Request, token: str):
