@@ -651,3 +651,23 @@ def test_writes_survive_lost_database_connections(pg_server, tiny_instrument, wr
             assert store.answers(rid) == {"q1": "no" if write == "submit" else "yes"}
     finally:
         pg_server.drop_database(name)
+
+
+def test_invitation_status_for_reminders(store, tiny_instrument):
+    cid = setup_campaign(store, tiny_instrument)
+    invs = store.create_invitations(cid, [("SI", "company", "en"), ("AT33", "other", "de"), ("SI", "other", "en"),
+                                          ("ITH2", "company", "en")])
+    store.create_open_link(cid, "SI", "en")  # open links are not invitations: not listed
+    started = store.start_and_save_page(invs[1]["token"], "g1", {"q1": "yes"})
+    done = store.start_and_save_page(invs[2]["token"], "g1", {"q1": "no"})
+    store.submit(done)
+    gone = store.start_respondent(invs[3]["token"])
+    store.delete_respondent(gone)
+    st = store.invitation_status(cid)
+    assert list(st["invitation_id"]) == [i["invitation_id"] for i in invs]
+    assert list(st["status"]) == ["not started", "started", "submitted", "not started"]
+    assert list(st["revoked"]) == [False, False, False, True]
+    assert list(st["last_page"]) == ["", "g1", "g1", ""]
+    assert st.loc[1, "language"] == "de" and st.loc[1, "region"] == "AT33"
+    assert pd.isna(st.loc[0, "last_activity"]) and not pd.isna(st.loc[1, "last_activity"])
+    assert started not in st.to_csv() and all(i["token"] not in st.to_csv() for i in invs)

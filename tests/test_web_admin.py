@@ -82,7 +82,7 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     invites = pd.read_csv(io.StringIO(r.text), dtype=str)
-    assert list(invites.columns) == ["region", "stakeholder_group", "language", "link"]
+    assert list(invites.columns) == ["invitation_id", "region", "stakeholder_group", "language", "link"]
     assert len(invites) == 5 and invites["link"].is_unique
     for row in invites.itertuples():
         token = row.link.rsplit("/s/", 1)[1]
@@ -103,6 +103,13 @@ def test_admin_flow_builtin_campaign_to_scores(store):
         _answer_everything(respondent, link, values)
 
     page = client.get(f"/admin/campaigns/{cid}")
+    assert f'href="/admin/campaigns/{cid}/invitations.csv"' in page.text
+    status = pd.read_csv(io.StringIO(client.get(f"/admin/campaigns/{cid}/invitations.csv").text), dtype=str)
+    by_id = dict(zip(status["invitation_id"], status["status"]))
+    assert [by_id[i] for i in invites["invitation_id"]] == ["submitted"] * 3 + ["submitted", "not started"]
+    assert not any(link.rsplit("/", 1)[1] in status.to_csv() for link in invites["link"])  # no tokens
+    assert make_client(store).get(f"/admin/campaigns/{cid}/invitations.csv", follow_redirects=False).status_code \
+        in (303, 401, 403)  # admins only
     rates = store.response_rates(cid).set_index(["region", "stakeholder_group"])
     assert rates.loc[("AT33", "company"), "submitted"] == 3 and rates.loc[("SI", "policy_maker"), "submitted"] == 1
     assert re.search(r"<td>AT33</td><td>company</td><td class=\"num\">3</td><td class=\"num\">3</td>"

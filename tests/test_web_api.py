@@ -43,7 +43,7 @@ def test_api_admin_operations(store):
     assert store.resolve_token(invites[0]["token"])["language"] == "sl"
     r = client.post(f"/api/v1/campaigns/{cid}/invitations?format=csv", auth=AUTH, json={"rows": [
         {"region": "AT33", "stakeholder_group": "policy_maker", "language": "en", "count": 1}]})
-    assert r.status_code == 201 and r.text.splitlines()[0] == "region,stakeholder_group,language,link"
+    assert r.status_code == 201 and r.text.splitlines()[0] == "invitation_id,region,stakeholder_group,language,link"
 
     r = client.post(f"/api/v1/campaigns/{cid}/open-links", auth=AUTH, json={"region": "AT33", "language": "en"})
     assert r.status_code == 201 and store.resolve_token(r.json()["token"])["kind"] == "open"
@@ -58,6 +58,15 @@ def test_api_admin_operations(store):
     web.post(f"/s/{token}/submit", data={"csrf_token": csrf(review.text)})
 
     rates = client.get(f"/api/v1/campaigns/{cid}/response-rates", auth=AUTH).json()
+    status = client.get(f"/api/v1/campaigns/{cid}/invitations", auth=AUTH).json()
+    assert [(s["invitation_id"], s["status"]) for s in status] == \
+        [(invites[0]["invitation_id"], "submitted"), (invites[1]["invitation_id"], "not started"),
+         (status[2]["invitation_id"], "not started")]
+    assert status[0]["pages_done"] == 1 and status[0]["pages_total"] == 8 and status[0]["last_activity"]
+    assert status[1]["last_activity"] is None and status[1]["pages_done"] == 0
+    as_csv = client.get(f"/api/v1/campaigns/{cid}/invitations?format=csv", auth=AUTH)
+    assert as_csv.text.splitlines()[0].startswith("invitation_id,region,stakeholder_group,language,created")
+    assert "link" not in as_csv.text.splitlines()[0] and invites[0]["token"] not in as_csv.text
     si = next(x for x in rates if x["region"] == "SI")
     assert (si["invited"], si["started"], si["submitted"], si["rate"]) == (2, 1, 1, 0.5)
     at = next(x for x in rates if x["region"] == "AT33")

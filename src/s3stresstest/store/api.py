@@ -867,6 +867,31 @@ class Store:
         df = pd.DataFrame(rows, columns=["region", "stakeholder_group", "invited", "started", "submitted", "rate"])
         return df.astype({"invited": "int64", "started": "int64", "submitted": "int64", "rate": "float64"})
 
+    def invitation_status(self, campaign_id: int) -> pd.DataFrame:
+        """One row per personal invitation, for reminders: invitation_id, region, stakeholder_group,
+        language, created, expires_at, revoked (bool), status ('not started' | 'started' |
+        'submitted'), last_page (key of the last page saved in full, '' if none), last_activity.
+        The links themselves are not stored (only their hashes): match invitation_id with the
+        mail-merge list made when they were generated."""
+        i, r = m.Invitation, m.Respondent
+        with self._read() as s:
+            self._campaign(s, campaign_id)
+            rows = s.execute(select(i.id, i.region, i.stakeholder_group, i.language, i.created, i.expires_at,
+                                    i.revoked_at, r.id, r.last_page, r.updated, r.submitted_at)
+                             .outerjoin(r, r.personal_invitation_id == i.id)
+                             .where(i.campaign_id == campaign_id, i.kind == "invitation")
+                             .order_by(i.id)).all()
+        out = []
+        for iid, region, group, lang, created, expires, revoked, rid, last_page, updated, submitted in rows:
+            status = "not started" if rid is None else ("submitted" if submitted is not None else "started")
+            out.append({"invitation_id": int(iid), "region": region, "stakeholder_group": group, "language": lang,
+                        "created": _utc(created), "expires_at": _utc(expires), "revoked": revoked is not None,
+                        "status": status, "last_page": last_page or "",
+                        "last_activity": _utc(updated) if rid is not None else None})
+        columns = ["invitation_id", "region", "stakeholder_group", "language", "created", "expires_at", "revoked",
+                   "status", "last_page", "last_activity"]
+        return pd.DataFrame(out, columns=columns).astype({"invitation_id": "int64", "revoked": "bool"})
+
     def responses(self, campaign_id: int, *, submitted_only: bool = True, include_language: bool = True,
                   include_contact: bool = False) -> pd.DataFrame:
         """Long format RESPONSE_COLUMNS (+ language; + contact only when asked), all text, one row per

@@ -156,8 +156,8 @@ def create_invitations(store, campaign: dict, requests, base_url: str) -> list[d
 
 
 def invitations_csv(invitations: list[dict]) -> str:
-    df = pd.DataFrame([{k: inv[k] for k in ("region", "stakeholder_group", "language", "link")}
-                       for inv in invitations], columns=["region", "stakeholder_group", "language", "link"])
+    columns = ["invitation_id", "region", "stakeholder_group", "language", "link"]  # the id: to match later status
+    df = pd.DataFrame([{k: inv[k] for k in columns} for inv in invitations], columns=columns)
     return df.to_csv(index=False, lineterminator="\n")
 
 
@@ -177,7 +177,7 @@ def create_open_link(store, campaign: dict, region: str, language: str, base_url
 
 # -- monitoring, export, scoring ----------------------------------------------------------
 def _plain(v):
-    if v is None:
+    if v is None or v is pd.NaT:
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -196,6 +196,23 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 def response_rates(store, campaign_id: int) -> list[dict]:
     return records(store.response_rates(campaign_id))
+
+
+def invitation_status(store, campaign: dict) -> pd.DataFrame:
+    """Store.invitation_status with pages_done (pages saved in full, of pages_total) beside the
+    last page's key: who to remind, and how far each respondent got."""
+    from .survey import build_pages, page_index
+
+    df = store.invitation_status(campaign["id"])
+    pages = build_pages(store.get_instrument(campaign["instrument_id"]))
+    at = df.columns.get_loc("last_page") + 1
+    df.insert(at, "pages_done", [page_index(pages, k) for k in df["last_page"]])
+    df.insert(at + 1, "pages_total", len(pages))
+    return df.astype({"pages_done": "int64", "pages_total": "int64"})
+
+
+def invitation_status_csv(store, campaign: dict) -> str:
+    return invitation_status(store, campaign).to_csv(index=False, lineterminator="\n")
 
 
 def responses_csv(store, campaign_id: int, *, submitted_only: bool = True, include_contact: bool = False) -> str:

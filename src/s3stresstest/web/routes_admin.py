@@ -330,3 +330,13 @@ def export(request: Request, campaign_id: int, all: bool = False, contact: bool 
     text = ops.responses_csv(web.store, campaign_id, submitted_only=not all, include_contact=contact)
     return Response(text, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="responses-campaign{campaign_id}.csv"'})
+
+
+@router.get("/campaigns/{campaign_id}/invitations.csv")
+def invitation_status(request: Request, campaign_id: int):
+    """Who to remind: every personal invitation with its status (no links: only their hashes are kept)."""
+    require_admin(request)
+    web = web_of(request)
+    campaign = _campaign(web, campaign_id)
+    return Response(ops.invitation_status_csv(web.store, campaign), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})

@@ -140,6 +140,21 @@ class OpenLinkOut(BaseModel):
     link: str
 
 
+class InvitationStatusRow(BaseModel):
+    invitation_id: int
+    region: str
+    stakeholder_group: str
+    language: str
+    created: str
+    expires_at: str | None = None
+    revoked: bool
+    status: Literal["not started", "started", "submitted"]
+    last_page: str
+    pages_done: int
+    pages_total: int
+    last_activity: str | None = None
+
+
 class RateRow(BaseModel):
     region: str
     stakeholder_group: str
@@ -330,6 +345,19 @@ def response_rates(request: Request, campaign_id: int):
     web = web_of(request)
     _campaign(web, campaign_id)
     return ops.response_rates(web.store, campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/invitations", response_model=list[InvitationStatusRow], responses={
+    **PROBLEMS, 200: {"content": {"text/csv": {}}, "description": "with ?format=csv the same rows as CSV"}},
+            summary="Every personal invitation with its status, for reminders (links are not stored)")
+def invitation_status(request: Request, campaign_id: int, format: Literal["json", "csv"] = Query("json")):
+    web = web_of(request)
+    campaign = _campaign(web, campaign_id)
+    if format == "csv":
+        return Response(ops.invitation_status_csv(web.store, campaign), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition":
+                                 f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
+    return ops.records(ops.invitation_status(web.store, campaign))
 
 
 @router.post("/campaigns/{campaign_id}/score", response_class=Response,
