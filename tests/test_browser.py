@@ -514,3 +514,42 @@ def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
     finally:
         server.stop()
     assert not checks.problems, checks.problems
+
+
+def test_admin_sees_response_rates_change_without_reloading(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from s3stresstest.store import Store
+
+    url = f"sqlite:///{tmp_path / 'rates.db'}"
+    prepared = prepare_campaign(url, 2, region="AT33", group="cluster_manager")
+    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data"),
+                                                         "S3ST_RATES_REFRESH_SECONDS": "1"}).start()
+    checks = Checks("sqlite", DESKTOP)
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+                context.set_default_timeout(TIMEOUT_MS)
+                page = context.new_page()
+                checks.watch(page)
+                page.goto(f"{server.base_url}/admin/login")
+                page.get_by_label("User name").fill(ADMIN)
+                page.get_by_label("Password").fill(PASSWORD)
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Sign in").click()
+                page.goto(f"{server.base_url}/admin/campaigns/{prepared.campaign_id}")
+                row = page.locator("#rates tbody tr").first
+                expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*0\s*0\s*0%"))
+                with Store.open(url) as store:  # a respondent submits meanwhile
+                    rid = store.start_and_save_page(prepared.tokens[0], "profile", {"years_involved": "5"})
+                    store.submit(rid)
+                expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*1\s*1\s*50%"))
+                checks.page(page, "admin campaign (refreshed)")
+                context.close()
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert not checks.problems, checks.problems

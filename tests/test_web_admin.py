@@ -240,3 +240,24 @@ def test_admin_pages_label_every_input(sqlite_store, tiny_instrument):
         assert found.inline_scripts == 0 and found.style_attrs == 0
     found = audit(make_client(sqlite_store).get("/admin/login").text)
     assert len(found.inputs) == 2 and not found.unlabelled()
+
+
+def test_response_rates_refresh_while_the_campaign_is_open(sqlite_store, tiny_instrument):
+    client = _admin_client(sqlite_store)
+    cid = campaign(sqlite_store, tiny_instrument)
+    inv = sqlite_store.create_invitations(cid, [("SI", "company", "en"), ("SI", "company", "en")])
+    page = client.get(f"/admin/campaigns/{cid}").text
+    assert f'data-refresh="/admin/campaigns/{cid}/rates" data-refresh-seconds="30"' in page
+    assert "/static/admin-rates.js" in page
+    before = client.get(f"/admin/campaigns/{cid}/rates")
+    assert before.status_code == 200 and "<html" not in before.text  # the table alone
+    assert re.search(r'<td>SI</td><td>company</td><td class="num">2</td><td class="num">0</td>', before.text)
+    rid = sqlite_store.start_and_save_page(inv[0]["token"], "page1", {"years": "3"})
+    sqlite_store.submit(rid)
+    after = client.get(f"/admin/campaigns/{cid}/rates").text
+    assert re.search(r'<td>SI</td><td>company</td><td class="num">2</td><td class="num">1</td>'
+                     r'<td class="num">1</td><td class="num">50%</td>', after)
+    assert make_client(sqlite_store).get(f"/admin/campaigns/{cid}/rates", follow_redirects=False).status_code \
+        in (303, 401, 403)  # admins only
+    sqlite_store.close_campaign(cid)
+    assert 'data-refresh-seconds="0"' in client.get(f"/admin/campaigns/{cid}").text  # closed: nothing to watch

@@ -169,23 +169,28 @@ def _rate_text(rate) -> str:
     return f"{rate:.0%}"
 
 
+def _rates_context(web, campaign: dict) -> dict:
+    rates = [dict(r, rate_text=_rate_text(r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])]
+    return {"rates": rates, "campaign": campaign, "refresh_seconds": web.settings.rates_refresh_seconds,
+            "rates_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+
+
 def campaign_page(request: Request, campaign_id: int, *, problems: list | None = None, new_link: dict | None = None,
                   status: int = 200) -> Response:
     web = web_of(request)
     campaign = _campaign(web, campaign_id)
     instrument, _pages = web.instrument_pages(campaign["instrument_id"])
-    rates = [dict(r, rate_text=_rate_text(r.get("rate"))) for r in ops.response_rates(web.store, campaign_id)]
     try:
         audit = ops.records(web.store.audit_log(campaign_id).tail(20).iloc[::-1])
     except Exception:  # noqa: BLE001 - the audit list is informative only
         audit = []
     return _render(request, "admin/campaign.html", {
+        **_rates_context(web, campaign),
         "title": f"{campaign['name']} – S3 StressTest",
         "campaign": dict(campaign, closed_text=_when(campaign.get("closed_at"))),
         "instrument": instrument,
         "regions": ops.records(web.store.regions(campaign_id)),
         "groups": ops.records(web.store.groups(campaign_id)),
-        "rates": rates,
         "audit": audit,
         "stakeholder_groups": STAKEHOLDER_GROUPS,
         "invite_rows": INVITE_ROWS,
@@ -340,3 +345,11 @@ def invitation_status(request: Request, campaign_id: int):
     campaign = _campaign(web, campaign_id)
     return Response(ops.invitation_status_csv(web.store, campaign), media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
+
+
+@router.get("/campaigns/{campaign_id}/rates")
+def rates_fragment(request: Request, campaign_id: int):
+    """The response-rate table alone: the campaign page refreshes it while open (admin-rates.js)."""
+    require_admin(request)
+    web = web_of(request)
+    return _render(request, "admin/_rates.html", _rates_context(web, _campaign(web, campaign_id)))

@@ -10,6 +10,7 @@
 | base_url | S3ST_BASE_URL | taken from each request (links in invitation CSVs) |
 | secure_cookies | S3ST_SECURE_COOKIES | only when the request came over https |
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
+| rates_refresh_seconds | S3ST_RATES_REFRESH_SECONDS | 30: the admin page refreshes its response rates (0: never) |
 
 A rate of 0 switches that limit off (load tests from one address).
 """
@@ -32,6 +33,7 @@ ENV = {
     "base_url": "S3ST_BASE_URL",
     "secure_cookies": "S3ST_SECURE_COOKIES",
     "session_hours": "S3ST_SESSION_HOURS",
+    "rates_refresh_seconds": "S3ST_RATES_REFRESH_SECONDS",
 }
 
 
@@ -44,6 +46,8 @@ class WebSettings(BaseModel):
     base_url: str | None = Field(None, description="Public base URL for links, e.g. https://survey.example.org")
     secure_cookies: bool | None = Field(None, description="Force the Secure cookie flag (default: when https).")
     session_hours: float = Field(8.0, gt=0, description="Lifetime of an admin session.")
+    rates_refresh_seconds: int = Field(30, ge=0, description="How often an open campaign page refreshes its "
+                                                             "response rates (0: never).")
     data_dir: Path | None = Field(None, description="Where a generated secret key is kept.")
 
     @field_validator("base_url")
