@@ -19,6 +19,7 @@ A missing /usr/bin/chromium fails these tests with the reason; they are never sk
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 import re
 import time
 
@@ -362,12 +363,38 @@ def _respondent_id(Store, url: str, token: str) -> str:
     return rid
 
 
+
+@contextmanager
+def served(url: str, tmp_path, env: dict | None = None):
+    """(server, browser): the service on `url` as a subprocess and a headless Chromium, both
+    stopped on leaving."""
+    from playwright.sync_api import sync_playwright
+
+    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data"),
+                                                         **(env or {})}).start()
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                yield server, browser
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+
+def desktop_page(browser, checks: Checks):
+    """(context, page) of a new desktop browser context whose page `checks` watches."""
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    checks.watch(page)
+    return context, page
+
 def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_path):
     """One invitation per language (en, de, fr, it, sl): every page shows its title, questions
     and options in the invitation's language; the whole questionnaire is answered with the mouse
     and submitted; the database holds every answer and the language."""
-    from playwright.sync_api import sync_playwright
-
     from s3stresstest.instrument import pick_label
     from s3stresstest.store import Store
     from s3stresstest.web import i18n
@@ -380,56 +407,45 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
                   for lang in languages}
     instrument, pages = builtin_pages()
     rng = random.Random(5)
-    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data")}).start()
     checks = Checks("sqlite", DESKTOP)
-    try:
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            try:
-                for lang in languages:
-                    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-                    context.set_default_timeout(TIMEOUT_MS)
-                    page = context.new_page()
-                    checks.watch(page)
-                    base = f"{server.base_url}/s/{tokens[lang]}"
-                    page.goto(base)
-                    assert page.get_attribute("html", "lang") == lang
-                    assert page.inner_text("h1") == i18n.t(lang, "welcome_heading")
-                    checks.page(page, f"landing ({lang})")
-                    plans = [plan_answers(instrument, qpage, rng) for qpage in pages]
-                    for qpage, plan in zip(pages, plans):
-                        page.goto(f"{base}/page/{qpage.number}")
-                        assert page.get_attribute("html", "lang") == lang
-                        assert page.inner_text("h1") == pick_label(qpage.labels, lang), f"{lang} page {qpage.number}"
-                        body = " ".join(page.inner_text("main").split())
-                        for item in qpage.answerable:
-                            label = " ".join(pick_label(item.labels, lang).split())
-                            assert label in body, f"{lang}: label of {item.name} not shown"
-                            cl = instrument.choices_of(item)
-                            for n, choice in enumerate(cl.choices if cl else [], start=1):
-                                shown = page.inner_text(f'label[for="q-{item.name}-{n}"]').strip()
-                                assert shown == pick_label(choice.labels, lang).strip(), f"{lang} {item.name} {n}"
-                        checks.page(page, f"page {qpage.number} ({lang})")
-                        answer_by_mouse(page, plan)
-                        with page.expect_navigation():
-                            page.click('button[value="next"]')
-                    assert page.url.endswith("/review"), page.url
-                    assert page.inner_text("h1") == i18n.t(lang, "review_heading")
-                    checks.shot(page, f"review-{lang}")
-                    with page.expect_navigation():
-                        page.get_by_role("button", name=i18n.t(lang, "submit")).click()
-                    assert page.url.endswith("/thanks") and page.inner_text("h1") == i18n.t(lang, "thanks_heading")
-                    context.close()
-                    with Store.open(url) as store:
-                        rid = store.resolve_token(tokens[lang])["respondent_id"]
-                        assert store.respondent(rid)["language"] == lang
-                        assert store.respondent(rid)["submitted_at"] is not None
-                        assert store.answers(rid) == {name: value for plan in plans
-                                                      for name, (_kind, value, _k) in plan.items()}
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+    with served(url, tmp_path) as (server, browser):
+        for lang in languages:
+            context, page = desktop_page(browser, checks)
+            base = f"{server.base_url}/s/{tokens[lang]}"
+            page.goto(base)
+            assert page.get_attribute("html", "lang") == lang
+            assert page.inner_text("h1") == i18n.t(lang, "welcome_heading")
+            checks.page(page, f"landing ({lang})")
+            plans = [plan_answers(instrument, qpage, rng) for qpage in pages]
+            for qpage, plan in zip(pages, plans):
+                page.goto(f"{base}/page/{qpage.number}")
+                assert page.get_attribute("html", "lang") == lang
+                assert page.inner_text("h1") == pick_label(qpage.labels, lang), f"{lang} page {qpage.number}"
+                body = " ".join(page.inner_text("main").split())
+                for item in qpage.answerable:
+                    label = " ".join(pick_label(item.labels, lang).split())
+                    assert label in body, f"{lang}: label of {item.name} not shown"
+                    cl = instrument.choices_of(item)
+                    for n, choice in enumerate(cl.choices if cl else [], start=1):
+                        shown = page.inner_text(f'label[for="q-{item.name}-{n}"]').strip()
+                        assert shown == pick_label(choice.labels, lang).strip(), f"{lang} {item.name} {n}"
+                checks.page(page, f"page {qpage.number} ({lang})")
+                answer_by_mouse(page, plan)
+                with page.expect_navigation():
+                    page.click('button[value="next"]')
+            assert page.url.endswith("/review"), page.url
+            assert page.inner_text("h1") == i18n.t(lang, "review_heading")
+            checks.shot(page, f"review-{lang}")
+            with page.expect_navigation():
+                page.get_by_role("button", name=i18n.t(lang, "submit")).click()
+            assert page.url.endswith("/thanks") and page.inner_text("h1") == i18n.t(lang, "thanks_heading")
+            context.close()
+            with Store.open(url) as store:
+                rid = store.resolve_token(tokens[lang])["respondent_id"]
+                assert store.respondent(rid)["language"] == lang
+                assert store.respondent(rid)["submitted_at"] is not None
+                assert store.answers(rid) == {name: value for plan in plans
+                                              for name, (_kind, value, _k) in plan.items()}
     assert not checks.problems, checks.problems
 
 
@@ -437,7 +453,7 @@ def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
     """Answers are saved as they are given (a status line says so); a page closed without
     'Save and continue' opens again with them, on the same page; continuing right after a change
     keeps the latest answer (the page waits for a draft on its way)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from s3stresstest.store import Store
 
@@ -447,109 +463,86 @@ def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
     instrument, pages = builtin_pages()
     size = next(i for i in pages[0].answerable if i.type == "select_one")
     sector = next(i for i in pages[0].answerable if i.type == "text")
-    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data")}).start()
     checks = Checks("sqlite", DESKTOP)
-    base = f"{server.base_url}/s/{token}"
 
     def stored() -> dict:
         with Store.open(url) as store:
             rid = store.resolve_token(token)["respondent_id"]
             return ({}, None) if rid is None else (store.answers(rid), store.respondent(rid)["last_page"])
 
-    try:
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            try:
-                context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-                context.set_default_timeout(TIMEOUT_MS)
-                page = context.new_page()
-                checks.watch(page)
-                page.goto(f"{base}/page/1")
-                page.click(f'label[for="q-{size.name}-2"]')
-                status = page.locator("#autosave-status")
-                expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
-                page.evaluate("() => { document.getElementById('autosave-status').textContent = ''; }")
-                page.fill(f"#q-{sector.name}", "Mechatronics")  # typing stopped: saved after a moment
-                expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
-                choice2 = instrument.choices_of(size).choices[1].name
-                assert stored() == ({size.name: choice2, sector.name: "Mechatronics"}, None)
-                checks.page(page, "autosave")
-                page.close()
+    with served(url, tmp_path) as (server, browser):
+        base = f"{server.base_url}/s/{token}"
+        context, page = desktop_page(browser, checks)
+        page.goto(f"{base}/page/1")
+        page.click(f'label[for="q-{size.name}-2"]')
+        status = page.locator("#autosave-status")
+        expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
+        page.evaluate("() => { document.getElementById('autosave-status').textContent = ''; }")
+        page.fill(f"#q-{sector.name}", "Mechatronics")  # typing stopped: saved after a moment
+        expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
+        choice2 = instrument.choices_of(size).choices[1].name
+        assert stored() == ({size.name: choice2, sector.name: "Mechatronics"}, None)
+        checks.page(page, "autosave")
+        page.close()
 
-                page = context.new_page()
-                checks.watch(page)
-                page.goto(base)
-                assert page.get_by_role("link", name="Continue where you left off").get_attribute("href") \
-                    .endswith(f"/s/{token}/page/1")
-                page.goto(f"{base}/page/1")
-                assert page.is_checked(f"#q-{size.name}-2") and page.input_value(f"#q-{sector.name}") == "Mechatronics"
+        page = context.new_page()
+        checks.watch(page)
+        page.goto(base)
+        assert page.get_by_role("link", name="Continue where you left off").get_attribute("href") \
+            .endswith(f"/s/{token}/page/1")
+        page.goto(f"{base}/page/1")
+        assert page.is_checked(f"#q-{size.name}-2") and page.input_value(f"#q-{sector.name}") == "Mechatronics"
 
-                # a change followed at once by 'Save and continue': the latest answer stands
-                page.click(f'label[for="q-{size.name}-3"]')
-                with page.expect_navigation():
-                    page.click('button[value="next"]')
-                assert page.url.endswith("/page/2")
-                choice3 = instrument.choices_of(size).choices[2].name
-                page.wait_for_timeout(500)
-                answers, last = stored()
-                assert answers[size.name] == choice3 and last == pages[0].key
+        # a change followed at once by 'Save and continue': the latest answer stands
+        page.click(f'label[for="q-{size.name}-3"]')
+        with page.expect_navigation():
+            page.click('button[value="next"]')
+        assert page.url.endswith("/page/2")
+        choice3 = instrument.choices_of(size).choices[2].name
+        page.wait_for_timeout(500)
+        answers, last = stored()
+        assert answers[size.name] == choice3 and last == pages[0].key
 
-                # typed, then the tab closed at once (before the pause that saves typing): the page
-                # sends what is unsaved as it goes
-                block1 = pages[1].answerable[0]
-                page.click(f'label[for="q-{block1.name}-1"]')
-                expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved automatically at \d"))
-                page.goto(f"{base}/page/1")
-                page.fill(f"#q-{sector.name}", "Mechatronics and robotics")
-                page.close(run_before_unload=True)
-                deadline = time.monotonic() + 10
-                while stored()[0].get(sector.name) != "Mechatronics and robotics" and time.monotonic() < deadline:
-                    time.sleep(0.1)
-                answers, last = stored()
-                assert answers[sector.name] == "Mechatronics and robotics" and last == pages[0].key
-                assert answers[block1.name] == instrument.choices_of(block1).choices[0].name
-                context.close()
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+        # typed, then the tab closed at once (before the pause that saves typing): the page
+        # sends what is unsaved as it goes
+        block1 = pages[1].answerable[0]
+        page.click(f'label[for="q-{block1.name}-1"]')
+        expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved automatically at \d"))
+        page.goto(f"{base}/page/1")
+        page.fill(f"#q-{sector.name}", "Mechatronics and robotics")
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 10
+        while stored()[0].get(sector.name) != "Mechatronics and robotics" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        answers, last = stored()
+        assert answers[sector.name] == "Mechatronics and robotics" and last == pages[0].key
+        assert answers[block1.name] == instrument.choices_of(block1).choices[0].name
+        context.close()
     assert not checks.problems, checks.problems
 
 
 def test_admin_sees_response_rates_change_without_reloading(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from s3stresstest.store import Store
 
     url = f"sqlite:///{tmp_path / 'rates.db'}"
     prepared = prepare_campaign(url, 2, region="AT33", group="cluster_manager")
-    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data"),
-                                                         "S3ST_RATES_REFRESH_SECONDS": "1"}).start()
     checks = Checks("sqlite", DESKTOP)
-    try:
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            try:
-                context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-                context.set_default_timeout(TIMEOUT_MS)
-                page = context.new_page()
-                checks.watch(page)
-                page.goto(f"{server.base_url}/admin/login")
-                page.get_by_label("User name").fill(ADMIN)
-                page.get_by_label("Password").fill(PASSWORD)
-                with page.expect_navigation():
-                    page.get_by_role("button", name="Sign in").click()
-                page.goto(f"{server.base_url}/admin/campaigns/{prepared.campaign_id}")
-                row = page.locator("#rates tbody tr").first
-                expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*0\s*0\s*0%"))
-                with Store.open(url) as store:  # a respondent submits meanwhile
-                    rid = store.start_and_save_page(prepared.tokens[0], "profile", {"years_involved": "5"})
-                    store.submit(rid)
-                expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*1\s*1\s*50%"))
-                checks.page(page, "admin campaign (refreshed)")
-                context.close()
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+    with served(url, tmp_path, env={"S3ST_RATES_REFRESH_SECONDS": "1"}) as (server, browser):
+        context, page = desktop_page(browser, checks)
+        page.goto(f"{server.base_url}/admin/login")
+        page.get_by_label("User name").fill(ADMIN)
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{server.base_url}/admin/campaigns/{prepared.campaign_id}")
+        row = page.locator("#rates tbody tr").first
+        expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*0\s*0\s*0%"))
+        with Store.open(url) as store:  # a respondent submits meanwhile
+            rid = store.start_and_save_page(prepared.tokens[0], "profile", {"years_involved": "5"})
+            store.submit(rid)
+        expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*1\s*1\s*50%"))
+        checks.page(page, "admin campaign (refreshed)")
+        context.close()
     assert not checks.problems, checks.problems
