@@ -598,7 +598,6 @@ def _message(exc: Exception) -> str:
 def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | None = None) -> list[str]:
     """The figures that fired a recommendation, one sentence per trigger (from the engine's JSON
     evidence); with `inputs`, questions are named by their number in this report (b1.3) and text."""
-    from ..instrument import pick_label
     from .evidence import evidence_sentences
 
     labels = {}
@@ -608,7 +607,7 @@ def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | N
         def item(name: str) -> str:
             if not ins.has_item(name):
                 return f"question {name}"
-            text = pick_label(ins.item(name).labels, language)
+            text = ins.item_label(name, language)
             return f"question {ins.item_number(name)} (\u201c{text}\u201d)" if text else f"question {name}"
 
         def choice(item_name: str, name: str) -> str:

@@ -569,7 +569,7 @@ class Store:
         if link is None:
             return
         with Session(bind=conn) as s:
-            instrument = self._instruments.get(link.instrument_id) or self._instrument(s, link.instrument_id)
+            instrument = self._instrument(s, link.instrument_id)  # cached after the first parse
         answers: dict[str, str] = {}  # one answer of each kind the save path writes differently
         for kind, value in (("select_one", None), ("text", "rehearsal"), ("integer", "")):
             item = next((it for it in instrument.answerable_items if it.type == kind), None)

@@ -198,21 +198,21 @@ def response_rates(store, campaign_id: int) -> list[dict]:
     return records(store.response_rates(campaign_id))
 
 
-def invitation_status(store, campaign: dict) -> pd.DataFrame:
+def invitation_status(store, campaign_id: int, pages: list) -> pd.DataFrame:
     """Store.invitation_status with pages_done (pages saved in full, of pages_total) beside the
-    last page's key: who to remind, and how far each respondent got."""
-    from .survey import build_pages, page_index
+    last page's key: who to remind, and how far each respondent got. `pages`: the campaign's
+    questionnaire pages (Web.instrument_pages, parsed once per process)."""
+    from .survey import page_index
 
-    df = store.invitation_status(campaign["id"])
-    pages = build_pages(store.get_instrument(campaign["instrument_id"]))
+    df = store.invitation_status(campaign_id)
     at = df.columns.get_loc("last_page") + 1
     df.insert(at, "pages_done", [page_index(pages, k) for k in df["last_page"]])
     df.insert(at + 1, "pages_total", len(pages))
     return df.astype({"pages_done": "int64", "pages_total": "int64"})
 
 
-def invitation_status_csv(store, campaign: dict) -> str:
-    return invitation_status(store, campaign).to_csv(index=False, lineterminator="\n")
+def invitation_status_csv(store, campaign_id: int, pages: list) -> str:
+    return invitation_status(store, campaign_id, pages).to_csv(index=False, lineterminator="\n")
 
 
 def responses_csv(store, campaign_id: int, *, submitted_only: bool = True, include_contact: bool = False) -> str:

@@ -342,8 +342,9 @@ def invitation_status(request: Request, campaign_id: int):
     """Who to remind: every personal invitation with its status (no links: only their hashes are kept)."""
     require_admin(request)
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
-    return Response(ops.invitation_status_csv(web.store, campaign), media_type="text/csv; charset=utf-8", headers={
+    _instrument, pages = web.instrument_pages(_campaign(web, campaign_id)["instrument_id"])
+    text = ops.invitation_status_csv(web.store, campaign_id, pages)
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
 
 

@@ -352,12 +352,12 @@ def response_rates(request: Request, campaign_id: int):
             summary="Every personal invitation with its status, for reminders (links are not stored)")
 def invitation_status(request: Request, campaign_id: int, format: Literal["json", "csv"] = Query("json")):
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
+    _instrument, pages = web.instrument_pages(_campaign(web, campaign_id)["instrument_id"])
     if format == "csv":
-        return Response(ops.invitation_status_csv(web.store, campaign), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition":
-                                 f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
-    return ops.records(ops.invitation_status(web.store, campaign))
+        return Response(ops.invitation_status_csv(web.store, campaign_id, pages),
+                        media_type="text/csv; charset=utf-8", headers={"content-disposition":
+                        f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
+    return ops.records(ops.invitation_status(web.store, campaign_id, pages))
 
 
 @router.post("/campaigns/{campaign_id}/score", response_class=Response,
