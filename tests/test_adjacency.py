@@ -8,7 +8,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from s3stresstest.cli_regions import regions_app
+from s3stresstest.cli.regions import regions_app
 from s3stresstest.errors import InputError
 from s3stresstest.regions.adjacency import (adjacency, length_km, neighbours, territory_adjacency,
                                             territory_neighbours)

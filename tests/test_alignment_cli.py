@@ -15,7 +15,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from test_alignment_helpers import write_taxonomy_folder  # noqa: E402
 
 from s3stresstest.alignment.taxonomy import builtin_data_folder  # noqa: E402
-from s3stresstest.cli_align import align_app  # noqa: E402
+from s3stresstest.cli.align import align_app  # noqa: E402
 
 runner = CliRunner()
 G = "{http://graphml.graphdrawing.org/xmlns}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from s3stresstest.cli_data import data_app
+from s3stresstest.cli.data import data_app
 from s3stresstest.errors import InputError
 from s3stresstest.regions.data_catalogue import CATALOGUE, entry, select
 from s3stresstest.regions.datadir import data_dir, require_file, seed, status

@@ -24,7 +24,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from s3stresstest.cli_data import data_app
+from s3stresstest.cli.data import data_app
 from s3stresstest.errors import InputError
 from s3stresstest.regions.data_catalogue import CATALOGUE, entry
 from s3stresstest.regions.datadir import seed, status

@@ -9,7 +9,7 @@ from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
 from test_transfer_limesurvey import CODES_CSV, LS_DIR, MAPPING, grid_instrument  # noqa: F401
 from typer.testing import CliRunner
 
-from s3stresstest.cli_transfer import import_app
+from s3stresstest.cli.transfer import import_app
 from s3stresstest.errors import InputError
 from s3stresstest.instrument import instrument_from_workbook
 from s3stresstest.transfer import write_long_csv

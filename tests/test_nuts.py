@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from s3stresstest.campaign.territories import ALPINE_DEMO
-from s3stresstest.cli_regions import regions_app
+from s3stresstest.cli.regions import regions_app
 from s3stresstest.errors import InputError
 from s3stresstest.regions.nuts import NutsRegistry, normalise_name
 from s3stresstest.regions.region_groups import ALPINE_SPACE, REGION_GROUPS, S3_4ALPCLUSTERS, region_group

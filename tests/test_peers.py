@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from s3stresstest.cli_peers import peers_app
+from s3stresstest.cli.peers import peers_app
 from s3stresstest.errors import InputError
 from s3stresstest.regions.peers import DEFAULT_VARIABLES, PeerSpace, peer_matrix, structural_peers
 from s3stresstest.regions.statistics import load_statistics

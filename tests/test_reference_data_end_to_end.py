@@ -17,7 +17,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import s3stresstest.cli
-import s3stresstest.cli_data
+import s3stresstest.cli.data
 
 POP = "eurostat/demo_r_pjanaggr3.tsv"
 TIROL_NEIGHBOURS = ["AT21", "AT32", "AT34", "CH05", "DE21", "DE27", "ITH1", "ITH3"]
@@ -71,7 +71,7 @@ def test_seed_installs_every_shared_catalogue_file_and_status_says_ok(seeded, da
     assert sorted(installed) == expected and len(installed) == 29
     assert f"Installed 29 files into {folder}" in seed_out
     # The status table is wider than 80 columns; give it room so every row shows its check.
-    monkeypatch.setattr(s3stresstest.cli_data, "out", Console(width=260, highlight=False))
+    monkeypatch.setattr(s3stresstest.cli.data, "out", Console(width=260, highlight=False))
     result = run("data", "status")
     assert result.exit_code == 0, result.output
     for path in installed:

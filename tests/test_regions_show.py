@@ -14,8 +14,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from s3stresstest import cli_regions
-from s3stresstest.cli_regions import region_summary, regions_app
+from s3stresstest.cli import regions as cli_regions
+from s3stresstest.cli.regions import region_summary, regions_app
 from s3stresstest.regions import statistics
 from s3stresstest.regions.indicators import BY_ID, CATALOGUE
 from s3stresstest.regions.nuts import NutsRegistry

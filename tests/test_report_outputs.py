@@ -271,7 +271,7 @@ def test_reports_render_without_reference_data_and_say_why(results, tmp_path):
 # -- the command ----------------------------------------------------------------------------------
 
 def test_report_command_end_to_end(results, shared_data, tmp_path, monkeypatch):
-    from s3stresstest.cli_report import report_app
+    from s3stresstest.cli.report import report_app
 
     monkeypatch.setenv("S3ST_DATA_DIR", str(shared_data))
     out = tmp_path / "cli-out"

@@ -1,4 +1,4 @@
-"""`s3stresstest admin create`, `respondent delete`, `db upgrade|url` (apps in cli_store)."""
+"""`s3stresstest admin create`, `respondent delete`, `db upgrade|url` (apps in cli.store)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from s3stresstest.cli_store import admin_app, db_app, respondent_app
+from s3stresstest.cli.store import admin_app, db_app, respondent_app
 from s3stresstest.store import Store
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from s3stresstest.campaign import read_responses
-from s3stresstest.cli_transfer import export_app, import_app
+from s3stresstest.cli.transfer import export_app, import_app
 from s3stresstest.instrument import load_instrument, write_xlsx
 
 from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv

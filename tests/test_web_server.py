@@ -12,7 +12,7 @@ import httpx
 import typer
 from typer.testing import CliRunner
 
-from s3stresstest.cli_web import serve
+from s3stresstest.cli.web import serve
 from s3stresstest.web.settings import SECRET_FILE, WebSettings
 
 

@@ -1,8 +1,6 @@
 """Commands over the survey database: `admin create`, `respondent delete`, `db upgrade|url`.
 
-Three Typer apps; the main CLI registers them with
-``app.add_typer(admin_app, name="admin")``, ``app.add_typer(respondent_app, name="respondent")``
-and ``app.add_typer(db_app, name="db")``. The database is `--database-url`, else
+Three Typer apps; `register(app)` adds them to the main CLI as `admin`, `respondent` and `db`. The database is `--database-url`, else
 $S3ST_DATABASE_URL, else the SQLite file in the data directory. Bad input gives the problems on
 stderr and exit code 2, as every other command.
 """
@@ -14,10 +12,9 @@ from typing import Optional
 
 import typer
 
-from .cli_common import out
-from .cli_common import fail as _fail
-from .errors import InputError
-
+from ..errors import InputError
+from .common import fail as _fail
+from .common import out
 
 admin_app = typer.Typer(help="Administrators of the survey web app.", no_args_is_help=True)
 respondent_app = typer.Typer(help="Respondents of survey campaigns (pseudonymous ids).", no_args_is_help=True)
@@ -29,7 +26,7 @@ DB_OPTION = typer.Option(None, "--database-url", metavar="URL", show_default=Fal
 
 
 def _open(url: Optional[str]):
-    from .store import Store
+    from ..store import Store
 
     try:
         return Store.open(url)
@@ -84,7 +81,7 @@ def respondent_delete(
 @db_app.command("upgrade")
 def db_upgrade(database_url: Optional[str] = DB_OPTION) -> None:
     """Create or migrate the database schema to the newest revision."""
-    from .store.db import current_revision
+    from ..store.db import current_revision
 
     store = _open(database_url)  # opening runs the migrations
     try:
@@ -98,10 +95,17 @@ def db_url(database_url: Optional[str] = DB_OPTION) -> None:
     """Print the database URL in use (password hidden)."""
     from sqlalchemy.engine import make_url
 
-    from .store import database_url as resolve
+    from ..store import database_url as resolve
 
     try:
         url = make_url(resolve(database_url))
     except Exception as exc:  # noqa: BLE001 - unparsable URL
         _fail(InputError(f"not a database URL: {exc}"))
     out.print(url.render_as_string(hide_password=True), soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `admin`, `respondent` and `db` groups to the main CLI."""
+    app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
+    app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
+    app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")

@@ -2,7 +2,7 @@
 
 Builds the regional reports, the synthesis and the policy memo of a results folder (see
 `s3stresstest.report`), with a progress bar, and prints where they are. `report` is a plain
-Typer command function; the main CLI registers it with ``app.command("report")(report)``.
+Typer command function; `register(app)` adds it to the main CLI.
 `report_app` is a one-command Typer app around it (for running or testing it alone).
 
 Bad input (no such results folder, unknown territory - with suggestions -, unknown format or
@@ -17,9 +17,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from .cli_common import err
-from .cli_common import fail as _fail
-from .errors import InputError
+from ..errors import InputError
+from .common import err
+from .common import fail as _fail
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -47,9 +47,9 @@ def report(
         TimeElapsedColumn,
     )
 
-    from .report import build_reports, parse_formats
-    from .report.context import ReportInputs
-    from .results import prepare_out_dir
+    from ..report import build_reports, parse_formats
+    from ..report.context import ReportInputs
+    from ..results import prepare_out_dir
 
     try:
         formats = parse_formats(format)
@@ -97,3 +97,8 @@ def report(
 
 report_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 report_app.command("report")(report)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `report` command to the main CLI."""
+    app.command("report", help="Regional reports, synthesis and policy memo (HTML, PDF, DOCX).")(report)

@@ -1,7 +1,7 @@
 """`s3stresstest data ...`: the reference data directory (pull, seed, status, path).
 
-A thin shell over `s3stresstest.regions.datadir` and `.download`. Registered in cli.py as
-`app.add_typer(data_app, name="data")`. Refused input or failed downloads: exit code 2, the
+A thin shell over `s3stresstest.regions.datadir` and `.download`. `register(app)` adds
+`data_app` to the main CLI as `data`. Refused input or failed downloads: exit code 2, the
 problems on stderr.
 """
 
@@ -13,13 +13,12 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from .cli_common import err, out
-from .cli_common import fail as _fail
-from .errors import InputError
+from ..errors import InputError
+from .common import err, out
+from .common import fail as _fail
 
 data_app = typer.Typer(help="Reference data (GISCO boundaries, Eurostat statistics): pull, seed, status.",
                        no_args_is_help=True)
-
 
 
 def _text(value) -> str:
@@ -46,8 +45,9 @@ def pull(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
     """Download the reference data from GISCO and Eurostat into the data directory."""
-    from .regions.datadir import data_dir
-    from .regions.download import DownloadError, pull as do_pull
+    from ..regions.datadir import data_dir
+    from ..regions.download import DownloadError
+    from ..regions.download import pull as do_pull
 
     try:
         records = do_pull({"gisco": gisco_url, "eurostat": eurostat_url}, only=only, timeout=timeout,
@@ -70,7 +70,8 @@ def seed(
                                              "code or folder); repeatable."),
 ) -> None:
     """Install the reference data from a local folder (for offline machines)."""
-    from .regions.datadir import data_dir, seed as do_seed
+    from ..regions.datadir import data_dir
+    from ..regions.datadir import seed as do_seed
 
     try:
         records = do_seed(folder, only=only)
@@ -82,8 +83,9 @@ def seed(
 @data_app.command()
 def status() -> None:
     """List every catalogue file: present or missing, when and how it was installed, sha256 check."""
-    from .regions.data_catalogue import ATTRIBUTION_GISCO
-    from .regions.datadir import data_dir, status as do_status
+    from ..regions.data_catalogue import ATTRIBUTION_GISCO
+    from ..regions.datadir import data_dir
+    from ..regions.datadir import status as do_status
 
     try:
         frame = do_status()
@@ -109,6 +111,11 @@ def status() -> None:
 @data_app.command()
 def path() -> None:
     """Print the data directory ($S3ST_DATA_DIR, default the user's cache directory)."""
-    from .regions.datadir import data_dir
+    from ..regions.datadir import data_dir
 
     out.print(str(data_dir()), soft_wrap=True, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `data` group to the main CLI."""
+    app.add_typer(data_app, name="data", help="Reference data: pull from the publishers, seed offline, status.")

@@ -1,7 +1,6 @@
 """`s3stresstest align --strategies FILE --out DIR`: alignment of S3 strategies, written as CSV, GraphML and run.json.
 
-`align` is a plain Typer command function; the main CLI registers it with
-``app.command("align")(align)``. `align_app` is a one-command Typer app around it (for running
+`align` is a plain Typer command function; `register(app)` adds it to the main CLI. `align_app` is a one-command Typer app around it (for running
 or testing it alone). Bad input (unknown codes or territories, duplicate priorities, bad
 parameters, missing data files) gives the problems on stderr and exit code 2, and nothing is
 written.
@@ -14,17 +13,15 @@ from typing import List, Optional
 
 import typer
 
-from .cli_common import err, out
-from .cli_common import fail as _fail
-from .cli_common import parse_weights
-from .errors import InputError
-
+from ..errors import InputError
+from .common import err, out, parse_weights
+from .common import fail as _fail
 
 
 def _parse_weights(items: list[str]) -> dict[str, float] | None:
     if not items:
         return None
-    from .alignment.metrics import DEFAULT_WEIGHTS
+    from ..alignment.metrics import DEFAULT_WEIGHTS
 
     weights = dict(DEFAULT_WEIGHTS)
     for name, w in parse_weights(items, example="text=0.5").items():
@@ -35,7 +32,7 @@ def _parse_weights(items: list[str]) -> dict[str, float] | None:
 
 
 def _read_adjacency(path: Path):
-    from .campaign.csvfile import read_csv_table
+    from ..campaign.csvfile import read_csv_table
 
     table = read_csv_table(path, ("code_a", "code_b"))
     return table.drop(columns="_line")
@@ -44,7 +41,7 @@ def _read_adjacency(path: Path):
 def _read_block_scores(path: Path):
     import pandas as pd
 
-    from .campaign.csvfile import read_csv_table
+    from ..campaign.csvfile import read_csv_table
 
     table = read_csv_table(path, ("region", "block", "score")).drop(columns="_line")
     for col in ("score", "ci_low", "ci_high"):
@@ -78,10 +75,10 @@ def align(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Vertical and horizontal alignment of S3 strategies, synergy topics, and perception against evidence."""
-    from .alignment.model import read_strategies
-    from .alignment.run import params_from, run_alignment, write_alignment
-    from .alignment.taxonomy import load_taxonomies
-    from .results import prepare_out_dir
+    from ..alignment.model import read_strategies
+    from ..alignment.run import params_from, run_alignment, write_alignment
+    from ..alignment.taxonomy import load_taxonomies
+    from ..results import prepare_out_dir
 
     try:
         prepare_out_dir(out_dir, overwrite)
@@ -97,7 +94,7 @@ def align(
         tax = load_taxonomies(taxonomies)
         registry = None
         if adjacency is None or data_folder is not None:
-            from .regions.nuts import NutsRegistry
+            from ..regions.nuts import NutsRegistry
 
             with err.status("Reading the NUTS 2021 regions..."):
                 registry = NutsRegistry.load(data_folder)
@@ -128,3 +125,8 @@ def align(
 
 align_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 align_app.command("align")(align)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `align` command to the main CLI."""
+    app.command("align", help="Alignment of S3 strategies: vertical, neighbours, matrix, synergy topics.")(align)

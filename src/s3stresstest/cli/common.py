@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from .errors import InputError
+from ..errors import InputError
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)

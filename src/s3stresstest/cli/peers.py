@@ -1,7 +1,6 @@
 """`s3stresstest peers CODE --k 10`: structural peers of a territory, as a table.
 
-`peers_command` is a plain Typer command function; the main CLI registers it with
-``app.command("peers")(peers_command)``. `peers_app` is a one-command Typer app around it (for
+`peers_command` is a plain Typer command function; `register(app)` adds it to the main CLI. `peers_app` is a one-command Typer app around it (for
 running or testing it alone). Bad input (unknown code, unknown variable, bad weight, missing
 data files) gives the problems on stderr and exit code 2, as every other command.
 """
@@ -14,11 +13,9 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from .cli_common import err, out
-from .cli_common import fail as _fail
-from .cli_common import parse_weights
-from .errors import InputError
-
+from ..errors import InputError
+from .common import err, out, parse_weights
+from .common import fail as _fail
 
 
 def _parse_weights(items: list[str]) -> dict[str, float]:
@@ -52,11 +49,11 @@ def peers_command(
     folder: Optional[Path] = typer.Option(None, "--folder", help="Reference data folder (default: the data directory, S3ST_DATA_DIR)."),
 ) -> None:
     """Structural peers: the k most similar territories on standardised structural indicators."""
-    from .regions.datadir import data_dir
-    from .regions.indicators import BY_ID
-    from .regions.nuts_recode import nuts2021_regions
-    from .regions.peers import PeerSpace
-    from .regions.statistics import load_statistics
+    from ..regions.datadir import data_dir
+    from ..regions.indicators import BY_ID
+    from ..regions.nuts_recode import nuts2021_regions
+    from ..regions.peers import PeerSpace
+    from ..regions.statistics import load_statistics
 
     code = code.strip().upper()
     base = folder or data_dir()
@@ -114,3 +111,8 @@ def peers_command(
 
 peers_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 peers_app.command("peers")(peers_command)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `peers` command to the main CLI."""
+    app.command("peers", help="Structural peers of a territory from standardised Eurostat indicators.")(peers_command)

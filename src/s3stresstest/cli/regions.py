@@ -9,7 +9,7 @@ A region is given by its NUTS 2021 code or its name. Data come from the data dir
 layout. Bad input (an unknown code or name, missing reference files) exits with code 2 and
 the problems on stderr, as every other command does.
 
-`regions_app` is registered in `cli.py` as `app.add_typer(regions_app, name="regions")`.
+`register(app)` adds `regions_app` to the main CLI as `regions`.
 `region_summary()` gathers what `show` prints as plain Python data and pandas DataFrames (the
 library entry point): the lookups, the neighbours and, under ``indicators``, the latest value
 of every catalogue indicator (`indicator_summary`) with its year, unit, flag (explained), source
@@ -28,9 +28,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from .cli_common import err, out
-from .cli_common import fail as _fail
-from .errors import InputError
+from ..errors import InputError
+from .common import err, out
+from .common import fail as _fail
 
 regions_app = typer.Typer(help="NUTS 2021 regions: names, hierarchy and neighbours (Eurostat/GISCO, 1:20M).",
                           no_args_is_help=True)
@@ -41,7 +41,7 @@ FOLDER_HELP = "Folder with the reference data (default: the data directory, S3ST
 
 
 def _registry(folder: Optional[Path]):
-    from .regions.nuts import NutsRegistry
+    from ..regions.nuts import NutsRegistry
 
     return NutsRegistry.load(folder)
 
@@ -65,9 +65,9 @@ def indicator_summary(stats, code: str, skipped: Optional[dict] = None):
     ("ok", "missing": no value for this territory in the files, "not installed": the file is not
     in the data directory; see ``reason``).
     """
-    from .regions.eurostat_tsv import explain_flags
-    from .regions.indicators import BY_ID
-    from .regions.statistics import latest_values
+    from ..regions.eurostat_tsv import explain_flags
+    from ..regions.indicators import BY_ID
+    from ..regions.statistics import latest_values
 
     skipped = skipped or {}
     frame = latest_values(stats, code)
@@ -106,14 +106,14 @@ def region_summary(registry, code: str, stats=None, *, folder: Optional[Path] = 
     Indicators whose files are not installed are listed with status "not installed".
     `indicators=False` leaves the statistics out (key ``indicators`` is then None).
     """
-    from .regions.adjacency import neighbours, territory_neighbours
-    from .regions.region_groups import REGION_GROUPS
+    from ..regions.adjacency import neighbours, territory_neighbours
+    from ..regions.region_groups import REGION_GROUPS
 
     region = registry.resolve(code)
     table = None
     if indicators:
         if stats is None:
-            from .regions.statistics import load_report
+            from ..regions.statistics import load_report
 
             report = load_report(_data_folder(registry, folder), missing="skip")
             stats, skipped = report.stats, {**report.skipped, **(skipped or {})}
@@ -231,7 +231,7 @@ def neighbours_command(
     folder: Optional[Path] = typer.Option(None, "--folder", help=FOLDER_HELP),
 ) -> None:
     """Neighbours of a region at its own NUTS level: regions whose boundary shares a line with it."""
-    from .regions.adjacency import neighbours
+    from ..regions.adjacency import neighbours
 
     try:
         registry = _registry(folder)
@@ -289,3 +289,8 @@ def show_command(
         out.print("  touches at a point only: " + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"])))
     _print_indicators(info["indicators"], info["level"])
     out.print(f"[dim]{ATTRIBUTION}[/]", soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `regions` group to the main CLI."""
+    app.add_typer(regions_app, name="regions", help="NUTS territories: names, parents, neighbours, statistics.")

@@ -19,15 +19,14 @@ from typing import Callable, Optional
 
 import typer
 
-from .cli_common import err, out
-from .cli_common import fail as _fail
-from .errors import InputError
+from ..errors import InputError
+from .common import err, out
+from .common import fail as _fail
 
 import_app = typer.Typer(help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey "
                               "survey structures.", no_args_is_help=True, add_completion=False)
 export_app = typer.Typer(help="Export answers as wide CSV or XLSX (one row per respondent).", no_args_is_help=True,
                          add_completion=False)
-
 
 
 @import_app.callback()
@@ -40,8 +39,6 @@ def _export_group() -> None:
     """Export answers as wide CSV or XLSX (one row per respondent)."""
 
 
-
-
 def _usage(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
     raise typer.Exit(code=2)
@@ -49,20 +46,20 @@ def _usage(message: str) -> None:
 
 def _load_instrument(path: Optional[Path], adapt: bool = False):
     """Built-in (None), XLSForm `.xlsx`/`.yaml`, Kobo form `.xls` (adapted), or LimeSurvey `.lss`."""
-    from .instrument import load_builtin, load_instrument
+    from ..instrument import load_builtin, load_instrument
 
     if path is None:
         return load_builtin()
     suffix = path.suffix.lower()
     if suffix == ".lss":
-        from .transfer.limesurvey import read_lss
+        from ..transfer.limesurvey import read_lss
 
         instrument, report = read_lss(path)
         if report.skipped:
             err.print(f"note: {len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)")
         return instrument
     if suffix == ".xls" or adapt:
-        from .transfer.xlsform import load_form
+        from ..transfer.xlsform import load_form
 
         instrument, report = load_form(path)
         for line in report.lines(limit=10):
@@ -74,7 +71,7 @@ def _load_instrument(path: Optional[Path], adapt: bool = False):
 def _known_regions(regions: Optional[Path]) -> set[str] | None:
     if regions is None:
         return None
-    from .campaign import read_regions
+    from ..campaign import read_regions
 
     return set(read_regions(regions)["region"])
 
@@ -103,13 +100,12 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def _write_responses(result, out_path: Path) -> None:
-    from .transfer.export import write_long_csv
+    from ..transfer.export import write_long_csv
 
     _write_atomically(out_path, lambda p: write_long_csv(result.responses, p))
     for line in result.report.lines():
         out.print(line, soft_wrap=True)
     out.print(f"Responses written to {out_path}")
-
 
 
 def _need_target(out_path: Optional[Path], campaign: Optional[int], database_url: Optional[str]) -> None:
@@ -123,8 +119,8 @@ def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[st
                  overwrite: bool, *, mapping: Optional[Path] = None, options: Optional[dict] = None,
                  conflicts: Optional[dict] = None) -> None:
     """Import into a campaign of the database (one transaction), and write --out as well when given."""
-    from .cli_store import _open
-    from .transfer.into_store import import_into_campaign
+    from ..transfer.into_store import import_into_campaign
+    from .store import _open
 
     bad = [flag for flag, given in (conflicts or {}).items() if given]
     if bad:
@@ -144,7 +140,7 @@ def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[st
         out.print(line, soft_wrap=True)
     out.print(f"Imported {summary['answers']} answers of {summary['respondents']} respondents into campaign {campaign}")
     if out_path is not None:
-        from .transfer.export import write_long_csv
+        from ..transfer.export import write_long_csv
 
         responses = summary["responses"]
         _write_atomically(out_path, lambda p: write_long_csv(responses, p))
@@ -194,7 +190,7 @@ def import_kobo_command(
     overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
-    from .transfer.kobo import import_kobo
+    from ..transfer.kobo import import_kobo
 
     _need_target(out_path, campaign, database_url)
     if campaign is not None:
@@ -229,7 +225,7 @@ def import_limesurvey_command(
     overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
-    from .transfer.limesurvey import import_limesurvey_csv
+    from ..transfer.limesurvey import import_limesurvey_csv
 
     _need_target(out_path, campaign, database_url)
     if campaign is not None:
@@ -260,7 +256,7 @@ def import_wide_command(
     overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
-    from .transfer.export import import_wide
+    from ..transfer.export import import_wide
 
     _need_target(out_path, campaign, database_url)
     if campaign is not None:
@@ -294,8 +290,8 @@ def import_lss_command(
     overwrite: bool = _OVERWRITE,
 ) -> None:
     """Convert a LimeSurvey survey structure into an instrument; list the questions skipped and why."""
-    from .instrument import write_text, write_xlsx
-    from .transfer.limesurvey import read_lss
+    from ..instrument import write_text, write_xlsx
+    from ..transfer.limesurvey import read_lss
 
     _check_target(out_path, overwrite, (".yaml", ".yml", ".xlsx"))
     try:
@@ -323,8 +319,8 @@ def export_wide_command(
     overwrite: bool = _OVERWRITE,
 ) -> None:
     """Write answers as one row per respondent and one column per item (CSV, or XLSX with an items sheet)."""
-    from .campaign import read_responses
-    from .transfer.export import write_wide_csv, write_wide_xlsx
+    from ..campaign import read_responses
+    from ..transfer.export import write_wide_csv, write_wide_xlsx
 
     _check_target(out_path, overwrite, (".csv", ".xlsx"))
     try:
@@ -338,3 +334,10 @@ def export_wide_command(
     else:
         _write_atomically(out_path, lambda p: write_wide_csv(df, ins, p))
     out.print(f"{df['respondent_id'].nunique()} respondents written to {out_path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `import` and `export` groups to the main CLI."""
+    app.add_typer(import_app, name="import", help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) "
+                  "and instruments (LimeSurvey .lss) into the project's formats.")
+    app.add_typer(export_app, name="export", help="Export answers as wide CSV/XLSX.")

@@ -1,6 +1,6 @@
-"""`s3stresstest serve`: the survey web service (register with `app.command("serve")(serve)`).
+"""`s3stresstest serve`: the survey web service (`register(app)` adds it to the main CLI).
 
-The first admin account comes from `s3stresstest admin create` (in `cli_store`).
+The first admin account comes from `s3stresstest admin create` (in `cli.store`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def serve(
@@ -30,7 +30,7 @@ def serve(
     the environment: S3ST_SECRET_KEY, S3ST_BASE_URL, S3ST_MAX_BODY_BYTES, S3ST_LOGIN_RATE,
     S3ST_TOKEN_RATE, S3ST_BAD_TOKEN_RATE, S3ST_SECURE_COOKIES, S3ST_SESSION_HOURS, S3ST_WORKERS.
     """
-    from .web.server import serve as run
+    from ..web.server import serve as run
 
     try:
         run(host, port, database_url, workers=workers)
@@ -40,3 +40,8 @@ def serve(
     except ValueError as exc:  # unsupported database URL
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `serve` command to the main CLI."""
+    app.command("serve", help="Run the web service (questionnaire, admin pages, JSON API).")(serve)
