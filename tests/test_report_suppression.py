@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_report_support import keep_only, make_results
+from report_support import keep_only, make_results
 
 from s3stresstest.report import (
     ReportInputs,
@@ -132,7 +132,7 @@ def test_findings_never_count_withheld_figures(inputs):
     assert seat["n"] == len(inputs.territories) - 1
     spread = found["widest_spread"]["figures"].set_index("block")
     assert spread.loc["b4", "territories"] == len(inputs.territories) - 1
-    from s3stresstest.report.findings import typology
+    from s3stresstest.findings import typology
 
     t = typology(inputs)
     assert t is None or "DE2" in t["excluded"]

@@ -17,9 +17,24 @@ CONTEXT_COLUMNS = ["region", "indicator", "name", "kind", "value", "unit", "year
                    "source_file", "aggregated", "recoded_from"]
 
 
+def context_from_statistics(stats: pd.DataFrame, territories: list[str],
+                            folder: str | Path | None = None) -> pd.DataFrame:
+    """Latest value of every catalogue indicator per territory (one row per territory and indicator;
+    a value that Eurostat does not publish stays missing, with no year)."""
+    from .regions.statistics import latest_values
+
+    frames = [latest_values(stats, code, folder=folder).assign(region=code) for code in territories]
+    if not frames:
+        return pd.DataFrame(columns=CONTEXT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["attribution"] = ["" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"])]
+    out = out.rename(columns={"source": "source_file"})
+    return out[CONTEXT_COLUMNS].reset_index(drop=True)
+
+
 def context_table(territories: list[str], folder: str | Path | None = None) -> pd.DataFrame | None:
-    """Latest value of every catalogue indicator per territory; None when no reference data is installed."""
-    from .regions.statistics import latest_values, load_statistics
+    """`context_from_statistics` on the installed statistics; None when none are installed."""
+    from .regions.statistics import load_statistics
 
     try:
         stats = load_statistics(folder, missing="skip")
@@ -27,8 +42,4 @@ def context_table(territories: list[str], folder: str | Path | None = None) -> p
         return None
     if stats.empty:
         return None
-    frames = [latest_values(stats, code, folder=folder).assign(region=code) for code in territories]
-    out = pd.concat(frames, ignore_index=True)
-    out["attribution"] = ["" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"])]
-    out = out.rename(columns={"source": "source_file"})
-    return out[CONTEXT_COLUMNS]
+    return context_from_statistics(stats, territories, folder)

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..results import replace_dir
 from .context import ReportInputs
-from .findings import FindingParams, key_findings, rank_intervals, typology
+from ..findings import FindingParams, key_findings, rank_intervals, typology
 from .memo import build_memo
 from .regional import build_regional
 from .render import Document, render_html, write_docx, write_html, write_pdf

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..errors import InputError
-from .findings import FindingParams, key_findings
+from ..findings import FindingParams, key_findings
 from .regional import peer_label, recommendations
 from .render import Callout, Document, Paragraph, Section, pct
 

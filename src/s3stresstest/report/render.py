@@ -179,40 +179,7 @@ def _block_text(b) -> list[str]:
 # Formatting helpers (shared by the builders, so every format shows the same text)
 # ------------------------------------------------------------------------------------------------
 
-def missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
-
-
-def num(v, digits: int = 0) -> str:
-    if missing(v):
-        return "–"
-    return f"{float(v):.{digits}f}"
-
-
-def pct(v, digits: int = 0) -> str:
-    if missing(v):
-        return "–"
-    return f"{100 * float(v):.{digits}f}%"
-
-
-def big(v) -> str:
-    """Context statistics: thousands separated, sensible decimals."""
-    if missing(v):
-        return "–"
-    v = float(v)
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    if abs(v) >= 100:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
-
-
-def interval(score, low, high, digits: int = 0) -> str:
-    if missing(score):
-        return "–"
-    if missing(low) or missing(high):
-        return num(score, digits)
-    return f"{num(score, digits)} [{num(low, digits)}–{num(high, digits)}]"
+from ..formatting import big, interval, missing, num, pct  # noqa: E402,F401 - re-exported for the report modules
 
 
 def strip_scheme(text: str) -> str:

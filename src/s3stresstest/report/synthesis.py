@@ -15,7 +15,7 @@ import datetime as _dt
 
 import pandas as pd
 
-from .findings import FindingParams, key_findings, rank_intervals, typology
+from ..findings import FindingParams, key_findings, rank_intervals, typology
 from .regional import (
     _chart,
     _charts,

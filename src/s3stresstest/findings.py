@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .render import interval, num, pct
+from .formatting import interval, num, pct
 
 ORDER = ("design_role", "steering_seat", "neighbour_alignment", "perception_gap", "weakest_block",
          "group_disagreement", "widest_spread", "peer_groups")

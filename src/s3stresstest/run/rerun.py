@@ -1,0 +1,66 @@
+"""Repeat a run from its folder: the same inputs, parameters and seeds give the same tables, byte for byte."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from .build import build_run
+from .folder import read_run
+from .model import StressTestRun
+from .reference import ReferenceData
+
+
+def rerun(folder: str | Path, *, reference: ReferenceData | None = None) -> StressTestRun:
+    """Build the run again from `folder`'s inputs/ and recorded parameters.
+
+    Refused when the installed reference data differ from the files the run used (a rerun on
+    other data is a new run: score again instead).
+    """
+    folder = Path(folder)
+    if folder.name == "run.json":
+        folder = folder.parent
+    old = read_run(folder)
+    reference = reference if reference is not None else ReferenceData.load()
+    was = {f["path"]: f["sha256"] for f in (old.record.get("reference_data") or {}).get("files", [])}
+    now = {f["path"]: f["sha256"] for f in reference.versions}
+    changed = sorted(p for p in set(was) | set(now) if was.get(p) != now.get(p))
+    if changed:
+        raise InputError("the installed reference data differ from those of the run ("
+                         + ", ".join(changed[:8]) + (" …" if len(changed) > 8 else "")
+                         + "): install the same files (s3stresstest data seed) or score again", source=str(folder))
+    extra = {k: old.record[k] for k in ("demo",) if k in old.record}
+    extra["rerun_of"] = {"folder": str(folder.resolve()), "created": old.record.get("created")}
+    return build_run(old.campaign, old.instrument, old.params, invitations=old.invitations,
+                     strategies=old.strategies_csv, strategies_name=old.strategies_name, reference=reference,
+                     source=old.record.get("source") or {}, extra_record=extra)
+
+
+def compare_folders(a: str | Path, b: str | Path) -> list[str]:
+    """Files (other than run.json and summary.md) that differ between two run folders, or exist in one only."""
+    a, b = Path(a), Path(b)
+    skip = {"run.json", "summary.md"}
+    names = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()} | \
+            {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
+    out = []
+    for rel in sorted(names - skip):
+        if rel == "alignment/run.json":
+            if not _same_json(a / rel, b / rel):
+                out.append(rel)
+            continue
+        if not (a / rel).is_file() or not (b / rel).is_file() or not filecmp.cmp(a / rel, b / rel, shallow=False):
+            out.append(rel)
+    return out
+
+
+def _same_json(x: Path, y: Path) -> bool:
+    """Alignment records compared without their creation time."""
+    try:
+        dx, dy = (json.loads(p.read_text(encoding="utf-8")) for p in (x, y))
+    except (OSError, ValueError):
+        return False
+    dx.pop("created", None)
+    dy.pop("created", None)
+    return bool(dx == dy)
