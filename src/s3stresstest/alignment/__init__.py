@@ -12,10 +12,16 @@ Pure functions in the middle (`metrics`, `analysis`), input and output at the ed
     write_alignment(result, "alignment-out")
 """
 
-from .analysis import (alignment_matrix, horizontal_alignment, perception_vs_evidence, synergy_topics,
-                       vertical_alignment)
-from .metrics import (DEFAULT_WEIGHTS, PairScorer, code_similarity, match_priorities, priority_pair_scores,
-                      strategy_alignment, text_similarity_matrix)
+from .analysis import alignment_matrix, horizontal_alignment, perception_vs_evidence, synergy_topics, vertical_alignment
+from .metrics import (
+                       DEFAULT_WEIGHTS,
+                       PairScorer,
+                       code_similarity,
+                       match_priorities,
+                       priority_pair_scores,
+                       strategy_alignment,
+                       text_similarity_matrix,
+)
 from .model import Priority, Strategy, read_strategies, strategies_from_rows
 from .run import AlignmentParams, AlignmentResult, run_alignment, write_alignment
 from .taxonomy import Taxonomy, builtin_taxonomies, load_taxonomies, load_taxonomy, taxonomy_from_rows

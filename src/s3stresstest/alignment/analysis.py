@@ -112,7 +112,7 @@ def neighbour_pairs(adjacency_pairs) -> set[frozenset]:
     if isinstance(adjacency_pairs, pd.DataFrame):
         if not {"code_a", "code_b"} <= set(adjacency_pairs.columns):
             raise InputError("adjacency pairs need the columns code_a and code_b")
-        pairs = zip(adjacency_pairs["code_a"], adjacency_pairs["code_b"])
+        pairs = zip(adjacency_pairs["code_a"], adjacency_pairs["code_b"], strict=True)
     else:
         pairs = adjacency_pairs
     return {frozenset((str(a).strip().upper(), str(b).strip().upper())) for a, b in pairs if a != b}

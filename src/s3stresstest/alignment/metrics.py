@@ -78,7 +78,7 @@ def _lca_steps(x: str, y: str, taxonomy: Taxonomy | None) -> int | None:
     if taxonomy is None:
         return None
     chain_x = (x, *taxonomy.ancestors(x))
-    chain_y = set((y, *taxonomy.ancestors(y)))
+    chain_y = {y, *taxonomy.ancestors(y)}
     for node in chain_x:
         if node in chain_y:
             return max(taxonomy.depth(x), taxonomy.depth(y)) - taxonomy.depth(node)
@@ -127,7 +127,7 @@ def code_overlap(a_codes: Sequence[str], b_codes: Sequence[str], taxonomy: Taxon
                         credit[i, j] = partial_credit ** steps
         if credit.any():
             rows, cols = linear_sum_assignment(credit, maximize=True)
-            partial = [(rest_a[i], rest_b[j], float(credit[i, j])) for i, j in zip(rows, cols) if credit[i, j] > 0]
+            partial = [(rest_a[i], rest_b[j], float(credit[i, j])) for i, j in zip(rows, cols, strict=True) if credit[i, j] > 0]
     total = len(exact) + sum(p[2] for p in partial)
     return CodeOverlap(tuple(exact), tuple(partial), float(total), len(a), len(b))
 
@@ -218,7 +218,7 @@ def _sentence_model(path: str):
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         return SentenceTransformer(path, device="cpu", local_files_only=True)
-    except Exception as exc:  # noqa: BLE001 - any loading failure is a bad model folder
+    except Exception as exc:  # any loading failure is a bad model folder
         raise InputError(f"cannot load the local embedding model at '{path}': {exc}") from exc
 
 
@@ -355,7 +355,7 @@ def match_priorities(score: np.ndarray, min_pair_score: float = 0.0) -> list[tup
         return []
     m = np.where(m >= min_pair_score, m, 0.0)
     rows, cols = linear_sum_assignment(m, maximize=True)
-    return [(int(i), int(j), float(m[i, j])) for i, j in zip(rows, cols) if m[i, j] > 0]
+    return [(int(i), int(j), float(m[i, j])) for i, j in zip(rows, cols, strict=True) if m[i, j] > 0]
 
 
 def strategy_score(matched: Sequence[float], n_a: int, n_b: int, method: str = "max") -> float:

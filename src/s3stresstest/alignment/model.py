@@ -153,9 +153,9 @@ def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
     seen_ids: dict[tuple[str, str, str], int] = {}
     seen_text: dict[tuple[str, str, str], int] = {}
     suggest = getattr(known_territories, "suggest", None)
-    for line, row in zip(lines, rows):
+    for line, row in zip(lines, rows, strict=False):
         def val(col: str) -> str:
-            v = row.get(col)
+            v = row.get(col)  # noqa: B023 - called only within this iteration
             return "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()  # None, NaN: empty
 
         empty = [c for c in REQUIRED_COLUMNS if not val(c)]

@@ -146,7 +146,7 @@ def taxonomy_from_rows(rows: list[dict], *, name: str, label: str = "", source: 
     problems: list[Problem] = []
     raw: dict[str, dict] = {}
     first_line: dict[str, int] = {}
-    for line, row in zip(lines, rows):
+    for line, row in zip(lines, rows, strict=False):
         code = str(row.get("code") or "").strip()
         title = str(row.get("title") or "").strip()
         parent = str(row.get("parent") or "").strip() or None

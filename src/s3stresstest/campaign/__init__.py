@@ -4,6 +4,12 @@ from .model import RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, Campaign
 from .responses import read_campaign, read_groups, read_regions, read_responses, validate_responses
 
 __all__ = [
-    "Campaign", "RESPONSE_COLUMNS", "STAKEHOLDER_GROUPS", "read_campaign", "read_groups",
-    "read_regions", "read_responses", "validate_responses",
+    "RESPONSE_COLUMNS",
+    "STAKEHOLDER_GROUPS",
+    "Campaign",
+    "read_campaign",
+    "read_groups",
+    "read_regions",
+    "read_responses",
+    "validate_responses",
 ]

@@ -27,7 +27,7 @@ def decode_utf8(data: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(Problem(f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded); "
-                                 "save it as UTF-8 and try again", line, source=source))
+                                 "save it as UTF-8 and try again", line, source=source)) from exc
 
 
 def read_csv_table(path: str | Path, required: tuple[str, ...], *, source: str | None = None) -> pd.DataFrame:
@@ -47,7 +47,7 @@ def parse_csv_text(text: str, required: tuple[str, ...], source: str) -> pd.Data
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        raise InputError(Problem(f"header row is not valid CSV: {exc}", 1, source=source))
+        raise InputError(Problem(f"header row is not valid CSV: {exc}", 1, source=source)) from exc
     missing = [c for c in required if c not in header]
     if missing:
         raise InputError([Problem(f"required column '{c}' is missing (header has: {', '.join(header)})", 1, c, source)
@@ -98,7 +98,7 @@ def _strip(uniques) -> np.ndarray:
 
 def _text_frame(header: list[str], columns: list[np.ndarray], lines) -> pd.DataFrame:
     """Object (not `str`) columns, as every caller has always received, plus `_line`."""
-    df = pd.DataFrame(dict(zip(header, columns)), dtype=object)
+    df = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
     df["_line"] = lines
     return df
 
@@ -127,7 +127,7 @@ def _parse_records(reader, header: list[str], source: str) -> pd.DataFrame:
         raise InputError(problems)
     if not rows:
         raise InputError(Problem("file has a header but no data rows", source=source))
-    columns = [np.array(col, dtype=object) for col in zip(*rows)]
+    columns = [np.array(col, dtype=object) for col in zip(*rows, strict=True)]
     stripped = []
     for col in columns:
         codes, uniques = pd.factorize(col)

@@ -115,7 +115,7 @@ class SyntheticSpec(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _check_ranges(self) -> "SyntheticSpec":
+    def _check_ranges(self) -> SyntheticSpec:
         if self.min_respondents > self.max_respondents:
             raise ValueError("min_respondents must not exceed max_respondents")
         if self.p_missing + self.p_dont_know > 1:
@@ -133,6 +133,9 @@ class SyntheticSpec(BaseModel):
         return w / w.sum()
 
 
+_DEFAULT_SPEC = SyntheticSpec()  # frozen, so one shared default instance is safe
+
+
 def is_open_question(item: Item) -> bool:
     """Free-text comment items: text items outside blocks named or grouped 'open...'/'...comment...'."""
     if item.type != "text" or item.block:
@@ -141,7 +144,7 @@ def is_open_question(item: Item) -> bool:
 
 
 def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.DataFrame | None = None,
-                      spec: SyntheticSpec = SyntheticSpec(), respondents: int | None = None) -> Campaign:
+                      spec: SyntheticSpec = _DEFAULT_SPEC, respondents: int | None = None) -> Campaign:
     """A synthetic campaign over `regions` (`region[,name]`); `respondents` fixes the count per region."""
     regions = _check_regions(regions)
     groups = _check_groups(groups, set(regions["region"]))
@@ -172,7 +175,7 @@ def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.
     region_idx = np.repeat(np.arange(n_regions), counts)
     seq = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     width = max(4, len(str(int(counts.max())))) if n_regions else 4
-    ids = np.array([f"{codes[r]}-{k:0{width}d}" for r, k in zip(region_idx, seq)], dtype=object)
+    ids = np.array([f"{codes[r]}-{k:0{width}d}" for r, k in zip(region_idx, seq, strict=True)], dtype=object)
     group_idx = rng.choice(n_groups, size=n, p=spec.weights()) if n else np.zeros(0, dtype=np.int64)
     offset = rng.normal(0.0, spec.respondent_sd, n)
 
@@ -263,7 +266,7 @@ def _multiple_column(cl, latent: np.ndarray, rng: np.random.Generator) -> np.nda
                          dtype=object)
         col = table[mask]
     else:
-        col = np.array([" ".join(t for t, x in zip(tickable, row) if x) for row in ticked], dtype=object)
+        col = np.array([" ".join(t for t, x in zip(tickable, row, strict=True) if x) for row in ticked], dtype=object)
     if has_none:
         col[nothing] = _EXCLUSIVE_NONE
     return col

@@ -215,5 +215,5 @@ def _pyxform_check(book: Workbook, source: str) -> list[str]:
     try:
         convert(xlsform=sheets, warnings=warnings, form_name="data")
     except PyXFormError as exc:
-        raise InputError(Problem(f"XLSForm check (pyxform) failed: {exc}", source=source))
+        raise InputError(Problem(f"XLSForm check (pyxform) failed: {exc}", source=source)) from exc
     return warnings

@@ -28,7 +28,7 @@ class Sheet:
 
     def records(self):
         """(row_number, row) pairs, for validation messages."""
-        return zip(self.row_numbers, self.rows)
+        return zip(self.row_numbers, self.rows, strict=False)
 
 
 Workbook = dict[str, Sheet]
@@ -55,7 +55,7 @@ def read_xlsx(path: str | Path) -> Workbook:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for non-workbooks
-        raise InputError(f"cannot read '{path.name}' as an XLSX workbook: {exc}", source=path.name)
+        raise InputError(f"cannot read '{path.name}' as an XLSX workbook: {exc}", source=path.name) from exc
     book: Workbook = {}
     try:
         for ws in wb.worksheets:
@@ -67,10 +67,10 @@ def read_xlsx(path: str | Path) -> Workbook:
             columns = [cell_text(c) for c in header]
             while columns and not columns[-1]:
                 columns.pop()
-            sheet = Sheet(columns=[c for c in columns])
+            sheet = Sheet(columns=list(columns))
             for number, values in enumerate(rows_iter, start=2):
                 row = {}
-                for col, value in zip(columns, values):
+                for col, value in zip(columns, values, strict=False):
                     text = cell_text(value)
                     if col and text:
                         row[col] = text

@@ -35,7 +35,7 @@ def loads(text: str, source: str = "<text>") -> Workbook:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", source=source)
+        raise InputError(f"not valid YAML: {exc}", source=source) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("sheets"), dict):
         raise InputError(f"not an XLSForm text file (expected 'format: {FORMAT}' and 'sheets:')", source=source)
     book: Workbook = {}
@@ -75,8 +75,8 @@ def read_text(path: str | Path) -> Workbook:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError("file is not UTF-8 text", source=path.name)
+    except UnicodeDecodeError as exc:
+        raise InputError("file is not UTF-8 text", source=path.name) from exc
     return loads(text, source=path.name)
 
 

@@ -8,10 +8,21 @@ ranking, evidence and the anonymity of excerpts.
 """
 
 from .engine import AlignmentView, clean_excerpt, recommend, recommendation_overview
-from .rules import (TOPICS, Rule, RuleSet, builtin_rules_path, check_rules, load_rules, parse_rules_data,
-                    rules_record)
+from .rules import TOPICS, Rule, RuleSet, builtin_rules_path, check_rules, load_rules, parse_rules_data, rules_record
 from .triggers import TRIGGER_TYPES
 
-__all__ = ["AlignmentView", "Rule", "RuleSet", "TOPICS", "TRIGGER_TYPES", "builtin_rules_path", "check_rules",
-           "clean_excerpt", "load_rules", "parse_rules_data", "recommend", "recommendation_overview",
-           "rules_record"]
+__all__ = [
+                    "TOPICS",
+                    "TRIGGER_TYPES",
+                    "AlignmentView",
+                    "Rule",
+                    "RuleSet",
+                    "builtin_rules_path",
+                    "check_rules",
+                    "clean_excerpt",
+                    "load_rules",
+                    "parse_rules_data",
+                    "recommend",
+                    "recommendation_overview",
+                    "rules_record",
+]

@@ -358,7 +358,7 @@ def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = No
         "territories": regions,
         "alignment": view is not None,
         "open_comments": open_comments is not None,
-        "not_evaluated": {rid: "needs alignment results" for rid in not_evaluated},
+        "not_evaluated": dict.fromkeys(not_evaluated, "needs alignment results"),
         "skipped": skipped,
         "ranking": "per territory: priority (1 first), then larger |gap| first (no gap last), then rule id",
     }

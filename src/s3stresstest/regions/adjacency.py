@@ -182,9 +182,9 @@ def territory_adjacency(registry: NutsRegistry, codes: Iterable[str],
         if hit.empty:
             continue
         # Keep the pairs whose comparison level is this one: max(2, level(A), level(B)).
-        pair_level = [max(2, level_of[x], level_of[y]) for x, y in zip(hit["ta"], hit["tb"])]
+        pair_level = [max(2, level_of[x], level_of[y]) for x, y in zip(hit["ta"], hit["tb"], strict=True)]
         hit = hit[np.asarray(pair_level) == level]
-        swap = np.asarray([rank[x] > rank[y] for x, y in zip(hit["ta"], hit["tb"])], dtype=bool)
+        swap = np.asarray([rank[x] > rank[y] for x, y in zip(hit["ta"], hit["tb"], strict=True)], dtype=bool)
         hit = hit.assign(
             first=np.where(swap, hit["tb"], hit["ta"]), second=np.where(swap, hit["ta"], hit["tb"]),
             part_first=np.where(swap, hit["code_b"], hit["code_a"]),
@@ -209,7 +209,7 @@ def territory_adjacency(registry: NutsRegistry, codes: Iterable[str],
         "code_a": out["first"].astype(str), "code_b": out["second"].astype(str),
         "kind": np.where(out["is_line"], "line", "point"),
         "shared_length": out["shared_length"].astype(float),
-        "cross_border": [country[a] != country[b] for a, b in zip(out["first"], out["second"])],
+        "cross_border": [country[a] != country[b] for a, b in zip(out["first"], out["second"], strict=True)],
         "level": out["level"].astype(int), "via": out["via"].astype(str)}, columns=TERRITORY_COLUMNS)
     order = np.lexsort((out["code_b"].map(rank).to_numpy(), out["code_a"].map(rank).to_numpy()))
     return out.iloc[order].reset_index(drop=True)

@@ -127,8 +127,8 @@ def _raw_tsv(path: str, code: str, name: str, provenance: str, sha: str | None =
 
 def _indicator(stem: str, code: str, label: str, csv_sha: str, csv_size: int, json_sha: str,
                json_size: int) -> list[Dataset]:
-    common = dict(publisher=PUBLISHER_EUROSTAT, dataset=code, source_url=_eurostat_url(code),
-                  licence=LICENCE_EUROSTAT, attribution=f"Source: Eurostat ({code})", service=None)
+    common = {"publisher": PUBLISHER_EUROSTAT, "dataset": code, "source_url": _eurostat_url(code),
+              "licence": LICENCE_EUROSTAT, "attribution": f"Source: Eurostat ({code})", "service": None}
     return [
         Dataset(path=f"indicators/{stem}.csv", name=f"{label} (EURITO tidy CSV)", kind="indicator-csv",
                 provenance=PROV_EURITO.format(code=code, file=f"{stem}.csv"), sha256=csv_sha, size=csv_size,

@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
@@ -26,7 +26,7 @@ RECORD_FIELDS = ("name", "path", "source_url", "publisher", "licence", "attribut
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def manifest_path(folder: Path) -> Path:
@@ -94,7 +94,7 @@ class Staging:
     _created_root: bool = field(init=False, default=False)
     staged: dict[str, tuple[Path, dict]] = field(init=False, default_factory=dict)
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         self.root = Path(self.root)
         if self.root.exists() and not self.root.is_dir():
             raise InputError(f"the data directory {self.root} is not a folder")

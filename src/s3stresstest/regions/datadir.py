@@ -144,7 +144,7 @@ def seed(folder: str | Path, data_dir: str | Path | None = None, *, only: list[s
         return stage.commit()
 
 
-def status(data_dir: str | Path | None = None) -> "pd.DataFrame":
+def status(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Every catalogue file, present or missing, with its manifest record and a fresh sha256 check.
 
     Columns: path, name, dataset, publisher, obtainable (pull+seed | pull | seed only), present,

@@ -2,7 +2,7 @@
 
 The layout (SDMX-2.1 "TSV" of the dissemination API)::
 
-    freq,unit,geo\\TIME_PERIOD<TAB>2019 <TAB>2020 
+    freq,unit,geo\\TIME_PERIOD<TAB>2019 <TAB>2020
     A,EUR_HAB,AT33<TAB>47800 <TAB>53300 e
 
 * the header's first field names the dimensions, comma-separated, the last one followed by a
@@ -29,8 +29,8 @@ fields, keys with the wrong number of dimension codes, cells that are not ``numb
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd

@@ -134,7 +134,7 @@ class NutsRegistry:
     # -- loading -----------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: str | Path | None = None) -> "NutsRegistry":
+    def load(cls, folder: str | Path | None = None) -> NutsRegistry:
         """Read the four GISCO level files from `folder` (default: the data directory)."""
         rows, geoms, problems = [], [], []
         first_path = None
@@ -149,7 +149,7 @@ class NutsRegistry:
         if dupes:
             problems.append(Problem(f"duplicate NUTS codes: {', '.join(dupes[:10])}", source="gisco"))
         known = set(table["code"])
-        orphans = [c for c, p in zip(table["code"], table["parent"]) if isinstance(p, str) and p not in known]
+        orphans = [c for c, p in zip(table["code"], table["parent"], strict=True) if isinstance(p, str) and p not in known]
         if orphans:
             problems.append(Problem(f"regions whose parent is missing: {', '.join(orphans[:10])}", source="gisco"))
         if problems:

@@ -27,8 +27,8 @@ StressTest results and never enter StressTest scores.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,7 +55,7 @@ def _weights(variables: list[str], weights: Mapping[str, float] | Sequence[float
         if len(w) != len(variables):
             raise InputError(f"{len(w)} weights for {len(variables)} variables ({', '.join(variables)})")
     if not np.all(np.isfinite(w)) or (w < 0).any():
-        raise InputError(f"weights must be finite and >= 0, got {dict(zip(variables, w.tolist()))}")
+        raise InputError(f"weights must be finite and >= 0, got {dict(zip(variables, w.tolist(), strict=True))}")
     if w.sum() == 0:
         raise InputError("all weights are 0: at least one variable must count")
     return w
@@ -90,7 +90,7 @@ class PeerSpace:
     def build(cls, stats: pd.DataFrame, variables: Iterable[str] | None = None,
               weights: Mapping[str, float] | Sequence[float] | None = None, *, level: int = 2,
               year: int | None = None, transforms: Mapping[str, str] | None = None,
-              names: Mapping[str, str] | None = None) -> "PeerSpace":
+              names: Mapping[str, str] | None = None) -> PeerSpace:
         variables = list(DEFAULT_VARIABLES if variables is None else variables)
         if not variables:
             raise InputError("no variables chosen")
@@ -118,7 +118,7 @@ class PeerSpace:
                     x[:, j] = np.where(col > 0, np.log(np.where(col > 0, col, 1.0)), np.nan)
         complete = ~np.isnan(x).any(axis=1)
         idx = vals.index.to_numpy(dtype=object)
-        miss = [", ".join(v for v, m in zip(variables, row) if m) for row in np.isnan(x[~complete])]
+        miss = [", ".join(v for v, m in zip(variables, row, strict=True) if m) for row in np.isnan(x[~complete])]
         dropped = pd.DataFrame({"region": idx[~complete].astype(str), "missing": miss})
         xs = x[complete]
         if len(xs):
@@ -185,9 +185,9 @@ class PeerSpace:
         t = self._pos.get(code)
         return {
             "target": code, "level": self.level, "variables": list(self.variables),
-            "weights": dict(zip(self.variables, self.weights.tolist())), "transforms": dict(self.transforms),
-            "target_values": ({v: float(x) for v, x in zip(self.variables, self.values.iloc[t])} if t is not None else {}),
-            "target_years": ({v: int(x) for v, x in zip(self.variables, self.years.iloc[t])} if t is not None else {}),
+            "weights": dict(zip(self.variables, self.weights.tolist(), strict=True)), "transforms": dict(self.transforms),
+            "target_values": ({v: float(x) for v, x in zip(self.variables, self.values.iloc[t], strict=True)} if t is not None else {}),
+            "target_years": ({v: int(x) for v, x in zip(self.variables, self.years.iloc[t], strict=True)} if t is not None else {}),
             "pool": len(self.regions), "candidates": candidates, "k": k,
             "exclude_same_country": exclude_same_country, "within": list(within or []),
             "dropped": self.dropped.copy(),
@@ -242,7 +242,7 @@ def peer_matrix(stats: pd.DataFrame, k: int = 10, variables: Iterable[str] | Non
     """Peers of every region of `level` with complete data: region, rank, peer, distance."""
     space = PeerSpace.build(stats, variables, weights, level=level, year=year)
     out = space.all_peers(k, exclude_same_country=exclude_same_country, within=within)
-    out.attrs.update({"variables": space.variables, "weights": dict(zip(space.variables, space.weights.tolist())),
+    out.attrs.update({"variables": space.variables, "weights": dict(zip(space.variables, space.weights.tolist(), strict=True)),
                       "pool": len(space.regions), "dropped": space.dropped.copy()})
     return out
 

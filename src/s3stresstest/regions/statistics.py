@@ -52,9 +52,9 @@ asks again for unchanged files gets a copy of the same table at once.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,7 @@ class LoadReport:
     regions: pd.DataFrame  # NUTS 2021 regions: code, level, country, name
     skipped: dict = field(default_factory=dict)  # indicator id -> why it is not in the table (missing="skip")
 
-    def copy(self) -> "LoadReport":
+    def copy(self) -> LoadReport:
         return LoadReport(stats=self.stats.copy(), recoded=self.recoded.copy(), collisions=self.collisions.copy(),
                           unmatched=self.unmatched.copy(), regions=self.regions.copy(), skipped=dict(self.skipped))
 
@@ -268,7 +268,7 @@ def _recode(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     if len(rec):
         g = rec.groupby(["indicator", "recoded_from", "region"], sort=True)["year"]
         recoded = g.agg(rows="size", first="min", last="max").reset_index()
-        recoded["years"] = [f"{a}-{b}" if a != b else str(a) for a, b in zip(recoded.pop("first"), recoded.pop("last"))]
+        recoded["years"] = [f"{a}-{b}" if a != b else str(a) for a, b in zip(recoded.pop("first"), recoded.pop("last"), strict=True)]
     else:
         recoded = pd.DataFrame(columns=["indicator", "recoded_from", "region", "rows", "years"])
     return kept.reset_index(drop=True), recoded, collisions
@@ -409,7 +409,7 @@ def _derive(ind: Indicator, stats: pd.DataFrame) -> pd.DataFrame:
     m = m[m["value_b"] > 0]
     fa, fb = m["flag_a"].to_numpy(), m["flag_b"].to_numpy()
     flag = [x if x == y or not y else (y if not x else "".join(sorted(set(_flag_tokens(x)) | set(_flag_tokens(y)))))
-            for x, y in zip(fa, fb)]
+            for x, y in zip(fa, fb, strict=True)]
     ra, rb = m["recoded_from_a"].to_numpy(), m["recoded_from_b"].to_numpy()
     rec = np.where(ra != "", ra, rb)
     return pd.DataFrame({
@@ -445,7 +445,7 @@ def complete_statistics(stats: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFr
     flags = _Flags(base["flag"].unique())
     grids: dict[str, _Grid] = {}
     out = [base]
-    by_ind = {k: v for k, v in base.groupby("indicator", sort=False)}
+    by_ind = dict(iter(base.groupby("indicator", sort=False)))
     for ind in order:
         if ind.reader == "derived" or ind.id not in by_ind:
             continue
@@ -474,7 +474,7 @@ def complete_statistics(stats: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFr
 # Public entry points
 
 
-_CACHE: "OrderedDict[tuple, LoadReport]" = OrderedDict()
+_CACHE: OrderedDict[tuple, LoadReport] = OrderedDict()
 _CACHE_SIZE = 4
 
 

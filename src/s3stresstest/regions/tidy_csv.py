@@ -75,7 +75,7 @@ def read_metadata(path: str | Path) -> TidyMetadata:
                         api_doc_url=url if isinstance(url, str) else None, file=path.name)
 
 
-def read_tidy_csv(path: str | Path, metadata: str | Path | None | bool = True, *,
+def read_tidy_csv(path: str | Path, metadata: str | Path | bool | None = True, *,
                   source: str | None = None) -> pd.DataFrame:
     """Read a tidy indicator CSV (see the module docstring).
 

@@ -14,6 +14,7 @@ The rules (see docs/scoring.md for the worked examples):
 
 from __future__ import annotations
 
+import itertools
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ def region_matrices(answers: pd.DataFrame, items: list[str]) -> list[RegionMatri
         return []
     ids = resp["respondent_id"].to_numpy()
     bounds = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1], True])
-    for s, e in zip(bounds[:-1], bounds[1:]):
+    for s, e in itertools.pairwise(bounds):
         out.append(RegionMatrix(regions[s], ids[s:e], codes[s:e], values[s:e]))
     return out
 
@@ -172,7 +173,7 @@ class _Layout:
     block_idx: dict[str, np.ndarray]
 
     @classmethod
-    def of(cls, instrument: Instrument) -> "_Layout":
+    def of(cls, instrument: Instrument) -> _Layout:
         items = [i.name for i in instrument.scored_items]
         item_block = np.array([instrument.item(n).block for n in items], dtype=object)
         block_names = [b.name for b in instrument.blocks if instrument.block_items(b.name)]
@@ -278,7 +279,7 @@ def _intervals(boot: np.ndarray, published: np.ndarray, blocks: list[_Block], le
     n_pub = int(published.sum())
     lo, hi = _interval(np.column_stack([boot[:, published]] + [fig.boot for fig in with_boot]), level)
     ci_lo[published], ci_hi[published] = lo[:n_pub], hi[:n_pub]
-    for fig, bl, bh in zip(with_boot, lo[n_pub:], hi[n_pub:]):
+    for fig, bl, bh in zip(with_boot, lo[n_pub:], hi[n_pub:], strict=True):
         fig.ci_low, fig.ci_high = float(bl), float(bh)
     return ci_lo, ci_hi
 
@@ -330,7 +331,7 @@ def _group_blocks(region: str, layout: _Layout, mask: np.ndarray, codes: np.ndar
             gn = int(gmask[:, gpub].any(axis=1).sum()) if len(gpub) else int(gmask[:, idx].any(axis=1).sum())
             rows.append((b, STAKEHOLDER_GROUPS[g], float(g_scores[g, gpub].mean()) if genough else np.nan, gn,
                          OK if genough else (SUPPRESSED if not len(gpub) else INSUFFICIENT)))
-    columns = list(zip(*rows)) or [(), (), (), (), ()]
+    columns = list(zip(*rows, strict=True)) or [(), (), (), (), ()]
     return {"region": np.full(len(rows), region, dtype=object), "block": np.array(columns[0], dtype=object),
             "stakeholder_group": np.array(columns[1], dtype=object), "score": np.array(columns[2], dtype=float),
             "n": np.array(columns[3], dtype=np.int64), "status": np.array(columns[4], dtype=object)}
