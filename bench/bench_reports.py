@@ -36,11 +36,11 @@ def timed_build(results: Path, out: Path, fmt: str, workers: int = 2) -> tuple[f
 def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     os.environ.setdefault("S3ST_DATA_DIR", str(data_folder()))
-    from s3stresstest.demo import run_demo
+    from s3stresstest.run import run_demo, write_run
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        results = run_demo(tmp / "results", bootstrap=200)
+        results = write_run(run_demo(bootstrap=200), tmp / "results")
         html_s, html = timed_build(results, tmp / "html", "html")
         pdf_s, pdf = timed_build(results, tmp / "pdf", "pdf")
         regional = sum(1 for p in html if p.parent.name == "regional")

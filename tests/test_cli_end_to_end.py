@@ -122,12 +122,16 @@ def test_benchmarks_compare_every_region_with_the_group(scored):
 def test_run_record_holds_parameters_versions_and_checksums(scored):
     out, ins, resp = scored
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert record["parameters"]["bootstrap"] == 0 and record["parameters"]["min_respondents"] == 3
-    assert record["seed"] == record["parameters"]["seed"]
+    scoring = record["parameters"]["scoring"]
+    assert scoring["bootstrap"] == 0 and scoring["min_respondents"] == 3
+    assert record["seed"] == scoring["seed"]
     assert record["instrument"]["form_id"] == "tiny" and record["instrument"]["version"] == "2"
     assert record["software"]["version"] == __version__
-    assert record["inputs"]["responses"]["sha256"] == hashlib.sha256(resp.read_bytes()).hexdigest()
-    assert record["inputs"]["instrument"]["sha256"] == hashlib.sha256(ins.read_bytes()).hexdigest()
+    given = record["source"]["files"]
+    assert given["responses"]["sha256"] == hashlib.sha256(resp.read_bytes()).hexdigest()
+    assert given["instrument"]["sha256"] == hashlib.sha256(ins.read_bytes()).hexdigest()
+    for role, entry in record["inputs"].items():  # the copies in the folder, from which rerun and report read
+        assert entry["sha256"] == hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest(), role
     assert record["synthetic"] is False
     assert "SYNTHETIC" not in (out / "summary.md").read_text(encoding="utf-8")
 

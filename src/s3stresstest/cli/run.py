@@ -12,7 +12,8 @@ from typing import Optional
 import typer
 
 from ..errors import InputError
-from ..instrument.files import load_instrument_file
+from ..results import prepare_out_dir
+from ..run.folder import write_run
 from .common import err, out
 from .common import fail as _fail
 
@@ -20,6 +21,18 @@ from .common import fail as _fail
 class Weighting(str, Enum):
     respondents = "respondents"
     groups = "groups"
+
+
+DATA_OPTION = typer.Option(None, "--data", help="Reference data folder (default: the data directory, S3ST_DATA_DIR).")
+NO_DATA_OPTION = typer.Option(False, "--no-reference-data", help="Leave out context statistics, structural peers "
+                              "and alignment even when reference data is installed.")
+STRATEGIES_OPTION = typer.Option(None, "--strategies", help="S3 priorities file (CSV/XLSX, see `align`) for the "
+                                 "alignment stage; without it alignment is left out.")
+
+
+DB_OPTION_RUN = typer.Option(None, "--database-url", metavar="URL", show_default=False,
+                             help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, "
+                                  "else s3stresstest.db in the data directory).")
 
 
 def score(
@@ -35,76 +48,137 @@ def score(
     ci_level: float = typer.Option(0.90, min=0.5, max=0.999, help="Interval coverage."),
     disagreement_threshold: float = typer.Option(25.0, help="Spread between stakeholder-group scores flagged as disagreement (points)."),
     min_peer_regions: int = typer.Option(3, min=1, help="Fewest published territories for peer-group statistics."),
+    invitations: Optional[Path] = typer.Option(None, "--invitations", help="CSV region,stakeholder_group,invited: "
+                                               "people invited, for response rates."),
+    strategies: Optional[Path] = STRATEGIES_OPTION,
+    data: Optional[Path] = DATA_OPTION,
+    no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
-    """Score a campaign: item, block and group scores, distributions and peer benchmarks."""
-    from ..campaign import read_campaign
-    from ..pipeline import run_stresstest
-    from ..results import prepare_out_dir, write_results
+    """Score a campaign: every stage of the StressTest into one run folder (scores, benchmarks, context,
+    structural peers, alignment when --strategies is given, recommendations, findings)."""
+    from ..run import RunParams, run_from_files
     from ..scoring import ScoringParams
 
-    params = ScoringParams(weighting=weighting.value, min_respondents=min_respondents, bootstrap=bootstrap, seed=seed,
-                           ci_level=ci_level, disagreement_threshold=disagreement_threshold,
-                           min_peer_regions=min_peer_regions)
+    params = RunParams(scoring=ScoringParams(
+        weighting=weighting.value, min_respondents=min_respondents, bootstrap=bootstrap, seed=seed,
+        ci_level=ci_level, disagreement_threshold=disagreement_threshold, min_peer_regions=min_peer_regions))
     try:
         prepare_out_dir(out_dir, overwrite)
-        ins = load_instrument_file(instrument)
-        with err.status("Reading and checking the responses..."):
-            campaign = read_campaign(responses, ins, regions, groups)
-        inputs = {"responses": responses}
-        if instrument:
-            inputs["instrument"] = instrument
-        if regions:
-            inputs["regions"] = regions
-        if groups:
-            inputs["groups"] = groups
-        with err.status(f"Scoring with {bootstrap} bootstrap resamples..."):
-            result = run_stresstest(campaign, ins, params, inputs=inputs)
-        write_results(result, out_dir, overwrite=overwrite, instrument=ins)
+        with err.status(f"Running the StressTest ({bootstrap} bootstrap resamples)..."):
+            run = run_from_files(responses, instrument=instrument, regions=regions, groups=groups,
+                                 invitations=invitations, strategies=strategies, params=params,
+                                 reference=_reference(data, no_reference_data))
+        write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
-    out.print(f"Results written to {out_dir}")
+    _done(run, out_dir)
+
+
+def _reference(data: Optional[Path], off: bool):
+    from ..run import ReferenceData
+
+    return ReferenceData.none() if off else ReferenceData.load(data)
+
+
+def _done(run, out_dir: Path) -> None:
+    """What was written and what was left out (and why)."""
+    if run.synthetic:
+        out.print("[bold red]SYNTHETIC[/] answers: every output says so.")
+    out.print(f"Run written to {out_dir}: {len(run.territories)} territories, "
+              f"{int(run.record['counts']['respondents'])} respondents, {len(run.recommendations)} recommendations, "
+              f"{len(run.findings)} findings")
+    out.print(f"  summary: {out_dir / 'summary.md'}")
+    out.print(f"  reports: s3stresstest report --results {out_dir} --out REPORTS_DIR")
+    for key, why in run.missing.items():
+        out.print(f"  left out ({key.replace('_', ' ')}): {why}")
 
 
 def demo(
     out_dir: Path = typer.Option(Path("demo-output"), "--out", help="Output folder."),
     seed: int = typer.Option(2017, min=0, help="Seed of the synthetic answers."),
     bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples."),
+    data: Optional[Path] = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
-    """Generate the synthetic demo campaign (36 territories), score it and write every output."""
-    from ..demo import run_demo
+    """Generate the SYNTHETIC demo campaign (36 territories), run the whole StressTest and write its run folder."""
+    from ..run import run_demo
 
     try:
-        path = run_demo(out_dir, seed=seed, bootstrap=bootstrap, overwrite=overwrite, console=err)
+        prepare_out_dir(out_dir, overwrite)
+        with err.status(f"Generating and running the synthetic demo ({bootstrap} bootstrap resamples)..."):
+            run = run_demo(seed=seed, bootstrap=bootstrap, reference=_reference(data, False))
+        write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
-    out.print(f"[bold]SYNTHETIC demo campaign[/] scored; results in {path}")
-    out.print(f"  summary: {path / 'summary.md'}")
-    out.print(f"  inputs (to re-run with `s3stresstest score`): {path / 'inputs'}")
+    _done(run, out_dir)
 
 
 def rerun(
-    run_json: Path = typer.Argument(..., help="run.json of an earlier run."),
+    folder: Path = typer.Argument(..., help="Run folder of an earlier run (or its run.json)."),
     out_dir: Path = typer.Option(..., "--out", help="Output folder for the repeated run."),
+    data: Optional[Path] = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
-    """Repeat a run from its record: same inputs (checksums verified), same parameters and seed."""
-    from ..pipeline import rerun_from_record
-    from ..results import prepare_out_dir, write_results
+    """Repeat a run from its folder (inputs/, parameters, seeds) and check that every table is the same, byte for byte."""
+    from ..run import compare_folders
+    from ..run import rerun as rerun_run
 
     try:
         prepare_out_dir(out_dir, overwrite)
         with err.status("Repeating the run..."):
-            result = rerun_from_record(run_json)
-        write_results(result, out_dir, overwrite=overwrite)
+            run = rerun_run(folder, reference=_reference(data, False))
+        write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
-    out.print(f"Results written to {out_dir}")
+    source = folder.parent if folder.name == "run.json" else folder
+    differ = compare_folders(source, out_dir)
+    if differ:
+        err.print(f"[bold red]The repeated run differs[/] from {source} in {len(differ)} file(s): "
+                  + ", ".join(differ[:10]))
+        raise typer.Exit(code=1)
+    out.print(f"Run repeated in {out_dir}: every table is identical to {source}")
+
+
+def campaign_score(
+    campaign_id: int = typer.Argument(..., help="Id of the stored campaign."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
+    database_url: Optional[str] = DB_OPTION_RUN,
+    strategies: Optional[Path] = STRATEGIES_OPTION,
+    data: Optional[Path] = DATA_OPTION,
+    no_reference_data: bool = NO_DATA_OPTION,
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+) -> None:
+    """Run the StressTest on a stored campaign's submitted answers (with its territories, peer groups and
+    invitations) into a run folder that `report` reads."""
+    from ..run import run_from_store
+    from ..store import NotFound
+    from .store import _open
+
+    try:
+        prepare_out_dir(out_dir, overwrite)
+        store = _open(database_url)
+        try:
+            with err.status("Running the StressTest on the stored answers..."):
+                run = run_from_store(store, campaign_id, strategies=strategies,
+                                     reference=_reference(data, no_reference_data))
+        except NotFound:
+            raise InputError(f"no campaign with id {campaign_id} in this database") from None
+        finally:
+            store.close()
+        write_run(run, out_dir, overwrite=overwrite)
+    except InputError as exc:
+        _fail(exc)
+    _done(run, out_dir)
+
+
+campaign_app = typer.Typer(help="Stored campaigns: score one into a run folder.", no_args_is_help=True)
+campaign_app.command("score")(campaign_score)
 
 
 def register(app: typer.Typer) -> None:
-    """Add `score`, `demo` and `rerun` to the main CLI."""
+    """Add `score`, `demo`, `rerun` and `campaign score` to the main CLI."""
     app.command()(score)
     app.command()(demo)
     app.command()(rerun)
+    app.add_typer(campaign_app, name="campaign", help="Stored campaigns: score one into a run folder.")

@@ -200,25 +200,15 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
 
 def response_profile(inputs, region: str) -> Section:
     s = Section("Response profile", "respondents")
-    if inputs.responses is None:
-        return s.add(Callout(inputs.missing.get("responses", "the responses are not available"), kind_of="missing"))
     counts = inputs.respondent_counts()
-    c = counts[counts["region"] == region].set_index("stakeholder_group")["respondents"]
+    c = counts[(counts["region"] == region) & (counts["respondents"] > 0)].set_index("stakeholder_group")["respondents"]
     total = int(c.sum())
     order = [g for g in GROUP_ORDER if g in c.index] + sorted(g for g in c.index if g not in GROUP_ORDER)
     rows = [[group_label(g), str(int(c[g])), pct(c[g] / total) if total else "–"] for g in order]
     rows.append(["Total", str(total), "100%" if total else "–"])
-    rate = "not known: the campaign does not give the number of people invited"
-    extra = inputs.regions[inputs.regions["region"] == region]
-    for col in ("invited", "contacted", "population_surveyed"):
-        if col in extra.columns and len(extra) and not missing(extra.iloc[0][col]):
-            try:
-                invited = float(extra.iloc[0][col])
-                if invited > 0:
-                    rate = f"{pct(total / invited)} ({total} of {int(invited)} invited)"
-            except (TypeError, ValueError):
-                pass
-            break
+    invited = inputs.invited(region)
+    rate = (f"{pct(total / invited)} ({total} of {invited} invited)" if invited
+            else "not known: the campaign sent no personal invitations for this territory")
     s.add(Paragraph(f"{total} respondents from {len(order)} stakeholder groups answered for "
                     f"{inputs.label(region)}. Response rate: {rate}."))
     s.add(Table(["Stakeholder group", "Respondents", "Share"], rows, caption="Respondents per stakeholder group",
@@ -334,7 +324,7 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
         if ir is not None and ir["status"] == "ok":
             flag = disp.loc[it.name, "groups_disagree"] if it.name in disp.index else None
             rows.append([q, interval(ir["score"], ir["ci_low"], ir["ci_high"]), num(ir["n"]),
-                         "yes" if flag is True else ("no" if flag is False else "–")])
+                         "–" if flag is None or missing(flag) else ("yes" if bool(flag) else "no")])
             classes.append("")
         else:
             rows.append([q, withheld_text("suppressed", k), "–", "–"])
@@ -518,18 +508,6 @@ def _geographic_neighbours(inputs, region: str, aligned: list[str]) -> list[str]
     return out
 
 
-def _peer_space(inputs, level: int):
-    key = ("peer_space", level)
-    if key not in inputs.cache:
-        from ..regions.peers import PeerSpace
-
-        try:
-            inputs.cache[key] = PeerSpace.build(inputs.statistics, level=level, names=_nuts_names(inputs))
-        except Exception as exc:  # noqa: BLE001 - reported in the section
-            inputs.cache[key] = exc
-    return inputs.cache[key]
-
-
 def _nuts_names(inputs) -> dict[str, str] | None:
     reg = inputs.registry
     if reg is None:
@@ -556,37 +534,34 @@ def context_section(inputs, region: str) -> Section:
                         caption=f"Context statistics: {inputs.label(region)}", numeric=(1, 3), compact=True))
         else:
             s.add(Paragraph("No context statistics for this territory.", style="note"))
-    stats = inputs.statistics
-    if stats is None:
-        s.add(Callout(f"No structural peers: {inputs.missing.get('peers', 'Eurostat statistics are not installed')}.",
+    peers = inputs.structural_peers
+    if peers is None:
+        s.add(Callout(f"No structural peers: {inputs.missing.get('structural_peers', 'Eurostat statistics were not installed when the run was made')}.",
                       kind_of="missing"))
         return s
-    level = max(len(region) - 2, 0)
-    space = _peer_space(inputs, level)
-    if isinstance(space, Exception):
-        s.add(Callout(f"No structural peers at NUTS level {level}: {_message(space)}", kind_of="missing"))
-        return s
-    try:
-        peers = space.peers(region, PEER_K)
-    except Exception as exc:  # noqa: BLE001
-        s.add(Callout(f"No structural peers: {_message(exc)}", kind_of="missing"))
+    mine = peers[peers["region"] == region].sort_values("rank")
+    if mine.empty:
+        note = ((inputs.record.get("structural_peers") or {}).get("not_found") or {}).get(region,
+                                                                                        "no statistics for it")
+        s.add(Callout(f"No structural peers for {inputs.label(region)}: {note}.", kind_of="missing"))
         return s
     from ..regions.peers import indicator_label
 
-    variables = list(peers.attrs.get("variables") or [c for c in peers.columns if c not in
-                                                      ("rank", "region", "name", "distance")])
-    target = peers.attrs.get("target_values") or {}
-    names = _nuts_names(inputs) or {}
+    vals = inputs.structural_peer_values
+    vals = vals[vals["region"] == region] if vals is not None else pd.DataFrame(columns=["peer", "variable", "value"])
+    variables = list(dict.fromkeys(vals["variable"]))
+    value = {(r.peer, r.variable): r.value for r in vals.itertuples()}
+    level = int(mine["level"].iloc[0])
     head = ["Region", "Distance"] + [indicator_label(v) for v in variables]
-    rows = [[f"{inputs.label(region)} (this territory)", "0"] + [big(target.get(v)) for v in variables]]
-    for p in peers.to_dict("records"):
-        nm = p.get("name") or names.get(p["region"], "")
-        rows.append([f"{nm} ({p['region']})" if nm else p["region"], num(p["distance"], 2)]
-                    + [big(p.get(v)) for v in variables])
-    s.add(Table(head, rows, caption=f"The {len(peers)} nearest structural peers at NUTS level {level}",
-                numeric=tuple(range(1, len(head))), compact=True, row_classes=["self"] + [""] * len(peers),
+    rows = [[f"{inputs.label(region)} (this territory)", "0"] + [big(value.get((region, v))) for v in variables]]
+    for p in mine.itertuples():
+        rows.append([f"{p.peer_name} ({p.peer})" if p.peer_name else p.peer, num(p.distance, 2)]
+                    + [big(value.get((p.peer, v))) for v in variables])
+    pools = (inputs.record.get("structural_peers") or {}).get("pool_by_level") or {}
+    s.add(Table(head, rows, caption=f"The {len(mine)} nearest structural peers at NUTS level {level}",
+                numeric=tuple(range(1, len(head))), compact=True, row_classes=["self"] + [""] * len(mine),
                 note="Distance: weighted Euclidean distance of standardised indicators (log for size-like ones); "
-                     f"pool: {peers.attrs.get('pool', '–')} regions with every value. Source: Eurostat."))
+                     f"pool: {pools.get(str(level), '–')} regions with every value. Source: Eurostat."))
     return s
 
 
@@ -634,12 +609,12 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     else:
         s.add(Paragraph(f"{len(mine)} recommendation rule{'s' if len(mine) != 1 else ''} fired for "
                         f"{inputs.label(region)}, ranked by priority, then by the size of the gap. The first "
-                        f"{min(len(mine), DETAILED_RECOMMENDATIONS)} are detailed below the table."))
+                        f"{int((mine['written'] == True).sum())} are detailed below the table."))  # noqa: E712
         s.add(Table(["Rank", "Recommendation", "Priority", "Blocks", "Learn from"],
                     [[str(int(r["rank"])), str(r["title"]), prio.get(int(r["priority"]), str(r["priority"])),
                       str(r["blocks"] or "–"), str(r["frontrunners"] or "–")] for r in mine.to_dict("records")],
                     caption="Recommendations", compact=True))
-    for r in mine.head(DETAILED_RECOMMENDATIONS).to_dict("records"):
+    for r in mine[mine["written"] == True].to_dict("records"):  # noqa: E712 - the run marks them
         s.add(Heading(f"{int(r['rank'])}. {r['title']}", 3))
         s.add(Paragraph(str(r["recommendation"]), style="strong"))
         s.add(Paragraph(f"Why: {r['rationale']}"))
@@ -666,22 +641,17 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
 
 
 def recommendations(inputs):
-    """All territories' recommendations (computed once), or (None, why)."""
-    if "recommendations" not in inputs.cache:
-        try:
-            from ..recommend import recommend
-        except ImportError as exc:
-            inputs.cache["recommendations"] = (None, f"the recommendation engine is not available ({exc})")
-            return inputs.cache["recommendations"]
-        try:
-            oc = inputs.open_answers().rename(columns={"value": "text"})
-            recs = recommend(inputs.result(), alignment=inputs.alignment or None,
-                             open_comments=oc if len(oc) else None, min_respondents=inputs.min_respondents)
-            inputs.cache["recommendations"] = (recs, "")
-        except Exception as exc:  # noqa: BLE001 - the report says why
-            inputs.cache["recommendations"] = (None, f"the recommendation engine failed ({exc.__class__.__name__}: "
-                                                     f"{_message(exc)})")
-    return inputs.cache["recommendations"]
+    """All territories' recommendations as the run holds them, in the engine's column names (for the
+    overview helpers of `recommend`), or (None, why) when the run has none."""
+    recs = inputs.recommendations
+    if recs is None:
+        return None, "the run holds no recommendations"
+    view = recs.rename(columns={"rule": "rule_id", "topic": "topics", "action": "recommendation",
+                                "learn_from": "frontrunners"})
+    record = dict((inputs.record or {}).get("recommendations") or {})
+    record.setdefault("territories", list(inputs.territories))
+    view.attrs["record"] = record
+    return view, ""
 
 
 def annex_section(inputs, region: str, language: str | None) -> Section:
@@ -746,9 +716,8 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None) 
         rows.append([f"Rule: {key.replace('_', ' ')}", str(text)])
     if findings_params is not None:
         rows.append(["Key-finding thresholds", ", ".join(f"{k}={v}" for k, v in findings_params.record().items())])
-    recs = inputs.cache.get("recommendations")
-    if recs and recs[0] is not None:
-        rr = recs[0].attrs.get("record") or {}
+    rr = inputs.record.get("recommendations") or {}
+    if rr:
         rules = rr.get("rules") or {}
         rows.append(["Recommendation rules", ", ".join(f"{k}={v}" for k, v in rules.items()
                                                        if not isinstance(v, (list, dict)))[:400] or "built-in"])

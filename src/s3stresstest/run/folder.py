@@ -116,6 +116,7 @@ def write_run(run: StressTestRun, out: str | Path, *, overwrite: bool = False) -
         write_text(run.instrument.workbook, tmp / INSTRUMENT_FILE)
         if run.strategies_csv is not None:
             (tmp / "inputs" / run.strategies_name).write_bytes(run.strategies_csv)
+        _readmes(run, tmp)
         roles = {"responses": "inputs/responses.csv", "regions": "inputs/regions.csv", "groups": "inputs/groups.csv",
                  "invitations": "inputs/invitations.csv", "instrument": INSTRUMENT_FILE}
         if run.strategies_csv is not None:
@@ -131,6 +132,22 @@ def write_run(run: StressTestRun, out: str | Path, *, overwrite: bool = False) -
                                       encoding="utf-8")
         (tmp / "summary.md").write_text(summary_markdown(run), encoding="utf-8")
     return Path(out)
+
+
+def _readmes(run: StressTestRun, tmp: Path) -> None:
+    """Plain-text notes beside the inputs and the alignment: what they are, and the synthetic notice when due."""
+    notice = (run.banner + "\n\n") if run.synthetic else ""
+    (tmp / "inputs" / "README.txt").write_text(
+        notice + "The inputs of this run, as the run read them: responses.csv (long answers), regions.csv "
+        "(territories), groups.csv (peer groups), invitations.csv (people invited per territory and stakeholder "
+        "group, when known), instrument.yaml (the questionnaire in its text form)"
+        + (f" and {run.strategies_name} (the S3 priorities aligned)" if run.strategies_csv is not None else "")
+        + ".\nRepeat the run with:  s3stresstest rerun THIS_FOLDER --out OTHER_FOLDER\n", encoding="utf-8")
+    if run.alignment:
+        (tmp / "alignment" / "README.txt").write_text(
+            f"Alignment of the S3 priorities in inputs/{run.strategies_name} (each priority with its source). "
+            "Only perception_vs_evidence.csv uses the survey's block-2 scores"
+            + (", which are SYNTHETIC in this run.\n" if run.synthetic else ".\n"), encoding="utf-8")
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -160,6 +177,13 @@ def read_run(folder: str | Path) -> StressTestRun:
     kinds: dict[str, Schema] = {rel: schema_from_json(cols) for rel, cols in declared.get("tables", {}).items()}
     record = _json(folder / "run.json")
     problems = [Problem(f"'{rel}' is missing", source=str(folder)) for rel in kinds if not (folder / rel).is_file()]
+    for role, entry in (record.get("inputs") or {}).items():
+        path = folder / str(entry.get("path", ""))
+        if not path.is_file():
+            problems.append(Problem(f"input '{role}' not found at {entry.get('path')}", source=str(folder)))
+        elif file_sha256(path) != entry.get("sha256"):
+            problems.append(Problem(f"input '{role}' ({entry.get('path')}) has changed since the run "
+                                    "(checksum differs)", source=str(folder)))
     if problems:
         raise InputError(problems)
 

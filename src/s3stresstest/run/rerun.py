@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-import json
 from pathlib import Path
 
 from ..errors import InputError
@@ -39,28 +38,15 @@ def rerun(folder: str | Path, *, reference: ReferenceData | None = None) -> Stre
 
 
 def compare_folders(a: str | Path, b: str | Path) -> list[str]:
-    """Files (other than run.json and summary.md) that differ between two run folders, or exist in one only."""
+    """Files that differ between two run folders, or exist in one only; the records (`run.json`, which say
+    when and where a run was made) and `summary.md` are not compared."""
     a, b = Path(a), Path(b)
-    skip = {"run.json", "summary.md"}
     names = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()} | \
             {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
     out = []
-    for rel in sorted(names - skip):
-        if rel == "alignment/run.json":
-            if not _same_json(a / rel, b / rel):
-                out.append(rel)
+    for rel in sorted(names):
+        if Path(rel).name == "run.json" or rel == "summary.md":
             continue
         if not (a / rel).is_file() or not (b / rel).is_file() or not filecmp.cmp(a / rel, b / rel, shallow=False):
             out.append(rel)
     return out
-
-
-def _same_json(x: Path, y: Path) -> bool:
-    """Alignment records compared without their creation time."""
-    try:
-        dx, dy = (json.loads(p.read_text(encoding="utf-8")) for p in (x, y))
-    except (OSError, ValueError):
-        return False
-    dx.pop("created", None)
-    dy.pop("created", None)
-    return bool(dx == dy)

@@ -1,11 +1,14 @@
 """The admin operations, shared by the HTML pages and the JSON API.
 
 Each function takes the store (and plain values) and returns plain values, raising
-`InputError` for refused input, so both front ends report problems the same way.
+`InputError` for refused input, so both front ends report problems the same way; the
+routes differ only in the shape of the answer (page or redirect, JSON or file). A file
+to save is a `Download`, sent by both front ends with `core.attachment(*download)`.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import math
 import re
@@ -13,6 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -24,6 +28,22 @@ from . import i18n
 MAX_INVITATIONS = 5000
 MAX_INVITATIONS_PER_ROW = 1000
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_TYPE = "application/zip"
+
+
+class Download(NamedTuple):
+    """A file to save: what the admin page's button and the API endpoint both send."""
+
+    body: bytes | str
+    media_type: str
+    filename: str
+
+
+def stamp() -> str:
+    """UTC time for the name of a download made on demand (a second one does not overwrite the first)."""
+    return _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def safe_filename(name: str | None, default: str) -> str:
@@ -94,6 +114,12 @@ def campaign_or_none(store, campaign_id: int) -> dict | None:
         return None
 
 
+def close_campaign(store, campaign_id: int) -> dict:
+    """Close (idempotent): links stop working, no answers are accepted. The campaign as it is now."""
+    store.close_campaign(campaign_id)
+    return store.get_campaign(campaign_id)
+
+
 # -- regions and peer groups --------------------------------------------------------------
 def regions_from_csv(data: bytes, filename: str | None) -> pd.DataFrame:
     return _with_temp_file(data, safe_filename(filename, "regions.csv"), read_regions)
@@ -105,6 +131,18 @@ def groups_from_csv(data: bytes, filename: str | None, known: set[str]) -> pd.Da
 
 def known_regions(store, campaign_id: int) -> set[str]:
     return set(store.regions(campaign_id)["region"])
+
+
+def add_regions(store, campaign_id: int, data: bytes, filename: str | None) -> list[dict]:
+    """Add the regions of a CSV `region,name` (checked as a file: problems name its lines); all regions after."""
+    store.add_regions(campaign_id, regions_from_csv(data, filename))
+    return records(store.regions(campaign_id))
+
+
+def add_groups(store, campaign_id: int, data: bytes, filename: str | None) -> list[dict]:
+    """Add the peer groups of a CSV `region,group` (regions must be the campaign's); all groups after."""
+    store.add_groups(campaign_id, groups_from_csv(data, filename, known_regions(store, campaign_id)))
+    return records(store.groups(campaign_id))
 
 
 # -- invitations --------------------------------------------------------------------------
@@ -161,6 +199,11 @@ def invitations_csv(invitations: list[dict]) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 
 
+def invitations_download(invitations: list[dict], campaign_id: int) -> Download:
+    """The new links as the mail-merge CSV: the only time they are shown (only their hashes are kept)."""
+    return Download(invitations_csv(invitations), CSV_TYPE, f"invitations-campaign{campaign_id}-{stamp()}.csv")
+
+
 def create_open_link(store, campaign: dict, region: str, language: str, base_url: str) -> dict:
     if campaign.get("status") != "open":
         raise InputError("the campaign is closed: no new links")
@@ -211,29 +254,78 @@ def invitation_status(store, campaign_id: int, pages: list) -> pd.DataFrame:
     return df.astype({"pages_done": "int64", "pages_total": "int64"})
 
 
-def invitation_status_csv(store, campaign_id: int, pages: list) -> str:
-    return invitation_status(store, campaign_id, pages).to_csv(index=False, lineterminator="\n")
+def invitation_status_download(store, campaign_id: int, pages: list) -> Download:
+    """Who to remind, as CSV: every personal invitation with its status (no links: only their hashes are kept)."""
+    text = invitation_status(store, campaign_id, pages).to_csv(index=False, lineterminator="\n")
+    return Download(text, CSV_TYPE, f"invitation-status-campaign{campaign_id}.csv")
 
 
-def responses_csv(store, campaign_id: int, *, submitted_only: bool = True, include_contact: bool = False) -> str:
-    df = store.responses(campaign_id, submitted_only=submitted_only, include_contact=include_contact)
-    return df.to_csv(index=False, lineterminator="\n")
+def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = True,
+                   include_contact: bool = False) -> Download:
+    """The campaign's answers as long CSV (`long`), wide CSV (`wide`) or wide XLSX (`xlsx`)."""
+    cid = campaign["id"]
+    df = store.responses(cid, submitted_only=submitted_only, include_contact=include_contact)
+    if fmt == "long":
+        return Download(df.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE,
+                        f"responses-campaign{cid}.csv")
+    from ..transfer.export import to_wide, write_wide_xlsx
+
+    instrument = store.get_instrument(campaign["instrument_id"])
+    contacts = dict(zip(df["respondent_id"], df["contact"])) if include_contact else None
+    answers = df.drop(columns=["contact"]) if include_contact else df
+    if "language" in answers.columns and not answers["language"].astype(str).str.strip().any():
+        answers = answers.drop(columns=["language"])  # no language known (imported answers): no blank column
+    if fmt == "wide":
+        wide = to_wide(answers, instrument)
+        if contacts is not None:
+            wide.insert(_fixed_count(wide), "contact", [contacts.get(r, "") for r in wide["respondent_id"]])
+        return Download(wide.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE,
+                        f"responses-wide-campaign{cid}.csv")
+    buf = io.BytesIO()
+    write_wide_xlsx(answers, instrument, buf)
+    data = buf.getvalue()
+    if contacts is not None:
+        data = _xlsx_with_contacts(data, contacts)
+    return Download(data, XLSX_TYPE, f"responses-wide-campaign{cid}.xlsx")
+
+
+def _fixed_count(wide) -> int:
+    return 4 if "language" in list(wide.columns)[:4] else 3
+
+
+def _xlsx_with_contacts(data: bytes, contacts: dict) -> bytes:
+    """Insert a `contact` column after the respondent columns of the `responses` sheet."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["responses"]
+    header = [c.value for c in ws[1]]
+    pos = (4 if "language" in header[:4] else 3) + 1
+    ws.insert_cols(pos)
+    ws.cell(row=1, column=pos, value="contact")
+    for row in range(2, ws.max_row + 1):
+        rid = ws.cell(row=row, column=1).value
+        ws.cell(row=row, column=pos, value=contacts.get(str(rid), "") or None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def score_download(store, campaign: dict) -> Download:
+    """Scoring as both the admin button and `POST /api/v1/campaigns/{id}/score` answer it: the zip of
+    the result files; InputError (422 in both) when there is nothing to score."""
+    return Download(score_zip(store, campaign), ZIP_TYPE, f"results-campaign{campaign['id']}-{stamp()}.zip")
 
 
 def score_zip(store, campaign: dict) -> bytes:
-    """Run the StressTest on the stored answers; the result files (block_scores.csv, run.json...) as a zip."""
-    from ..pipeline import run_stresstest
-    from ..results import write_results
+    """Run the whole StressTest on the stored answers (`run.run_from_store`); the run folder as a zip,
+    the same folder `s3stresstest campaign score` writes and `s3stresstest report` reads."""
+    from ..run import run_from_store, write_run
 
-    data = store.campaign_data(campaign["id"])
-    if data.responses is None or len(data.responses) == 0:
-        raise InputError("no submitted answers to score yet")
-    instrument = store.get_instrument(campaign["instrument_id"])
-    data.description = data.description or f"campaign {campaign['id']}: {campaign['name']}"
-    result = run_stresstest(data, instrument)
+    run = run_from_store(store, int(campaign["id"]))
     folder = Path(tempfile.mkdtemp(prefix="s3st-score-"))
     try:
-        out = write_results(result, folder / "results", instrument=instrument)
+        out = write_run(run, folder / "results")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(out.rglob("*")):
