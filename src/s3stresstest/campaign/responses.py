@@ -7,7 +7,6 @@ the whole file is refused, so nothing is ever half-read into a result.
 from __future__ import annotations
 
 import difflib
-import math
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ from ..errors import InputError, Problem
 from ..instrument import Instrument
 from .csvfile import read_csv_table
 from .model import LANGUAGE_CODE, RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE, Campaign
+from .validation import value_problem as _value_problem
 
 
 def read_regions(path: str | Path) -> pd.DataFrame:
@@ -218,32 +218,3 @@ def _unknown_item_message(name: str, instrument: Instrument, answerable: set[str
         return f"item '{name}' is a {instrument.item(name).type} and takes no answer"
     hint = difflib.get_close_matches(name, sorted(answerable), n=1)
     return f"unknown item '{name}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-
-
-def _value_problem(instrument: Instrument, item_name: str, value: str) -> str | None:
-    item = instrument.item(item_name)
-    if item.type == "select_one":
-        if instrument.choices_of(item).get(value) is None:
-            return f"'{value}' is not a choice of item '{item_name}' (list '{item.list_name}': " \
-                   f"{', '.join(c.name for c in instrument.choices_of(item).choices)})"
-    elif item.type == "select_multiple":
-        names = value.split()
-        cl = instrument.choices_of(item)
-        bad = [n for n in names if cl.get(n) is None]
-        if bad:
-            return f"{', '.join(repr(b) for b in bad)} not a choice of item '{item_name}' (list '{item.list_name}')"
-        if len(set(names)) != len(names):
-            return f"a choice is repeated in '{value}'"
-    elif item.type == "integer":
-        try:
-            int(value)
-        except ValueError:
-            return f"'{value}' is not a whole number (item '{item_name}' is an integer)"
-    elif item.type == "decimal":
-        try:
-            ok = math.isfinite(float(value))
-        except ValueError:
-            ok = False
-        if not ok:
-            return f"'{value}' is not a number (item '{item_name}' is a decimal)"
-    return None

@@ -12,10 +12,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_URL = "S3ST_DATABASE_URL"
 DB_FILE = "s3stresstest.db"
@@ -65,11 +70,11 @@ def _ping_when_idle(engine: Engine) -> None:
     that was used a moment ago is alive. A dead one is replaced before it is handed out."""
 
     @event.listens_for(engine, "checkin")
-    def _checkin(_dbapi_conn, record):
+    def _checkin(_dbapi_conn: Any, record: ConnectionPoolEntry) -> None:
         record.info["s3st_used"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn, record, _proxy):
+    def _checkout(dbapi_conn: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
         if time.monotonic() - record.info.get("s3st_used", 0.0) < PING_AFTER_IDLE_S:
             return
         try:
@@ -79,13 +84,13 @@ def _ping_when_idle(engine: Engine) -> None:
             finally:
                 cur.close()
             dbapi_conn.rollback()
-        except Exception as exc:  # noqa: BLE001 - any failure: the pool reconnects
+        except Exception as exc:
             raise DisconnectionError() from exc
 
 
 def _sqlite_events(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -95,12 +100,12 @@ def _sqlite_events(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         readonly = conn.get_execution_options().get("s3st_readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def alembic_config(engine: Engine | None = None, url: str | None = None):
+def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
     """An Alembic Config pointing at the migrations inside the package (no alembic.ini needed)."""
     from alembic.config import Config
 
@@ -133,7 +138,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

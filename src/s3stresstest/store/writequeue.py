@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import threading
+from types import ModuleType
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Linux/macOS
@@ -32,25 +34,25 @@ class WriteQueue:
         self._fd: int | None = None
         self._pid: int | None = None
 
-    def _lock_fd(self) -> int:
+    def _lock_fd(self, path: str) -> int:
         if self._fd is None or self._pid != os.getpid():  # a forked child opens its own description
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
             self._pid = os.getpid()
         return self._fd
 
-    def __enter__(self) -> "WriteQueue":
+    def __enter__(self) -> WriteQueue:
         self._mutex.acquire()
         try:
-            if self.path is not None:
-                fcntl.flock(self._lock_fd(), fcntl.LOCK_EX)  # blocks in the kernel, GIL released
+            if self.path is not None and fcntl is not None:
+                fcntl.flock(self._lock_fd(self.path), fcntl.LOCK_EX)  # blocks in the kernel, GIL released
         except BaseException:
             self._mutex.release()
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
-            if self.path is not None and self._fd is not None:
+            if self.path is not None and self._fd is not None and fcntl is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._mutex.release()

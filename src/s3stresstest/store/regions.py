@@ -1,0 +1,82 @@
+"""A campaign's territories and the peer groups they are compared in."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import insert, select
+
+from ..campaign.model import TERRITORY_CODE
+from ..errors import InputError, Problem
+from . import models as m
+from .base import MAX_NAME, StoreBase, _frame
+
+
+class RegionsMixin(StoreBase):
+    """add_regions, add_groups, regions, groups."""
+
+    def add_regions(self, campaign_id: int, regions: pd.DataFrame) -> None:
+        """Add `region,name` rows (territory codes, each once; an empty name becomes the code).
+        InputError names each bad row (line = row number + 1, as in a CSV with a header)."""
+        df = _frame(regions, ("region", "name"), optional=("name",))
+        problems = []
+        with self._write() as s:
+            self._campaign(s, campaign_id)
+            known = self._region_set(s, campaign_id)
+            seen: set[str] = set()
+            rows = []
+            for line, region, name in zip(df["_line"], df["region"], df["name"], strict=True):
+                if not TERRITORY_CODE.fullmatch(region):
+                    problems.append(Problem(f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, "
+                                            f"SI or CH022)", line, "region"))
+                elif region in known or region in seen:
+                    problems.append(Problem(f"region '{region}' is listed twice", line, "region"))
+                if "\x00" in name or len(name) > 1000:
+                    problems.append(Problem("region name must be text of at most 1000 characters", line, "name"))
+                seen.add(region)
+                rows.append({"campaign_id": campaign_id, "region": region, "name": name or region})
+            if problems:
+                raise InputError(problems)
+            if rows:
+                s.execute(insert(m.Region), rows)
+
+    def add_groups(self, campaign_id: int, groups: pd.DataFrame) -> None:
+        """Add `region,group` peer-group rows; the regions must be the campaign's."""
+        df = _frame(groups, ("region", "group"))
+        problems = []
+        with self._write() as s:
+            self._campaign(s, campaign_id)
+            known = self._region_set(s, campaign_id)
+            have = {(a, b) for a, b in s.execute(select(m.PeerGroup.region, m.PeerGroup.group_name)
+                                                 .where(m.PeerGroup.campaign_id == campaign_id))}
+            rows = []
+            for line, region, group in zip(df["_line"], df["region"], df["group"], strict=True):
+                if region not in known:
+                    problems.append(Problem(f"unknown region '{region}' (not one of the campaign's regions)",
+                                            line, "region"))
+                if not group or len(group) > MAX_NAME or "\x00" in group:
+                    problems.append(Problem(f"group name must be 1 to {MAX_NAME} characters", line, "group"))
+                elif (region, group) in have:
+                    problems.append(Problem(f"region '{region}' is listed twice in group '{group}'", line, "group"))
+                have.add((region, group))
+                rows.append({"campaign_id": campaign_id, "region": region, "group_name": group})
+            if problems:
+                raise InputError(problems)
+            if rows:
+                s.execute(insert(m.PeerGroup), rows)
+
+    def regions(self, campaign_id: int) -> pd.DataFrame:
+        """`region,name` sorted by region."""
+        with self._read() as s:
+            self._campaign(s, campaign_id)
+            rows = s.execute(select(m.Region.region, m.Region.name).where(m.Region.campaign_id == campaign_id)
+                             .order_by(m.Region.region)).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["region", "name"], dtype=object).astype(str)
+
+    def groups(self, campaign_id: int) -> pd.DataFrame:
+        """`region,group` sorted by group, region."""
+        g = m.PeerGroup
+        with self._read() as s:
+            self._campaign(s, campaign_id)
+            rows = s.execute(select(g.region, g.group_name).where(g.campaign_id == campaign_id)
+                             .order_by(g.group_name, g.region)).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["region", "group"], dtype=object).astype(str)
