@@ -14,22 +14,42 @@ Pure functions in the middle (`metrics`, `analysis`), input and output at the ed
 
 from .analysis import alignment_matrix, horizontal_alignment, perception_vs_evidence, synergy_topics, vertical_alignment
 from .metrics import (
-                       DEFAULT_WEIGHTS,
-                       PairScorer,
-                       code_similarity,
-                       match_priorities,
-                       priority_pair_scores,
-                       strategy_alignment,
-                       text_similarity_matrix,
+    DEFAULT_WEIGHTS,
+    PairScorer,
+    code_similarity,
+    match_priorities,
+    priority_pair_scores,
+    strategy_alignment,
+    text_similarity_matrix,
 )
 from .model import Priority, Strategy, read_strategies, strategies_from_rows
 from .run import AlignmentParams, AlignmentResult, run_alignment, write_alignment
 from .taxonomy import Taxonomy, builtin_taxonomies, load_taxonomies, load_taxonomy, taxonomy_from_rows
 
 __all__ = [
-    "DEFAULT_WEIGHTS", "AlignmentParams", "AlignmentResult", "PairScorer", "Priority", "Strategy", "Taxonomy",
-    "alignment_matrix", "builtin_taxonomies", "code_similarity", "horizontal_alignment", "load_taxonomies",
-    "load_taxonomy", "match_priorities", "perception_vs_evidence", "priority_pair_scores", "read_strategies",
-    "run_alignment", "strategies_from_rows", "strategy_alignment", "synergy_topics", "taxonomy_from_rows",
-    "text_similarity_matrix", "vertical_alignment", "write_alignment",
+    "DEFAULT_WEIGHTS",
+    "AlignmentParams",
+    "AlignmentResult",
+    "PairScorer",
+    "Priority",
+    "Strategy",
+    "Taxonomy",
+    "alignment_matrix",
+    "builtin_taxonomies",
+    "code_similarity",
+    "horizontal_alignment",
+    "load_taxonomies",
+    "load_taxonomy",
+    "match_priorities",
+    "perception_vs_evidence",
+    "priority_pair_scores",
+    "read_strategies",
+    "run_alignment",
+    "strategies_from_rows",
+    "strategy_alignment",
+    "synergy_topics",
+    "taxonomy_from_rows",
+    "text_similarity_matrix",
+    "vertical_alignment",
+    "write_alignment",
 ]

@@ -55,22 +55,71 @@ from .model import Strategy
 from .taxonomy import AXES, Taxonomy
 
 VERTICAL, NEIGHBOUR, OTHER = "vertical", "neighbour", "other"
-PAIR_COLUMNS = ["territory_a", "territory_b", "kind", "level_a", "level_b", "cross_border", "score",
-                "n_priorities_a", "n_priorities_b", "n_matched", "coverage_a", "coverage_b", "shared_codes"]
-MATCH_COLUMNS = ["territory_a", "territory_b", "kind", "alignment_score", "priority_a", "title_a", "priority_b",
-                 "title_b", "score", *AXES, "text", "shared_codes", "partial_codes"]
-SYNERGY_COLUMNS = ["topic_axis", "topic_code", "topic_title", "territories", "n_territories", "neighbour_pairs",
-                   "n_neighbour_pairs", "evidence_priorities", "mean_pair_score", "strength"]
-PERCEPTION_COLUMNS = ["territory", "perceived", "perceived_ci_low", "perceived_ci_high", "perceived_status",
-                      "vertical", "neighbours", "measured", "perceived_rank", "measured_rank", "gap", "flag"]
+PAIR_COLUMNS = [
+    "territory_a",
+    "territory_b",
+    "kind",
+    "level_a",
+    "level_b",
+    "cross_border",
+    "score",
+    "n_priorities_a",
+    "n_priorities_b",
+    "n_matched",
+    "coverage_a",
+    "coverage_b",
+    "shared_codes",
+]
+MATCH_COLUMNS = [
+    "territory_a",
+    "territory_b",
+    "kind",
+    "alignment_score",
+    "priority_a",
+    "title_a",
+    "priority_b",
+    "title_b",
+    "score",
+    *AXES,
+    "text",
+    "shared_codes",
+    "partial_codes",
+]
+SYNERGY_COLUMNS = [
+    "topic_axis",
+    "topic_code",
+    "topic_title",
+    "territories",
+    "n_territories",
+    "neighbour_pairs",
+    "n_neighbour_pairs",
+    "evidence_priorities",
+    "mean_pair_score",
+    "strength",
+]
+PERCEPTION_COLUMNS = [
+    "territory",
+    "perceived",
+    "perceived_ci_low",
+    "perceived_ci_high",
+    "perceived_status",
+    "vertical",
+    "neighbours",
+    "measured",
+    "perceived_rank",
+    "measured_rank",
+    "gap",
+    "flag",
+]
 FLAGS = ("perceived higher", "perceived lower", "consistent", "no data")
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _scorer(strategies: Sequence[Strategy], scorer: PairScorer | None, taxonomies: dict[str, Taxonomy] | None,
-            options: dict) -> PairScorer:
+def _scorer(
+    strategies: Sequence[Strategy], scorer: PairScorer | None, taxonomies: dict[str, Taxonomy] | None, options: dict
+) -> PairScorer:
     if scorer is not None:
         missing = [s.territory for s in strategies if s.key not in scorer.index]
         if missing:
@@ -90,8 +139,9 @@ def check_one_per_territory(strategies: Sequence[Strategy]) -> None:
         periods.setdefault(s.territory, []).append(s.period)
     several = [f"{t} ({', '.join(p)})" for t, p in periods.items() if len(p) > 1]
     if several:
-        raise InputError("several strategies for one territory: " + "; ".join(several)
-                         + "; compare one period at a time (--period)")
+        raise InputError(
+            "several strategies for one territory: " + "; ".join(several) + "; compare one period at a time (--period)"
+        )
 
 
 def national_of_default(strategies: Iterable[Strategy]) -> dict[str, str]:
@@ -136,49 +186,78 @@ def _shared_codes(al: StrategyAlignment) -> str:
 # -- pairs, vertical, horizontal, matrix --------------------------------------------------------
 
 
-def all_alignments(strategies: Sequence[Strategy], scorer: PairScorer, evidence: bool = True
-                   ) -> dict[tuple[str, str], StrategyAlignment]:
+def all_alignments(
+    strategies: Sequence[Strategy], scorer: PairScorer, evidence: bool = True
+) -> dict[tuple[str, str], StrategyAlignment]:
     """Every unordered pair once, in input order: (territory_a, territory_b) -> alignment."""
     out = {}
     for i, a in enumerate(strategies):
-        for b in strategies[i + 1:]:
+        for b in strategies[i + 1 :]:
             out[(a.territory, b.territory)] = scorer.align(a, b, evidence=evidence)
     return out
 
 
-def pair_table(alignments: dict[tuple[str, str], StrategyAlignment], national_of: dict[str, str],
-               neighbours: set[frozenset]) -> pd.DataFrame:
+def pair_table(
+    alignments: dict[tuple[str, str], StrategyAlignment], national_of: dict[str, str], neighbours: set[frozenset]
+) -> pd.DataFrame:
     rows = []
     for al in alignments.values():
         a, b = al.a, al.b
-        rows.append({"territory_a": a.territory, "territory_b": b.territory,
-                     "kind": pair_kind(a, b, national_of, neighbours), "level_a": a.level, "level_b": b.level,
-                     "cross_border": a.country != b.country, "score": al.score, "n_priorities_a": len(a),
-                     "n_priorities_b": len(b), "n_matched": len(al.matches), "coverage_a": al.coverage_a,
-                     "coverage_b": al.coverage_b, "shared_codes": _shared_codes(al)})
+        rows.append(
+            {
+                "territory_a": a.territory,
+                "territory_b": b.territory,
+                "kind": pair_kind(a, b, national_of, neighbours),
+                "level_a": a.level,
+                "level_b": b.level,
+                "cross_border": a.country != b.country,
+                "score": al.score,
+                "n_priorities_a": len(a),
+                "n_priorities_b": len(b),
+                "n_matched": len(al.matches),
+                "coverage_a": al.coverage_a,
+                "coverage_b": al.coverage_b,
+                "shared_codes": _shared_codes(al),
+            }
+        )
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def match_table(alignments: dict[tuple[str, str], StrategyAlignment], national_of: dict[str, str],
-                neighbours: set[frozenset]) -> pd.DataFrame:
+def match_table(
+    alignments: dict[tuple[str, str], StrategyAlignment], national_of: dict[str, str], neighbours: set[frozenset]
+) -> pd.DataFrame:
     """One row per matched priority pair, with component similarities and shared codes."""
     rows = []
     for al in alignments.values():
         kind = pair_kind(al.a, al.b, national_of, neighbours)
         for m in al.matches:
-            row = {"territory_a": al.a.territory, "territory_b": al.b.territory, "kind": kind, "alignment_score": al.score,
-                   "priority_a": m.a.id, "title_a": m.a.title, "priority_b": m.b.id, "title_b": m.b.title,
-                   "score": m.score, "shared_codes": " ".join(m.shared_codes),
-                   "partial_codes": " ".join(m.partial_codes)}
+            row = {
+                "territory_a": al.a.territory,
+                "territory_b": al.b.territory,
+                "kind": kind,
+                "alignment_score": al.score,
+                "priority_a": m.a.id,
+                "title_a": m.a.title,
+                "priority_b": m.b.id,
+                "title_b": m.b.title,
+                "score": m.score,
+                "shared_codes": " ".join(m.shared_codes),
+                "partial_codes": " ".join(m.partial_codes),
+            }
             for comp in (*AXES, "text"):
                 row[comp] = m.components.get(comp, np.nan)
             rows.append(row)
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)
 
 
-def vertical_alignment(strategies: Sequence[Strategy], national_of: dict[str, str] | None = None, *,
-                       scorer: PairScorer | None = None, taxonomies: dict[str, Taxonomy] | None = None,
-                       **options) -> pd.DataFrame:
+def vertical_alignment(
+    strategies: Sequence[Strategy],
+    national_of: dict[str, str] | None = None,
+    *,
+    scorer: PairScorer | None = None,
+    taxonomies: dict[str, Taxonomy] | None = None,
+    **options,
+) -> pd.DataFrame:
     """Each regional strategy against its national strategy (``note`` says when there is none)."""
     check_one_per_territory(strategies)
     scorer = _scorer(strategies, scorer, taxonomies, options)
@@ -190,23 +269,58 @@ def vertical_alignment(strategies: Sequence[Strategy], national_of: dict[str, st
             continue
         country = national_of.get(s.territory, s.country)
         nat = nationals.get(country)
-        row = {"territory": s.territory, "name": s.name, "national": country, "score": np.nan,
-               "n_priorities": len(s), "n_national_priorities": np.nan, "n_matched": np.nan,
-               "coverage_region": np.nan, "coverage_national": np.nan, "shared_codes": "", "note": ""}
+        row = {
+            "territory": s.territory,
+            "name": s.name,
+            "national": country,
+            "score": np.nan,
+            "n_priorities": len(s),
+            "n_national_priorities": np.nan,
+            "n_matched": np.nan,
+            "coverage_region": np.nan,
+            "coverage_national": np.nan,
+            "shared_codes": "",
+            "note": "",
+        }
         if nat is None:
             row["note"] = f"no national strategy for {country} in the input"
         else:
             al = scorer.align(s, nat)
-            row.update(score=al.score, n_national_priorities=len(nat), n_matched=len(al.matches),
-                       coverage_region=al.coverage_a, coverage_national=al.coverage_b, shared_codes=_shared_codes(al))
+            row.update(
+                score=al.score,
+                n_national_priorities=len(nat),
+                n_matched=len(al.matches),
+                coverage_region=al.coverage_a,
+                coverage_national=al.coverage_b,
+                shared_codes=_shared_codes(al),
+            )
         rows.append(row)
-    return pd.DataFrame(rows, columns=["territory", "name", "national", "score", "n_priorities",
-                                       "n_national_priorities", "n_matched", "coverage_region", "coverage_national",
-                                       "shared_codes", "note"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "territory",
+            "name",
+            "national",
+            "score",
+            "n_priorities",
+            "n_national_priorities",
+            "n_matched",
+            "coverage_region",
+            "coverage_national",
+            "shared_codes",
+            "note",
+        ],
+    )
 
 
-def horizontal_alignment(strategies: Sequence[Strategy], adjacency_pairs, *, scorer: PairScorer | None = None,
-                         taxonomies: dict[str, Taxonomy] | None = None, **options) -> pd.DataFrame:
+def horizontal_alignment(
+    strategies: Sequence[Strategy],
+    adjacency_pairs,
+    *,
+    scorer: PairScorer | None = None,
+    taxonomies: dict[str, Taxonomy] | None = None,
+    **options,
+) -> pd.DataFrame:
     """Each pair of neighbouring territories of the horizontal set, with its alignment."""
     check_one_per_territory(strategies)
     scorer = _scorer(strategies, scorer, taxonomies, options)
@@ -214,15 +328,20 @@ def horizontal_alignment(strategies: Sequence[Strategy], adjacency_pairs, *, sco
     hset = horizontal_strategies(strategies)
     als = {}
     for i, a in enumerate(hset):
-        for b in hset[i + 1:]:
+        for b in hset[i + 1 :]:
             if frozenset((a.territory, b.territory)) in neighbours:
                 als[(a.territory, b.territory)] = scorer.align(a, b)
     return pair_table(als, {}, neighbours)
 
 
-def alignment_matrix(strategies: Sequence[Strategy], *, scorer: PairScorer | None = None,
-                     taxonomies: dict[str, Taxonomy] | None = None,
-                     alignments: dict[tuple[str, str], StrategyAlignment] | None = None, **options) -> pd.DataFrame:
+def alignment_matrix(
+    strategies: Sequence[Strategy],
+    *,
+    scorer: PairScorer | None = None,
+    taxonomies: dict[str, Taxonomy] | None = None,
+    alignments: dict[tuple[str, str], StrategyAlignment] | None = None,
+    **options,
+) -> pd.DataFrame:
     """Square DataFrame of strategy scores 0–100 (index and columns: territories; diagonal 100)."""
     check_one_per_territory(strategies)
     codes = [s.territory for s in strategies]
@@ -235,8 +354,7 @@ def alignment_matrix(strategies: Sequence[Strategy], *, scorer: PairScorer | Non
     return pd.DataFrame(m, index=pd.Index(codes, name="territory"), columns=codes)
 
 
-def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neighbours: set[frozenset]
-                      ) -> pd.DataFrame:
+def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neighbours: set[frozenset]) -> pd.DataFrame:
     """Per territory: vertical score, neighbour and other-territory means (horizontal set), priorities."""
     hset = {s.territory for s in horizontal_strategies(strategies)}
     nationals = {s.territory for s in strategies if s.level == "national"}
@@ -255,15 +373,27 @@ def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neigh
         elif s.level == "national" and s.territory not in hset:
             note = "national strategy (vertical comparisons only)"
         if s.territory in hset and neigh.empty:
-            note = (note + "; " if note else "") + ("no neighbour with a strategy in the input" if n_adjacent == 0
-                                                     else "neighbours outside the horizontal set")
-        rows.append({"territory": s.territory, "name": s.name, "level": s.level, "n_priorities": len(s),
-                     "vertical": float(vert["score"].iloc[0]) if len(vert) == 1 and s.level == "regional" else np.nan,
-                     "n_neighbours": len(neigh), "neighbours_mean": neigh["score"].mean() if len(neigh) else np.nan,
-                     "neighbours_min": neigh["score"].min() if len(neigh) else np.nan,
-                     "neighbours_max": neigh["score"].max() if len(neigh) else np.nan,
-                     "others_mean": others["score"].mean() if len(others) else np.nan,
-                     "national_strategy": s.territory in nationals, "note": note})
+            note = (note + "; " if note else "") + (
+                "no neighbour with a strategy in the input"
+                if n_adjacent == 0
+                else "neighbours outside the horizontal set"
+            )
+        rows.append(
+            {
+                "territory": s.territory,
+                "name": s.name,
+                "level": s.level,
+                "n_priorities": len(s),
+                "vertical": float(vert["score"].iloc[0]) if len(vert) == 1 and s.level == "regional" else np.nan,
+                "n_neighbours": len(neigh),
+                "neighbours_mean": neigh["score"].mean() if len(neigh) else np.nan,
+                "neighbours_min": neigh["score"].min() if len(neigh) else np.nan,
+                "neighbours_max": neigh["score"].max() if len(neigh) else np.nan,
+                "others_mean": others["score"].mean() if len(others) else np.nan,
+                "national_strategy": s.territory in nationals,
+                "note": note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -290,9 +420,16 @@ def _components(nodes: Iterable, edges: Iterable[tuple]) -> list[list]:
     return list(groups.values())
 
 
-def synergy_topics(strategies: Sequence[Strategy], adjacency_pairs, *, min_territories: int = 2,
-                   min_pair_score: float = 30.0, scorer: PairScorer | None = None,
-                   taxonomies: dict[str, Taxonomy] | None = None, **options) -> pd.DataFrame:
+def synergy_topics(
+    strategies: Sequence[Strategy],
+    adjacency_pairs,
+    *,
+    min_territories: int = 2,
+    min_pair_score: float = 30.0,
+    scorer: PairScorer | None = None,
+    taxonomies: dict[str, Taxonomy] | None = None,
+    **options,
+) -> pd.DataFrame:
     """Codes and groups of matched priorities shared by neighbouring territories; see the module notes."""
     check_one_per_territory(strategies)
     if min_territories < 2:
@@ -326,12 +463,21 @@ def synergy_topics(strategies: Sequence[Strategy], adjacency_pairs, *, min_terri
                     block = scorer.block(by_code[a], by_code[b])
                     evidence.append(float(block[np.ix_(terr[a], terr[b])].max()))
                 title = tax.title(code) if tax is not None and tax.is_known(code) else ""
-                rows.append(_synergy_row(axis, code, title, group, gedges, evidence,
-                                         [f"{t}:{by_code[t].priorities[k].id}" for t in group for k in terr[t]]))
+                rows.append(
+                    _synergy_row(
+                        axis,
+                        code,
+                        title,
+                        group,
+                        gedges,
+                        evidence,
+                        [f"{t}:{by_code[t].priorities[k].id}" for t in group for k in terr[t]],
+                    )
+                )
     # Priority groups.
     edges: list[tuple[tuple[str, str], tuple[str, str], float]] = []
     for i, a in enumerate(hset):
-        for b in hset[i + 1:]:
+        for b in hset[i + 1 :]:
             if frozenset((a.territory, b.territory)) not in neighbours:
                 continue
             for m in scorer.align(a, b, evidence=False).matches:
@@ -354,26 +500,41 @@ def synergy_topics(strategies: Sequence[Strategy], adjacency_pairs, *, min_terri
             if x in members:
                 best[(x[0], y[0])] = max(best.get((x[0], y[0]), 0.0), w)
         central = max(comp, key=lambda n: weight[n])
-        groups.append((territories, list(best), list(best.values()), titles[central],
-                       [f"{t}:{pid}" for t, pid in comp]))
+        groups.append(
+            (territories, list(best), list(best.values()), titles[central], [f"{t}:{pid}" for t, pid in comp])
+        )
     groups.sort(key=lambda g: (-sum(g[2]), g[0]))
     for k, (territories, pairs, evidence, title, prios) in enumerate(groups, start=1):
         rows.append(_synergy_row("priorities", f"G{k}", title, territories, pairs, evidence, prios))
     out = pd.DataFrame(rows, columns=SYNERGY_COLUMNS)
     if out.empty:
         return out
-    return out.sort_values(["strength", "n_territories", "topic_axis", "topic_code"],
-                           ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["strength", "n_territories", "topic_axis", "topic_code"], ascending=[False, False, True, True], kind="stable"
+    ).reset_index(drop=True)
 
 
-def _synergy_row(axis: str, code: str, title: str, territories: list[str], pairs: list[tuple[str, str]],
-                 evidence: list[float], priorities: list[str]) -> dict:
-    return {"topic_axis": axis, "topic_code": code, "topic_title": title,
-            "territories": " ".join(territories), "n_territories": len(territories),
-            "neighbour_pairs": " ".join(f"{a}|{b}" for a, b in pairs), "n_neighbour_pairs": len(pairs),
-            "evidence_priorities": " ".join(priorities),
-            "mean_pair_score": 100.0 * float(np.mean(evidence)) if evidence else np.nan,
-            "strength": float(np.sum(evidence))}
+def _synergy_row(
+    axis: str,
+    code: str,
+    title: str,
+    territories: list[str],
+    pairs: list[tuple[str, str]],
+    evidence: list[float],
+    priorities: list[str],
+) -> dict:
+    return {
+        "topic_axis": axis,
+        "topic_code": code,
+        "topic_title": title,
+        "territories": " ".join(territories),
+        "n_territories": len(territories),
+        "neighbour_pairs": " ".join(f"{a}|{b}" for a, b in pairs),
+        "n_neighbour_pairs": len(pairs),
+        "evidence_priorities": " ".join(priorities),
+        "mean_pair_score": 100.0 * float(np.mean(evidence)) if evidence else np.nan,
+        "strength": float(np.sum(evidence)),
+    }
 
 
 # -- perception ---------------------------------------------------------------------------------
@@ -388,8 +549,13 @@ def _pct_rank(values: pd.Series) -> pd.Series:
     return (values.rank(method="average") - 1) / (n - 1) * 100.0
 
 
-def perception_vs_evidence(block_scores: pd.DataFrame, alignment_scores: pd.DataFrame, block: str = "b2",
-                           threshold: float = 25.0, scale: str = "rank") -> pd.DataFrame:
+def perception_vs_evidence(
+    block_scores: pd.DataFrame,
+    alignment_scores: pd.DataFrame,
+    block: str = "b2",
+    threshold: float = 25.0,
+    scale: str = "rank",
+) -> pd.DataFrame:
     """Join the perceived alignment (StressTest block score) with the measured one and flag disagreements.
 
     `block_scores`: region, block, score, ci_low, ci_high, status (as written by `s3stresstest score`).
@@ -437,8 +603,10 @@ def perception_vs_evidence(block_scores: pd.DataFrame, alignment_scores: pd.Data
     return out[PERCEPTION_COLUMNS]
 
 
-PERCEPTION_RULE = ("perceived = published score of the StressTest block; measured = mean of the available vertical "
-                   "score and mean neighbour score. scale 'rank': both as percentile ranks among territories with "
-                   "both; gap = perceived - measured; 'perceived higher' if gap > threshold, 'perceived lower' if "
-                   "gap < -threshold, else 'consistent'. scale 'points': raw 0-100 values, and a flag also needs the "
-                   "measured value outside the block score's interval. 'no data' when either side is missing.")
+PERCEPTION_RULE = (
+    "perceived = published score of the StressTest block; measured = mean of the available vertical "
+    "score and mean neighbour score. scale 'rank': both as percentile ranks among territories with "
+    "both; gap = perceived - measured; 'perceived higher' if gap > threshold, 'perceived lower' if "
+    "gap < -threshold, else 'consistent'. scale 'points': raw 0-100 values, and a flag also needs the "
+    "measured value outside the block score's interval. 'no data' when either side is missing."
+)

@@ -103,8 +103,9 @@ class CodeOverlap:
         return 2 * self.credit / (self.n_a + self.n_b)
 
 
-def code_overlap(a_codes: Sequence[str], b_codes: Sequence[str], taxonomy: Taxonomy | None = None,
-                 partial_credit: float = 0.5) -> CodeOverlap:
+def code_overlap(
+    a_codes: Sequence[str], b_codes: Sequence[str], taxonomy: Taxonomy | None = None, partial_credit: float = 0.5
+) -> CodeOverlap:
     """Exact and partial matches of two code sets (one-to-one, largest total credit)."""
     a = list(dict.fromkeys(a_codes))
     b = list(dict.fromkeys(b_codes))
@@ -124,23 +125,35 @@ def code_overlap(a_codes: Sequence[str], b_codes: Sequence[str], taxonomy: Taxon
                 if taxonomy.is_known(y):
                     steps = _lca_steps(x, y, taxonomy)
                     if steps is not None:
-                        credit[i, j] = partial_credit ** steps
+                        credit[i, j] = partial_credit**steps
         if credit.any():
             rows, cols = linear_sum_assignment(credit, maximize=True)
-            partial = [(rest_a[i], rest_b[j], float(credit[i, j])) for i, j in zip(rows, cols, strict=True) if credit[i, j] > 0]
+            partial = [
+                (rest_a[i], rest_b[j], float(credit[i, j])) for i, j in zip(rows, cols, strict=True) if credit[i, j] > 0
+            ]
     total = len(exact) + sum(p[2] for p in partial)
     return CodeOverlap(tuple(exact), tuple(partial), float(total), len(a), len(b))
 
 
-def code_similarity(a_codes: Sequence[str], b_codes: Sequence[str], taxonomy: Taxonomy | None = None,
-                    partial_credit: float = 0.5, measure: str = "dice") -> float:
+def code_similarity(
+    a_codes: Sequence[str],
+    b_codes: Sequence[str],
+    taxonomy: Taxonomy | None = None,
+    partial_credit: float = 0.5,
+    measure: str = "dice",
+) -> float:
     """Similarity 0–1 of two code sets of one axis (NaN when either is empty); see the module notes."""
     _check_choice("measure", measure, CODE_MEASURES)
     return code_overlap(a_codes, b_codes, taxonomy, partial_credit).similarity(measure)
 
 
-def _axis_matrix(codes_a: list[tuple[str, ...]], codes_b: list[tuple[str, ...]], taxonomy: Taxonomy | None,
-                 partial_credit: float, measure: str) -> np.ndarray:
+def _axis_matrix(
+    codes_a: list[tuple[str, ...]],
+    codes_b: list[tuple[str, ...]],
+    taxonomy: Taxonomy | None,
+    partial_credit: float,
+    measure: str,
+) -> np.ndarray:
     """Similarity of every pair of code sets (NaN where either is empty).
 
     For taxonomies of depth <= 2 (every partial match is one step) this is computed with
@@ -200,10 +213,23 @@ def _vectorizer(method: str):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if method == "tfidf-char":
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True, strip_accents="unicode",
-                               sublinear_tf=True, norm="l2")
-    return TfidfVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True, strip_accents="unicode",
-                           stop_words="english", sublinear_tf=True, norm="l2")
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            lowercase=True,
+            strip_accents="unicode",
+            sublinear_tf=True,
+            norm="l2",
+        )
+    return TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        lowercase=True,
+        strip_accents="unicode",
+        stop_words="english",
+        sublinear_tf=True,
+        norm="l2",
+    )
 
 
 @lru_cache(maxsize=4)
@@ -211,9 +237,11 @@ def _sentence_model(path: str):
     try:
         from sentence_transformers import SentenceTransformer  # optional, never a dependency
     except ImportError as exc:
-        raise InputError("text method 'embedding' needs the optional package sentence-transformers "
-                         "(pip install sentence-transformers) and a model already stored on disk; "
-                         "or use the text method 'tfidf'") from exc
+        raise InputError(
+            "text method 'embedding' needs the optional package sentence-transformers "
+            "(pip install sentence-transformers) and a model already stored on disk; "
+            "or use the text method 'tfidf'"
+        ) from exc
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never download at run time
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
@@ -222,21 +250,30 @@ def _sentence_model(path: str):
         raise InputError(f"cannot load the local embedding model at '{path}': {exc}") from exc
 
 
-def text_vectors(texts: list[str], method: str = "tfidf", *, corpus: list[str] | None = None,
-                 embedding_model: str | Path | Embedder | None = None):
+def text_vectors(
+    texts: list[str],
+    method: str = "tfidf",
+    *,
+    corpus: list[str] | None = None,
+    embedding_model: str | Path | Embedder | None = None,
+):
     """Row-normalised vectors of `texts` (sparse for TF-IDF, dense for embeddings)."""
     _check_choice("text method", method, TEXT_METHODS)
     if method == "embedding":
         if embedding_model is None:
-            raise InputError("text method 'embedding' needs a local model: give the folder of a sentence-embedding "
-                             "model already on disk (--embedding-model); models are never downloaded")
+            raise InputError(
+                "text method 'embedding' needs a local model: give the folder of a sentence-embedding "
+                "model already on disk (--embedding-model); models are never downloaded"
+            )
         if callable(embedding_model):
             vecs = np.asarray(embedding_model(list(texts)), dtype=float)
         else:
             path = Path(embedding_model)
             if not path.is_dir():
-                raise InputError(f"embedding model folder '{path}' not found; models are never downloaded at run "
-                                 "time, give the folder of a model already on disk")
+                raise InputError(
+                    f"embedding model folder '{path}' not found; models are never downloaded at run "
+                    "time, give the folder of a model already on disk"
+                )
             vecs = np.asarray(_sentence_model(str(path.resolve())).encode(list(texts)), dtype=float)
         if vecs.ndim != 2 or len(vecs) != len(texts):
             raise InputError(f"the embedding model returned an array of shape {vecs.shape} for {len(texts)} texts")
@@ -265,9 +302,14 @@ def _cosine(va, vb) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(sim, 0.0, 1.0), avail
 
 
-def text_similarity_matrix(priorities_a: Sequence[Priority], priorities_b: Sequence[Priority],
-                           method: str = "tfidf", *, corpus: Sequence[str] | None = None,
-                           embedding_model: str | Path | Embedder | None = None) -> np.ndarray:
+def text_similarity_matrix(
+    priorities_a: Sequence[Priority],
+    priorities_b: Sequence[Priority],
+    method: str = "tfidf",
+    *,
+    corpus: Sequence[str] | None = None,
+    embedding_model: str | Path | Embedder | None = None,
+) -> np.ndarray:
     """Cosine similarity 0–1 of "title. description" for every pair; NaN where a text has no usable term.
 
     TF-IDF is fitted on `corpus` when given, else on the texts of both lists.
@@ -276,7 +318,7 @@ def text_similarity_matrix(priorities_a: Sequence[Priority], priorities_b: Seque
     tb = [p.text for p in priorities_b]
     fit = list(corpus) if corpus is not None else ta + tb
     vecs = text_vectors(ta + tb, method, corpus=fit, embedding_model=embedding_model)
-    sim, avail = _cosine(vecs[: len(ta)], vecs[len(ta):])
+    sim, avail = _cosine(vecs[: len(ta)], vecs[len(ta) :])
     return np.where(avail, sim, np.nan)
 
 
@@ -321,11 +363,18 @@ def combine(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
 
 
-def priority_pair_scores(priorities_a: Sequence[Priority], priorities_b: Sequence[Priority],
-                         taxonomies: dict[str, Taxonomy], *, weights: dict[str, float] | None = None,
-                         partial_credit: float = 0.5, code_measure: str = "dice", text_method: str = "tfidf",
-                         corpus: Sequence[str] | None = None,
-                         embedding_model: str | Path | Embedder | None = None) -> PairScores:
+def priority_pair_scores(
+    priorities_a: Sequence[Priority],
+    priorities_b: Sequence[Priority],
+    taxonomies: dict[str, Taxonomy],
+    *,
+    weights: dict[str, float] | None = None,
+    partial_credit: float = 0.5,
+    code_measure: str = "dice",
+    text_method: str = "tfidf",
+    corpus: Sequence[str] | None = None,
+    embedding_model: str | Path | Embedder | None = None,
+) -> PairScores:
     """Score every (a, b) pair of priorities: weighted mean of axis and text similarities; see the module notes."""
     weights = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
     _check_choice("code measure", code_measure, CODE_MEASURES)
@@ -333,12 +382,17 @@ def priority_pair_scores(priorities_a: Sequence[Priority], priorities_b: Sequenc
     for axis in AXES:
         if weights[axis] <= 0:
             continue
-        comps[axis] = _axis_matrix([p.axis_codes(axis) for p in priorities_a],
-                                   [p.axis_codes(axis) for p in priorities_b],
-                                   taxonomies.get(axis), partial_credit, code_measure)
+        comps[axis] = _axis_matrix(
+            [p.axis_codes(axis) for p in priorities_a],
+            [p.axis_codes(axis) for p in priorities_b],
+            taxonomies.get(axis),
+            partial_credit,
+            code_measure,
+        )
     if weights["text"] > 0:
-        comps["text"] = text_similarity_matrix(priorities_a, priorities_b, text_method, corpus=corpus,
-                                               embedding_model=embedding_model)
+        comps["text"] = text_similarity_matrix(
+            priorities_a, priorities_b, text_method, corpus=corpus, embedding_model=embedding_model
+        )
     return PairScores(combine(comps, weights), comps)
 
 
@@ -398,8 +452,9 @@ class StrategyAlignment:
         return 100.0 * len(self.matches) / len(self.b) if len(self.b) else 0.0
 
 
-def _evidence(pa: Priority, pb: Priority, taxonomies: dict[str, Taxonomy], partial_credit: float
-              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _evidence(
+    pa: Priority, pb: Priority, taxonomies: dict[str, Taxonomy], partial_credit: float
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     shared, partial = [], []
     for axis in AXES:
         ov = code_overlap(pa.axis_codes(axis), pb.axis_codes(axis), taxonomies.get(axis), partial_credit)
@@ -415,10 +470,19 @@ class PairScorer:
     uses the same vocabulary and weights.
     """
 
-    def __init__(self, strategies: Sequence[Strategy], taxonomies: dict[str, Taxonomy], *,
-                 weights: dict[str, float] | None = None, partial_credit: float = 0.5, code_measure: str = "dice",
-                 text_method: str = "tfidf", embedding_model: str | Path | Embedder | None = None,
-                 min_pair_score: float = 20.0, strategy_score: str = "max"):
+    def __init__(
+        self,
+        strategies: Sequence[Strategy],
+        taxonomies: dict[str, Taxonomy],
+        *,
+        weights: dict[str, float] | None = None,
+        partial_credit: float = 0.5,
+        code_measure: str = "dice",
+        text_method: str = "tfidf",
+        embedding_model: str | Path | Embedder | None = None,
+        min_pair_score: float = 20.0,
+        strategy_score: str = "max",
+    ):
         if not 0 <= partial_credit <= 1:
             raise InputError(f"partial credit must be between 0 and 1, not {partial_credit}")
         if not 0 <= min_pair_score <= 100:
@@ -436,9 +500,16 @@ class PairScorer:
                 raise InputError(f"two strategies for {s.territory} {s.period}")
             self.index[s.key] = slice(len(self.priorities), len(self.priorities) + len(s.priorities))
             self.priorities.extend(s.priorities)
-        scores = priority_pair_scores(self.priorities, self.priorities, taxonomies, weights=weights,
-                                      partial_credit=partial_credit, code_measure=code_measure,
-                                      text_method=text_method, embedding_model=embedding_model)
+        scores = priority_pair_scores(
+            self.priorities,
+            self.priorities,
+            taxonomies,
+            weights=weights,
+            partial_credit=partial_credit,
+            code_measure=code_measure,
+            text_method=text_method,
+            embedding_model=embedding_model,
+        )
         # Exact symmetry whatever the floating-point order of the products.
         self.components = {k: (v + v.T) / 2 for k, v in scores.components.items()}
         self.score = (scores.score + scores.score.T) / 2

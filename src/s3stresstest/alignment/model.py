@@ -106,8 +106,17 @@ def _rows_from_file(path: Path) -> tuple[list[dict], list[int], list[str], str]:
         header = [c.strip() for c in sheet.columns]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
-            raise InputError([Problem(f"required column '{c}' is missing (header has: {', '.join(header)})", 1, c,
-                                      f"{source} [{name}]") for c in missing])
+            raise InputError(
+                [
+                    Problem(
+                        f"required column '{c}' is missing (header has: {', '.join(header)})",
+                        1,
+                        c,
+                        f"{source} [{name}]",
+                    )
+                    for c in missing
+                ]
+            )
         if not sheet.rows:
             raise InputError(Problem("sheet has a header but no data rows", source=f"{source} [{name}]"))
         rows = [{k.strip(): str(v).strip() for k, v in r.items()} for r in sheet.rows]
@@ -121,8 +130,9 @@ def _rows_from_file(path: Path) -> tuple[list[dict], list[int], list[str], str]:
     return rows, lines, header, source
 
 
-def read_strategies(path: str | Path, taxonomies: dict[str, Taxonomy],
-                    known_territories: Container[str] | None = None) -> list[Strategy]:
+def read_strategies(
+    path: str | Path, taxonomies: dict[str, Taxonomy], known_territories: Container[str] | None = None
+) -> list[Strategy]:
     """Read and validate a priorities file (CSV or XLSX); every problem is listed, nothing is imported on any.
 
     `taxonomies` maps axis (``nace``, ``nabs``, ``policy``, ``ecosystem``) to a `Taxonomy`; an axis
@@ -134,9 +144,15 @@ def read_strategies(path: str | Path, taxonomies: dict[str, Taxonomy],
     return strategies_from_rows(rows, taxonomies, known_territories, lines=lines, source=source, header=header)
 
 
-def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
-                         known_territories: Container[str] | None = None, *, lines: list[int] | None = None,
-                         source: str | None = None, header: list[str] | None = None) -> list[Strategy]:
+def strategies_from_rows(
+    rows: Iterable[dict],
+    taxonomies: dict[str, Taxonomy],
+    known_territories: Container[str] | None = None,
+    *,
+    lines: list[int] | None = None,
+    source: str | None = None,
+    header: list[str] | None = None,
+) -> list[Strategy]:
     """Validate rows (dicts keyed by the schema's columns) into strategies; see `read_strategies`."""
     rows = list(rows)
     lines = lines or list(range(2, len(rows) + 2))
@@ -145,15 +161,20 @@ def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
     axes_present = [a for a in AXES if a in header]
     for axis in axes_present:
         if axis not in taxonomies and any(str(r.get(axis) or "").strip() for r in rows):
-            problems.append(Problem(f"column '{axis}' has codes but no {AXES[axis][1]} taxonomy was given",
-                                    1, axis, source))
-    meta_cols = [c for c in header if c not in REQUIRED_COLUMNS and c not in AXES
-                 and c not in ("territory_name", "description", "_line")]
+            problems.append(
+                Problem(f"column '{axis}' has codes but no {AXES[axis][1]} taxonomy was given", 1, axis, source)
+            )
+    meta_cols = [
+        c
+        for c in header
+        if c not in REQUIRED_COLUMNS and c not in AXES and c not in ("territory_name", "description", "_line")
+    ]
     strategies: dict[tuple[str, str], dict] = {}
     seen_ids: dict[tuple[str, str, str], int] = {}
     seen_text: dict[tuple[str, str, str], int] = {}
     suggest = getattr(known_territories, "suggest", None)
     for line, row in zip(lines, rows, strict=False):
+
         def val(col: str) -> str:
             v = row.get(col)  # noqa: B023 - called only within this iteration
             return "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()  # None, NaN: empty
@@ -168,8 +189,15 @@ def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
         ok = True
         if territory:
             if not NUTS_SHAPE.match(territory):
-                problems.append(Problem(f"territory '{val('territory')}' is not a NUTS code or a two-letter country "
-                                        "code (e.g. AT33, DE2, SI)", line, "territory", source))
+                problems.append(
+                    Problem(
+                        f"territory '{val('territory')}' is not a NUTS code or a two-letter country "
+                        "code (e.g. AT33, DE2, SI)",
+                        line,
+                        "territory",
+                        source,
+                    )
+                )
                 ok = False
             elif known_territories is not None and territory not in known_territories:
                 msg = f"unknown territory '{territory}' (not a NUTS 2021 code)"
@@ -182,11 +210,18 @@ def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
             problems.append(Problem(f"level '{val('level')}' is not one of {', '.join(LEVELS)}", line, "level", source))
             ok = False
         if ok and territory and level == "national" and len(territory) != 2:
-            problems.append(Problem(f"a national strategy belongs to a country (two letters), not '{territory}'",
-                                    line, "territory", source))
+            problems.append(
+                Problem(
+                    f"a national strategy belongs to a country (two letters), not '{territory}'",
+                    line,
+                    "territory",
+                    source,
+                )
+            )
         if ok and territory and level == "regional" and len(territory) == 2:
-            problems.append(Problem(f"'{territory}' is a country: give its strategy the level 'national'",
-                                    line, "level", source))
+            problems.append(
+                Problem(f"'{territory}' is a country: give its strategy the level 'national'", line, "level", source)
+            )
         codes: dict[str, tuple[str, ...]] = {}
         for axis in axes_present:
             raw = val(axis).replace(",", " ").replace(";", " ").split()
@@ -204,24 +239,45 @@ def strategies_from_rows(rows: Iterable[dict], taxonomies: dict[str, Taxonomy],
         if empty and ("territory" in empty or "period" in empty or "priority_id" in empty):
             continue
         key = (territory, period)
-        entry = strategies.setdefault(key, {"level": level, "name": val("territory_name"), "line": line,
-                                            "priorities": []})
+        entry = strategies.setdefault(
+            key, {"level": level, "name": val("territory_name"), "line": line, "priorities": []}
+        )
         if level and entry["level"] and level != entry["level"]:
-            problems.append(Problem(f"level '{level}' differs from '{entry['level']}' given for {territory} "
-                                    f"{period} at line {entry['line']}", line, "level", source))
+            problems.append(
+                Problem(
+                    f"level '{level}' differs from '{entry['level']}' given for {territory} "
+                    f"{period} at line {entry['line']}",
+                    line,
+                    "level",
+                    source,
+                )
+            )
         if not entry["name"] and val("territory_name"):
             entry["name"] = val("territory_name")
         id_key = (territory, period, pid)
         if id_key in seen_ids:
-            problems.append(Problem(f"duplicate priority_id '{pid}' for {territory} {period} "
-                                    f"(first at line {seen_ids[id_key]})", line, "priority_id", source))
+            problems.append(
+                Problem(
+                    f"duplicate priority_id '{pid}' for {territory} {period} (first at line {seen_ids[id_key]})",
+                    line,
+                    "priority_id",
+                    source,
+                )
+            )
             continue
         seen_ids[id_key] = line
         if val("title"):
             text_key = (territory, period, _norm_text(val("title")) + "\0" + _norm_text(val("description")))
             if text_key in seen_text:
-                problems.append(Problem(f"duplicate priority: same title and description as line "
-                                        f"{seen_text[text_key]} in {territory} {period}", line, "title", source))
+                problems.append(
+                    Problem(
+                        f"duplicate priority: same title and description as line "
+                        f"{seen_text[text_key]} in {territory} {period}",
+                        line,
+                        "title",
+                        source,
+                    )
+                )
                 continue
             seen_text[text_key] = line
         meta = {c: val(c) for c in meta_cols if val(c)}

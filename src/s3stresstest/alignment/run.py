@@ -46,11 +46,14 @@ class AlignmentParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    period: str | None = Field(None, description="Only the strategies of this period "
-                                                 "(needed when a territory has several).")
-    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS),
-                                      description="Weights of nace, nabs, policy, ecosystem and text in a pair score "
-                                                  "(a component left out weighs 0).")
+    period: str | None = Field(
+        None, description="Only the strategies of this period (needed when a territory has several)."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_WEIGHTS),
+        description="Weights of nace, nabs, policy, ecosystem and text in a pair score "
+        "(a component left out weighs 0).",
+    )
     partial_credit: float = Field(0.5, ge=0, le=1, description="Credit of two codes one step apart in the hierarchy.")
     code_measure: Literal["dice", "jaccard"] = Field("dice", description="Set similarity of the matched codes.")
     text_method: Literal["tfidf", "tfidf-char", "embedding"] = Field("tfidf", description="Text similarity.")
@@ -58,15 +61,18 @@ class AlignmentParams(BaseModel):
     min_pair_score: float = Field(20.0, ge=0, le=100, description="Pair scores below this are no match.")
     strategy_score: Literal["max", "mean_coverage"] = Field("max", description="Strategy score from matched pairs.")
     neighbours: Literal["line", "line_or_point"] = Field(
-        "line", description="Neighbours share a border line, or also territories touching at a point.")
+        "line", description="Neighbours share a border line, or also territories touching at a point."
+    )
     synergy_min_territories: int = Field(2, ge=2, description="Fewest neighbouring territories sharing a topic.")
-    synergy_min_pair_score: float = Field(30.0, ge=0, le=100,
-                                          description="Fewest points of a match linking priorities into a group.")
+    synergy_min_pair_score: float = Field(
+        30.0, ge=0, le=100, description="Fewest points of a match linking priorities into a group."
+    )
     perception_block: str = Field("b2", description="StressTest block holding the perceived alignment.")
     perception_threshold: float = Field(25.0, ge=0, description="Gap flagged as disagreement (points).")
     perception_scale: Literal["rank", "points"] = Field("rank", description="Compare percentile ranks or raw points.")
-    graph_min_other_score: float = Field(0.0, ge=0, le=100,
-                                         description="Other (not neighbour or vertical) pairs above this: graph.")
+    graph_min_other_score: float = Field(
+        0.0, ge=0, le=100, description="Other (not neighbour or vertical) pairs above this: graph."
+    )
 
     @field_validator("weights")
     @classmethod
@@ -103,9 +109,13 @@ class AlignmentResult:
     record: dict = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        out = {"alignment_pairs": self.pairs, "alignment_matrix": self.matrix.reset_index(),
-               "priority_matches": self.matches, "synergies": self.synergies,
-               "alignment_territories": self.territories}
+        out = {
+            "alignment_pairs": self.pairs,
+            "alignment_matrix": self.matrix.reset_index(),
+            "priority_matches": self.matches,
+            "synergies": self.synergies,
+            "alignment_territories": self.territories,
+        }
         if self.perception is not None:
             out["perception_vs_evidence"] = self.perception
         return out
@@ -144,13 +154,22 @@ def _adjacency(strategies: list[Strategy], registry, adjacency_pairs, neighbours
     return analysis.neighbour_pairs(table), {
         "source": "NUTS 2021 GISCO 1:20M boundaries (regions.adjacency.territory_adjacency)",
         "folder": str(Path(source).resolve()) if source else None,
-        "kinds": "shared line" if neighbours == "line" else "shared line or point"}
+        "kinds": "shared line" if neighbours == "line" else "shared line or point",
+    }
 
 
-def run_alignment(strategies: Sequence[Strategy], *, taxonomies: dict[str, Taxonomy] | None = None, registry=None,
-                  adjacency_pairs=None, params: AlignmentParams | None = None, block_scores: pd.DataFrame | None = None,
-                  national_of: dict[str, str] | None = None, inputs: dict[str, str | Path] | None = None,
-                  taxonomy_folder: str | Path | None = None) -> AlignmentResult:
+def run_alignment(
+    strategies: Sequence[Strategy],
+    *,
+    taxonomies: dict[str, Taxonomy] | None = None,
+    registry=None,
+    adjacency_pairs=None,
+    params: AlignmentParams | None = None,
+    block_scores: pd.DataFrame | None = None,
+    national_of: dict[str, str] | None = None,
+    inputs: dict[str, str | Path] | None = None,
+    taxonomy_folder: str | Path | None = None,
+) -> AlignmentResult:
     """Compare every strategy with every other; vertical, neighbour and matrix scores, synergies, record.
 
     `registry` (a NutsRegistry) gives the neighbours unless `adjacency_pairs` (DataFrame code_a,
@@ -164,12 +183,21 @@ def run_alignment(strategies: Sequence[Strategy], *, taxonomies: dict[str, Taxon
         taxonomies = load_taxonomies(taxonomy_folder)
     chosen = select_period(strategies, params.period)
     if registry is not None:
-        chosen = [s if s.name else Strategy(s.territory, s.level, s.period, s.priorities, _registry_name(registry, s))
-                  for s in chosen]
-    scorer = PairScorer(chosen, taxonomies, weights=params.weights, partial_credit=params.partial_credit,
-                        code_measure=params.code_measure, text_method=params.text_method,
-                        embedding_model=params.embedding_model, min_pair_score=params.min_pair_score,
-                        strategy_score=params.strategy_score)
+        chosen = [
+            s if s.name else Strategy(s.territory, s.level, s.period, s.priorities, _registry_name(registry, s))
+            for s in chosen
+        ]
+    scorer = PairScorer(
+        chosen,
+        taxonomies,
+        weights=params.weights,
+        partial_credit=params.partial_credit,
+        code_measure=params.code_measure,
+        text_method=params.text_method,
+        embedding_model=params.embedding_model,
+        min_pair_score=params.min_pair_score,
+        strategy_score=params.strategy_score,
+    )
     neighbours, adjacency_note = _adjacency(chosen, registry, adjacency_pairs, params.neighbours)
     national_of = analysis.national_of_default(chosen) if national_of is None else national_of
     alignments = analysis.all_alignments(chosen, scorer)
@@ -179,18 +207,28 @@ def run_alignment(strategies: Sequence[Strategy], *, taxonomies: dict[str, Taxon
     vertical = analysis.vertical_alignment(chosen, national_of, scorer=scorer)
     horizontal = pairs[pairs["kind"] == analysis.NEIGHBOUR].reset_index(drop=True)
     territories = analysis.territory_summary(chosen, pairs, neighbours)
-    synergies = analysis.synergy_topics(chosen, [tuple(sorted(p)) for p in neighbours],
-                                        min_territories=params.synergy_min_territories,
-                                        min_pair_score=params.synergy_min_pair_score, scorer=scorer)
+    synergies = analysis.synergy_topics(
+        chosen,
+        [tuple(sorted(p)) for p in neighbours],
+        min_territories=params.synergy_min_territories,
+        min_pair_score=params.synergy_min_pair_score,
+        scorer=scorer,
+    )
     perception = None
     if block_scores is not None:
-        perception = analysis.perception_vs_evidence(block_scores, territories, block=params.perception_block,
-                                                     threshold=params.perception_threshold,
-                                                     scale=params.perception_scale)
-    record = _record(chosen, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception,
-                     taxonomy_folder)
-    return AlignmentResult(chosen, pairs, matrix, matches, synergies, territories, vertical, horizontal, perception,
-                           record)
+        perception = analysis.perception_vs_evidence(
+            block_scores,
+            territories,
+            block=params.perception_block,
+            threshold=params.perception_threshold,
+            scale=params.perception_scale,
+        )
+    record = _record(
+        chosen, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception, taxonomy_folder
+    )
+    return AlignmentResult(
+        chosen, pairs, matrix, matches, synergies, territories, vertical, horizontal, perception, record
+    )
 
 
 def _registry_name(registry, s: Strategy) -> str:
@@ -204,13 +242,20 @@ def _versions() -> dict:
     import scipy
     import sklearn
 
-    return {"name": "s3stresstest", "version": __version__, "python": platform.python_version(),
-            "numpy": np.__version__, "pandas": pd.__version__, "scipy": scipy.__version__,
-            "scikit-learn": sklearn.__version__}
+    return {
+        "name": "s3stresstest",
+        "version": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
 
 
-def _record(strategies, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception,
-            taxonomy_folder) -> dict:
+def _record(
+    strategies, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception, taxonomy_folder
+) -> dict:
     from .taxonomy import taxonomy_metadata
 
     no_national = territories.loc[territories["note"].str.contains("no national strategy"), "territory"].tolist()
@@ -223,29 +268,40 @@ def _record(strategies, params, taxonomies, inputs, adjacency_note, territories,
         "taxonomies": {axis: tax.describe() for axis, tax in taxonomies.items()},
         "taxonomy_metadata": _json_safe(taxonomy_metadata(taxonomy_folder)),
         "adjacency": adjacency_note,
-        "counts": {"strategies": len(strategies),
-                   "regional": sum(s.level == "regional" for s in strategies),
-                   "national": sum(s.level == "national" for s in strategies),
-                   "priorities": sum(len(s) for s in strategies), "pairs": len(pairs),
-                   "neighbour_pairs": int((pairs["kind"] == analysis.NEIGHBOUR).sum()),
-                   "vertical_pairs": int((pairs["kind"] == analysis.VERTICAL).sum()),
-                   "synergy_topics": len(synergies)},
+        "counts": {
+            "strategies": len(strategies),
+            "regional": sum(s.level == "regional" for s in strategies),
+            "national": sum(s.level == "national" for s in strategies),
+            "priorities": sum(len(s) for s in strategies),
+            "pairs": len(pairs),
+            "neighbour_pairs": int((pairs["kind"] == analysis.NEIGHBOUR).sum()),
+            "vertical_pairs": int((pairs["kind"] == analysis.VERTICAL).sum()),
+            "synergy_topics": len(synergies),
+        },
         "periods": {s.territory: s.period for s in strategies},
-        "notes": {"no_national_strategy": no_national,
-                  "text": "TF-IDF compares words: titles and descriptions must be in one language (English in the "
-                          "schema); title_original is not compared." if params.text_method != "embedding" else
-                          "sentence embeddings from a locally stored model"},
+        "notes": {
+            "no_national_strategy": no_national,
+            "text": "TF-IDF compares words: titles and descriptions must be in one language (English in the "
+            "schema); title_original is not compared."
+            if params.text_method != "embedding"
+            else "sentence embeddings from a locally stored model",
+        },
         "rules": {
-            "code_similarity": ("codes matched one to one; equal codes credit 1, codes sharing an ancestor "
-                                f"partial_credit^steps (steps = max depth - depth of the common ancestor), others 0; "
-                                f"{params.code_measure} of the total credit; an axis on which either priority has "
-                                "no code is left out"),
+            "code_similarity": (
+                "codes matched one to one; equal codes credit 1, codes sharing an ancestor "
+                f"partial_credit^steps (steps = max depth - depth of the common ancestor), others 0; "
+                f"{params.code_measure} of the total credit; an axis on which either priority has "
+                "no code is left out"
+            ),
             "text_similarity": f"{params.text_method}: cosine of title + description, "
-                               "fitted on all priorities of the run",
+            "fitted on all priorities of the run",
             "pair_score": "weighted mean of the available axis and text similarities, weights renormalised per pair",
             "matching": "optimal one-to-one matching (Hungarian) of pair scores >= min_pair_score",
-            "strategy_score": ("100 * sum of matched pair scores / max(n_a, n_b)" if params.strategy_score == "max"
-                               else "100 * mean of (sum of matched pair scores / n_a, ... / n_b)"),
+            "strategy_score": (
+                "100 * sum of matched pair scores / max(n_a, n_b)"
+                if params.strategy_score == "max"
+                else "100 * mean of (sum of matched pair scores / n_a, ... / n_b)"
+            ),
             "vertical": "regional strategy against the national strategy of its country (first two letters)",
             "horizontal_set": "regional strategies plus national strategies of countries without a regional one",
             "synergy_strength": "sum over the group's neighbour pairs of the best pair score (0-1) on the topic",
@@ -269,13 +325,24 @@ def graphml(result: AlignmentResult, min_other_score: float | None = None) -> st
         min_other_score = float(result.record.get("parameters", {}).get("graph_min_other_score", 0.0))
     ET.register_namespace("", _NS)
     root = ET.Element(f"{{{_NS}}}graphml")
-    keys = [("name", "node", "string"), ("level", "node", "string"), ("country", "node", "string"),
-            ("n_priorities", "node", "int"), ("vertical", "node", "double"), ("neighbours_mean", "node", "double"),
-            ("score", "edge", "double"), ("weight", "edge", "double"), ("kind", "edge", "string"),
-            ("n_matched", "edge", "int"), ("cross_border", "edge", "boolean"), ("shared_codes", "edge", "string")]
+    keys = [
+        ("name", "node", "string"),
+        ("level", "node", "string"),
+        ("country", "node", "string"),
+        ("n_priorities", "node", "int"),
+        ("vertical", "node", "double"),
+        ("neighbours_mean", "node", "double"),
+        ("score", "edge", "double"),
+        ("weight", "edge", "double"),
+        ("kind", "edge", "string"),
+        ("n_matched", "edge", "int"),
+        ("cross_border", "edge", "boolean"),
+        ("shared_codes", "edge", "string"),
+    ]
     for name, where, typ in keys:
-        ET.SubElement(root, f"{{{_NS}}}key", {"id": f"{where[0]}_{name}", "for": where, "attr.name": name,
-                                              "attr.type": typ})
+        ET.SubElement(
+            root, f"{{{_NS}}}key", {"id": f"{where[0]}_{name}", "for": where, "attr.name": name, "attr.type": typ}
+        )
     graph = ET.SubElement(root, f"{{{_NS}}}graph", {"id": "alignment", "edgedefault": "undirected"})
 
     def data(parent, key, value):
@@ -302,8 +369,7 @@ def graphml(result: AlignmentResult, min_other_score: float | None = None) -> st
     for k, r in enumerate(result.pairs.itertuples(index=False)):
         if r.kind == analysis.OTHER and not (r.score > 0 and r.score >= min_other_score):
             continue
-        edge = ET.SubElement(graph, f"{{{_NS}}}edge", {"id": f"e{k}", "source": r.territory_a,
-                                                       "target": r.territory_b})
+        edge = ET.SubElement(graph, f"{{{_NS}}}edge", {"id": f"e{k}", "source": r.territory_a, "target": r.territory_b})
         data(edge, "e_score", float(r.score))
         data(edge, "e_weight", float(r.score) / 100.0)
         data(edge, "e_kind", r.kind)

@@ -135,12 +135,25 @@ class Taxonomy:
         return msg
 
     def describe(self) -> dict:
-        return {"name": self.name, "label": self.label, "source": self.source, "sha256": self.sha256,
-                "codes": len(self.codes), "max_depth": self.max_depth}
+        return {
+            "name": self.name,
+            "label": self.label,
+            "source": self.source,
+            "sha256": self.sha256,
+            "codes": len(self.codes),
+            "max_depth": self.max_depth,
+        }
 
 
-def taxonomy_from_rows(rows: list[dict], *, name: str, label: str = "", source: str | None = None,
-                       sha256: str | None = None, lines: list[int] | None = None) -> Taxonomy:
+def taxonomy_from_rows(
+    rows: list[dict],
+    *,
+    name: str,
+    label: str = "",
+    source: str | None = None,
+    sha256: str | None = None,
+    lines: list[int] | None = None,
+) -> Taxonomy:
     """Build a taxonomy from dicts with code, title and optional parent/level; problems carry line numbers."""
     lines = lines or list(range(2, len(rows) + 2))
     problems: list[Problem] = []
@@ -154,12 +167,14 @@ def taxonomy_from_rows(rows: list[dict], *, name: str, label: str = "", source: 
             problems.append(Problem("code is empty", line, "code", source))
             continue
         if any(ch.isspace() for ch in code):
-            problems.append(Problem(f"code '{code}' contains a space (codes are listed space-separated)",
-                                    line, "code", source))
+            problems.append(
+                Problem(f"code '{code}' contains a space (codes are listed space-separated)", line, "code", source)
+            )
             continue
         if code.upper() in {c.upper() for c in raw}:
-            problems.append(Problem(f"duplicate code '{code}' (first at line {first_line[code.upper()]})",
-                                    line, "code", source))
+            problems.append(
+                Problem(f"duplicate code '{code}' (first at line {first_line[code.upper()]})", line, "code", source)
+            )
             continue
         if not title:
             problems.append(Problem(f"code '{code}' has no title", line, "title", source))
@@ -167,8 +182,9 @@ def taxonomy_from_rows(rows: list[dict], *, name: str, label: str = "", source: 
         first_line[code.upper()] = line
     for code, r in raw.items():
         if r["parent"] is not None and r["parent"] not in raw:
-            problems.append(Problem(f"parent '{r['parent']}' of '{code}' is not in the list", r["line"], "parent",
-                                    source))
+            problems.append(
+                Problem(f"parent '{r['parent']}' of '{code}' is not in the list", r["line"], "parent", source)
+            )
     if problems:
         raise InputError(problems)
     depth: dict[str, int] = {}
@@ -176,8 +192,14 @@ def taxonomy_from_rows(rows: list[dict], *, name: str, label: str = "", source: 
         seen, node = [], code
         while node is not None and node not in depth:
             if node in seen:
-                raise InputError(Problem(f"the parents of '{code}' form a cycle ({' -> '.join(seen + [node])})",
-                                         raw[code]["line"], "parent", source))
+                raise InputError(
+                    Problem(
+                        f"the parents of '{code}' form a cycle ({' -> '.join(seen + [node])})",
+                        raw[code]["line"],
+                        "parent",
+                        source,
+                    )
+                )
             seen.append(node)
             node = raw[node]["parent"]
         base = 0 if node is None else depth[node]
@@ -198,8 +220,9 @@ def load_taxonomy(path: str | Path, *, name: str | None = None, label: str = "")
             return Taxonomy(name=name or path.stem, codes={}, label=label, source=str(path), sha256=sha)
         raise
     rows = table.drop(columns="_line").to_dict("records")
-    return taxonomy_from_rows(rows, name=name or path.stem, label=label, source=str(path), sha256=sha,
-                              lines=table["_line"].tolist())
+    return taxonomy_from_rows(
+        rows, name=name or path.stem, label=label, source=str(path), sha256=sha, lines=table["_line"].tolist()
+    )
 
 
 def builtin_data_folder() -> Path:

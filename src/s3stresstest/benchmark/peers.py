@@ -13,12 +13,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-BENCHMARK_COLUMNS = ["region", "block", "peer_group", "score", "peer_mean", "peer_median", "frontrunner_level",
-                     "gap_to_mean", "gap_to_frontrunner", "frontrunners", "indistinguishable"]
+BENCHMARK_COLUMNS = [
+    "region",
+    "block",
+    "peer_group",
+    "score",
+    "peer_mean",
+    "peer_median",
+    "frontrunner_level",
+    "gap_to_mean",
+    "gap_to_frontrunner",
+    "frontrunners",
+    "indistinguishable",
+]
 
 
-def benchmark_blocks(block_scores: pd.DataFrame, groups: pd.DataFrame, *, min_peer_regions: int = 3,
-                     frontrunner_quantile: float = 0.75) -> pd.DataFrame:
+def benchmark_blocks(
+    block_scores: pd.DataFrame, groups: pd.DataFrame, *, min_peer_regions: int = 3, frontrunner_quantile: float = 0.75
+) -> pd.DataFrame:
     """One row per (region, block, peer group) from `block_scores` and `groups` (`region,group`)."""
     ok = block_scores[block_scores["status"] == "ok"]
     rows = []
@@ -38,9 +50,21 @@ def benchmark_blocks(block_scores: pd.DataFrame, groups: pd.DataFrame, *, min_pe
                 own = by_key.loc[(region, block)]
                 score = own["score"] if own["status"] == "ok" else np.nan
                 has = not np.isnan(score) and enough
-                within = (bool(own["ci_low"] <= mean <= own["ci_high"])
-                          if has and not np.isnan(own["ci_low"]) else None)
-                rows.append((region, block, group, score, mean, median, level,
-                             score - mean if has else np.nan, score - level if has else np.nan, leaders, within))
+                within = bool(own["ci_low"] <= mean <= own["ci_high"]) if has and not np.isnan(own["ci_low"]) else None
+                rows.append(
+                    (
+                        region,
+                        block,
+                        group,
+                        score,
+                        mean,
+                        median,
+                        level,
+                        score - mean if has else np.nan,
+                        score - level if has else np.nan,
+                        leaders,
+                        within,
+                    )
+                )
     out = pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
     return out.sort_values(["region", "block", "peer_group"], kind="stable").reset_index(drop=True)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from _csv import Reader as _CsvReader
 
 # Characters after which pandas' C parser and the csv module could split a text
 # differently (quotes, CR line ends, NUL, a stray byte-order mark): the fast path
@@ -26,8 +31,13 @@ def decode_utf8(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(Problem(f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded); "
-                                 "save it as UTF-8 and try again", line, source=source)) from exc
+        raise InputError(
+            Problem(
+                f"file is not UTF-8 (byte 0x{data[exc.start]:02x} cannot be decoded); save it as UTF-8 and try again",
+                line,
+                source=source,
+            )
+        ) from exc
 
 
 def read_csv_table(path: str | Path, required: tuple[str, ...], *, source: str | None = None) -> pd.DataFrame:
@@ -50,8 +60,12 @@ def parse_csv_text(text: str, required: tuple[str, ...], source: str) -> pd.Data
         raise InputError(Problem(f"header row is not valid CSV: {exc}", 1, source=source)) from exc
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError([Problem(f"required column '{c}' is missing (header has: {', '.join(header)})", 1, c, source)
-                          for c in missing])
+        raise InputError(
+            [
+                Problem(f"required column '{c}' is missing (header has: {', '.join(header)})", 1, c, source)
+                for c in missing
+            ]
+        )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise InputError(Problem(f"header repeats column(s) {', '.join(dupes)}", 1, source=source))
@@ -71,8 +85,17 @@ def _parse_simple(text: str, header: list[str]) -> pd.DataFrame | None:
         return None
     width = len(header)
     try:
-        raw = pd.read_csv(io.StringIO(text), header=None, names=list(range(width)), dtype=object, na_filter=False,
-                          engine="c", skip_blank_lines=False, index_col=False, quoting=csv.QUOTE_NONE)
+        raw = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            names=list(range(width)),
+            dtype=object,
+            na_filter=False,
+            engine="c",
+            skip_blank_lines=False,
+            index_col=False,
+            quoting=csv.QUOTE_NONE,
+        )
     except pd.errors.ParserError:  # a line with more fields than the header
         return None
     # pandas refused any line with more fields, so this total means every line has exactly width fields.
@@ -92,18 +115,18 @@ def _parse_simple(text: str, header: list[str]) -> pd.DataFrame | None:
     return _text_frame(header, columns, np.arange(2, len(raw) + 1))
 
 
-def _strip(uniques) -> np.ndarray:
+def _strip(uniques: Iterable[str]) -> np.ndarray:
     return np.array([u.strip() for u in uniques], dtype=object)
 
 
-def _text_frame(header: list[str], columns: list[np.ndarray], lines) -> pd.DataFrame:
+def _text_frame(header: list[str], columns: list[np.ndarray], lines: np.ndarray | list[int]) -> pd.DataFrame:
     """Object (not `str`) columns, as every caller has always received, plus `_line`."""
     df = pd.DataFrame(dict(zip(header, columns, strict=True)), dtype=object)
     df["_line"] = lines
     return df
 
 
-def _parse_records(reader, header: list[str], source: str) -> pd.DataFrame:
+def _parse_records(reader: _CsvReader, header: list[str], source: str) -> pd.DataFrame:
     """Record by record with the csv module: exact for quoted multi-line fields and ragged or blank lines."""
     rows: list[list[str]] = []
     lines: list[int] = []

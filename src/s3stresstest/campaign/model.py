@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..instrument import Instrument
+
 STAKEHOLDER_GROUPS = (
     "cluster_manager",
     "policy_maker",
@@ -55,12 +57,13 @@ class Campaign:
             out = out.assign(language="")
         return out.reset_index(drop=True)
 
-    def open_comments(self, instrument) -> pd.DataFrame:
+    def open_comments(self, instrument: Instrument) -> pd.DataFrame:
         """Non-empty answers to free-text items: respondent, region, group, item, text."""
         text_items = [i.name for i in instrument.answerable_items if i.type == "text"]
         rows = self.responses[self.responses["item"].isin(text_items) & (self.responses["value"] != "")]
         return rows.rename(columns={"value": "text"})[
-            ["respondent_id", "region", "stakeholder_group", "item", "text"]].reset_index(drop=True)
+            ["respondent_id", "region", "stakeholder_group", "item", "text"]
+        ].reset_index(drop=True)
 
     @property
     def territories(self) -> list[str]:

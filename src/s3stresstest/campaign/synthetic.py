@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..instrument import Instrument, Item
+from ..instrument import ChoiceList, Instrument, Item
 from .model import RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE, Campaign
 
 SYNTHETIC_PREFIX = "[synthetic] "
@@ -90,8 +90,14 @@ class SyntheticSpec(BaseModel):
     min_respondents: int = Field(8, ge=0, description="Fewest respondents per region.")
     max_respondents: int = Field(40, ge=0, description="Most respondents per region (inclusive).")
     p_missing: float = Field(0.04, ge=0, le=1, description="Probability that an answer is left blank.")
-    p_dont_know: float = Field(0.07, ge=0, le=1, description=(
-        "Probability of answering with the list's unscored choice ('don't know'), where the list has one."))
+    p_dont_know: float = Field(
+        0.07,
+        ge=0,
+        le=1,
+        description=(
+            "Probability of answering with the list's unscored choice ('don't know'), where the list has one."
+        ),
+    )
     region_sd: float = Field(0.6, ge=0, description="SD of the regions' overall latent levels mu[r].")
     block_sd: float = Field(0.4, ge=0, description="SD of a region's deviation per block delta[r, b].")
     group_bias_sd: float = Field(0.35, ge=0, description="SD of a stakeholder group's bias per block beta[g, b].")
@@ -100,7 +106,8 @@ class SyntheticSpec(BaseModel):
     item_difficulty_sd: float = Field(0.5, ge=0, description="SD of the items' difficulties d[i].")
     group_weights: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_GROUP_WEIGHTS),
-        description="Relative frequency of each stakeholder group (missing groups: 0); normalised to sum 1.")
+        description="Relative frequency of each stakeholder group (missing groups: 0); normalised to sum 1.",
+    )
 
     @field_validator("group_weights")
     @classmethod
@@ -125,12 +132,19 @@ class SyntheticSpec(BaseModel):
     @property
     def latent_sd(self) -> float:
         """SD of the marginal latent of one answer (sets the cut points)."""
-        return math.sqrt(self.region_sd ** 2 + self.block_sd ** 2 + self.group_bias_sd ** 2
-                         + self.respondent_sd ** 2 + self.item_noise_sd ** 2 + self.item_difficulty_sd ** 2)
+        return math.sqrt(
+            self.region_sd**2
+            + self.block_sd**2
+            + self.group_bias_sd**2
+            + self.respondent_sd**2
+            + self.item_noise_sd**2
+            + self.item_difficulty_sd**2
+        )
 
     def weights(self) -> np.ndarray:
         w = np.array([self.group_weights.get(g, 0.0) for g in STAKEHOLDER_GROUPS], dtype=float)
-        return w / w.sum()
+        normalised: np.ndarray = w / w.sum()
+        return normalised
 
 
 _DEFAULT_SPEC = SyntheticSpec()  # frozen, so one shared default instance is safe
@@ -143,8 +157,13 @@ def is_open_question(item: Item) -> bool:
     return any(s.startswith("open") or "comment" in s for s in (item.name.lower(), (item.group or "").lower()))
 
 
-def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.DataFrame | None = None,
-                      spec: SyntheticSpec = _DEFAULT_SPEC, respondents: int | None = None) -> Campaign:
+def generate_campaign(
+    instrument: Instrument,
+    regions: pd.DataFrame,
+    groups: pd.DataFrame | None = None,
+    spec: SyntheticSpec = _DEFAULT_SPEC,
+    respondents: int | None = None,
+) -> Campaign:
     """A synthetic campaign over `regions` (`region[,name]`); `respondents` fixes the count per region."""
     regions = _check_regions(regions)
     groups = _check_groups(groups, set(regions["region"]))
@@ -181,8 +200,14 @@ def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.
 
     # Latent of every scored answer, (respondents x scored items).
     item_block = np.array([block_of[i.block] for i in scored], dtype=np.int64)
-    latent = (mu[region_idx][:, None] + delta[region_idx][:, item_block] + beta[group_idx][:, item_block]
-              + offset[:, None] - difficulty[None, :] + rng.normal(0.0, spec.item_noise_sd, (n, len(scored))))
+    latent = (
+        mu[region_idx][:, None]
+        + delta[region_idx][:, item_block]
+        + beta[group_idx][:, item_block]
+        + offset[:, None]
+        - difficulty[None, :]
+        + rng.normal(0.0, spec.item_noise_sd, (n, len(scored)))
+    )
     uniform = rng.random((n, len(items)))  # blank / don't know decision of every answer
 
     group_names = np.array(STAKEHOLDER_GROUPS, dtype=object)
@@ -193,7 +218,7 @@ def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.
         if item.name in scored_pos:
             col = _scored_column(instrument, item, latent[:, scored_pos[item.name]], u, spec, rng)
         elif item.name == "stakeholder_group" and item.type == "select_one":
-            cl = instrument.choices_of(item)
+            cl = instrument.select_list(item)
             known = np.array([g if cl.get(g) is not None else "" for g in STAKEHOLDER_GROUPS], dtype=object)
             col = known[group_idx]
         else:
@@ -203,13 +228,16 @@ def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.
     order = np.argsort(ids, kind="stable")
     ids, region_idx, group_idx, values = ids[order], region_idx[order], group_idx[order], values[order]
     k = len(items)
-    df = pd.DataFrame({
-        "respondent_id": np.repeat(ids, k),
-        "region": np.repeat(codes[region_idx], k),
-        "stakeholder_group": np.repeat(group_names[group_idx], k),
-        "item": np.tile(np.array([i.name for i in items], dtype=object), n),
-        "value": values.reshape(-1),
-    }, columns=list(RESPONSE_COLUMNS))
+    df = pd.DataFrame(
+        {
+            "respondent_id": np.repeat(ids, k),
+            "region": np.repeat(codes[region_idx], k),
+            "stakeholder_group": np.repeat(group_names[group_idx], k),
+            "item": np.tile(np.array([i.name for i in items], dtype=object), n),
+            "value": values.reshape(-1),
+        },
+        columns=list(RESPONSE_COLUMNS),
+    )
     df = df.astype(str)
 
     description = (
@@ -221,20 +249,21 @@ def generate_campaign(instrument: Instrument, regions: pd.DataFrame, groups: pd.
 
 
 # -- columns -----------------------------------------------------------------
-def _dont_know_choice(cl) -> str | None:
+def _dont_know_choice(cl: ChoiceList) -> str | None:
     unscored = [c.name for c in cl.choices if c.score is None]
     if not unscored:
         return None
     return _DONT_KNOW if _DONT_KNOW in unscored else unscored[0]
 
 
-def _scored_column(instrument: Instrument, item: Item, latent: np.ndarray, u: np.ndarray,
-                   spec: SyntheticSpec, rng: np.random.Generator) -> np.ndarray:
-    cl = instrument.choices_of(item)
+def _scored_column(
+    instrument: Instrument, item: Item, latent: np.ndarray, u: np.ndarray, spec: SyntheticSpec, rng: np.random.Generator
+) -> np.ndarray:
+    cl = instrument.select_list(item)
     dont_know = _dont_know_choice(cl)
     if item.type == "select_one":
-        ranked = sorted((c for c in cl.choices if c.score is not None), key=lambda c: c.score)
-        names = np.array([c.name for c in ranked], dtype=object)
+        ranked = sorted(((c.score, c.name) for c in cl.choices if c.score is not None), key=lambda sc: sc[0])
+        names = np.array([name for _, name in ranked], dtype=object)
         k = len(names)
         cuts = np.array([spec.latent_sd * NormalDist().inv_cdf(q / k) for q in range(1, k)])
         col = names[np.searchsorted(cuts, latent)]
@@ -246,7 +275,7 @@ def _scored_column(instrument: Instrument, item: Item, latent: np.ndarray, u: np
     return col
 
 
-def _multiple_column(cl, latent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _multiple_column(cl: ChoiceList, latent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Independent ticks of the scored choices; 'none' (or the nearest choice) when nothing is ticked."""
     tickable = [c.name for c in cl.choices if c.score is not None and c.name != _EXCLUSIVE_NONE]
     has_none = cl.get(_EXCLUSIVE_NONE) is not None
@@ -261,9 +290,11 @@ def _multiple_column(cl, latent: np.ndarray, rng: np.random.Generator) -> np.nda
         nearest = np.argmin(draws - p[:, None], axis=1)
         ticked[nothing, nearest[nothing]] = True
     mask = ticked.astype(np.int64) @ (1 << np.arange(m, dtype=np.int64))
+    col: np.ndarray
     if m <= 16:
-        table = np.array([" ".join(t for b, t in enumerate(tickable) if s >> b & 1) for s in range(1 << m)],
-                         dtype=object)
+        table = np.array(
+            [" ".join(t for b, t in enumerate(tickable) if s >> b & 1) for s in range(1 << m)], dtype=object
+        )
         col = table[mask]
     else:
         col = np.array([" ".join(t for t, x in zip(tickable, row, strict=True) if x) for row in ticked], dtype=object)
@@ -272,11 +303,12 @@ def _multiple_column(cl, latent: np.ndarray, rng: np.random.Generator) -> np.nda
     return col
 
 
-def _unscored_column(instrument: Instrument, item: Item, n: int, u: np.ndarray,
-                     spec: SyntheticSpec, rng: np.random.Generator) -> np.ndarray:
+def _unscored_column(
+    instrument: Instrument, item: Item, n: int, u: np.ndarray, spec: SyntheticSpec, rng: np.random.Generator
+) -> np.ndarray:
     blank = u < spec.p_missing
     if item.type in ("select_one", "select_multiple"):
-        names = np.array([c.name for c in instrument.choices_of(item).choices], dtype=object)
+        names = np.array([c.name for c in instrument.select_list(item).choices], dtype=object)
         col = names[rng.integers(0, len(names), n)]
     elif item.type == "integer":
         col = rng.integers(1, 16, n).astype(str).astype(object)

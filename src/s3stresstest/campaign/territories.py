@@ -18,17 +18,17 @@ import pandas as pd
 
 # (NUTS 2021 code, NAME_LATN), in the order of the StressTest partnership.
 ALPINE_DEMO: tuple[tuple[str, str], ...] = (
-    ("ITC1", "Piemonte"),                      # NUTS-2
-    ("ITC4", "Lombardia"),                     # NUTS-2
+    ("ITC1", "Piemonte"),  # NUTS-2
+    ("ITC4", "Lombardia"),  # NUTS-2
     ("ITH2", "Provincia Autonoma di Trento"),  # NUTS-2
-    ("ITH3", "Veneto"),                        # NUTS-2
-    ("SI", "Slovenija"),                       # country (NUTS-0)
-    ("AT31", "Oberösterreich"),                # NUTS-2
-    ("AT32", "Salzburg"),                      # NUTS-2
-    ("DE2", "Bayern"),                         # NUTS-1
-    ("DE1", "Baden-Württemberg"),              # NUTS-1
-    ("FRC2", "Franche-Comté"),                 # NUTS-2
-    ("CH022", "Freiburg"),                     # NUTS-3 (canton of Fribourg)
+    ("ITH3", "Veneto"),  # NUTS-2
+    ("SI", "Slovenija"),  # country (NUTS-0)
+    ("AT31", "Oberösterreich"),  # NUTS-2
+    ("AT32", "Salzburg"),  # NUTS-2
+    ("DE2", "Bayern"),  # NUTS-1
+    ("DE1", "Baden-Württemberg"),  # NUTS-1
+    ("FRC2", "Franche-Comté"),  # NUTS-2
+    ("CH022", "Freiburg"),  # NUTS-3 (canton of Fribourg)
 )
 
 # Illustrative European reference set (not StressTest participants).
@@ -41,12 +41,12 @@ EUROPEAN_DEMO: tuple[tuple[str, str], ...] = (
     ("FI1B", "Helsinki-Uusimaa"),
     ("NL41", "Noord-Brabant"),
     ("NL42", "Limburg (NL)"),
-    ("BE2", "Vlaams Gewest"),                  # NUTS-1
-    ("BE3", "Région wallonne"),                # NUTS-1
+    ("BE2", "Vlaams Gewest"),  # NUTS-1
+    ("BE3", "Région wallonne"),  # NUTS-1
     ("FR10", "Ile-de-France"),
-    ("FRJ", "Occitanie"),                      # NUTS-1
-    ("DEA", "Nordrhein-Westfalen"),            # NUTS-1
-    ("DED", "Sachsen"),                        # NUTS-1
+    ("FRJ", "Occitanie"),  # NUTS-1
+    ("DEA", "Nordrhein-Westfalen"),  # NUTS-1
+    ("DED", "Sachsen"),  # NUTS-1
     ("DK01", "Hovedstaden"),
     ("DK04", "Midtjylland"),
     ("ITH5", "Emilia-Romagna"),
@@ -55,7 +55,7 @@ EUROPEAN_DEMO: tuple[tuple[str, str], ...] = (
     ("PL21", "Małopolskie"),
     ("CZ06", "Jihovýchod"),
     ("IE06", "Eastern and Midland"),
-    ("EE", "Eesti"),                           # country (NUTS-0)
+    ("EE", "Eesti"),  # country (NUTS-0)
     ("HU11", "Budapest"),
     ("EL30", "Attiki"),
 )
@@ -69,7 +69,9 @@ def demo_regions() -> pd.DataFrame:
 
 def demo_groups() -> pd.DataFrame:
     """Peer groups as `region,group`: `alpine` (11), `european` (25) and `all` (36)."""
-    pairs = ([(c, "alpine") for c, _ in ALPINE_DEMO]
-             + [(c, "european") for c, _ in EUROPEAN_DEMO]
-             + [(c, "all") for c, _ in ALPINE_DEMO + EUROPEAN_DEMO])
+    pairs = (
+        [(c, "alpine") for c, _ in ALPINE_DEMO]
+        + [(c, "european") for c, _ in EUROPEAN_DEMO]
+        + [(c, "all") for c, _ in ALPINE_DEMO + EUROPEAN_DEMO]
+    )
     return pd.DataFrame({"region": [c for c, _ in pairs], "group": [g for _, g in pairs]})

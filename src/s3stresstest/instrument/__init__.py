@@ -7,7 +7,20 @@ from .sheets import Sheet, read_xlsx, write_xlsx
 from .textform import read_text, write_text
 
 __all__ = [
-    "BUILTIN", "Block", "Choice", "ChoiceList", "Instrument", "Item", "Sheet",
-    "builtin_path", "instrument_from_workbook", "load_builtin", "load_instrument",
-    "pick_label", "read_text", "read_xlsx", "write_text", "write_xlsx",
+    "BUILTIN",
+    "Block",
+    "Choice",
+    "ChoiceList",
+    "Instrument",
+    "Item",
+    "Sheet",
+    "builtin_path",
+    "instrument_from_workbook",
+    "load_builtin",
+    "load_instrument",
+    "pick_label",
+    "read_text",
+    "read_xlsx",
+    "write_text",
+    "write_xlsx",
 ]

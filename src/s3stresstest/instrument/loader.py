@@ -149,7 +149,9 @@ def _read_blocks(book: Workbook, source: str, problems: list[Problem]) -> list[B
     return blocks
 
 
-def _read_survey(book, lists, blocks, source, problems) -> list[Item]:
+def _read_survey(
+    book: Workbook, lists: dict[str, ChoiceList], blocks: list[Block], source: str, problems: list[Problem]
+) -> list[Item]:
     src = f"{source} [survey]"
     block_names = {b.name for b in blocks}
     items: list[Item] = []
@@ -172,7 +174,9 @@ def _read_survey(book, lists, blocks, source, problems) -> list[Item]:
                 problems.append(Problem("end_group without a matching begin_group", row_no, "type", src))
             continue
         if base not in SUPPORTED:
-            problems.append(Problem(f"type '{raw_type}' is not supported (supported: {', '.join(SUPPORTED)})", row_no, "type", src))
+            problems.append(
+                Problem(f"type '{raw_type}' is not supported (supported: {', '.join(SUPPORTED)})", row_no, "type", src)
+            )
             continue
         if not name:
             problems.append(Problem(f"a '{base}' row needs a 'name'", row_no, "name", src))
@@ -197,9 +201,18 @@ def _read_survey(book, lists, blocks, source, problems) -> list[Item]:
         if block and block not in block_names:
             problems.append(Problem(f"unknown block '{block}' (not in sheet 'blocks')", row_no, "block", src))
             continue
-        items.append(Item(name=name, type=base, labels=_labels(row, "label"), row=row_no,
-                          list_name=list_name, block=block, group=groups[-1] if groups else None,
-                          hints=_labels(row, "hint")))
+        items.append(
+            Item(
+                name=name,
+                type=base,
+                labels=_labels(row, "label"),
+                row=row_no,
+                list_name=list_name,
+                block=block,
+                group=groups[-1] if groups else None,
+                hints=_labels(row, "hint"),
+            )
+        )
     if groups:
         problems.append(Problem(f"group '{groups[-1]}' is never closed with end_group", source=src))
     return items

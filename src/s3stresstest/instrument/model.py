@@ -19,8 +19,21 @@ LANG_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]+
 
 SELECT_TYPES = ("select_one", "select_multiple")
 NUMBER_TYPES = ("integer", "decimal")
-TEXT_TYPES = ("text", "date", "datetime", "time", "start", "end", "today", "deviceid",
-              "username", "phonenumber", "calculate", "hidden", "geopoint")
+TEXT_TYPES = (
+    "text",
+    "date",
+    "datetime",
+    "time",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "calculate",
+    "hidden",
+    "geopoint",
+)
 ANSWERABLE_TYPES = SELECT_TYPES + NUMBER_TYPES + TEXT_TYPES
 STRUCTURE_TYPES = ("note", "begin_group", "end_group")
 
@@ -60,6 +73,13 @@ class ChoiceList:
 
     def get(self, name: str) -> Choice | None:
         return next((c for c in self.choices if c.name == name), None)
+
+    def choice(self, name: str) -> Choice:
+        """The choice called `name`, for names already validated against this list."""
+        found = self.get(name)
+        if found is None:
+            raise KeyError(f"'{name}' is not a choice of list '{self.name}'")
+        return found
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,13 @@ class Instrument:
 
     def choices_of(self, item: Item) -> ChoiceList | None:
         return self.lists.get(item.list_name) if item.list_name else None
+
+    def select_list(self, item: Item) -> ChoiceList:
+        """The choice list of a select item: a validated instrument gives every select item one."""
+        cl = self.choices_of(item)
+        if cl is None:
+            raise ValueError(f"item '{item.name}' has no choice list")
+        return cl
 
     def is_scored(self, item: Item) -> bool:
         """Scored items sit in a block and offer at least one choice with a score."""

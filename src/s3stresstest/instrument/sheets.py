@@ -8,8 +8,10 @@ workbook survives a round trip through the text form unchanged.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TypeVar, overload
 
 from ..errors import InputError, Problem
 
@@ -26,15 +28,16 @@ class Sheet:
         if not self.row_numbers:
             self.row_numbers = list(range(2, len(self.rows) + 2))
 
-    def records(self):
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(row_number, row) pairs, for validation messages."""
         return zip(self.row_numbers, self.rows, strict=False)
 
 
 Workbook = dict[str, Sheet]
+_Stream = TypeVar("_Stream", bound=IO[bytes])
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """Spreadsheet cell -> text; whole floats lose their '.0' so 100.0 reads '100'."""
     if value is None:
         return ""
@@ -83,7 +86,11 @@ def read_xlsx(path: str | Path) -> Workbook:
     return book
 
 
-def write_xlsx(book: Workbook, path) -> Path:
+@overload
+def write_xlsx(book: Workbook, path: str | Path) -> Path: ...
+@overload
+def write_xlsx(book: Workbook, path: _Stream) -> _Stream: ...
+def write_xlsx(book: Workbook, path: str | Path | _Stream) -> Path | _Stream:
     """Write sheets in the conventional XLSForm order; values stay text (lossless)."""
     from openpyxl import Workbook as XWorkbook
     from openpyxl.styles import Font
@@ -100,13 +107,13 @@ def write_xlsx(book: Workbook, path) -> Path:
         for row in sheet.rows:
             ws.append([row.get(c, "") or None for c in sheet.columns])
         ws.freeze_panes = "A2"
-    if hasattr(path, "write"):  # a file object, e.g. BytesIO
+    if not isinstance(path, (str, Path)):  # a file object, e.g. BytesIO
         wb.save(path)
         return path
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
 
 
 def check_columns(book: Workbook, sheet: str, required: list[str], source: str) -> list[Problem]:
@@ -117,7 +124,9 @@ def check_columns(book: Workbook, sheet: str, required: list[str], source: str) 
     for col in required:
         if col == "label":
             if not any(c == "label" or c.startswith("label::") for c in cols):
-                problems.append(Problem(f"sheet '{sheet}' has no 'label' column (or 'label::Language (code)')", source=source))
+                problems.append(
+                    Problem(f"sheet '{sheet}' has no 'label' column (or 'label::Language (code)')", source=source)
+                )
         elif col not in cols:
             problems.append(Problem(f"sheet '{sheet}' has no '{col}' column", source=source))
     return problems

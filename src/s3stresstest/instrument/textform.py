@@ -19,10 +19,11 @@ FORMAT = "xlsform-text/1"
 
 def dumps(book: Workbook, header_comment: str = "") -> str:
     names = [n for n in SHEET_ORDER if n in book] + [n for n in book if n not in SHEET_ORDER]
-    doc = {"format": FORMAT, "sheets": {}}
+    sheets: dict[str, dict[str, object]] = {}
+    doc = {"format": FORMAT, "sheets": sheets}
     for name in names:
         sheet = book[name]
-        doc["sheets"][name] = {
+        sheets[name] = {
             "columns": list(sheet.columns),
             "rows": [{c: row[c] for c in sheet.columns if row.get(c)} for row in sheet.rows],
         }
@@ -52,7 +53,9 @@ def loads(text: str, source: str = "<text>") -> Workbook:
                 continue
             unknown = [k for k in row if k not in columns]
             if unknown:
-                problems.append(Problem(f"sheet '{name}' row {i} has cells in undeclared columns {unknown}", source=source))
+                problems.append(
+                    Problem(f"sheet '{name}' row {i} has cells in undeclared columns {unknown}", source=source)
+                )
             sheet.rows.append({str(k): _text(v) for k, v in row.items() if _text(v)})
             sheet.row_numbers.append(i)
         book[str(name)] = sheet
@@ -61,7 +64,7 @@ def loads(text: str, source: str = "<text>") -> Workbook:
     return book
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

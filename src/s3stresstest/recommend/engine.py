@@ -27,19 +27,45 @@ import pandas as pd
 from .rules import RuleSet, as_ruleset, rules_record
 from .triggers import Context, _flag, _int, _isnum, num, perception_figures
 
-COLUMNS = ["region", "rule_id", "title", "priority", "rank", "blocks", "topics", "recommendation", "rationale", "gap",
-           "evidence", "frontrunners", "excerpts"]
-OVERVIEW_COLUMNS = ["rule_id", "title", "priority", "blocks", "topics", "n_territories", "share_territories",
-                    "territories"]
+COLUMNS = [
+    "region",
+    "rule_id",
+    "title",
+    "priority",
+    "rank",
+    "blocks",
+    "topics",
+    "recommendation",
+    "rationale",
+    "gap",
+    "evidence",
+    "frontrunners",
+    "excerpts",
+]
+OVERVIEW_COLUMNS = [
+    "rule_id",
+    "title",
+    "priority",
+    "blocks",
+    "topics",
+    "n_territories",
+    "share_territories",
+    "territories",
+]
 EXCERPT_CHARS = 200
 DEFAULT_MIN_RESPONDENTS = 3
 
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+|"
-                 r"\b(?:[a-z0-9\-]+\.)+(?:com|org|net|eu|info|io|de|at|it|fr|ch|si|li|be|es|pl|nl|uk)(?:/[^\s<>\"']*)?",
-                 re.IGNORECASE)
-NON_ANSWER = re.compile(r"^(?:\[synthetic\]\s*)?(?:no(?:thing)?(?: further| more| other)?(?: comments?| remarks?)?"
-                        r"|none|n\.?/?a\.?|-+|\.+|\?+)[.!]?$", re.IGNORECASE)
+URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+|"
+    r"\b(?:[a-z0-9\-]+\.)+(?:com|org|net|eu|info|io|de|at|it|fr|ch|si|li|be|es|pl|nl|uk)(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+NON_ANSWER = re.compile(
+    r"^(?:\[synthetic\]\s*)?(?:no(?:thing)?(?: further| more| other)?(?: comments?| remarks?)?"
+    r"|none|n\.?/?a\.?|-+|\.+|\?+)[.!]?$",
+    re.IGNORECASE,
+)
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{5,}\d")
 
 
@@ -94,9 +120,15 @@ class AlignmentView:
             members = [_code(t) for t in str(r.get("territories", "")).split()]
             if region not in members:
                 continue
-            out.append({"axis": str(r.get("topic_axis", "")), "code": str(r.get("topic_code", "")),
-                        "title": _text(r.get("topic_title")),
-                        "partners": [t for t in members if t != region], "strength": num(r.get("strength"), 4)})
+            out.append(
+                {
+                    "axis": str(r.get("topic_axis", "")),
+                    "code": str(r.get("topic_code", "")),
+                    "title": _text(r.get("topic_title")),
+                    "partners": [t for t in members if t != region],
+                    "strength": num(r.get("strength"), 4),
+                }
+            )
         return sorted(out, key=lambda t: (-(t["strength"] or 0), t["axis"], t["code"]))
 
 
@@ -105,9 +137,13 @@ def _perception(block_scores, territories, params) -> pd.DataFrame | None:
     from ..errors import InputError
 
     try:
-        return perception_vs_evidence(block_scores, territories, block=params.get("perception_block", "b2"),
-                                      threshold=params.get("perception_threshold", 25.0),
-                                      scale=params.get("perception_scale", "rank"))
+        return perception_vs_evidence(
+            block_scores,
+            territories,
+            block=params.get("perception_block", "b2"),
+            threshold=params.get("perception_threshold", 25.0),
+            scale=params.get("perception_scale", "rank"),
+        )
     except (InputError, KeyError):
         return None
 
@@ -141,7 +177,7 @@ def clean_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     s = PHONE.sub(_phone, s)
     s = " ".join(s.split())
     if len(s) > limit:
-        cut = s[:limit - 1]
+        cut = s[: limit - 1]
         space = cut.rfind(" ")
         s = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.-") + "…"
     return s
@@ -200,16 +236,21 @@ def _frontrunner_rows(ctx: Context, rule, hit, region: str) -> dict[str, dict]:
     out = {}
     for block in rule.blocks:
         groups = _groups_for(ctx, rule, hit, region, block)
-        rows = {str(r["peer_group"]): r for r in ctx.bench.get((region, block), [])
-                if str(r["peer_group"]) in groups and isinstance(r.get("frontrunners"), str)
-                and r["frontrunners"].strip()}
+        rows = {
+            str(r["peer_group"]): r
+            for r in ctx.bench.get((region, block), [])
+            if str(r["peer_group"]) in groups and isinstance(r.get("frontrunners"), str) and r["frontrunners"].strip()
+        }
         if not rows:
             continue
         group = min(rows, key=lambda g: (ctx.group_size.get(g, math.inf), g))
         codes = [c for c in rows[group]["frontrunners"].split() if c != region]
         if codes:
-            out[block] = {"peer_group": group, "frontrunner_level": num(rows[group].get("frontrunner_level")),
-                          "territories": sorted(codes)}
+            out[block] = {
+                "peer_group": group,
+                "frontrunner_level": num(rows[group].get("frontrunner_level")),
+                "territories": sorted(codes),
+            }
     return out
 
 
@@ -224,25 +265,41 @@ def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
             for b in rule.blocks:
                 row = ctx.block_ok(region, b)
                 if row is not None:
-                    rows.append({"block": b, "score": num(row["score"]), "ci_low": num(row.get("ci_low")),
-                                 "ci_high": num(row.get("ci_high")), "n": _int(row.get("n"))})
+                    rows.append(
+                        {
+                            "block": b,
+                            "score": num(row["score"]),
+                            "ci_low": num(row.get("ci_low")),
+                            "ci_high": num(row.get("ci_high")),
+                            "n": _int(row.get("n")),
+                        }
+                    )
             ev["block_scores"] = rows
         elif kind == "benchmarks":
             rows = []
             for b in rule.blocks:
                 for r in ctx.bench_rows(region, b, _groups_for(ctx, rule, hit, region, b)):
-                    rows.append({"block": b, "peer_group": str(r["peer_group"]), "score": num(r["score"]),
-                                 "peer_mean": num(r.get("peer_mean")), "peer_median": num(r.get("peer_median")),
-                                 "frontrunner_level": num(r.get("frontrunner_level")),
-                                 "gap_to_mean": num(r.get("gap_to_mean")),
-                                 "gap_to_frontrunner": num(r.get("gap_to_frontrunner")),
-                                 "indistinguishable": _flag(r.get("indistinguishable"))})
+                    rows.append(
+                        {
+                            "block": b,
+                            "peer_group": str(r["peer_group"]),
+                            "score": num(r["score"]),
+                            "peer_mean": num(r.get("peer_mean")),
+                            "peer_median": num(r.get("peer_median")),
+                            "frontrunner_level": num(r.get("frontrunner_level")),
+                            "gap_to_mean": num(r.get("gap_to_mean")),
+                            "gap_to_frontrunner": num(r.get("gap_to_frontrunner")),
+                            "indistinguishable": _flag(r.get("indistinguishable")),
+                        }
+                    )
             ev["benchmarks"] = rows
         elif kind == "item_distribution":
             dist = ctx.dist_ok(region, item)
             if dist is not None:
                 ev.setdefault("item_distribution", {})[item] = {
-                    "n": dist["n"], "shares": {c: num(s, 4) for c, s in dist["shares"].items()}}
+                    "n": dist["n"],
+                    "shares": {c: num(s, 4) for c, s in dist["shares"].items()},
+                }
         elif kind == "group_breakdown":
             rows = []
             for b in rule.blocks:
@@ -250,16 +307,25 @@ def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
                     continue
                 for r in ctx.group_blocks.get((region, b), []):
                     if ctx.group_ok(r):
-                        rows.append({"block": b, "stakeholder_group": str(r["stakeholder_group"]),
-                                     "score": num(r["score"]), "n": _int(r.get("n"))})
+                        rows.append(
+                            {
+                                "block": b,
+                                "stakeholder_group": str(r["stakeholder_group"]),
+                                "score": num(r["score"]),
+                                "n": _int(r.get("n")),
+                            }
+                        )
             ev["group_breakdown"] = rows
         elif kind == "alignment" and ctx.alignment is not None:
             al = ctx.alignment
             row = al.territory(region) or {}
-            out = {"vertical": num(row.get("vertical")), "neighbours_mean": num(row.get("neighbours_mean")),
-                   "neighbours_min": num(row.get("neighbours_min")),
-                   "vertical_pairs": al.pairs_of(region, "vertical"),
-                   "neighbour_pairs": al.pairs_of(region, "neighbour")}
+            out = {
+                "vertical": num(row.get("vertical")),
+                "neighbours_mean": num(row.get("neighbours_mean")),
+                "neighbours_min": num(row.get("neighbours_min")),
+                "vertical_pairs": al.pairs_of(region, "vertical"),
+                "neighbour_pairs": al.pairs_of(region, "neighbour"),
+            }
             per = al.perception_of(region)
             if per is not None:
                 out["perception"] = perception_figures(per)
@@ -294,8 +360,16 @@ def _skipped(rules: RuleSet, instrument) -> dict[str, str]:
     return out
 
 
-def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = None, rules=None,
-              min_respondents: int | None = None, max_excerpts: int = 3, seed: int = 0) -> pd.DataFrame:
+def recommend(
+    result,
+    *,
+    alignment=None,
+    open_comments: pd.DataFrame | None = None,
+    rules=None,
+    min_respondents: int | None = None,
+    max_excerpts: int = 3,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Every territory's fired recommendations, ranked; see the module notes.
 
     `result`: a StressTestResult. `alignment`: an AlignmentResult (or a dict of its tables) for
@@ -308,8 +382,9 @@ def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = No
     """
     rs = as_ruleset(rules)
     if min_respondents is None:
-        min_respondents = ((result.record or {}).get("parameters") or {}).get("min_respondents",
-                                                                              DEFAULT_MIN_RESPONDENTS)
+        min_respondents = ((result.record or {}).get("parameters") or {}).get(
+            "min_respondents", DEFAULT_MIN_RESPONDENTS
+        )
     min_respondents = int(min_respondents)
     if min_respondents < 1:
         from ..errors import InputError
@@ -329,21 +404,30 @@ def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = No
             if hit is None:
                 continue
             front = _frontrunner_rows(ctx, rule, hit, region)
-            rows.append({
-                "region": region, "rule_id": rule.id, "title": rule.title, "priority": rule.priority,
-                "blocks": " ".join(rule.blocks), "topics": " ".join(rule.topics),
-                "recommendation": rule.recommendation, "rationale": rule.rationale,
-                "gap": float(num(hit.gap, 4)) if _isnum(hit.gap) else np.nan,
-                "evidence": json.dumps(_evidence(ctx, rule, hit, region, front), ensure_ascii=False),
-                "frontrunners": " ".join(sorted({c for f in front.values() for c in f["territories"]})),
-                "excerpts": json.dumps(select_excerpts(comments, region, rule, min_respondents, max_excerpts, seed),
-                                       ensure_ascii=False),
-            })
+            rows.append(
+                {
+                    "region": region,
+                    "rule_id": rule.id,
+                    "title": rule.title,
+                    "priority": rule.priority,
+                    "blocks": " ".join(rule.blocks),
+                    "topics": " ".join(rule.topics),
+                    "recommendation": rule.recommendation,
+                    "rationale": rule.rationale,
+                    "gap": float(num(hit.gap, 4)) if _isnum(hit.gap) else np.nan,
+                    "evidence": json.dumps(_evidence(ctx, rule, hit, region, front), ensure_ascii=False),
+                    "frontrunners": " ".join(sorted({c for f in front.values() for c in f["territories"]})),
+                    "excerpts": json.dumps(
+                        select_excerpts(comments, region, rule, min_respondents, max_excerpts, seed), ensure_ascii=False
+                    ),
+                }
+            )
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "rank"])
     if len(out):
         out["_abs"] = out["gap"].abs().fillna(-1.0)
-        out = out.sort_values(["region", "priority", "_abs", "rule_id"], ascending=[True, True, False, True],
-                              kind="stable").drop(columns="_abs")
+        out = out.sort_values(
+            ["region", "priority", "_abs", "rule_id"], ascending=[True, True, False, True], kind="stable"
+        ).drop(columns="_abs")
         out["rank"] = out.groupby("region").cumcount() + 1
     else:
         out["rank"] = pd.Series(dtype="int64")
@@ -353,8 +437,12 @@ def recommend(result, *, alignment=None, open_comments: pd.DataFrame | None = No
     out["gap"] = out["gap"].astype(float)
     out.attrs["record"] = {
         "rules": rules_record(rs),
-        "parameters": {"min_respondents": min_respondents, "max_excerpts": max_excerpts, "seed": seed,
-                       "excerpt_chars": EXCERPT_CHARS},
+        "parameters": {
+            "min_respondents": min_respondents,
+            "max_excerpts": max_excerpts,
+            "seed": seed,
+            "excerpt_chars": EXCERPT_CHARS,
+        },
         "territories": regions,
         "alignment": view is not None,
         "open_comments": open_comments is not None,
@@ -376,20 +464,38 @@ def recommendation_overview(recs: pd.DataFrame, rules=None) -> pd.DataFrame:
     meta: dict[str, dict] = {}
     if rules is not None:
         for r in as_ruleset(rules):
-            meta[r.id] = {"title": r.title, "priority": r.priority, "blocks": " ".join(r.blocks),
-                          "topics": " ".join(r.topics)}
+            meta[r.id] = {
+                "title": r.title,
+                "priority": r.priority,
+                "blocks": " ".join(r.blocks),
+                "topics": " ".join(r.topics),
+            }
     rows = []
     for rid, g in recs.groupby("rule_id", sort=False):
         first = g.iloc[0]
-        meta.setdefault(rid, {"title": first["title"], "priority": int(first["priority"]), "blocks": first["blocks"],
-                              "topics": first["topics"]})
+        meta.setdefault(
+            rid,
+            {
+                "title": first["title"],
+                "priority": int(first["priority"]),
+                "blocks": first["blocks"],
+                "topics": first["topics"],
+            },
+        )
     for rid, m in meta.items():
         fired = sorted(recs.loc[recs["rule_id"] == rid, "region"].unique()) if len(recs) else []
-        rows.append({"rule_id": rid, **m, "n_territories": len(fired),
-                     "share_territories": len(fired) / n_total if n_total else math.nan,
-                     "territories": " ".join(fired)})
+        rows.append(
+            {
+                "rule_id": rid,
+                **m,
+                "n_territories": len(fired),
+                "share_territories": len(fired) / n_total if n_total else math.nan,
+                "territories": " ".join(fired),
+            }
+        )
     out = pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
     if len(out):
-        out = out.sort_values(["priority", "n_territories", "rule_id"], ascending=[True, False, True],
-                              kind="stable").reset_index(drop=True)
+        out = out.sort_values(
+            ["priority", "n_territories", "rule_id"], ascending=[True, False, True], kind="stable"
+        ).reset_index(drop=True)
     return out

@@ -42,8 +42,18 @@ FORMAT = "s3stresstest-rules/1"
 TOPICS = ("cluster_support_schemes", "monitoring", "alignment", "edp", "portfolio", "impact", "participation")
 EVIDENCE_KINDS = ("block_scores", "benchmarks", "group_breakdown", "alignment", "synergies")
 EVIDENCE_ITEM_KINDS = ("item_distribution", "open_answers")
-RULE_FIELDS = ("id", "title", "blocks", "topics", "trigger", "recommendation", "rationale", "priority", "evidence",
-               "peer_group")
+RULE_FIELDS = (
+    "id",
+    "title",
+    "blocks",
+    "topics",
+    "trigger",
+    "recommendation",
+    "rationale",
+    "priority",
+    "evidence",
+    "peer_group",
+)
 REQUIRED_FIELDS = ("id", "title", "trigger", "recommendation", "rationale", "priority")
 FILE_KEYS = ("format", "version", "description", "disable", "rules")
 PEER_GROUP_HELP = "a peer-group name, 'own' (the territory's own groups), 'any' or 'none'"
@@ -85,10 +95,18 @@ class Rule:
 
     def spec(self) -> dict:
         """The rule as plain data (what its file says, normalised)."""
-        return {"id": self.id, "title": self.title, "blocks": list(self.blocks), "topics": list(self.topics),
-                "trigger": self.trigger.describe(), "recommendation": self.recommendation,
-                "rationale": self.rationale, "priority": self.priority, "evidence": list(self.evidence),
-                "peer_group": self.peer_group}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "blocks": list(self.blocks),
+            "topics": list(self.topics),
+            "trigger": self.trigger.describe(),
+            "recommendation": self.recommendation,
+            "rationale": self.rationale,
+            "priority": self.priority,
+            "evidence": list(self.evidence),
+            "peer_group": self.peer_group,
+        }
 
 
 @dataclass
@@ -174,8 +192,14 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
             continue
         if kind in EVIDENCE_KINDS and not item:
             continue
-        problems.append(bad("evidence", f"unknown evidence '{e}' (known: {', '.join(EVIDENCE_KINDS)}, "
-                                        + ", ".join(f"{k}:<item>" for k in EVIDENCE_ITEM_KINDS) + ")"))
+        problems.append(
+            bad(
+                "evidence",
+                f"unknown evidence '{e}' (known: {', '.join(EVIDENCE_KINDS)}, "
+                + ", ".join(f"{k}:<item>" for k in EVIDENCE_ITEM_KINDS)
+                + ")",
+            )
+        )
     peer_group = raw.get("peer_group", "own")
     if not _text(peer_group):
         problems.append(bad("peer_group", f"must be {PEER_GROUP_HELP}"))
@@ -188,9 +212,19 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
                 problems.append(bad("trigger", f"names block '{b}', which is not among the rule's blocks"))
     if problems:
         return None, problems
-    return Rule(id=rid, title=raw["title"].strip(), blocks=tuple(blocks), topics=tuple(topics), trigger=trigger,
-                recommendation=" ".join(raw["recommendation"].split()), rationale=" ".join(raw["rationale"].split()),
-                priority=int(priority), evidence=tuple(evidence), peer_group=peer_group.strip(), source=source), []
+    return Rule(
+        id=rid,
+        title=raw["title"].strip(),
+        blocks=tuple(blocks),
+        topics=tuple(topics),
+        trigger=trigger,
+        recommendation=" ".join(raw["recommendation"].split()),
+        rationale=" ".join(raw["rationale"].split()),
+        priority=int(priority),
+        evidence=tuple(evidence),
+        peer_group=peer_group.strip(),
+        source=source,
+    ), []
 
 
 def parse_rules_data(data, source: str) -> tuple[list[Rule], list[str]]:
@@ -199,8 +233,11 @@ def parse_rules_data(data, source: str) -> tuple[list[Rule], list[str]]:
         data = {"rules": data}
     if not isinstance(data, dict):
         raise InputError("a rules file must be a mapping with a 'rules' list (or a list of rules)", source=source)
-    problems = [Problem(f"unknown top-level key '{k}' (known: {', '.join(FILE_KEYS)})", source=source)
-                for k in data if k not in FILE_KEYS]
+    problems = [
+        Problem(f"unknown top-level key '{k}' (known: {', '.join(FILE_KEYS)})", source=source)
+        for k in data
+        if k not in FILE_KEYS
+    ]
     fmt = data.get("format", FORMAT)
     if fmt != FORMAT:
         problems.append(Problem(f"unknown format '{fmt}' (expected '{FORMAT}')", source=source))
@@ -217,8 +254,9 @@ def parse_rules_data(data, source: str) -> tuple[list[Rule], list[str]]:
         problems.extend(p)
         if rule is not None:
             if rule.id in seen:
-                problems.append(Problem(f"rule '{rule.id}', field 'id': the id is used twice in this file",
-                                        source=source))
+                problems.append(
+                    Problem(f"rule '{rule.id}', field 'id': the id is used twice in this file", source=source)
+                )
             seen.add(rule.id)
             rules.append(rule)
     if problems:
@@ -292,8 +330,12 @@ def load_rules(path: str | Path | None = None, *, extra=None, replace: bool = Fa
             merged[r.id] = r
         for rid in disable:
             if rid not in merged:
-                problems.append(Problem(f"'disable' names rule '{rid}', which no earlier rules file defines",
-                                        source=Path(src["path"]).name if src.get("path") else None))
+                problems.append(
+                    Problem(
+                        f"'disable' names rule '{rid}', which no earlier rules file defines",
+                        source=Path(src["path"]).name if src.get("path") else None,
+                    )
+                )
             else:
                 del merged[rid]
                 disabled.append(rid)

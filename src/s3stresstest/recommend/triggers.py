@@ -128,8 +128,7 @@ class Context:
         bs = result.block_scores
         self.blocks = list(dict.fromkeys(bs["block"].astype(str))) if bs is not None and len(bs) else []
         bench = result.benchmarks
-        self.all_groups = (sorted(bench["peer_group"].astype(str).unique())
-                           if bench is not None and len(bench) else [])
+        self.all_groups = sorted(bench["peer_group"].astype(str).unique()) if bench is not None and len(bench) else []
         self.groups_of: dict[str, set[str]] = {}
         self.group_size: dict[str, int] = {}
         for group, members in ((result.record or {}).get("peer_groups") or {}).items():
@@ -184,8 +183,9 @@ class Context:
         if self.block_ok(region, block) is None:
             return []
         wanted = set(groups)
-        return [r for r in self.bench.get((region, block), [])
-                if str(r["peer_group"]) in wanted and _isnum(r.get("score"))]
+        return [
+            r for r in self.bench.get((region, block), []) if str(r["peer_group"]) in wanted and _isnum(r.get("score"))
+        ]
 
 
 def _records(df: pd.DataFrame | None) -> list[dict]:
@@ -267,9 +267,17 @@ class BlockBelowPeers(Trigger):
                 continue
             fired.add(str(r["peer_group"]))
             gaps.append(float(gap))
-            figures.append({"trigger": self.kind, "block": self.block, "peer_group": str(r["peer_group"]),
-                            **_score_figures(own), "peer_mean": num(r["peer_mean"]), "gap_to_mean": num(gap),
-                            "interval_excludes_mean": _flag(r.get("indistinguishable")) is False})
+            figures.append(
+                {
+                    "trigger": self.kind,
+                    "block": self.block,
+                    "peer_group": str(r["peer_group"]),
+                    **_score_figures(own),
+                    "peer_mean": num(r["peer_mean"]),
+                    "gap_to_mean": num(gap),
+                    "interval_excludes_mean": _flag(r.get("indistinguishable")) is False,
+                }
+            )
         if not fired:
             return None
         return Hit(figures, min(gaps), {self.block: fired})
@@ -287,8 +295,10 @@ class BlockBelow(Trigger):
             return None
         if self.ci_below and not (_isnum(row.get("ci_high")) and float(row["ci_high"]) < self.threshold):
             return None
-        return Hit([{"trigger": self.kind, "block": self.block, **_score_figures(row),
-                     "threshold": self.threshold}], float(row["score"]) - self.threshold)
+        return Hit(
+            [{"trigger": self.kind, "block": self.block, **_score_figures(row), "threshold": self.threshold}],
+            float(row["score"]) - self.threshold,
+        )
 
 
 class BlockGapToFrontrunner(Trigger):
@@ -309,8 +319,16 @@ class BlockGapToFrontrunner(Trigger):
                 continue
             fired.add(str(r["peer_group"]))
             gaps.append(float(gap))
-            figures.append({"trigger": self.kind, "block": self.block, "peer_group": str(r["peer_group"]),
-                            **_score_figures(own), "frontrunner_level": num(level), "gap_to_frontrunner": num(gap)})
+            figures.append(
+                {
+                    "trigger": self.kind,
+                    "block": self.block,
+                    "peer_group": str(r["peer_group"]),
+                    **_score_figures(own),
+                    "frontrunner_level": num(level),
+                    "gap_to_frontrunner": num(gap),
+                }
+            )
         if not fired:
             return None
         return Hit(figures, min(gaps), {self.block: fired})
@@ -328,8 +346,18 @@ class ItemBelow(Trigger):
             return None
         if self.ci_below and not (_isnum(row.get("ci_high")) and float(row["ci_high"]) < self.threshold):
             return None
-        return Hit([{"trigger": self.kind, "item": self.item, "block": _str(row.get("block")),
-                     **_score_figures(row), "threshold": self.threshold}], float(row["score"]) - self.threshold)
+        return Hit(
+            [
+                {
+                    "trigger": self.kind,
+                    "item": self.item,
+                    "block": _str(row.get("block")),
+                    **_score_figures(row),
+                    "threshold": self.threshold,
+                }
+            ],
+            float(row["score"]) - self.threshold,
+        )
 
 
 class ItemShare(Trigger):
@@ -358,8 +386,14 @@ class ItemShare(Trigger):
             if not share <= self.max_share + 1e-12:
                 return None
             bound, gap = self.max_share, (share - self.max_share) * 100
-        fig = {"trigger": self.kind, "item": self.item, "choices": list(self.choices), "share": num(share, 4),
-               "n": dist["n"], ("min_share" if self.min_share is not None else "max_share"): bound}
+        fig = {
+            "trigger": self.kind,
+            "item": self.item,
+            "choices": list(self.choices),
+            "share": num(share, 4),
+            "n": dist["n"],
+            ("min_share" if self.min_share is not None else "max_share"): bound,
+        }
         return Hit([fig], gap)
 
 
@@ -388,13 +422,26 @@ class GroupsDisagree(Trigger):
             rows = ctx.dispersion_by_block.get((region, self.block), [])
         else:
             rows = [r for it in self.item_list if (r := ctx.dispersion_by_item.get((region, it))) is not None]
-        hits = [r for r in rows if str(r.get("status")) == OK and _flag(r.get("groups_disagree")) is True
-                and ctx.item_ok(region, str(r["item"])) is not None and _isnum(r.get("group_spread"))]
+        hits = [
+            r
+            for r in rows
+            if str(r.get("status")) == OK
+            and _flag(r.get("groups_disagree")) is True
+            and ctx.item_ok(region, str(r["item"])) is not None
+            and _isnum(r.get("group_spread"))
+        ]
         if len(hits) < self.min_items:
             return None
-        figures = [{"trigger": self.kind, "item": str(r["item"]), "block": _str(r.get("block")),
-                    "group_spread": num(r["group_spread"]), "groups_published": _int(r.get("groups_published"))}
-                   for r in hits]
+        figures = [
+            {
+                "trigger": self.kind,
+                "item": str(r["item"]),
+                "block": _str(r.get("block")),
+                "group_spread": num(r["group_spread"]),
+                "groups_published": _int(r.get("groups_published")),
+            }
+            for r in hits
+        ]
         return Hit(figures, max(float(r["group_spread"]) for r in hits))
 
 
@@ -412,8 +459,14 @@ class StakeholderGroupsBelow(Trigger):
             rows = ctx.group_blocks.get((region, b), [])
             published = sorted({str(r["stakeholder_group"]) for r in rows if ctx.group_ok(r)})
             if len(published) < self.min_groups:
-                figures.append({"trigger": self.kind, "block": b, "groups_published": len(published),
-                                "min_groups": self.min_groups})
+                figures.append(
+                    {
+                        "trigger": self.kind,
+                        "block": b,
+                        "groups_published": len(published),
+                        "min_groups": self.min_groups,
+                    }
+                )
         return Hit(figures) if figures else None
 
 
@@ -455,8 +508,14 @@ class AlignmentBelow(Trigger):
         value = row.get(column)
         if not _isnum(value) or not float(value) < self.threshold:
             return None
-        fig = {"trigger": self.kind, "kind": self.alignment_kind, "statistic": column, "score": num(value),
-               "threshold": self.threshold, "pairs": al.pairs_of(region, self.alignment_kind)}
+        fig = {
+            "trigger": self.kind,
+            "kind": self.alignment_kind,
+            "statistic": column,
+            "score": num(value),
+            "threshold": self.threshold,
+            "pairs": al.pairs_of(region, self.alignment_kind),
+        }
         return Hit([fig], float(value) - self.threshold)
 
 
@@ -488,25 +547,39 @@ class SynergyShared(Trigger):
         al = ctx.alignment
         if al is None:
             return None
-        topics = [t for t in al.synergies_of(region)
-                  if (t["strength"] or 0) >= self.min_strength and (self.axes is None or t["axis"] in self.axes)]
+        topics = [
+            t
+            for t in al.synergies_of(region)
+            if (t["strength"] or 0) >= self.min_strength and (self.axes is None or t["axis"] in self.axes)
+        ]
         if len(topics) < self.min_topics:
             return None
-        return Hit([{"trigger": self.kind, "min_strength": self.min_strength, "n_topics": len(topics),
-                     "topics": topics[:5]}])
+        return Hit(
+            [{"trigger": self.kind, "min_strength": self.min_strength, "n_topics": len(topics), "topics": topics[:5]}]
+        )
 
 
 def perception_figures(row: dict) -> dict:
-    return {"perceived": num(row.get("perceived")), "perceived_ci_low": num(row.get("perceived_ci_low")),
-            "perceived_ci_high": num(row.get("perceived_ci_high")), "vertical": num(row.get("vertical")),
-            "neighbours": num(row.get("neighbours")), "measured": num(row.get("measured")),
-            "gap": num(row.get("gap")), "flag": str(row.get("flag"))}
+    return {
+        "perceived": num(row.get("perceived")),
+        "perceived_ci_low": num(row.get("perceived_ci_low")),
+        "perceived_ci_high": num(row.get("perceived_ci_high")),
+        "vertical": num(row.get("vertical")),
+        "neighbours": num(row.get("neighbours")),
+        "measured": num(row.get("measured")),
+        "gap": num(row.get("gap")),
+        "flag": str(row.get("flag")),
+    }
 
 
 def _score_figures(row) -> dict:
     """A published score with its interval and n, as every score trigger reports it."""
-    return {"score": num(row["score"]), "ci_low": num(row.get("ci_low")), "ci_high": num(row.get("ci_high")),
-            "n": _int(row.get("n"))}
+    return {
+        "score": num(row["score"]),
+        "ci_low": num(row.get("ci_low")),
+        "ci_high": num(row.get("ci_high")),
+        "n": _int(row.get("n")),
+    }
 
 
 def _int(x):
@@ -517,9 +590,22 @@ def _str(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
 
 
-TRIGGER_TYPES: dict[str, type[Trigger]] = {t.kind: t for t in (
-    BlockBelowPeers, BlockBelow, BlockGapToFrontrunner, ItemBelow, ItemShare, GroupsDisagree,
-    StakeholderGroupsBelow, InsufficientData, AlignmentBelow, PerceptionFlag, SynergyShared)}
+TRIGGER_TYPES: dict[str, type[Trigger]] = {
+    t.kind: t
+    for t in (
+        BlockBelowPeers,
+        BlockBelow,
+        BlockGapToFrontrunner,
+        ItemBelow,
+        ItemShare,
+        GroupsDisagree,
+        StakeholderGroupsBelow,
+        InsufficientData,
+        AlignmentBelow,
+        PerceptionFlag,
+        SynergyShared,
+    )
+}
 COMBINATORS = ("all", "any")
 
 
@@ -558,7 +644,7 @@ def parse_trigger(raw, path: str = "trigger") -> tuple[object | None, list[tuple
     if not isinstance(raw, dict) or len(raw) != 1:
         known = ", ".join([*TRIGGER_TYPES, *COMBINATORS])
         return None, [(path, f"a trigger is a mapping with exactly one key, the trigger type (one of {known})")]
-    (key, value), = raw.items()
+    ((key, value),) = raw.items()
     key = str(key)
     if key in COMBINATORS:
         if not isinstance(value, list) or not value:

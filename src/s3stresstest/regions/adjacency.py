@@ -102,15 +102,23 @@ def _compute(registry: NutsRegistry, level: int) -> pd.DataFrame:
     swap = a > b
     a, b = np.where(swap, b, a), np.where(swap, a, b)
     country = registry.table.set_index("code")["country"]
-    frame = pd.DataFrame({"code_a": a.astype(str), "code_b": b.astype(str), "kind": kind,
-                          "shared_length": np.where(kind == "line", km, 0.0)})
-    frame["cross_border"] = (country.reindex(frame["code_a"]).to_numpy()
-                             != country.reindex(frame["code_b"]).to_numpy())
+    frame = pd.DataFrame(
+        {
+            "code_a": a.astype(str),
+            "code_b": b.astype(str),
+            "kind": kind,
+            "shared_length": np.where(kind == "line", km, 0.0),
+        }
+    )
+    frame["cross_border"] = country.reindex(frame["code_a"]).to_numpy() != country.reindex(frame["code_b"]).to_numpy()
     return frame.sort_values(["code_a", "code_b"]).reset_index(drop=True)[ADJACENCY_COLUMNS]
 
 
 def adjacency(registry: NutsRegistry, level: int = 2) -> pd.DataFrame:
-    """All touching pairs of one NUTS level: code_a < code_b, kind ('line'|'point'), shared_length (km), cross_border."""
+    """All touching pairs of one NUTS level.
+
+    Columns: code_a < code_b, kind ('line'|'point'), shared_length (km), cross_border.
+    """
     if level not in (0, 1, 2, 3):
         raise InputError(f"NUTS level must be one of 0, 1, 2, 3, not {level}")
     return _cached(registry, int(level)).copy()
@@ -133,15 +141,18 @@ def neighbours(registry: NutsRegistry, code: str, include_point_contacts: bool =
         rows = rows[rows["kind"] == "line"]
     other = np.where(rows["code_a"] == region.code, rows["code_b"], rows["code_a"])
     info = registry.table.set_index("code")
-    out = pd.DataFrame({
-        "code": other.astype(str),
-        "name": info["name_latn"].reindex(other).to_numpy(),
-        "level": region.level,
-        "country": info["country"].reindex(other).to_numpy(),
-        "kind": rows["kind"].to_numpy(),
-        "shared_length": rows["shared_length"].to_numpy(),
-        "cross_border": rows["cross_border"].to_numpy(dtype=bool),
-    }, columns=NEIGHBOUR_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "code": other.astype(str),
+            "name": info["name_latn"].reindex(other).to_numpy(),
+            "level": region.level,
+            "country": info["country"].reindex(other).to_numpy(),
+            "kind": rows["kind"].to_numpy(),
+            "shared_length": rows["shared_length"].to_numpy(),
+            "cross_border": rows["cross_border"].to_numpy(dtype=bool),
+        },
+        columns=NEIGHBOUR_COLUMNS,
+    )
     return out.sort_values("code").reset_index(drop=True)
 
 
@@ -150,8 +161,9 @@ def comparison_level(registry: NutsRegistry, code_a: str, code_b: str) -> int:
     return max(2, registry.get(code_a).level, registry.get(code_b).level)
 
 
-def territory_adjacency(registry: NutsRegistry, codes: Iterable[str],
-                        include_point_contacts: bool = True) -> pd.DataFrame:
+def territory_adjacency(
+    registry: NutsRegistry, codes: Iterable[str], include_point_contacts: bool = True
+) -> pd.DataFrame:
     """Adjacency of territories of mixed NUTS levels (countries, NUTS-1, -2, -3), through their parts.
 
     One row per touching pair: code_a, code_b (in the order given), kind, shared_length (km,
@@ -186,9 +198,12 @@ def territory_adjacency(registry: NutsRegistry, codes: Iterable[str],
         hit = hit[np.asarray(pair_level) == level]
         swap = np.asarray([rank[x] > rank[y] for x, y in zip(hit["ta"], hit["tb"], strict=True)], dtype=bool)
         hit = hit.assign(
-            first=np.where(swap, hit["tb"], hit["ta"]), second=np.where(swap, hit["ta"], hit["tb"]),
+            first=np.where(swap, hit["tb"], hit["ta"]),
+            second=np.where(swap, hit["ta"], hit["tb"]),
             part_first=np.where(swap, hit["code_b"], hit["code_a"]),
-            part_second=np.where(swap, hit["code_a"], hit["code_b"]), level=level)
+            part_second=np.where(swap, hit["code_a"], hit["code_b"]),
+            level=level,
+        )
         pieces.append(hit)
     if not pieces:
         return pd.DataFrame(columns=TERRITORY_COLUMNS)
@@ -200,23 +215,40 @@ def territory_adjacency(registry: NutsRegistry, codes: Iterable[str],
         hits, any_line = hits[any_line], any_line[any_line]
     # 'via' lists the part pairs that share a line, or those that touch when none does.
     used = hits[hits["is_line"] | ~any_line].sort_values(["part_first", "part_second"])
-    used = used.assign(pair=used["part_first"] + "|" + used["part_second"],
-                       line_km=np.where(used["is_line"], used["shared_length"], 0.0))
-    out = used.groupby(keys, sort=False).agg(is_line=("is_line", "any"), shared_length=("line_km", "sum"),
-                                             level=("level", "first"), via=("pair", " ".join)).reset_index()
+    used = used.assign(
+        pair=used["part_first"] + "|" + used["part_second"],
+        line_km=np.where(used["is_line"], used["shared_length"], 0.0),
+    )
+    out = (
+        used.groupby(keys, sort=False)
+        .agg(
+            is_line=("is_line", "any"),
+            shared_length=("line_km", "sum"),
+            level=("level", "first"),
+            via=("pair", " ".join),
+        )
+        .reset_index()
+    )
     country = {c: registry.get(c).country for c in ordered}
-    out = pd.DataFrame({
-        "code_a": out["first"].astype(str), "code_b": out["second"].astype(str),
-        "kind": np.where(out["is_line"], "line", "point"),
-        "shared_length": out["shared_length"].astype(float),
-        "cross_border": [country[a] != country[b] for a, b in zip(out["first"], out["second"], strict=True)],
-        "level": out["level"].astype(int), "via": out["via"].astype(str)}, columns=TERRITORY_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "code_a": out["first"].astype(str),
+            "code_b": out["second"].astype(str),
+            "kind": np.where(out["is_line"], "line", "point"),
+            "shared_length": out["shared_length"].astype(float),
+            "cross_border": [country[a] != country[b] for a, b in zip(out["first"], out["second"], strict=True)],
+            "level": out["level"].astype(int),
+            "via": out["via"].astype(str),
+        },
+        columns=TERRITORY_COLUMNS,
+    )
     order = np.lexsort((out["code_b"].map(rank).to_numpy(), out["code_a"].map(rank).to_numpy()))
     return out.iloc[order].reset_index(drop=True)
 
 
-def territory_neighbours(registry: NutsRegistry, codes: Iterable[str], code: str,
-                         include_point_contacts: bool = True) -> pd.DataFrame:
+def territory_neighbours(
+    registry: NutsRegistry, codes: Iterable[str], code: str, include_point_contacts: bool = True
+) -> pd.DataFrame:
     """Rows of `territory_adjacency(codes)` that involve `code`, with the other territory in column `code`."""
     code = registry.get(code).code
     table = territory_adjacency(registry, codes, include_point_contacts=include_point_contacts)

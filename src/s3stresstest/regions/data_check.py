@@ -44,10 +44,15 @@ def check_file(path: Path, ds: Dataset, label: str | None = None) -> list[Proble
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [Problem(f"not UTF-8 text (byte {exc.start}): the file is corrupt or not the expected file",
-                        source=label)]
-    checker = {"geojson": _check_geojson, "eurostat-tsv": _check_tsv, "indicator-csv": _check_indicator_csv,
-               "indicator-json": _check_indicator_json}[ds.kind]
+        return [
+            Problem(f"not UTF-8 text (byte {exc.start}): the file is corrupt or not the expected file", source=label)
+        ]
+    checker = {
+        "geojson": _check_geojson,
+        "eurostat-tsv": _check_tsv,
+        "indicator-csv": _check_indicator_csv,
+        "indicator-json": _check_indicator_json,
+    }[ds.kind]
     return checker(text, ds, label)
 
 
@@ -56,8 +61,7 @@ def _json(text: str, label: str) -> tuple[object, list[Problem]]:
         return json.loads(text), []
     except json.JSONDecodeError as exc:
         hint = " (the file is truncated)" if exc.pos >= len(text.rstrip()) - 1 else ""
-        return None, [Problem(f"not valid JSON{hint}: {exc.msg} at character {exc.pos} of {len(text)}",
-                              source=label)]
+        return None, [Problem(f"not valid JSON{hint}: {exc.msg} at character {exc.pos} of {len(text)}", source=label)]
 
 
 def _check_geojson(text: str, ds: Dataset, label: str) -> list[Problem]:
@@ -76,8 +80,13 @@ def _check_geojson(text: str, ds: Dataset, label: str) -> list[Problem]:
         if not isinstance(props, dict) or not props.get("NUTS_ID"):
             problems.append(Problem(f"{where} has no NUTS_ID property", source=label))
         elif ds.level is not None and str(props.get("LEVL_CODE")) != str(ds.level):
-            problems.append(Problem(f"{where} ({props['NUTS_ID']}) has LEVL_CODE {props.get('LEVL_CODE')!r}, "
-                                    f"expected {ds.level}: not the level-{ds.level} file", source=label))
+            problems.append(
+                Problem(
+                    f"{where} ({props['NUTS_ID']}) has LEVL_CODE {props.get('LEVL_CODE')!r}, "
+                    f"expected {ds.level}: not the level-{ds.level} file",
+                    source=label,
+                )
+            )
         if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
             problems.append(Problem(f"{where} has no Polygon/MultiPolygon geometry", source=label))
         if len(problems) >= MAX_PER_FILE:
@@ -90,9 +99,14 @@ def _check_tsv(text: str, ds: Dataset, label: str) -> list[Problem]:
     header = lines[0].rstrip("\r").split("\t")
     if not _TSV_FIRST.fullmatch(header[0]) or len(header) < 2:
         shown = lines[0][:60].rstrip("\r")
-        return [Problem(f"not a Eurostat TSV: the header must start with dimensions ending in "
-                        f"'geo\\TIME_PERIOD' followed by tab-separated periods, found {shown!r}", line=1,
-                        source=label)]
+        return [
+            Problem(
+                f"not a Eurostat TSV: the header must start with dimensions ending in "
+                f"'geo\\TIME_PERIOD' followed by tab-separated periods, found {shown!r}",
+                line=1,
+                source=label,
+            )
+        ]
     width = len(header)
     dims = header[0].count(",") + 1
     problems: list[Problem] = []
@@ -127,8 +141,9 @@ def _check_indicator_csv(text: str, ds: Dataset, label: str) -> list[Problem]:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, [])
     if header != expected:
-        return [Problem(f"header must be {','.join(expected)!r}, found {','.join(header)[:80]!r}", line=1,
-                        source=label)]
+        return [
+            Problem(f"header must be {','.join(expected)!r}, found {','.join(header)[:80]!r}", line=1, source=label)
+        ]
     problems: list[Problem] = []
     count = 0
     for n, row in enumerate(rows, start=2):
@@ -160,6 +175,6 @@ def _check_indicator_json(text: str, ds: Dataset, label: str) -> list[Problem]:
     stem = ds.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     value = doc.get("schema", {}).get("value", {}) if isinstance(doc, dict) else {}
     if not isinstance(value, dict) or value.get("id") != stem:
-        return [Problem(f"not the EURITO metadata of '{stem}': schema.value.id is {value.get('id') if isinstance(value, dict) else None!r}",
-                        source=label)]
+        found = value.get("id") if isinstance(value, dict) else None
+        return [Problem(f"not the EURITO metadata of '{stem}': schema.value.id is {found!r}", source=label)]
     return []

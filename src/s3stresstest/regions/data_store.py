@@ -21,8 +21,22 @@ from .data_catalogue import Dataset
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 STAGING_PREFIX = ".staging-"
-RECORD_FIELDS = ("name", "path", "source_url", "publisher", "licence", "attribution", "retrieved", "sha256",
-                 "size", "how", "origin", "dataset", "provenance", "verified")
+RECORD_FIELDS = (
+    "name",
+    "path",
+    "source_url",
+    "publisher",
+    "licence",
+    "attribution",
+    "retrieved",
+    "sha256",
+    "size",
+    "how",
+    "origin",
+    "dataset",
+    "provenance",
+    "verified",
+)
 
 
 def now_utc() -> str:
@@ -43,9 +57,11 @@ def read_manifest(folder: Path) -> dict[str, dict]:
         files = doc["files"]
         return {rec["path"]: rec for rec in files}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise InputError(f"the manifest is unreadable or corrupt ({exc.__class__.__name__}: {exc}); "
-                         "re-run `s3stresstest data seed` or `data pull` after moving it aside",
-                         source=str(path)) from None
+        raise InputError(
+            f"the manifest is unreadable or corrupt ({exc.__class__.__name__}: {exc}); "
+            "re-run `s3stresstest data seed` or `data pull` after moving it aside",
+            source=str(path),
+        ) from None
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
@@ -57,8 +73,7 @@ def _fsync_write(path: Path, data: bytes) -> None:
 
 def write_manifest(folder: Path, records: dict[str, dict]) -> None:
     """Write the manifest atomically: a temporary file beside it, then `os.replace`."""
-    doc = {"manifest_version": MANIFEST_VERSION, "updated": now_utc(),
-           "files": [records[k] for k in sorted(records)]}
+    doc = {"manifest_version": MANIFEST_VERSION, "updated": now_utc(), "files": [records[k] for k in sorted(records)]}
     data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -73,12 +88,33 @@ def write_manifest(folder: Path, records: dict[str, dict]) -> None:
             os.unlink(tmp)
 
 
-def make_record(ds: Dataset, *, sha256: str, size: int, how: str, origin: str, source_url: str | None = None,
-                verified: str = "", retrieved: str | None = None) -> dict:
-    return {"name": ds.name, "path": ds.path, "source_url": source_url or ds.source_url, "publisher": ds.publisher,
-            "licence": ds.licence, "attribution": ds.attribution, "retrieved": retrieved or now_utc(),
-            "sha256": sha256, "size": size, "how": how, "origin": origin, "dataset": ds.dataset,
-            "provenance": ds.provenance, "verified": verified}
+def make_record(
+    ds: Dataset,
+    *,
+    sha256: str,
+    size: int,
+    how: str,
+    origin: str,
+    source_url: str | None = None,
+    verified: str = "",
+    retrieved: str | None = None,
+) -> dict:
+    return {
+        "name": ds.name,
+        "path": ds.path,
+        "source_url": source_url or ds.source_url,
+        "publisher": ds.publisher,
+        "licence": ds.licence,
+        "attribution": ds.attribution,
+        "retrieved": retrieved or now_utc(),
+        "sha256": sha256,
+        "size": size,
+        "how": how,
+        "origin": origin,
+        "dataset": ds.dataset,
+        "provenance": ds.provenance,
+        "verified": verified,
+    }
 
 
 @dataclass

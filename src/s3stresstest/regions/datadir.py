@@ -50,8 +50,10 @@ def require_file(relative: str, folder: str | Path | None = None) -> Path:
     base = Path(folder) if folder else data_dir()
     path = base / relative
     if not path.exists():
-        raise InputError(f"reference data file '{relative}' is not in {base}; run `s3stresstest data pull` "
-                         "(or `s3stresstest data seed FOLDER` on an offline machine)")
+        raise InputError(
+            f"reference data file '{relative}' is not in {base}; run `s3stresstest data pull` "
+            "(or `s3stresstest data seed FOLDER` on an offline machine)"
+        )
     return path
 
 
@@ -98,8 +100,10 @@ def seed(folder: str | Path, data_dir: str | Path | None = None, *, only: list[s
     wanted = select(only)
     found = [(ds, p) for ds in wanted if (p := _find_in_folder(folder, ds)) is not None]
     if not found:
-        raise InputError(f"no catalogue files in {folder}: expected e.g. '{CATALOGUE[0].path}' "
-                         "(see `s3stresstest data status` for the full list)")
+        raise InputError(
+            f"no catalogue files in {folder}: expected e.g. '{CATALOGUE[0].path}' "
+            "(see `s3stresstest data status` for the full list)"
+        )
     expected: dict[str, str] = {}
     verified_by = ""
     if (folder / SHA256_LIST).is_file():
@@ -122,10 +126,14 @@ def seed(folder: str | Path, data_dir: str | Path | None = None, *, only: list[s
             digest, size = sha256_file(staged), staged.stat().st_size
             want = expected.get(ds.path)
             if want and want != digest:
-                problems.append(Problem(
-                    f"sha256 {digest[:12]}… does not match {verified_by} ({want[:12]}…), size {size:,} bytes"
-                    + (f" (reference copy: {ds.size:,})" if ds.size else "")
-                    + ": the file is corrupt or truncated", source=label))
+                problems.append(
+                    Problem(
+                        f"sha256 {digest[:12]}… does not match {verified_by} ({want[:12]}…), size {size:,} bytes"
+                        + (f" (reference copy: {ds.size:,})" if ds.size else "")
+                        + ": the file is corrupt or truncated",
+                        source=label,
+                    )
+                )
                 continue
             file_problems = check_file(staged, ds, label)
             if file_problems:
@@ -137,8 +145,9 @@ def seed(folder: str | Path, data_dir: str | Path | None = None, *, only: list[s
                 verified = "sha256 matches the catalogue's reference copy"
             else:
                 verified = "format check only (no checksum listed)"
-            stage.add(ds.path, staged, make_record(ds, sha256=digest, size=size, how="seed", origin=origin,
-                                                    verified=verified))
+            stage.add(
+                ds.path, staged, make_record(ds, sha256=digest, size=size, how="seed", origin=origin, verified=verified)
+            )
         if problems:
             raise InputError(problems)
         return stage.commit()
@@ -167,12 +176,21 @@ def status(data_dir: str | Path | None = None) -> pd.DataFrame:
             integrity = "not in manifest"
         else:
             integrity = "ok" if rec.get("sha256") == digest else "changed"
-        rows.append({
-            "path": ds.path, "name": ds.name, "dataset": ds.dataset, "publisher": ds.publisher,
-            "obtainable": ds.obtainable, "present": present, "how": rec.get("how") if rec else None,
-            "retrieved": rec.get("retrieved") if rec else None, "size": path.stat().st_size if present else None,
-            "sha256": digest, "integrity": integrity,
-            "matches_reference": (digest == ds.sha256) if (present and ds.sha256) else None,
-        })
+        rows.append(
+            {
+                "path": ds.path,
+                "name": ds.name,
+                "dataset": ds.dataset,
+                "publisher": ds.publisher,
+                "obtainable": ds.obtainable,
+                "present": present,
+                "how": rec.get("how") if rec else None,
+                "retrieved": rec.get("retrieved") if rec else None,
+                "size": path.stat().st_size if present else None,
+                "sha256": digest,
+                "integrity": integrity,
+                "matches_reference": (digest == ds.sha256) if (present and ds.sha256) else None,
+            }
+        )
     frame = pd.DataFrame(rows)
     return frame.astype({"size": "Int64"})

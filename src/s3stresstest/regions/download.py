@@ -124,8 +124,9 @@ def _fetch_once(url: str, dest: Path, timeout: float, bar: _NoProgress) -> str:
                     received += len(exc.partial)
                     break  # reported by the length check below
                 except TimeoutError:
-                    raise _Transient(f"timed out after {timeout:g} s while receiving "
-                                     f"(got {received:,} bytes)") from None
+                    raise _Transient(
+                        f"timed out after {timeout:g} s while receiving (got {received:,} bytes)"
+                    ) from None
                 except (http.client.HTTPException, OSError) as exc:
                     raise _Transient(f"connection lost after {received:,} bytes: {exc}") from None
                 if not chunk:
@@ -166,8 +167,9 @@ def _gunzip_if_needed(raw: Path, final: Path, encoding: str) -> str:
     return "gzip-decompressed" if layers else ""
 
 
-def _download(url: str, raw: Path, final: Path, *, timeout: float, retries: int, backoff: float,
-              bar: _NoProgress) -> tuple[int, str]:
+def _download(
+    url: str, raw: Path, final: Path, *, timeout: float, retries: int, backoff: float, bar: _NoProgress
+) -> tuple[int, str]:
     """Download with retries into `final`; (attempts used, note). Raises _Permanent on failure."""
     last: _Transient | None = None
     for attempt in range(retries + 1):
@@ -177,7 +179,7 @@ def _download(url: str, raw: Path, final: Path, *, timeout: float, retries: int,
         except _Transient as exc:
             last = exc
             if attempt < retries:
-                delay = backoff * (2 ** attempt)
+                delay = backoff * (2**attempt)
                 if exc.retry_after is not None:
                     delay = max(delay, exc.retry_after)
                 time.sleep(delay)
@@ -185,9 +187,17 @@ def _download(url: str, raw: Path, final: Path, *, timeout: float, retries: int,
     raise _Permanent(f"{last.reason} (gave up after {attempts} attempt{'s' if attempts != 1 else ''})")
 
 
-def pull(base_urls: dict[str, str] | None = None, *, data_dir: str | Path | None = None,
-         only: list[str] | None = None, timeout: float = 30.0, retries: int = 3, backoff: float = 1.0,
-         progress: bool = True, console: Console | None = None) -> list[dict]:
+def pull(
+    base_urls: dict[str, str] | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    only: list[str] | None = None,
+    timeout: float = 30.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+    progress: bool = True,
+    console: Console | None = None,
+) -> list[dict]:
     """Download every pullable catalogue file (or those matching `only`); the manifest records installed.
 
     `base_urls`: {"gisco": ..., "eurostat": ...} overriding the publishers' base URLs (else the
@@ -208,37 +218,52 @@ def pull(base_urls: dict[str, str] | None = None, *, data_dir: str | Path | None
     previous = read_manifest(target) if target.is_dir() else {}  # refuses a corrupt manifest up front
     problems: list[Problem] = []
     console = console or Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
     with Staging(target) as stage, Progress(*columns, console=console, disable=not progress) as bar:
         for ds in wanted:
             url = ds.download_url(urls)
             raw, final = stage.path_for(ds.path + ".part"), stage.path_for(ds.path)
-            kept = ("; the previous version is kept" if (target / ds.path).exists() or ds.path in previous
-                    else "; nothing installed")
+            kept = (
+                "; the previous version is kept"
+                if (target / ds.path).exists() or ds.path in previous
+                else "; nothing installed"
+            )
             task = _TaskProgress(bar, ds.path) if progress else _NoProgress()
             try:
-                attempts, note = _download(url, raw, final, timeout=timeout, retries=retries, backoff=backoff,
-                                           bar=task)
+                attempts, note = _download(url, raw, final, timeout=timeout, retries=retries, backoff=backoff, bar=task)
             except _Permanent as exc:
                 problems.append(Problem(f"download from {url} failed: {exc.reason}{kept}", source=ds.path))
                 continue
             file_problems = check_file(final, ds, ds.path)
             if file_problems:
-                problems.extend(Problem(f"{p.message} (downloaded from {url}){kept}", line=p.line, field=p.field,
-                                        source=p.source) for p in file_problems)
+                problems.extend(
+                    Problem(f"{p.message} (downloaded from {url}){kept}", line=p.line, field=p.field, source=p.source)
+                    for p in file_problems
+                )
                 continue
             digest, size = sha256_file(final), final.stat().st_size
             checks = ["complete", "format check passed"]
             if note:
                 checks.append(note)
             if ds.sha256:
-                checks.append("identical to the reference copy" if digest == ds.sha256
-                              else "differs from the reference copy (the publisher's current version)")
+                checks.append(
+                    "identical to the reference copy"
+                    if digest == ds.sha256
+                    else "differs from the reference copy (the publisher's current version)"
+                )
             if attempts > 1:
                 checks.append(f"after {attempts} attempts")
-            stage.add(ds.path, final, make_record(ds, sha256=digest, size=size, how="pull", origin=url,
-                                                  verified=", ".join(checks)))
+            stage.add(
+                ds.path,
+                final,
+                make_record(ds, sha256=digest, size=size, how="pull", origin=url, verified=", ".join(checks)),
+            )
         installed = stage.commit()
     if problems:
         raise DownloadError(problems, installed)

@@ -42,9 +42,18 @@ _FLAGS_RE = re.compile(r"^[A-Za-z@]*$")
 _YEAR_RE = re.compile(r"^\d{4}$")
 
 FLAG_MEANINGS = {
-    "b": "break in time series", "c": "confidential", "d": "definition differs", "e": "estimated",
-    "f": "forecast", "m": "missing", "n": "not significant", "p": "provisional", "r": "revised",
-    "s": "Eurostat estimate", "u": "low reliability", "z": "not applicable",
+    "b": "break in time series",
+    "c": "confidential",
+    "d": "definition differs",
+    "e": "estimated",
+    "f": "forecast",
+    "m": "missing",
+    "n": "not significant",
+    "p": "provisional",
+    "r": "revised",
+    "s": "Eurostat estimate",
+    "u": "low reliability",
+    "z": "not applicable",
 }
 
 
@@ -54,7 +63,7 @@ def flag_tokens(flag: str) -> list[str]:
     flag = flag or ""
     while i < len(flag):
         if flag[i] == "@":
-            toks.append(flag[i:i + 2])
+            toks.append(flag[i : i + 2])
             i += 2
         else:
             toks.append(flag[i])
@@ -74,8 +83,13 @@ def explain_flags(flag: str, sep: str = ", ") -> str:
     return sep.join(parts)
 
 
-def read_eurostat_tsv(path: str | Path, *, filters: Mapping[str, str | Iterable[str]] | None = None,
-                      keep_empty: bool = False, source: str | None = None) -> pd.DataFrame:
+def read_eurostat_tsv(
+    path: str | Path,
+    *,
+    filters: Mapping[str, str | Iterable[str]] | None = None,
+    keep_empty: bool = False,
+    source: str | None = None,
+) -> pd.DataFrame:
     """Read a Eurostat bulk TSV file into a long table (see the module docstring).
 
     `filters` keeps only rows whose dimension codes match, e.g. ``{"unit": ["EUR_HAB"]}``; it is
@@ -91,8 +105,9 @@ def read_eurostat_tsv(path: str | Path, *, filters: Mapping[str, str | Iterable[
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}); the file is corrupt or not a Eurostat TSV",
-                         source=name) from exc
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start}); the file is corrupt or not a Eurostat TSV", source=name
+        ) from exc
     return parse_eurostat_tsv(text, source=name, filters=filters, keep_empty=keep_empty)
 
 
@@ -105,8 +120,14 @@ def _parse_header(line: str, source: str) -> tuple[list[str], str, list[str]]:
     fields = line.rstrip("\r\n").split("\t")
     first = fields[0].strip()
     if "\\" not in first:
-        raise InputError(Problem("header is not Eurostat TSV: the first field should list the dimensions and end in "
-                                 f"'geo\\TIME_PERIOD', found {first[:60]!r}", line=1, source=source))
+        raise InputError(
+            Problem(
+                "header is not Eurostat TSV: the first field should list the dimensions and end in "
+                f"'geo\\TIME_PERIOD', found {first[:60]!r}",
+                line=1,
+                source=source,
+            )
+        )
     dims_part, time_name = first.rsplit("\\", 1)
     dims = [d.strip() for d in dims_part.split(",")]
     if not dims or any(not d for d in dims) or not time_name.strip():
@@ -128,9 +149,13 @@ def _parse_header(line: str, source: str) -> tuple[list[str], str, list[str]]:
     return dims, time_name.strip(), periods
 
 
-def parse_eurostat_tsv(text: str, *, source: str = "<text>",
-                       filters: Mapping[str, str | Iterable[str]] | None = None,
-                       keep_empty: bool = False) -> pd.DataFrame:
+def parse_eurostat_tsv(
+    text: str,
+    *,
+    source: str = "<text>",
+    filters: Mapping[str, str | Iterable[str]] | None = None,
+    keep_empty: bool = False,
+) -> pd.DataFrame:
     """Parse the text of a Eurostat bulk TSV (see `read_eurostat_tsv`)."""
     if not text.strip():
         raise InputError("the file is empty", source=source)
@@ -163,8 +188,13 @@ def parse_eurostat_tsv(text: str, *, source: str = "<text>",
     key_parts = [k.split(",") for k in keys]
     good = np.fromiter((len(kp) == len(dims) and all(kp) for kp in key_parts), dtype=bool, count=len(rows))
     for j in np.nonzero(~good)[0]:
-        _problem(problems, f"row key {keys[j]!r} does not have {len(dims)} dimension codes "
-                           f"({','.join(dims)})", line_no[j], dims[-1] + "\\TIME_PERIOD", source)
+        _problem(
+            problems,
+            f"row key {keys[j]!r} does not have {len(dims)} dimension codes ({','.join(dims)})",
+            line_no[j],
+            dims[-1] + "\\TIME_PERIOD",
+            source,
+        )
     if problems:
         raise InputError(problems)
 
@@ -194,8 +224,11 @@ def parse_eurostat_tsv(text: str, *, source: str = "<text>",
     bad_flag = np.fromiter((not _FLAGS_RE.match(f) for f in flags), dtype=bool, count=len(flags))
     for pos in np.nonzero(bad_value | bad_flag)[0]:
         r, p = divmod(int(pos), n_periods)
-        msg = (f"cell {cells[pos]!r} is not 'number flags' or ': flags'" if bad_value[pos]
-               else f"cell {cells[pos]!r} has unreadable flags {flags[pos]!r}")
+        msg = (
+            f"cell {cells[pos]!r} is not 'number flags' or ': flags'"
+            if bad_value[pos]
+            else f"cell {cells[pos]!r} has unreadable flags {flags[pos]!r}"
+        )
         _problem(problems, msg, int(kept_lines[r]), periods[p], source)
     if problems:
         raise InputError(problems)

@@ -90,16 +90,25 @@ def _read_level(path: Path, level: int) -> tuple[list[dict], list[str]]:
             problems.append(Problem(f"feature {n} lacks {what}", source=source))
             continue
         if int(props["LEVL_CODE"]) != level:
-            problems.append(Problem(f"feature {props['NUTS_ID']} has LEVL_CODE {props['LEVL_CODE']}, "
-                                    f"expected {level}", source=source))
+            problems.append(
+                Problem(
+                    f"feature {props['NUTS_ID']} has LEVL_CODE {props['LEVL_CODE']}, expected {level}", source=source
+                )
+            )
             continue
         code = str(props["NUTS_ID"]).strip().upper()
         # Names are kept as published except for surrounding whitespace: three national
         # names at level 0 (EL, BG, CY) end in a no-break space in the 2021 files.
-        rows.append({"code": code, "name_latn": str(props["NAME_LATN"]).strip(),
-                     "name_national": str(props.get("NUTS_NAME") or props["NAME_LATN"]).strip(),
-                     "level": level, "country": str(props["CNTR_CODE"]).strip().upper(),
-                     "parent": code[:-1] if level > 0 else None})
+        rows.append(
+            {
+                "code": code,
+                "name_latn": str(props["NAME_LATN"]).strip(),
+                "name_national": str(props.get("NUTS_NAME") or props["NAME_LATN"]).strip(),
+                "level": level,
+                "country": str(props["CNTR_CODE"]).strip().upper(),
+                "parent": code[:-1] if level > 0 else None,
+            }
+        )
         geoms.append(json.dumps(geom))
     if problems:
         raise InputError(problems)
@@ -110,8 +119,8 @@ def _read_level(path: Path, level: int) -> tuple[list[dict], list[str]]:
 class NutsRegistry:
     """All NUTS 2021 regions of the GISCO 1:20M files, levels 0-3."""
 
-    table: pd.DataFrame                      # code, name_latn, name_national, level, country, parent (NA at level 0)
-    geometries: pd.Series                    # shapely geometry by code (EPSG:4326)
+    table: pd.DataFrame  # code, name_latn, name_national, level, country, parent (NA at level 0)
+    geometries: pd.Series  # shapely geometry by code (EPSG:4326)
     source: Path | None = None
     cache: dict = field(default_factory=dict, repr=False)  # per-registry memo (e.g. adjacency per level)
 
@@ -149,7 +158,9 @@ class NutsRegistry:
         if dupes:
             problems.append(Problem(f"duplicate NUTS codes: {', '.join(dupes[:10])}", source="gisco"))
         known = set(table["code"])
-        orphans = [c for c, p in zip(table["code"], table["parent"], strict=True) if isinstance(p, str) and p not in known]
+        orphans = [
+            c for c, p in zip(table["code"], table["parent"], strict=True) if isinstance(p, str) and p not in known
+        ]
         if orphans:
             problems.append(Problem(f"regions whose parent is missing: {', '.join(orphans[:10])}", source="gisco"))
         if problems:
@@ -159,8 +170,11 @@ class NutsRegistry:
         if invalid.any():  # not the case in the published files; repair rather than fail in GEOS later
             shapes[invalid] = shapely.make_valid(shapes[invalid])
         table["level"] = table["level"].astype(int)
-        return cls(table=table, geometries=pd.Series(shapes, index=table["code"].tolist(), name="geometry"),
-                   source=first_path.parent if first_path else None)
+        return cls(
+            table=table,
+            geometries=pd.Series(shapes, index=table["code"].tolist(), name="geometry"),
+            source=first_path.parent if first_path else None,
+        )
 
     # -- lookup ------------------------------------------------------------------------------------
 

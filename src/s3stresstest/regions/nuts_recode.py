@@ -43,8 +43,11 @@ GISCO_FILE = "gisco/NUTS_RG_20M_2021_4326_LEVL_{level}.geojson"
 
 # NUTS 2021 regions that the 1:20 million GISCO layer does not draw (README: NO0B is not among
 # the 20M polygons) but Eurostat publishes statistics for.
-EXTRA_NUTS2021 = (("NO0B", 2, "NO", "Jan Mayen and Svalbard"), ("NO0B1", 3, "NO", "Jan Mayen"),
-                  ("NO0B2", 3, "NO", "Svalbard"))
+EXTRA_NUTS2021 = (
+    ("NO0B", 2, "NO", "Jan Mayen and Svalbard"),
+    ("NO0B1", 3, "NO", "Jan Mayen"),
+    ("NO0B2", 3, "NO", "Svalbard"),
+)
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,14 @@ def _read_gisco(folder: Path) -> pd.DataFrame:
             feats = data["features"]
             for f in feats:
                 p = f["properties"]
-                rows.append((str(p["NUTS_ID"]), int(p["LEVL_CODE"]), str(p["CNTR_CODE"]), str(p.get("NAME_LATN") or "")))
+                rows.append(
+                    (str(p["NUTS_ID"]), int(p["LEVL_CODE"]), str(p["CNTR_CODE"]), str(p.get("NAME_LATN") or ""))
+                )
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"not a readable GISCO NUTS GeoJSON ({type(exc).__name__}: {exc}); the file is corrupt "
-                             "or truncated", source=rel) from exc
+            raise InputError(
+                f"not a readable GISCO NUTS GeoJSON ({type(exc).__name__}: {exc}); the file is corrupt or truncated",
+                source=rel,
+            ) from exc
     known = {r[0] for r in rows}
     rows += [r for r in EXTRA_NUTS2021 if r[0] not in known]
     df = pd.DataFrame(rows, columns=["code", "level", "country", "name"]).drop_duplicates("code")
@@ -194,8 +201,9 @@ def classify_code(code: str, known: set[str] | frozenset[str]) -> str:
     return "other_version"
 
 
-def unmatched_codes(stats: pd.DataFrame, folder: str | Path | None = None,
-                    known: set[str] | None = None) -> pd.DataFrame:
+def unmatched_codes(
+    stats: pd.DataFrame, folder: str | Path | None = None, known: set[str] | None = None
+) -> pd.DataFrame:
     """Codes in a statistics table that are not NUTS 2021 regions, with what they are and where.
 
     Columns: code, kind (see `classify_code`), indicators (comma-separated), years ('2011-2013'),
@@ -208,11 +216,15 @@ def unmatched_codes(stats: pd.DataFrame, folder: str | Path | None = None,
     if sub.empty:
         return pd.DataFrame(columns=["code", "kind", "indicators", "years", "rows"])
     g = sub.groupby("region", sort=True)
-    out = pd.DataFrame({
-        "code": list(g.groups.keys()),
-        "indicators": g["indicator"].agg(lambda s: ",".join(sorted(set(s)))).to_numpy(),
-        "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.min() != s.max() else str(int(s.min()))).to_numpy(),
-        "rows": g.size().to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "code": list(g.groups.keys()),
+            "indicators": g["indicator"].agg(lambda s: ",".join(sorted(set(s)))).to_numpy(),
+            "years": g["year"]
+            .agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.min() != s.max() else str(int(s.min())))
+            .to_numpy(),
+            "rows": g.size().to_numpy(),
+        }
+    )
     out.insert(1, "kind", [classify_code(c, known) for c in out["code"]])
     return out.reset_index(drop=True)

@@ -47,8 +47,9 @@ def _weights(variables: list[str], weights: Mapping[str, float] | Sequence[float
     elif isinstance(weights, Mapping):
         unknown = [k for k in weights if k not in variables]
         if unknown:
-            raise InputError(f"weight given for {', '.join(unknown)}, which is not among the variables "
-                             f"({', '.join(variables)})")
+            raise InputError(
+                f"weight given for {', '.join(unknown)}, which is not among the variables ({', '.join(variables)})"
+            )
         w = np.array([float(weights.get(v, 1.0)) for v in variables])
     else:
         w = np.asarray(list(weights), dtype=float)
@@ -87,10 +88,17 @@ class PeerSpace:
     _pos: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, stats: pd.DataFrame, variables: Iterable[str] | None = None,
-              weights: Mapping[str, float] | Sequence[float] | None = None, *, level: int = 2,
-              year: int | None = None, transforms: Mapping[str, str] | None = None,
-              names: Mapping[str, str] | None = None) -> PeerSpace:
+    def build(
+        cls,
+        stats: pd.DataFrame,
+        variables: Iterable[str] | None = None,
+        weights: Mapping[str, float] | Sequence[float] | None = None,
+        *,
+        level: int = 2,
+        year: int | None = None,
+        transforms: Mapping[str, str] | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> PeerSpace:
         variables = list(DEFAULT_VARIABLES if variables is None else variables)
         if not variables:
             raise InputError("no variables chosen")
@@ -128,9 +136,19 @@ class PeerSpace:
         else:
             z = xs
         regions = idx[complete].astype(str)
-        return cls(level=level, variables=variables, weights=w, transforms=tr, regions=regions,
-                   values=vals[complete], years=yrs[complete], z=z, dropped=dropped,
-                   names=dict(names or {}), _pos={c: i for i, c in enumerate(regions)})
+        return cls(
+            level=level,
+            variables=variables,
+            weights=w,
+            transforms=tr,
+            regions=regions,
+            values=vals[complete],
+            years=yrs[complete],
+            z=z,
+            dropped=dropped,
+            names=dict(names or {}),
+            _pos={c: i for i, c in enumerate(regions)},
+        )
 
     # --------------------------------------------------------------------------------------
 
@@ -139,12 +157,16 @@ class PeerSpace:
         if code in self._pos:
             return self._pos[code]
         if len(code) - 2 != self.level:
-            raise InputError(f"{code} is not a NUTS-{self.level} code; peers are compared within one level "
-                             f"(level {len(code) - 2} for {code})")
+            raise InputError(
+                f"{code} is not a NUTS-{self.level} code; peers are compared within one level "
+                f"(level {len(code) - 2} for {code})"
+            )
         hit = self.dropped[self.dropped["region"] == code]
         if len(hit):
-            raise InputError(f"{code} has no value for {hit['missing'].iloc[0]}: choose other variables "
-                             f"(now {', '.join(self.variables)})")
+            raise InputError(
+                f"{code} has no value for {hit['missing'].iloc[0]}: choose other variables "
+                f"(now {', '.join(self.variables)})"
+            )
         raise InputError(f"{code} has no statistics at NUTS level {self.level} (not a NUTS 2021 region?)")
 
     def distances(self, code: str) -> np.ndarray:
@@ -160,8 +182,9 @@ class PeerSpace:
             ok &= np.fromiter((c[:2] != target[:2] for c in self.regions), dtype=bool, count=len(self.regions))
         return ok
 
-    def peers(self, code: str, k: int = 10, *, exclude_same_country: bool = False,
-              within: Sequence[str] | None = None) -> pd.DataFrame:
+    def peers(
+        self, code: str, k: int = 10, *, exclude_same_country: bool = False, within: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """The k nearest candidates: rank, region, [name], distance, then the variables' values."""
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")
@@ -180,21 +203,38 @@ class PeerSpace:
         out.attrs.update(self.describe(code, exclude_same_country, within, candidates=int(ok.sum()), k=k))
         return out
 
-    def describe(self, code: str, exclude_same_country: bool = False, within: Sequence[str] | None = None,
-                 candidates: int | None = None, k: int | None = None) -> dict:
+    def describe(
+        self,
+        code: str,
+        exclude_same_country: bool = False,
+        within: Sequence[str] | None = None,
+        candidates: int | None = None,
+        k: int | None = None,
+    ) -> dict:
         t = self._pos.get(code)
         return {
-            "target": code, "level": self.level, "variables": list(self.variables),
-            "weights": dict(zip(self.variables, self.weights.tolist(), strict=True)), "transforms": dict(self.transforms),
-            "target_values": ({v: float(x) for v, x in zip(self.variables, self.values.iloc[t], strict=True)} if t is not None else {}),
-            "target_years": ({v: int(x) for v, x in zip(self.variables, self.years.iloc[t], strict=True)} if t is not None else {}),
-            "pool": len(self.regions), "candidates": candidates, "k": k,
-            "exclude_same_country": exclude_same_country, "within": list(within or []),
+            "target": code,
+            "level": self.level,
+            "variables": list(self.variables),
+            "weights": dict(zip(self.variables, self.weights.tolist(), strict=True)),
+            "transforms": dict(self.transforms),
+            "target_values": (
+                {v: float(x) for v, x in zip(self.variables, self.values.iloc[t], strict=True)} if t is not None else {}
+            ),
+            "target_years": (
+                {v: int(x) for v, x in zip(self.variables, self.years.iloc[t], strict=True)} if t is not None else {}
+            ),
+            "pool": len(self.regions),
+            "candidates": candidates,
+            "k": k,
+            "exclude_same_country": exclude_same_country,
+            "within": list(within or []),
             "dropped": self.dropped.copy(),
         }
 
-    def all_peers(self, k: int = 10, *, exclude_same_country: bool = False,
-                  within: Sequence[str] | None = None) -> pd.DataFrame:
+    def all_peers(
+        self, k: int = 10, *, exclude_same_country: bool = False, within: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Peers of every pool region at once (vectorised): region, rank, peer, distance."""
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")
@@ -213,16 +253,30 @@ class PeerSpace:
         order = np.argsort(masked, axis=1, kind="stable")[:, :k]
         d = np.take_along_axis(masked, order, axis=1)
         rows, ranks = np.nonzero(np.isfinite(d))
-        return pd.DataFrame({"region": self.regions[rows], "rank": ranks + 1, "peer": self.regions[order[rows, ranks]],
-                             "distance": d[rows, ranks]})
+        return pd.DataFrame(
+            {
+                "region": self.regions[rows],
+                "rank": ranks + 1,
+                "peer": self.regions[order[rows, ranks]],
+                "distance": d[rows, ranks],
+            }
+        )
 
 
-def structural_peers(stats: pd.DataFrame, code: str, k: int = 10, variables: Iterable[str] | None = None,
-                     weights: Mapping[str, float] | Sequence[float] | None = None, *,
-                     exclude_same_country: bool = False, within: Sequence[str] | None = None,
-                     level: int | None = None, year: int | None = None,
-                     transforms: Mapping[str, str] | None = None,
-                     names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def structural_peers(
+    stats: pd.DataFrame,
+    code: str,
+    k: int = 10,
+    variables: Iterable[str] | None = None,
+    weights: Mapping[str, float] | Sequence[float] | None = None,
+    *,
+    exclude_same_country: bool = False,
+    within: Sequence[str] | None = None,
+    level: int | None = None,
+    year: int | None = None,
+    transforms: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The k structural peers of `code` (see the module docstring for the method).
 
     Returns rank, region, [name], distance and the variables' values; ``attrs`` holds the
@@ -235,15 +289,28 @@ def structural_peers(stats: pd.DataFrame, code: str, k: int = 10, variables: Ite
     return space.peers(code, k, exclude_same_country=exclude_same_country, within=within)
 
 
-def peer_matrix(stats: pd.DataFrame, k: int = 10, variables: Iterable[str] | None = None,
-                weights: Mapping[str, float] | Sequence[float] | None = None, *,
-                exclude_same_country: bool = False, within: Sequence[str] | None = None,
-                level: int = 2, year: int | None = None) -> pd.DataFrame:
+def peer_matrix(
+    stats: pd.DataFrame,
+    k: int = 10,
+    variables: Iterable[str] | None = None,
+    weights: Mapping[str, float] | Sequence[float] | None = None,
+    *,
+    exclude_same_country: bool = False,
+    within: Sequence[str] | None = None,
+    level: int = 2,
+    year: int | None = None,
+) -> pd.DataFrame:
     """Peers of every region of `level` with complete data: region, rank, peer, distance."""
     space = PeerSpace.build(stats, variables, weights, level=level, year=year)
     out = space.all_peers(k, exclude_same_country=exclude_same_country, within=within)
-    out.attrs.update({"variables": space.variables, "weights": dict(zip(space.variables, space.weights.tolist(), strict=True)),
-                      "pool": len(space.regions), "dropped": space.dropped.copy()})
+    out.attrs.update(
+        {
+            "variables": space.variables,
+            "weights": dict(zip(space.variables, space.weights.tolist(), strict=True)),
+            "pool": len(space.regions),
+            "dropped": space.dropped.copy(),
+        }
+    )
     return out
 
 

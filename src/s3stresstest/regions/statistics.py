@@ -66,8 +66,19 @@ from .indicators import BY_ID, CATALOGUE, Indicator
 from .nuts_recode import GISCO_FILE, RECODE_MAP, nuts2021_regions, unmatched_codes
 from .tidy_csv import read_tidy_csv
 
-COLUMNS = ["indicator", "region", "year", "value", "unit", "flag", "source", "dataset", "aggregated",
-           "recoded_from", "nuts2021"]
+COLUMNS = [
+    "indicator",
+    "region",
+    "year",
+    "value",
+    "unit",
+    "flag",
+    "source",
+    "dataset",
+    "aggregated",
+    "recoded_from",
+    "nuts2021",
+]
 
 
 @dataclass
@@ -82,17 +93,26 @@ class LoadReport:
     skipped: dict = field(default_factory=dict)  # indicator id -> why it is not in the table (missing="skip")
 
     def copy(self) -> LoadReport:
-        return LoadReport(stats=self.stats.copy(), recoded=self.recoded.copy(), collisions=self.collisions.copy(),
-                          unmatched=self.unmatched.copy(), regions=self.regions.copy(), skipped=dict(self.skipped))
+        return LoadReport(
+            stats=self.stats.copy(),
+            recoded=self.recoded.copy(),
+            collisions=self.collisions.copy(),
+            unmatched=self.unmatched.copy(),
+            regions=self.regions.copy(),
+            skipped=dict(self.skipped),
+        )
 
     def summary(self) -> str:
         n_rec = int(self.recoded["rows"].sum()) if len(self.recoded) else 0
-        codes = ", ".join(f"{o}->{n}" for o, n in
-                          self.recoded[["recoded_from", "region"]].drop_duplicates().itertuples(index=False))
+        codes = ", ".join(
+            f"{o}->{n}" for o, n in self.recoded[["recoded_from", "region"]].drop_duplicates().itertuples(index=False)
+        )
         kinds = self.unmatched.groupby("kind").size().to_dict() if len(self.unmatched) else {}
-        return (f"{len(self.stats)} rows; {n_rec} rows recoded to NUTS 2021 ({codes or 'none'}); "
-                f"{len(self.collisions)} recoded rows not used (the NUTS 2021 code has its own value); "
-                f"{len(self.unmatched)} codes not in NUTS 2021 kept under their own code {kinds}")
+        return (
+            f"{len(self.stats)} rows; {n_rec} rows recoded to NUTS 2021 ({codes or 'none'}); "
+            f"{len(self.collisions)} recoded rows not used (the NUTS 2021 code has its own value); "
+            f"{len(self.unmatched)} codes not in NUTS 2021 kept under their own code {kinds}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -119,11 +139,18 @@ def _base_indicators(ids: Iterable[str] | None) -> list[Indicator]:
 
 
 def _rows(ind: Indicator, df: pd.DataFrame, source: str, region: str = "region") -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator": ind.id, "region": df[region].astype(str).to_numpy(), "year": df["year"].to_numpy(np.int64),
-        "value": df["value"].to_numpy(float), "unit": ind.unit, "flag": df["flag"].astype(str).to_numpy(),
-        "source": source, "dataset": ind.dataset,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "region": df[region].astype(str).to_numpy(),
+            "year": df["year"].to_numpy(np.int64),
+            "value": df["value"].to_numpy(float),
+            "unit": ind.unit,
+            "flag": df["flag"].astype(str).to_numpy(),
+            "source": source,
+            "dataset": ind.dataset,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -147,10 +174,14 @@ def _source(ind: Indicator, base: Path) -> _Source:
 def _missing_message(ind: Indicator, src: _Source, base: Path) -> str:
     if len(src.alternatives) > 1:
         tsv, csv_ = src.alternatives
-        return (f"{ind.id}: neither '{tsv}' (the raw Eurostat TSV, from `s3stresstest data pull`) nor '{csv_}' "
-                f"(the EURITO tidy copy, from `s3stresstest data seed FOLDER`) is in {base}")
-    return (f"{ind.id}: reference data file '{src.file}' is not in {base}; run `s3stresstest data pull` "
-            "(or `s3stresstest data seed FOLDER` on an offline machine)")
+        return (
+            f"{ind.id}: neither '{tsv}' (the raw Eurostat TSV, from `s3stresstest data pull`) nor '{csv_}' "
+            f"(the EURITO tidy copy, from `s3stresstest data seed FOLDER`) is in {base}"
+        )
+    return (
+        f"{ind.id}: reference data file '{src.file}' is not in {base}; run `s3stresstest data pull` "
+        "(or `s3stresstest data seed FOLDER` on an offline machine)"
+    )
 
 
 def indicator_sources(folder: str | Path | None = None, ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -166,9 +197,17 @@ def indicator_sources(folder: str | Path | None = None, ids: Iterable[str] | Non
         if ind.reader == "derived":
             continue
         src = _source(ind, base)
-        rows.append({"indicator": ind.id, "dataset": ind.dataset, "reader": src.reader, "file": src.file,
-                     "filters": ", ".join(f"{k}={v}" for k, v in src.filters.items()),
-                     "present": (base / src.file).is_file(), "alternatives": ", ".join(src.alternatives)})
+        rows.append(
+            {
+                "indicator": ind.id,
+                "dataset": ind.dataset,
+                "reader": src.reader,
+                "file": src.file,
+                "filters": ", ".join(f"{k}={v}" for k, v in src.filters.items()),
+                "present": (base / src.file).is_file(),
+                "alternatives": ", ".join(src.alternatives),
+            }
+        )
     return pd.DataFrame(rows, columns=["indicator", "dataset", "reader", "file", "filters", "present", "alternatives"])
 
 
@@ -185,17 +224,28 @@ def _tsv_rows(ind: Indicator, df: pd.DataFrame, src: _Source) -> pd.DataFrame:
         raise InputError(f"the periods are not years; {ind.id} needs annual data ({where})", source=src.file)
     dup = sub.duplicated(["geo", "year"])
     if dup.any():
-        dims = [d for d in sub.attrs.get("dimensions", df.attrs.get("dimensions", []))
-                if d != "geo" and d not in src.filters and sub[d].nunique() > 1]
+        dims = [
+            d
+            for d in sub.attrs.get("dimensions", df.attrs.get("dimensions", []))
+            if d != "geo" and d not in src.filters and sub[d].nunique() > 1
+        ]
         example = sub[dup.to_numpy()].iloc[0]
-        raise InputError(f"{ind.id}: several rows per region and year after filtering ({where}), e.g. "
-                         f"{example['geo']} {int(example['year'])}; the file has dimension(s) "
-                         f"{', '.join(dims) or '?'} that the catalogue's filter does not fix", source=src.file)
+        raise InputError(
+            f"{ind.id}: several rows per region and year after filtering ({where}), e.g. "
+            f"{example['geo']} {int(example['year'])}; the file has dimension(s) "
+            f"{', '.join(dims) or '?'} that the catalogue's filter does not fix",
+            source=src.file,
+        )
     return _rows(ind, sub, src.file, region="geo")
 
 
-def read_indicators(folder: str | Path | None = None, ids: Iterable[str] | None = None, *,
-                    missing: str = "raise", skipped: dict | None = None) -> pd.DataFrame:
+def read_indicators(
+    folder: str | Path | None = None,
+    ids: Iterable[str] | None = None,
+    *,
+    missing: str = "raise",
+    skipped: dict | None = None,
+) -> pd.DataFrame:
     """Published values of the (non-derived) catalogue indicators, codes as published.
 
     Each indicator is read from the file `indicator_sources` names (the raw Eurostat TSV when
@@ -233,13 +283,18 @@ def read_indicators(folder: str | Path | None = None, ids: Iterable[str] | None 
             df = read_tidy_csv(path, metadata=path.with_suffix(".json"), source=file)
             meta = df.attrs.get("metadata")
             if meta is not None and meta.dataset and meta.dataset != ind.dataset:
-                raise InputError(Problem(f"metadata names dataset '{meta.dataset}', the catalogue expects "
-                                         f"'{ind.dataset}' for {ind.id}: wrong file in place?",
-                                         source=str(Path(file).with_suffix(".json"))))
+                raise InputError(
+                    Problem(
+                        f"metadata names dataset '{meta.dataset}', the catalogue expects "
+                        f"'{ind.dataset}' for {ind.id}: wrong file in place?",
+                        source=str(Path(file).with_suffix(".json")),
+                    )
+                )
             parts.append(_rows(ind, df, file))
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "year" else float if c == "value" else object)
-                             for c in COLUMNS[:8]})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=np.int64 if c == "year" else float if c == "value" else object) for c in COLUMNS[:8]}
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -256,19 +311,25 @@ def _recode(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     kept = ranked[~dup.to_numpy()].sort_index()
     if len(dropped):
         first = ranked[~dup.to_numpy()].set_index(["indicator", "region", "year"])
-        collisions = dropped[["indicator", "region", "year", "recoded_from", "value"]].rename(
-            columns={"value": "value_not_used"}).reset_index(drop=True)
+        collisions = (
+            dropped[["indicator", "region", "year", "recoded_from", "value"]]
+            .rename(columns={"value": "value_not_used"})
+            .reset_index(drop=True)
+        )
         keys = pd.MultiIndex.from_frame(collisions[["indicator", "region", "year"]])
         collisions["value_used"] = first.reindex(keys)["value"].to_numpy()
         collisions["kept_from"] = first.reindex(keys)["recoded_from"].to_numpy()
     else:
-        collisions = pd.DataFrame(columns=["indicator", "region", "year", "recoded_from", "value_not_used",
-                                           "value_used", "kept_from"])
+        collisions = pd.DataFrame(
+            columns=["indicator", "region", "year", "recoded_from", "value_not_used", "value_used", "kept_from"]
+        )
     rec = kept[kept["recoded_from"] != ""]
     if len(rec):
         g = rec.groupby(["indicator", "recoded_from", "region"], sort=True)["year"]
         recoded = g.agg(rows="size", first="min", last="max").reset_index()
-        recoded["years"] = [f"{a}-{b}" if a != b else str(a) for a, b in zip(recoded.pop("first"), recoded.pop("last"), strict=True)]
+        recoded["years"] = [
+            f"{a}-{b}" if a != b else str(a) for a, b in zip(recoded.pop("first"), recoded.pop("last"), strict=True)
+        ]
     else:
         recoded = pd.DataFrame(columns=["indicator", "recoded_from", "region", "rows", "years"])
     return kept.reset_index(drop=True), recoded, collisions
@@ -392,12 +453,21 @@ def _aggregate(ind: Indicator, grid: _Grid, tree: _Tree, weight: _Grid | None) -
 
 def _grid_rows(ind: Indicator, grid: _Grid, tree: _Tree, flags: _Flags, source: str) -> pd.DataFrame:
     r, y = np.nonzero(grid.aggregated)
-    return pd.DataFrame({
-        "indicator": ind.id, "region": pd.Series(tree.codes.to_numpy()[r], dtype=str),
-        "year": grid.years[y].astype(np.int64), "value": grid.value[r, y], "unit": ind.unit,
-        "flag": pd.Series(flags.decode(grid.flags[r, y]), dtype=str), "source": source, "dataset": ind.dataset,
-        "aggregated": True, "recoded_from": "", "nuts2021": True,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "region": pd.Series(tree.codes.to_numpy()[r], dtype=str),
+            "year": grid.years[y].astype(np.int64),
+            "value": grid.value[r, y],
+            "unit": ind.unit,
+            "flag": pd.Series(flags.decode(grid.flags[r, y]), dtype=str),
+            "source": source,
+            "dataset": ind.dataset,
+            "aggregated": True,
+            "recoded_from": "",
+            "nuts2021": True,
+        }
+    )
 
 
 def _derive(ind: Indicator, stats: pd.DataFrame) -> pd.DataFrame:
@@ -408,17 +478,27 @@ def _derive(ind: Indicator, stats: pd.DataFrame) -> pd.DataFrame:
     m = a.merge(b, on=["region", "year"], suffixes=("_a", "_b"))
     m = m[m["value_b"] > 0]
     fa, fb = m["flag_a"].to_numpy(), m["flag_b"].to_numpy()
-    flag = [x if x == y or not y else (y if not x else "".join(sorted(set(_flag_tokens(x)) | set(_flag_tokens(y)))))
-            for x, y in zip(fa, fb, strict=True)]
+    flag = [
+        x if x == y or not y else (y if not x else "".join(sorted(set(_flag_tokens(x)) | set(_flag_tokens(y)))))
+        for x, y in zip(fa, fb, strict=True)
+    ]
     ra, rb = m["recoded_from_a"].to_numpy(), m["recoded_from_b"].to_numpy()
     rec = np.where(ra != "", ra, rb)
-    return pd.DataFrame({
-        "indicator": ind.id, "region": m["region"].astype(str).to_numpy(), "year": m["year"].to_numpy(np.int64),
-        "value": m["value_a"].to_numpy(float) / m["value_b"].to_numpy(float) * ind.scale, "unit": ind.unit,
-        "flag": pd.Series(flag, dtype=str), "source": f"derived: {num_id} / {den_id}",
-        "dataset": ind.dataset, "aggregated": (m["aggregated_a"].to_numpy(bool) | m["aggregated_b"].to_numpy(bool)),
-        "recoded_from": pd.Series(rec, dtype=str), "nuts2021": m["nuts2021_a"].to_numpy(bool),
-    })
+    return pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "region": m["region"].astype(str).to_numpy(),
+            "year": m["year"].to_numpy(np.int64),
+            "value": m["value_a"].to_numpy(float) / m["value_b"].to_numpy(float) * ind.scale,
+            "unit": ind.unit,
+            "flag": pd.Series(flag, dtype=str),
+            "source": f"derived: {num_id} / {den_id}",
+            "dataset": ind.dataset,
+            "aggregated": (m["aggregated_a"].to_numpy(bool) | m["aggregated_b"].to_numpy(bool)),
+            "recoded_from": pd.Series(rec, dtype=str),
+            "nuts2021": m["nuts2021_a"].to_numpy(bool),
+        }
+    )
 
 
 def complete_statistics(stats: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
@@ -503,8 +583,13 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def load_report(folder: str | Path | None = None, indicators: Iterable[str] | None = None,
-                complete: bool = True, *, missing: str = "raise") -> LoadReport:
+def load_report(
+    folder: str | Path | None = None,
+    indicators: Iterable[str] | None = None,
+    complete: bool = True,
+    *,
+    missing: str = "raise",
+) -> LoadReport:
     """Read, recode, aggregate and derive; return the table with what was recoded or left unmatched.
 
     `missing`: 'raise' (default) refuses missing files; 'skip' leaves their indicators out and
@@ -545,12 +630,18 @@ def _load_report(base: Path, indicators: Iterable[str] | None, complete: bool, m
         stats = stats[stats["indicator"].isin(wanted)].reset_index(drop=True)
         stats.attrs["completed"] = complete
     unmatched = unmatched_codes(stats, known=known)
-    return LoadReport(stats=stats, recoded=recoded, collisions=collisions, unmatched=unmatched, regions=regions,
-                      skipped=skipped)
+    return LoadReport(
+        stats=stats, recoded=recoded, collisions=collisions, unmatched=unmatched, regions=regions, skipped=skipped
+    )
 
 
-def load_statistics(folder: str | Path | None = None, indicators: Iterable[str] | None = None,
-                    complete: bool = True, *, missing: str = "raise") -> pd.DataFrame:
+def load_statistics(
+    folder: str | Path | None = None,
+    indicators: Iterable[str] | None = None,
+    complete: bool = True,
+    *,
+    missing: str = "raise",
+) -> pd.DataFrame:
     """All catalogue indicators (or `indicators` and what they need) as one long table.
 
     `folder`: data folder (default `data_dir()`). `complete=False` skips aggregation and derived
@@ -573,8 +664,15 @@ def _ensure_complete(stats: pd.DataFrame, folder: str | Path | None, regions: pd
     return complete_statistics(stats, nuts2021_regions(folder) if regions is None else regions)
 
 
-def value_for_territory(stats: pd.DataFrame, indicator: str, code: str, year: int | None = None, *,
-                        folder: str | Path | None = None, regions: pd.DataFrame | None = None) -> pd.Series:
+def value_for_territory(
+    stats: pd.DataFrame,
+    indicator: str,
+    code: str,
+    year: int | None = None,
+    *,
+    folder: str | Path | None = None,
+    regions: pd.DataFrame | None = None,
+) -> pd.Series:
     """The value of `indicator` for territory `code`: published at its own level, else aggregated.
 
     `year=None`: the latest year with a value. Returns a Series with indicator, name, region,
@@ -591,18 +689,47 @@ def value_for_territory(stats: pd.DataFrame, indicator: str, code: str, year: in
     picked = _pick_latest(rows)
     ind = BY_ID[indicator]
     if picked.empty:
-        return pd.Series({"indicator": indicator, "name": ind.name, "region": code, "year": year, "value": np.nan,
-                          "unit": ind.unit, "flag": "", "source": ind.file or "", "dataset": ind.dataset,
-                          "aggregated": False, "recoded_from": ""})
+        return pd.Series(
+            {
+                "indicator": indicator,
+                "name": ind.name,
+                "region": code,
+                "year": year,
+                "value": np.nan,
+                "unit": ind.unit,
+                "flag": "",
+                "source": ind.file or "",
+                "dataset": ind.dataset,
+                "aggregated": False,
+                "recoded_from": "",
+            }
+        )
     r = picked.iloc[0]
-    return pd.Series({"indicator": indicator, "name": ind.name, "region": code, "year": int(r["year"]),
-                      "value": float(r["value"]), "unit": r["unit"], "flag": r["flag"], "source": r["source"],
-                      "dataset": r["dataset"], "aggregated": bool(r["aggregated"]),
-                      "recoded_from": r["recoded_from"]})
+    return pd.Series(
+        {
+            "indicator": indicator,
+            "name": ind.name,
+            "region": code,
+            "year": int(r["year"]),
+            "value": float(r["value"]),
+            "unit": r["unit"],
+            "flag": r["flag"],
+            "source": r["source"],
+            "dataset": r["dataset"],
+            "aggregated": bool(r["aggregated"]),
+            "recoded_from": r["recoded_from"],
+        }
+    )
 
 
-def latest_values(stats: pd.DataFrame, region: str, indicators: Iterable[str] | None = None, *,
-                  folder: str | Path | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+def latest_values(
+    stats: pd.DataFrame,
+    region: str,
+    indicators: Iterable[str] | None = None,
+    *,
+    folder: str | Path | None = None,
+    regions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Latest available value of each catalogue indicator for `region`, with its year.
 
     One row per indicator (catalogue order), also when there is no value (value NaN, year <NA>):
@@ -615,19 +742,32 @@ def latest_values(stats: pd.DataFrame, region: str, indicators: Iterable[str] | 
         raise InputError(f"unknown indicator(s) {', '.join(unknown)}; known: {', '.join(BY_ID)}")
     picked = _pick_latest(stats[(stats["region"] == region) & stats["indicator"].isin(ids)]).set_index("indicator")
     picked = picked.reindex(ids)
-    out = pd.DataFrame({
-        "indicator": ids, "name": [BY_ID[i].name for i in ids], "kind": [BY_ID[i].kind for i in ids],
-        "value": picked["value"].to_numpy(float), "unit": [BY_ID[i].unit for i in ids],
-        "year": pd.array(picked["year"].to_numpy(), dtype="Int64"),
-        "flag": picked["flag"].fillna("").to_numpy(), "source": picked["source"].fillna("").to_numpy(),
-        "dataset": [BY_ID[i].dataset for i in ids], "aggregated": picked["aggregated"].fillna(False).astype(bool).to_numpy(),
-        "recoded_from": picked["recoded_from"].fillna("").to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "indicator": ids,
+            "name": [BY_ID[i].name for i in ids],
+            "kind": [BY_ID[i].kind for i in ids],
+            "value": picked["value"].to_numpy(float),
+            "unit": [BY_ID[i].unit for i in ids],
+            "year": pd.array(picked["year"].to_numpy(), dtype="Int64"),
+            "flag": picked["flag"].fillna("").to_numpy(),
+            "source": picked["source"].fillna("").to_numpy(),
+            "dataset": [BY_ID[i].dataset for i in ids],
+            "aggregated": picked["aggregated"].fillna(False).astype(bool).to_numpy(),
+            "recoded_from": picked["recoded_from"].fillna("").to_numpy(),
+        }
+    )
     return out
 
 
-def latest_wide(stats: pd.DataFrame, indicators: Iterable[str], *, level: int | None = None,
-                max_year: int | None = None, nuts2021_only: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def latest_wide(
+    stats: pd.DataFrame,
+    indicators: Iterable[str],
+    *,
+    level: int | None = None,
+    max_year: int | None = None,
+    nuts2021_only: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Latest value (and its year) per region and indicator as two wide tables (region x indicator).
 
     `level`: keep regions of this NUTS level (code length - 2); `max_year`: latest year <= it.
@@ -640,8 +780,9 @@ def latest_wide(stats: pd.DataFrame, indicators: Iterable[str], *, level: int | 
         sub = sub[sub["region"].str.len() == level + 2]
     if max_year is not None:
         sub = sub[sub["year"] <= max_year]
-    sub = sub.sort_values(["indicator", "region", "year", "aggregated"], ascending=[True, True, False, True],
-                          kind="stable").drop_duplicates(["indicator", "region"], keep="first")
+    sub = sub.sort_values(
+        ["indicator", "region", "year", "aggregated"], ascending=[True, True, False, True], kind="stable"
+    ).drop_duplicates(["indicator", "region"], keep="first")
     values = sub.pivot(index="region", columns="indicator", values="value").reindex(columns=ids)
     years = sub.pivot(index="region", columns="indicator", values="year").reindex(columns=ids)
     return values, years.astype("Int64")

@@ -59,8 +59,9 @@ def read_metadata(path: str | Path) -> TidyMetadata:
         raise InputError(f"cannot read the metadata file: {exc.strerror or exc}", source=path.name) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InputError(f"metadata is not valid JSON{where}: the file is corrupt or truncated",
-                         source=path.name) from exc
+        raise InputError(
+            f"metadata is not valid JSON{where}: the file is corrupt or truncated", source=path.name
+        ) from exc
     if not isinstance(meta, dict):
         raise InputError("metadata JSON is not an object", source=path.name)
     value = (meta.get("schema") or {}).get("value") if isinstance(meta.get("schema"), dict) else None
@@ -70,13 +71,20 @@ def read_metadata(path: str | Path) -> TidyMetadata:
     url = meta.get("api_doc_url")
     m = _DATASET_RE.search(url) if isinstance(url, str) else None
     title = meta.get("title") or (value.get("label") if isinstance(value, dict) else None) or vid
-    return TidyMetadata(id=str(vid), title=str(title), dataset=m.group(1) if m else None,
-                        data_date=meta.get("data_date"), source_name=meta.get("source_name"),
-                        api_doc_url=url if isinstance(url, str) else None, file=path.name)
+    return TidyMetadata(
+        id=str(vid),
+        title=str(title),
+        dataset=m.group(1) if m else None,
+        data_date=meta.get("data_date"),
+        source_name=meta.get("source_name"),
+        api_doc_url=url if isinstance(url, str) else None,
+        file=path.name,
+    )
 
 
-def read_tidy_csv(path: str | Path, metadata: str | Path | bool | None = True, *,
-                  source: str | None = None) -> pd.DataFrame:
+def read_tidy_csv(
+    path: str | Path, metadata: str | Path | bool | None = True, *, source: str | None = None
+) -> pd.DataFrame:
     """Read a tidy indicator CSV (see the module docstring).
 
     `metadata`: a JSON path; True (default) = the sibling ``<stem>.json`` if it exists;
@@ -119,8 +127,11 @@ def parse_tidy_csv(text: str, *, source: str = "<text>", value_column: str | Non
         elif len(header) == len(_EURITO_FIXED) + 1 and tuple(header[:5]) == _EURITO_FIXED:
             value_column = header[-1]
     problems: list[Problem] = []
-    for needed, col in (("region (region_id/region/geo)", region_col), ("year", "year" if "year" in cols else None),
-                        (f"value ({value_column or 'value'})", value_column if value_column in cols else None)):
+    for needed, col in (
+        ("region (region_id/region/geo)", region_col),
+        ("year", "year" if "year" in cols else None),
+        (f"value ({value_column or 'value'})", value_column if value_column in cols else None),
+    ):
         if col is None:
             problems.append(Problem(f"missing column {needed}; header is {','.join(header)}", line=1, source=source))
     if problems:
@@ -158,8 +169,7 @@ def parse_tidy_csv(text: str, *, source: str = "<text>", value_column: str | Non
                 problems.append(Problem(msg(j), line=lines[j], field=field, source=source))
 
     add(reg == "", lambda j: "region is empty", region_col)
-    add(np.isnan(yr) | (np.mod(np.nan_to_num(yr), 1) != 0),
-        lambda j: f"year {years[j]!r} is not an integer", "year")
+    add(np.isnan(yr) | (np.mod(np.nan_to_num(yr), 1) != 0), lambda j: f"year {years[j]!r} is not an integer", "year")
     add(np.isnan(val) & ~empty, lambda j: f"value {values[j]!r} is not a number", value_column)
     if not problems:
         key = pd.DataFrame({"r": reg, "y": yr})
@@ -167,5 +177,11 @@ def parse_tidy_csv(text: str, *, source: str = "<text>", value_column: str | Non
         add(dup, lambda j: f"duplicate row for region {regions[j]} and year {years[j]}", region_col)
     if problems:
         raise InputError(problems)
-    return pd.DataFrame({"region": pd.Series(reg, dtype=str), "year": yr.astype(np.int64), "value": val,
-                         "flag": pd.Series(flags, dtype=str)})
+    return pd.DataFrame(
+        {
+            "region": pd.Series(reg, dtype=str),
+            "year": yr.astype(np.int64),
+            "value": val,
+            "flag": pd.Series(flags, dtype=str),
+        }
+    )

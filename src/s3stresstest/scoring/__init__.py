@@ -5,5 +5,11 @@ from .engine import CoreScores, score_items_and_blocks
 from .params import ScoringParams
 from .values import choice_value, scored_answers
 
-__all__ = ["CoreScores", "ScoringParams", "choice_value", "item_distributions", "score_items_and_blocks",
-           "scored_answers"]
+__all__ = [
+    "CoreScores",
+    "ScoringParams",
+    "choice_value",
+    "item_distributions",
+    "score_items_and_blocks",
+    "scored_answers",
+]

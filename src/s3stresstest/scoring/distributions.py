@@ -7,6 +7,8 @@ the choice, so shares need not sum to 1. Suppressed under the same threshold.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -25,7 +27,7 @@ def item_distributions(responses: pd.DataFrame, instrument: Instrument, min_resp
     if not select_items:
         return pd.DataFrame(columns=COLUMNS)
     names = [i.name for i in select_items]
-    choices = [[c.name for c in instrument.choices_of(item).choices] for item in select_items]
+    choices = [[c.name for c in instrument.select_list(item).choices] for item in select_items]
     regions = sorted(responses["region"].unique())
     answered = responses[responses["item"].isin(names) & (responses["value"] != "")]
 
@@ -49,20 +51,27 @@ def item_distributions(responses: pd.DataFrame, instrument: Instrument, min_resp
         "n": n.ravel().astype(np.int64),
     }
     if not len(frame["region"]):
-        return pd.DataFrame({c: pd.Series([], dtype=object if c in ("region", "item", "choice") else v.dtype)
-                             for c, v in frame.items()})
+        return pd.DataFrame(
+            {c: pd.Series([], dtype=object if c in ("region", "item", "choice") else v.dtype) for c, v in frame.items()}
+        )
     return pd.DataFrame(frame)
 
 
-def _positions(column: pd.Series, order: list) -> np.ndarray:
+def _positions(column: pd.Series, order: Sequence[Hashable]) -> np.ndarray:
     """Position of each row's value in `order` (every value is in it)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     where = {v: k for k, v in enumerate(order)}
     return np.array([where[v] for v in uniques], dtype=np.int64)[codes]
 
 
-def _choice_counts(answered: pd.DataFrame, region_pos: np.ndarray, item_pos: np.ndarray, choices: list[list[str]],
-                   col_offset: np.ndarray, n_regions: int) -> np.ndarray:
+def _choice_counts(
+    answered: pd.DataFrame,
+    region_pos: np.ndarray,
+    item_pos: np.ndarray,
+    choices: list[list[str]],
+    col_offset: np.ndarray,
+    n_regions: int,
+) -> np.ndarray:
     """Ticks per region and grid column: rows per (region, item, value), times each value's choices."""
     value_codes, values = pd.factorize(answered["value"], use_na_sentinel=False)
     pair = item_pos * max(len(values), 1) + value_codes

@@ -45,8 +45,13 @@ def region_matrices(answers: pd.DataFrame, items: list[str]) -> list[RegionMatri
     rid_codes, rid_uniques = pd.factorize(answers["respondent_id"], use_na_sentinel=False)
     first = np.empty(len(rid_uniques), dtype=np.int64)
     first[rid_codes[::-1]] = np.arange(len(rid_codes))[::-1]  # each respondent's first row
-    resp = (answers[["respondent_id", "region", "stakeholder_group"]].iloc[first]
-            .assign(_code=np.arange(len(first))).sort_values(["region", "respondent_id"]).reset_index(drop=True))
+    resp = (
+        answers[["respondent_id", "region", "stakeholder_group"]]
+        .iloc[first]
+        .assign(_code=np.arange(len(first)))
+        .sort_values(["region", "respondent_id"])
+        .reset_index(drop=True)
+    )
     position = np.empty(len(resp), dtype=np.int64)  # respondent code -> matrix row
     position[resp["_code"].to_numpy()] = np.arange(len(resp))
     item_codes, item_names = pd.factorize(answers["item"], use_na_sentinel=False)
@@ -75,7 +80,8 @@ def _means(values: np.ndarray, groups: np.ndarray, weighting: str, weights: np.n
     w = np.ones((1, len(values))) if weights is None else weights
     if weighting == "respondents":
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _product(w, filled) / _product(w, mask)
+            means: np.ndarray = _product(w, filled) / _product(w, mask)
+        return means
     if len(values) == 0:  # a territory without respondents: nothing to average
         return np.full((w.shape[0], values.shape[1]), np.nan)
     group_means = []
@@ -102,12 +108,11 @@ def _product(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     0/1 masks, the usual whole-number scores) every partial sum is exact, so slices give
     bit-identical results. Other scores keep the single call and its rounding.
     """
-    if not (_whole(w) and _whole(x)):
-        return w @ x
     step = max(1, _ONE_THREAD_SIZE // max(1, x.shape[0] * x.shape[1]))
-    if len(w) <= step:
-        return w @ x
-    return np.concatenate([w[i:i + step] @ x for i in range(0, len(w), step)])
+    if not (_whole(w) and _whole(x)) or len(w) <= step:
+        product: np.ndarray = w @ x
+        return product
+    return np.concatenate([w[i : i + step] @ x for i in range(0, len(w), step)])
 
 
 def _whole(a: np.ndarray) -> bool:
@@ -156,8 +161,17 @@ class CoreScores:
 TABLE_COLUMNS = {
     "item_scores": ["region", "item", "block", "score", "ci_low", "ci_high", "n", "status"],
     "block_scores": ["region", "block", "score", "ci_low", "ci_high", "n", "status"],
-    "item_dispersion": ["region", "item", "block", "sd", "n", "groups_published", "group_spread",
-                        "groups_disagree", "status"],
+    "item_dispersion": [
+        "region",
+        "item",
+        "block",
+        "sd",
+        "n",
+        "groups_published",
+        "group_spread",
+        "groups_disagree",
+        "status",
+    ],
     "group_item_scores": ["region", "item", "block", "stakeholder_group", "score", "n", "status"],
     "group_block_scores": ["region", "block", "stakeholder_group", "score", "n", "status"],
 }
@@ -177,12 +191,17 @@ class _Layout:
         items = [i.name for i in instrument.scored_items]
         item_block = np.array([instrument.item(n).block for n in items], dtype=object)
         block_names = [b.name for b in instrument.blocks if instrument.block_items(b.name)]
-        return cls(np.array(items, dtype=object), item_block, block_names,
-                   {b: np.flatnonzero(item_block == b) for b in block_names})
+        return cls(
+            np.array(items, dtype=object),
+            item_block,
+            block_names,
+            {b: np.flatnonzero(item_block == b) for b in block_names},
+        )
 
 
-def score_items_and_blocks(responses: pd.DataFrame, instrument: Instrument, params: ScoringParams,
-                           regions: list[str] | None = None) -> CoreScores:
+def score_items_and_blocks(
+    responses: pd.DataFrame, instrument: Instrument, params: ScoringParams, regions: list[str] | None = None
+) -> CoreScores:
     """The scoring rules applied to validated long responses. Pure: no I/O.
 
     `regions` adds territories without any answer, so they appear (suppressed) rather than vanish.
@@ -193,12 +212,14 @@ def score_items_and_blocks(responses: pd.DataFrame, instrument: Instrument, para
     matrices = region_matrices(answers, list(layout.items))
     seen = {rm.region for rm in matrices}
     for extra in sorted(set(regions or []) - seen):
-        matrices.append(RegionMatrix(extra, np.array([], dtype=object), np.array([], dtype=int),
-                                     np.empty((0, len(layout.items)))))
+        matrices.append(
+            RegionMatrix(extra, np.array([], dtype=object), np.array([], dtype=int), np.empty((0, len(layout.items))))
+        )
     matrices.sort(key=lambda rm: rm.region)
     parts = [_score_region(rm, layout, params) for rm in matrices]
-    return CoreScores(**{name: _table(columns, [part[name] for part in parts])
-                         for name, columns in TABLE_COLUMNS.items()})
+    return CoreScores(
+        **{name: _table(columns, [part[name] for part in parts]) for name, columns in TABLE_COLUMNS.items()}
+    )
 
 
 def _table(columns: list[str], parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
@@ -229,9 +250,16 @@ def _score_region(rm: RegionMatrix, layout: _Layout, params: ScoringParams) -> d
     g_scores, g_n, g_pub = _group_breakdown(V, rm.group_codes, k, published)
     present = np.array([g for g in range(len(STAKEHOLDER_GROUPS)) if (rm.group_codes == g).any()], dtype=int)
     region = np.full(n_items, rm.region, dtype=object)
-    items = {"region": region, "item": layout.items, "block": layout.item_block,
-             "score": np.where(published, point, np.nan), "ci_low": ci_lo, "ci_high": ci_hi,
-             "n": n_item.astype(np.int64), "status": _status(published)}
+    items = {
+        "region": region,
+        "item": layout.items,
+        "block": layout.item_block,
+        "score": np.where(published, point, np.nan),
+        "ci_low": ci_lo,
+        "ci_high": ci_hi,
+        "n": n_item.astype(np.int64),
+        "status": _status(published),
+    }
     return {
         "item_scores": items,
         "item_dispersion": _dispersion(items, V, mask, g_scores, g_pub, published, params.disagreement_threshold),
@@ -253,8 +281,9 @@ class _Block:
     ci_high: float = np.nan
 
 
-def _block_figures(layout: _Layout, mask: np.ndarray, point: np.ndarray, boot: np.ndarray,
-                   published: np.ndarray, bootstrap: bool) -> list[_Block]:
+def _block_figures(
+    layout: _Layout, mask: np.ndarray, point: np.ndarray, boot: np.ndarray, published: np.ndarray, bootstrap: bool
+) -> list[_Block]:
     """Per block: its score when at least half of its items are published, and its bootstrap means."""
     out = []
     for b in layout.block_names:
@@ -269,57 +298,90 @@ def _block_figures(layout: _Layout, mask: np.ndarray, point: np.ndarray, boot: n
     return out
 
 
-def _intervals(boot: np.ndarray, published: np.ndarray, blocks: list[_Block], level: float):
+def _intervals(
+    boot: np.ndarray, published: np.ndarray, blocks: list[_Block], level: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Item intervals, and those of the blocks, from one `_interval` call over all their columns."""
     ci_lo = np.full(boot.shape[1], np.nan)
     ci_hi = np.full(boot.shape[1], np.nan)
-    with_boot = [fig for fig in blocks if fig.boot is not None]
+    with_boot = [(fig, fig.boot) for fig in blocks if fig.boot is not None]
     if not boot.size or not published.any():  # no published item: no block is published either
         return ci_lo, ci_hi
     n_pub = int(published.sum())
-    lo, hi = _interval(np.column_stack([boot[:, published]] + [fig.boot for fig in with_boot]), level)
+    lo, hi = _interval(np.column_stack([boot[:, published]] + [b for _, b in with_boot]), level)
     ci_lo[published], ci_hi[published] = lo[:n_pub], hi[:n_pub]
-    for fig, bl, bh in zip(with_boot, lo[n_pub:], hi[n_pub:], strict=True):
+    for (fig, _), bl, bh in zip(with_boot, lo[n_pub:], hi[n_pub:], strict=True):
         fig.ci_low, fig.ci_high = float(bl), float(bh)
     return ci_lo, ci_hi
 
 
 def _block_table(region: str, layout: _Layout, blocks: list[_Block]) -> dict[str, np.ndarray]:
-    return {"region": np.full(len(blocks), region, dtype=object),
-            "block": np.array(layout.block_names, dtype=object),
-            "score": np.array([fig.score for fig in blocks], dtype=float),
-            "ci_low": np.array([fig.ci_low for fig in blocks], dtype=float),
-            "ci_high": np.array([fig.ci_high for fig in blocks], dtype=float),
-            "n": np.array([fig.n for fig in blocks], dtype=np.int64),
-            "status": _status(np.array([fig.enough for fig in blocks], dtype=bool), INSUFFICIENT)}
+    return {
+        "region": np.full(len(blocks), region, dtype=object),
+        "block": np.array(layout.block_names, dtype=object),
+        "score": np.array([fig.score for fig in blocks], dtype=float),
+        "ci_low": np.array([fig.ci_low for fig in blocks], dtype=float),
+        "ci_high": np.array([fig.ci_high for fig in blocks], dtype=float),
+        "n": np.array([fig.n for fig in blocks], dtype=np.int64),
+        "status": _status(np.array([fig.enough for fig in blocks], dtype=bool), INSUFFICIENT),
+    }
 
 
-def _dispersion(items: dict, V: np.ndarray, mask: np.ndarray, g_scores: np.ndarray, g_pub: np.ndarray,
-                published: np.ndarray, threshold: float) -> dict[str, np.ndarray]:
+def _dispersion(
+    items: dict[str, np.ndarray],
+    V: np.ndarray,
+    mask: np.ndarray,
+    g_scores: np.ndarray,
+    g_pub: np.ndarray,
+    published: np.ndarray,
+    threshold: float,
+) -> dict[str, np.ndarray]:
     """Item SD and the spread between published stakeholder-group scores (max - min)."""
     n_groups = g_pub.sum(axis=0)
-    spread = np.where(n_groups >= 2, np.where(g_pub, g_scores, -np.inf).max(axis=0)
-                      - np.where(g_pub, g_scores, np.inf).min(axis=0), np.nan)
-    return {"region": items["region"], "item": items["item"], "block": items["block"],
-            "sd": np.where(published, _item_sd(V, mask, items["n"]), np.nan), "n": items["n"],
-            "groups_published": n_groups.astype(np.int64), "group_spread": spread,
-            "groups_disagree": (n_groups >= 2) & (spread >= threshold), "status": items["status"]}
+    spread = np.where(
+        n_groups >= 2,
+        np.where(g_pub, g_scores, -np.inf).max(axis=0) - np.where(g_pub, g_scores, np.inf).min(axis=0),
+        np.nan,
+    )
+    return {
+        "region": items["region"],
+        "item": items["item"],
+        "block": items["block"],
+        "sd": np.where(published, _item_sd(V, mask, items["n"]), np.nan),
+        "n": items["n"],
+        "groups_published": n_groups.astype(np.int64),
+        "group_spread": spread,
+        "groups_disagree": (n_groups >= 2) & (spread >= threshold),
+        "status": items["status"],
+    }
 
 
-def _group_items(region: str, layout: _Layout, present: np.ndarray, g_scores: np.ndarray, g_n: np.ndarray,
-                 g_pub: np.ndarray) -> dict[str, np.ndarray]:
+def _group_items(
+    region: str, layout: _Layout, present: np.ndarray, g_scores: np.ndarray, g_n: np.ndarray, g_pub: np.ndarray
+) -> dict[str, np.ndarray]:
     """Rows per present stakeholder group, then per item."""
     n_items, n_present = len(layout.items), len(present)
     pub = g_pub[present].ravel()
-    return {"region": np.full(n_items * n_present, region, dtype=object),
-            "item": np.tile(layout.items, n_present), "block": np.tile(layout.item_block, n_present),
-            "stakeholder_group": np.repeat(np.array(STAKEHOLDER_GROUPS, dtype=object)[present], n_items),
-            "score": np.where(pub, g_scores[present].ravel(), np.nan),
-            "n": g_n[present].ravel().astype(np.int64), "status": _status(pub)}
+    return {
+        "region": np.full(n_items * n_present, region, dtype=object),
+        "item": np.tile(layout.items, n_present),
+        "block": np.tile(layout.item_block, n_present),
+        "stakeholder_group": np.repeat(np.array(STAKEHOLDER_GROUPS, dtype=object)[present], n_items),
+        "score": np.where(pub, g_scores[present].ravel(), np.nan),
+        "n": g_n[present].ravel().astype(np.int64),
+        "status": _status(pub),
+    }
 
 
-def _group_blocks(region: str, layout: _Layout, mask: np.ndarray, codes: np.ndarray, present: np.ndarray,
-                  g_scores: np.ndarray, g_pub: np.ndarray) -> dict[str, np.ndarray]:
+def _group_blocks(
+    region: str,
+    layout: _Layout,
+    mask: np.ndarray,
+    codes: np.ndarray,
+    present: np.ndarray,
+    g_scores: np.ndarray,
+    g_pub: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Rows per block, then per present group: mean of the group's published items if enough."""
     rows = []
     for b in layout.block_names:
@@ -329,12 +391,24 @@ def _group_blocks(region: str, layout: _Layout, mask: np.ndarray, codes: np.ndar
             genough = len(gpub) > 0 and 2 * len(gpub) >= len(idx)
             gmask = mask[codes == g]
             gn = int(gmask[:, gpub].any(axis=1).sum()) if len(gpub) else int(gmask[:, idx].any(axis=1).sum())
-            rows.append((b, STAKEHOLDER_GROUPS[g], float(g_scores[g, gpub].mean()) if genough else np.nan, gn,
-                         OK if genough else (SUPPRESSED if not len(gpub) else INSUFFICIENT)))
+            rows.append(
+                (
+                    b,
+                    STAKEHOLDER_GROUPS[g],
+                    float(g_scores[g, gpub].mean()) if genough else np.nan,
+                    gn,
+                    OK if genough else (SUPPRESSED if not len(gpub) else INSUFFICIENT),
+                )
+            )
     columns = list(zip(*rows, strict=True)) or [(), (), (), (), ()]
-    return {"region": np.full(len(rows), region, dtype=object), "block": np.array(columns[0], dtype=object),
-            "stakeholder_group": np.array(columns[1], dtype=object), "score": np.array(columns[2], dtype=float),
-            "n": np.array(columns[3], dtype=np.int64), "status": np.array(columns[4], dtype=object)}
+    return {
+        "region": np.full(len(rows), region, dtype=object),
+        "block": np.array(columns[0], dtype=object),
+        "stakeholder_group": np.array(columns[1], dtype=object),
+        "score": np.array(columns[2], dtype=float),
+        "n": np.array(columns[3], dtype=np.int64),
+        "status": np.array(columns[4], dtype=object),
+    }
 
 
 def _item_sd(V: np.ndarray, mask: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -352,7 +426,9 @@ def _row_nanmean(a: np.ndarray) -> np.ndarray:
         return np.where(counts > 0, np.nansum(a, axis=1) / counts, np.nan)
 
 
-def _group_breakdown(V: np.ndarray, codes: np.ndarray, k: int, region_published: np.ndarray):
+def _group_breakdown(
+    V: np.ndarray, codes: np.ndarray, k: int, region_published: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Group means per item, published at >= k values, plus secondary suppression.
 
     If the region figure is published, the suppressed groups of an item must together

@@ -19,8 +19,7 @@ def choice_value(instrument: Instrument, item_name: str, value: str) -> float:
     cl = instrument.choices_of(item)
     if not value or cl is None:
         return np.nan
-    scores = [cl.get(n).score for n in value.split()]
-    scores = [s for s in scores if s is not None]
+    scores = [s for s in (cl.choice(n).score for n in value.split()) if s is not None]
     if not scores:
         return np.nan
     if item.type == "select_one":
@@ -49,4 +48,5 @@ def _pair_scores(df: pd.DataFrame, instrument: Instrument) -> np.ndarray:
         item, value = items[key // base], values[key % base]
         if value != "":  # blank: not answered, no score
             scores[k] = choice_value(instrument, item, value)
-    return scores[row_pair.reshape(-1)]
+    per_row: np.ndarray = scores[row_pair.reshape(-1)]
+    return per_row
