@@ -15,11 +15,12 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from s3stresstest.cli import regions as cli_regions
-from s3stresstest.cli.regions import region_summary, regions_app
+from s3stresstest.cli.regions import regions_app
 from s3stresstest.regions import statistics
 from s3stresstest.regions.indicators import BY_ID, CATALOGUE
 from s3stresstest.regions.nuts import NutsRegistry
 from s3stresstest.regions.statistics import load_report
+from s3stresstest.regions.summary import region_summary
 
 POP = "eurostat/demo_r_pjanaggr3.tsv"
 

@@ -31,25 +31,6 @@ def _parse_weights(items: list[str]) -> dict[str, float] | None:
     return weights
 
 
-def _read_adjacency(path: Path):
-    from ..campaign.csvfile import read_csv_table
-
-    table = read_csv_table(path, ("code_a", "code_b"))
-    return table.drop(columns="_line")
-
-
-def _read_block_scores(path: Path):
-    import pandas as pd
-
-    from ..campaign.csvfile import read_csv_table
-
-    table = read_csv_table(path, ("region", "block", "score")).drop(columns="_line")
-    for col in ("score", "ci_low", "ci_high"):
-        if col in table.columns:
-            table[col] = pd.to_numeric(table[col].replace("", None), errors="coerce")
-    return table
-
-
 def align(
     strategies: Path = typer.Option(..., "--strategies", help="Priorities file (CSV or XLSX) in the schema of s3_priorities_2014_2020.csv."),
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
@@ -75,6 +56,7 @@ def align(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Vertical and horizontal alignment of S3 strategies, synergy topics, and perception against evidence."""
+    from ..alignment.inputs import read_adjacency, read_block_scores
     from ..alignment.model import read_strategies
     from ..alignment.run import params_from, run_alignment, write_alignment
     from ..alignment.taxonomy import load_taxonomies
@@ -102,11 +84,11 @@ def align(
         inputs = {"strategies": strategies}
         adjacency_table = None
         if adjacency is not None:
-            adjacency_table = _read_adjacency(adjacency)
+            adjacency_table = read_adjacency(adjacency)
             inputs["adjacency"] = adjacency
         scores = None
         if block_scores is not None:
-            scores = _read_block_scores(block_scores)
+            scores = read_block_scores(block_scores)
             inputs["block_scores"] = block_scores
         with err.status("Comparing the strategies..."):
             result = run_alignment(strategies_list, taxonomies=tax, registry=registry, adjacency_pairs=adjacency_table,

@@ -12,14 +12,15 @@ transaction, all rows or none.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import functools
+import inspect
 from pathlib import Path
 from typing import Callable, Optional
 
 import typer
 
 from ..errors import InputError
+from ..files import write_atomically
 from .common import err, out
 from .common import fail as _fail
 
@@ -45,27 +46,13 @@ def _usage(message: str) -> None:
 
 
 def _load_instrument(path: Optional[Path], adapt: bool = False):
-    """Built-in (None), XLSForm `.xlsx`/`.yaml`, Kobo form `.xls` (adapted), or LimeSurvey `.lss`."""
-    from ..instrument import load_builtin, load_instrument
+    """`transfer.instruments.load_import_instrument`, its notes on stderr."""
+    from ..transfer.instruments import load_import_instrument
 
-    if path is None:
-        return load_builtin()
-    suffix = path.suffix.lower()
-    if suffix == ".lss":
-        from ..transfer.limesurvey import read_lss
-
-        instrument, report = read_lss(path)
-        if report.skipped:
-            err.print(f"note: {len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)")
-        return instrument
-    if suffix == ".xls" or adapt:
-        from ..transfer.xlsform import load_form
-
-        instrument, report = load_form(path)
-        for line in report.lines(limit=10):
-            err.print(f"note: {line}", soft_wrap=True)
-        return instrument
-    return load_instrument(path)
+    instrument, notes = load_import_instrument(path, adapt=adapt)
+    for note in notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    return instrument
 
 
 def _known_regions(regions: Optional[Path]) -> set[str] | None:
@@ -83,26 +70,10 @@ def _check_target(path: Path, overwrite: bool, suffixes: tuple[str, ...]) -> Non
         _usage(f"{path} exists; pass --overwrite to replace it")
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plainly created file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_responses(result, out_path: Path) -> None:
     from ..transfer.export import write_long_csv
 
-    _write_atomically(out_path, lambda p: write_long_csv(result.responses, p))
+    write_atomically(out_path, lambda p: write_long_csv(result.responses, p))
     for line in result.report.lines():
         out.print(line, soft_wrap=True)
     out.print(f"Responses written to {out_path}")
@@ -143,12 +114,8 @@ def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[st
         from ..transfer.export import write_long_csv
 
         responses = summary["responses"]
-        _write_atomically(out_path, lambda p: write_long_csv(responses, p))
+        write_atomically(out_path, lambda p: write_long_csv(responses, p))
         out.print(f"Responses written to {out_path}")
-
-
-def _who(**options) -> dict:
-    return {k: v for k, v in options.items() if v not in (None, "", False)}
 
 
 # -- shared options ----------------------------------------------------------------------------
@@ -176,99 +143,122 @@ _REGIONS = typer.Option(None, "--regions", help="CSV region,name: refuse territo
 _OVERWRITE = typer.Option(False, "--overwrite", help="Replace an existing output file.")
 
 
+_RESPONDENT_OPTIONS = {  # how every answer file names each respondent's territory, group, id and language
+    "region": (Optional[str], _REGION), "region_column": (Optional[str], _REGION_COL),
+    "stakeholder_group": (Optional[str], _GROUP), "group_column": (Optional[str], _GROUP_COL),
+    "id_column": (Optional[str], _ID_COL), "id_prefix": (str, _ID_PREFIX), "language": (Optional[str], _LANG),
+    "language_column": (Optional[str], _LANG_COL), "ignore_unknown": (bool, _IGNORE),
+}
+_TARGET_OPTIONS = {  # where imported answers go besides --out
+    "overwrite": (bool, _OVERWRITE), "campaign": (Optional[int], _CAMPAIGN), "database_url": (Optional[str], _DB),
+}
+
+
+def _option_group(name: str, options: dict):
+    """A decorator giving a command the `options` (parameter -> (type, typer.Option)) in place of its parameter `name`.
+
+    Typer sees them as ordinary options (same names, same place in --help); the command receives
+    their values as one dict under `name`, keyed by parameter, to pass on as keyword arguments.
+    """
+    def decorate(command):
+        sig = inspect.signature(command, eval_str=True)
+        params = []
+        for p in sig.parameters.values():
+            if p.name == name:
+                params += [inspect.Parameter(key, p.POSITIONAL_OR_KEYWORD, annotation=kind, default=option)
+                           for key, (kind, option) in options.items()]
+            else:
+                params.append(p)
+
+        @functools.wraps(command)
+        def wrapper(**kwargs):
+            group = {key: kwargs.pop(key) for key in options}
+            return command(**kwargs, **{name: group})
+
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}  # Typer reads the types here as well
+        return wrapper
+
+    return decorate
+
+
+_respondent_options = _option_group("who", _RESPONDENT_OPTIONS)
+_target_options = _option_group("target", _TARGET_OPTIONS)
+
+
+def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path: Optional[Path], *, overwrite: bool,
+                    campaign: Optional[int], database_url: Optional[str], mapping: Optional[Path] = None,
+                    options: Optional[dict] = None, conflicts: Optional[dict] = None) -> None:
+    """Into the campaign's database with --campaign (and --out as well when given); else `read()`, then --out."""
+    _need_target(out_path, campaign, database_url)
+    if campaign is not None:
+        _to_campaign(kind, file, campaign, database_url, out_path, overwrite, mapping=mapping, options=options,
+                     conflicts=conflicts)
+        return
+    _check_target(out_path, overwrite, (".csv",))
+    try:
+        result = read()
+    except InputError as exc:
+        _fail(exc)
+    _write_responses(result, out_path)
+
+
 @import_app.command("kobo")
+@_respondent_options
+@_target_options
 def import_kobo_command(
     file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
     out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
-    region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
-    stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
-    id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
-    language_column: Optional[str] = _LANG_COL, ignore_unknown: bool = _IGNORE, regions: Optional[Path] = _REGIONS,
+    who: Optional[dict] = None, regions: Optional[Path] = _REGIONS,
     sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
     adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
                                                                "repeats and unsupported types, and say so."),
-    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
+    target: Optional[dict] = None,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
     from ..transfer.kobo import import_kobo
 
-    _need_target(out_path, campaign, database_url)
-    if campaign is not None:
-        options = _who(region=region, region_column=region_column, stakeholder_group=stakeholder_group,
-                       group_column=group_column, id_column=id_column, id_prefix=id_prefix, language=language,
-                       language_column=language_column, ignore_unknown=ignore_unknown, sheet=sheet)
-        _to_campaign("kobo", file, campaign, database_url, out_path, overwrite, mapping=mapping, options=options,
-                     conflicts={"--instrument": instrument, "--regions": regions, "--adapt-form": adapt_form})
-        return
-    _check_target(out_path, overwrite, (".csv",))
-    try:
-        ins = _load_instrument(instrument, adapt_form)
-        result = import_kobo(file, ins, mapping=mapping, region=region, region_column=region_column,
-                             stakeholder_group=stakeholder_group, group_column=group_column, id_column=id_column,
-                             id_prefix=id_prefix, language=language, language_column=language_column,
-                             ignore_unknown=ignore_unknown, sheet=sheet, known_regions=_known_regions(regions))
-    except InputError as exc:
-        _fail(exc)
-    _write_responses(result, out_path)
+    _import_answers("kobo", file, lambda: import_kobo(file, _load_instrument(instrument, adapt_form), mapping=mapping,
+                                                      **who, sheet=sheet, known_regions=_known_regions(regions)),
+                    out_path, **target, mapping=mapping, options={**who, "sheet": sheet},
+                    conflicts={"--instrument": instrument, "--regions": regions, "--adapt-form": adapt_form})
 
 
 @import_app.command("limesurvey")
+@_respondent_options
+@_target_options
 def import_limesurvey_command(
     file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
     out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
-    region: Optional[str] = _REGION, region_column: Optional[str] = _REGION_COL,
-    stakeholder_group: Optional[str] = _GROUP, group_column: Optional[str] = _GROUP_COL,
-    id_column: Optional[str] = _ID_COL, id_prefix: str = _ID_PREFIX, language: Optional[str] = _LANG,
-    language_column: Optional[str] = _LANG_COL, ignore_unknown: bool = _IGNORE, regions: Optional[Path] = _REGIONS,
+    who: Optional[dict] = None, regions: Optional[Path] = _REGIONS,
     include_incomplete: bool = typer.Option(False, "--include-incomplete",
                                             help="Also import responses without a submitdate."),
-    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
+    target: Optional[dict] = None,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
     from ..transfer.limesurvey import import_limesurvey_csv
 
-    _need_target(out_path, campaign, database_url)
-    if campaign is not None:
-        options = _who(region=region, region_column=region_column, stakeholder_group=stakeholder_group,
-                       group_column=group_column, id_column=id_column, id_prefix=id_prefix, language=language,
-                       language_column=language_column, ignore_unknown=ignore_unknown,
-                       include_incomplete=include_incomplete)
-        _to_campaign("limesurvey", file, campaign, database_url, out_path, overwrite, mapping=mapping,
-                     options=options, conflicts={"--instrument": instrument, "--regions": regions})
-        return
-    _check_target(out_path, overwrite, (".csv",))
-    try:
-        ins = _load_instrument(instrument)
-        result = import_limesurvey_csv(file, ins, mapping=mapping, region=region, region_column=region_column,
-                                       stakeholder_group=stakeholder_group, group_column=group_column,
-                                       id_column=id_column, id_prefix=id_prefix, language=language,
-                                       language_column=language_column, include_incomplete=include_incomplete,
-                                       ignore_unknown=ignore_unknown, known_regions=_known_regions(regions))
-    except InputError as exc:
-        _fail(exc)
-    _write_responses(result, out_path)
+    _import_answers("limesurvey", file,
+                    lambda: import_limesurvey_csv(file, _load_instrument(instrument), mapping=mapping, **who,
+                                                  include_incomplete=include_incomplete,
+                                                  known_regions=_known_regions(regions)),
+                    out_path, **target, mapping=mapping, options={**who, "include_incomplete": include_incomplete},
+                    conflicts={"--instrument": instrument, "--regions": regions})
 
 
 @import_app.command("wide")
+@_target_options
 def import_wide_command(
     file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
     out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, regions: Optional[Path] = _REGIONS,
-    overwrite: bool = _OVERWRITE, campaign: Optional[int] = _CAMPAIGN, database_url: Optional[str] = _DB,
+    target: Optional[dict] = None,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
     from ..transfer.export import import_wide
 
-    _need_target(out_path, campaign, database_url)
-    if campaign is not None:
-        _to_campaign("wide", file, campaign, database_url, out_path, overwrite,
-                     conflicts={"--instrument": instrument, "--regions": regions})
-        return
-    _check_target(out_path, overwrite, (".csv",))
-    try:
-        result = import_wide(file, _load_instrument(instrument), known_regions=_known_regions(regions))
-    except InputError as exc:
-        _fail(exc)
-    _write_responses(result, out_path)
+    _import_answers("wide", file, lambda: import_wide(file, _load_instrument(instrument),
+                                                      known_regions=_known_regions(regions)),
+                    out_path, **target, conflicts={"--instrument": instrument, "--regions": regions})
 
 
 @import_app.command("long")
@@ -299,10 +289,10 @@ def import_lss_command(
     except InputError as exc:
         _fail(exc)
     if out_path.suffix.lower() == ".xlsx":
-        _write_atomically(out_path, lambda p: write_xlsx(instrument.workbook, p))
+        write_atomically(out_path, lambda p: write_xlsx(instrument.workbook, p))
     else:
         header = f"Converted from the LimeSurvey survey structure {file.name} by `s3stresstest import lss`."
-        _write_atomically(out_path, lambda p: write_text(instrument.workbook, p, header_comment=header))
+        write_atomically(out_path, lambda p: write_text(instrument.workbook, p, header_comment=header))
     for line in report.lines():
         out.print(line, soft_wrap=True)
     out.print(f"Instrument written to {out_path}")
@@ -329,10 +319,10 @@ def export_wide_command(
     except InputError as exc:
         _fail(exc)
     if out_path.suffix.lower() == ".xlsx":
-        _write_atomically(out_path, lambda p: write_wide_xlsx(df, ins, p, synthetic=synthetic, notice=notice,
+        write_atomically(out_path, lambda p: write_wide_xlsx(df, ins, p, synthetic=synthetic, notice=notice,
                                                               language=language))
     else:
-        _write_atomically(out_path, lambda p: write_wide_csv(df, ins, p))
+        write_atomically(out_path, lambda p: write_wide_csv(df, ins, p))
     out.print(f"{df['respondent_id'].nunique()} respondents written to {out_path}")
 
 
