@@ -1,18 +1,31 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
+# Debian packages come from scripts/install-system-packages (a no-op when all are present);
+# Python packages from requirements.lock (exact versions) into .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 DEMO_OUT ?= demo-output
 # Real reference data beside the checkout (never committed); seeded when present.
 SHARED_DATA ?= ../shared/data
+# What `make test-fast` leaves out (markers registered in pyproject.toml).
+FAST := not postgres and not browser and not slow
 
-.PHONY: demo test bench install seed clean
+.PHONY: demo test test-fast bench install system-packages seed lock clean
 
-$(STAMP): pyproject.toml
+system-packages:
+	@PYTHON="$(PYTHON)" scripts/install-system-packages
+
+# Installs the lock, then the project without resolving anything, then removes packages the
+# lock no longer lists (so nothing works here that would not work on a fresh machine).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip freeze --exclude-editable | grep -v -x -F -f $(LOCK) | sed 's/[=@ ].*//' \
+		| xargs -r $(BIN)/pip uninstall --quiet -y
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,15 +37,30 @@ seed: $(STAMP)
 		echo "no $(SHARED_DATA): reference data not seeded (run: s3stresstest data pull)"; \
 	fi
 
-demo: seed
+demo: system-packages seed
 	$(BIN)/s3stresstest demo --out $(DEMO_OUT) --overwrite
 	$(BIN)/s3stresstest report --results $(DEMO_OUT) --out $(DEMO_OUT)/reports --format html,pdf,docx --overwrite
 
-test: seed
+test: system-packages seed
 	$(BIN)/python -m pytest
 
-bench: seed
+# The quick loop: no PostgreSQL server, no Chromium, no test marked slow.
+test-fast: system-packages seed
+	$(BIN)/python -m pytest -m "$(FAST)"
+
+bench: system-packages seed
 	$(BIN)/python bench/run.py
+
+# Re-resolve requirements.lock from pyproject.toml's ranges in a clean throwaway venv (newest
+# versions that fit); run the tests before committing the result.
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install --quiet --upgrade pip && \
+	"$$tmp/venv/bin/pip" install --quiet -e '.[test]' && \
+	grep '^#' $(LOCK) > "$$tmp/lock" && \
+	"$$tmp/venv/bin/pip" freeze --exclude-editable >> "$$tmp/lock" && \
+	mv "$$tmp/lock" $(LOCK) && echo "$(LOCK): $$(grep -c '==' $(LOCK)) packages"
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis
@@ -40,7 +68,7 @@ clean:
 # A PostgreSQL 15 server for development (the tests start their own throwaway one).
 # `make pg-start` prints the URLs to export; `make pg-stop` stops it and removes its files.
 .PHONY: pg-start pg-stop
-pg-start: $(STAMP)
+pg-start: system-packages $(STAMP)
 	@$(BIN)/python tests/pg.py start
 pg-stop:
 	@$(BIN)/python tests/pg.py stop

@@ -188,10 +188,12 @@ def stored_form(answers: dict) -> dict[str, str]:
 
 # -- the browser -------------------------------------------------------------------------------
 def launch_chromium(playwright):
-    """Debian's Chromium, headless. A missing browser fails the test (CI installs it via .ci/run)."""
+    """Debian's Chromium, headless. A missing browser fails the test (`make test` installs it through
+    scripts/install-system-packages)."""
     if not os.path.exists(CHROMIUM):
         import pytest
 
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (`apt-get install chromium`; "
-                    f".ci/run does this). The browser tests need it and are never skipped.", pytrace=False)
+                    f"scripts/install-system-packages does this). The browser tests need it and are never skipped.",
+                    pytrace=False)
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

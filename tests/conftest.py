@@ -70,9 +70,7 @@ def shared_data() -> Path:
 # server of tests/pg.py, or on $S3ST_TEST_POSTGRES_URL). `empty_db_url` gives a database with no
 # tables at all. When PostgreSQL cannot start, the postgres tests FAIL with the reason: never skip.
 
-import sys as _sys  # noqa: E402
-
-_sys.path.insert(0, str(Path(__file__).resolve().parent))
+# tests/ is on sys.path through pytest's `pythonpath = ["tests"]` (pyproject.toml).
 import pg as _pg  # noqa: E402
 
 _PG_TEMPLATE: dict = {}
@@ -135,3 +133,22 @@ def empty_db_url(request, tmp_path):
 
 def pytest_sessionfinish(session, exitstatus):
     _pg.stop()
+
+
+# --- Markers: `make test-fast` runs -m "not postgres and not browser and not slow" ---------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that need a PostgreSQL server or Chromium, so a quick run can leave them out.
+
+    `postgres`: the `postgres` case of the parametrized `store` / `store_url` / `empty_db_url`
+    fixtures (its id says "postgres") and every test that asks for `pg_server` itself.
+    `browser`: every test in a module that drives Chromium, i.e. imports `launch_chromium` (the
+    only way the tests start a browser). `slow` is set by hand in the test modules.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if "pg_server" in getattr(item, "fixturenames", ()) or (callspec is not None and "postgres" in callspec.id):
+            item.add_marker(pytest.mark.postgres)
+        if getattr(getattr(item, "module", None), "launch_chromium", None) is not None:
+            item.add_marker(pytest.mark.browser)

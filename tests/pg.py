@@ -149,8 +149,8 @@ def _start(workdir: Path | None = None, port: int | None = None) -> PgServer:
     for tool in ("initdb", "pg_ctl", "postgres"):
         if not (bin_dir / tool).exists():
             raise PgUnavailable(f"PostgreSQL {PG_VERSION} binaries not found in {bin_dir} (no {tool}); install "
-                                f"the Debian package postgresql-{PG_VERSION} (.ci/run does), set ${ENV_BIN}, or point "
-                                f"${ENV_URL} at a server")
+                                f"the Debian package postgresql-{PG_VERSION} (scripts/install-system-packages "
+                                f"does), set ${ENV_BIN}, or point ${ENV_URL} at a server")
     as_user = None
     if os.geteuid() == 0:  # the server refuses to run as root
         try:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import pathlib
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from alignment_support import prio, small_taxonomies, strategy
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from test_alignment_helpers import prio, small_taxonomies, strategy  # noqa: E402
-
-from s3stresstest.alignment import (AlignmentParams, alignment_matrix, horizontal_alignment,  # noqa: E402
+from s3stresstest.alignment import (AlignmentParams, alignment_matrix, horizontal_alignment,
                                     perception_vs_evidence, run_alignment, synergy_topics, vertical_alignment,
                                     write_alignment)
-from s3stresstest.errors import InputError  # noqa: E402
+from s3stresstest.errors import InputError
 
 TAX = small_taxonomies()
 

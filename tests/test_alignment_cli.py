@@ -5,17 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import pathlib
-import sys
 from xml.etree import ElementTree as ET
 
+from alignment_support import write_taxonomy_folder
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from test_alignment_helpers import write_taxonomy_folder  # noqa: E402
-
-from s3stresstest.alignment.taxonomy import builtin_data_folder  # noqa: E402
-from s3stresstest.cli.align import align_app  # noqa: E402
+from s3stresstest.alignment.taxonomy import builtin_data_folder
+from s3stresstest.cli.align import align_app
 
 runner = CliRunner()
 G = "{http://graphml.graphdrawing.org/xmlns}"

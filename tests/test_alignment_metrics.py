@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import pathlib
 import sys
 
 import numpy as np
 import pytest
+from alignment_support import prio, small_taxonomies, strategy
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from test_alignment_helpers import prio, small_taxonomies, strategy  # noqa: E402
-
-from s3stresstest.alignment import (PairScorer, code_similarity, match_priorities,  # noqa: E402
+from s3stresstest.alignment import (PairScorer, code_similarity, match_priorities,
                                     priority_pair_scores, strategy_alignment, taxonomy_from_rows,
                                     text_similarity_matrix)
-from s3stresstest.alignment.metrics import _axis_matrix, code_overlap, strategy_score  # noqa: E402
-from s3stresstest.errors import InputError  # noqa: E402
+from s3stresstest.alignment.metrics import _axis_matrix, code_overlap, strategy_score
+from s3stresstest.errors import InputError
 
 TAX = small_taxonomies()
 NACE = TAX["nace"]

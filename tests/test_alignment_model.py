@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import pathlib
-import sys
-
 import pytest
+from alignment_support import small_taxonomies, write_taxonomy_folder
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from test_alignment_helpers import small_taxonomies, write_taxonomy_folder  # noqa: E402
-
-from s3stresstest.alignment import (builtin_taxonomies, load_taxonomies, load_taxonomy,  # noqa: E402
+from s3stresstest.alignment import (builtin_taxonomies, load_taxonomies, load_taxonomy,
                                     read_strategies)
-from s3stresstest.alignment.taxonomy import builtin_data_folder  # noqa: E402
-from s3stresstest.errors import InputError  # noqa: E402
+from s3stresstest.alignment.taxonomy import builtin_data_folder
+from s3stresstest.errors import InputError
 
 TAX = small_taxonomies()
 HEADER = "territory,territory_name,level,period,priority_id,title,description,nace,nabs,policy,ecosystem,source_url\n"

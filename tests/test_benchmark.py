@@ -17,19 +17,15 @@ DE1 is not alpine).
 from __future__ import annotations
 
 import math
-import pathlib
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+import scoring_helpers as h
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import scoring_helpers as h  # noqa: E402
-
-from s3stresstest.benchmark import BENCHMARK_COLUMNS, benchmark_blocks  # noqa: E402
-from s3stresstest.campaign import Campaign  # noqa: E402
-from s3stresstest.pipeline import run_stresstest  # noqa: E402
+from s3stresstest.benchmark import BENCHMARK_COLUMNS, benchmark_blocks
+from s3stresstest.campaign import Campaign
+from s3stresstest.pipeline import run_stresstest
 
 NAN = float("nan")
 

@@ -22,8 +22,10 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-
+import pytest
 from browser_support import CSRF_RE, WebServer, builtin_pages, page_answers, prepare_campaign, stored_form
+
+pytestmark = pytest.mark.slow  # a real server process, a burst of saves and a SIGKILL: about 5 s
 
 THREADS = 8
 RESPONDENTS = 150

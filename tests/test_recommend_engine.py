@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import pathlib
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+import recommend_support as h
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import test_recommend_helpers as h  # noqa: E402
-
-from s3stresstest.alignment.run import AlignmentResult  # noqa: E402
-from s3stresstest.errors import InputError  # noqa: E402
-from s3stresstest.recommend import clean_excerpt, recommend, recommendation_overview  # noqa: E402
-from s3stresstest.recommend.engine import COLUMNS  # noqa: E402
+from s3stresstest.alignment.run import AlignmentResult
+from s3stresstest.errors import InputError
+from s3stresstest.recommend import clean_excerpt, recommend, recommendation_overview
+from s3stresstest.recommend.engine import COLUMNS
 
 R = "XX11"
 

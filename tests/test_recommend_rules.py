@@ -6,24 +6,21 @@ import hashlib
 import json
 import pathlib
 import re
-import sys
 
 import pandas as pd
 import pytest
+import recommend_support as h
 import yaml
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import test_recommend_helpers as h  # noqa: E402
-
-from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign  # noqa: E402
-from s3stresstest.campaign.territories import demo_groups, demo_regions  # noqa: E402
-from s3stresstest.errors import InputError  # noqa: E402
-from s3stresstest.instrument import load_builtin  # noqa: E402
-from s3stresstest.pipeline import run_stresstest  # noqa: E402
-from s3stresstest.recommend import (TOPICS, builtin_rules_path, check_rules, load_rules, recommend,  # noqa: E402
+from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign
+from s3stresstest.campaign.territories import demo_groups, demo_regions
+from s3stresstest.errors import InputError
+from s3stresstest.instrument import load_builtin
+from s3stresstest.pipeline import run_stresstest
+from s3stresstest.recommend import (TOPICS, builtin_rules_path, check_rules, load_rules, recommend,
                                     recommendation_overview, rules_record)
-from s3stresstest.recommend.triggers import TRIGGER_TYPES, Combined  # noqa: E402
-from s3stresstest.scoring import ScoringParams  # noqa: E402
+from s3stresstest.recommend.triggers import TRIGGER_TYPES, Combined
+from s3stresstest.scoring import ScoringParams
 
 
 def trigger_kinds(trigger) -> set[str]:

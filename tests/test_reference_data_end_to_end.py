@@ -119,6 +119,7 @@ def test_peers_of_tirol(data_env):
     assert "Structural peers of AT33 Tirol" in result.stdout and "Source: Eurostat" in result.stdout
 
 
+@pytest.mark.slow  # about 5 s
 def test_show_a_sample_of_nuts2_regions(data_env, shared_data):
     names = nuts2_names(shared_data)
     assert len(names) == 333

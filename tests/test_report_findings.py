@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_report_support import make_results
+from report_support import make_results
 
 from s3stresstest.report import (
     FindingParams,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_report_support import make_results, page_texts, pdf_facts
+from report_support import make_results, page_texts, pdf_facts
 from typer.testing import CliRunner
 
 from s3stresstest.errors import InputError
@@ -45,6 +45,7 @@ def inputs(results, shared_data):
     return ReportInputs.load(results, data_folder=shared_data)
 
 
+# About 10 s (PDF layout of every report): the tests that use it are marked slow.
 @pytest.fixture(scope="module")
 def built(results, inputs, tmp_path_factory):
     out = tmp_path_factory.mktemp("rep") / "reports"
@@ -58,6 +59,7 @@ def _text(html: str) -> str:
 
 # -- layout of the output ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_report_is_written_in_every_format(built):
     out, paths = built
     names = sorted(str(p.relative_to(out)) for p in paths)
@@ -86,6 +88,7 @@ def test_output_folder_is_refused_when_not_empty_and_left_alone_on_error(results
 
 # -- HTML -----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_regional_html_has_every_section_in_order(built):
     out, _ = built
     html = (out / "regional" / "ITC1.html").read_text(encoding="utf-8")
@@ -109,6 +112,7 @@ def test_regional_html_has_every_section_in_order(built):
     assert "<th>" not in html, "every header cell has a scope"
 
 
+@pytest.mark.slow
 def test_html_is_self_contained(built):
     out, paths = built
     for p in [q for q in paths if q.suffix == ".html"]:
@@ -136,6 +140,7 @@ def test_write_html_refuses_external_urls_and_text_urls_lose_their_scheme(inputs
         write_html(doc, tmp_path / "x.html")
 
 
+@pytest.mark.slow
 def test_synthetic_banner_in_every_html_file(built):
     out, paths = built
     for p in [q for q in paths if q.suffix == ".html"]:
@@ -178,6 +183,7 @@ def test_key_findings_are_traceable(inputs):
 
 # -- PDF ------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_pdf_files_open_and_have_the_sections(built):
     out, _ = built
     regional = pdf_facts(out / "regional" / "ITC1.pdf")
@@ -191,6 +197,7 @@ def test_pdf_files_open_and_have_the_sections(built):
         assert any(t.startswith(want) for t in synthesis["outline"]), want
 
 
+@pytest.mark.slow
 def test_every_pdf_page_says_synthetic(built):
     out, _ = built
     for name in ("regional/ES21.html", "memo.html"):
@@ -201,6 +208,7 @@ def test_every_pdf_page_says_synthetic(built):
             assert "SYNTHETIC DATA" in t, f"{name}: page {i} lacks the notice"
 
 
+@pytest.mark.slow
 def test_memo_is_two_pages_with_four_to_six_findings_with_evidence(built, inputs):
     out, _ = built
     assert 1 <= pdf_facts(out / "memo.pdf")["pages"] <= 2
@@ -216,6 +224,7 @@ def test_memo_is_two_pages_with_four_to_six_findings_with_evidence(built, inputs
 
 # -- DOCX -----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_docx_opens_with_headings_header_rows_and_banner(built):
     import docx
     from docx.oxml.ns import qn
@@ -236,6 +245,7 @@ def test_docx_opens_with_headings_header_rows_and_banner(built):
         assert "SYNTHETIC DATA" in docx_text(out / name)
 
 
+@pytest.mark.slow
 def test_formats_carry_the_same_content(built, inputs):
     out, _ = built
     doc = build_regional(inputs, "ES21")
@@ -270,6 +280,7 @@ def test_reports_render_without_reference_data_and_say_why(results, tmp_path):
 
 # -- the command ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_report_command_end_to_end(results, shared_data, tmp_path, monkeypatch):
     from s3stresstest.cli.report import report_app
 
@@ -297,6 +308,7 @@ def test_report_command_end_to_end(results, shared_data, tmp_path, monkeypatch):
     assert block.exit_code == 2 and "b9" in block.output
 
 
+@pytest.mark.slow
 def test_docx_carries_each_chart_as_a_picture_that_is_not_blank(built):
     import io
     import zipfile

@@ -11,20 +11,16 @@ The instrument has narrow score ranges so that "within the item's range" means s
 from __future__ import annotations
 
 import math
-import pathlib
-import sys
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 import pytest
+import scoring_helpers as h
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import scoring_helpers as h  # noqa: E402
-
-from s3stresstest.scoring import item_distributions, score_items_and_blocks  # noqa: E402
+from s3stresstest.scoring import item_distributions, score_items_and_blocks
 
 LISTS = {
     "lvl": {"no": 0.0, "some": 50.0, "full": 100.0, "dont_know": None},

@@ -8,16 +8,12 @@ Every expected number is worked out in the comments from the instrument in
 from __future__ import annotations
 
 import math
-import pathlib
-import sys
 
 import pandas as pd
 import pytest
+import scoring_helpers as h
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import scoring_helpers as h  # noqa: E402
-
-from s3stresstest.scoring import choice_value, item_distributions, score_items_and_blocks  # noqa: E402
+from s3stresstest.scoring import choice_value, item_distributions, score_items_and_blocks
 
 INST = h.instrument()
 

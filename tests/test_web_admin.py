@@ -10,8 +10,8 @@ import zipfile
 import pandas as pd
 
 from s3stresstest.instrument import write_xlsx
-from test_web_support import (ADMIN, PASSWORD, campaign, csrf, login, make_client,  # noqa: F401
-                              sqlite_store)
+from web_support import (ADMIN, PASSWORD, campaign, csrf, login, make_client,  # noqa: F401
+                         sqlite_store)
 from conftest import small_workbook
 
 REGIONS_CSV = "region,name\nAT33,Tirol\nSI,Slovenija\nITH2,Provincia di Trento\n"
@@ -230,7 +230,7 @@ def test_admin_pages_need_a_login(sqlite_store, tiny_instrument):
 
 
 def test_admin_pages_label_every_input(sqlite_store, tiny_instrument):
-    from test_web_support import audit
+    from web_support import audit
 
     client = _admin_client(sqlite_store)
     cid = campaign(sqlite_store, tiny_instrument)

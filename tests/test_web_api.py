@@ -9,7 +9,7 @@ import pandas as pd
 
 from s3stresstest.instrument import write_xlsx
 from conftest import small_workbook
-from test_web_support import ADMIN, PASSWORD, csrf, login, make_client, post_page, sqlite_store  # noqa: F401
+from web_support import ADMIN, PASSWORD, csrf, login, make_client, post_page, sqlite_store  # noqa: F401
 
 AUTH = (ADMIN, PASSWORD)
 

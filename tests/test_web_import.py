@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
-from test_web_support import (  # noqa: F401
+from web_support import (  # noqa: F401
     ADMIN,
     PASSWORD,
     audit,

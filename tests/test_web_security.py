@@ -12,8 +12,8 @@ from s3stresstest.web import i18n
 from s3stresstest.web.logging_filter import redact_path
 from s3stresstest.web.security import CSP, RateLimiter, Signer
 from s3stresstest.web.settings import WebSettings
-from test_web_support import (ADMIN, PASSWORD, audit, campaign, csrf, invitation, login, make_client,  # noqa: F401
-                              post_page, sqlite_store)
+from web_support import (ADMIN, PASSWORD, audit, campaign, csrf, invitation, login, make_client,  # noqa: F401
+                         post_page, sqlite_store)
 
 URL_RE = re.compile(r"""(?:https?:)?//[^\s"'<>()]+""", re.I)
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from s3stresstest.store.api import Locked
-from test_web_support import (audit, campaign, csrf, invitation, make_client, post_page,  # noqa: F401
-                              sqlite_store)
+from web_support import (audit, campaign, csrf, invitation, make_client, post_page,  # noqa: F401
+                         sqlite_store)
 
 # tiny instrument (tests/conftest.py): page 1 [years], page 2 = group g1 [q1, q2, q3], page 3 [q4, n1, open1]
 
