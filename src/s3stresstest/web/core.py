@@ -6,9 +6,9 @@ cookie signer, the rate limiters and a cache of instruments and their pages.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
-import gc
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -19,8 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
 from . import i18n
-from .security import (ADMIN_COOKIE, CSRF_COOKIE, CSRF_FIELD, RateLimiter, Signer, client_key, new_token,
-                       same_token)
+from .operations import CSV_TYPE
+from .security import ADMIN_COOKIE, CSRF_COOKIE, CSRF_FIELD, RateLimiter, Signer, client_key, new_token, same_token
 from .settings import WebSettings
 from .survey import build_pages
 
@@ -96,7 +96,7 @@ class Web:
                     self.instrument_pages(campaign["instrument_id"])
             for name in ("survey/page.html", "survey/landing.html", "survey/review.html", "error.html"):
                 self.env.get_template(name)
-        except Exception:  # noqa: BLE001 - an optimisation only: the requests load what they need
+        except Exception:  # an optimisation only: the requests load what they need
             log.warning("warm-up skipped", exc_info=True)
         # The modules, templates and instruments loaded so far live as long as the process: move
         # them out of the garbage collector's sight. Otherwise a full collection walks all of them
@@ -184,6 +184,17 @@ class Web:
             raise CsrfFailed()
 
     # -- rate limits ---------------------------------------------------------------
+    def verify_login(self, request: Request, username: str, password: str) -> int | None:
+        """The admin id of a user name and password (login form and API Basic auth alike), else None.
+        Failures count against the client address; past the limit, `RateLimited` before any check."""
+        key = client_key(request)
+        if self.login_limiter.blocked(key):
+            raise RateLimited()
+        admin_id = self.store.verify_admin(username, password) if username and password else None
+        if admin_id is None:
+            self.login_limiter.hit(key)
+        return admin_id
+
     def check_token_rate(self, request: Request) -> None:
         key = client_key(request)
         if self.bad_token_limiter.blocked(key) or not self.token_limiter.hit(key):
@@ -264,6 +275,16 @@ class Web:
         if self.settings.base_url:
             return self.settings.base_url
         return str(request.base_url).rstrip("/")
+
+
+def attachment(body: bytes | str, media_type: str, filename: str, *, status_code: int = 200) -> Response:
+    """A download: `body` with Content-Disposition: attachment, so the browser saves it as `filename`."""
+    return Response(body, status_code=status_code, media_type=media_type,
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def csv_attachment(text: str | bytes, filename: str, *, status_code: int = 200) -> Response:
+    return attachment(text, CSV_TYPE, filename, status_code=status_code)
 
 
 def is_api(scope) -> bool:

@@ -157,7 +157,8 @@ def invitation_rows(store, campaign: dict, requests: list[tuple[str, str, str, i
             continue
         where = f"row {n}"
         if region not in known:
-            problems.append(Problem(f"{where}: unknown region '{region}' (add it to the campaign first)", field="region"))
+            problems.append(Problem(f"{where}: unknown region '{region}' (add it to the campaign first)",
+                                    field="region"))
         if group not in STAKEHOLDER_GROUPS:
             problems.append(Problem(f"{where}: unknown stakeholder group '{group}' (one of: "
                                     f"{', '.join(STAKEHOLDER_GROUPS)})", field="stakeholder_group"))
@@ -271,7 +272,7 @@ def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = Tr
     from ..transfer.export import to_wide, write_wide_xlsx
 
     instrument = store.get_instrument(campaign["instrument_id"])
-    contacts = dict(zip(df["respondent_id"], df["contact"])) if include_contact else None
+    contacts = dict(zip(df["respondent_id"], df["contact"], strict=True)) if include_contact else None
     answers = df.drop(columns=["contact"]) if include_contact else df
     if "language" in answers.columns and not answers["language"].astype(str).str.strip().any():
         answers = answers.drop(columns=["language"])  # no language known (imported answers): no blank column

@@ -10,17 +10,19 @@ import datetime as _dt
 import math
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
-from . import i18n, operations as ops
-from .core import LoginRequired, NotFound, RateLimited, Web
-from .security import client_key
+from . import i18n
+from . import operations as ops
+from .core import Web, attachment
+from .deps import CampaignDep, CsrfForm, admin_router, web_of
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+# Sign-in and sign-out stay open; every other page is on `router`, which needs a signed-in admin.
+login_router = APIRouter(prefix="/admin", include_in_schema=False)
+router = admin_router()
 
 INVITE_ROWS = 6
 NOTICES = {
@@ -30,17 +32,6 @@ NOTICES = {
     "closed": "Campaign closed: its links no longer open and no answers are accepted.",
     "signed-out": "You are signed out.",
 }
-
-
-def web_of(request: Request) -> Web:
-    return request.app.state.web
-
-
-def require_admin(request: Request) -> dict:
-    session = web_of(request).admin_session(request)
-    if not session:
-        raise LoginRequired()
-    return session
 
 
 def _when(v) -> str:
@@ -59,57 +50,45 @@ def _render(request: Request, template: str, context: dict, status: int = 200) -
     return web.render(request, template, ctx, lang="en", status=status)
 
 
-async def _form(request: Request):
-    form = await request.form()
-    web_of(request).check_csrf(request, form)
-    return form
-
-
-async def _file_bytes(form, name: str) -> tuple[bytes, str | None]:
+def _file_bytes(form, name: str) -> tuple[bytes, str | None]:
+    """The bytes and name of an uploaded file (b"", None when none was chosen); called in the thread pool."""
     value = form.get(name)
     if isinstance(value, UploadFile):
-        data = await value.read()
-        return data, value.filename
+        return value.file.read(), value.filename
     return b"", None
 
 
+def _root(request: Request) -> str:
+    return request.scope.get("root_path", "")
+
+
 # -- login ----------------------------------------------------------------------------------
-@router.get("/login")
+@login_router.get("/login")
 def login_form(request: Request):
     if web_of(request).admin_session(request):
-        return web_of(request).redirect(request, f"{request.scope.get('root_path', '')}/admin")
+        return web_of(request).redirect(request, f"{_root(request)}/admin")
     return _render(request, "admin/login.html", {"title": "Sign in – S3 StressTest"})
 
 
-def _login(request: Request, form) -> Response:
+@login_router.post("/login")
+def login(request: Request, form: CsrfForm):
     web = web_of(request)
-    key = client_key(request)
-    if web.login_limiter.blocked(key):
-        raise RateLimited()
     username = form.get("username") if isinstance(form.get("username"), str) else ""
     password = form.get("password") if isinstance(form.get("password"), str) else ""
-    admin_id = web.store.verify_admin(username, password) if username and password else None
+    admin_id = web.verify_login(request, username, password)
     if admin_id is None:
-        web.login_limiter.hit(key)
         return _render(request, "admin/login.html", {
             "title": "Sign in – S3 StressTest", "username": username[:200],
             "problems": ["Wrong user name or password."], "problems_heading": "Not signed in"}, status=401)
     web.start_admin_session(request, admin_id, username)
-    return web.redirect(request, f"{request.scope.get('root_path', '')}/admin")
+    return web.redirect(request, f"{_root(request)}/admin")
 
 
-@router.post("/login")
-async def login(request: Request):
-    form = await _form(request)
-    return await run_in_threadpool(_login, request, form)
-
-
-@router.post("/logout")
-async def logout(request: Request):
-    await _form(request)
+@login_router.post("/logout")
+async def logout(request: Request, form: CsrfForm):
     web = web_of(request)
     web.end_admin_session(request)
-    return web.redirect(request, f"{request.scope.get('root_path', '')}/admin/login?notice=signed-out")
+    return web.redirect(request, f"{_root(request)}/admin/login?notice=signed-out")
 
 
 # -- campaigns ------------------------------------------------------------------------------
@@ -130,37 +109,22 @@ def _index(request: Request, *, form: dict | None = None, problems: list | None 
 
 @router.get("")
 def index(request: Request):
-    require_admin(request)
     return _index(request)
 
 
-def _create(request: Request, form, data: bytes, filename: str | None) -> Response:
+@router.post("/campaigns")
+def create(request: Request, form: CsrfForm):
     web = web_of(request)
     fields = {"name": form.get("name") or "", "instrument_source": form.get("instrument_source") or "builtin",
               "languages": [v for v in form.getlist("languages") if isinstance(v, str)]}
     try:
         instrument = None
         if fields["instrument_source"] == "upload":
-            instrument = ops.instrument_from_upload(data, filename)
+            instrument = ops.instrument_from_upload(*_file_bytes(form, "xlsform"))
         cid = ops.create_campaign(web.store, fields["name"], languages=fields["languages"], instrument=instrument)
     except InputError as exc:
         return _index(request, form=fields, problems=[str(p) for p in exc.problems], status=422)
-    return web.redirect(request, f"{request.scope.get('root_path', '')}/admin/campaigns/{cid}?notice=created")
-
-
-@router.post("/campaigns")
-async def create(request: Request):
-    require_admin(request)
-    form = await _form(request)
-    data, filename = await _file_bytes(form, "xlsform")
-    return await run_in_threadpool(_create, request, form, data, filename)
-
-
-def _campaign(web: Web, campaign_id: int) -> dict:
-    campaign = ops.campaign_or_none(web.store, campaign_id)
-    if campaign is None:
-        raise NotFound()
-    return campaign
+    return web.redirect(request, f"{_root(request)}/admin/campaigns/{cid}?notice=created")
 
 
 def _rate_text(rate) -> str:
@@ -172,13 +136,13 @@ def _rate_text(rate) -> str:
 def _rates_context(web, campaign: dict) -> dict:
     rates = [dict(r, rate_text=_rate_text(r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])]
     return {"rates": rates, "campaign": campaign, "refresh_seconds": web.settings.rates_refresh_seconds,
-            "rates_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+            "rates_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
 
 
-def campaign_page(request: Request, campaign_id: int, *, problems: list | None = None, new_link: dict | None = None,
+def campaign_page(request: Request, campaign: dict, *, problems: list | None = None, new_link: dict | None = None,
                   status: int = 200) -> Response:
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
+    campaign_id = campaign["id"]
     instrument, _pages = web.instrument_pages(campaign["instrument_id"])
     try:
         audit = ops.records(web.store.audit_log(campaign_id).tail(20).iloc[::-1])
@@ -200,47 +164,51 @@ def campaign_page(request: Request, campaign_id: int, *, problems: list | None =
     }, status=status)
 
 
+def refused_page(request: Request, campaign: dict, exc: InputError) -> Response:
+    """Refused input on the campaign page: the page again, every problem listed, status 422."""
+    return campaign_page(request, campaign, problems=[str(p) for p in exc.problems], status=422)
+
+
+def back_to_campaign(request: Request, campaign: dict, query: str = "") -> Response:
+    """Post/Redirect/Get: back to the campaign page (with `?notice=...` when `query` says)."""
+    url = f"{_root(request)}/admin/campaigns/{campaign['id']}"
+    return web_of(request).redirect(request, f"{url}?{query}" if query else url)
+
+
+def send(request: Request, download: ops.Download) -> Response:
+    """A download, with the cookies this request queued (a fresh CSRF cookie, say)."""
+    return web_of(request).finish(request, attachment(*download))
+
+
 @router.get("/campaigns/{campaign_id}")
-def campaign_view(request: Request, campaign_id: int):
-    require_admin(request)
-    return campaign_page(request, campaign_id)
+def campaign_view(request: Request, campaign: CampaignDep):
+    return campaign_page(request, campaign)
 
 
-def _table_upload(request: Request, campaign_id: int, data: bytes, filename: str | None, text: str, kind: str):
-    web = web_of(request)
-    _campaign(web, campaign_id)
+def _table_upload(request: Request, campaign: dict, form, kind: str) -> Response:
+    """Regions or peer groups from an uploaded CSV file, or from CSV text pasted into the form."""
+    data, filename = _file_bytes(form, "file")
+    text = form.get("text") if isinstance(form.get("text"), str) else ""
     if not data and text.strip():
         data, filename = text.strip().encode("utf-8") + b"\n", f"{kind}.csv"
+    add, columns = (ops.add_regions, "region,name") if kind == "regions" else (ops.add_groups, "region,group")
     try:
         if not data:
-            raise InputError(f"choose a CSV file or paste its text ({'region,name' if kind == 'regions' else 'region,group'})")
-        if kind == "regions":
-            web.store.add_regions(campaign_id, ops.regions_from_csv(data, filename))
-        else:
-            known = ops.known_regions(web.store, campaign_id)
-            web.store.add_groups(campaign_id, ops.groups_from_csv(data, filename, known))
+            raise InputError(f"choose a CSV file or paste its text ({columns})")
+        add(web_of(request).store, campaign["id"], data, filename)
     except InputError as exc:
-        return campaign_page(request, campaign_id, problems=[str(p) for p in exc.problems], status=422)
-    root = request.scope.get("root_path", "")
-    return web.redirect(request, f"{root}/admin/campaigns/{campaign_id}?notice={kind}")
+        return refused_page(request, campaign, exc)
+    return back_to_campaign(request, campaign, f"notice={kind}")
 
 
 @router.post("/campaigns/{campaign_id}/regions")
-async def upload_regions(request: Request, campaign_id: int):
-    require_admin(request)
-    form = await _form(request)
-    data, filename = await _file_bytes(form, "file")
-    text = form.get("text") if isinstance(form.get("text"), str) else ""
-    return await run_in_threadpool(_table_upload, request, campaign_id, data, filename, text, "regions")
+def upload_regions(request: Request, form: CsrfForm, campaign: CampaignDep):
+    return _table_upload(request, campaign, form, "regions")
 
 
 @router.post("/campaigns/{campaign_id}/groups")
-async def upload_groups(request: Request, campaign_id: int):
-    require_admin(request)
-    form = await _form(request)
-    data, filename = await _file_bytes(form, "file")
-    text = form.get("text") if isinstance(form.get("text"), str) else ""
-    return await run_in_threadpool(_table_upload, request, campaign_id, data, filename, text, "groups")
+def upload_groups(request: Request, form: CsrfForm, campaign: CampaignDep):
+    return _table_upload(request, campaign, form, "groups")
 
 
 def _count(raw) -> int:
@@ -250,9 +218,9 @@ def _count(raw) -> int:
         return -1
 
 
-def _invite(request: Request, campaign_id: int, form) -> Response:
+@router.post("/campaigns/{campaign_id}/invitations")
+def invitations(request: Request, form: CsrfForm, campaign: CampaignDep):
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
     asked = []
     for i in range(50):
         if f"count_{i}" not in form:
@@ -262,95 +230,45 @@ def _invite(request: Request, campaign_id: int, form) -> Response:
     try:
         made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
     except InputError as exc:
-        return campaign_page(request, campaign_id, problems=[str(p) for p in exc.problems], status=422)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    response = Response(ops.invitations_csv(made), media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": f'attachment; filename="invitations-campaign{campaign_id}-{stamp}.csv"'})
-    return web.finish(request, response)
+        return refused_page(request, campaign, exc)
+    return send(request, ops.invitations_download(made, campaign["id"]))
 
 
-@router.post("/campaigns/{campaign_id}/invitations")
-async def invitations(request: Request, campaign_id: int):
-    require_admin(request)
-    form = await _form(request)
-    return await run_in_threadpool(_invite, request, campaign_id, form)
-
-
-def _open_link(request: Request, campaign_id: int, form) -> Response:
+@router.post("/campaigns/{campaign_id}/open-links")
+def open_links(request: Request, form: CsrfForm, campaign: CampaignDep):
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
     try:
         link = ops.create_open_link(web.store, campaign, form.get("region") or "", form.get("language") or "",
                                     web.base_url(request))
     except InputError as exc:
-        return campaign_page(request, campaign_id, problems=[str(p) for p in exc.problems], status=422)
-    return campaign_page(request, campaign_id, new_link=link)
-
-
-@router.post("/campaigns/{campaign_id}/open-links")
-async def open_links(request: Request, campaign_id: int):
-    require_admin(request)
-    form = await _form(request)
-    return await run_in_threadpool(_open_link, request, campaign_id, form)
-
-
-def _close(request: Request, campaign_id: int) -> Response:
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    web.store.close_campaign(campaign_id)
-    return web.redirect(request, f"{request.scope.get('root_path', '')}/admin/campaigns/{campaign_id}?notice=closed")
+        return refused_page(request, campaign, exc)
+    return campaign_page(request, campaign, new_link=link)
 
 
 @router.post("/campaigns/{campaign_id}/close")
-async def close(request: Request, campaign_id: int):
-    require_admin(request)
-    await _form(request)
-    return await run_in_threadpool(_close, request, campaign_id)
-
-
-def _score(request: Request, campaign_id: int) -> Response:
-    web = web_of(request)
-    campaign = _campaign(web, campaign_id)
-    try:
-        data = ops.score_zip(web.store, campaign)
-    except InputError as exc:
-        return campaign_page(request, campaign_id, problems=[str(p) for p in exc.problems], status=422)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    return web.finish(request, Response(data, media_type="application/zip", headers={
-        "content-disposition": f'attachment; filename="results-campaign{campaign_id}-{stamp}.zip"'}))
+def close(request: Request, form: CsrfForm, campaign: CampaignDep):
+    ops.close_campaign(web_of(request).store, campaign["id"])
+    return back_to_campaign(request, campaign, "notice=closed")
 
 
 @router.post("/campaigns/{campaign_id}/score")
-async def score(request: Request, campaign_id: int):
-    require_admin(request)
-    await _form(request)
-    return await run_in_threadpool(_score, request, campaign_id)
-
-
-@router.get("/campaigns/{campaign_id}/responses.csv")
-def export(request: Request, campaign_id: int, all: bool = False, contact: bool = False):
-    require_admin(request)
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    text = ops.responses_csv(web.store, campaign_id, submitted_only=not all, include_contact=contact)
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": f'attachment; filename="responses-campaign{campaign_id}.csv"'})
+def score(request: Request, form: CsrfForm, campaign: CampaignDep):
+    try:
+        download = ops.score_download(web_of(request).store, campaign)
+    except InputError as exc:
+        return refused_page(request, campaign, exc)
+    return send(request, download)
 
 
 @router.get("/campaigns/{campaign_id}/invitations.csv")
-def invitation_status(request: Request, campaign_id: int):
+def invitation_status(request: Request, campaign: CampaignDep):
     """Who to remind: every personal invitation with its status (no links: only their hashes are kept)."""
-    require_admin(request)
     web = web_of(request)
-    _instrument, pages = web.instrument_pages(_campaign(web, campaign_id)["instrument_id"])
-    text = ops.invitation_status_csv(web.store, campaign_id, pages)
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "content-disposition": f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
+    _instrument, pages = web.instrument_pages(campaign["instrument_id"])
+    return send(request, ops.invitation_status_download(web.store, campaign["id"], pages))
 
 
 @router.get("/campaigns/{campaign_id}/rates")
-def rates_fragment(request: Request, campaign_id: int):
+def rates_fragment(request: Request, campaign: CampaignDep):
     """The response-rate table alone: the campaign page refreshes it while open (admin-rates.js)."""
-    require_admin(request)
-    web = web_of(request)
-    return _render(request, "admin/_rates.html", _rates_context(web, _campaign(web, campaign_id)))
+    return _render(request, "admin/_rates.html", _rates_context(web_of(request), campaign))

@@ -12,46 +12,22 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
-from . import i18n, operations as ops
-from .core import RateLimited, Web
-from .security import CSRF_HEADER, client_key, same_token
+from . import i18n
+from . import operations as ops
+from .core import attachment
+from .deps import ApiAdminDep, CampaignDep, api_admin, api_router, web_of
 
-basic = HTTPBasic(auto_error=False, description="An admin's user name and password.")
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+__all__ = ["api_admin", "refused", "router"]
 
-
-def web_of(request: Request) -> Web:
-    return request.app.state.web
-
-
-def api_admin(request: Request, credentials: HTTPBasicCredentials | None = Depends(basic)) -> dict:
-    """The admin behind this request (Basic credentials or session cookie + X-CSRF-Token)."""
-    web = web_of(request)
-    if credentials is not None:
-        key = client_key(request)
-        if web.login_limiter.blocked(key):
-            raise RateLimited()
-        admin_id = web.store.verify_admin(credentials.username, credentials.password)
-        if admin_id is None:
-            web.login_limiter.hit(key)
-            raise HTTPException(401, "wrong user name or password")
-        return {"uid": admin_id, "user": credentials.username, "via": "basic"}
-    session = web.admin_session(request)
-    if not session:
-        raise HTTPException(401, "authentication required (HTTP Basic, or the admin session cookie)")
-    if request.method not in SAFE_METHODS and not same_token(request.headers.get(CSRF_HEADER), session["csrf"]):
-        raise HTTPException(403, "missing or wrong X-CSRF-Token header")
-    return dict(session, via="session")
-
-
-router = APIRouter(prefix="/api/v1", tags=["admin"], dependencies=[Depends(api_admin)])
+# Every endpoint needs an admin (`deps.api_admin`). Refused input (InputError) needs no handling
+# here: the app's handler answers it with `refused()`, 422 and every problem listed.
+router: APIRouter = api_router()
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -182,38 +158,31 @@ def _campaign_out(c: dict) -> dict:
     return {k: _iso(c.get(k)) for k in CampaignOut.model_fields}
 
 
-def _campaign(web: Web, campaign_id: int) -> dict:
-    campaign = ops.campaign_or_none(web.store, campaign_id)
-    if campaign is None:
-        raise HTTPException(404, f"no campaign {campaign_id}")
-    return campaign
-
-
 # -- endpoints (sync: FastAPI runs them in its thread pool) -------------------------------------
 @router.get("/me", response_model=Me, summary="Who is signed in")
-def me(request: Request, admin: dict = Depends(api_admin)):
+def me(admin: ApiAdminDep):
     return {"username": admin["user"], "csrf_token": admin.get("csrf")}
+
+
+def _instrument_out(row: dict) -> dict:
+    return {k: _iso(v) for k, v in row.items() if k in InstrumentInfo.model_fields}
 
 
 @router.get("/instruments", response_model=list[InstrumentInfo], summary="Stored questionnaires")
 def list_instruments(request: Request):
-    return [{k: _iso(v) for k, v in row.items() if k in InstrumentInfo.model_fields}
-            for row in web_of(request).store.list_instruments()]
+    return [_instrument_out(row) for row in web_of(request).store.list_instruments()]
 
 
 @router.post("/instruments", response_model=InstrumentInfo, status_code=201, responses=PROBLEMS,
              summary="Upload an XLSForm questionnaire (.xlsx)")
 def upload_instrument(request: Request, file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
     web = web_of(request)
-    try:
-        instrument = ops.instrument_from_upload(file.file.read(), file.filename)
-        iid = web.store.add_instrument(instrument)
-    except InputError as exc:
-        return refused(exc)
+    instrument = ops.instrument_from_upload(file.file.read(), file.filename)
+    iid = web.store.add_instrument(instrument)
     row = next((r for r in web.store.list_instruments() if r["id"] == iid), None) or {
         "id": iid, "form_id": instrument.form_id, "version": instrument.version, "title": instrument.title,
         "checksum": instrument.checksum}
-    return {k: _iso(v) for k, v in row.items() if k in InstrumentInfo.model_fields}
+    return _instrument_out(row)
 
 
 @router.get("/campaigns", response_model=list[CampaignOut], summary="All campaigns")
@@ -225,10 +194,7 @@ def list_campaigns(request: Request):
              summary="Create a campaign (built-in questionnaire unless instrument_id is given)")
 def create_campaign(request: Request, body: CampaignIn):
     web = web_of(request)
-    try:
-        cid = ops.create_campaign(web.store, body.name, languages=body.languages, instrument_id=body.instrument_id)
-    except InputError as exc:
-        return refused(exc)
+    cid = ops.create_campaign(web.store, body.name, languages=body.languages, instrument_id=body.instrument_id)
     return _campaign_out(web.store.get_campaign(cid))
 
 
@@ -238,69 +204,47 @@ def create_campaign_xlsform(request: Request, name: str = Form(..., max_length=2
                             languages: list[str] = Form(default_factory=lambda: list(i18n.LANGUAGES)),
                             file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
     web = web_of(request)
-    try:
-        instrument = ops.instrument_from_upload(file.file.read(), file.filename)
-        cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
-    except InputError as exc:
-        return refused(exc)
+    instrument = ops.instrument_from_upload(file.file.read(), file.filename)
+    cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
     return _campaign_out(web.store.get_campaign(cid))
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut, responses=PROBLEMS, summary="One campaign")
-def get_campaign(request: Request, campaign_id: int):
-    return _campaign_out(_campaign(web_of(request), campaign_id))
+def get_campaign(campaign: CampaignDep):
+    return _campaign_out(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/close", response_model=CampaignOut, responses=PROBLEMS,
              summary="Close a campaign: links stop working, no answers are accepted (idempotent)")
-def close_campaign(request: Request, campaign_id: int):
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    web.store.close_campaign(campaign_id)
-    return _campaign_out(web.store.get_campaign(campaign_id))
+def close_campaign(request: Request, campaign: CampaignDep):
+    return _campaign_out(ops.close_campaign(web_of(request).store, campaign["id"]))
 
 
 @router.get("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
             summary="The campaign's regions")
-def get_regions(request: Request, campaign_id: int):
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    return ops.records(web.store.regions(campaign_id))
+def get_regions(request: Request, campaign: CampaignDep):
+    return ops.records(web_of(request).store.regions(campaign["id"]))
 
 
 @router.post("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
              summary="Add regions (territory codes such as DE2, ITH2, SI, CH022)")
-def add_regions(request: Request, campaign_id: int, rows: list[RegionRow]):
-    web = web_of(request)
-    _campaign(web, campaign_id)
+def add_regions(request: Request, campaign: CampaignDep, rows: list[RegionRow]):
+    # as the CSV the admin page uploads, so problems name the same lines (line 2: the first row)
     text = _csv([{"region": r.region, "name": r.name} for r in rows], ["region", "name"])
-    try:
-        web.store.add_regions(campaign_id, ops.regions_from_csv(text, "regions.json"))
-    except InputError as exc:
-        return refused(exc)
-    return ops.records(web.store.regions(campaign_id))
+    return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json")
 
 
 @router.get("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
             summary="The campaign's peer groups")
-def get_groups(request: Request, campaign_id: int):
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    return ops.records(web.store.groups(campaign_id))
+def get_groups(request: Request, campaign: CampaignDep):
+    return ops.records(web_of(request).store.groups(campaign["id"]))
 
 
 @router.post("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
              summary="Add peer groups (region, group); regions must be the campaign's")
-def add_groups(request: Request, campaign_id: int, rows: list[GroupRow]):
-    web = web_of(request)
-    _campaign(web, campaign_id)
+def add_groups(request: Request, campaign: CampaignDep, rows: list[GroupRow]):
     text = _csv([{"region": r.region, "group": r.group} for r in rows], ["region", "group"])
-    try:
-        known = ops.known_regions(web.store, campaign_id)
-        web.store.add_groups(campaign_id, ops.groups_from_csv(text, "groups.json", known))
-    except InputError as exc:
-        return refused(exc)
-    return ops.records(web.store.groups(campaign_id))
+    return ops.add_groups(web_of(request).store, campaign["id"], text, "groups.json")
 
 
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
@@ -311,72 +255,51 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
 
 @router.post("/campaigns/{campaign_id}/invitations", response_model=list[InvitationOut], status_code=201,
              responses={**PROBLEMS, 201: {"content": {"text/csv": {}}, "description":
-                        "The new links; with ?format=csv the mail-merge CSV region,stakeholder_group,language,link"}},
+                        "The new links; with ?format=csv the mail-merge CSV "
+                        "invitation_id,region,stakeholder_group,language,link"}},
              summary="Generate personal invitation links (shown only in this answer)")
-def create_invitations(request: Request, campaign_id: int, body: InvitationsIn,
+def create_invitations(request: Request, campaign: CampaignDep, body: InvitationsIn,
                        format: Literal["json", "csv"] = Query("json")):
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
     asked = [(r.region, r.stakeholder_group, r.language, r.count) for r in body.rows]
-    try:
-        made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
-    except InputError as exc:
-        return refused(exc)
+    made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
     if format == "csv":
-        return Response(ops.invitations_csv(made), status_code=201, media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="invitations-campaign{campaign_id}.csv"'})
+        return attachment(*ops.invitations_download(made, campaign["id"]), status_code=201)
     return made
 
 
 @router.post("/campaigns/{campaign_id}/open-links", response_model=OpenLinkOut, status_code=201,
              responses=PROBLEMS, summary="Make an open link for a region (respondents declare their group)")
-def create_open_link(request: Request, campaign_id: int, body: OpenLinkIn):
+def create_open_link(request: Request, campaign: CampaignDep, body: OpenLinkIn):
     web = web_of(request)
-    campaign = _campaign(web, campaign_id)
-    try:
-        return ops.create_open_link(web.store, campaign, body.region, body.language, web.base_url(request))
-    except InputError as exc:
-        return refused(exc)
+    return ops.create_open_link(web.store, campaign, body.region, body.language, web.base_url(request))
 
 
 @router.get("/campaigns/{campaign_id}/response-rates", response_model=list[RateRow], responses=PROBLEMS,
             summary="Invited, started and submitted respondents per region and stakeholder group")
-def response_rates(request: Request, campaign_id: int):
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    return ops.response_rates(web.store, campaign_id)
+def response_rates(request: Request, campaign: CampaignDep):
+    return ops.response_rates(web_of(request).store, campaign["id"])
 
 
 @router.get("/campaigns/{campaign_id}/invitations", response_model=list[InvitationStatusRow], responses={
     **PROBLEMS, 200: {"content": {"text/csv": {}}, "description": "with ?format=csv the same rows as CSV"}},
             summary="Every personal invitation with its status, for reminders (links are not stored)")
-def invitation_status(request: Request, campaign_id: int, format: Literal["json", "csv"] = Query("json")):
+def invitation_status(request: Request, campaign: CampaignDep, format: Literal["json", "csv"] = Query("json")):
     web = web_of(request)
-    _instrument, pages = web.instrument_pages(_campaign(web, campaign_id)["instrument_id"])
+    _instrument, pages = web.instrument_pages(campaign["instrument_id"])
     if format == "csv":
-        return Response(ops.invitation_status_csv(web.store, campaign_id, pages),
-                        media_type="text/csv; charset=utf-8", headers={"content-disposition":
-                        f'attachment; filename="invitation-status-campaign{campaign_id}.csv"'})
-    return ops.records(ops.invitation_status(web.store, campaign_id, pages))
+        return attachment(*ops.invitation_status_download(web.store, campaign["id"], pages))
+    return ops.records(ops.invitation_status(web.store, campaign["id"], pages))
 
 
 @router.post("/campaigns/{campaign_id}/score", response_class=Response,
              responses={**PROBLEMS, 200: {"content": {"application/zip": {}},
                         "description": "Zip of the result files (block_scores.csv, item_scores.csv, run.json...)"}},
              summary="Score the stored answers and download the results")
-def score(request: Request, campaign_id: int):
-    web = web_of(request)
-    campaign = _campaign(web, campaign_id)
-    try:
-        data = ops.score_zip(web.store, campaign)
-    except InputError as exc:
-        return refused(exc)
-    return Response(data, media_type="application/zip",
-                    headers={"content-disposition": f'attachment; filename="results-campaign{campaign_id}.zip"'})
+def score(request: Request, campaign: CampaignDep):
+    return attachment(*ops.score_download(web_of(request).store, campaign))
 
 
 @router.get("/campaigns/{campaign_id}/audit", responses=PROBLEMS, summary="The campaign's audit log")
-def audit(request: Request, campaign_id: int) -> list[dict]:
-    web = web_of(request)
-    _campaign(web, campaign_id)
-    return ops.records(web.store.audit_log(campaign_id))
+def audit(request: Request, campaign: CampaignDep) -> list[dict]:
+    return ops.records(web_of(request).store.audit_log(campaign["id"]))

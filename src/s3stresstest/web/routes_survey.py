@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from ..campaign.model import STAKEHOLDER_GROUPS
@@ -21,6 +20,7 @@ from ..instrument import Instrument, pick_label
 from ..store.api import Locked
 from . import i18n
 from .core import NotFound, Web, token_fingerprint
+from .deps import CsrfForm, web_of
 from .security import LANG_COOKIE
 from .survey import (Page, choice_options, display_value, error_message, page_index, page_title,
                      read_answers)
@@ -70,10 +70,6 @@ class Ctx:
     def resume_url(self) -> str:
         done = self.pages_done
         return f"{self.base}/review" if done >= len(self.pages) else self.page_url(done + 1)
-
-
-def web_of(request: Request) -> Web:
-    return request.app.state.web
 
 
 # -- context ----------------------------------------------------------------------------------
@@ -435,12 +431,8 @@ def save_contact(request: Request, kind: str, token: str, form) -> Response:
 
 
 # -- routes ------------------------------------------------------------------------------
-async def _form(request: Request):
-    form = await request.form()
-    web_of(request).check_csrf(request, form)
-    return form
-
-
+# POSTs take `CsrfForm`: the form is read and its CSRF token checked on the event loop, before the
+# token's rate limit and lookup; the view then runs in the thread pool (sync routes).
 def _register(prefix: str, kind: str) -> None:
     @router.get(f"/{prefix}/{{token}}")
     def landing(request: Request, token: str):
@@ -451,32 +443,28 @@ def _register(prefix: str, kind: str) -> None:
         return view_page(request, kind, token, n)
 
     @router.post(f"/{prefix}/{{token}}/page/{{n}}")
-    async def page_post(request: Request, token: str, n: int):
-        form = await _form(request)
-        return await run_in_threadpool(save_page, request, kind, token, n, form)
+    def page_post(request: Request, form: CsrfForm, token: str, n: int):
+        return save_page(request, kind, token, n, form)
 
     @router.post(f"/{prefix}/{{token}}/page/{{n}}/draft")
-    async def page_draft(request: Request, token: str, n: int):
-        form = await _form(request)
-        return await run_in_threadpool(save_draft, request, kind, token, n, form)
+    def page_draft(request: Request, form: CsrfForm, token: str, n: int):
+        return save_draft(request, kind, token, n, form)
 
     @router.get(f"/{prefix}/{{token}}/review")
     def review(request: Request, token: str):
         return view_review(request, kind, token)
 
     @router.post(f"/{prefix}/{{token}}/submit")
-    async def submit_post(request: Request, token: str):
-        await _form(request)
-        return await run_in_threadpool(submit, request, kind, token)
+    def submit_post(request: Request, form: CsrfForm, token: str):
+        return submit(request, kind, token)
 
     @router.get(f"/{prefix}/{{token}}/thanks")
     def thanks(request: Request, token: str):
         return view_thanks(request, kind, token)
 
     @router.post(f"/{prefix}/{{token}}/contact")
-    async def contact_post(request: Request, token: str):
-        form = await _form(request)
-        return await run_in_threadpool(save_contact, request, kind, token, form)
+    def contact_post(request: Request, form: CsrfForm, token: str):
+        return save_contact(request, kind, token, form)
 
 
 _register("s", "invitation")
@@ -484,6 +472,5 @@ _register("r", "open")
 
 
 @router.post("/r/{token}")
-async def open_start(request: Request, token: str):
-    form = await _form(request)
-    return await run_in_threadpool(start_open, request, token, form)
+def open_start(request: Request, form: CsrfForm, token: str):
+    return start_open(request, token, form)
