@@ -267,15 +267,27 @@ def test_question_labels_in_another_language(inputs):
 
 # -- without reference data ------------------------------------------------------------------------
 
-def test_reports_render_without_reference_data_and_say_why(results, tmp_path):
+def test_reports_render_without_map_data_and_say_why(results, tmp_path):
     empty = tmp_path / "no-data"
     empty.mkdir()
     inp = ReportInputs.load(results, data_folder=empty)
     html = render_html(build_regional(inp, "ITC1"))
-    assert "No map:" in html and "No structural peers:" in html
+    assert "No map:" in html
+    assert "nearest structural peers" in html  # part of the run, not of the report's data folder
     syn = render_html(build_synthesis(inp))
     assert "No map:" in syn
     assert "<svg" in html  # the charts do not need reference data
+
+
+def test_a_run_without_statistics_says_what_is_left_out(tmp_path):
+    from report_support import make_results
+
+    folder = make_results(tmp_path / "r", ["ITC1", "ITC4", "ITH2", "AT31"], context=False, alignment=False)
+    assert not (folder / "context.csv").exists() and not (folder / "structural_peers.csv").exists()
+    html = render_html(build_regional(ReportInputs.load(folder), "ITC1"))
+    assert "No context statistics: left out by the test" in html
+    assert "No structural peers: left out by the test" in html
+    assert "no strategies given" in html
 
 
 # -- the command ----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ RESULT_TABLES: dict[str, Schema] = {
     "group_item_scores": schema("region:text item:text block:text stakeholder_group:text score:float n:int "
                                 "status:text"),
     "group_block_scores": schema("region:text block:text stakeholder_group:text score:float n:int status:text"),
-    "response_counts": schema("region:text stakeholder_group:text respondents:int invited:int"),
+    "response_counts": schema("region:text stakeholder_group:text respondents:int invited:int?"),
     "recommendations": schema("region:text rank:int rule:text topic:text title:text action:text evidence:text "
                               "items:text learn_from:text written:bool priority:int blocks:text rationale:text "
                               "gap:float excerpts:text"),
@@ -36,7 +36,7 @@ RESULT_TABLES: dict[str, Schema] = {
 
 # present only when the run had what they need
 OPTIONAL_TABLES: dict[str, Schema] = {
-    "context": schema("region:text indicator:text name:text kind:text value:float unit:text year:int flag:text "
+    "context": schema("region:text indicator:text name:text kind:text value:float unit:text year:int? flag:text "
                       "attribution:text source_file:text aggregated:bool recoded_from:text"),
     "structural_peers": schema("region:text level:int rank:int peer:text peer_name:text distance:float"),
     "structural_peer_values": schema("region:text peer:text variable:text value:float"),

@@ -4,7 +4,7 @@ A run folder stores every table as UTF-8 CSV with a header row. The type of each
 declared (`Column`), written into the folder's `schema.json`, and used when reading, so that
 
 - booleans are written ``true``/``false`` and come back as booleans (a missing flag is empty),
-- integers stay integers (nullable ones as pandas ``Int64``),
+- integers stay integers (``int``: numpy int64; ``int?``: pandas ``Int64``, which may be missing),
 - floats are written with the shortest text that reads back to the same number,
 - text stays text (codes such as ``CH022`` or ``0101`` never become numbers), and an empty
   text cell is the empty string, never NaN,
@@ -27,8 +27,8 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 
-Kind = Literal["text", "int", "float", "bool"]
-KINDS: tuple[Kind, ...] = ("text", "int", "float", "bool")
+Kind = Literal["text", "int", "int?", "float", "bool"]
+KINDS: tuple[Kind, ...] = ("text", "int", "int?", "float", "bool")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _float_text(v: Any) -> str:
 def _cell_texts(series: pd.Series, kind: Kind) -> list[str]:
     if kind == "bool":
         return ["" if _missing(v) else ("true" if bool(v) else "false") for v in series]
-    if kind == "int":
+    if kind in ("int", "int?"):
         return ["" if _missing(v) else str(int(v)) for v in series]
     if kind == "float":
         return [_float_text(v) for v in series]
@@ -161,9 +161,11 @@ def read_table(path: str | Path, columns: Schema | None = None) -> pd.DataFrame:
                 out[c.name] = pd.Series(cells, dtype="str")
             elif c.kind == "float":
                 out[c.name] = pd.Series([np.nan if v == "" else float(v) for v in cells], dtype="float64")
-            elif c.kind == "int":
+            elif c.kind in ("int", "int?"):
                 values = [None if v == "" else int(v) for v in cells]
-                out[c.name] = pd.Series(values, dtype="Int64" if None in values else "int64")
+                if c.kind == "int" and None in values:
+                    raise ValueError("a value is missing")
+                out[c.name] = pd.Series(values, dtype="Int64" if c.kind == "int?" else "int64")
             else:
                 flags = [_parse_bool(v, f"{path.name}, column {c.name}") for v in cells]
                 out[c.name] = pd.Series(flags, dtype=object if None in flags else bool)
