@@ -56,7 +56,7 @@ def test_load_instrument_file_none_is_the_builtin_and_a_file_round_trips(tmp_pat
     again = load_instrument_file(text)
     assert [i.name for i in again.scored_items] == [i.name for i in builtin.scored_items]
     (tmp_path / "form.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match="unsupported instrument file type '.txt'"):
+    with pytest.raises(InputError, match=r"unsupported instrument file type '\.txt'"):
         load_instrument_file(tmp_path / "form.txt")
 
 

@@ -8,7 +8,6 @@ problems on stderr.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.table import Table
@@ -36,11 +35,11 @@ def _summary(records: list[dict], verb: str, folder: Path) -> None:
 def pull(
     timeout: float = typer.Option(30.0, min=0.01, help="Seconds to wait for a connection or for each read."),
     retries: int = typer.Option(3, min=0, help="Extra attempts per file after a network error, timeout or 5xx."),
-    gisco_url: Optional[str] = typer.Option(None, "--gisco-url", help="Base URL of GISCO's NUTS GeoJSON "
+    gisco_url: str | None = typer.Option(None, "--gisco-url", help="Base URL of GISCO's NUTS GeoJSON "
                                             "distribution (default: $S3ST_GISCO_URL or the official service)."),
-    eurostat_url: Optional[str] = typer.Option(None, "--eurostat-url", help="Base URL of Eurostat's SDMX 2.1 data "
+    eurostat_url: str | None = typer.Option(None, "--eurostat-url", help="Base URL of Eurostat's SDMX 2.1 data "
                                                "API (default: $S3ST_EUROSTAT_URL or the official API)."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
+    only: list[str] | None = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
                                              "code or folder); repeatable."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
@@ -66,7 +65,7 @@ def pull(
 @data_app.command()
 def seed(
     folder: Path = typer.Argument(..., help="Folder holding the files in the data layout (e.g. ../shared/data)."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
+    only: list[str] | None = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
                                              "code or folder); repeatable."),
 ) -> None:
     """Install the reference data from a local folder (for offline machines)."""

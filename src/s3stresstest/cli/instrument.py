@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,9 +16,10 @@ instrument_app = typer.Typer(help="Inspect, check and convert questionnaires (XL
 
 @instrument_app.command("export")
 def instrument_export(
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write the instrument as an XLSForm workbook."),
-    text: Optional[Path] = typer.Option(None, "--text", help="Write the instrument in its YAML text form."),
-    source: Optional[Path] = typer.Option(None, "--from", help="Instrument file to export (default: built-in StressTest v1)."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the instrument as an XLSForm workbook."),
+    text: Path | None = typer.Option(None, "--text", help="Write the instrument in its YAML text form."),
+    source: Path | None = typer.Option(None, "--from", help="Instrument file to export (default: built-in StressTest "
+                                                            "v1)."),
 ) -> None:
     """Export an instrument (default: the built-in StressTest v1) to XLSForm and/or text form."""
     from ..instrument import write_text, write_xlsx
@@ -60,7 +60,7 @@ def instrument_convert(source: Path = typer.Argument(..., help=".xlsx or .yaml")
 
 
 @instrument_app.command("check")
-def instrument_check(path: Optional[Path] = typer.Argument(None, help=".xlsx or .yaml (default: built-in)")) -> None:
+def instrument_check(path: Path | None = typer.Argument(None, help=".xlsx or .yaml (default: built-in)")) -> None:
     """Check an instrument and summarise it: blocks, scored items, languages."""
     try:
         ins = load_instrument_file(path)

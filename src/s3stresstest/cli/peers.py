@@ -1,14 +1,14 @@
 """`s3stresstest peers CODE --k 10`: structural peers of a territory, as a table.
 
-`peers_command` is a plain Typer command function; `register(app)` adds it to the main CLI. `peers_app` is a one-command Typer app around it (for
-running or testing it alone). Bad input (unknown code, unknown variable, bad weight, missing
-data files) gives the problems on stderr and exit code 2, as every other command.
+`peers_command` is a plain Typer command function; `register(app)` adds it to the main CLI.
+`peers_app` is a one-command Typer app around it (for running or testing it alone). Bad input
+(unknown code, unknown variable, bad weight, missing data files) gives the problems on stderr
+and exit code 2, as every other command.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.table import Table
@@ -40,13 +40,22 @@ def _fmt(v: float) -> str:
 def peers_command(
     code: str = typer.Argument(..., help="NUTS 2021 code of the territory, e.g. AT33."),
     k: int = typer.Option(10, "--k", min=1, help="Number of peers."),
-    exclude_same_country: bool = typer.Option(False, "--exclude-same-country", help="Leave out regions of the same country."),
-    within: Optional[List[str]] = typer.Option(None, "--within", help="Restrict peers to these codes or code prefixes (repeatable), e.g. --within DE --within AT."),
-    variable: Optional[List[str]] = typer.Option(None, "--variable", help="Structural variable (indicator id, repeatable); default: population, density, gdp_pps_hab, gerd_total_pc_gdp, bes_share_gerd."),
-    weight: Optional[List[str]] = typer.Option(None, "--weight", help="Weight of a variable, NAME=NUMBER (repeatable); default 1."),
-    level: Optional[int] = typer.Option(None, "--level", min=0, max=3, help="NUTS level to compare at (default: the code's)."),
-    year: Optional[int] = typer.Option(None, "--year", help="Use the latest values up to this year (default: latest available)."),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="Reference data folder (default: the data directory, S3ST_DATA_DIR)."),
+    exclude_same_country: bool = typer.Option(False, "--exclude-same-country", help="Leave out regions of the same "
+                                                                                    "country."),
+    within: list[str] | None = typer.Option(None, "--within", help="Restrict peers to these codes or code prefixes "
+                                                                   "(repeatable), e.g. --within DE --within AT."),
+    variable: list[str] | None = typer.Option(None, "--variable", help="Structural variable (indicator id, "
+                                                                       "repeatable); default: population, density, "
+                                                                       "gdp_pps_hab, gerd_total_pc_gdp, "
+                                                                       "bes_share_gerd."),
+    weight: list[str] | None = typer.Option(None, "--weight", help="Weight of a variable, NAME=NUMBER (repeatable); "
+                                                                   "default 1."),
+    level: int | None = typer.Option(None, "--level", min=0, max=3, help="NUTS level to compare at (default: the "
+                                                                         "code's)."),
+    year: int | None = typer.Option(None, "--year", help="Use the latest values up to this year (default: latest "
+                                                         "available)."),
+    folder: Path | None = typer.Option(None, "--folder", help="Reference data folder (default: the data directory, "
+                                                              "S3ST_DATA_DIR)."),
 ) -> None:
     """Structural peers: the k most similar territories on standardised structural indicators."""
     from ..regions.datadir import data_dir
@@ -63,7 +72,7 @@ def peers_command(
         known = set(regions["code"])
         if code not in known:
             raise InputError(f"unknown territory code '{code}': not a NUTS 2021 code")
-        names = dict(zip(regions["code"], regions["name"]))
+        names = dict(zip(regions["code"], regions["name"], strict=True))
         with err.status("Reading the reference statistics..."):
             stats = load_statistics(base)
         lvl = len(code) - 2 if level is None else level
@@ -75,7 +84,8 @@ def peers_command(
     meta = table.attrs
     out.print(f"[bold]Structural peers of {code} {names.get(code, '')}[/] (NUTS-{lvl})", markup=True)
     out.print("variables and weights: " + ", ".join(
-        f"{v} ×{meta['weights'][v]:g}" + (" (log)" if meta["transforms"][v] == "log" else "") for v in meta["variables"]))
+        f"{v} ×{meta['weights'][v]:g}" + (" (log)" if meta["transforms"][v] == "log" else "")
+        for v in meta["variables"]))
     out.print(f"{code}: " + ", ".join(f"{v} {_fmt(meta['target_values'][v])} ({meta['target_years'][v]})"
                                       for v in meta["variables"]))
     t = Table(show_header=True, header_style="bold", box=None, show_edge=False, pad_edge=False,

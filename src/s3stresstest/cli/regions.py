@@ -19,7 +19,6 @@ installed" rather than refusing the whole command.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -32,11 +31,12 @@ regions_app = typer.Typer(help="NUTS 2021 regions: names, hierarchy and neighbou
                           no_args_is_help=True)
 
 
-ATTRIBUTION = "Boundaries: © EuroGeographics for the administrative boundaries; source: Eurostat – GISCO (NUTS 2021, 1:20M)."
+ATTRIBUTION = ("Boundaries: © EuroGeographics for the administrative boundaries; source: Eurostat – GISCO "
+               "(NUTS 2021, 1:20M).")
 FOLDER_HELP = "Folder with the reference data (default: the data directory, S3ST_DATA_DIR)."
 
 
-def _registry(folder: Optional[Path]):
+def _registry(folder: Path | None):
     from ..regions.nuts import NutsRegistry
 
     return NutsRegistry.load(folder)
@@ -123,7 +123,7 @@ def _neighbour_table(frame, title: str) -> Table:
 def neighbours_command(
     code: str = typer.Argument(..., help="NUTS 2021 code (e.g. AT33) or region name (e.g. Tirol)."),
     points: bool = typer.Option(False, "--points", help="Also list regions that touch only at a point."),
-    folder: Optional[Path] = typer.Option(None, "--folder", help=FOLDER_HELP),
+    folder: Path | None = typer.Option(None, "--folder", help=FOLDER_HELP),
 ) -> None:
     """Neighbours of a region at its own NUTS level: regions whose boundary shares a line with it."""
     from ..regions.adjacency import neighbours
@@ -147,7 +147,7 @@ def neighbours_command(
 @regions_app.command("show")
 def show_command(
     code: str = typer.Argument(..., help="NUTS 2021 code (e.g. AT33) or region name (e.g. Tirol)."),
-    folder: Optional[Path] = typer.Option(None, "--folder", help=FOLDER_HELP),
+    folder: Path | None = typer.Option(None, "--folder", help=FOLDER_HELP),
 ) -> None:
     """A region's name, level, country, parents, NUTS-2 parts, neighbours and latest indicator values."""
     from ..regions.summary import region_summary
@@ -167,12 +167,14 @@ def show_command(
     chain = " › ".join(f"{c} {n}" for c, n, _ in info["parents"]) or "-"
     out.print(f"  parents:       {chain}")
     if info["level"] < 2:
-        out.print(f"  NUTS-2 parts:  {len(info['nuts2_parts'])}: " + ", ".join(f"{c} {n}" for c, n in info["nuts2_parts"]))
+        out.print(f"  NUTS-2 parts:  {len(info['nuts2_parts'])}: "
+                  + ", ".join(f"{c} {n}" for c, n in info["nuts2_parts"]))
     elif info["level"] == 3:
         c, n, _ = info["parents"][0]
         out.print(f"  NUTS-2 part:   {c} {n} (the NUTS-2 region containing it)")
     if info["children"]:
-        out.print(f"  children:      {len(info['children'])} at NUTS-{info['level'] + 1}: " + ", ".join(info["children"]))
+        out.print(f"  children:      {len(info['children'])} at NUTS-{info['level'] + 1}: "
+                  + ", ".join(info["children"]))
     for group in info["groups"]:
         near_in_group = ", ".join(info["group_neighbours"][group]) or "none"
         out.print(f"  group:         {group} (neighbours in the group: {near_in_group})")
@@ -183,7 +185,8 @@ def show_command(
         out.print(_neighbour_table(near, f"Neighbours at NUTS-{info['level']} ({len(near)})"))
     points = info["point_contacts"]
     if not points.empty:
-        out.print("  touches at a point only: " + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"])))
+        out.print("  touches at a point only: "
+                  + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"], strict=True)))
     _print_indicators(info["indicators"], info["level"])
     out.print(f"[dim]{ATTRIBUTION}[/]", soft_wrap=True)
 

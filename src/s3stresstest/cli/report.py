@@ -26,13 +26,16 @@ out = Console(highlight=False, soft_wrap=True)
 
 def report(
     results: Path = typer.Option(..., "--results", help="Results folder written by `s3stresstest score` or `demo`."),
-    out_dir: Path = typer.Option(..., "--out", help="Output folder for the reports (must be new or empty unless --overwrite)."),
+    out_dir: Path = typer.Option(..., "--out", help="Output folder for the reports (must be new or empty unless "
+                                                    "--overwrite)."),
     format: str = typer.Option("html", "--format", help="Comma-separated formats: html, pdf, docx."),
     territory: list[str] | None = typer.Option(None, "--territory", help="Regional reports only for this territory "
                                                   "(code or name; repeat for several). Default: every territory."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output folder."),
-    ranks: bool = typer.Option(False, "--ranks", help="Add ranks with intervals to the synthesis (off: no league table)."),
-    map_block: str = typer.Option("b1", "--map-block", help="Block that colours the Alpine Space map of the synthesis."),
+    ranks: bool = typer.Option(False, "--ranks", help="Add ranks with intervals to the synthesis (off: no league "
+                                                      "table)."),
+    map_block: str = typer.Option("b1", "--map-block", help="Block that colours the Alpine Space map of the "
+                                                            "synthesis."),
     language: str | None = typer.Option(None, "--language", help="Instrument language of question labels (e.g. de)."),
     data: Path | None = typer.Option(None, "--data", help="Reference data folder for maps and peers (default: the "
                                         "data directory, S3ST_DATA_DIR)."),

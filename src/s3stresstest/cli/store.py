@@ -1,14 +1,14 @@
 """Commands over the survey database: `admin create`, `respondent delete`, `db upgrade|url`.
 
-Three Typer apps; `register(app)` adds them to the main CLI as `admin`, `respondent` and `db`. The database is `--database-url`, else
-$S3ST_DATABASE_URL, else the SQLite file in the data directory. Bad input gives the problems on
+Three Typer apps; `register(app)` adds them to the main CLI as `admin`, `respondent` and `db`.
+The database is `--database-url`, else $S3ST_DATABASE_URL, else the SQLite file in the data
+directory. Bad input gives the problems on
 stderr and exit code 2, as every other command.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -25,7 +25,7 @@ DB_OPTION = typer.Option(None, "--database-url", metavar="URL", show_default=Fal
                               "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
 
 
-def _open(url: Optional[str]):
+def _open(url: str | None):
     from ..store import Store
 
     try:
@@ -41,7 +41,7 @@ def admin_create(
     username: str = typer.Option(..., "--username", "-u", help="Login name of the new admin."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="Read the password from the first line of stdin instead of prompting."),
-    database_url: Optional[str] = DB_OPTION,
+    database_url: str | None = DB_OPTION,
 ) -> None:
     """Create an admin (the first one included); the password is stored as an argon2 hash."""
     if password_stdin:
@@ -62,7 +62,7 @@ def admin_create(
 def respondent_delete(
     respondent_id: str = typer.Argument(..., help="The pseudonymous respondent id."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
-    database_url: Optional[str] = DB_OPTION,
+    database_url: str | None = DB_OPTION,
 ) -> None:
     """Delete a respondent with all their answers, comments and contact details."""
     store = _open(database_url)
@@ -79,7 +79,7 @@ def respondent_delete(
 
 
 @db_app.command("upgrade")
-def db_upgrade(database_url: Optional[str] = DB_OPTION) -> None:
+def db_upgrade(database_url: str | None = DB_OPTION) -> None:
     """Create or migrate the database schema to the newest revision."""
     from ..store.db import current_revision
 
@@ -91,7 +91,7 @@ def db_upgrade(database_url: Optional[str] = DB_OPTION) -> None:
 
 
 @db_app.command("url")
-def db_url(database_url: Optional[str] = DB_OPTION) -> None:
+def db_url(database_url: str | None = DB_OPTION) -> None:
     """Print the database URL in use (password hidden)."""
     from sqlalchemy.engine import make_url
 

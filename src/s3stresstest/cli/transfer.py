@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import typer
 
@@ -45,7 +45,7 @@ def _usage(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _load_instrument(path: Optional[Path], adapt: bool = False):
+def _load_instrument(path: Path | None, adapt: bool = False):
     """`transfer.instruments.load_import_instrument`, its notes on stderr."""
     from ..transfer.instruments import load_import_instrument
 
@@ -55,7 +55,7 @@ def _load_instrument(path: Optional[Path], adapt: bool = False):
     return instrument
 
 
-def _known_regions(regions: Optional[Path]) -> set[str] | None:
+def _known_regions(regions: Path | None) -> set[str] | None:
     if regions is None:
         return None
     from ..campaign import read_regions
@@ -79,16 +79,16 @@ def _write_responses(result, out_path: Path) -> None:
     out.print(f"Responses written to {out_path}")
 
 
-def _need_target(out_path: Optional[Path], campaign: Optional[int], database_url: Optional[str]) -> None:
+def _need_target(out_path: Path | None, campaign: int | None, database_url: str | None) -> None:
     if out_path is None and campaign is None:
         _usage("give --out FILE (a long responses CSV), --campaign ID (import into the survey database), or both")
     if database_url is not None and campaign is None:
         _usage("--database-url needs --campaign ID (the campaign to import into)")
 
 
-def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[str], out_path: Optional[Path],
-                 overwrite: bool, *, mapping: Optional[Path] = None, options: Optional[dict] = None,
-                 conflicts: Optional[dict] = None) -> None:
+def _to_campaign(kind: str, file: Path, campaign: int, database_url: str | None, out_path: Path | None,
+                 overwrite: bool, *, mapping: Path | None = None, options: dict | None = None,
+                 conflicts: dict | None = None) -> None:
     """Import into a campaign of the database (one transaction), and write --out as well when given."""
     from ..transfer.into_store import import_into_campaign
     from .store import _open
@@ -122,14 +122,16 @@ def _to_campaign(kind: str, file: Path, campaign: int, database_url: Optional[st
 
 _INSTRUMENT = typer.Option(None, "--instrument", help="XLSForm .xlsx/.yaml, Kobo form .xls, or LimeSurvey .lss; "
                                                      "default: the built-in StressTest v1.")
-_OUT = typer.Option(None, "--out", help="Long responses CSV to write (respondent_id,region,stakeholder_group,item,value); "
+_OUT = typer.Option(None, "--out", help="Long responses CSV to write "
+                                        "(respondent_id,region,stakeholder_group,item,value); "
                                         "required unless --campaign is given.")
 _CAMPAIGN = typer.Option(None, "--campaign", metavar="ID", help="Import into this campaign of the survey database "
                                                                 "(one transaction: all rows or none).")
 _DB = typer.Option(None, "--database-url", metavar="URL", show_default=False,
                    help="Database of --campaign: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
                         "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
-_MAPPING = typer.Option(None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer recoding.")
+_MAPPING = typer.Option(None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer "
+                                                "recoding.")
 _REGION = typer.Option(None, "--region", help="Territory code of every respondent (e.g. ITC1).")
 _REGION_COL = typer.Option(None, "--region-column", help="Column holding each respondent's territory code.")
 _GROUP = typer.Option(None, "--stakeholder-group", help="Stakeholder group of every respondent.")
@@ -144,13 +146,13 @@ _OVERWRITE = typer.Option(False, "--overwrite", help="Replace an existing output
 
 
 _RESPONDENT_OPTIONS = {  # how every answer file names each respondent's territory, group, id and language
-    "region": (Optional[str], _REGION), "region_column": (Optional[str], _REGION_COL),
-    "stakeholder_group": (Optional[str], _GROUP), "group_column": (Optional[str], _GROUP_COL),
-    "id_column": (Optional[str], _ID_COL), "id_prefix": (str, _ID_PREFIX), "language": (Optional[str], _LANG),
-    "language_column": (Optional[str], _LANG_COL), "ignore_unknown": (bool, _IGNORE),
+    "region": (str | None, _REGION), "region_column": (str | None, _REGION_COL),
+    "stakeholder_group": (str | None, _GROUP), "group_column": (str | None, _GROUP_COL),
+    "id_column": (str | None, _ID_COL), "id_prefix": (str, _ID_PREFIX), "language": (str | None, _LANG),
+    "language_column": (str | None, _LANG_COL), "ignore_unknown": (bool, _IGNORE),
 }
 _TARGET_OPTIONS = {  # where imported answers go besides --out
-    "overwrite": (bool, _OVERWRITE), "campaign": (Optional[int], _CAMPAIGN), "database_url": (Optional[str], _DB),
+    "overwrite": (bool, _OVERWRITE), "campaign": (int | None, _CAMPAIGN), "database_url": (str | None, _DB),
 }
 
 
@@ -186,9 +188,9 @@ _respondent_options = _option_group("who", _RESPONDENT_OPTIONS)
 _target_options = _option_group("target", _TARGET_OPTIONS)
 
 
-def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path: Optional[Path], *, overwrite: bool,
-                    campaign: Optional[int], database_url: Optional[str], mapping: Optional[Path] = None,
-                    options: Optional[dict] = None, conflicts: Optional[dict] = None) -> None:
+def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path: Path | None, *, overwrite: bool,
+                    campaign: int | None, database_url: str | None, mapping: Path | None = None,
+                    options: dict | None = None, conflicts: dict | None = None) -> None:
     """Into the campaign's database with --campaign (and --out as well when given); else `read()`, then --out."""
     _need_target(out_path, campaign, database_url)
     if campaign is not None:
@@ -208,12 +210,12 @@ def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path:
 @_target_options
 def import_kobo_command(
     file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
-    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
-    who: Optional[dict] = None, regions: Optional[Path] = _REGIONS,
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
+    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
+    who: dict | None = None, regions: Path | None = _REGIONS,
+    sheet: str | None = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
     adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
                                                                "repeats and unsupported types, and say so."),
-    target: Optional[dict] = None,
+    target: dict | None = None,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
     from ..transfer.kobo import import_kobo
@@ -229,11 +231,11 @@ def import_kobo_command(
 @_target_options
 def import_limesurvey_command(
     file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
-    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, mapping: Optional[Path] = _MAPPING,
-    who: Optional[dict] = None, regions: Optional[Path] = _REGIONS,
+    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
+    who: dict | None = None, regions: Path | None = _REGIONS,
     include_incomplete: bool = typer.Option(False, "--include-incomplete",
                                             help="Also import responses without a submitdate."),
-    target: Optional[dict] = None,
+    target: dict | None = None,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
     from ..transfer.limesurvey import import_limesurvey_csv
@@ -250,8 +252,8 @@ def import_limesurvey_command(
 @_target_options
 def import_wide_command(
     file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
-    out_path: Optional[Path] = _OUT, instrument: Optional[Path] = _INSTRUMENT, regions: Optional[Path] = _REGIONS,
-    target: Optional[dict] = None,
+    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, regions: Path | None = _REGIONS,
+    target: dict | None = None,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
     from ..transfer.export import import_wide
@@ -267,7 +269,7 @@ def import_long_command(
                                           "[,language])."),
     campaign: int = typer.Option(..., "--campaign", metavar="ID", help="Import into this campaign of the survey "
                                                                        "database (one transaction: all rows or none)."),
-    database_url: Optional[str] = _DB,
+    database_url: str | None = _DB,
 ) -> None:
     """Import the project's long responses CSV into a campaign of the survey database."""
     _to_campaign("long", file, campaign, database_url, None, False)
@@ -302,10 +304,10 @@ def import_lss_command(
 def export_wide_command(
     responses: Path = typer.Option(..., "--responses", help="Long responses CSV."),
     out_path: Path = typer.Option(..., "--out", help="Wide table to write: .csv or .xlsx."),
-    instrument: Optional[Path] = _INSTRUMENT,
+    instrument: Path | None = _INSTRUMENT,
     synthetic: bool = typer.Option(False, "--synthetic", help="Mark the XLSX as synthetic data (README sheet)."),
     notice: str = typer.Option("", "--notice", help="Text of the README sheet of the XLSX."),
-    language: Optional[str] = typer.Option(None, "--language", help="Language of the labels in the 'items' sheet."),
+    language: str | None = typer.Option(None, "--language", help="Language of the labels in the 'items' sheet."),
     overwrite: bool = _OVERWRITE,
 ) -> None:
     """Write answers as one row per respondent and one column per item (CSV, or XLSX with an items sheet)."""

@@ -5,8 +5,6 @@ The first admin account comes from `s3stresstest admin create` (in `cli.store`).
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from ..errors import InputError
@@ -15,11 +13,11 @@ from ..errors import InputError
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (127.0.0.1: this machine only)."),
     port: int = typer.Option(8000, min=0, max=65535, help="Port to listen on (0: any free port)."),
-    database_url: Optional[str] = typer.Option(
+    database_url: str | None = typer.Option(
         None, "--database-url", metavar="URL", show_default=False,
         help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, else "
              "s3stresstest.db in the data directory)."),
-    workers: Optional[int] = typer.Option(
+    workers: int | None = typer.Option(
         None, "--workers", min=1, show_default=False,
         help="Worker processes (default: $S3ST_WORKERS, else 1). They share the database and the secret key; "
              "rate limits are counted per worker."),
@@ -36,10 +34,10 @@ def serve(
         run(host, port, database_url, workers=workers)
     except InputError as exc:
         typer.echo(f"error: input refused. {exc.report()}", err=True)
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=2) from None
     except ValueError as exc:  # unsupported database URL
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=2) from None
 
 
 def register(app: typer.Typer) -> None:

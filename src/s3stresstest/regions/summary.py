@@ -12,10 +12,9 @@ failing the whole summary.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 
-def data_folder_of(registry, folder: Optional[Path]) -> Optional[Path]:
+def data_folder_of(registry, folder: Path | None) -> Path | None:
     """The data folder: `folder`, else the one the registry was read from (its `gisco/` parent)."""
     if folder is not None:
         return Path(folder)
@@ -23,7 +22,7 @@ def data_folder_of(registry, folder: Optional[Path]) -> Optional[Path]:
     return Path(src).parent if src is not None else None
 
 
-def indicator_summary(stats, code: str, skipped: Optional[dict] = None):
+def indicator_summary(stats, code: str, skipped: dict | None = None):
     """Latest value of every catalogue indicator for territory `code`, one row each (catalogue order).
 
     `stats`: the table of `statistics.load_statistics`; `skipped`: indicator id -> reason it was
@@ -65,8 +64,8 @@ def indicator_summary(stats, code: str, skipped: Optional[dict] = None):
     return frame
 
 
-def region_summary(registry, code: str, stats=None, *, folder: Optional[Path] = None,
-                   skipped: Optional[dict] = None, indicators: bool = True) -> dict:
+def region_summary(registry, code: str, stats=None, *, folder: Path | None = None,
+                   skipped: dict | None = None, indicators: bool = True) -> dict:
     """Everything `regions show` prints about one region (a code or a name), as plain Python data.
 
     ``indicators`` is a DataFrame (`indicator_summary`) of the latest value of every catalogue

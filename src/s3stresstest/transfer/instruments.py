@@ -31,8 +31,9 @@ def load_import_instrument(path: str | Path | None, *, adapt: bool = False) -> t
         from .limesurvey import read_lss
 
         instrument, report = read_lss(path)
-        notes = [f"{len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)"] if report.skipped else []
-        return instrument, notes
+        if not report.skipped:
+            return instrument, []
+        return instrument, [f"{len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)"]
     if suffix == ".xls" or adapt:
         from .xlsform import load_form
 
