@@ -475,28 +475,28 @@ def synergy_topics(
                     )
                 )
     # Priority groups.
-    edges: list[tuple[tuple[str, str], tuple[str, str], float]] = []
-    for i, a in enumerate(hset):
-        for b in hset[i + 1 :]:
-            if frozenset((a.territory, b.territory)) not in neighbours:
+    pair_edges: list[tuple[tuple[str, str], tuple[str, str], float]] = []
+    for i, sa in enumerate(hset):
+        for sb in hset[i + 1 :]:
+            if frozenset((sa.territory, sb.territory)) not in neighbours:
                 continue
-            for m in scorer.align(a, b, evidence=False).matches:
+            for m in scorer.align(sa, sb, evidence=False).matches:
                 if m.score >= min_pair_score:
-                    edges.append(((a.territory, m.a.id), (b.territory, m.b.id), m.score / 100.0))
+                    pair_edges.append(((sa.territory, m.a.id), (sb.territory, m.b.id), m.score / 100.0))
     weight: dict[tuple[str, str], float] = {}
-    for x, y, w in edges:
+    for x, y, w in pair_edges:
         weight[x] = weight.get(x, 0.0) + w
         weight[y] = weight.get(y, 0.0) + w
-    nodes = list(dict.fromkeys(n for x, y, _ in edges for n in (x, y)))
+    nodes = list(dict.fromkeys(n for x, y, _ in pair_edges for n in (x, y)))
     titles = {(s.territory, p.id): p.title for s in hset for p in s.priorities}
     groups = []
-    for comp in _components(nodes, [(x, y) for x, y, _ in edges]):
+    for comp in _components(nodes, [(x, y) for x, y, _ in pair_edges]):
         territories = list(dict.fromkeys(t for t, _ in comp))
         if len(territories) < min_territories:
             continue
         members = set(comp)
         best: dict[tuple[str, str], float] = {}
-        for x, y, w in edges:
+        for x, y, w in pair_edges:
             if x in members:
                 best[(x[0], y[0])] = max(best.get((x[0], y[0]), 0.0), w)
         central = max(comp, key=lambda n: weight[n])

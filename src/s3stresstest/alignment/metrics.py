@@ -356,7 +356,7 @@ def combine(components: dict[str, np.ndarray], weights: dict[str, float]) -> np.
         part = np.where(avail, sim, 0.0) * w
         num = part if num is None else num + part
         den = avail * w if den is None else den + avail * w
-    if num is None:
+    if num is None or den is None:  # both set together, by the first component
         shape = next(iter(components.values())).shape
         return np.zeros(shape)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -39,6 +39,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from ..errors import InputError, Problem
 from .taxonomy import AXES, Taxonomy
@@ -126,7 +127,7 @@ def _rows_from_file(path: Path) -> tuple[list[dict], list[int], list[str], str]:
     table = read_csv_table(path, REQUIRED_COLUMNS)
     lines = table["_line"].tolist()
     header = [c for c in table.columns if c != "_line"]
-    rows = table[header].to_dict("records")
+    rows = cast("list[dict[str, str]]", table[header].to_dict("records"))  # text columns, named by str
     return rows, lines, header, source
 
 

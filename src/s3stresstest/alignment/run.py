@@ -359,23 +359,25 @@ def graphml(result: AlignmentResult, min_other_score: float | None = None) -> st
     summary = result.territories.set_index("territory")
     for s in result.strategies:
         node = ET.SubElement(graph, f"{{{_NS}}}node", {"id": s.territory})
-        row = summary.loc[s.territory]
         data(node, "n_name", s.name or s.territory)
         data(node, "n_level", s.level)
         data(node, "n_country", s.country)
         data(node, "n_n_priorities", len(s))
-        data(node, "n_vertical", float(row["vertical"]))
-        data(node, "n_neighbours_mean", float(row["neighbours_mean"]))
-    for k, r in enumerate(result.pairs.itertuples(index=False)):
-        if r.kind == analysis.OTHER and not (r.score > 0 and r.score >= min_other_score):
+        data(node, "n_vertical", float(summary["vertical"][s.territory]))
+        data(node, "n_neighbours_mean", float(summary["neighbours_mean"][s.territory]))
+    edge_columns = ("kind", "score", "territory_a", "territory_b", "n_matched", "cross_border", "shared_codes")
+    for k, (kind, score, ta, tb, n_matched, cross_border, shared_codes) in enumerate(
+        zip(*(result.pairs[c] for c in edge_columns), strict=True)
+    ):
+        if kind == analysis.OTHER and not (score > 0 and score >= min_other_score):
             continue
-        edge = ET.SubElement(graph, f"{{{_NS}}}edge", {"id": f"e{k}", "source": r.territory_a, "target": r.territory_b})
-        data(edge, "e_score", float(r.score))
-        data(edge, "e_weight", float(r.score) / 100.0)
-        data(edge, "e_kind", r.kind)
-        data(edge, "e_n_matched", int(r.n_matched))
-        data(edge, "e_cross_border", bool(r.cross_border))
-        data(edge, "e_shared_codes", r.shared_codes)
+        edge = ET.SubElement(graph, f"{{{_NS}}}edge", {"id": f"e{k}", "source": ta, "target": tb})
+        data(edge, "e_score", float(score))
+        data(edge, "e_weight", float(score) / 100.0)
+        data(edge, "e_kind", kind)
+        data(edge, "e_n_matched", int(n_matched))
+        data(edge, "e_cross_border", bool(cross_border))
+        data(edge, "e_shared_codes", shared_codes)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -114,7 +114,7 @@ class Taxonomy:
     def ancestor_at_depth(self, code: str, depth: int) -> str:
         """The code's ancestor at `depth`, or the code itself when it is not deeper than that."""
         node = self._get(code)
-        while node.depth > depth:
+        while node.depth > depth and node.parent is not None:  # deeper than the root: has a parent
             node = self.codes[node.parent]
         return node.code
 
@@ -189,7 +189,8 @@ def taxonomy_from_rows(
         raise InputError(problems)
     depth: dict[str, int] = {}
     for code in raw:
-        seen, node = [], code
+        seen: list[str] = []
+        node: str | None = code
         while node is not None and node not in depth:
             if node in seen:
                 raise InputError(

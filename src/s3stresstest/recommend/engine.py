@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,8 @@ class AlignmentView:
         if isinstance(alignment, dict):
             get = alignment.get
             territories, pairs = get("alignment_territories"), get("alignment_pairs")
-            synergies, perception, record = get("synergies"), get("perception_vs_evidence"), {}
+            synergies, perception = get("synergies"), get("perception_vs_evidence")
+            record: dict[str, Any] = {}
         else:
             territories, pairs = getattr(alignment, "territories", None), getattr(alignment, "pairs", None)
             synergies = getattr(alignment, "synergies", None)
@@ -192,18 +194,18 @@ def select_excerpts(comments: dict, region: str, rule, k: int, max_excerpts: int
     """Up to `max_excerpts` cleaned answers to the rule's open questions, from items with >= k respondents."""
     if max_excerpts <= 0:
         return []
-    pool = []
+    pool: list[str] = []
     for item in rule.open_items:
         rows = comments.get((region, item))
         if rows is None or rows["respondent_id"].nunique() < k:
             continue
         pool.extend(clean_excerpt(t) for t in rows["text"])
-    pool = sorted({t for t in pool if t and not NON_ANSWER.match(t)})
-    if not pool:
+    distinct = sorted({t for t in pool if t and not NON_ANSWER.match(t)})
+    if not distinct:
         return []
     rng = np.random.default_rng(_stable_seed(seed, region, rule.id))
-    chosen = rng.choice(len(pool), size=min(max_excerpts, len(pool)), replace=False)
-    return [pool[i] for i in sorted(chosen)]
+    chosen = rng.choice(len(distinct), size=min(max_excerpts, len(distinct)), replace=False)
+    return [distinct[i] for i in sorted(chosen)]
 
 
 def _comments_index(open_comments: pd.DataFrame | None) -> dict:
@@ -474,7 +476,7 @@ def recommendation_overview(recs: pd.DataFrame, rules=None) -> pd.DataFrame:
     for rid, g in recs.groupby("rule_id", sort=False):
         first = g.iloc[0]
         meta.setdefault(
-            rid,
+            str(rid),
             {
                 "title": first["title"],
                 "priority": int(first["priority"]),

@@ -32,11 +32,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeGuard
 
 import yaml
 
 from ..errors import InputError, Problem
-from .triggers import parse_trigger
+from .triggers import AnyTrigger, parse_trigger
 
 FORMAT = "s3stresstest-rules/1"
 TOPICS = ("cluster_support_schemes", "monitoring", "alignment", "edp", "portfolio", "impact", "participation")
@@ -71,7 +72,7 @@ class Rule:
     title: str
     blocks: tuple[str, ...]
     topics: tuple[str, ...]
-    trigger: object
+    trigger: AnyTrigger
     recommendation: str
     rationale: str
     priority: int
@@ -138,7 +139,7 @@ class RuleSet:
 # -- validation ---------------------------------------------------------------------------------
 
 
-def _text(value) -> bool:
+def _text(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() != ""
 
 
@@ -203,7 +204,7 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
     peer_group = raw.get("peer_group", "own")
     if not _text(peer_group):
         problems.append(bad("peer_group", f"must be {PEER_GROUP_HELP}"))
-    trigger = None
+    trigger: AnyTrigger | None = None
     if "trigger" in raw:
         trigger, tprobs = parse_trigger(raw["trigger"])
         problems.extend(bad(path, msg) for path, msg in tprobs)
@@ -212,6 +213,8 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
                 problems.append(bad("trigger", f"names block '{b}', which is not among the rule's blocks"))
     if problems:
         return None, problems
+    # Each was checked above, with a problem when wrong.
+    assert isinstance(rid, str) and trigger is not None and isinstance(priority, int)
     return Rule(
         id=rid,
         title=raw["title"].strip(),

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -614,7 +614,7 @@ class Combined:
     """`all` (every member fires) or `any` (at least one fires) of other triggers."""
 
     mode: str
-    members: tuple
+    members: tuple[AnyTrigger, ...]
 
     def blocks(self) -> set[str]:
         return set().union(*(m.blocks() for m in self.members))
@@ -628,7 +628,7 @@ class Combined:
     def describe(self) -> dict:
         return {self.mode: [m.describe() for m in self.members]}
 
-    def evaluate(self, ctx, region):
+    def evaluate(self, ctx: Context, region: str) -> Hit | None:
         hits = []
         for m in self.members:
             h = m.evaluate(ctx, region)
@@ -639,7 +639,10 @@ class Combined:
         return merge_hits(hits) if hits else None
 
 
-def parse_trigger(raw, path: str = "trigger") -> tuple[object | None, list[tuple[str, str]]]:
+AnyTrigger: TypeAlias = Trigger | Combined  # what a rule's `trigger:` parses into
+
+
+def parse_trigger(raw: object, path: str = "trigger") -> tuple[AnyTrigger | None, list[tuple[str, str]]]:
     """A trigger from its YAML mapping; problems as (field path, message) pairs."""
     if not isinstance(raw, dict) or len(raw) != 1:
         known = ", ".join([*TRIGGER_TYPES, *COMBINATORS])
@@ -649,11 +652,13 @@ def parse_trigger(raw, path: str = "trigger") -> tuple[object | None, list[tuple
     if key in COMBINATORS:
         if not isinstance(value, list) or not value:
             return None, [(f"{path}.{key}", "needs a non-empty list of triggers")]
-        members, problems = [], []
+        members: list[AnyTrigger] = []
+        problems: list[tuple[str, str]] = []
         for k, sub in enumerate(value):
             t, p = parse_trigger(sub, f"{path}.{key}[{k}]")
             problems.extend(p)
-            members.append(t)
+            if t is not None:  # None comes with a problem
+                members.append(t)
         return (None, problems) if problems else (Combined(key, tuple(members)), [])
     cls = TRIGGER_TYPES.get(key)
     if cls is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError, Problem
 
@@ -166,7 +167,7 @@ def _raw_tsv(
 def _indicator(
     stem: str, code: str, label: str, csv_sha: str, csv_size: int, json_sha: str, json_size: int
 ) -> list[Dataset]:
-    common = {
+    common: dict[str, Any] = {
         "publisher": PUBLISHER_EUROSTAT,
         "dataset": code,
         "source_url": _eurostat_url(code),

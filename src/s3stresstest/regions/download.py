@@ -25,7 +25,15 @@ import zlib
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 
 from .. import __version__
 from ..errors import InputError, Problem
@@ -70,7 +78,8 @@ class _NoProgress:
 
 class _TaskProgress(_NoProgress):
     def __init__(self, progress: Progress, label: str):
-        self.progress, self.label, self.task = progress, label, None
+        self.progress, self.label = progress, label
+        self.task: TaskID | None = None
 
     def start(self, total: int | None) -> None:
         if self.task is None:
@@ -79,7 +88,8 @@ class _TaskProgress(_NoProgress):
             self.progress.reset(self.task, total=total)
 
     def advance(self, n: int) -> None:
-        self.progress.advance(self.task, n)
+        if self.task is not None:  # start() adds the task
+            self.progress.advance(self.task, n)
 
 
 def _retry_after(headers) -> float | None:
@@ -184,7 +194,8 @@ def _download(
                     delay = max(delay, exc.retry_after)
                 time.sleep(delay)
     attempts = retries + 1
-    raise _Permanent(f"{last.reason} (gave up after {attempts} attempt{'s' if attempts != 1 else ''})")
+    reason = last.reason if last is not None else "no attempt made"
+    raise _Permanent(f"{reason} (gave up after {attempts} attempt{'s' if attempts != 1 else ''})")
 
 
 def pull(

@@ -33,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 import shapely
@@ -127,7 +128,9 @@ class NutsRegistry:
     def __post_init__(self) -> None:
         self.table = self.table.reset_index(drop=True)
         self._by_code = {}
-        for r in self.table.to_dict("records"):
+        # The table's columns are text, so every record is keyed by str.
+        records = cast("list[dict[str, Any]]", self.table.to_dict("records"))
+        for r in records:
             r["parent"] = r["parent"] if isinstance(r["parent"], str) and r["parent"] else None
             r["level"] = int(r["level"])
             self._by_code[r["code"]] = NutsRegion(**r)

@@ -163,8 +163,10 @@ class _Source:
 
 def _source(ind: Indicator, base: Path) -> _Source:
     """Which file `ind` is read from in `base`: the raw Eurostat TSV when present, else the tidy CSV."""
+    if ind.file is None:
+        raise ValueError(f"{ind.id} is derived from other indicators and has no file")
     if ind.reader == "tidy_csv" and ind.tsv_file:
-        alternatives = (ind.tsv_file, ind.file)
+        alternatives: tuple[str, ...] = (ind.tsv_file, ind.file)
         if (base / ind.tsv_file).is_file():
             return _Source("eurostat_tsv", ind.tsv_file, dict(ind.tsv_filters), alternatives)
         return _Source("tidy_csv", ind.file, {}, alternatives)
@@ -387,9 +389,10 @@ class _Tree:
         self.n_parts = np.bincount(parent[parent >= 0], minlength=len(self.codes))
 
     def grid(self, rows: pd.DataFrame, flags: _Flags) -> _Grid | None:
-        rid = self.codes.get_indexer(rows["region"])
+        # pandas-stubs want an Index; pandas takes any array-like, a Series here.
+        rid = self.codes.get_indexer(rows["region"])  # type: ignore[arg-type]
         rows = rows[(rid >= 0) & rows["value"].notna().to_numpy()]
-        rid = self.codes.get_indexer(rows["region"])
+        rid = self.codes.get_indexer(rows["region"])  # type: ignore[arg-type]
         if rows.empty:
             return None
         year = rows["year"].to_numpy(np.int64)
@@ -567,7 +570,7 @@ def _stamp(base: Path, ids: Iterable[str] | None) -> tuple:
                 files.append(f)
                 if f.endswith(".csv"):
                     files.append(str(Path(f).with_suffix(".json")))
-    out = []
+    out: list[tuple[str, None] | tuple[str, int, int, int]] = []
     for f in files:
         try:
             st = (base / f).stat()
