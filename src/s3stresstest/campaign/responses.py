@@ -7,7 +7,9 @@ the whole file is refused, so nothing is ever half-read into a result.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,9 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
     dup = df[df.duplicated("region", keep="first")]
-    problems += [Problem(f"region '{region}' is listed twice", line, "region", src) for line, region in _rows(dup, "region")]
+    problems += [
+        Problem(f"region '{region}' is listed twice", line, "region", src) for line, region in _rows(dup, "region")
+    ]
     if problems:
         raise InputError(problems)
     return df[["region", "name"]].reset_index(drop=True)
@@ -36,13 +40,19 @@ def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.D
     df = read_csv_table(path, ("region", "group"))
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
-    problems += [Problem("group name is empty", line, "group", src) for line, _ in _rows(df[df["group"] == ""], "group")]
+    problems += [
+        Problem("group name is empty", line, "group", src) for line, _ in _rows(df[df["group"] == ""], "group")
+    ]
     if known_regions is not None:
-        problems += [Problem(f"unknown region '{region}' (not in the regions file)", line, "region", src)
-                     for line, region in _rows(df[~df["region"].isin(known_regions)], "region")]
+        problems += [
+            Problem(f"unknown region '{region}' (not in the regions file)", line, "region", src)
+            for line, region in _rows(df[~df["region"].isin(known_regions)], "region")
+        ]
     dup = df[df.duplicated(["region", "group"])]
-    problems += [Problem(f"region '{region}' is listed twice in group '{group}'", line, source=src)
-                 for line, region, group in _rows(dup, "region", "group")]
+    problems += [
+        Problem(f"region '{region}' is listed twice in group '{group}'", line, source=src)
+        for line, region, group in _rows(dup, "region", "group")
+    ]
     if problems:
         raise InputError(problems)
     return df[["region", "group"]].reset_index(drop=True)
@@ -50,13 +60,15 @@ def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.D
 
 def _bad_codes(df: pd.DataFrame, col: str, src: str) -> list[Problem]:
     bad = df[~df[col].str.fullmatch(TERRITORY_CODE.pattern)]
-    return [Problem(f"'{code}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)", line, col, src)
-            for line, code in _rows(bad, col)]
+    return [
+        Problem(f"'{code}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)", line, col, src)
+        for line, code in _rows(bad, col)
+    ]
 
 
-def _rows(df: pd.DataFrame, *cols: str):
+def _rows(df: pd.DataFrame, *cols: str) -> Iterator[tuple[Any, ...]]:
     """(line, *values) tuples; `_line` is the CSV line number added by the reader."""
-    return zip(df["_line"].astype(int), *(df[c] for c in cols))
+    return zip(df["_line"].astype(int), *(df[c] for c in cols), strict=True)
 
 
 def read_responses(path: str | Path, instrument: Instrument, known_regions: set[str] | None = None) -> pd.DataFrame:
@@ -65,8 +77,9 @@ def read_responses(path: str | Path, instrument: Instrument, known_regions: set[
     return validate_responses(df, instrument, known_regions, source=Path(path).name)
 
 
-def read_campaign(responses: str | Path, instrument: Instrument, regions: str | Path | None = None,
-                  groups: str | Path | None = None) -> Campaign:
+def read_campaign(
+    responses: str | Path, instrument: Instrument, regions: str | Path | None = None, groups: str | Path | None = None
+) -> Campaign:
     """The files of a campaign, each validated; problems from all files are reported together."""
     problems: list[Problem] = []
     region_df = group_df = resp_df = None
@@ -85,6 +98,7 @@ def read_campaign(responses: str | Path, instrument: Instrument, regions: str | 
         problems += exc.problems
     if problems:
         raise InputError(problems)
+    assert resp_df is not None  # read, or its problems were raised above
     if region_df is None:
         region_df = pd.DataFrame({"region": sorted(resp_df["region"].unique()), "name": ""})
         region_df["name"] = region_df["region"]
@@ -104,33 +118,43 @@ class _Coded:
         self.codes, uniques = pd.factorize(column, use_na_sentinel=False)
         self.uniques = pd.Series(uniques)
 
-    def rows(self, check) -> np.ndarray:
+    def rows(self, check: Callable[[pd.Series], object]) -> np.ndarray:
         """Row mask of `check` (a vectorised Series -> bool Series test) on the distinct values."""
         return np.asarray(check(self.uniques), dtype=bool)[self.codes]
 
 
-def validate_responses(df: pd.DataFrame, instrument: Instrument, known_regions: set[str] | None = None,
-                       source: str = "responses") -> pd.DataFrame:
+def validate_responses(
+    df: pd.DataFrame, instrument: Instrument, known_regions: set[str] | None = None, source: str = "responses"
+) -> pd.DataFrame:
     """Check every row; return the five response columns or raise `InputError` listing each problem."""
     if "_line" not in df.columns:
         df = df.assign(_line=range(2, len(df) + 2))
     problems: list[Problem] = []
     col = {c: _Coded(df[c]) for c in RESPONSE_COLUMNS}
 
-    def add(mask: np.ndarray, name: str, message) -> None:
+    def add(mask: np.ndarray, name: str, message: Callable[[str], str]) -> None:
         if mask.any():
             for row in df.loc[mask, ["_line", name]].itertuples(index=False):
                 problems.append(Problem(message(row[1]), int(row[0]), name, source))
 
     add(col["respondent_id"].rows(lambda s: s == ""), "respondent_id", lambda v: "respondent_id is empty")
-    add(col["stakeholder_group"].rows(lambda s: ~s.isin(STAKEHOLDER_GROUPS)), "stakeholder_group",
-        lambda v: f"unknown stakeholder group '{v}' (one of: {', '.join(STAKEHOLDER_GROUPS)})")
+    add(
+        col["stakeholder_group"].rows(lambda s: ~s.isin(STAKEHOLDER_GROUPS)),
+        "stakeholder_group",
+        lambda v: f"unknown stakeholder group '{v}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+    )
     if known_regions is not None:
-        add(col["region"].rows(lambda s: ~s.isin(known_regions)), "region",
-            lambda v: f"unknown region '{v}' (not in the regions file)")
+        add(
+            col["region"].rows(lambda s: ~s.isin(known_regions)),
+            "region",
+            lambda v: f"unknown region '{v}' (not in the regions file)",
+        )
     else:
-        add(col["region"].rows(lambda s: ~s.str.fullmatch(TERRITORY_CODE.pattern)), "region",
-            lambda v: f"'{v}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)")
+        add(
+            col["region"].rows(lambda s: ~s.str.fullmatch(TERRITORY_CODE.pattern)),
+            "region",
+            lambda v: f"'{v}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)",
+        )
 
     answerable = {i.name for i in instrument.answerable_items}
     unknown_item = col["item"].rows(lambda s: ~s.isin(answerable))
@@ -141,17 +165,26 @@ def validate_responses(df: pd.DataFrame, instrument: Instrument, known_regions: 
     keep = list(RESPONSE_COLUMNS)
     if "language" in df.columns:  # optional: the language each respondent answered in
         keep.append("language")
-        add(_Coded(df["language"]).rows(lambda s: ~s.str.fullmatch(LANGUAGE_CODE.pattern)), "language",
-            lambda v: f"'{v}' is not a language code (such as en, de, fr, it, sl)")
+        add(
+            _Coded(df["language"]).rows(lambda s: ~s.str.fullmatch(LANGUAGE_CODE.pattern)),
+            "language",
+            lambda v: f"'{v}' is not a language code (such as en, de, fr, it, sl)",
+        )
         langs = df.groupby("respondent_id")["language"].nunique()
         for rid in langs[langs > 1].index:
             rows = df[df["respondent_id"] == rid]
             other = rows[rows["language"] != rows["language"].iloc[0]].iloc[0]
-            problems.append(Problem(f"respondent '{rid}' has language '{other['language']}' here but "
-                                    f"'{rows['language'].iloc[0]}' on line {rows['_line'].iloc[0]}",
-                                    int(other["_line"]), "language", source))
+            problems.append(
+                Problem(
+                    f"respondent '{rid}' has language '{other['language']}' here but "
+                    f"'{rows['language'].iloc[0]}' on line {rows['_line'].iloc[0]}",
+                    int(other["_line"]),
+                    "language",
+                    source,
+                )
+            )
     if problems:
-        problems.sort(key=lambda p: (p.line or 0))
+        problems.sort(key=lambda p: p.line or 0)
         raise InputError(problems)
     return df[keep].reset_index(drop=True)
 
@@ -162,34 +195,48 @@ def _pair_keys(a: _Coded, b: _Coded) -> tuple[np.ndarray, int]:
     return a.codes.astype(np.int64) * base + b.codes, base
 
 
-def _check_values(df, item: _Coded, value: _Coded, known_item: np.ndarray, instrument: Instrument,
-                  problems: list[Problem], source: str) -> None:
+def _check_values(
+    df: pd.DataFrame,
+    item: _Coded,
+    value: _Coded,
+    known_item: np.ndarray,
+    instrument: Instrument,
+    problems: list[Problem],
+    source: str,
+) -> None:
     """Values are checked once per distinct (item, value) pair: few pairs, many rows."""
     keys, base = _pair_keys(item, value)
     checked = known_item & value.rows(lambda s: s != "")
     verdicts = {}
     for key in np.unique(keys[checked]):
-        verdict = _value_problem(instrument, item.uniques.iat[key // base], value.uniques.iat[key % base])
+        # Both columns hold text (CSV cells or strings given by the caller).
+        item_name, answer = cast(str, item.uniques.iat[key // base]), cast(str, value.uniques.iat[key % base])
+        verdict = _value_problem(instrument, item_name, answer)
         if verdict:
             verdicts[key] = verdict
     if verdicts:
         mask = checked & np.isin(keys, list(verdicts))
-        for line, key in zip(df["_line"].to_numpy()[mask], keys[mask]):
+        for line, key in zip(df["_line"].to_numpy()[mask], keys[mask], strict=True):
             problems.append(Problem(verdicts[key], int(line), "value", source))
 
 
-def _check_repeats(df, rid: _Coded, item: _Coded, problems: list[Problem], source: str) -> None:
+def _check_repeats(df: pd.DataFrame, rid: _Coded, item: _Coded, problems: list[Problem], source: str) -> None:
     """A respondent answers each item once; later answers point at the first line."""
     dup = pd.Series(_pair_keys(rid, item)[0]).duplicated(keep=False).to_numpy()
     if dup.any():
         first_line = df[dup].groupby(["respondent_id", "item"])["_line"].transform("min")
-        for line, first, r, it in zip(df.loc[dup, "_line"], first_line, df.loc[dup, "respondent_id"], df.loc[dup, "item"]):
+        for line, first, r, it in zip(
+            df.loc[dup, "_line"], first_line, df.loc[dup, "respondent_id"], df.loc[dup, "item"], strict=True
+        ):
             if line != first:
-                problems.append(Problem(f"respondent '{r}' answers item '{it}' again (first on line {first})",
-                                        int(line), "item", source))
+                problems.append(
+                    Problem(
+                        f"respondent '{r}' answers item '{it}' again (first on line {first})", int(line), "item", source
+                    )
+                )
 
 
-def _check_consistency(df, col: dict[str, _Coded], problems: list[Problem], source: str) -> None:
+def _check_consistency(df: pd.DataFrame, col: dict[str, _Coded], problems: list[Problem], source: str) -> None:
     """A respondent keeps one region and one stakeholder group on all of their rows."""
     rid = col["respondent_id"]
     varies = _varies(rid, col["region"]) | _varies(rid, col["stakeholder_group"])
@@ -197,10 +244,19 @@ def _check_consistency(df, col: dict[str, _Coded], problems: list[Problem], sour
     for r in sorted(rid.uniques[varies]):
         rows = df[df["respondent_id"] == r]
         first = rows.iloc[0]
-        other = rows[(rows["region"] != first["region"]) | (rows["stakeholder_group"] != first["stakeholder_group"])].iloc[0]
-        problems.append(Problem(f"respondent '{r}' has region/stakeholder group '{other['region']}/"
-                                f"{other['stakeholder_group']}' here but '{first['region']}/{first['stakeholder_group']}' "
-                                f"on line {first['_line']}", int(other["_line"]), "respondent_id", source))
+        other = rows[
+            (rows["region"] != first["region"]) | (rows["stakeholder_group"] != first["stakeholder_group"])
+        ].iloc[0]
+        problems.append(
+            Problem(
+                f"respondent '{r}' has region/stakeholder group '{other['region']}/"
+                f"{other['stakeholder_group']}' here but '{first['region']}/{first['stakeholder_group']}' "
+                f"on line {first['_line']}",
+                int(other["_line"]),
+                "respondent_id",
+                source,
+            )
+        )
 
 
 def _varies(owner: _Coded, values: _Coded) -> np.ndarray:
