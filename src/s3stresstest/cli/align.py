@@ -107,7 +107,7 @@ def align(
             with err.status("Reading the NUTS 2021 regions..."):
                 registry = NutsRegistry.load(data_folder)
         strategies_list = read_strategies(strategies, tax, known_territories=registry)
-        inputs = {"strategies": strategies}
+        inputs: dict[str, str | Path] = {"strategies": strategies}
         adjacency_table = None
         if adjacency is not None:
             adjacency_table = read_adjacency(adjacency)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 from rich.console import Console
 
@@ -11,7 +13,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-def fail(exc: InputError, what: str = "input refused.") -> None:
+def fail(exc: InputError, what: str = "input refused.") -> NoReturn:
     """Print every problem on stderr and exit with code 2 (bad input)."""
     err.print(f"[bold red]error:[/] {what} {exc.report()}", markup=True, soft_wrap=True)
     raise typer.Exit(code=2)

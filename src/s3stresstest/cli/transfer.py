@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn
 
 import typer
 
@@ -40,7 +42,7 @@ def _export_group() -> None:
     """Export answers as wide CSV or XLSX (one row per respondent)."""
 
 
-def _usage(message: str) -> None:
+def _usage(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
     raise typer.Exit(code=2)
 
@@ -184,6 +186,7 @@ def _option_group(name: str, options: dict):
     return decorate
 
 
+_FILLED_IN: Mapping[str, Any] = MappingProxyType({})  # default of a group's parameter; the decorator fills it in
 _respondent_options = _option_group("who", _RESPONDENT_OPTIONS)
 _target_options = _option_group("target", _TARGET_OPTIONS)
 
@@ -197,6 +200,7 @@ def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path:
         _to_campaign(kind, file, campaign, database_url, out_path, overwrite, mapping=mapping, options=options,
                      conflicts=conflicts)
         return
+    assert out_path is not None  # _need_target refused neither --out nor --campaign
     _check_target(out_path, overwrite, (".csv",))
     try:
         result = read()
@@ -211,11 +215,11 @@ def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path:
 def import_kobo_command(
     file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
     out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
-    who: dict | None = None, regions: Path | None = _REGIONS,
+    who: Mapping[str, Any] = _FILLED_IN, regions: Path | None = _REGIONS,
     sheet: str | None = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
     adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
                                                                "repeats and unsupported types, and say so."),
-    target: dict | None = None,
+    target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
     from ..transfer.kobo import import_kobo
@@ -232,10 +236,10 @@ def import_kobo_command(
 def import_limesurvey_command(
     file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
     out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
-    who: dict | None = None, regions: Path | None = _REGIONS,
+    who: Mapping[str, Any] = _FILLED_IN, regions: Path | None = _REGIONS,
     include_incomplete: bool = typer.Option(False, "--include-incomplete",
                                             help="Also import responses without a submitdate."),
-    target: dict | None = None,
+    target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
     from ..transfer.limesurvey import import_limesurvey_csv
@@ -253,7 +257,7 @@ def import_limesurvey_command(
 def import_wide_command(
     file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
     out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, regions: Path | None = _REGIONS,
-    target: dict | None = None,
+    target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
     from ..transfer.export import import_wide

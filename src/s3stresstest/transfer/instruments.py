@@ -30,13 +30,13 @@ def load_import_instrument(path: str | Path | None, *, adapt: bool = False) -> t
     if suffix == ".lss":
         from .limesurvey import read_lss
 
-        instrument, report = read_lss(path)
-        if not report.skipped:
+        instrument, lss_report = read_lss(path)
+        if not lss_report.skipped:
             return instrument, []
-        return instrument, [f"{len(report.skipped)} question(s) of {path.name} skipped (see `import lss`)"]
+        return instrument, [f"{len(lss_report.skipped)} question(s) of {path.name} skipped (see `import lss`)"]
     if suffix == ".xls" or adapt:
         from .xlsform import load_form
 
-        instrument, report = load_form(path)
-        return instrument, report.lines(limit=10)
+        instrument, form_report = load_form(path)
+        return instrument, form_report.lines(limit=10)
     return load_instrument_file(path), []
