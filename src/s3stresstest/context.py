@@ -21,12 +21,11 @@ def context_from_statistics(stats: pd.DataFrame, territories: list[str],
                             folder: str | Path | None = None) -> pd.DataFrame:
     """Latest value of every catalogue indicator per territory (one row per territory and indicator;
     a value that Eurostat does not publish stays missing, with no year)."""
-    from .regions.statistics import latest_values
+    from .regions.statistics import latest_values_for
 
-    frames = [latest_values(stats, code, folder=folder).assign(region=code) for code in territories]
-    if not frames:
+    if not territories:
         return pd.DataFrame(columns=CONTEXT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    out = latest_values_for(stats, territories, folder=folder)
     out["attribution"] = ["" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"])]
     out = out.rename(columns={"source": "source_file"})
     return out[CONTEXT_COLUMNS].reset_index(drop=True)

@@ -31,40 +31,40 @@ BENCHMARK_COLUMNS = [
 def benchmark_blocks(
     block_scores: pd.DataFrame, groups: pd.DataFrame, *, min_peer_regions: int = 3, frontrunner_quantile: float = 0.75
 ) -> pd.DataFrame:
-    """One row per (region, block, peer group) from `block_scores` and `groups` (`region,group`)."""
+    """One row per (region, block, peer group) from `block_scores` and `groups` (`region,group`).
+
+    Group statistics are computed once per (group, block); the rows for every territory are then
+    built column-wise, so a campaign of hundreds of territories and dozens of groups stays fast.
+    """
     ok = block_scores[block_scores["status"] == "ok"]
-    rows = []
-    regions = sorted(block_scores["region"].unique())
     blocks = list(dict.fromkeys(block_scores["block"]))
-    by_key = block_scores.set_index(["region", "block"])
+    stats = []
     for group in sorted(groups["group"].unique()):
         members = set(groups.loc[groups["group"] == group, "region"])
+        in_group = ok[ok["region"].isin(members)]
         for block in blocks:
-            peers = ok[(ok["block"] == block) & ok["region"].isin(members)].set_index("region")["score"]
+            peers = in_group[in_group["block"] == block].set_index("region")["score"]
             enough = len(peers) >= min_peer_regions
-            mean = float(peers.mean()) if enough else np.nan
-            median = float(peers.median()) if enough else np.nan
             level = float(np.quantile(peers.to_numpy(), frontrunner_quantile)) if enough else np.nan
-            leaders = " ".join(sorted(peers[peers >= level].index)) if enough else ""
-            for region in regions:
-                own = by_key.loc[(region, block)]
-                score = own["score"] if own["status"] == "ok" else np.nan
-                has = not np.isnan(score) and enough
-                within = bool(own["ci_low"] <= mean <= own["ci_high"]) if has and not np.isnan(own["ci_low"]) else None
-                rows.append(
-                    (
-                        region,
-                        block,
-                        group,
-                        score,
-                        mean,
-                        median,
-                        level,
-                        score - mean if has else np.nan,
-                        score - level if has else np.nan,
-                        leaders,
-                        within,
-                    )
-                )
-    out = pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)
+            stats.append({
+                "block": block, "peer_group": group, "enough": enough,
+                "peer_mean": float(peers.mean()) if enough else np.nan,
+                "peer_median": float(peers.median()) if enough else np.nan,
+                "frontrunner_level": level,
+                "frontrunners": " ".join(sorted(peers[peers >= level].index)) if enough else "",
+            })
+    table = pd.DataFrame(stats, columns=["block", "peer_group", "enough", "peer_mean", "peer_median",
+                                         "frontrunner_level", "frontrunners"])
+    own = block_scores[["region", "block", "score", "ci_low", "ci_high", "status"]]
+    own = own.assign(score=own["score"].where(own["status"] == "ok", np.nan).astype(float))
+    out = own.merge(table, on="block", how="inner")
+    score, mean = out["score"].to_numpy(dtype=float), out["peer_mean"].to_numpy(dtype=float)
+    has = ~np.isnan(score) & out["enough"].to_numpy(dtype=bool)
+    low, high = out["ci_low"].to_numpy(dtype=float), out["ci_high"].to_numpy(dtype=float)
+    within = (low <= mean) & (mean <= high)
+    out["gap_to_mean"] = np.where(has, score - mean, np.nan)
+    out["gap_to_frontrunner"] = np.where(has, score - out["frontrunner_level"].to_numpy(dtype=float), np.nan)
+    flags = [bool(w) if h and not np.isnan(lo) else None for w, h, lo in zip(within, has, low, strict=True)]
+    out["indistinguishable"] = pd.Series(flags, index=out.index, dtype=object if None in flags else bool)
+    out = out[BENCHMARK_COLUMNS]
     return out.sort_values(["region", "block", "peer_group"], kind="stable").reset_index(drop=True)
