@@ -41,8 +41,13 @@ def prepare(folder: Path) -> dict[str, Path]:
     nuts3 = table[table["level"] == 3].sort_values("code")
     chosen = pd.concat([nuts2, nuts3]).head(TERRITORIES)
     regions = pd.DataFrame({"region": chosen["code"].to_numpy(), "name": chosen["name_latn"].to_numpy()})
-    groups = pd.concat([pd.DataFrame({"region": regions["region"], "group": regions["region"].str[:2]}),
-                        pd.DataFrame({"region": regions["region"], "group": "all"})], ignore_index=True)
+    groups = pd.concat(
+        [
+            pd.DataFrame({"region": regions["region"], "group": regions["region"].str[:2]}),
+            pd.DataFrame({"region": regions["region"], "group": "all"}),
+        ],
+        ignore_index=True,
+    )
     campaign = generate_campaign(load_builtin(), regions, groups, SyntheticSpec(seed=7), respondents=RESPONDENTS)
     paths = {"responses": folder / "responses.csv", "regions": folder / "regions.csv", "groups": folder / "groups.csv"}
     campaign.responses.to_csv(paths["responses"], index=False)
@@ -70,11 +75,23 @@ def child(folder: str) -> None:
     t3 = time.perf_counter()
     write_run(run, base / "run")
     t4 = time.perf_counter()
-    print(json.dumps({"read": t1 - t0, "reference": t2 - t1, "run": t3 - t2, "write": t4 - t3,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "answers": len(campaign.responses), "territories": len(run.territories),
-                      "recommendations": len(run.recommendations), "context_rows": len(run.context),
-                      "peers": len(run.structural_peers), "findings": len(run.findings)}))
+    print(
+        json.dumps(
+            {
+                "read": t1 - t0,
+                "reference": t2 - t1,
+                "run": t3 - t2,
+                "write": t4 - t3,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "answers": len(campaign.responses),
+                "territories": len(run.territories),
+                "recommendations": len(run.recommendations),
+                "context_rows": len(run.context),
+                "peers": len(run.structural_peers),
+                "findings": len(run.findings),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -87,8 +104,10 @@ def main() -> None:
         proc = subprocess.run([sys.executable, __file__, "--child", tmp], capture_output=True, text=True, check=True)
         f = json.loads(proc.stdout.strip().splitlines()[-1])
     assert f["territories"] == TERRITORIES and f["context_rows"] > 0 and f["recommendations"] > 0, f
-    print(f"# {f['answers']} answer rows, {f['territories']} territories, {BOOTSTRAP} bootstrap resamples; "
-          f"{f['recommendations']} recommendations, {f['peers']} structural-peer rows, {f['findings']} findings")
+    print(
+        f"# {f['answers']} answer rows, {f['territories']} territories, {BOOTSTRAP} bootstrap resamples; "
+        f"{f['recommendations']} recommendations, {f['peers']} structural-peer rows, {f['findings']} findings"
+    )
     print(f"BENCH run_eu_seconds {f['run']:.2f} s")
     print(f"BENCH run_eu_peak_mb {f['peak_mb']:.0f} MB")
     print(f"BENCH run_eu_reference_load_seconds {f['reference']:.2f} s")

@@ -21,8 +21,16 @@ ALPINE = ["ITC1", "ITC4", "ITH2", "AT31", "DE2"]
 EUROPEAN = ["ES21"]
 
 
-def make_results(folder: Path, regions: list[str] | None = None, *, bootstrap: int = 30, seed: int = 5,
-                 edit=None, alignment: bool = True, context: bool = True) -> Path:
+def make_results(
+    folder: Path,
+    regions: list[str] | None = None,
+    *,
+    bootstrap: int = 30,
+    seed: int = 5,
+    edit=None,
+    alignment: bool = True,
+    context: bool = True,
+) -> Path:
     """Write a synthetic run folder; `edit(responses) -> responses` changes the answers before scoring."""
     from importlib.resources import files
 
@@ -37,10 +45,13 @@ def make_results(folder: Path, regions: list[str] | None = None, *, bootstrap: i
     instrument = load_builtin()
     all_regions = demo_regions()
     reg = all_regions[all_regions["region"].isin(regions)].reset_index(drop=True)
-    groups = pd.DataFrame([(r, "alpine" if r in ALPINE else "european") for r in reg["region"]]
-                          + [(r, "all") for r in reg["region"]], columns=["region", "group"])
-    campaign = generate_campaign(instrument, reg, groups, SyntheticSpec(seed=seed, min_respondents=9,
-                                                                        max_respondents=14))
+    groups = pd.DataFrame(
+        [(r, "alpine" if r in ALPINE else "european") for r in reg["region"]] + [(r, "all") for r in reg["region"]],
+        columns=["region", "group"],
+    )
+    campaign = generate_campaign(
+        instrument, reg, groups, SyntheticSpec(seed=seed, min_respondents=9, max_respondents=14)
+    )
     if edit is not None:
         campaign.responses = edit(campaign.responses.copy())
     reference = ReferenceData.load()
@@ -48,13 +59,19 @@ def make_results(folder: Path, regions: list[str] | None = None, *, bootstrap: i
         reference.statistics = None
         reference.missing["context"] = reference.missing["structural_peers"] = "left out by the test"
     strategies = (files("s3stresstest.alignment") / "data" / BUILTIN_STRATEGIES).read_bytes() if alignment else None
-    run = build_run(campaign, instrument, RunParams(scoring=ScoringParams(bootstrap=bootstrap)),
-                    strategies=strategies, strategies_name=BUILTIN_STRATEGIES, reference=reference)
+    run = build_run(
+        campaign,
+        instrument,
+        RunParams(scoring=ScoringParams(bootstrap=bootstrap)),
+        strategies=strategies,
+        strategies_name=BUILTIN_STRATEGIES,
+        reference=reference,
+    )
     return write_run(run, folder, overwrite=True)
 
 
 def keep_only(responses: pd.DataFrame, region: str, items: list[str], keep: int, values: dict | None = None):
-    """Blank the answers of `region` to `items` except for the first `keep` respondents (optionally set their values)."""
+    """Blank the answers of `region` to `items` except for the first `keep` respondents (optionally set values)."""
     ids = sorted(responses.loc[responses["region"] == region, "respondent_id"].unique())
     kept = set(ids[:keep])
     mask = (responses["region"] == region) & responses["item"].isin(items)
@@ -66,12 +83,13 @@ def keep_only(responses: pd.DataFrame, region: str, items: list[str], keep: int,
 
 # -- PDF files, read without a PDF library --------------------------------------------------------
 
+
 def _pdf_plain(data: bytes) -> bytes:
     chunks = [data]
     for m in re.finditer(rb"stream\r?\n", data):
         end = data.find(b"endstream", m.end())
         try:
-            chunks.append(zlib.decompress(data[m.end():end]))
+            chunks.append(zlib.decompress(data[m.end() : end]))
         except zlib.error:
             pass
     return b"\n".join(chunks)
@@ -97,13 +115,18 @@ def pdf_facts(path: Path) -> dict:
     plain = _pdf_plain(data)
     counts = [int(x) for x in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", plain)]
     titles = [_pdf_string(t) for t in re.findall(rb"/Title\s*(\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]+>)", plain)]
-    return {"pages": max(counts) if counts else 0, "outline": titles,
-            "tagged": b"/StructTreeRoot" in plain, "table_headers": len(re.findall(rb"/S\s*/TH\b", plain))}
+    return {
+        "pages": max(counts) if counts else 0,
+        "outline": titles,
+        "tagged": b"/StructTreeRoot" in plain,
+        "table_headers": len(re.findall(rb"/S\s*/TH\b", plain)),
+    }
 
 
 def page_texts(document) -> list[str]:
     """The text of every laid-out page of a WeasyPrint document, margin boxes (page headers) included."""
     out = []
+
     def walk(box, parts):
         text = getattr(box, "text", None)
         if isinstance(text, str):

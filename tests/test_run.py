@@ -44,10 +44,12 @@ def instrument():
 def campaign(instrument):
     regions = demo_regions()
     regions = regions[regions["region"].isin(TERRITORIES)].reset_index(drop=True)
-    groups = pd.DataFrame([(r, "alpine" if r != "ES21" else "european") for r in regions["region"]]
-                          + [(r, "all") for r in regions["region"]], columns=["region", "group"])
-    return generate_campaign(instrument, regions, groups, SyntheticSpec(seed=11, min_respondents=9,
-                                                                        max_respondents=14))
+    groups = pd.DataFrame(
+        [(r, "alpine" if r != "ES21" else "european") for r in regions["region"]]
+        + [(r, "all") for r in regions["region"]],
+        columns=["region", "group"],
+    )
+    return generate_campaign(instrument, regions, groups, SyntheticSpec(seed=11, min_respondents=9, max_respondents=14))
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +59,16 @@ def reference(shared_data):
 
 @pytest.fixture(scope="module")
 def run(campaign, instrument, reference):
-    invitations = pd.DataFrame({"region": ["ITC1", "ITC1"], "stakeholder_group": ["company", "policy_maker"],
-                                "invited": [40, 10]})
-    return build_run(campaign, instrument, RunParams(scoring=ScoringParams(bootstrap=30)), invitations=invitations,
-                     reference=reference)
+    invitations = pd.DataFrame(
+        {"region": ["ITC1", "ITC1"], "stakeholder_group": ["company", "policy_maker"], "invited": [40, 10]}
+    )
+    return build_run(
+        campaign,
+        instrument,
+        RunParams(scoring=ScoringParams(bootstrap=30)),
+        invitations=invitations,
+        reference=reference,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +91,24 @@ def test_every_table_reads_back_exactly(run, folder):
     for name in list(RESULT_TABLES) + list(OPTIONAL_TABLES):
         if name == "findings" or name.startswith("typology"):
             continue
-        pd.testing.assert_frame_equal(getattr(back, name).reset_index(drop=True),
-                                      getattr(run, name).reset_index(drop=True), check_dtype=True, obj=name)
+        pd.testing.assert_frame_equal(
+            getattr(back, name).reset_index(drop=True),
+            getattr(run, name).reset_index(drop=True),
+            check_dtype=True,
+            obj=name,
+        )
     assert [f["id"] for f in back.findings] == [f["id"] for f in run.findings]
     for a, b in zip(back.findings, run.findings, strict=True):
         assert {k: a[k] for k in a if k != "figures"} == {k: b[k] for k in b if k != "figures"}
-        pd.testing.assert_frame_equal(a["figures"].reset_index(drop=True), b["figures"].reset_index(drop=True),
-                                      check_dtype=False, obj=a["id"])
+        pd.testing.assert_frame_equal(
+            a["figures"].reset_index(drop=True), b["figures"].reset_index(drop=True), check_dtype=False, obj=a["id"]
+        )
     pd.testing.assert_frame_equal(back.typology["profiles"], run.typology["profiles"], check_names=False)
     assert back.typology["descriptions"] == run.typology["descriptions"]
     assert back.params == run.params and back.instrument.checksum == run.instrument.checksum
-    pd.testing.assert_frame_equal(back.campaign.responses.reset_index(drop=True),
-                                  run.campaign.responses.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back.campaign.responses.reset_index(drop=True), run.campaign.responses.reset_index(drop=True), check_dtype=False
+    )
 
 
 def test_written_again_the_folder_is_byte_identical(folder, tmp_path):
@@ -113,8 +127,18 @@ def test_schema_json_declares_every_csv(folder):
 
 def test_recommendations_table_has_the_promised_columns(run, folder, instrument):
     recs = pd.read_csv(folder / "recommendations.csv", dtype=str, keep_default_na=False)
-    assert list(recs.columns[:10]) == ["region", "rank", "rule", "topic", "title", "action", "evidence", "items",
-                                       "learn_from", "written"]
+    assert list(recs.columns[:10]) == [
+        "region",
+        "rank",
+        "rule",
+        "topic",
+        "title",
+        "action",
+        "evidence",
+        "items",
+        "learn_from",
+        "written",
+    ]
     names = {i.name for i in instrument.items}
     for items in recs["items"]:
         assert all(x in names for x in items.split())
@@ -133,8 +157,13 @@ def test_groups_disagree_column_matches_item_dispersion(folder):
     flagged = 0
     for region in TERRITORIES:
         doc = build_regional(inputs, region)
-        cells = [row[-1] for s in doc.sections for b in s.blocks if getattr(b, "caption", "") == "Item scores"
-                 for row in b.rows]
+        cells = [
+            row[-1]
+            for s in doc.sections
+            for b in s.blocks
+            if getattr(b, "caption", "") == "Item scores"
+            for row in b.rows
+        ]
         mine = disp[(disp["region"] == region) & (disp["status"] == "ok")]
         assert cells.count("yes") == int(mine["groups_disagree"].sum())
         assert cells.count("no") == int((~mine["groups_disagree"].astype(bool)).sum())
@@ -156,14 +185,19 @@ text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_ch
 @st.composite
 def frames(draw):
     n = draw(st.integers(0, 6))
-    return pd.DataFrame({
-        "code": pd.Series(draw(st.lists(text, min_size=n, max_size=n)), dtype="str"),
-        "x": pd.Series(draw(st.lists(st.floats(allow_nan=True, allow_infinity=False, width=64), min_size=n,
-                                     max_size=n)), dtype="float64"),
-        "n": pd.Series(draw(st.lists(st.integers(-10**12, 10**12), min_size=n, max_size=n)), dtype="int64"),
-        "flag": pd.Series(draw(st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)),
-                          dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "code": pd.Series(draw(st.lists(text, min_size=n, max_size=n)), dtype="str"),
+            "x": pd.Series(
+                draw(st.lists(st.floats(allow_nan=True, allow_infinity=False, width=64), min_size=n, max_size=n)),
+                dtype="float64",
+            ),
+            "n": pd.Series(draw(st.lists(st.integers(-(10**12), 10**12), min_size=n, max_size=n)), dtype="int64"),
+            "flag": pd.Series(
+                draw(st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)), dtype=object
+            ),
+        }
+    )
 
 
 @given(frames())
@@ -184,8 +218,9 @@ def test_tables_read_back_exactly(tmp_path, df):
 
 
 def test_codes_stay_text_and_missing_stays_missing(tmp_path):
-    df = pd.DataFrame({"region": ["0101", "CH022"], "value": [np.nan, 0.0], "year": pd.array([None, 2020],
-                                                                                             dtype="Int64")})
+    df = pd.DataFrame(
+        {"region": ["0101", "CH022"], "value": [np.nan, 0.0], "year": pd.array([None, 2020], dtype="Int64")}
+    )
     columns = (Column("region", "text"), Column("value", "float"), Column("year", "int?"))
     write_table(df, tmp_path / "c.csv", columns)
     assert (tmp_path / "c.csv").read_text() == "region,value,year\n0101,,\nCH022,0,2020\n"
@@ -196,6 +231,7 @@ def test_codes_stay_text_and_missing_stays_missing(tmp_path):
 
 # -- failures stop the run -------------------------------------------------------------------------
 
+
 def test_a_failing_stage_stops_the_run_with_its_name(tmp_path, campaign, monkeypatch):
     import s3stresstest.recommend as recommend
 
@@ -205,8 +241,21 @@ def test_a_failing_stage_stops_the_run_with_its_name(tmp_path, campaign, monkeyp
     monkeypatch.setattr(recommend, "recommend", broken)
     paths = _campaign_files(campaign, tmp_path)
     out = tmp_path / "out"
-    r = runner.invoke(app, ["score", "--responses", str(paths["responses"]), "--regions", str(paths["regions"]),
-                            "--out", str(out), "--bootstrap", "0", "--no-reference-data"])
+    r = runner.invoke(
+        app,
+        [
+            "score",
+            "--responses",
+            str(paths["responses"]),
+            "--regions",
+            str(paths["regions"]),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "0",
+            "--no-reference-data",
+        ],
+    )
     assert r.exit_code == 2
     assert "'recommendations' stage failed" in r.stderr and "rule engine exploded" in r.stderr
     assert not out.exists()
@@ -222,22 +271,59 @@ def _campaign_files(campaign, folder):
 
 # -- every path gives the same folder --------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_score_with_reference_data_writes_context_and_recommendations_and_reports_need_nothing_else(
-        tmp_path, campaign, shared_data):
+    tmp_path, campaign, shared_data
+):
     paths = _campaign_files(campaign, tmp_path)
     inv = tmp_path / "invitations.csv"
     inv.write_text("region,stakeholder_group,invited\nITC1,company,40\nDE2,policy_maker,12\n")
     out = tmp_path / "results"
-    r = runner.invoke(app, ["score", "--responses", str(paths["responses"]), "--regions", str(paths["regions"]),
-                            "--groups", str(paths["groups"]), "--invitations", str(inv), "--out", str(out),
-                            "--bootstrap", "20", "--data", str(shared_data)])
+    r = runner.invoke(
+        app,
+        [
+            "score",
+            "--responses",
+            str(paths["responses"]),
+            "--regions",
+            str(paths["regions"]),
+            "--groups",
+            str(paths["groups"]),
+            "--invitations",
+            str(inv),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "20",
+            "--data",
+            str(shared_data),
+        ],
+    )
     assert r.exit_code == 0, r.stderr
-    for name in ("context.csv", "recommendations.csv", "findings.csv", "structural_peers.csv",
-                 "inputs/invitations.csv", "inputs/instrument.yaml"):
+    for name in (
+        "context.csv",
+        "recommendations.csv",
+        "findings.csv",
+        "structural_peers.csv",
+        "inputs/invitations.csv",
+        "inputs/instrument.yaml",
+    ):
         assert (out / name).is_file(), name
-    rep = runner.invoke(app, ["report", "--results", str(out), "--out", str(tmp_path / "reports"),
-                              "--territory", "DE2", "--data", str(shared_data)])
+    rep = runner.invoke(
+        app,
+        [
+            "report",
+            "--results",
+            str(out),
+            "--out",
+            str(tmp_path / "reports"),
+            "--territory",
+            "DE2",
+            "--data",
+            str(shared_data),
+        ],
+    )
     assert rep.exit_code == 0, rep.output
     for phrase in ("left out (responses)", "not in the results folder", "no context"):
         assert phrase not in rep.output
@@ -269,8 +355,9 @@ def test_a_stored_campaign_gives_a_complete_run(store, campaign, instrument, ref
 
 
 @pytest.mark.slow
-def test_campaign_score_command_and_web_zip_give_the_same_tables(store_url, campaign, instrument, tmp_path,
-                                                                   shared_data, monkeypatch):
+def test_campaign_score_command_and_web_zip_give_the_same_tables(
+    store_url, campaign, instrument, tmp_path, shared_data, monkeypatch
+):
     from s3stresstest.store import Store
     from s3stresstest.web.operations import score_zip
 
@@ -290,6 +377,7 @@ def test_campaign_score_command_and_web_zip_give_the_same_tables(store_url, camp
 
     assert compare_folders(out, unzipped) == []
     assert (out / "recommendations.csv").is_file() and (out / "context.csv").is_file()
-    missing = runner.invoke(app, ["campaign", "score", "999", "--database-url", store_url, "--out",
-                                  str(tmp_path / "none")])
+    missing = runner.invoke(
+        app, ["campaign", "score", "999", "--database-url", store_url, "--out", str(tmp_path / "none")]
+    )
     assert missing.exit_code == 2 and "no campaign with id 999" in missing.stderr

@@ -13,12 +13,25 @@ import pandas as pd
 
 from .errors import InputError
 
-CONTEXT_COLUMNS = ["region", "indicator", "name", "kind", "value", "unit", "year", "flag", "attribution",
-                   "source_file", "aggregated", "recoded_from"]
+CONTEXT_COLUMNS = [
+    "region",
+    "indicator",
+    "name",
+    "kind",
+    "value",
+    "unit",
+    "year",
+    "flag",
+    "attribution",
+    "source_file",
+    "aggregated",
+    "recoded_from",
+]
 
 
-def context_from_statistics(stats: pd.DataFrame, territories: list[str],
-                            folder: str | Path | None = None) -> pd.DataFrame:
+def context_from_statistics(
+    stats: pd.DataFrame, territories: list[str], folder: str | Path | None = None
+) -> pd.DataFrame:
     """Latest value of every catalogue indicator per territory (one row per territory and indicator;
     a value that Eurostat does not publish stays missing, with no year)."""
     from .regions.statistics import latest_values_for
@@ -26,7 +39,9 @@ def context_from_statistics(stats: pd.DataFrame, territories: list[str],
     if not territories:
         return pd.DataFrame(columns=CONTEXT_COLUMNS)
     out = latest_values_for(stats, territories, folder=folder)
-    out["attribution"] = ["" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"])]
+    out["attribution"] = [
+        "" if pd.isna(v) else f"Source: Eurostat ({d})" for v, d in zip(out["value"], out["dataset"], strict=True)
+    ]
     out = out.rename(columns={"source": "source_file"})
     return out[CONTEXT_COLUMNS].reset_index(drop=True)
 

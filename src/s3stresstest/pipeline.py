@@ -57,8 +57,21 @@ def run_stresstest(campaign: Campaign, instrument: Instrument, params: ScoringPa
     params = params or ScoringParams()
     s = score(campaign, instrument, params)
     groups = peer_groups(campaign, campaign.territories)
-    record = {"synthetic": bool(campaign.synthetic), "parameters": params.model_dump(),
-              "peer_groups": {g: sorted(groups.loc[groups["group"] == g, "region"])
-                              for g in sorted(groups["group"].unique())}}
-    return StressTestResult(s.item_scores, s.block_scores, s.distributions, s.benchmarks, s.item_dispersion,
-                            s.group_item_scores, s.group_block_scores, record, instrument)
+    record = {
+        "synthetic": bool(campaign.synthetic),
+        "parameters": params.model_dump(),
+        "peer_groups": {
+            g: sorted(groups.loc[groups["group"] == g, "region"]) for g in sorted(groups["group"].unique())
+        },
+    }
+    return StressTestResult(
+        s.item_scores,
+        s.block_scores,
+        s.distributions,
+        s.benchmarks,
+        s.item_dispersion,
+        s.group_item_scores,
+        s.group_block_scores,
+        record,
+        instrument,
+    )

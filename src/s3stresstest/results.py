@@ -7,7 +7,6 @@ itself is `run.folder`.
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import tempfile
@@ -26,8 +25,9 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == bool or col in ("groups_disagree", "indistinguishable"):
-            out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                                    else ("true" if v else "false"))
+            out[col] = out[col].map(
+                lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else ("true" if v else "false")
+            )
     out.to_csv(path, index=False, float_format=FLOAT_FORMAT, encoding="utf-8", lineterminator="\n")
 
 

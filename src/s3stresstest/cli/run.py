@@ -5,9 +5,8 @@ Plain Typer command functions; `register(app)` adds them to the main CLI.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,40 +17,66 @@ from .common import err, out
 from .common import fail as _fail
 
 
-class Weighting(str, Enum):
+class Weighting(StrEnum):
     respondents = "respondents"
     groups = "groups"
 
 
 DATA_OPTION = typer.Option(None, "--data", help="Reference data folder (default: the data directory, S3ST_DATA_DIR).")
-NO_DATA_OPTION = typer.Option(False, "--no-reference-data", help="Leave out context statistics, structural peers "
-                              "and alignment even when reference data is installed.")
-STRATEGIES_OPTION = typer.Option(None, "--strategies", help="S3 priorities file (CSV/XLSX, see `align`) for the "
-                                 "alignment stage; without it alignment is left out.")
+NO_DATA_OPTION = typer.Option(
+    False,
+    "--no-reference-data",
+    help="Leave out context statistics, structural peers and alignment even when reference data is installed.",
+)
+STRATEGIES_OPTION = typer.Option(
+    None,
+    "--strategies",
+    help="S3 priorities file (CSV/XLSX, see `align`) for the alignment stage; without it alignment is left out.",
+)
 
 
-DB_OPTION_RUN = typer.Option(None, "--database-url", metavar="URL", show_default=False,
-                             help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, "
-                                  "else s3stresstest.db in the data directory).")
+DB_OPTION_RUN = typer.Option(
+    None,
+    "--database-url",
+    metavar="URL",
+    show_default=False,
+    help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, "
+    "else s3stresstest.db in the data directory).",
+)
 
 
 def score(
-    responses: Path = typer.Option(..., "--responses", help="Long responses CSV: respondent_id,region,stakeholder_group,item,value."),
+    responses: Path = typer.Option(
+        ..., "--responses", help="Long responses CSV: respondent_id,region,stakeholder_group,item,value."
+    ),
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
-    instrument: Optional[Path] = typer.Option(None, "--instrument", help="XLSForm .xlsx or text form .yaml; default: the built-in StressTest v1."),
-    regions: Optional[Path] = typer.Option(None, "--regions", help="CSV region,name: the campaign's territories; unknown regions in responses are refused."),
-    groups: Optional[Path] = typer.Option(None, "--groups", help="CSV region,group: peer groups (a region may be in several)."),
-    weighting: Weighting = typer.Option(Weighting.respondents, help="Region item score: mean of respondents or of stakeholder-group means."),
-    min_respondents: int = typer.Option(3, min=1, help="Anonymity threshold: respondents with a value behind a published figure."),
+    instrument: Path | None = typer.Option(
+        None, "--instrument", help="XLSForm .xlsx or text form .yaml; default: the built-in StressTest v1."
+    ),
+    regions: Path | None = typer.Option(
+        None, "--regions", help="CSV region,name: the campaign's territories; unknown regions in responses are refused."
+    ),
+    groups: Path | None = typer.Option(
+        None, "--groups", help="CSV region,group: peer groups (a region may be in several)."
+    ),
+    weighting: Weighting = typer.Option(
+        Weighting.respondents, help="Region item score: mean of respondents or of stakeholder-group means."
+    ),
+    min_respondents: int = typer.Option(
+        3, min=1, help="Anonymity threshold: respondents with a value behind a published figure."
+    ),
     bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples for intervals (0: none)."),
     seed: int = typer.Option(20170901, min=0, help="Random seed of the bootstrap."),
     ci_level: float = typer.Option(0.90, min=0.5, max=0.999, help="Interval coverage."),
-    disagreement_threshold: float = typer.Option(25.0, help="Spread between stakeholder-group scores flagged as disagreement (points)."),
+    disagreement_threshold: float = typer.Option(
+        25.0, help="Spread between stakeholder-group scores flagged as disagreement (points)."
+    ),
     min_peer_regions: int = typer.Option(3, min=1, help="Fewest published territories for peer-group statistics."),
-    invitations: Optional[Path] = typer.Option(None, "--invitations", help="CSV region,stakeholder_group,invited: "
-                                               "people invited, for response rates."),
-    strategies: Optional[Path] = STRATEGIES_OPTION,
-    data: Optional[Path] = DATA_OPTION,
+    invitations: Path | None = typer.Option(
+        None, "--invitations", help="CSV region,stakeholder_group,invited: people invited, for response rates."
+    ),
+    strategies: Path | None = STRATEGIES_OPTION,
+    data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
@@ -60,22 +85,37 @@ def score(
     from ..run import RunParams, run_from_files
     from ..scoring import ScoringParams
 
-    params = RunParams(scoring=ScoringParams(
-        weighting=weighting.value, min_respondents=min_respondents, bootstrap=bootstrap, seed=seed,
-        ci_level=ci_level, disagreement_threshold=disagreement_threshold, min_peer_regions=min_peer_regions))
+    params = RunParams(
+        scoring=ScoringParams(
+            weighting=weighting.value,
+            min_respondents=min_respondents,
+            bootstrap=bootstrap,
+            seed=seed,
+            ci_level=ci_level,
+            disagreement_threshold=disagreement_threshold,
+            min_peer_regions=min_peer_regions,
+        )
+    )
     try:
         prepare_out_dir(out_dir, overwrite)
         with err.status(f"Running the StressTest ({bootstrap} bootstrap resamples)..."):
-            run = run_from_files(responses, instrument=instrument, regions=regions, groups=groups,
-                                 invitations=invitations, strategies=strategies, params=params,
-                                 reference=_reference(data, no_reference_data))
+            run = run_from_files(
+                responses,
+                instrument=instrument,
+                regions=regions,
+                groups=groups,
+                invitations=invitations,
+                strategies=strategies,
+                params=params,
+                reference=_reference(data, no_reference_data),
+            )
         write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
     _done(run, out_dir)
 
 
-def _reference(data: Optional[Path], off: bool):
+def _reference(data: Path | None, off: bool):
     from ..run import ReferenceData
 
     return ReferenceData.none() if off else ReferenceData.load(data)
@@ -85,9 +125,11 @@ def _done(run, out_dir: Path) -> None:
     """What was written and what was left out (and why)."""
     if run.synthetic:
         out.print("[bold red]SYNTHETIC[/] answers: every output says so.")
-    out.print(f"Run written to {out_dir}: {len(run.territories)} territories, "
-              f"{int(run.record['counts']['respondents'])} respondents, {len(run.recommendations)} recommendations, "
-              f"{len(run.findings)} findings")
+    out.print(
+        f"Run written to {out_dir}: {len(run.territories)} territories, "
+        f"{int(run.record['counts']['respondents'])} respondents, {len(run.recommendations)} recommendations, "
+        f"{len(run.findings)} findings"
+    )
     out.print(f"  summary: {out_dir / 'summary.md'}")
     out.print(f"  reports: s3stresstest report --results {out_dir} --out REPORTS_DIR")
     for key, why in run.missing.items():
@@ -98,7 +140,7 @@ def demo(
     out_dir: Path = typer.Option(Path("demo-output"), "--out", help="Output folder."),
     seed: int = typer.Option(2017, min=0, help="Seed of the synthetic answers."),
     bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples."),
-    data: Optional[Path] = DATA_OPTION,
+    data: Path | None = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Generate the SYNTHETIC demo campaign (36 territories), run the whole StressTest and write its run folder."""
@@ -117,10 +159,10 @@ def demo(
 def rerun(
     folder: Path = typer.Argument(..., help="Run folder of an earlier run (or its run.json)."),
     out_dir: Path = typer.Option(..., "--out", help="Output folder for the repeated run."),
-    data: Optional[Path] = DATA_OPTION,
+    data: Path | None = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
-    """Repeat a run from its folder (inputs/, parameters, seeds) and check that every table is the same, byte for byte."""
+    """Repeat a run from its folder (inputs/, parameters, seeds); check that every table is the same, byte for byte."""
     from ..run import compare_folders
     from ..run import rerun as rerun_run
 
@@ -134,8 +176,9 @@ def rerun(
     source = folder.parent if folder.name == "run.json" else folder
     differ = compare_folders(source, out_dir)
     if differ:
-        err.print(f"[bold red]The repeated run differs[/] from {source} in {len(differ)} file(s): "
-                  + ", ".join(differ[:10]))
+        err.print(
+            f"[bold red]The repeated run differs[/] from {source} in {len(differ)} file(s): " + ", ".join(differ[:10])
+        )
         raise typer.Exit(code=1)
     out.print(f"Run repeated in {out_dir}: every table is identical to {source}")
 
@@ -143,9 +186,9 @@ def rerun(
 def campaign_score(
     campaign_id: int = typer.Argument(..., help="Id of the stored campaign."),
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
-    database_url: Optional[str] = DB_OPTION_RUN,
-    strategies: Optional[Path] = STRATEGIES_OPTION,
-    data: Optional[Path] = DATA_OPTION,
+    database_url: str | None = DB_OPTION_RUN,
+    strategies: Path | None = STRATEGIES_OPTION,
+    data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
@@ -160,8 +203,9 @@ def campaign_score(
         store = _open(database_url)
         try:
             with err.status("Running the StressTest on the stored answers..."):
-                run = run_from_store(store, campaign_id, strategies=strategies,
-                                     reference=_reference(data, no_reference_data))
+                run = run_from_store(
+                    store, campaign_id, strategies=strategies, reference=_reference(data, no_reference_data)
+                )
         except NotFound:
             raise InputError(f"no campaign with id {campaign_id} in this database") from None
         finally:

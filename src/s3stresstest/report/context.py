@@ -30,17 +30,23 @@ class ReportInputs(StressTestRun):
     instrument_source: str = INSTRUMENT_FILE
 
     @classmethod
-    def load(cls, results_dir: str | Path, *, data_folder: str | Path | None = None,
-             reference_data: bool = True) -> ReportInputs:
+    def load(
+        cls, results_dir: str | Path, *, data_folder: str | Path | None = None, reference_data: bool = True
+    ) -> ReportInputs:
         """Read a run folder. `data_folder`: where the NUTS boundaries for maps are (default: the data
         directory, S3ST_DATA_DIR); `reference_data=False` leaves maps out."""
         results_dir = Path(results_dir)
-        return cls.from_run(read_run(results_dir), results_dir, data_folder=data_folder,
-                            reference_data=reference_data)
+        return cls.from_run(read_run(results_dir), results_dir, data_folder=data_folder, reference_data=reference_data)
 
     @classmethod
-    def from_run(cls, run: StressTestRun, results_dir: str | Path, *, data_folder: str | Path | None = None,
-                 reference_data: bool = True) -> ReportInputs:
+    def from_run(
+        cls,
+        run: StressTestRun,
+        results_dir: str | Path,
+        *,
+        data_folder: str | Path | None = None,
+        reference_data: bool = True,
+    ) -> ReportInputs:
         values = {f.name: getattr(run, f.name) for f in dataclasses.fields(StressTestRun) if f.name != "cache"}
         values["missing"] = dict(run.missing)
         inputs = cls(**values, results_dir=Path(results_dir))
@@ -69,8 +75,14 @@ class ReportInputs(StressTestRun):
             path = Path(entry.get("path", ""))
             full = path if path.is_absolute() else self.results_dir / path
             now = file_sha256(full) if full.is_file() else None
-            rows.append({"role": role, "file": str(path), "sha256": entry.get("sha256", ""),
-                         "check": "matches" if now == entry.get("sha256") else ("missing" if now is None else "changed")})
+            rows.append(
+                {
+                    "role": role,
+                    "file": str(path),
+                    "sha256": entry.get("sha256", ""),
+                    "check": "matches" if now == entry.get("sha256") else ("missing" if now is None else "changed"),
+                }
+            )
         return pd.DataFrame(rows, columns=["role", "file", "sha256", "check"])
 
     @property
@@ -86,10 +98,14 @@ class ReportInputs(StressTestRun):
                 try:
                     self.cache["registry"] = NutsRegistry.load(self.data_folder)
                 except InputError as exc:
-                    self.missing["maps"] = ("NUTS boundaries are not installed, so maps are left out "
-                                            f"({exc.problems[0].message if exc.problems else exc})")
-                except Exception as exc:  # a broken file must not stop the reports
-                    self.missing["maps"] = f"NUTS boundaries could not be read ({exc.__class__.__name__}): maps left out"
+                    self.missing["maps"] = (
+                        "NUTS boundaries are not installed, so maps are left out "
+                        f"({exc.problems[0].message if exc.problems else exc})"
+                    )
+                except Exception as exc:  # noqa: BLE001 - a broken geometry file leaves the maps out, said so
+                    self.missing["maps"] = (
+                        f"NUTS boundaries could not be read ({exc.__class__.__name__}): maps left out"
+                    )
         return self.cache["registry"]
 
     def prefetch(self) -> None:

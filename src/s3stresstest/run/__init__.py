@@ -15,6 +15,19 @@ from .reference import ReferenceData
 from .rerun import compare_folders, rerun
 from .stages import StageError
 
-__all__ = ["SYNTHETIC_BANNER", "ReferenceData", "RunParams", "StageError", "StressTestRun", "build_run",
-           "compare_folders", "read_invitations", "read_run", "rerun", "run_demo", "run_from_files",
-           "run_from_store", "write_run"]
+__all__ = [
+    "SYNTHETIC_BANNER",
+    "ReferenceData",
+    "RunParams",
+    "StageError",
+    "StressTestRun",
+    "build_run",
+    "compare_folders",
+    "read_invitations",
+    "read_run",
+    "rerun",
+    "run_demo",
+    "run_from_files",
+    "run_from_store",
+    "write_run",
+]

@@ -38,14 +38,22 @@ def _stage(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except stages.StageError:
         raise
-    except Exception as exc:  # noqa: BLE001 - re-raised with the stage's name, never swallowed
+    except Exception as exc:
         raise stages.StageError(name, exc) from exc
 
 
-def build_run(campaign: Campaign, instrument: Instrument, params: RunParams | None = None, *,
-              invitations: pd.DataFrame | None = None, strategies: bytes | None = None,
-              strategies_name: str = "strategies.csv", reference: ReferenceData | None = None,
-              source: dict[str, Any] | None = None, extra_record: dict[str, Any] | None = None) -> StressTestRun:
+def build_run(
+    campaign: Campaign,
+    instrument: Instrument,
+    params: RunParams | None = None,
+    *,
+    invitations: pd.DataFrame | None = None,
+    strategies: bytes | None = None,
+    strategies_name: str = "strategies.csv",
+    reference: ReferenceData | None = None,
+    source: dict[str, Any] | None = None,
+    extra_record: dict[str, Any] | None = None,
+) -> StressTestRun:
     """Run every stage on a campaign and return the whole run.
 
     `invitations`: region, stakeholder_group, invited (people sent a personal invitation).
@@ -61,23 +69,37 @@ def build_run(campaign: Campaign, instrument: Instrument, params: RunParams | No
     run.missing.update({k: v for k, v in reference.missing.items() if k != "nuts"})
 
     scores = _stage("score", stages.score, campaign, instrument, params.scoring)
-    for name in ("item_scores", "block_scores", "distributions", "benchmarks", "item_dispersion",
-                 "group_item_scores", "group_block_scores"):
+    for name in (
+        "item_scores",
+        "block_scores",
+        "distributions",
+        "benchmarks",
+        "item_dispersion",
+        "group_item_scores",
+        "group_block_scores",
+    ):
         setattr(run, name, getattr(scores, name))
     territories = run.territories
     run.response_counts = _stage("response_counts", stages.response_counts, campaign.responses, inv, territories)
     if reference.statistics is not None:
         run.context = _stage("context", stages.context, reference.statistics, territories, reference.folder)
         names = _nuts_names(reference.registry)
-        peers, values, notes = _stage("structural_peers", stages.structural_peers, reference.statistics, territories,
-                                      params.structural_peers, names)
+        peers, values, notes = _stage(
+            "structural_peers",
+            stages.structural_peers,
+            reference.statistics,
+            territories,
+            params.structural_peers,
+            names,
+        )
         run.structural_peers, run.structural_peer_values = peers, values
         run.cache["structural_peers_record"] = notes
     if strategies is None:
         run.missing["alignment"] = "no strategies given (the S3 priorities file): alignment is left out"
     elif reference.registry is None:
-        run.missing["alignment"] = ("NUTS boundaries are not installed, so neighbours cannot be found: alignment "
-                                    "is left out")
+        run.missing["alignment"] = (
+            "NUTS boundaries are not installed, so neighbours cannot be found: alignment is left out"
+        )
     else:
         result = _stage("alignment", _align, strategies, strategies_name, run.block_scores, reference.registry)
         run.alignment = {k: v.reset_index(drop=True) for k, v in result.tables().items()}
@@ -87,8 +109,15 @@ def build_run(campaign: Campaign, instrument: Instrument, params: RunParams | No
         run.alignment_graph = graphml(result)
         run.strategies_csv, run.strategies_name = strategies, strategies_name
     oc = campaign.open_comments(instrument)
-    run.recommendations, recs_record = _stage("recommendations", stages.recommendations, run.result(),
-                                              run.alignment or None, oc, run.min_respondents, params.max_excerpts)
+    run.recommendations, recs_record = _stage(
+        "recommendations",
+        stages.recommendations,
+        run.result(),
+        run.alignment or None,
+        oc,
+        run.min_respondents,
+        params.max_excerpts,
+    )
     run.findings, run.typology = _stage("findings", stages.findings, run)
     run.record = _record(run, reference, recs_record, source or {}, extra_record or {})
     return run
@@ -97,8 +126,13 @@ def build_run(campaign: Campaign, instrument: Instrument, params: RunParams | No
 def _invitations(invitations: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["region", "stakeholder_group", "invited"]
     if invitations is None or len(invitations) == 0:
-        return pd.DataFrame({"region": pd.Series(dtype="str"), "stakeholder_group": pd.Series(dtype="str"),
-                             "invited": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "region": pd.Series(dtype="str"),
+                "stakeholder_group": pd.Series(dtype="str"),
+                "invited": pd.Series(dtype="int64"),
+            }
+        )
     missing = [c for c in cols if c not in invitations.columns]
     if missing:
         raise InputError(f"invitations lack the column(s) {', '.join(missing)}")
@@ -111,7 +145,7 @@ def _invitations(invitations: pd.DataFrame | None) -> pd.DataFrame:
 def _nuts_names(registry: Any) -> dict[str, str] | None:
     if registry is None:
         return None
-    return dict(zip(registry.table["code"], registry.table["name_latn"]))
+    return dict(zip(registry.table["code"], registry.table["name_latn"], strict=True))
 
 
 def _align(strategies: bytes, name: str, block_scores: pd.DataFrame, registry: Any) -> Any:
@@ -143,8 +177,13 @@ def _software() -> dict[str, str]:
     return out
 
 
-def _record(run: StressTestRun, reference: ReferenceData, recs_record: dict[str, Any], source: dict[str, Any],
-            extra: dict[str, Any]) -> dict[str, Any]:
+def _record(
+    run: StressTestRun,
+    reference: ReferenceData,
+    recs_record: dict[str, Any],
+    source: dict[str, Any],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     campaign, instrument, p = run.campaign, run.instrument, run.params
     resp = campaign.responses
     rec: dict[str, Any] = {
@@ -155,29 +194,45 @@ def _record(run: StressTestRun, reference: ReferenceData, recs_record: dict[str,
         "notice": SYNTHETIC_BANNER if campaign.synthetic else None,
         "campaign": campaign.description or None,
         "source": source,
-        "instrument": {"form_id": instrument.form_id, "version": instrument.version, "title": instrument.title,
-                       "checksum_sha256": instrument.checksum, "scored_items": len(instrument.scored_items),
-                       "blocks": [b.name for b in instrument.blocks]},
+        "instrument": {
+            "form_id": instrument.form_id,
+            "version": instrument.version,
+            "title": instrument.title,
+            "checksum_sha256": instrument.checksum,
+            "scored_items": len(instrument.scored_items),
+            "blocks": [b.name for b in instrument.blocks],
+        },
         "parameters": p.model_dump(mode="json"),
         "seed": p.scoring.seed,
         "stages": list(STAGES),
-        "counts": {"territories": len(run.territories), "respondents": int(resp["respondent_id"].nunique()),
-                   "answer_rows": int(len(resp)), "answered": int((resp["value"] != "").sum()),
-                   "invited": int(run.invitations["invited"].sum()) if len(run.invitations) else None,
-                   "recommendations": int(len(run.recommendations)), "findings": len(run.findings)},
+        "counts": {
+            "territories": len(run.territories),
+            "respondents": int(resp["respondent_id"].nunique()),
+            "answer_rows": len(resp),
+            "answered": int((resp["value"] != "").sum()),
+            "invited": int(run.invitations["invited"].sum()) if len(run.invitations) else None,
+            "recommendations": len(run.recommendations),
+            "findings": len(run.findings),
+        },
         "peer_groups": run.peer_groups,
         "rules": _rules(p),
         "reference_data": reference.record(),
         "recommendations": recs_record,
         "structural_peers": run.cache.get("structural_peers_record"),
-        "typology": ({"k": run.typology["k"], "rule": run.typology["rule"], "excluded": run.typology["excluded"]}
-                     if run.typology else None),
+        "typology": (
+            {"k": run.typology["k"], "rule": run.typology["rule"], "excluded": run.typology["excluded"]}
+            if run.typology
+            else None
+        ),
         "left_out": dict(run.missing),
     }
     if run.alignment:
-        rec["alignment"] = {"folder": "alignment", "note": "alignment of the given S3 priorities; "
-                            "perception_vs_evidence.csv joins them with block-2 scores"
-                            + (" (SYNTHETIC)" if campaign.synthetic else "")}
+        rec["alignment"] = {
+            "folder": "alignment",
+            "note": "alignment of the given S3 priorities; "
+            "perception_vs_evidence.csv joins them with block-2 scores"
+            + (" (SYNTHETIC)" if campaign.synthetic else ""),
+        }
     rec.update(extra)
     return rec
 
@@ -185,12 +240,13 @@ def _record(run: StressTestRun, reference: ReferenceData, recs_record: dict[str,
 def _rules(p: RunParams) -> dict[str, str]:
     s = p.scoring
     return {
-        "item_score": "mean over respondents with a value" if s.weighting == "respondents"
+        "item_score": "mean over respondents with a value"
+        if s.weighting == "respondents"
         else "mean of stakeholder-group means",
         "missing": "blank answers and choices without a score are missing, never 0",
         "select_multiple": "sum of the ticked choices' scores, capped at 100",
         "suppression": f"figures with fewer than {s.min_respondents} respondents with a value are suppressed;"
-                       " stakeholder-group cells get secondary suppression",
+        " stakeholder-group cells get secondary suppression",
         "block_score": "mean of published item scores, if at least half of the block's scored items are published",
         "interval": f"{s.ci_level:.0%} percentile bootstrap over respondents within each territory",
     }
@@ -210,10 +266,18 @@ def file_sha256(path: str | Path) -> str:
 
 # -- sources ---------------------------------------------------------------------------------------
 
-def run_from_files(responses: str | Path, *, instrument: str | Path | None = None, regions: str | Path | None = None,
-                   groups: str | Path | None = None, invitations: str | Path | None = None,
-                   strategies: str | Path | None = None, params: RunParams | None = None,
-                   reference: ReferenceData | None = None) -> StressTestRun:
+
+def run_from_files(
+    responses: str | Path,
+    *,
+    instrument: str | Path | None = None,
+    regions: str | Path | None = None,
+    groups: str | Path | None = None,
+    invitations: str | Path | None = None,
+    strategies: str | Path | None = None,
+    params: RunParams | None = None,
+    reference: ReferenceData | None = None,
+) -> StressTestRun:
     """A run from a responses CSV (long format) and optional regions, groups, invitations and strategies files."""
     from ..campaign import read_campaign
     from ..instrument import load_builtin, load_instrument
@@ -221,11 +285,24 @@ def run_from_files(responses: str | Path, *, instrument: str | Path | None = Non
     ins = load_builtin() if instrument is None else load_instrument(instrument)
     campaign = read_campaign(responses, ins, regions, groups)
     inv = read_invitations(invitations, set(campaign.territories)) if invitations else None
-    files = {role: path for role, path in (("responses", responses), ("instrument", instrument), ("regions", regions),
-                                           ("groups", groups), ("invitations", invitations),
-                                           ("strategies", strategies)) if path}
-    source = {"kind": "files", "files": {role: {"path": str(Path(path).resolve()), "sha256": file_sha256(path)}
-                                         for role, path in files.items()}}
+    files = {
+        role: path
+        for role, path in (
+            ("responses", responses),
+            ("instrument", instrument),
+            ("regions", regions),
+            ("groups", groups),
+            ("invitations", invitations),
+            ("strategies", strategies),
+        )
+        if path
+    }
+    source = {
+        "kind": "files",
+        "files": {
+            role: {"path": str(Path(path).resolve()), "sha256": file_sha256(path)} for role, path in files.items()
+        },
+    }
     data = Path(strategies).read_bytes() if strategies else None
     return build_run(campaign, ins, params, invitations=inv, strategies=data, reference=reference, source=source)
 
@@ -242,15 +319,20 @@ def read_invitations(path: str | Path, known: set[str] | None = None) -> pd.Data
         raise InputError(f"cannot read: {exc}", source=name) from None
     lacking = [c for c in ("region", "stakeholder_group", "invited") if c not in df.columns]
     if lacking:
-        raise InputError(f"missing column(s) {', '.join(lacking)} (need region,stakeholder_group,invited)",
-                         source=name)
+        raise InputError(f"missing column(s) {', '.join(lacking)} (need region,stakeholder_group,invited)", source=name)
     problems = []
     for i, row in enumerate(df.itertuples(index=False), start=2):
         if known is not None and row.region not in known:
             problems.append(Problem(f"territory '{row.region}' is not in the campaign", i, "region", name))
         if row.stakeholder_group not in STAKEHOLDER_GROUPS:
-            problems.append(Problem(f"unknown stakeholder group '{row.stakeholder_group}' (one of "
-                                    f"{', '.join(STAKEHOLDER_GROUPS)})", i, "stakeholder_group", name))
+            problems.append(
+                Problem(
+                    f"unknown stakeholder group '{row.stakeholder_group}' (one of {', '.join(STAKEHOLDER_GROUPS)})",
+                    i,
+                    "stakeholder_group",
+                    name,
+                )
+            )
         if not str(row.invited).strip().isdigit():
             problems.append(Problem(f"'{row.invited}' is not a whole number >= 0", i, "invited", name))
     if problems:
@@ -258,13 +340,20 @@ def read_invitations(path: str | Path, known: set[str] | None = None) -> pd.Data
     out = df[["region", "stakeholder_group", "invited"]].astype({"invited": "int64"})
     dup = out.duplicated(["region", "stakeholder_group"], keep=False)
     if dup.any():
-        raise InputError([Problem("territory and stakeholder group listed twice", int(i) + 2, None, name)
-                          for i in out.index[dup]])
+        raise InputError(
+            [Problem("territory and stakeholder group listed twice", int(i) + 2, None, name) for i in out.index[dup]]
+        )
     return out
 
 
-def run_from_store(store: Any, campaign_id: int, *, params: RunParams | None = None,
-                   strategies: str | Path | None = None, reference: ReferenceData | None = None) -> StressTestRun:
+def run_from_store(
+    store: Any,
+    campaign_id: int,
+    *,
+    params: RunParams | None = None,
+    strategies: str | Path | None = None,
+    reference: ReferenceData | None = None,
+) -> StressTestRun:
     """A run on the submitted answers of a stored campaign (SQLite or PostgreSQL), with its territories,
     peer groups and the personal invitations sent per territory and stakeholder group."""
     info = store.get_campaign(campaign_id)
@@ -275,11 +364,16 @@ def run_from_store(store: Any, campaign_id: int, *, params: RunParams | None = N
     instrument = store.get_instrument(info["instrument_id"])
     rates = store.response_rates(campaign_id)
     invitations = rates[["region", "stakeholder_group", "invited"]]
-    source = {"kind": "store", "campaign_id": int(campaign_id), "campaign": str(info["name"]),
-              "database": _safe_url(store)}
+    source = {
+        "kind": "store",
+        "campaign_id": int(campaign_id),
+        "campaign": str(info["name"]),
+        "database": _safe_url(store),
+    }
     data = Path(strategies).read_bytes() if strategies else None
-    return build_run(campaign, instrument, params, invitations=invitations, strategies=data, reference=reference,
-                     source=source)
+    return build_run(
+        campaign, instrument, params, invitations=invitations, strategies=data, reference=reference, source=source
+    )
 
 
 def _safe_url(store: Any) -> str:
@@ -291,8 +385,9 @@ def _safe_url(store: Any) -> str:
         return ""
 
 
-def run_demo(*, seed: int = 2017, bootstrap: int = 1000, params: RunParams | None = None,
-             reference: ReferenceData | None = None) -> StressTestRun:
+def run_demo(
+    *, seed: int = 2017, bootstrap: int = 1000, params: RunParams | None = None, reference: ReferenceData | None = None
+) -> StressTestRun:
     """The built-in demo: a SYNTHETIC campaign for the 36 demo territories, with the sourced 2014-2020 S3
     priorities for alignment. Every output built from it says that the answers are synthetic."""
     from importlib.resources import files
@@ -308,6 +403,13 @@ def run_demo(*, seed: int = 2017, bootstrap: int = 1000, params: RunParams | Non
     params = params or RunParams(scoring=ScoringParams(bootstrap=bootstrap))
     strategies = (files("s3stresstest.alignment") / "data" / BUILTIN_STRATEGIES).read_bytes()
     demo = {"generator_seed": seed, "generator": "s3stresstest.campaign.synthetic", "spec": spec.model_dump()}
-    return build_run(campaign, instrument, params, strategies=strategies, strategies_name=BUILTIN_STRATEGIES,
-                     reference=reference, source={"kind": "demo", "generator_seed": seed},
-                     extra_record={"demo": demo})
+    return build_run(
+        campaign,
+        instrument,
+        params,
+        strategies=strategies,
+        strategies_name=BUILTIN_STRATEGIES,
+        reference=reference,
+        source={"kind": "demo", "generator_seed": seed},
+        extra_record={"demo": demo},
+    )

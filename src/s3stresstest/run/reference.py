@@ -22,7 +22,7 @@ class ReferenceData:
     """NUTS registry, Eurostat statistics and the versions (checksums) of the files behind them."""
 
     folder: Path | None
-    registry: Any = None                      # regions.nuts.NutsRegistry or None
+    registry: Any = None  # regions.nuts.NutsRegistry or None
     statistics: pd.DataFrame | None = None
     versions: list[dict[str, Any]] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)
@@ -43,14 +43,24 @@ class ReferenceData:
         st = status(path) if path.is_dir() else None
         present = st[st["present"]] if st is not None else None
         if present is None or present.empty:
-            why = (f"no reference data installed in {path} (s3stresstest data seed FOLDER or data pull): context "
-                   "statistics and structural peers are left out")
+            why = (
+                f"no reference data installed in {path} (s3stresstest data seed FOLDER or data pull): context "
+                "statistics and structural peers are left out"
+            )
             ref.missing = {"context": why, "structural_peers": why, "nuts": why}
             return ref
-        ref.versions = [{"path": str(r.path), "dataset": str(r.dataset), "publisher": str(r.publisher),
-                         "retrieved": "" if pd.isna(r.retrieved) else str(r.retrieved), "how": str(r.how or ""),
-                         "sha256": str(r.sha256), "integrity": str(r.integrity)}
-                        for r in present.itertuples()]
+        ref.versions = [
+            {
+                "path": str(r.path),
+                "dataset": str(r.dataset),
+                "publisher": str(r.publisher),
+                "retrieved": str(r.retrieved) if isinstance(r.retrieved, str) else "",
+                "how": str(r.how or ""),
+                "sha256": str(r.sha256),
+                "integrity": str(r.integrity),
+            }
+            for r in present.itertuples()
+        ]
         try:
             ref.registry = NutsRegistry.load(path)
         except InputError as exc:
@@ -72,5 +82,8 @@ class ReferenceData:
         return ref
 
     def record(self) -> dict[str, Any]:
-        return {"folder": str(self.folder) if self.folder is not None else None, "files": self.versions,
-                "left_out": dict(self.missing)}
+        return {
+            "folder": str(self.folder) if self.folder is not None else None,
+            "files": self.versions,
+            "left_out": dict(self.missing),
+        }

@@ -27,22 +27,35 @@ def rerun(folder: str | Path, *, reference: ReferenceData | None = None) -> Stre
     now = {f["path"]: f["sha256"] for f in reference.versions}
     changed = sorted(p for p in set(was) | set(now) if was.get(p) != now.get(p))
     if changed:
-        raise InputError("the installed reference data differ from those of the run ("
-                         + ", ".join(changed[:8]) + (" …" if len(changed) > 8 else "")
-                         + "): install the same files (s3stresstest data seed) or score again", source=str(folder))
+        raise InputError(
+            "the installed reference data differ from those of the run ("
+            + ", ".join(changed[:8])
+            + (" …" if len(changed) > 8 else "")
+            + "): install the same files (s3stresstest data seed) or score again",
+            source=str(folder),
+        )
     extra = {k: old.record[k] for k in ("demo",) if k in old.record}
     extra["rerun_of"] = {"folder": str(folder.resolve()), "created": old.record.get("created")}
-    return build_run(old.campaign, old.instrument, old.params, invitations=old.invitations,
-                     strategies=old.strategies_csv, strategies_name=old.strategies_name, reference=reference,
-                     source=old.record.get("source") or {}, extra_record=extra)
+    return build_run(
+        old.campaign,
+        old.instrument,
+        old.params,
+        invitations=old.invitations,
+        strategies=old.strategies_csv,
+        strategies_name=old.strategies_name,
+        reference=reference,
+        source=old.record.get("source") or {},
+        extra_record=extra,
+    )
 
 
 def compare_folders(a: str | Path, b: str | Path) -> list[str]:
     """Files that differ between two run folders, or exist in one only; the records (`run.json`, which say
     when and where a run was made) and `summary.md` are not compared."""
     a, b = Path(a), Path(b)
-    names = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()} | \
-            {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
+    names = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()} | {
+        str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()
+    }
     out = []
     for rel in sorted(names):
         if Path(rel).name == "run.json" or rel == "summary.md":

@@ -15,20 +15,29 @@ RESULT_TABLES: dict[str, Schema] = {
     "item_scores": schema("region:text item:text block:text score:float ci_low:float ci_high:float n:int status:text"),
     "block_scores": schema("region:text block:text score:float ci_low:float ci_high:float n:int status:text"),
     "distributions": schema("region:text item:text choice:text share:float n:int"),
-    "benchmarks": schema("region:text block:text peer_group:text score:float peer_mean:float peer_median:float "
-                         "frontrunner_level:float gap_to_mean:float gap_to_frontrunner:float frontrunners:text "
-                         "indistinguishable:bool"),
-    "item_dispersion": schema("region:text item:text block:text sd:float n:int groups_published:int "
-                              "group_spread:float groups_disagree:bool status:text"),
-    "group_item_scores": schema("region:text item:text block:text stakeholder_group:text score:float n:int "
-                                "status:text"),
+    "benchmarks": schema(
+        "region:text block:text peer_group:text score:float peer_mean:float peer_median:float "
+        "frontrunner_level:float gap_to_mean:float gap_to_frontrunner:float frontrunners:text "
+        "indistinguishable:bool"
+    ),
+    "item_dispersion": schema(
+        "region:text item:text block:text sd:float n:int groups_published:int "
+        "group_spread:float groups_disagree:bool status:text"
+    ),
+    "group_item_scores": schema(
+        "region:text item:text block:text stakeholder_group:text score:float n:int status:text"
+    ),
     "group_block_scores": schema("region:text block:text stakeholder_group:text score:float n:int status:text"),
     "response_counts": schema("region:text stakeholder_group:text respondents:int invited:int?"),
-    "recommendations": schema("region:text rank:int rule:text topic:text title:text action:text evidence:text "
-                              "items:text learn_from:text written:bool priority:int blocks:text rationale:text "
-                              "gap:float excerpts:text"),
-    "findings": schema("id:text title:text statement:text rule:text evidence:text territories:text k:int n:int "
-                       "withheld:int figures:text"),
+    "recommendations": schema(
+        "region:text rank:int rule:text topic:text title:text action:text evidence:text "
+        "items:text learn_from:text written:bool priority:int blocks:text rationale:text "
+        "gap:float excerpts:text"
+    ),
+    "findings": schema(
+        "id:text title:text statement:text rule:text evidence:text territories:text k:int n:int "
+        "withheld:int figures:text"
+    ),
     "typology": schema("region:text type:int"),
     "typology_types": schema("type:int territories:int members:text summary:text"),
     "typology_profiles": schema("type:int block:text score:float"),
@@ -36,8 +45,10 @@ RESULT_TABLES: dict[str, Schema] = {
 
 # present only when the run had what they need
 OPTIONAL_TABLES: dict[str, Schema] = {
-    "context": schema("region:text indicator:text name:text kind:text value:float unit:text year:int? flag:text "
-                      "attribution:text source_file:text aggregated:bool recoded_from:text"),
+    "context": schema(
+        "region:text indicator:text name:text kind:text value:float unit:text year:int? flag:text "
+        "attribution:text source_file:text aggregated:bool recoded_from:text"
+    ),
     "structural_peers": schema("region:text level:int rank:int peer:text peer_name:text distance:float"),
     "structural_peer_values": schema("region:text peer:text variable:text value:float"),
 }
@@ -50,8 +61,14 @@ INPUT_TABLES: dict[str, Schema] = {
     "invitations": schema("region:text stakeholder_group:text invited:int"),
 }
 
-ALIGNMENT_TABLES = ("alignment_pairs", "alignment_territories", "synergies", "perception_vs_evidence",
-                    "alignment_matrix", "priority_matches")
+ALIGNMENT_TABLES = (
+    "alignment_pairs",
+    "alignment_territories",
+    "synergies",
+    "perception_vs_evidence",
+    "alignment_matrix",
+    "priority_matches",
+)
 
 # recommendations written out in full in a regional report (the rest are listed in its table)
 WRITTEN_RECOMMENDATIONS = 8

@@ -61,12 +61,22 @@ def score(campaign: Campaign, instrument: Instrument, params: ScoringParams) -> 
     """Item, block and stakeholder-group scores with intervals, distributions, dispersion, benchmarks."""
     territories = campaign.territories
     core = score_items_and_blocks(campaign.responses, instrument, params, regions=territories)
-    bench = benchmark_blocks(core.block_scores, peer_groups(campaign, territories),
-                             min_peer_regions=params.min_peer_regions,
-                             frontrunner_quantile=params.frontrunner_quantile)
+    bench = benchmark_blocks(
+        core.block_scores,
+        peer_groups(campaign, territories),
+        min_peer_regions=params.min_peer_regions,
+        frontrunner_quantile=params.frontrunner_quantile,
+    )
     dist = item_distributions(campaign.responses, instrument, params.min_respondents)
-    return Scores(core.item_scores, core.block_scores, dist, bench, core.item_dispersion, core.group_item_scores,
-                  core.group_block_scores)
+    return Scores(
+        core.item_scores,
+        core.block_scores,
+        dist,
+        bench,
+        core.item_dispersion,
+        core.group_item_scores,
+        core.group_block_scores,
+    )
 
 
 def response_counts(responses: pd.DataFrame, invitations: pd.DataFrame, territories: list[str]) -> pd.DataFrame:
@@ -77,8 +87,11 @@ def response_counts(responses: pd.DataFrame, invitations: pd.DataFrame, territor
     """
     people = responses.drop_duplicates("respondent_id")
     counts = people.groupby(["region", "stakeholder_group"], sort=True).size().rename("respondents").reset_index()
-    inv = invitations[["region", "stakeholder_group", "invited"]] if len(invitations) else \
-        pd.DataFrame(columns=["region", "stakeholder_group", "invited"])
+    inv = (
+        invitations[["region", "stakeholder_group", "invited"]]
+        if len(invitations)
+        else pd.DataFrame(columns=["region", "stakeholder_group", "invited"])
+    )
     out = counts.merge(inv, on=["region", "stakeholder_group"], how="outer")
     out = out[out["region"].isin(territories)] if territories else out
     out["respondents"] = out["respondents"].fillna(0).astype("int64")
@@ -86,7 +99,8 @@ def response_counts(responses: pd.DataFrame, invitations: pd.DataFrame, territor
     out["region"] = out["region"].astype(str)
     out["stakeholder_group"] = out["stakeholder_group"].astype(str)
     return out.sort_values(["region", "stakeholder_group"]).reset_index(drop=True)[
-        ["region", "stakeholder_group", "respondents", "invited"]]
+        ["region", "stakeholder_group", "respondents", "invited"]
+    ]
 
 
 def context(statistics: pd.DataFrame, territories: list[str], folder: Any = None) -> pd.DataFrame:
@@ -96,8 +110,9 @@ def context(statistics: pd.DataFrame, territories: list[str], folder: Any = None
     return context_from_statistics(statistics, territories, folder)
 
 
-def structural_peers(statistics: pd.DataFrame, territories: list[str], k: int,
-                     names: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+def structural_peers(
+    statistics: pd.DataFrame, territories: list[str], k: int, names: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """The k nearest structural peers of each territory at its own NUTS level, with the values compared.
 
     Returns (peers: region, level, rank, peer, peer_name, distance; values: region, peer, variable,
@@ -131,21 +146,37 @@ def structural_peers(statistics: pd.DataFrame, territories: list[str], k: int,
         for v in variables:
             value_rows.append({"region": region, "peer": region, "variable": v, "value": _float(target.get(v))})
         for p in peers.to_dict("records"):
-            peer_rows.append({"region": region, "level": level, "rank": int(p["rank"]), "peer": str(p["region"]),
-                              "peer_name": str(p.get("name") or (names or {}).get(str(p["region"]), "")),
-                              "distance": float(p["distance"])})
+            peer_rows.append(
+                {
+                    "region": region,
+                    "level": level,
+                    "rank": int(p["rank"]),
+                    "peer": str(p["region"]),
+                    "peer_name": str(p.get("name") or (names or {}).get(str(p["region"]), "")),
+                    "distance": float(p["distance"]),
+                }
+            )
             for v in variables:
-                value_rows.append({"region": region, "peer": str(p["region"]), "variable": v,
-                                   "value": _float(p.get(v))})
+                value_rows.append(
+                    {"region": region, "peer": str(p["region"]), "variable": v, "value": _float(p.get(v))}
+                )
     peers_df = pd.DataFrame(peer_rows, columns=["region", "level", "rank", "peer", "peer_name", "distance"])
     values_df = pd.DataFrame(value_rows, columns=["region", "peer", "variable", "value"])
     peers_df = peers_df.astype({"level": "int64", "rank": "int64", "distance": "float64"})
     values_df = values_df.astype({"value": "float64"})
-    pools = {str(level): (None if isinstance(s, InputError) else int(len(s.regions)))
-             for level, s in spaces.items()}
-    return peers_df, values_df, {"k": k, "variables": variables, "not_found": notes, "pool_by_level": pools,
-                                 "method": "weighted Euclidean distance of standardised indicators (log for "
-                                           "size-like ones) among regions of the same NUTS level with every value"}
+    pools = {str(level): (None if isinstance(s, InputError) else len(s.regions)) for level, s in spaces.items()}
+    return (
+        peers_df,
+        values_df,
+        {
+            "k": k,
+            "variables": variables,
+            "not_found": notes,
+            "pool_by_level": pools,
+            "method": "weighted Euclidean distance of standardised indicators (log for "
+            "size-like ones) among regions of the same NUTS level with every value",
+        },
+    )
 
 
 def _float(v: Any) -> float:
@@ -155,18 +186,30 @@ def _float(v: Any) -> float:
         return float("nan")
 
 
-def alignment(strategies: list[Any], block_scores: pd.DataFrame, registry: Any,
-              inputs: dict[str, Any] | None = None) -> Any:
+def alignment(
+    strategies: list[Any], block_scores: pd.DataFrame, registry: Any, inputs: dict[str, Any] | None = None
+) -> Any:
     """Alignment of the strategies (vertical, neighbours, matrix, synergies) and perception vs evidence."""
     from ..alignment.run import params_from, run_alignment
     from ..alignment.taxonomy import load_taxonomies
 
-    return run_alignment(strategies, taxonomies=load_taxonomies(None), registry=registry, params=params_from(),
-                         block_scores=block_scores, inputs=inputs)
+    return run_alignment(
+        strategies,
+        taxonomies=load_taxonomies(None),
+        registry=registry,
+        params=params_from(),
+        block_scores=block_scores,
+        inputs=inputs,
+    )
 
 
-def recommendations(result: Any, alignment_tables: dict[str, pd.DataFrame] | None, open_comments: pd.DataFrame,
-                    min_respondents: int, max_excerpts: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+def recommendations(
+    result: Any,
+    alignment_tables: dict[str, pd.DataFrame] | None,
+    open_comments: pd.DataFrame,
+    min_respondents: int,
+    max_excerpts: int,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Every territory's fired recommendations, ranked, in the run's columns (and the engine's record).
 
     `items`: the questions whose figures fired the rule (empty for block-level triggers);
@@ -174,18 +217,32 @@ def recommendations(result: Any, alignment_tables: dict[str, pd.DataFrame] | Non
     """
     from ..recommend import recommend
 
-    recs = recommend(result, alignment=alignment_tables or None,
-                     open_comments=open_comments if len(open_comments) else None,
-                     min_respondents=min_respondents, max_excerpts=max_excerpts)
-    out = pd.DataFrame({
-        "region": recs["region"].astype(str), "rank": recs["rank"].astype("int64"),
-        "rule": recs["rule_id"].astype(str), "topic": recs["topics"].astype(str),
-        "title": recs["title"].astype(str), "action": recs["recommendation"].astype(str),
-        "evidence": recs["evidence"].astype(str), "items": [_items(e) for e in recs["evidence"]],
-        "learn_from": recs["frontrunners"].astype(str), "written": recs["rank"] <= WRITTEN_RECOMMENDATIONS,
-        "priority": recs["priority"].astype("int64"), "blocks": recs["blocks"].astype(str),
-        "rationale": recs["rationale"].astype(str), "gap": recs["gap"].astype("float64"),
-        "excerpts": recs["excerpts"].astype(str)})
+    recs = recommend(
+        result,
+        alignment=alignment_tables or None,
+        open_comments=open_comments if len(open_comments) else None,
+        min_respondents=min_respondents,
+        max_excerpts=max_excerpts,
+    )
+    out = pd.DataFrame(
+        {
+            "region": recs["region"].astype(str),
+            "rank": recs["rank"].astype("int64"),
+            "rule": recs["rule_id"].astype(str),
+            "topic": recs["topics"].astype(str),
+            "title": recs["title"].astype(str),
+            "action": recs["recommendation"].astype(str),
+            "evidence": recs["evidence"].astype(str),
+            "items": [_items(e) for e in recs["evidence"]],
+            "learn_from": recs["frontrunners"].astype(str),
+            "written": recs["rank"] <= WRITTEN_RECOMMENDATIONS,
+            "priority": recs["priority"].astype("int64"),
+            "blocks": recs["blocks"].astype(str),
+            "rationale": recs["rationale"].astype(str),
+            "gap": recs["gap"].astype("float64"),
+            "excerpts": recs["excerpts"].astype(str),
+        }
+    )
     out["written"] = out["written"].astype(bool)
     return out.reset_index(drop=True), dict(recs.attrs.get("record") or {})
 
@@ -205,4 +262,3 @@ def findings(run: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
 
     params = run.params.findings
     return key_findings(run, params), typology(run, params)
-

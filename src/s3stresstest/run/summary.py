@@ -14,50 +14,72 @@ def summary_markdown(run: StressTestRun) -> str:
         lines += [f"> **{SYNTHETIC_BANNER}**", ""]
     c = rec.get("counts", {})
     ins = run.instrument
-    lines += ["# S3 StressTest results", "",
-              f"Instrument: {ins.title} (`{ins.form_id}` version {ins.version}). "
-              f"Territories: {c.get('territories')}; respondents: {c.get('respondents')}.", "",
-              f"Scores are on 0–100 with {p.ci_level:.0%} bootstrap intervals ({p.bootstrap} resamples, seed "
-              f"{p.seed}). A figure is shown only when at least {p.min_respondents} respondents with a value stand "
-              "behind it; 'suppressed' and 'insufficient' mark figures that are withheld. The comparison is a "
-              "learning tool, not a league table.", ""]
+    lines += [
+        "# S3 StressTest results",
+        "",
+        f"Instrument: {ins.title} (`{ins.form_id}` version {ins.version}). "
+        f"Territories: {c.get('territories')}; respondents: {c.get('respondents')}.",
+        "",
+        f"Scores are on 0–100 with {p.ci_level:.0%} bootstrap intervals ({p.bootstrap} resamples, seed "
+        f"{p.seed}). A figure is shown only when at least {p.min_respondents} respondents with a value stand "
+        "behind it; 'suppressed' and 'insufficient' mark figures that are withheld. The comparison is a "
+        "learning tool, not a league table.",
+        "",
+    ]
     blocks = run.blocks
     lines += ["## Blocks", ""] + [f"- **{b}**: {ins.block_label(b)}" for b in blocks] + [""]
-    lines += ["## Block scores per territory", "", "| Territory | " + " | ".join(blocks) + " |",
-              "|---|" + "---|" * len(blocks)]
-    bs = run.block_scores.set_index(["region", "block"])
+    lines += [
+        "## Block scores per territory",
+        "",
+        "| Territory | " + " | ".join(blocks) + " |",
+        "|---|" + "---|" * len(blocks),
+    ]
+    cell = {
+        (r.region, r.block): (
+            f"{num(r.score)} [{num(r.ci_low)}–{num(r.ci_high)}]" if r.status == "ok" else str(r.status)
+        )
+        for r in run.block_scores.itertuples()
+    }
     for region in run.territories:
-        cells = []
-        for b in blocks:
-            r = bs.loc[(region, b)]
-            cells.append(f"{num(r['score'])} [{num(r['ci_low'])}–{num(r['ci_high'])}]" if r["status"] == "ok"
-                         else str(r["status"]))
+        cells = [cell.get((region, b), "–") for b in blocks]
         lines.append(f"| {run.label(region)} | " + " | ".join(cells) + " |")
     lines += ["", "## Frontrunners per peer group", ""]
     fr = run.benchmarks.drop_duplicates(["peer_group", "block"])
     for row in fr.itertuples():
-        lines.append(f"- {row.peer_group}, {row.block}: level {num(row.frontrunner_level)}; "
-                     f"frontrunners: {row.frontrunners or '–'}")
+        lines.append(
+            f"- {row.peer_group}, {row.block}: level {num(row.frontrunner_level)}; "
+            f"frontrunners: {str(row.frontrunners) or '–'}"
+        )
     flagged = int((run.item_dispersion["groups_disagree"] == True).sum())  # noqa: E712 - missing flags are not True
-    lines += ["", "## Where stakeholder groups disagree", "",
-              f"{flagged} (territory, item) pairs where published stakeholder-group scores differ by at least "
-              f"{p.disagreement_threshold:g} points (see `item_dispersion.csv`).", ""]
+    lines += [
+        "",
+        "## Where stakeholder groups disagree",
+        "",
+        f"{flagged} (territory, item) pairs where published stakeholder-group scores differ by at least "
+        f"{p.disagreement_threshold:g} points (see `item_dispersion.csv`).",
+        "",
+    ]
     lines += ["## Key findings", ""] + [f"- **{f['title']}**: {f['statement']}" for f in run.findings] + [""]
-    lines += ["## Files", "",
-              "- `item_scores.csv`, `block_scores.csv`, `distributions.csv`, `benchmarks.csv`: the main results",
-              "- `group_item_scores.csv`, `group_block_scores.csv`: stakeholder-group breakdown",
-              "- `item_dispersion.csv`: spread across respondents and groups",
-              "- `response_counts.csv`: respondents per territory and stakeholder group, with invitations when known",
-              f"- `recommendations.csv`: {len(run.recommendations)} recommendations, ranked per territory",
-              "- `findings.csv` (figures in `findings/`), `typology*.csv`: findings across territories",
-              "- `run.json`: every parameter, seed, input checksum, reference-data and software version",
-              "- `schema.json`: the columns and their kinds of every table",
-              "- `inputs/`: the answers, territories, peer groups, invitations and questionnaire, to repeat the run"]
+    lines += [
+        "## Files",
+        "",
+        "- `item_scores.csv`, `block_scores.csv`, `distributions.csv`, `benchmarks.csv`: the main results",
+        "- `group_item_scores.csv`, `group_block_scores.csv`: stakeholder-group breakdown",
+        "- `item_dispersion.csv`: spread across respondents and groups",
+        "- `response_counts.csv`: respondents per territory and stakeholder group, with invitations when known",
+        f"- `recommendations.csv`: {len(run.recommendations)} recommendations, ranked per territory",
+        "- `findings.csv` (figures in `findings/`), `typology*.csv`: findings across territories",
+        "- `run.json`: every parameter, seed, input checksum, reference-data and software version",
+        "- `schema.json`: the columns and their kinds of every table",
+        "- `inputs/`: the answers, territories, peer groups, invitations and questionnaire, to repeat the run",
+    ]
     if run.context is not None:
-        lines += ["- `context.csv`: Eurostat context statistics of each territory (year, unit, flag, source); "
-                  "shown beside the scores, never part of them",
-                  "- `structural_peers.csv`, `structural_peer_values.csv`: the most similar regions on those "
-                  "statistics (not the campaign's peer groups)"]
+        lines += [
+            "- `context.csv`: Eurostat context statistics of each territory (year, unit, flag, source); "
+            "shown beside the scores, never part of them",
+            "- `structural_peers.csv`, `structural_peer_values.csv`: the most similar regions on those "
+            "statistics (not the campaign's peer groups)",
+        ]
     if run.alignment:
         lines += ["- `alignment/`: alignment of the S3 priorities (vertical, neighbours, matrix, synergies)"]
     if run.missing:

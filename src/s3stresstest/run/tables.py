@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ def schema(spec: str) -> Schema:
         name, _, kind = token.partition(":")
         if kind not in KINDS:
             raise ValueError(f"column '{name}': unknown kind '{kind}'")
-        out.append(Column(name, kind))  # type: ignore[arg-type]  # checked just above
+        out.append(Column(name, kind))  # narrowed to Kind by the check above
     return tuple(out)
 
 
@@ -68,11 +68,14 @@ def infer_schema(df: pd.DataFrame) -> Schema:
             values = [v for v in s if not _missing(v)]
             if values and all(isinstance(v, (bool, np.bool_)) for v in values):
                 kind = "bool"
-            elif values and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-                                for v in values):
+            elif values and all(
+                isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values
+            ):
                 kind = "int"
-            elif values and all(isinstance(v, (int, float, np.integer, np.floating))
-                                and not isinstance(v, (bool, np.bool_)) for v in values):
+            elif values and all(
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                for v in values
+            ):
                 kind = "float"
             else:
                 kind = "text"
@@ -179,4 +182,4 @@ def schema_json(columns: Schema) -> list[dict[str, str]]:
 
 
 def schema_from_json(entries: Iterable[Mapping[str, str]]) -> Schema:
-    return tuple(Column(str(e["name"]), e["kind"]) for e in entries)  # type: ignore[arg-type]
+    return tuple(Column(str(e["name"]), cast(Kind, e["kind"])) for e in entries)
