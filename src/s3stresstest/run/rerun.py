@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 from ..errors import InputError
@@ -50,12 +51,11 @@ def rerun(folder: str | Path, *, reference: ReferenceData | None = None) -> Stre
 
 
 def compare_folders(a: str | Path, b: str | Path) -> list[str]:
-    """Files that differ between two run folders, or exist in one only; the records (`run.json`, which say
-    when and where a run was made) and `summary.md` are not compared."""
+    """Files of the two runs (as their records list them) that differ or exist in one only. The records
+    (`run.json`, which say when and where a run was made) and `summary.md` are not compared; files
+    put beside a run later (e.g. `reports/`) are not part of it."""
     a, b = Path(a), Path(b)
-    names = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()} | {
-        str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()
-    }
+    names = set(_outputs(a)) | set(_outputs(b))
     out = []
     for rel in sorted(names):
         if Path(rel).name == "run.json" or rel == "summary.md":
@@ -63,3 +63,11 @@ def compare_folders(a: str | Path, b: str | Path) -> list[str]:
         if not (a / rel).is_file() or not (b / rel).is_file() or not filecmp.cmp(a / rel, b / rel, shallow=False):
             out.append(rel)
     return out
+
+
+def _outputs(folder: Path) -> list[str]:
+    try:
+        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()]
+    return [str(x) for x in record.get("outputs") or []]
