@@ -381,3 +381,24 @@ def test_campaign_score_command_and_web_zip_give_the_same_tables(
         app, ["campaign", "score", "999", "--database-url", store_url, "--out", str(tmp_path / "none")]
     )
     assert missing.exit_code == 2 and "no campaign with id 999" in missing.stderr
+
+
+def test_rerun_refuses_other_reference_data(folder, tmp_path):
+    from s3stresstest.errors import InputError
+    from s3stresstest.run import rerun
+
+    with pytest.raises(InputError, match="reference data differ"):
+        rerun(folder, reference=ReferenceData.none())
+
+
+def test_a_folder_of_an_older_version_gets_a_clear_message(tmp_path):
+    from s3stresstest.errors import InputError
+
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "run.json").write_text("{}")
+    (old / "block_scores.csv").write_text("region,block,score\n")
+    with pytest.raises(InputError, match="not a run folder of this version"):
+        read_run(old)
+    r = runner.invoke(app, ["report", "--results", str(old), "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 2 and "score the campaign again" in r.output
