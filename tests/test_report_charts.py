@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from s3stresstest.report import charts, maps, palette
-from s3stresstest.report.charts import Svg
+from s3stresstest.report.svg import Svg, text_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 ALLOWED_URIS = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
@@ -22,7 +22,7 @@ ATTRIBUTION = "© EuroGeographics for the administrative boundaries; source: Eur
 
 
 def outside(chart: Svg, tolerance: float = 2.0) -> list[str]:
-    """Texts whose estimated extent (charts.text_width, bold ~10% wider) leaves the image sideways."""
+    """Texts whose estimated extent (svg.text_width, bold ~10% wider) leaves the image sideways."""
     root = parse(chart)
     width = float(root.get("width"))
     out = []
@@ -30,7 +30,7 @@ def outside(chart: Svg, tolerance: float = 2.0) -> list[str]:
         text = "".join(el.itertext())
         if not text.strip() or el.get("x") is None:
             continue
-        w = charts.text_width(text, float(el.get("font-size", 12))) * (1.1 if el.get("font-weight") == "bold" else 1)
+        w = text_width(text, float(el.get("font-size", 12))) * (1.1 if el.get("font-weight") == "bold" else 1)
         x = float(el.get("x"))
         left = {"end": x - w, "middle": x - w / 2}.get(el.get("text-anchor"), x)
         if left < -tolerance or left + w > width + tolerance:
@@ -216,7 +216,7 @@ def test_block_vs_peers_wraps_long_names_inside_the_image(block_scores, benchmar
     assert shown
     for el in shown:  # right-aligned labels: their estimated left edge stays inside the image
         bold = 1.1 if el.get("font-weight") == "bold" else 1.0
-        left = float(el.get("x")) - bold * charts.text_width(el.text or "", float(el.get("font-size", 11)))
+        left = float(el.get("x")) - bold * text_width(el.text or "", float(el.get("font-size", 11)))
         assert left >= 0, f"label {el.text!r} starts {left:.0f} px left of the image"
     joined = "".join(el.text.replace(" ", "") for el in shown)
     assert "ProvinciaAutonomadiTrento" in joined and "alpine_space_cooperation_programme_regions" in joined

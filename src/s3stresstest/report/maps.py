@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry import box
 
 from . import palette as pal
-from .charts import Doc, Svg, fmt_score, legend_row, num, text_width, wrap
+from .svg import Doc, Svg, finite, fmt_score, legend_row, num, text_width, wrap
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries; source: Eurostat – GISCO"
 SIMPLIFY_PX = 0.35
@@ -100,14 +100,6 @@ def _class_entries(doc: Doc, vmin: float, vmax: float) -> list[tuple]:
     return [("fill", c, f"{lo:.0f}–{hi:.0f}") for c, (lo, hi) in zip(pal.SEQUENTIAL, pal.class_bounds(vmin, vmax))]
 
 
-def _finite(v) -> float | None:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def _background(doc: Doc, registry, proj: Projection, frame) -> None:
     """Countries around the area, clipped to the map frame, in light grey."""
     clip = box(*frame)
@@ -156,7 +148,7 @@ def territory_map(registry, code: str, neighbours: Sequence[str], alignment_scor
         if c != centre and c not in neigh:
             neigh.append(c)
     neigh.sort()
-    scores = {registry.get(k).code: _finite(v) for k, v in (alignment_scores or {}).items() if k in registry}
+    scores = {registry.get(k).code: finite(v) for k, v in (alignment_scores or {}).items() if k in registry}
     names = _names(registry, [centre] + neigh)
     geoms = {c: registry.geometry(c) for c in [centre] + neigh}
     minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(list(geoms.values())))
@@ -227,7 +219,7 @@ def alpine_space_map(registry, values: Mapping[str, float | None], title: str,
         geom = registry.geometry(c)
         if not parts <= base_set:
             geom = shapely.intersection(geom, area)
-        shown[c] = (_finite(v), geom)
+        shown[c] = (finite(v), geom)
     # coarser territories first, so a NUTS-3 territory stays visible over its NUTS-2 region
     order = sorted(shown, key=lambda c: (registry.get(c).level, c))
     names = _names(registry, order)

@@ -15,7 +15,8 @@ import datetime as _dt
 
 from ..errors import InputError
 from ..findings import FindingParams, key_findings
-from .regional import peer_label, recommendations
+from .common import peer_label
+from .regional import recommendations
 from .render import Callout, Document, Paragraph, Section, pct
 
 MIN_FINDINGS, MAX_FINDINGS = 4, 6

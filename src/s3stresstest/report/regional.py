@@ -28,11 +28,20 @@ import json
 import numpy as np
 import pandas as pd
 
+from .common import (
+    ci_level_text,
+    draw_chart,
+    figure,
+    group_label,
+    load_charts,
+    load_maps,
+    peer_label,
+    withheld_text,
+)
 from .render import (
     Bullets,
     Callout,
     Document,
-    Figure,
     Heading,
     Paragraph,
     Section,
@@ -58,62 +67,6 @@ MAX_EXCERPTS = 3
 GROUP_ORDER = ("cluster_manager", "policy_maker", "development_agency", "research_institution",
                "industry_association", "company", "other")
 PEER_K = 5
-
-
-def group_label(g: str) -> str:
-    return str(g).replace("_", " ").capitalize()
-
-
-def peer_label(g: str) -> str:
-    return {"all": "All territories"}.get(g, str(g).replace("_", " ").title())
-
-
-def withheld_text(status: str, k: int, *, group: bool = False) -> str:
-    if status == "insufficient":
-        return "insufficient (fewer than half of the block's items published)"
-    if group:
-        return f"suppressed (fewer than {k} respondents, or protecting a smaller group)"
-    return f"suppressed (fewer than {k} respondents)"
-
-
-def _ci_level(inputs) -> str:
-    lvl = inputs.parameters.get("ci_level")
-    return f"{float(lvl):.0%}" if lvl else "90%"
-
-
-def _chart(fn, *args, **kwargs):
-    """A chart, or None when it cannot be drawn (logged as a warning): a chart never stops a report, and the
-    figures it would show are always in a table beside it."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001
-        import logging
-
-        logging.getLogger(__name__).warning("chart %s (%s) not drawn: %s: %s", getattr(fn, "__name__", fn),
-                                            kwargs.get("id_prefix", ""), exc.__class__.__name__, exc)
-        return None
-
-
-def _figure(svg, caption: str = "", data: Table | None = None, wide: bool = False) -> Figure | None:
-    if svg is None:
-        return None
-    return Figure(svg=svg.svg, title=svg.title, alt=svg.alt, caption=caption, data=data, wide=wide)
-
-
-def _charts():
-    try:
-        from . import charts
-    except ImportError:
-        return None
-    return charts
-
-
-def _maps():
-    try:
-        from . import maps
-    except ImportError:
-        return None
-    return maps
 
 
 # --------------------------------------------------------------------------------------------------
@@ -142,7 +95,7 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
     s.add(Paragraph(f"{inputs.label(region)} is compared with {len(groups)} peer group"
                     f"{'s' if len(groups) != 1 else ''} ({', '.join(peer_label(g) for g in groups) or 'none'}); "
                     f"it belongs to {', '.join(peer_label(g) for g in own) or 'none of them'}. Scores run from 0 to 100; "
-                    f"brackets give the {_ci_level(inputs)} interval. 'In line' means the interval contains the "
+                    f"brackets give the {ci_level_text(inputs)} interval. 'In line' means the interval contains the "
                     "group's mean: the difference is then not worth a story. This is a learning tool, not a league "
                     "table.", style="lead"))
     rows, classes, ups, downs = [], [], [], []
@@ -167,7 +120,7 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
         cells.append(num(fr["frontrunner_level"]) if fr is not None else "–")
         rows.append(cells)
         classes.append("" if status == "ok" else "withheld")
-    cols = ["Block", f"Score [{_ci_level(inputs)} interval]", "n"] + [f"vs {peer_label(g)}" for g in groups] \
+    cols = ["Block", f"Score [{ci_level_text(inputs)} interval]", "n"] + [f"vs {peer_label(g)}" for g in groups] \
         + ["Frontrunner level" + (" (all)" if "all" in groups else "")]
     table = Table(cols, rows, caption=f"State of play per block: {inputs.label(region)}", row_classes=classes,
                   numeric=(2,), compact=True,
@@ -186,14 +139,14 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
     if not ups and not downs and not withheld:
         bullets.append("Every block is in line with the peer-group means: the intervals contain them.")
     s.add(Bullets(bullets))
-    ch = _charts()
+    ch = load_charts()
     if ch is not None:
-        svg = _chart(ch.block_profile, inputs.rows("block_scores", region), bm, inputs.blocks,
-                     {b: ins.block_label(b, language) for b in inputs.blocks}, region=region,
-                     ci_level=inputs.parameters.get("ci_level"), region_label=inputs.label(region),
-                     id_prefix=f"prof-{region}")
-        s.add(_figure(svg, "Peer-group means and the frontrunner level for comparison.",
-                      data=None, wide=True))
+        svg = draw_chart(ch.block_profile, inputs.rows("block_scores", region), bm, inputs.blocks,
+                         {b: ins.block_label(b, language) for b in inputs.blocks}, region=region,
+                         ci_level=inputs.parameters.get("ci_level"), region_label=inputs.label(region),
+                         id_prefix=f"prof-{region}")
+        s.add(figure(svg, "Peer-group means and the frontrunner level for comparison.",
+                     data=None, wide=True))
     s.add(table)
     return s
 
@@ -287,9 +240,9 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
     bs = inputs.rows("block_scores", region)
     row = bs[bs["block"] == block]
     r = row.iloc[0] if len(row) else None
-    ch = _charts()
+    ch = load_charts()
     if r is not None and r["status"] == "ok":
-        s.add(Paragraph(f"Score {interval(r['score'], r['ci_low'], r['ci_high'])} ({_ci_level(inputs)} interval), "
+        s.add(Paragraph(f"Score {interval(r['score'], r['ci_low'], r['ci_high'])} ({ci_level_text(inputs)} interval), "
                         f"from {num(r['n'])} respondents.", style="lead"))
     else:
         s.add(Callout(f"The score of this block is {withheld_text(r['status'] if r is not None else 'suppressed', k)}"
@@ -304,10 +257,10 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
                      (_position(rec) if r is not None and r["status"] == "ok" else "–"),
                      " ".join(str(rec.get("frontrunners") or "").split()) or "–"])
     if ch is not None:
-        svg = _chart(ch.block_vs_peers, region, block, inputs.benchmarks, block_scores=bs, block_label=label,
-                     region_label=inputs.label(region), ci_level=inputs.parameters.get("ci_level"),
-                     id_prefix=f"peer-{region}-{block}")
-        s.add(_figure(svg, "The data are in the table below."))
+        svg = draw_chart(ch.block_vs_peers, region, block, inputs.benchmarks, block_scores=bs, block_label=label,
+                         region_label=inputs.label(region), ci_level=inputs.parameters.get("ci_level"),
+                         id_prefix=f"peer-{region}-{block}")
+        s.add(figure(svg, "The data are in the table below."))
     s.add(Table(["Peer group", "Mean", "Median", "Frontrunner level", "This territory", "Frontrunners"], prow,
                 caption="Against the peer groups", numeric=(1, 2, 3), compact=True,
                 note="Frontrunners: members of the group at or above the frontrunner level, listed by code."))
@@ -333,7 +286,7 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
         txt = _distribution_text(d, ins, it, language, k)
         drows[it.name] = [q, txt if txt is not None else f"suppressed (fewer than {k} respondents)"]
     s.add(Heading("Items", 3))
-    s.add(Table(["Question", f"Score [{_ci_level(inputs)} interval]", "n", "Groups disagree"], rows,
+    s.add(Table(["Question", f"Score [{ci_level_text(inputs)} interval]", "n", "Groups disagree"], rows,
                 caption="Item scores", row_classes=classes, numeric=(2,), compact=True,
                 note=f"Groups disagree: published stakeholder-group scores differ by at least "
                      f"{num(inputs.parameters.get('disagreement_threshold', 25))} points."))
@@ -349,15 +302,15 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
             d = dist[dist["item"].isin([i.name for i in its])].assign(region=lambda x: x["item"].map(tag))
             if d.empty or cl is None:
                 continue
-            svg = _chart(ch.item_distribution, d, [c.name for c in cl.choices],
-                         {c.name: _choice_label(c, language) for c in cl.choices},
-                         item_label=f"{inputs.label(region)}: " + ", ".join(tag[i.name] for i in its),
-                         min_respondents=k, regions=[tag[i.name] for i in its],
-                         region_labels={tag[i.name]: tag[i.name] for i in its}, multiple=typ == "select_multiple",
-                         id_prefix=f"dist-{region}-{block}-{list_name}")
-            fig = _figure(svg, "Questions as numbered in the table of item scores.",
-                          data=Table(["Question", "Answers (share of respondents who answered)"],
-                                     [drows[i.name] for i in its], compact=True))
+            svg = draw_chart(ch.item_distribution, d, [c.name for c in cl.choices],
+                             {c.name: _choice_label(c, language) for c in cl.choices},
+                             item_label=f"{inputs.label(region)}: " + ", ".join(tag[i.name] for i in its),
+                             min_respondents=k, regions=[tag[i.name] for i in its],
+                             region_labels={tag[i.name]: tag[i.name] for i in its}, multiple=typ == "select_multiple",
+                             id_prefix=f"dist-{region}-{block}-{list_name}")
+            fig = figure(svg, "Questions as numbered in the table of item scores.",
+                         data=Table(["Question", "Answers (share of respondents who answered)"],
+                                    [drows[i.name] for i in its], compact=True))
             if fig is not None:
                 figures.append((fig, its))
     charted = {i.name for _, its in figures for i in its}
@@ -383,9 +336,9 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
             gclasses.append("withheld")
     if ch is not None and len(g):
         ref = r["score"] if r is not None and r["status"] == "ok" else None
-        svg = _chart(ch.group_breakdown, g, block, region=region, block_label=label, reference=ref,
-                     id_prefix=f"grp-{region}-{block}")
-        s.add(_figure(svg, "The data are in the table below."))
+        svg = draw_chart(ch.group_breakdown, g, block, region=region, block_label=label, reference=ref,
+                         id_prefix=f"grp-{region}-{block}")
+        s.add(figure(svg, "The data are in the table below."))
     if grows:
         s.add(Table(["Stakeholder group", "Score", "n"], grows, caption="Block score by stakeholder group",
                     row_classes=gclasses, numeric=(1, 2), compact=True))
@@ -445,15 +398,15 @@ def alignment_section(inputs, region: str) -> Section:
         if prow:
             s.add(Table(["Other strategy", "Kind", "Alignment", "Own priorities matched", "Shared codes"], prow,
                         caption="Pairs: national and neighbours", numeric=(2, 4), compact=True))
-    mp = _maps()
+    mp = load_maps()
     reg = inputs.registry
     if mp is not None and reg is not None and region in reg:
         geo = _geographic_neighbours(inputs, region, neigh)
-        svg = _chart(mp.territory_map, reg, region, list(neigh) + geo, scores, id_prefix=f"map-{region}")
-        s.add(_figure(svg, "Neighbours without a sourced strategy are hatched. © EuroGeographics for the "
-                           "administrative boundaries; source: Eurostat – GISCO.", wide=True,
-                      data=Table(["Neighbour", "Alignment"], [[c, num(v)] for c, v in sorted(scores.items())]
-                                 + [[c, "no score"] for c in geo], compact=True)))
+        svg = draw_chart(mp.territory_map, reg, region, list(neigh) + geo, scores, id_prefix=f"map-{region}")
+        s.add(figure(svg, "Neighbours without a sourced strategy are hatched. © EuroGeographics for the "
+                          "administrative boundaries; source: Eurostat – GISCO.", wide=True,
+                     data=Table(["Neighbour", "Alignment"], [[c, num(v)] for c, v in sorted(scores.items())]
+                                + [[c, "no score"] for c in geo], compact=True)))
     elif "maps" in inputs.missing or reg is None:
         s.add(Callout(f"No map: {inputs.missing.get('maps', 'NUTS boundaries are not installed')}.", kind_of="missing"))
     syn = al.get("synergies")
@@ -563,11 +516,6 @@ def context_section(inputs, region: str) -> Section:
                 note="Distance: weighted Euclidean distance of standardised indicators (log for size-like ones); "
                      f"pool: {pools.get(str(level), '–')} regions with every value. Source: Eurostat."))
     return s
-
-
-def _message(exc: Exception) -> str:
-    probs = getattr(exc, "problems", None)
-    return probs[0].message if probs else str(exc)
 
 
 def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | None = None) -> list[str]:
@@ -680,7 +628,7 @@ def annex_section(inputs, region: str, language: str | None) -> Section:
             classes.append("withheld")
     s.add(Paragraph(f"Every question of {ins.title} ({ins.form_id} version {ins.version}) in questionnaire order, with "
                     f"its answer scale and this territory's score."))
-    s.add(Table(["Item and question", "Block", "Type", "Scale", f"Score [{_ci_level(inputs)} interval]", "n"], rows,
+    s.add(Table(["Item and question", "Block", "Type", "Scale", f"Score [{ci_level_text(inputs)} interval]", "n"], rows,
                 caption="All items", row_classes=classes, numeric=(5,), compact=True))
     s.add(Table(["Scale", "Choices (score; no score: counts as answered, carries no value)"],
                 [[name, text] for name, text in scales.items()], caption="Answer scales", compact=True))

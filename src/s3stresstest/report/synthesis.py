@@ -16,17 +16,8 @@ import datetime as _dt
 import pandas as pd
 
 from ..findings import FindingParams, key_findings, rank_intervals, typology
-from .regional import (
-    _chart,
-    _charts,
-    _ci_level,
-    _figure,
-    _maps,
-    peer_label,
-    provenance_section,
-    recommendations,
-    withheld_text,
-)
+from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label, withheld_text
+from .regional import provenance_section, recommendations
 from .render import (
     Bullets,
     Callout,
@@ -92,9 +83,9 @@ def _intro(inputs, doc_kind: str = "synthesis") -> Section:
     s.add(Paragraph(f"{n} territories answered the {inputs.instrument.title} (version {inputs.instrument.version}); "
                     f"{counts.get('respondents', '–')} respondents in all. Peer groups: "
                     + ", ".join(f"{peer_label(g)} ({len(inputs.peer_groups[g])})" for g in groups) + ".", style="lead"))
-    s.add(Paragraph(f"Scores run from 0 to 100 with {_ci_level(inputs)} intervals. A figure is shown only when at least "
-                    f"{inputs.min_respondents} respondents stand behind it. Territories are listed by code: the "
-                    "comparison is a learning tool, not a league table."))
+    s.add(Paragraph(f"Scores run from 0 to 100 with {ci_level_text(inputs)} intervals. A figure is shown only when "
+                    f"at least {inputs.min_respondents} respondents stand behind it. Territories are listed by code: "
+                    "the comparison is a learning tool, not a league table."))
     return s
 
 
@@ -103,12 +94,12 @@ def scores_section(inputs) -> Section:
     s = Section("Territories and blocks", "heatmap", page_break=True)
     blocks = inputs.blocks
     codes = sorted(inputs.territories)
-    ch = _charts()
+    ch = load_charts()
     if ch is not None:
-        svg = _chart(ch.heatmap, inputs.block_scores, codes, blocks, {b: ins.block_label(b) for b in blocks},
-                     territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
-                     sort="code", id_prefix="heatmap")
-        s.add(_figure(svg, "Territories by code; the table below gives the intervals.", wide=True))
+        svg = draw_chart(ch.heatmap, inputs.block_scores, codes, blocks, {b: ins.block_label(b) for b in blocks},
+                         territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
+                         sort="code", id_prefix="heatmap")
+        s.add(figure(svg, "Territories by code; the table below gives the intervals.", wide=True))
     s.add(Bullets([f"{b}: {ins.block_label(b)}" for b in blocks]))
     bs = inputs.block_scores.set_index(["region", "block"])
     rows, classes = [], []
@@ -125,7 +116,8 @@ def scores_section(inputs) -> Section:
                 any_withheld = True
         rows.append(cells)
         classes.append("withheld" if any_withheld else "")
-    s.add(Table(["Territory"] + blocks, rows, caption=f"Block scores [{_ci_level(inputs)} interval], by territory code",
+    s.add(Table(["Territory"] + blocks, rows,
+                caption=f"Block scores [{ci_level_text(inputs)} interval], by territory code",
                 row_classes=classes, compact=True,
                 note=f"suppressed: {withheld_text('suppressed', inputs.min_respondents)}; insufficient: "
                      f"{withheld_text('insufficient', inputs.min_respondents)}."))
@@ -167,7 +159,7 @@ def ranks_section(inputs) -> Section:
         rows = [[f"{inputs.name(r.region)} ({r.region})", interval(r.score, r.ci_low, r.ci_high),
                  f"{r.rank_best}–{r.rank_worst}" if r.rank_best != r.rank_worst else str(r.rank_best)]
                 for r in ri.sort_values("region").itertuples()]
-        s.add(Table(["Territory", f"Score [{_ci_level(inputs)}]", "Possible ranks"], rows,
+        s.add(Table(["Territory", f"Score [{ci_level_text(inputs)}]", "Possible ranks"], rows,
                     caption=f"{b}: {inputs.instrument.block_label(b)} (territories by code)", compact=True,
                     numeric=(2,)))
     return s
@@ -200,15 +192,15 @@ def typology_section(inputs, params: FindingParams) -> Section:
     blocks = inputs.blocks
     rows = [[f"Type {int(r['type'])}", str(int(r["territories"]))] + [num(r[b]) for b in blocks]
             for r in prof.to_dict("records")]
-    ch = _charts()
+    ch = load_charts()
     if ch is not None:
         frame = pd.DataFrame([{"region": f"Type {int(r['type'])}", "block": b, "score": r[b], "ci_low": None,
                                "ci_high": None, "n": r["territories"], "status": "ok"}
                               for r in prof.to_dict("records") for b in blocks])
-        svg = _chart(ch.heatmap, frame, list(dict.fromkeys(frame["region"])), blocks,
-                     {b: inputs.instrument.block_label(b) for b in blocks}, sort=None,
-                     title="Mean block profile per type (0–100)", id_prefix="typology")
-        s.add(_figure(svg, "The data are in the table below."))
+        svg = draw_chart(ch.heatmap, frame, list(dict.fromkeys(frame["region"])), blocks,
+                         {b: inputs.instrument.block_label(b) for b in blocks}, sort=None,
+                         title="Mean block profile per type (0–100)", id_prefix="typology")
+        s.add(figure(svg, "The data are in the table below."))
     s.add(Table(["Type", "Territories"] + blocks, rows, caption="Mean profile per type", compact=True,
                 numeric=tuple(range(1, len(blocks) + 2))))
     if t["excluded"]:
@@ -224,19 +216,19 @@ def map_section(inputs, block: str) -> Section:
                              kind_of="missing"))
     bs = inputs.block_scores[inputs.block_scores["block"] == block]
     values = {r.region: (float(r.score) if r.status == "ok" else None) for r in bs.itertuples()}
-    mp, reg = _maps(), inputs.registry
+    mp, reg = load_maps(), inputs.registry
     if mp is None or reg is None:
         return s.add(Callout(f"No map: {inputs.missing.get('maps', 'NUTS boundaries are not installed')}.",
                              kind_of="missing"))
     known = {c: v for c, v in values.items() if c in reg}
-    svg = _chart(mp.alpine_space_map, reg, known, f"{block}: {ins.block_label(block)}", "Score (0–100)",
-                 id_prefix="alpine-map")
+    svg = draw_chart(mp.alpine_space_map, reg, known, f"{block}: {ins.block_label(block)}", "Score (0–100)",
+                     id_prefix="alpine-map")
     if svg is None:
         return s.add(Callout("No map: the map could not be drawn for these territories.", kind_of="missing"))
     data = Table(["Territory", "Score"], [[c, num(v) if v is not None else "suppressed"] for c, v in sorted(known.items())],
                  compact=True)
-    s.add(_figure(svg, "Territories outside the Alpine Space are left out of the map. © EuroGeographics for the "
-                       "administrative boundaries; source: Eurostat – GISCO.", data=data, wide=True))
+    s.add(figure(svg, "Territories outside the Alpine Space are left out of the map. © EuroGeographics for the "
+                      "administrative boundaries; source: Eurostat – GISCO.", data=data, wide=True))
     return s
 
 

@@ -1,0 +1,394 @@
+"""Charts of territories' block scores: one territory's profile, one block against peers, all of them.
+
+    block_profile(block_scores, benchmarks, blocks, labels)     # one territory, all blocks
+    block_vs_peers("AT33", "b1", benchmarks)                     # one block, small
+    heatmap(block_scores)                                        # territories x blocks, by code
+
+Suppression: a score is drawn only when its row's status is `ok` and it is a finite number
+(`published_score`, also used by `charts_answers`); any other row is a hatched grey mark with
+the status word, never its value, even when the frame handed in carries one. Import these
+from `report.charts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from . import palette as pal
+from .svg import Doc, Svg, axis, finite, fmt_score, legend_row, text_width, wrap
+
+STATUS_WORDS = {"suppressed": "suppressed", "insufficient": "insufficient answers", "missing": "no data"}
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def published_score(row: Mapping) -> float | None:
+    """A score only when its status is 'ok' and it is a finite number; otherwise None (the suppression rule)."""
+    if str(row.get("status", "ok")) != "ok":
+        return None
+    return finite(row.get("score"))
+
+
+def status_word(status: str) -> str:
+    """The word drawn in place of an unpublished figure."""
+    return STATUS_WORDS.get(str(status), str(status) or "no data")
+
+
+def one_region(frame: pd.DataFrame, region: str | None, what: str) -> tuple[pd.DataFrame, str | None]:
+    """The rows of one region and its code: `region` when given, else the only region in `frame`.
+
+    A frame holding several regions without `region=` is an error: a chart of one territory
+    never mixes territories silently.
+    """
+    if "region" not in frame.columns:
+        return frame, region
+    if region is not None:
+        return frame[frame["region"] == region], region
+    regions = sorted(frame["region"].dropna().unique())
+    if len(regions) > 1:
+        raise ValueError(f"{what} holds several regions ({', '.join(regions[:5])}...); pass region=")
+    return frame, (regions[0] if regions else None)
+
+
+def _peer_groups(bench: pd.DataFrame, groups: Sequence[str] | None) -> list[str]:
+    """`groups`, or every peer group in `bench` except 'all' (which is kept when it is the only one)."""
+    if groups is not None:
+        return list(groups)
+    found = sorted(bench["peer_group"].dropna().unique()) if "peer_group" in bench.columns else []
+    named = [g for g in found if g != "all"]
+    return named or found
+
+
+def _ci_text(level: float | None) -> str:
+    return f"{level:.0%} interval" if level else "interval"
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+
+def block_profile(
+    block_scores: pd.DataFrame,
+    benchmarks: pd.DataFrame | None,
+    blocks: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    *,
+    region: str | None = None,
+    groups: Sequence[str] | None = None,
+    frontrunner_group: str | None = None,
+    ci_level: float | None = None,
+    region_label: str | None = None,
+    title: str = "Block scores (0–100)",
+    id_prefix: str | None = None,
+) -> Svg:
+    """One territory's score per block with its interval, against peer-group means and a frontrunner level.
+
+    `block_scores`: rows `region, block, score, ci_low, ci_high, n, status` (one region, or
+    pick it with `region=`); `benchmarks`: the run's benchmark rows (filtered to the region).
+    `groups`: peer groups whose means are marked (default: every group except `all`, or `all`
+    when it is the only one); `frontrunner_group`: whose frontrunner level is marked (default
+    `all` when present, else the first of `groups`). Blocks keep the instrument order.
+    """
+    scores, region = one_region(block_scores, region, "block_scores")
+    labels = dict(labels or {})
+    blocks = list(blocks) if blocks is not None else list(dict.fromkeys(scores["block"]))
+    bench = benchmarks if benchmarks is not None else pd.DataFrame(columns=["region", "block", "peer_group"])
+    if region is not None and "region" in bench.columns:
+        bench = bench[bench["region"] == region]
+    groups = _peer_groups(bench, groups)
+    all_groups = sorted(bench["peer_group"].dropna().unique()) if "peer_group" in bench.columns else []
+    if frontrunner_group is None and all_groups:
+        frontrunner_group = "all" if "all" in all_groups else (groups[0] if groups else all_groups[0])
+    shapes = {g: pal.GROUP_MARKERS[i % len(pal.GROUP_MARKERS)] for i, g in enumerate(groups)}
+    by_block = {r["block"]: r for r in scores.to_dict("records")}
+    peer = {(r["block"], r["peer_group"]): r for r in bench.to_dict("records")}
+
+    width, label_w = 760, 250
+    x0, x1 = 12 + label_w + 14, 12 + label_w + 14 + 330
+    value_x = x1 + 14
+    who = region_label or region or "the territory"
+    ci = _ci_text(ci_level)
+    rows, alt_parts = [], []
+    for b in blocks:
+        name = labels.get(b, b)
+        text_rows = wrap(name, label_w, 11.5, 3)
+        rows.append((b, name, text_rows, max(34, 14 * len(text_rows) + 12)))
+
+    subtitle = (
+        f"{who}: dot = block score with its {ci}; hollow markers = peer-group means; "
+        f"bar = frontrunner level" + (f" ({frontrunner_group})" if frontrunner_group else "") + "."
+    )
+    doc = Doc(width, 10, title, "")
+    y = doc.heading(title, subtitle)
+    entries = [("whisker", None, f"{who} ({ci})")]
+    entries += [("marker", shapes[g], f"mean of peer group '{g}'") for g in groups]
+    if frontrunner_group:
+        entries.append(("marker", "bar", f"frontrunner level ('{frontrunner_group}')"))
+    if any(by_block.get(b) is None or published_score(by_block[b]) is None for b in blocks):
+        entries.append(("fill", doc.pattern("missing"), "no published score"))
+    y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
+    top = y
+    for _b, _name, text_rows, h in rows:
+        cy = y + h / 2
+        doc.lines(12, cy - (len(text_rows) - 1) * 7 + 4, text_rows, size=11.5, leading=14)
+        doc.line(x0, y + h, x1, y + h, stroke=pal.GRID, sw=0.6)
+        y += h
+    bottom = y
+    axis(doc, x0, x1, top, bottom, label="Score (0–100)")
+    y = top
+    for b, name, _text_rows, h in rows:
+        cy = y + h / 2
+        row = by_block.get(b)
+        score = published_score(row) if row is not None else None
+        lo = hi = None
+        if score is not None:  # the interval first: markers are drawn over it
+            lo, hi = finite(row.get("ci_low")), finite(row.get("ci_high"))
+            if lo is not None and hi is not None:
+                xl, xh = x0 + (x1 - x0) * lo / 100, x0 + (x1 - x0) * hi / 100
+                doc.line(xl, cy, xh, cy, sw=1.6)
+                doc.line(xl, cy - 5, xl, cy + 5, sw=1.6)
+                doc.line(xh, cy - 5, xh, cy + 5, sw=1.6)
+        peers_txt = []
+        for g in groups:
+            m = finite(peer.get((b, g), {}).get("peer_mean"))
+            if m is not None:
+                doc.marker(shapes[g], x0 + (x1 - x0) * m / 100, cy, r=4.5)
+                peers_txt.append(f"mean of '{g}' {fmt_score(m)}")
+            else:
+                peers_txt.append(f"mean of '{g}' not available")
+        if frontrunner_group:
+            f = finite(peer.get((b, frontrunner_group), {}).get("frontrunner_level"))
+            if f is not None:
+                doc.marker("bar", x0 + (x1 - x0) * f / 100, cy, r=4.5)
+                peers_txt.append(f"frontrunner level {fmt_score(f)}")
+        if score is not None:
+            if lo is not None and hi is not None:
+                vt = f"{fmt_score(score)} ({fmt_score(lo)}–{fmt_score(hi)})"
+                at = f"{fmt_score(score)} ({ci} {fmt_score(lo)} to {fmt_score(hi)})"
+            else:
+                vt, at = fmt_score(score), fmt_score(score)
+            doc.marker("dot", x0 + (x1 - x0) * score / 100, cy, r=5)
+            doc.text(value_x, cy + 4, vt, size=11.5, weight="bold")
+        else:
+            word = status_word(row.get("status") if row is not None else "missing")
+            doc.rect(value_x, cy - 7, 14, 12, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
+            doc.text(value_x + 19, cy + 3, word, size=11, italic=True, fill=pal.MUTED_INK)
+            at = f"no published score ({word})"
+        alt_parts.append(f"{name}: {at}" + (f"; {', '.join(peers_txt)}" if peers_txt else ""))
+        y += h
+    doc.height = int(bottom + 40)
+    doc.alt = (
+        f"Dot chart of the block scores (0–100) of {who} in {len(blocks)} blocks, each with its {ci}, "
+        f"against peer-group means and the frontrunner level. " + ". ".join(alt_parts) + "."
+    )
+    return doc.render(id_prefix)
+
+
+def block_vs_peers(
+    region: str,
+    block: str,
+    benchmarks: pd.DataFrame,
+    *,
+    block_scores: pd.DataFrame | None = None,
+    block_label: str | None = None,
+    region_label: str | None = None,
+    groups: Sequence[str] | None = None,
+    ci_level: float | None = None,
+    title: str | None = None,
+    id_prefix: str | None = None,
+) -> Svg:
+    """Small bar chart for one block: the territory's score, each peer group's mean and frontrunner level.
+
+    The territory's score comes from `benchmarks` (NaN there when not published); with
+    `block_scores`, its status and interval are taken from there.
+    """
+    bench = benchmarks[(benchmarks["region"] == region) & (benchmarks["block"] == block)]
+    groups = _peer_groups(bench, groups)
+    recs = {r["peer_group"]: r for r in bench.to_dict("records")}
+    who = region_label or region
+    score, lo, hi, status = None, None, None, "missing"
+    if block_scores is not None:
+        sel = block_scores[(block_scores["region"] == region) & (block_scores["block"] == block)]
+        if len(sel):
+            r = sel.iloc[0].to_dict()
+            status = str(r.get("status"))
+            score = published_score(r)
+            if score is not None:
+                lo, hi = finite(r.get("ci_low")), finite(r.get("ci_high"))
+    elif recs:
+        score = finite(next(iter(recs.values())).get("score"))
+        status = "ok" if score is not None else "suppressed"
+    items: list[tuple[str, float | None, str]] = [(f"{who}", score, "own")]
+    for g in groups:
+        items.append((f"mean of '{g}'", finite(recs.get(g, {}).get("peer_mean")), "mean"))
+        items.append((f"frontrunner level of '{g}'", finite(recs.get(g, {}).get("frontrunner_level")), "front"))
+    title = title or "Score against peer groups (0–100)"
+    width, label_w = 520, 170
+    x0, x1 = 12 + label_w + 8, 12 + label_w + 8 + 250
+    doc = Doc(width, 10, title, "")
+    y = doc.heading(title, block_label or block)
+    top = y
+    fills = {"own": pal.SEQUENTIAL[4], "mean": pal.SEQUENTIAL[2], "front": pal.SEQUENTIAL[1]}
+    h = 24
+    y += 4
+    alt = []
+    for lab, v, kind in items:
+        # long territory or group names wrap instead of leaving the image (bold runs ~10% wider)
+        rows = wrap(lab, label_w, size=12.2 if kind == "own" else 11)
+        row_h = max(h, 13 * len(rows) + 8)
+        cy = y + row_h / 2
+        for k, row in enumerate(rows):
+            doc.text(
+                12 + label_w,
+                cy + 4 + 13 * (k - (len(rows) - 1) / 2),
+                row,
+                size=11,
+                anchor="end",
+                weight="bold" if kind == "own" else None,
+            )
+        if v is not None:
+            doc.rect(x0, cy - 8, (x1 - x0) * v / 100, 16, fill=fills[kind], stroke=pal.INK, sw=0.6)
+            txt = fmt_score(v)
+            if kind == "own" and lo is not None and hi is not None:
+                xl, xh = x0 + (x1 - x0) * lo / 100, x0 + (x1 - x0) * hi / 100
+                doc.line(xl, cy, xh, cy, stroke="#ffffff", sw=3.5)
+                doc.line(xl, cy, xh, cy, sw=1.5)
+                doc.line(xl, cy - 5, xl, cy + 5, sw=1.5)
+                doc.line(xh, cy - 5, xh, cy + 5, sw=1.5)
+                txt += f" ({fmt_score(lo)}–{fmt_score(hi)})"
+                alt.append(f"{lab}: {fmt_score(v)} ({_ci_text(ci_level)} {fmt_score(lo)} to {fmt_score(hi)})")
+            else:
+                alt.append(f"{lab}: {fmt_score(v)}")
+            reach = max(v, hi) if kind == "own" and hi is not None else v
+            doc.text(x0 + (x1 - x0) * reach / 100 + 5, cy + 4, txt, size=11)
+        else:
+            word = status_word(status) if kind == "own" else "not available"
+            doc.rect(x0, cy - 8, 60, 16, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
+            doc.text(x0 + 66, cy + 4, word, size=11, italic=True, fill=pal.MUTED_INK)
+            alt.append(f"{lab}: {word}")
+        y += row_h
+    bottom = y + 4
+    # grid behind the bars would need drawing first; ticks only, below the rows
+    for v in range(0, 101, 20):
+        x = x0 + (x1 - x0) * v / 100
+        doc.line(x, bottom, x, bottom + 4, stroke=pal.MUTED_INK, sw=0.8)
+        doc.text(x, bottom + 16, str(v), size=10, anchor="middle", fill=pal.MUTED_INK)
+    doc.line(x0, top, x0, bottom, stroke=pal.INK, sw=0.8)
+    doc.line(x0, bottom, x1, bottom, stroke=pal.MUTED_INK, sw=0.8)
+    doc.text((x0 + x1) / 2, bottom + 30, "Score (0–100)", size=11, anchor="middle", fill=pal.MUTED_INK)
+    doc.height = int(bottom + 40)
+    doc.alt = (
+        f"Bar chart of {block_label or block}: score (0–100) of {who} against peer groups. " + "; ".join(alt) + "."
+    )
+    return doc.render(id_prefix)
+
+
+def heatmap(
+    block_scores: pd.DataFrame,
+    territories: Sequence[str] | None = None,
+    blocks: Sequence[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    *,
+    territory_labels: Mapping[str, str] | None = None,
+    sort: str | None = "code",
+    title: str = "Block scores by territory (0–100)",
+    id_prefix: str | None = None,
+) -> Svg:
+    """Territories × blocks, score printed in each cell; unpublished cells hatched with the word.
+
+    Rows are sorted by territory code (`sort="code"`, the default: no league table) or kept in
+    the order given (`sort=None`). Long block labels are replaced by the block code in the
+    header and listed in a key below.
+    """
+    labels = dict(labels or {})
+    territory_labels = dict(territory_labels or {})
+    if territories is None:
+        territories = list(dict.fromkeys(block_scores["region"]))
+    territories = sorted(territories) if sort == "code" else list(territories)
+    if sort not in ("code", None):
+        raise ValueError("sort must be 'code' or None (heatmaps are never ranked by score)")
+    if blocks is None:
+        blocks = list(dict.fromkeys(block_scores["block"]))
+    recs = {(r["region"], r["block"]): r for r in block_scores.to_dict("records")}
+    cell_w, cell_h = 84, 26
+    tl = {t: territory_labels.get(t, t) for t in territories}
+    label_w = max([text_width(s, 11.5) for s in tl.values()] + [60]) + 8
+    x0 = 12 + label_w
+    width = max(int(x0 + cell_w * len(blocks) + 12), 460)
+    head_rows, key = {}, []
+    for b in blocks:
+        lab = labels.get(b, b)
+        rows = wrap(lab, cell_w - 6, 10.5, 3)
+        if "…" in rows[-1] and lab != b:
+            rows = [b]
+            key.append((b, lab))
+        head_rows[b] = rows
+    head_h = 14 * max(len(r) for r in head_rows.values()) + 8 if blocks else 20
+    doc = Doc(width, 10, title, "")
+    y = doc.heading(
+        title,
+        "Score printed in each cell; rows sorted by territory code" if sort == "code" else "Score printed in each cell",
+    )
+    classes = zip(pal.SEQUENTIAL, pal.class_bounds(), strict=True)
+    entries = [("fill", c, f"{lo:.0f}–{hi:.0f}") for c, (lo, hi) in classes]
+    entries.append(("fill", doc.pattern("missing"), "not published (word in cell)"))
+    y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
+    for j, b in enumerate(blocks):
+        cx = x0 + cell_w * j + cell_w / 2
+        rows = head_rows[b]
+        doc.lines(
+            cx, y + head_h - 6 - 14 * (len(rows) - 1), rows, size=10.5, leading=14, anchor="middle", weight="bold"
+        )
+    y += head_h
+    alt = []
+    for t in territories:
+        doc.text(x0 - 8, y + cell_h / 2 + 4, tl[t], size=11.5, anchor="end")
+        cells = []
+        for j, b in enumerate(blocks):
+            x = x0 + cell_w * j
+            r = recs.get((t, b))
+            v = published_score(r) if r is not None else None
+            if v is not None:
+                fill = pal.sequential_colour(v)
+                doc.rect(x, y, cell_w, cell_h, fill=fill, stroke="#ffffff", sw=1.5)
+                doc.text(
+                    x + cell_w / 2,
+                    y + cell_h / 2 + 4,
+                    fmt_score(v),
+                    size=11.5,
+                    anchor="middle",
+                    fill=pal.text_colour_on(fill),
+                    weight="bold",
+                )
+                cells.append(f"{labels.get(b, b) if b not in dict(key) else b} {fmt_score(v)}")
+            else:
+                word = "no data" if r is None else str(r.get("status") or "no data")
+                if word == "ok":  # status ok but no number: nothing to publish
+                    word = "no data"
+                doc.rect(x, y, cell_w, cell_h, fill=doc.pattern("missing"), stroke="#ffffff", sw=1.5)
+                tw = text_width(word, 10) + 8
+                doc.rect(x + cell_w / 2 - tw / 2, y + cell_h / 2 - 7, tw, 14, fill="#ffffff")
+                doc.text(x + cell_w / 2, y + cell_h / 2 + 3.5, word, size=10, anchor="middle", italic=True)
+                cells.append(f"{labels.get(b, b) if b not in dict(key) else b} {word}")
+        alt.append(f"{tl[t]}: " + ", ".join(cells))
+        y += cell_h
+    y += 8
+    if key:
+        doc.text(12, y + 12, "Blocks:", size=11, weight="bold")
+        y += 14
+        for b, lab in key:
+            rows = wrap(f"{b}: {lab}", width - 36, 10.5, 3)
+            doc.lines(24, y + 12, rows, size=10.5, leading=13, fill=pal.MUTED_INK)
+            y += 13 * len(rows) + 3
+    doc.height = int(y + 12)
+    keytxt = (" Blocks: " + "; ".join(f"{b} = {lab}" for b, lab in key) + ".") if key else ""
+    doc.alt = (
+        f"Table-like heat map of block scores (0–100) for {len(territories)} territories (rows, by code) "
+        f"and {len(blocks)} blocks (columns); cells without a published score are hatched and named."
+        f"{keytxt} " + "; ".join(alt) + "."
+    )
+    return doc.render(id_prefix)
+
+
+__all__ = ["STATUS_WORDS", "block_profile", "block_vs_peers", "heatmap", "one_region", "published_score", "status_word"]
