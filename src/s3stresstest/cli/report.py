@@ -51,7 +51,7 @@ def report(
     )
 
     from ..report import build_reports, parse_formats
-    from ..report.context import ReportInputs
+    from ..report.inputs import ReportInputs
     from ..results import prepare_out_dir
 
     try:

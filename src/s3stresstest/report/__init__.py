@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..results import replace_dir
-from .context import ReportInputs
+from .inputs import ReportInputs
 from ..findings import FindingParams, key_findings, rank_intervals, typology
 from .memo import build_memo
 from .regional import build_regional
