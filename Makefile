@@ -12,7 +12,7 @@ SHARED_DATA ?= ../shared/data
 # What `make test-fast` leaves out (markers registered in pyproject.toml).
 FAST := not postgres and not browser and not slow
 
-.PHONY: demo test test-fast bench install system-packages seed lock clean
+.PHONY: demo test test-fast lint bench install system-packages seed lock clean
 
 system-packages:
 	@PYTHON="$(PYTHON)" scripts/install-system-packages
@@ -41,8 +41,12 @@ demo: system-packages seed
 	$(BIN)/s3stresstest demo --out $(DEMO_OUT) --overwrite
 	$(BIN)/s3stresstest report --results $(DEMO_OUT) --out $(DEMO_OUT)/reports --format html,pdf,docx --overwrite
 
-test: system-packages seed
+# Static checks (ruff lint + format check, mypy), then every test.
+test: system-packages seed lint
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	scripts/lint
 
 # The quick loop: no PostgreSQL server, no Chromium, no test marked slow.
 test-fast: system-packages seed
