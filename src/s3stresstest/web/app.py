@@ -55,8 +55,15 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
             if owns_store:
                 store.close()
 
-    app = FastAPI(title="S3 StressTest survey service", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    app = FastAPI(
+        title="S3 StressTest survey service",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
     web = Web(store, settings)
     app.state.web = web
     app.state.store = store
@@ -166,7 +173,7 @@ def _exception_handlers(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, _redact(request.url.path))
+        log.error("unhandled error on %s %s", request.method, _redact(request.url.path), exc_info=exc)
         return web.error_page(request, 500, "error_heading", "error_text")
 
 

@@ -61,8 +61,12 @@ class Web:
         self.login_limiter = RateLimiter(settings.login_rate)
         self.token_limiter = RateLimiter(settings.token_rate)
         self.bad_token_limiter = RateLimiter(settings.bad_token_rate)
-        env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                          trim_blocks=False, lstrip_blocks=False)
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=False,
+            lstrip_blocks=False,
+        )
         self.env = env
         self.templates = Jinja2Templates(env=env)
         self._instruments: dict[int, tuple] = {}
@@ -111,8 +115,9 @@ class Web:
             return self.settings.secure_cookies
         return request.url.scheme == "https"
 
-    def queue_cookie(self, request: Request, name: str, value: str | None, *, max_age: int | None = None,
-                     path: str = "/") -> None:
+    def queue_cookie(
+        self, request: Request, name: str, value: str | None, *, max_age: int | None = None, path: str = "/"
+    ) -> None:
         """Set (or with value None, delete) a cookie on whatever response this request ends with."""
         pending = getattr(request.state, "cookies", None)
         if pending is None:
@@ -124,8 +129,9 @@ class Web:
             if value is None:
                 response.delete_cookie(name, path=path, secure=self.secure(request), httponly=True, samesite="lax")
             else:
-                response.set_cookie(name, value, max_age=max_age, path=path, secure=self.secure(request),
-                                    httponly=True, samesite="lax")
+                response.set_cookie(
+                    name, value, max_age=max_age, path=path, secure=self.secure(request), httponly=True, samesite="lax"
+                )
         request.state.cookies = []
         return response
 
@@ -224,8 +230,9 @@ class Web:
             "admin": None,
         }
 
-    def render(self, request: Request, template: str, context: dict, *, lang: str = "en",
-               status: int = 200, form: bool = True) -> Response:
+    def render(
+        self, request: Request, template: str, context: dict, *, lang: str = "en", status: int = 200, form: bool = True
+    ) -> Response:
         ctx = self.base_context(request, lang)
         if form:
             ctx["csrf_token"] = self.csrf_token(request)
@@ -249,9 +256,15 @@ class Web:
 
     def error_body(self, lang: str, heading: str, text: str, root: str = "", **fmt) -> str:
         ctx = {
-            "lang": lang, "_": i18n.translator(lang), "static": lambda name: f"{root}/static/{quote(name)}",
-            "root": root, "title": i18n.t(lang, heading), "survey_title": None, "switcher": None,
-            "heading": i18n.t(lang, heading), "message": i18n.t(lang, text, **fmt),
+            "lang": lang,
+            "_": i18n.translator(lang),
+            "static": lambda name: f"{root}/static/{quote(name)}",
+            "root": root,
+            "title": i18n.t(lang, heading),
+            "survey_title": None,
+            "switcher": None,
+            "heading": i18n.t(lang, heading),
+            "message": i18n.t(lang, text, **fmt),
         }
         return self.env.get_template("error.html").render(ctx)
 
@@ -267,8 +280,9 @@ class Web:
         return self.error_page(request, 404, "not_found_heading", "not_found_text")
 
     def too_large(self, scope) -> Response:
-        return self.error_page(scope, 413, "too_large_heading", "too_large_text",
-                               limit=human_size(self.settings.max_body_bytes))
+        return self.error_page(
+            scope, 413, "too_large_heading", "too_large_text", limit=human_size(self.settings.max_body_bytes)
+        )
 
     # -- links ------------------------------------------------------------------------
     def base_url(self, request: Request) -> str:
@@ -279,8 +293,12 @@ class Web:
 
 def attachment(body: bytes | str, media_type: str, filename: str, *, status_code: int = 200) -> Response:
     """A download: `body` with Content-Disposition: attachment, so the browser saves it as `filename`."""
-    return Response(body, status_code=status_code, media_type=media_type,
-                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        status_code=status_code,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def csv_attachment(text: str | bytes, filename: str, *, status_code: int = 200) -> Response:

@@ -94,3 +94,9 @@ async def csrf_form(request: Request) -> FormData:
 
 
 CsrfForm = Annotated[FormData, Depends(csrf_form)]
+
+
+def form_text(form: FormData, name: str) -> str:
+    """The text of form field `name`; "" when it is missing or a file was posted under that name."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

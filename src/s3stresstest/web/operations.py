@@ -67,8 +67,12 @@ def check_languages(languages) -> list[str]:
     langs = [code for code in dict.fromkeys(languages or []) if code]
     bad = [code for code in langs if code not in i18n.LANGUAGES]
     if bad:
-        raise InputError([Problem(f"language '{code}' is not offered (one of: {', '.join(i18n.LANGUAGES)})",
-                                  field="languages") for code in bad])
+        raise InputError(
+            [
+                Problem(f"language '{code}' is not offered (one of: {', '.join(i18n.LANGUAGES)})", field="languages")
+                for code in bad
+            ]
+        )
     return langs or list(i18n.LANGUAGES)
 
 
@@ -90,8 +94,7 @@ def builtin_instrument_id(store) -> int:
     return store.add_instrument(load_builtin())
 
 
-def create_campaign(store, name: str, *, languages=None, instrument_id: int | None = None,
-                    instrument=None) -> int:
+def create_campaign(store, name: str, *, languages=None, instrument_id: int | None = None, instrument=None) -> int:
     name = (name or "").strip()
     if not name:
         raise InputError(Problem("a campaign needs a name", field="name"))
@@ -157,14 +160,24 @@ def invitation_rows(store, campaign: dict, requests: list[tuple[str, str, str, i
             continue
         where = f"row {n}"
         if region not in known:
-            problems.append(Problem(f"{where}: unknown region '{region}' (add it to the campaign first)",
-                                    field="region"))
+            problems.append(
+                Problem(f"{where}: unknown region '{region}' (add it to the campaign first)", field="region")
+            )
         if group not in STAKEHOLDER_GROUPS:
-            problems.append(Problem(f"{where}: unknown stakeholder group '{group}' (one of: "
-                                    f"{', '.join(STAKEHOLDER_GROUPS)})", field="stakeholder_group"))
+            problems.append(
+                Problem(
+                    f"{where}: unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                    field="stakeholder_group",
+                )
+            )
         if language not in campaign.get("languages", []):
-            problems.append(Problem(f"{where}: language '{language}' is not one of the campaign's "
-                                    f"({', '.join(campaign.get('languages', []))})", field="language"))
+            problems.append(
+                Problem(
+                    f"{where}: language '{language}' is not one of the campaign's "
+                    f"({', '.join(campaign.get('languages', []))})",
+                    field="language",
+                )
+            )
         if not 0 < count <= MAX_INVITATIONS_PER_ROW:
             problems.append(Problem(f"{where}: count must be between 1 and {MAX_INVITATIONS_PER_ROW}", field="count"))
         total += max(count, 0)
@@ -261,14 +274,16 @@ def invitation_status_download(store, campaign_id: int, pages: list) -> Download
     return Download(text, CSV_TYPE, f"invitation-status-campaign{campaign_id}.csv")
 
 
-def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = True,
-                   include_contact: bool = False) -> Download:
+def answers_export(
+    store, campaign: dict, fmt: str, *, submitted_only: bool = True, include_contact: bool = False
+) -> Download:
     """The campaign's answers as long CSV (`long`), wide CSV (`wide`) or wide XLSX (`xlsx`)."""
     cid = campaign["id"]
     df = store.responses(cid, submitted_only=submitted_only, include_contact=include_contact)
     if fmt == "long":
-        return Download(df.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE,
-                        f"responses-campaign{cid}.csv")
+        return Download(
+            df.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE, f"responses-campaign{cid}.csv"
+        )
     from ..transfer.export import to_wide, write_wide_xlsx
 
     instrument = store.get_instrument(campaign["instrument_id"])
@@ -280,8 +295,9 @@ def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = Tr
         wide = to_wide(answers, instrument)
         if contacts is not None:
             wide.insert(_fixed_count(wide), "contact", [contacts.get(r, "") for r in wide["respondent_id"]])
-        return Download(wide.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE,
-                        f"responses-wide-campaign{cid}.csv")
+        return Download(
+            wide.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE, f"responses-wide-campaign{cid}.csv"
+        )
     buf = io.BytesIO()
     write_wide_xlsx(answers, instrument, buf)
     data = buf.getvalue()

@@ -18,7 +18,7 @@ from ..errors import InputError
 from . import i18n
 from . import operations as ops
 from .core import Web, attachment
-from .deps import CampaignDep, CsrfForm, admin_router, web_of
+from .deps import CampaignDep, CsrfForm, admin_router, form_text, web_of
 
 # Sign-in and sign-out stay open; every other page is on `router`, which needs a signed-in admin.
 login_router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -73,13 +73,21 @@ def login_form(request: Request):
 @login_router.post("/login")
 def login(request: Request, form: CsrfForm):
     web = web_of(request)
-    username = form.get("username") if isinstance(form.get("username"), str) else ""
-    password = form.get("password") if isinstance(form.get("password"), str) else ""
+    username = form_text(form, "username")
+    password = form_text(form, "password")
     admin_id = web.verify_login(request, username, password)
     if admin_id is None:
-        return _render(request, "admin/login.html", {
-            "title": "Sign in – S3 StressTest", "username": username[:200],
-            "problems": ["Wrong user name or password."], "problems_heading": "Not signed in"}, status=401)
+        return _render(
+            request,
+            "admin/login.html",
+            {
+                "title": "Sign in – S3 StressTest",
+                "username": username[:200],
+                "problems": ["Wrong user name or password."],
+                "problems_heading": "Not signed in",
+            },
+            status=401,
+        )
     web.start_admin_session(request, admin_id, username)
     return web.redirect(request, f"{_root(request)}/admin")
 
@@ -98,13 +106,18 @@ def _campaign_rows(web: Web) -> list[dict]:
 
 def _index(request: Request, *, form: dict | None = None, problems: list | None = None, status: int = 200):
     web = web_of(request)
-    return _render(request, "admin/index.html", {
-        "title": "Campaigns – S3 StressTest",
-        "campaigns": _campaign_rows(web),
-        "all_languages": list(i18n.LANGUAGE_NAMES.items()),
-        "form": form or {"name": "", "instrument_source": "builtin", "languages": list(i18n.LANGUAGES)},
-        "problems": problems or [],
-    }, status=status)
+    return _render(
+        request,
+        "admin/index.html",
+        {
+            "title": "Campaigns – S3 StressTest",
+            "campaigns": _campaign_rows(web),
+            "all_languages": list(i18n.LANGUAGE_NAMES.items()),
+            "form": form or {"name": "", "instrument_source": "builtin", "languages": list(i18n.LANGUAGES)},
+            "problems": problems or [],
+        },
+        status=status,
+    )
 
 
 @router.get("")
@@ -115,13 +128,18 @@ def index(request: Request):
 @router.post("/campaigns")
 def create(request: Request, form: CsrfForm):
     web = web_of(request)
-    fields = {"name": form.get("name") or "", "instrument_source": form.get("instrument_source") or "builtin",
-              "languages": [v for v in form.getlist("languages") if isinstance(v, str)]}
+    name = form_text(form, "name")
+    languages = [v for v in form.getlist("languages") if isinstance(v, str)]
+    fields = {
+        "name": name,
+        "instrument_source": form_text(form, "instrument_source") or "builtin",
+        "languages": languages,
+    }
     try:
         instrument = None
         if fields["instrument_source"] == "upload":
             instrument = ops.instrument_from_upload(*_file_bytes(form, "xlsform"))
-        cid = ops.create_campaign(web.store, fields["name"], languages=fields["languages"], instrument=instrument)
+        cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
     except InputError as exc:
         return _index(request, form=fields, problems=[str(p) for p in exc.problems], status=422)
     return web.redirect(request, f"{_root(request)}/admin/campaigns/{cid}?notice=created")
@@ -135,12 +153,17 @@ def _rate_text(rate) -> str:
 
 def _rates_context(web, campaign: dict) -> dict:
     rates = [dict(r, rate_text=_rate_text(r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])]
-    return {"rates": rates, "campaign": campaign, "refresh_seconds": web.settings.rates_refresh_seconds,
-            "rates_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "rates": rates,
+        "campaign": campaign,
+        "refresh_seconds": web.settings.rates_refresh_seconds,
+        "rates_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
-def campaign_page(request: Request, campaign: dict, *, problems: list | None = None, new_link: dict | None = None,
-                  status: int = 200) -> Response:
+def campaign_page(
+    request: Request, campaign: dict, *, problems: list | None = None, new_link: dict | None = None, status: int = 200
+) -> Response:
     web = web_of(request)
     campaign_id = campaign["id"]
     instrument, _pages = web.instrument_pages(campaign["instrument_id"])
@@ -148,20 +171,25 @@ def campaign_page(request: Request, campaign: dict, *, problems: list | None = N
         audit = ops.records(web.store.audit_log(campaign_id).tail(20).iloc[::-1])
     except Exception:  # noqa: BLE001 - the audit list is informative only
         audit = []
-    return _render(request, "admin/campaign.html", {
-        **_rates_context(web, campaign),
-        "title": f"{campaign['name']} – S3 StressTest",
-        "campaign": dict(campaign, closed_text=_when(campaign.get("closed_at"))),
-        "instrument": instrument,
-        "regions": ops.records(web.store.regions(campaign_id)),
-        "groups": ops.records(web.store.groups(campaign_id)),
-        "audit": audit,
-        "stakeholder_groups": STAKEHOLDER_GROUPS,
-        "invite_rows": INVITE_ROWS,
-        "max_invitations": ops.MAX_INVITATIONS_PER_ROW,
-        "problems": problems or [],
-        "new_link": new_link,
-    }, status=status)
+    return _render(
+        request,
+        "admin/campaign.html",
+        {
+            **_rates_context(web, campaign),
+            "title": f"{campaign['name']} – S3 StressTest",
+            "campaign": dict(campaign, closed_text=_when(campaign.get("closed_at"))),
+            "instrument": instrument,
+            "regions": ops.records(web.store.regions(campaign_id)),
+            "groups": ops.records(web.store.groups(campaign_id)),
+            "audit": audit,
+            "stakeholder_groups": STAKEHOLDER_GROUPS,
+            "invite_rows": INVITE_ROWS,
+            "max_invitations": ops.MAX_INVITATIONS_PER_ROW,
+            "problems": problems or [],
+            "new_link": new_link,
+        },
+        status=status,
+    )
 
 
 def refused_page(request: Request, campaign: dict, exc: InputError) -> Response:
@@ -188,7 +216,7 @@ def campaign_view(request: Request, campaign: CampaignDep):
 def _table_upload(request: Request, campaign: dict, form, kind: str) -> Response:
     """Regions or peer groups from an uploaded CSV file, or from CSV text pasted into the form."""
     data, filename = _file_bytes(form, "file")
-    text = form.get("text") if isinstance(form.get("text"), str) else ""
+    text = form_text(form, "text")
     if not data and text.strip():
         data, filename = text.strip().encode("utf-8") + b"\n", f"{kind}.csv"
     add, columns = (ops.add_regions, "region,name") if kind == "regions" else (ops.add_groups, "region,group")
@@ -225,8 +253,14 @@ def invitations(request: Request, form: CsrfForm, campaign: CampaignDep):
     for i in range(50):
         if f"count_{i}" not in form:
             continue
-        asked.append((form.get(f"region_{i}") or "", form.get(f"group_{i}") or "",
-                      form.get(f"language_{i}") or "", _count(form.get(f"count_{i}"))))
+        asked.append(
+            (
+                form.get(f"region_{i}") or "",
+                form.get(f"group_{i}") or "",
+                form.get(f"language_{i}") or "",
+                _count(form.get(f"count_{i}")),
+            )
+        )
     try:
         made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
     except InputError as exc:
@@ -238,8 +272,9 @@ def invitations(request: Request, form: CsrfForm, campaign: CampaignDep):
 def open_links(request: Request, form: CsrfForm, campaign: CampaignDep):
     web = web_of(request)
     try:
-        link = ops.create_open_link(web.store, campaign, form.get("region") or "", form.get("language") or "",
-                                    web.base_url(request))
+        link = ops.create_open_link(
+            web.store, campaign, form_text(form, "region"), form_text(form, "language"), web.base_url(request)
+        )
     except InputError as exc:
         return refused_page(request, campaign, exc)
     return campaign_page(request, campaign, new_link=link)

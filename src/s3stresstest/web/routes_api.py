@@ -10,7 +10,7 @@ that a foreign page could reuse.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -59,8 +59,10 @@ class InstrumentInfo(BaseModel):
 
 class CampaignIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=200)
-    languages: list[str] = Field(default_factory=lambda: list(i18n.LANGUAGES),
-                                 description="Languages offered to respondents (en, de, fr, it, sl).")
+    languages: list[str] = Field(
+        default_factory=lambda: list(i18n.LANGUAGES),
+        description="Languages offered to respondents (en, de, fr, it, sl).",
+    )
     instrument_id: int | None = Field(None, description="A stored instrument; default: the built-in StressTest.")
 
 
@@ -140,14 +142,22 @@ class RateRow(BaseModel):
     rate: float | None = None
 
 
-PROBLEMS = {422: {"model": ProblemReport, "description": "Input refused; every problem is listed."},
-            404: {"description": "No such campaign."}}
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ProblemReport, "description": "Input refused; every problem is listed."},
+    404: {"description": "No such campaign."},
+}
 
 
 def refused(exc: InputError) -> JSONResponse:
-    return JSONResponse({"detail": exc.report(), "problems": [
-        {"message": p.message, "line": p.line, "field": p.field, "source": p.source} for p in exc.problems]},
-        status_code=422)
+    return JSONResponse(
+        {
+            "detail": exc.report(),
+            "problems": [
+                {"message": p.message, "line": p.line, "field": p.field, "source": p.source} for p in exc.problems
+            ],
+        },
+        status_code=422,
+    )
 
 
 def _iso(v):
@@ -173,15 +183,24 @@ def list_instruments(request: Request):
     return [_instrument_out(row) for row in web_of(request).store.list_instruments()]
 
 
-@router.post("/instruments", response_model=InstrumentInfo, status_code=201, responses=PROBLEMS,
-             summary="Upload an XLSForm questionnaire (.xlsx)")
+@router.post(
+    "/instruments",
+    response_model=InstrumentInfo,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Upload an XLSForm questionnaire (.xlsx)",
+)
 def upload_instrument(request: Request, file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
     web = web_of(request)
     instrument = ops.instrument_from_upload(file.file.read(), file.filename)
     iid = web.store.add_instrument(instrument)
     row = next((r for r in web.store.list_instruments() if r["id"] == iid), None) or {
-        "id": iid, "form_id": instrument.form_id, "version": instrument.version, "title": instrument.title,
-        "checksum": instrument.checksum}
+        "id": iid,
+        "form_id": instrument.form_id,
+        "version": instrument.version,
+        "title": instrument.title,
+        "checksum": instrument.checksum,
+    }
     return _instrument_out(row)
 
 
@@ -190,19 +209,32 @@ def list_campaigns(request: Request):
     return [_campaign_out(c) for c in web_of(request).store.list_campaigns()]
 
 
-@router.post("/campaigns", response_model=CampaignOut, status_code=201, responses=PROBLEMS,
-             summary="Create a campaign (built-in questionnaire unless instrument_id is given)")
+@router.post(
+    "/campaigns",
+    response_model=CampaignOut,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Create a campaign (built-in questionnaire unless instrument_id is given)",
+)
 def create_campaign(request: Request, body: CampaignIn):
     web = web_of(request)
     cid = ops.create_campaign(web.store, body.name, languages=body.languages, instrument_id=body.instrument_id)
     return _campaign_out(web.store.get_campaign(cid))
 
 
-@router.post("/campaigns/xlsform", response_model=CampaignOut, status_code=201, responses=PROBLEMS,
-             summary="Create a campaign from an uploaded XLSForm (.xlsx)")
-def create_campaign_xlsform(request: Request, name: str = Form(..., max_length=200),
-                            languages: list[str] = Form(default_factory=lambda: list(i18n.LANGUAGES)),
-                            file: UploadFile = File(..., description="XLSForm workbook (.xlsx)")):
+@router.post(
+    "/campaigns/xlsform",
+    response_model=CampaignOut,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Create a campaign from an uploaded XLSForm (.xlsx)",
+)
+def create_campaign_xlsform(
+    request: Request,
+    name: str = Form(..., max_length=200),
+    languages: list[str] = Form(default_factory=lambda: list(i18n.LANGUAGES)),
+    file: UploadFile = File(..., description="XLSForm workbook (.xlsx)"),
+):
     web = web_of(request)
     instrument = ops.instrument_from_upload(file.file.read(), file.filename)
     cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
@@ -214,34 +246,54 @@ def get_campaign(campaign: CampaignDep):
     return _campaign_out(campaign)
 
 
-@router.post("/campaigns/{campaign_id}/close", response_model=CampaignOut, responses=PROBLEMS,
-             summary="Close a campaign: links stop working, no answers are accepted (idempotent)")
+@router.post(
+    "/campaigns/{campaign_id}/close",
+    response_model=CampaignOut,
+    responses=PROBLEMS,
+    summary="Close a campaign: links stop working, no answers are accepted (idempotent)",
+)
 def close_campaign(request: Request, campaign: CampaignDep):
     return _campaign_out(ops.close_campaign(web_of(request).store, campaign["id"]))
 
 
-@router.get("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
-            summary="The campaign's regions")
+@router.get(
+    "/campaigns/{campaign_id}/regions",
+    response_model=list[RegionRow],
+    responses=PROBLEMS,
+    summary="The campaign's regions",
+)
 def get_regions(request: Request, campaign: CampaignDep):
     return ops.records(web_of(request).store.regions(campaign["id"]))
 
 
-@router.post("/campaigns/{campaign_id}/regions", response_model=list[RegionRow], responses=PROBLEMS,
-             summary="Add regions (territory codes such as DE2, ITH2, SI, CH022)")
+@router.post(
+    "/campaigns/{campaign_id}/regions",
+    response_model=list[RegionRow],
+    responses=PROBLEMS,
+    summary="Add regions (territory codes such as DE2, ITH2, SI, CH022)",
+)
 def add_regions(request: Request, campaign: CampaignDep, rows: list[RegionRow]):
     # as the CSV the admin page uploads, so problems name the same lines (line 2: the first row)
     text = _csv([{"region": r.region, "name": r.name} for r in rows], ["region", "name"])
     return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json")
 
 
-@router.get("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
-            summary="The campaign's peer groups")
+@router.get(
+    "/campaigns/{campaign_id}/groups",
+    response_model=list[GroupRow],
+    responses=PROBLEMS,
+    summary="The campaign's peer groups",
+)
 def get_groups(request: Request, campaign: CampaignDep):
     return ops.records(web_of(request).store.groups(campaign["id"]))
 
 
-@router.post("/campaigns/{campaign_id}/groups", response_model=list[GroupRow], responses=PROBLEMS,
-             summary="Add peer groups (region, group); regions must be the campaign's")
+@router.post(
+    "/campaigns/{campaign_id}/groups",
+    response_model=list[GroupRow],
+    responses=PROBLEMS,
+    summary="Add peer groups (region, group); regions must be the campaign's",
+)
 def add_groups(request: Request, campaign: CampaignDep, rows: list[GroupRow]):
     text = _csv([{"region": r.region, "group": r.group} for r in rows], ["region", "group"])
     return ops.add_groups(web_of(request).store, campaign["id"], text, "groups.json")
@@ -253,13 +305,25 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
     return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-@router.post("/campaigns/{campaign_id}/invitations", response_model=list[InvitationOut], status_code=201,
-             responses={**PROBLEMS, 201: {"content": {"text/csv": {}}, "description":
-                        "The new links; with ?format=csv the mail-merge CSV "
-                        "invitation_id,region,stakeholder_group,language,link"}},
-             summary="Generate personal invitation links (shown only in this answer)")
-def create_invitations(request: Request, campaign: CampaignDep, body: InvitationsIn,
-                       format: Literal["json", "csv"] = Query("json")):
+@router.post(
+    "/campaigns/{campaign_id}/invitations",
+    response_model=list[InvitationOut],
+    status_code=201,
+    responses={
+        **PROBLEMS,
+        201: {
+            "content": {"text/csv": {}},
+            "description": (
+                "The new links; with ?format=csv the mail-merge CSV "
+                "invitation_id,region,stakeholder_group,language,link"
+            ),
+        },
+    },
+    summary="Generate personal invitation links (shown only in this answer)",
+)
+def create_invitations(
+    request: Request, campaign: CampaignDep, body: InvitationsIn, format: Literal["json", "csv"] = Query("json")
+):
     web = web_of(request)
     asked = [(r.region, r.stakeholder_group, r.language, r.count) for r in body.rows]
     made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
@@ -268,22 +332,34 @@ def create_invitations(request: Request, campaign: CampaignDep, body: Invitation
     return made
 
 
-@router.post("/campaigns/{campaign_id}/open-links", response_model=OpenLinkOut, status_code=201,
-             responses=PROBLEMS, summary="Make an open link for a region (respondents declare their group)")
+@router.post(
+    "/campaigns/{campaign_id}/open-links",
+    response_model=OpenLinkOut,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Make an open link for a region (respondents declare their group)",
+)
 def create_open_link(request: Request, campaign: CampaignDep, body: OpenLinkIn):
     web = web_of(request)
     return ops.create_open_link(web.store, campaign, body.region, body.language, web.base_url(request))
 
 
-@router.get("/campaigns/{campaign_id}/response-rates", response_model=list[RateRow], responses=PROBLEMS,
-            summary="Invited, started and submitted respondents per region and stakeholder group")
+@router.get(
+    "/campaigns/{campaign_id}/response-rates",
+    response_model=list[RateRow],
+    responses=PROBLEMS,
+    summary="Invited, started and submitted respondents per region and stakeholder group",
+)
 def response_rates(request: Request, campaign: CampaignDep):
     return ops.response_rates(web_of(request).store, campaign["id"])
 
 
-@router.get("/campaigns/{campaign_id}/invitations", response_model=list[InvitationStatusRow], responses={
-    **PROBLEMS, 200: {"content": {"text/csv": {}}, "description": "with ?format=csv the same rows as CSV"}},
-            summary="Every personal invitation with its status, for reminders (links are not stored)")
+@router.get(
+    "/campaigns/{campaign_id}/invitations",
+    response_model=list[InvitationStatusRow],
+    responses={**PROBLEMS, 200: {"content": {"text/csv": {}}, "description": "with ?format=csv the same rows as CSV"}},
+    summary="Every personal invitation with its status, for reminders (links are not stored)",
+)
 def invitation_status(request: Request, campaign: CampaignDep, format: Literal["json", "csv"] = Query("json")):
     web = web_of(request)
     _instrument, pages = web.instrument_pages(campaign["instrument_id"])
@@ -292,10 +368,18 @@ def invitation_status(request: Request, campaign: CampaignDep, format: Literal["
     return ops.records(ops.invitation_status(web.store, campaign["id"], pages))
 
 
-@router.post("/campaigns/{campaign_id}/score", response_class=Response,
-             responses={**PROBLEMS, 200: {"content": {"application/zip": {}},
-                        "description": "Zip of the result files (block_scores.csv, item_scores.csv, run.json...)"}},
-             summary="Score the stored answers and download the results")
+@router.post(
+    "/campaigns/{campaign_id}/score",
+    response_class=Response,
+    responses={
+        **PROBLEMS,
+        200: {
+            "content": {"application/zip": {}},
+            "description": "Zip of the result files (block_scores.csv, item_scores.csv, run.json...)",
+        },
+    },
+    summary="Score the stored answers and download the results",
+)
 def score(request: Request, campaign: CampaignDep):
     return attachment(*ops.score_download(web_of(request).store, campaign))
 

@@ -26,12 +26,23 @@ from ..transfer.into_store import KIND_LABELS, KINDS, import_into_campaign
 from . import operations as ops
 from . import routes_admin as admin
 from .core import attachment
-from .deps import CampaignDep, CsrfForm, admin_router, api_router, web_of
+from .deps import CampaignDep, CsrfForm, admin_router, api_router, form_text, web_of
 from .operations import XLSX_TYPE
 from .routes_api import PROBLEMS
 
-FORM_OPTIONS = ("region", "region_column", "stakeholder_group", "group_column", "id_column", "id_prefix",
-                "language", "language_column", "sheet", "ignore_unknown", "include_incomplete")
+FORM_OPTIONS = (
+    "region",
+    "region_column",
+    "stakeholder_group",
+    "group_column",
+    "id_column",
+    "id_prefix",
+    "language",
+    "language_column",
+    "sheet",
+    "ignore_unknown",
+    "include_incomplete",
+)
 
 
 # -- admin pages ---------------------------------------------------------------------------------
@@ -42,21 +53,28 @@ admin_routes = admin_router()
 def import_answers(request: Request, form: CsrfForm, campaign: CampaignDep):
     data, filename = admin._file_bytes(form, "file")
     mapping, _ = admin._file_bytes(form, "mapping")
-    kind = form.get("kind") if isinstance(form.get("kind"), str) else ""
+    kind = form_text(form, "kind")
     options = {k: form.get(k) for k in FORM_OPTIONS if isinstance(form.get(k), str)}
     try:
-        summary = import_into_campaign(web_of(request).store, campaign["id"], kind, data, filename,
-                                       mapping=mapping or None, options=options)
+        summary = import_into_campaign(
+            web_of(request).store, campaign["id"], kind, data, filename, mapping=mapping or None, options=options
+        )
     except InputError as exc:
         return admin.refused_page(request, campaign, exc)
-    return admin.back_to_campaign(request, campaign, f"notice=imported&answers={summary['answers']}"
-                                                     f"&respondents={summary['respondents']}"
-                                                     f"&skipped={len(summary['skipped'])}")
+    return admin.back_to_campaign(
+        request,
+        campaign,
+        f"notice=imported&answers={summary['answers']}"
+        f"&respondents={summary['respondents']}"
+        f"&skipped={len(summary['skipped'])}",
+    )
 
 
 def _admin_export(request: Request, campaign: dict, fmt: str, all_: bool, contact: bool) -> Response:
-    return admin.send(request, ops.answers_export(web_of(request).store, campaign, fmt, submitted_only=not all_,
-                                                  include_contact=contact))
+    return admin.send(
+        request,
+        ops.answers_export(web_of(request).store, campaign, fmt, submitted_only=not all_, include_contact=contact),
+    )
 
 
 @admin_routes.get("/campaigns/{campaign_id}/responses.csv")
@@ -94,41 +112,88 @@ class ImportSummary(BaseModel):
     report: list[str]
 
 
-@api_routes.post("/campaigns/{campaign_id}/import", response_model=ImportSummary, status_code=201,
-                 responses=PROBLEMS, summary="Import answers into a campaign (all rows or none)",
-                 description="Kinds: " + "; ".join(f"`{k}`: {v}" for k, v in KIND_LABELS.items())
-                             + ". The answers are checked against the campaign's questionnaire and regions and "
-                               "stored in one transaction; refused input (422) lists every problem with its file, "
-                               "line and column, and nothing is imported.")
-def api_import(request: Request, campaign: CampaignDep,
-               file: UploadFile = File(..., description="The answers: CSV, or XLSX for kobo and wide."),
-               kind: Literal["kobo", "limesurvey", "wide", "long"] = Form(...),
-               mapping: UploadFile | None = File(None, description="CSV source,item[,value_map] (kobo, limesurvey)."),
-               region: str | None = Form(None), region_column: str | None = Form(None),
-               stakeholder_group: str | None = Form(None), group_column: str | None = Form(None),
-               id_column: str | None = Form(None), id_prefix: str | None = Form(None),
-               language: str | None = Form(None), language_column: str | None = Form(None),
-               sheet: str | None = Form(None), ignore_unknown: bool = Form(False),
-               include_incomplete: bool = Form(False)):
-    options = {"region": region, "region_column": region_column, "stakeholder_group": stakeholder_group,
-               "group_column": group_column, "id_column": id_column, "id_prefix": id_prefix, "language": language,
-               "language_column": language_column, "sheet": sheet, "ignore_unknown": ignore_unknown,
-               "include_incomplete": include_incomplete}
-    summary = import_into_campaign(web_of(request).store, campaign["id"], kind, file.file.read(), file.filename,
-                                   mapping=mapping.file.read() if mapping is not None else None, options=options)
+@api_routes.post(
+    "/campaigns/{campaign_id}/import",
+    response_model=ImportSummary,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Import answers into a campaign (all rows or none)",
+    description="Kinds: "
+    + "; ".join(f"`{k}`: {v}" for k, v in KIND_LABELS.items())
+    + ". The answers are checked against the campaign's questionnaire and regions and "
+    "stored in one transaction; refused input (422) lists every problem with its file, "
+    "line and column, and nothing is imported.",
+)
+def api_import(
+    request: Request,
+    campaign: CampaignDep,
+    file: UploadFile = File(..., description="The answers: CSV, or XLSX for kobo and wide."),
+    kind: Literal["kobo", "limesurvey", "wide", "long"] = Form(...),
+    mapping: UploadFile | None = File(None, description="CSV source,item[,value_map] (kobo, limesurvey)."),
+    region: str | None = Form(None),
+    region_column: str | None = Form(None),
+    stakeholder_group: str | None = Form(None),
+    group_column: str | None = Form(None),
+    id_column: str | None = Form(None),
+    id_prefix: str | None = Form(None),
+    language: str | None = Form(None),
+    language_column: str | None = Form(None),
+    sheet: str | None = Form(None),
+    ignore_unknown: bool = Form(False),
+    include_incomplete: bool = Form(False),
+):
+    options = {
+        "region": region,
+        "region_column": region_column,
+        "stakeholder_group": stakeholder_group,
+        "group_column": group_column,
+        "id_column": id_column,
+        "id_prefix": id_prefix,
+        "language": language,
+        "language_column": language_column,
+        "sheet": sheet,
+        "ignore_unknown": ignore_unknown,
+        "include_incomplete": include_incomplete,
+    }
+    summary = import_into_campaign(
+        web_of(request).store,
+        campaign["id"],
+        kind,
+        file.file.read(),
+        file.filename,
+        mapping=mapping.file.read() if mapping is not None else None,
+        options=options,
+    )
     return JSONResponse(summary, status_code=201)
 
 
-@api_routes.get("/campaigns/{campaign_id}/responses", response_class=Response,
-                responses={**PROBLEMS, 200: {"content": {"text/csv": {}, XLSX_TYPE: {}}, "description":
-                           "long: CSV respondent_id,region,stakeholder_group,item,value,language; wide: CSV with "
-                           "one row per respondent and one column per item; xlsx: the wide table as XLSX"}},
-                summary="Export the answers: long CSV (default), wide CSV or XLSX")
-def api_export(request: Request, campaign: CampaignDep, submitted_only: bool = True,
-               include_contact: bool = Query(False, description="Add the optional contact details column."),
-               format: Literal["long", "wide", "xlsx"] = Query("long", description="long, wide or xlsx")):
-    return attachment(*ops.answers_export(web_of(request).store, campaign, format,
-                                                submitted_only=submitted_only, include_contact=include_contact))
+@api_routes.get(
+    "/campaigns/{campaign_id}/responses",
+    response_class=Response,
+    responses={
+        **PROBLEMS,
+        200: {
+            "content": {"text/csv": {}, XLSX_TYPE: {}},
+            "description": (
+                "long: CSV respondent_id,region,stakeholder_group,item,value,language; wide: CSV with "
+                "one row per respondent and one column per item; xlsx: the wide table as XLSX"
+            ),
+        },
+    },
+    summary="Export the answers: long CSV (default), wide CSV or XLSX",
+)
+def api_export(
+    request: Request,
+    campaign: CampaignDep,
+    submitted_only: bool = True,
+    include_contact: bool = Query(False, description="Add the optional contact details column."),
+    format: Literal["long", "wide", "xlsx"] = Query("long", description="long, wide or xlsx"),
+):
+    return attachment(
+        *ops.answers_export(
+            web_of(request).store, campaign, format, submitted_only=submitted_only, include_contact=include_contact
+        )
+    )
 
 
 router = APIRouter()

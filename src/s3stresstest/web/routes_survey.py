@@ -22,9 +22,17 @@ from . import i18n
 from .core import NotFound, Web, token_fingerprint
 from .deps import CsrfForm, web_of
 from .security import LANG_COOKIE
-from .survey import (Page, choice_options, display_value, error_message, page_index, page_title,
-                     read_answers)
-from .survey import INPUT_MODES, INPUT_TYPES
+from .survey import (
+    INPUT_MODES,
+    INPUT_TYPES,
+    Page,
+    choice_options,
+    display_value,
+    error_message,
+    page_index,
+    page_title,
+    read_answers,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,8 +82,7 @@ class Ctx:
 
 # -- context ----------------------------------------------------------------------------------
 def _open_respondent(web: Web, request: Request, token: str, info: dict) -> tuple[str | None, dict | None]:
-    payload = web.signer.unsign("open-respondent", request.cookies.get(OPEN_COOKIE),
-                                max_age=OPEN_COOKIE_DAYS * 86400)
+    payload = web.signer.unsign("open-respondent", request.cookies.get(OPEN_COOKIE), max_age=OPEN_COOKIE_DAYS * 86400)
     if not payload or payload.get("link") != token_fingerprint(token):
         return None, None
     rid = payload.get("rid")
@@ -90,8 +97,9 @@ def _open_respondent(web: Web, request: Request, token: str, info: dict) -> tupl
     return rid, resp
 
 
-def _pick_language(web: Web, request: Request, base: str, allowed: list[str], info: dict,
-                   respondent: dict | None) -> str:
+def _pick_language(
+    web: Web, request: Request, base: str, allowed: list[str], info: dict, respondent: dict | None
+) -> str:
     wanted = request.query_params.get("lang")
     if wanted in allowed:
         web.queue_cookie(request, LANG_COOKIE, wanted, max_age=OPEN_COOKIE_DAYS * 86400, path=base)
@@ -158,8 +166,9 @@ def _region_name(web: Web, ctx: Ctx) -> str:
 
 def _switcher(request: Request, ctx: Ctx, path: str | None = None) -> list[tuple]:
     target = path or request.url.path
-    return [(code, i18n.LANGUAGE_NAMES.get(code, code), f"{target}?lang={code}", code == ctx.lang)
-            for code in ctx.languages]
+    return [
+        (code, i18n.LANGUAGE_NAMES.get(code, code), f"{target}?lang={code}", code == ctx.lang) for code in ctx.languages
+    ]
 
 
 def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
@@ -199,30 +208,42 @@ def view_landing(request: Request, kind: str, token: str) -> Response:
     done = ctx.pages_done
     # answers autosaved on a page not yet completed count as started: 'continue', not 'start'
     started = done > 0 or bool(ctx.respondent_id and web.store.answers(ctx.respondent_id))
-    return web.render(request, "survey/landing.html", {
-        **_common(request, ctx),
-        "region_name": _region_name(web, ctx),
-        "started": started,
-        "pages_done": done,
-        "page_count": len(ctx.pages),
-        "resume_url": ctx.resume_url,
-        "resume_is_review": done >= len(ctx.pages),
-        "submitted": False,
-    }, lang=ctx.lang)
+    return web.render(
+        request,
+        "survey/landing.html",
+        {
+            **_common(request, ctx),
+            "region_name": _region_name(web, ctx),
+            "started": started,
+            "pages_done": done,
+            "page_count": len(ctx.pages),
+            "resume_url": ctx.resume_url,
+            "resume_is_review": done >= len(ctx.pages),
+            "submitted": False,
+        },
+        lang=ctx.lang,
+    )
 
 
-def view_open_form(request: Request, ctx: Ctx, *, error: str | None = None, chosen: str | None = None,
-                   status: int = 200) -> Response:
+def view_open_form(
+    request: Request, ctx: Ctx, *, error: str | None = None, chosen: str | None = None, status: int = 200
+) -> Response:
     web = web_of(request)
-    return web.render(request, "survey/open.html", {
-        **_common(request, ctx, ctx.base),
-        "action": ctx.base,
-        "region_name": _region_name(web, ctx),
-        "groups": group_options(ctx.instrument, ctx.lang),
-        "language_options": [(c, i18n.LANGUAGE_NAMES.get(c, c)) for c in ctx.languages],
-        "error": error,
-        "chosen": chosen,
-    }, lang=ctx.lang, status=status)
+    return web.render(
+        request,
+        "survey/open.html",
+        {
+            **_common(request, ctx, ctx.base),
+            "action": ctx.base,
+            "region_name": _region_name(web, ctx),
+            "groups": group_options(ctx.instrument, ctx.lang),
+            "language_options": [(c, i18n.LANGUAGE_NAMES.get(c, c)) for c in ctx.languages],
+            "error": error,
+            "chosen": chosen,
+        },
+        lang=ctx.lang,
+        status=status,
+    )
 
 
 def group_options(instrument: Instrument, lang: str) -> list[tuple[str, str]]:
@@ -232,7 +253,7 @@ def group_options(instrument: Instrument, lang: str) -> list[tuple[str, str]]:
     for g in STAKEHOLDER_GROUPS:
         choice = cl.get(g) if cl else None
         text = pick_label(choice.labels, lang) if choice else ""
-        if not text or (lang != i18n.DEFAULT and not _has_language(choice.labels, lang)):
+        if not text or (lang != i18n.DEFAULT and choice is not None and not _has_language(choice.labels, lang)):
             text = i18n.t(lang, f"group_{g}")
         out.append((g, text))
     return out
@@ -257,10 +278,15 @@ def start_open(request: Request, token: str, form) -> Response:
         return view_open_form(request, ctx, error=i18n.t(ctx.lang, "group_required"), status=422)
     try:
         rid = web.store.start_respondent(token, stakeholder_group=group, language=ctx.lang)
-    except InputError:
-        raise NotFound()
-    web.queue_cookie(request, OPEN_COOKIE, web.signer.sign("open-respondent", {
-        "rid": rid, "link": token_fingerprint(token)}), max_age=OPEN_COOKIE_DAYS * 86400, path=ctx.base)
+    except InputError:  # a closed campaign or a dead link: the visitor learns no more than "not found"
+        raise NotFound() from None
+    web.queue_cookie(
+        request,
+        OPEN_COOKIE,
+        web.signer.sign("open-respondent", {"rid": rid, "link": token_fingerprint(token)}),
+        max_age=OPEN_COOKIE_DAYS * 86400,
+        path=ctx.base,
+    )
     web.queue_cookie(request, LANG_COOKIE, ctx.lang, max_age=OPEN_COOKIE_DAYS * 86400, path=ctx.base)
     return web.redirect(request, ctx.page_url(1))
 
@@ -285,21 +311,28 @@ def view_page(request: Request, kind: str, token: str, n: int) -> Response:
     return render_page(request, ctx, page, values, {}, [])
 
 
-def render_page(request: Request, ctx: Ctx, page: Page, values: dict, errors: dict, general: list,
-                status: int = 200) -> Response:
+def render_page(
+    request: Request, ctx: Ctx, page: Page, values: dict, errors: dict, general: list, status: int = 200
+) -> Response:
     web = web_of(request)
-    return web.render(request, "survey/page.html", {
-        **_common(request, ctx, ctx.page_url(page.number)),
-        "page": page,
-        "page_no": page.number,
-        "page_count": len(ctx.pages),
-        "page_title": page_title(page, ctx.lang),
-        "action": ctx.page_url(page.number),
-        "draft_url": ctx.page_url(page.number) + "/draft",
-        "values": values,
-        "errors": errors,
-        "problems": general,
-    }, lang=ctx.lang, status=status)
+    return web.render(
+        request,
+        "survey/page.html",
+        {
+            **_common(request, ctx, ctx.page_url(page.number)),
+            "page": page,
+            "page_no": page.number,
+            "page_count": len(ctx.pages),
+            "page_title": page_title(page, ctx.lang),
+            "action": ctx.page_url(page.number),
+            "draft_url": ctx.page_url(page.number) + "/draft",
+            "values": values,
+            "errors": errors,
+            "problems": general,
+        },
+        lang=ctx.lang,
+        status=status,
+    )
 
 
 def save_page(request: Request, kind: str, token: str, n: int, form) -> Response:
@@ -321,11 +354,12 @@ def save_page(request: Request, kind: str, token: str, n: int, form) -> Response
             try:
                 ctx.respondent_id = web.store.start_respondent(token, language=ctx.lang)
             except InputError:
-                raise NotFound()
+                raise NotFound() from None
         names = {i.name for i in page.answerable}
-        errors, general = {}, []
+        errors: dict[str, str] = {}
+        general: list[str] = []
         for p in exc.problems:
-            if p.field in names:
+            if p.field is not None and p.field in names:
                 errors.setdefault(p.field, error_message(ctx.instrument, p.field, ctx.lang))
             else:
                 general.append(i18n.t(ctx.lang, "invalid_value"))
@@ -352,19 +386,21 @@ def save_draft(request: Request, kind: str, token: str, n: int, form) -> Respons
     page = ctx.page(n)
     if ctx.submitted or (ctx.kind == "open" and ctx.respondent is None):
         return JSONResponse({"saved": False, "invalid": []}, status_code=409)
-    answers, invalid = read_answers(page, form), []
+    answers = read_answers(page, form)
+    invalid: list[str] = []
     while True:
         try:
             if ctx.respondent_id is None:
-                ctx.respondent_id = web.store.start_and_save_page(token, page.key, answers, language=ctx.lang,
-                                                                  draft=True)
+                ctx.respondent_id = web.store.start_and_save_page(
+                    token, page.key, answers, language=ctx.lang, draft=True
+                )
             else:
                 web.store.save_page(ctx.respondent_id, page.key, answers, draft=True)
             return JSONResponse({"saved": True, "invalid": sorted(invalid)})
         except Locked:
             return JSONResponse({"saved": False, "invalid": []}, status_code=409)
         except InputError as exc:
-            bad = {p.field for p in exc.problems if p.field in answers}
+            bad = {p.field for p in exc.problems if p.field is not None and p.field in answers}
             if not bad:  # not about a value on this page (a dead link, say): nothing to leave out
                 return JSONResponse({"saved": False, "invalid": sorted(invalid)}, status_code=422)
             invalid += sorted(bad)
@@ -379,17 +415,30 @@ def view_review(request: Request, kind: str, token: str) -> Response:
     values = web.store.answers(ctx.respondent_id) if ctx.respondent_id else {}
     sections = []
     for page in ctx.pages:
-        rows = [(pick_label(i.labels, ctx.lang), display_value(ctx.instrument, i, values.get(i.name, ""), ctx.lang))
-                for i in page.answerable]
+        rows = [
+            (pick_label(i.labels, ctx.lang), display_value(ctx.instrument, i, values.get(i.name, ""), ctx.lang))
+            for i in page.answerable
+        ]
         if rows:
-            sections.append({"number": page.number, "title": page_title(page, ctx.lang), "rows": rows,
-                             "url": ctx.page_url(page.number)})
-    return web.render(request, "survey/review.html", {
-        **_common(request, ctx, f"{ctx.base}/review"),
-        "sections": sections,
-        "submit_url": f"{ctx.base}/submit",
-        "back_url": ctx.page_url(len(ctx.pages)),
-    }, lang=ctx.lang)
+            sections.append(
+                {
+                    "number": page.number,
+                    "title": page_title(page, ctx.lang),
+                    "rows": rows,
+                    "url": ctx.page_url(page.number),
+                }
+            )
+    return web.render(
+        request,
+        "survey/review.html",
+        {
+            **_common(request, ctx, f"{ctx.base}/review"),
+            "sections": sections,
+            "submit_url": f"{ctx.base}/submit",
+            "back_url": ctx.page_url(len(ctx.pages)),
+        },
+        lang=ctx.lang,
+    )
 
 
 def submit(request: Request, kind: str, token: str) -> Response:
@@ -411,12 +460,17 @@ def view_thanks(request: Request, kind: str, token: str) -> Response:
     ctx = load_ctx(request, kind, token)
     if not ctx.submitted:
         return web.redirect(request, ctx.base)
-    return web.render(request, "survey/thanks.html", {
-        **_common(request, ctx, f"{ctx.base}/thanks"),
-        "already": False,
-        "contact_url": f"{ctx.base}/contact",
-        "contact_saved": request.query_params.get("contact") == "saved",
-    }, lang=ctx.lang)
+    return web.render(
+        request,
+        "survey/thanks.html",
+        {
+            **_common(request, ctx, f"{ctx.base}/thanks"),
+            "already": False,
+            "contact_url": f"{ctx.base}/contact",
+            "contact_saved": request.query_params.get("contact") == "saved",
+        },
+        lang=ctx.lang,
+    )
 
 
 def save_contact(request: Request, kind: str, token: str, form) -> Response:

@@ -16,15 +16,18 @@ import secrets
 import threading
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -179,7 +182,7 @@ class BodyLimitMiddleware:
     `render(scope)` draws it here when the limit is known before the app runs.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, render: Callable[[Scope], object]):
+    def __init__(self, app: ASGIApp, max_bytes: int, render: Callable[[Scope], Response]):
         self.app, self.max_bytes, self.render = app, max_bytes, render
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

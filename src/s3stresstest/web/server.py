@@ -25,8 +25,10 @@ WORKERS_ENV = "S3ST_WORKERS"
 
 def fast_stack() -> dict:
     """uvicorn options: httptools and uvloop where installed."""
-    return {"http": "httptools" if importlib.util.find_spec("httptools") else "h11",
-            "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"}
+    return {
+        "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+        "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+    }
 
 
 SWITCH_INTERVAL_S = 0.001
@@ -47,8 +49,16 @@ def default_workers() -> int:
         return 1
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, database_url: str | None = None, *,
-          log_level: str = "info", access_log: bool = True, settings=None, workers: int | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    database_url: str | None = None,
+    *,
+    log_level: str = "info",
+    access_log: bool = True,
+    settings=None,
+    workers: int | None = None,
+) -> None:
     import uvicorn
 
     from .logging_filter import install
@@ -57,8 +67,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, database_url: str | None = 
     tune_gil()
     # X-Forwarded-For/-Proto are trusted from a reverse proxy on this machine only (uvicorn's default,
     # $FORWARDED_ALLOW_IPS widens it): client addresses for rate limits and https for Secure cookies.
-    common = dict(host=host, port=port, log_level=log_level, access_log=access_log, proxy_headers=True,
-                  server_header=False, date_header=True, **fast_stack())
+    common = dict(
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        proxy_headers=True,
+        server_header=False,
+        date_header=True,
+        **fast_stack(),
+    )
     if workers > 1:
         _serve_workers(host, port, database_url, settings, workers, common)
         return
@@ -99,7 +117,8 @@ def _serve_workers(host: str, port: int, database_url: str | None, settings, wor
     from uvicorn.supervisors import Multiprocess
 
     from ..store import Store
-    from ..store.db import ENV_URL, database_url as resolve_url
+    from ..store.db import ENV_URL
+    from ..store.db import database_url as resolve_url
     from .logging_filter import install
     from .settings import ENV, WebSettings
 

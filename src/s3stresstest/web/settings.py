@@ -46,8 +46,9 @@ class WebSettings(BaseModel):
     base_url: str | None = Field(None, description="Public base URL for links, e.g. https://survey.example.org")
     secure_cookies: bool | None = Field(None, description="Force the Secure cookie flag (default: when https).")
     session_hours: float = Field(8.0, gt=0, description="Lifetime of an admin session.")
-    rates_refresh_seconds: int = Field(30, ge=0, description="How often an open campaign page refreshes its "
-                                                             "response rates (0: never).")
+    rates_refresh_seconds: int = Field(
+        30, ge=0, description="How often an open campaign page refreshes its response rates (0: never)."
+    )
     data_dir: Path | None = Field(None, description="Where a generated secret key is kept.")
 
     @field_validator("base_url")
@@ -56,7 +57,7 @@ class WebSettings(BaseModel):
         return v.rstrip("/") if v else None
 
     @classmethod
-    def from_env(cls, **overrides) -> "WebSettings":
+    def from_env(cls, **overrides) -> WebSettings:
         values: dict = {}
         for name, var in ENV.items():
             raw = os.environ.get(var, "").strip()

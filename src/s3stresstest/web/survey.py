@@ -107,8 +107,12 @@ def error_message(instrument: Instrument, item_name: str, language: str) -> str:
     if not instrument.has_item(item_name):
         return i18n.t(language, "invalid_value")
     kind = instrument.item(item_name).type
-    key = {"integer": "invalid_integer", "decimal": "invalid_decimal",
-           "select_one": "invalid_choice", "select_multiple": "invalid_choice"}.get(kind, "invalid_value")
+    key = {
+        "integer": "invalid_integer",
+        "decimal": "invalid_decimal",
+        "select_one": "invalid_choice",
+        "select_multiple": "invalid_choice",
+    }.get(kind, "invalid_value")
     return i18n.t(language, key)
 
 
