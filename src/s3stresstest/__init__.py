@@ -11,6 +11,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-from .errors import InputError, Problem  # noqa: E402
+from .errors import InputError, Problem
 
-__all__ = ["__version__", "InputError", "Problem"]
+__all__ = ["InputError", "Problem", "__version__"]

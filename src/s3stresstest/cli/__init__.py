@@ -16,8 +16,12 @@ from .. import __version__
 from . import align, data, instrument, peers, regions, report, run, store, transfer, web
 from .common import out
 
-app = typer.Typer(help="S3 StressTest: how regions implement their Smart Specialisation Strategies through clusters.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="S3 StressTest: how regions implement their Smart Specialisation Strategies through clusters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 
 def version() -> None:

@@ -31,54 +31,78 @@ def _parse_weights(items: list[str]) -> dict[str, float] | None:
 
 
 def align(
-    strategies: Path = typer.Option(..., "--strategies", help="Priorities file (CSV or XLSX) in the schema of "
-                                                              "s3_priorities_2014_2020.csv."),
+    strategies: Path = typer.Option(
+        ..., "--strategies", help="Priorities file (CSV or XLSX) in the schema of s3_priorities_2014_2020.csv."
+    ),
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
-    data_folder: Path | None = typer.Option(None, "--data-folder", help="Reference data folder with the GISCO NUTS "
-                                                                        "files, for territory codes and neighbours "
-                                                                        "(default: the data directory, "
-                                                                        "S3ST_DATA_DIR)."),
-    adjacency: Path | None = typer.Option(None, "--adjacency", help="CSV code_a,code_b[,kind] of neighbouring "
-                                                                    "territories, instead of the NUTS boundaries."),
-    taxonomies: Path | None = typer.Option(None, "--taxonomies", help="Folder with the taxonomy CSVs (default: the "
-                                                                      "built-in ones)."),
-    period: str | None = typer.Option(None, "--period", help="Only the strategies of this period (needed when a "
-                                                             "territory has several)."),
+    data_folder: Path | None = typer.Option(
+        None,
+        "--data-folder",
+        help="Reference data folder with the GISCO NUTS "
+        "files, for territory codes and neighbours "
+        "(default: the data directory, "
+        "S3ST_DATA_DIR).",
+    ),
+    adjacency: Path | None = typer.Option(
+        None,
+        "--adjacency",
+        help="CSV code_a,code_b[,kind] of neighbouring territories, instead of the NUTS boundaries.",
+    ),
+    taxonomies: Path | None = typer.Option(
+        None, "--taxonomies", help="Folder with the taxonomy CSVs (default: the built-in ones)."
+    ),
+    period: str | None = typer.Option(
+        None, "--period", help="Only the strategies of this period (needed when a territory has several)."
+    ),
     text_method: str = typer.Option("tfidf", "--text-method", help="Text similarity: tfidf, tfidf-char or embedding."),
-    embedding_model: Path | None = typer.Option(None, "--embedding-model", help="Folder of a sentence-embedding "
-                                                                                "model already on disk (text method "
-                                                                                "'embedding'); never downloaded."),
-    partial_credit: float = typer.Option(0.5, "--partial-credit", help="Credit of two codes one step apart in the "
-                                                                       "hierarchy (same NACE section, different "
-                                                                       "division)."),
-    code_measure: str = typer.Option("dice", "--code-measure", help="Set similarity of the matched codes: dice or "
-                                                                    "jaccard."),
-    weight: list[str] | None = typer.Option(None, "--weight", help="Weight of a component in the pair score, "
-                                                                   "NAME=NUMBER (repeatable): nace, nabs, policy, "
-                                                                   "ecosystem, text."),
+    embedding_model: Path | None = typer.Option(
+        None,
+        "--embedding-model",
+        help="Folder of a sentence-embedding model already on disk (text method 'embedding'); never downloaded.",
+    ),
+    partial_credit: float = typer.Option(
+        0.5,
+        "--partial-credit",
+        help="Credit of two codes one step apart in the hierarchy (same NACE section, different division).",
+    ),
+    code_measure: str = typer.Option(
+        "dice", "--code-measure", help="Set similarity of the matched codes: dice or jaccard."
+    ),
+    weight: list[str] | None = typer.Option(
+        None,
+        "--weight",
+        help="Weight of a component in the pair score, NAME=NUMBER (repeatable): nace, nabs, policy, ecosystem, text.",
+    ),
     min_pair_score: float = typer.Option(20.0, "--min-pair-score", help="Pair scores (0-100) below this are no match."),
-    strategy_score: str = typer.Option("max", "--strategy-score", help="Strategy score: max (sum of matched pair "
-                                                                       "scores / larger strategy) or mean_coverage."),
-    neighbours: str = typer.Option("line", "--neighbours", help="Neighbours share a border line (line) or also touch "
-                                                                "at a point (line_or_point)."),
-    synergy_min_territories: int = typer.Option(2, "--synergy-min-territories", help="Fewest neighbouring "
-                                                                                     "territories sharing a synergy "
-                                                                                     "topic."),
-    synergy_min_pair_score: float = typer.Option(30.0, "--synergy-min-pair-score", help="Fewest points of a match "
-                                                                                        "linking priorities into a "
-                                                                                        "group."),
-    block_scores: Path | None = typer.Option(None, "--block-scores", help="block_scores.csv of a StressTest run: "
-                                                                          "adds perception_vs_evidence.csv."),
+    strategy_score: str = typer.Option(
+        "max",
+        "--strategy-score",
+        help="Strategy score: max (sum of matched pair scores / larger strategy) or mean_coverage.",
+    ),
+    neighbours: str = typer.Option(
+        "line", "--neighbours", help="Neighbours share a border line (line) or also touch at a point (line_or_point)."
+    ),
+    synergy_min_territories: int = typer.Option(
+        2, "--synergy-min-territories", help="Fewest neighbouring territories sharing a synergy topic."
+    ),
+    synergy_min_pair_score: float = typer.Option(
+        30.0, "--synergy-min-pair-score", help="Fewest points of a match linking priorities into a group."
+    ),
+    block_scores: Path | None = typer.Option(
+        None, "--block-scores", help="block_scores.csv of a StressTest run: adds perception_vs_evidence.csv."
+    ),
     block: str = typer.Option("b2", "--block", help="Block of the perceived alignment."),
-    perception_threshold: float = typer.Option(25.0, "--perception-threshold", help="Gap between perceived and "
-                                                                                    "measured alignment flagged as "
-                                                                                    "disagreement."),
-    perception_scale: str = typer.Option("rank", "--perception-scale", help="Compare percentile ranks (rank) or raw "
-                                                                            "points (points)."),
-    graph_min_other_score: float = typer.Option(0.0, "--graph-min-other-score", help="Other (non-neighbour, "
-                                                                                     "non-vertical) pairs scoring "
-                                                                                     "above this go into the GraphML "
-                                                                                     "network."),
+    perception_threshold: float = typer.Option(
+        25.0, "--perception-threshold", help="Gap between perceived and measured alignment flagged as disagreement."
+    ),
+    perception_scale: str = typer.Option(
+        "rank", "--perception-scale", help="Compare percentile ranks (rank) or raw points (points)."
+    ),
+    graph_min_other_score: float = typer.Option(
+        0.0,
+        "--graph-min-other-score",
+        help="Other (non-neighbour, non-vertical) pairs scoring above this go into the GraphML network.",
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Vertical and horizontal alignment of S3 strategies, synergy topics, and perception against evidence."""
@@ -91,14 +115,23 @@ def align(
     try:
         prepare_out_dir(out_dir, overwrite)
         weights = _parse_weights(weight or [])
-        params = params_from(period=period, **({"weights": weights} if weights else {}), partial_credit=partial_credit,
-                             code_measure=code_measure, text_method=text_method,
-                             embedding_model=str(embedding_model) if embedding_model else None,
-                             min_pair_score=min_pair_score, strategy_score=strategy_score, neighbours=neighbours,
-                             synergy_min_territories=synergy_min_territories,
-                             synergy_min_pair_score=synergy_min_pair_score, perception_block=block,
-                             perception_threshold=perception_threshold, perception_scale=perception_scale,
-                             graph_min_other_score=graph_min_other_score)
+        params = params_from(
+            period=period,
+            **({"weights": weights} if weights else {}),
+            partial_credit=partial_credit,
+            code_measure=code_measure,
+            text_method=text_method,
+            embedding_model=str(embedding_model) if embedding_model else None,
+            min_pair_score=min_pair_score,
+            strategy_score=strategy_score,
+            neighbours=neighbours,
+            synergy_min_territories=synergy_min_territories,
+            synergy_min_pair_score=synergy_min_pair_score,
+            perception_block=block,
+            perception_threshold=perception_threshold,
+            perception_scale=perception_scale,
+            graph_min_other_score=graph_min_other_score,
+        )
         tax = load_taxonomies(taxonomies)
         registry = None
         if adjacency is None or data_folder is not None:
@@ -117,15 +150,25 @@ def align(
             scores = read_block_scores(block_scores)
             inputs["block_scores"] = block_scores
         with err.status("Comparing the strategies..."):
-            result = run_alignment(strategies_list, taxonomies=tax, registry=registry, adjacency_pairs=adjacency_table,
-                                   params=params, block_scores=scores, inputs=inputs, taxonomy_folder=taxonomies)
+            result = run_alignment(
+                strategies_list,
+                taxonomies=tax,
+                registry=registry,
+                adjacency_pairs=adjacency_table,
+                params=params,
+                block_scores=scores,
+                inputs=inputs,
+                taxonomy_folder=taxonomies,
+            )
         write_alignment(result, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
     c = result.record["counts"]
-    out.print(f"Compared {c['strategies']} strategies ({c['priorities']} priorities): {c['pairs']} pairs, "
-              f"{c['vertical_pairs']} vertical, {c['neighbour_pairs']} neighbour; {c['synergy_topics']} synergy "
-              f"topics.")
+    out.print(
+        f"Compared {c['strategies']} strategies ({c['priorities']} priorities): {c['pairs']} pairs, "
+        f"{c['vertical_pairs']} vertical, {c['neighbour_pairs']} neighbour; {c['synergy_topics']} synergy "
+        f"topics."
+    )
     missing = result.record["notes"]["no_national_strategy"]
     if missing:
         out.print(f"No national strategy in the input for: {', '.join(missing)}")

@@ -16,8 +16,9 @@ from ..errors import InputError
 from .common import err, out
 from .common import fail as _fail
 
-data_app = typer.Typer(help="Reference data (GISCO boundaries, Eurostat statistics): pull, seed, status.",
-                       no_args_is_help=True)
+data_app = typer.Typer(
+    help="Reference data (GISCO boundaries, Eurostat statistics): pull, seed, status.", no_args_is_help=True
+)
 
 
 def _text(value) -> str:
@@ -26,8 +27,9 @@ def _text(value) -> str:
 
 def _summary(records: list[dict], verb: str, folder: Path) -> None:
     for rec in records:
-        out.print(f"  {rec['path']}  {rec['size']:,} bytes  sha256 {rec['sha256'][:12]}…  ({rec['verified']})",
-                  soft_wrap=True)
+        out.print(
+            f"  {rec['path']}  {rec['size']:,} bytes  sha256 {rec['sha256'][:12]}…  ({rec['verified']})", soft_wrap=True
+        )
     out.print(f"{verb} {len(records)} file{'s' if len(records) != 1 else ''} into {folder}")
 
 
@@ -35,12 +37,19 @@ def _summary(records: list[dict], verb: str, folder: Path) -> None:
 def pull(
     timeout: float = typer.Option(30.0, min=0.01, help="Seconds to wait for a connection or for each read."),
     retries: int = typer.Option(3, min=0, help="Extra attempts per file after a network error, timeout or 5xx."),
-    gisco_url: str | None = typer.Option(None, "--gisco-url", help="Base URL of GISCO's NUTS GeoJSON "
-                                            "distribution (default: $S3ST_GISCO_URL or the official service)."),
-    eurostat_url: str | None = typer.Option(None, "--eurostat-url", help="Base URL of Eurostat's SDMX 2.1 data "
-                                               "API (default: $S3ST_EUROSTAT_URL or the official API)."),
-    only: list[str] | None = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
-                                             "code or folder); repeatable."),
+    gisco_url: str | None = typer.Option(
+        None,
+        "--gisco-url",
+        help="Base URL of GISCO's NUTS GeoJSON distribution (default: $S3ST_GISCO_URL or the official service).",
+    ),
+    eurostat_url: str | None = typer.Option(
+        None,
+        "--eurostat-url",
+        help="Base URL of Eurostat's SDMX 2.1 data API (default: $S3ST_EUROSTAT_URL or the official API).",
+    ),
+    only: list[str] | None = typer.Option(
+        None, "--only", help="Only these files (path, file name, dataset code or folder); repeatable."
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
     """Download the reference data from GISCO and Eurostat into the data directory."""
@@ -49,8 +58,9 @@ def pull(
     from ..regions.download import pull as do_pull
 
     try:
-        records = do_pull({"gisco": gisco_url, "eurostat": eurostat_url}, only=only, timeout=timeout,
-                          retries=retries, progress=progress, console=err)
+        # Unset options are left out: the service's environment variable or official URL applies.
+        urls = {name: url for name, url in (("gisco", gisco_url), ("eurostat", eurostat_url)) if url}
+        records = do_pull(urls, only=only, timeout=timeout, retries=retries, progress=progress, console=err)
     except DownloadError as exc:
         if exc.installed:
             _summary(exc.installed, "Downloaded", data_dir())
@@ -58,15 +68,18 @@ def pull(
     except InputError as exc:
         _fail(exc)
     _summary(records, "Downloaded", data_dir())
-    out.print("The R&D, HRST and patent indicators are read from the downloaded Eurostat tables "
-              "(eurostat/*.tsv); the EURITO copies (indicators/*) are only installed by `data seed`.")
+    out.print(
+        "The R&D, HRST and patent indicators are read from the downloaded Eurostat tables "
+        "(eurostat/*.tsv); the EURITO copies (indicators/*) are only installed by `data seed`."
+    )
 
 
 @data_app.command()
 def seed(
     folder: Path = typer.Argument(..., help="Folder holding the files in the data layout (e.g. ../shared/data)."),
-    only: list[str] | None = typer.Option(None, "--only", help="Only these files (path, file name, dataset "
-                                             "code or folder); repeatable."),
+    only: list[str] | None = typer.Option(
+        None, "--only", help="Only these files (path, file name, dataset code or folder); repeatable."
+    ),
 ) -> None:
     """Install the reference data from a local folder (for offline machines)."""
     from ..regions.datadir import data_dir
@@ -97,10 +110,16 @@ def status() -> None:
     table.add_column("retrieved")
     table.add_column("size", justify="right")
     table.add_column("check", no_wrap=True, min_width=7)
-    for row in frame.itertuples(index=False):
-        mark = {"ok": "[green]ok[/]", "missing": "[dim]missing[/]"}.get(row.integrity, f"[red]{row.integrity}[/]")
-        table.add_row(row.path, row.obtainable, _text(row.how), _text(row.retrieved)[:10],
-                      f"{int(row.size):,}" if row.present else "", mark)
+    for row in frame.to_dict("records"):
+        mark = {"ok": "[green]ok[/]", "missing": "[dim]missing[/]"}.get(row["integrity"], f"[red]{row['integrity']}[/]")
+        table.add_row(
+            row["path"],
+            row["obtainable"],
+            _text(row["how"]),
+            _text(row["retrieved"])[:10],
+            f"{int(row['size']):,}" if row["present"] else "",
+            mark,
+        )
     out.print(table)
     present = int(frame["present"].sum())
     out.print(f"{present} of {len(frame)} files present. (check: sha256 recomputed against manifest.json)")

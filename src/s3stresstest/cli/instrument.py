@@ -18,8 +18,9 @@ instrument_app = typer.Typer(help="Inspect, check and convert questionnaires (XL
 def instrument_export(
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write the instrument as an XLSForm workbook."),
     text: Path | None = typer.Option(None, "--text", help="Write the instrument in its YAML text form."),
-    source: Path | None = typer.Option(None, "--from", help="Instrument file to export (default: built-in StressTest "
-                                                            "v1)."),
+    source: Path | None = typer.Option(
+        None, "--from", help="Instrument file to export (default: built-in StressTest v1)."
+    ),
 ) -> None:
     """Export an instrument (default: the built-in StressTest v1) to XLSForm and/or text form."""
     from ..instrument import write_text, write_xlsx
@@ -40,8 +41,9 @@ def instrument_export(
 
 
 @instrument_app.command("convert")
-def instrument_convert(source: Path = typer.Argument(..., help=".xlsx or .yaml"),
-                       target: Path = typer.Argument(..., help=".yaml or .xlsx")) -> None:
+def instrument_convert(
+    source: Path = typer.Argument(..., help=".xlsx or .yaml"), target: Path = typer.Argument(..., help=".yaml or .xlsx")
+) -> None:
     """Convert between XLSForm (.xlsx) and the text form (.yaml), after checking the instrument."""
     from ..instrument import write_text, write_xlsx
 
@@ -66,8 +68,10 @@ def instrument_check(path: Path | None = typer.Argument(None, help=".xlsx or .ya
         ins = load_instrument_file(path)
     except InputError as exc:
         _fail(exc)
-    out.print(f"{ins.title} ({ins.form_id} v{ins.version}): {len(ins.items)} questions, "
-              f"{len(ins.scored_items)} scored, languages: {', '.join(ins.languages) or 'default'}")
+    out.print(
+        f"{ins.title} ({ins.form_id} v{ins.version}): {len(ins.items)} questions, "
+        f"{len(ins.scored_items)} scored, languages: {', '.join(ins.languages) or 'default'}"
+    )
     for b in ins.blocks:
         out.print(f"  {b.name}: {len(ins.block_items(b.name))} scored items - {ins.block_label(b.name)}")
     for w in ins.warnings:

@@ -27,12 +27,14 @@ from ..errors import InputError
 from .common import err, out
 from .common import fail as _fail
 
-regions_app = typer.Typer(help="NUTS 2021 regions: names, hierarchy and neighbours (Eurostat/GISCO, 1:20M).",
-                          no_args_is_help=True)
+regions_app = typer.Typer(
+    help="NUTS 2021 regions: names, hierarchy and neighbours (Eurostat/GISCO, 1:20M).", no_args_is_help=True
+)
 
 
-ATTRIBUTION = ("Boundaries: © EuroGeographics for the administrative boundaries; source: Eurostat – GISCO "
-               "(NUTS 2021, 1:20M).")
+ATTRIBUTION = (
+    "Boundaries: © EuroGeographics for the administrative boundaries; source: Eurostat – GISCO (NUTS 2021, 1:20M)."
+)
 FOLDER_HELP = "Folder with the reference data (default: the data directory, S3ST_DATA_DIR)."
 
 
@@ -54,8 +56,15 @@ def _fmt_value(v: float) -> str:
 
 
 def _indicator_table(frame, title: str) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold", box=None, show_edge=False,
-                  pad_edge=False, padding=(0, 1))
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=None,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
     table.add_column("indicator", min_width=14)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("unit", min_width=9)
@@ -67,8 +76,9 @@ def _indicator_table(frame, title: str) -> Table:
             value, year = _fmt_value(row.value), str(row.year)
         else:
             value, year = "[dim]missing[/]", "-"
-        notes = "; ".join(x for x in (row.flag_meaning, row.note, "not installed" if row.status == "not installed"
-                                      else "") if x)
+        notes = "; ".join(
+            x for x in (row.flag_meaning, row.note, "not installed" if row.status == "not installed" else "") if x
+        )
         table.add_row(row.name, value, row.unit, year, notes, row.dataset)
     return table
 
@@ -77,20 +87,28 @@ def _print_indicators(frame, level: int) -> None:
     if frame is None:
         return
     if (frame["status"] == "not installed").all():
-        out.print("  indicators:    none installed (run `s3stresstest data pull`, or `s3stresstest data seed FOLDER` "
-                  "on an offline machine)", soft_wrap=True)
+        out.print(
+            "  indicators:    none installed (run `s3stresstest data pull`, or `s3stresstest data seed FOLDER` "
+            "on an offline machine)",
+            soft_wrap=True,
+        )
         return
     n_ok = int((frame["status"] == "ok").sum())
-    out.print(_indicator_table(frame, f"Latest values at NUTS-{level}: {n_ok} of {len(frame)} indicators "
-                                      "have a value"))
+    out.print(_indicator_table(frame, f"Latest values at NUTS-{level}: {n_ok} of {len(frame)} indicators have a value"))
     datasets = list(dict.fromkeys(d.strip() for ds in frame["dataset"] for d in ds.split(",")))
     out.print("  Source: Eurostat (" + ", ".join(datasets) + ")", soft_wrap=True)
     if (frame["status"] == "missing").any():
-        out.print("  missing: no value for this territory in the files (not published, and not computable from "
-                  "all of its parts); never counted as 0", soft_wrap=True)
+        out.print(
+            "  missing: no value for this territory in the files (not published, and not computable from "
+            "all of its parts); never counted as 0",
+            soft_wrap=True,
+        )
     if frame["aggregated"].any():
-        out.print("  aggregated from parts: not published for this territory; summed (totals) or averaged "
-                  "(weighted by population or GDP) over all of its NUTS 2021 parts, flags united", soft_wrap=True)
+        out.print(
+            "  aggregated from parts: not published for this territory; summed (totals) or averaged "
+            "(weighted by population or GDP) over all of its NUTS 2021 parts, flags united",
+            soft_wrap=True,
+        )
     if (frame["recoded_from"] != "").any():
         out.print("  recoded from: published under an older NUTS code with the same boundaries", soft_wrap=True)
     used = frame.loc[frame["status"] == "ok", ["source", "dataset"]]
@@ -99,9 +117,12 @@ def _print_indicators(frame, level: int) -> None:
     if tsvs:
         out.print("  read from:     " + ", ".join(tsvs), soft_wrap=True)
     if len(csvs):
-        out.print(f"  read from:     {csvs['source'].nunique()} EURITO tidy copies (indicators/*.csv, data date "
-                  f"2022-03-31) of Eurostat {', '.join(dict.fromkeys(csvs['dataset']))}; the raw Eurostat TSVs "
-                  "that `s3stresstest data pull` stores are used instead when present", soft_wrap=True)
+        out.print(
+            f"  read from:     {csvs['source'].nunique()} EURITO tidy copies (indicators/*.csv, data date "
+            f"2022-03-31) of Eurostat {', '.join(dict.fromkeys(csvs['dataset']))}; the raw Eurostat TSVs "
+            "that `s3stresstest data pull` stores are used instead when present",
+            soft_wrap=True,
+        )
     for reason in dict.fromkeys(r for r in frame["reason"] if r):
         out.print(f"  not installed: {reason}", soft_wrap=True)
 
@@ -114,8 +135,13 @@ def _neighbour_table(frame, title: str) -> Table:
     table.add_column("cross-border", no_wrap=True)
     table.add_column("shared km", justify="right", no_wrap=True)
     for row in frame.itertuples(index=False):
-        table.add_row(row.code, row.name, row.kind, "yes" if row.cross_border else "no",
-                      f"{row.shared_length:.0f}" if row.kind == "line" else "-")
+        table.add_row(
+            row.code,
+            row.name,
+            row.kind,
+            "yes" if row.cross_border else "no",
+            f"{row.shared_length:.0f}" if row.kind == "line" else "-",
+        )
     return table
 
 
@@ -167,14 +193,16 @@ def show_command(
     chain = " › ".join(f"{c} {n}" for c, n, _ in info["parents"]) or "-"
     out.print(f"  parents:       {chain}")
     if info["level"] < 2:
-        out.print(f"  NUTS-2 parts:  {len(info['nuts2_parts'])}: "
-                  + ", ".join(f"{c} {n}" for c, n in info["nuts2_parts"]))
+        out.print(
+            f"  NUTS-2 parts:  {len(info['nuts2_parts'])}: " + ", ".join(f"{c} {n}" for c, n in info["nuts2_parts"])
+        )
     elif info["level"] == 3:
         c, n, _ = info["parents"][0]
         out.print(f"  NUTS-2 part:   {c} {n} (the NUTS-2 region containing it)")
     if info["children"]:
-        out.print(f"  children:      {len(info['children'])} at NUTS-{info['level'] + 1}: "
-                  + ", ".join(info["children"]))
+        out.print(
+            f"  children:      {len(info['children'])} at NUTS-{info['level'] + 1}: " + ", ".join(info["children"])
+        )
     for group in info["groups"]:
         near_in_group = ", ".join(info["group_neighbours"][group]) or "none"
         out.print(f"  group:         {group} (neighbours in the group: {near_in_group})")
@@ -185,8 +213,10 @@ def show_command(
         out.print(_neighbour_table(near, f"Neighbours at NUTS-{info['level']} ({len(near)})"))
     points = info["point_contacts"]
     if not points.empty:
-        out.print("  touches at a point only: "
-                  + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"], strict=True)))
+        out.print(
+            "  touches at a point only: "
+            + ", ".join(f"{c} {n}" for c, n in zip(points["code"], points["name"], strict=True))
+        )
     _print_indicators(info["indicators"], info["level"])
     out.print(f"[dim]{ATTRIBUTION}[/]", soft_wrap=True)
 

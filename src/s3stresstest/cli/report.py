@@ -26,19 +26,26 @@ out = Console(highlight=False, soft_wrap=True)
 
 def report(
     results: Path = typer.Option(..., "--results", help="Results folder written by `s3stresstest score` or `demo`."),
-    out_dir: Path = typer.Option(..., "--out", help="Output folder for the reports (must be new or empty unless "
-                                                    "--overwrite)."),
+    out_dir: Path = typer.Option(
+        ..., "--out", help="Output folder for the reports (must be new or empty unless --overwrite)."
+    ),
     format: str = typer.Option("html", "--format", help="Comma-separated formats: html, pdf, docx."),
-    territory: list[str] | None = typer.Option(None, "--territory", help="Regional reports only for this territory "
-                                                  "(code or name; repeat for several). Default: every territory."),
+    territory: list[str] | None = typer.Option(
+        None,
+        "--territory",
+        help="Regional reports only for this territory (code or name; repeat for several). Default: every territory.",
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output folder."),
-    ranks: bool = typer.Option(False, "--ranks", help="Add ranks with intervals to the synthesis (off: no league "
-                                                      "table)."),
-    map_block: str = typer.Option("b1", "--map-block", help="Block that colours the Alpine Space map of the "
-                                                            "synthesis."),
+    ranks: bool = typer.Option(
+        False, "--ranks", help="Add ranks with intervals to the synthesis (off: no league table)."
+    ),
+    map_block: str = typer.Option(
+        "b1", "--map-block", help="Block that colours the Alpine Space map of the synthesis."
+    ),
     language: str | None = typer.Option(None, "--language", help="Instrument language of question labels (e.g. de)."),
-    data: Path | None = typer.Option(None, "--data", help="Reference data folder for maps and peers (default: the "
-                                        "data directory, S3ST_DATA_DIR)."),
+    data: Path | None = typer.Option(
+        None, "--data", help="Reference data folder for maps and peers (default: the data directory, S3ST_DATA_DIR)."
+    ),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Processes rendering PDFs (default: up to 2)."),
 ) -> None:
     """Regional reports, a synthesis and a policy memo from a results folder (HTML, PDF, DOCX)."""
@@ -58,20 +65,27 @@ def report(
         formats = parse_formats(format)
         prepare_out_dir(out_dir, overwrite)
         if not results.is_dir():
-            raise InputError(f"results folder '{results}' not found (make one with `s3stresstest score` or "
-                             "`s3stresstest demo`)")
+            raise InputError(
+                f"results folder '{results}' not found (make one with `s3stresstest score` or `s3stresstest demo`)"
+            )
         with err.status("Reading the results..."):
             inputs = ReportInputs.load(results, data_folder=data)
             codes = inputs.check_territories(territory) if territory else None
             if map_block not in inputs.blocks:
-                raise InputError(f"--map-block '{map_block}' is not a block of these results "
-                                 f"(blocks: {', '.join(inputs.blocks)})")
+                raise InputError(
+                    f"--map-block '{map_block}' is not a block of these results (blocks: {', '.join(inputs.blocks)})"
+                )
             inputs.prefetch()
     except InputError as exc:
         _fail(exc)
         return
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("{task.fields[what]}"))
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[what]}"),
+    )
     try:
         with Progress(*columns, console=err, transient=False) as bar:
             task = bar.add_task("Writing reports", total=None, what="")
@@ -79,17 +93,29 @@ def report(
             def progress(done: int, total: int, what: str) -> None:
                 bar.update(task, completed=done, total=total, what=what)
 
-            paths = build_reports(results, out_dir, formats, territories=codes, progress=progress, overwrite=overwrite,
-                                  ranks=ranks, map_block=map_block, language=language, workers=workers,
-                                  inputs=inputs)
+            paths = build_reports(
+                results,
+                out_dir,
+                formats,
+                territories=codes,
+                progress=progress,
+                overwrite=overwrite,
+                ranks=ranks,
+                map_block=map_block,
+                language=language,
+                workers=workers,
+                inputs=inputs,
+            )
     except InputError as exc:
         _fail(exc)
         return
     regional = sum(1 for p in paths if p.parent.name == "regional")
     if inputs.synthetic:
         out.print("[bold red]SYNTHETIC[/] results: every report says so on every page.", markup=True)
-    out.print(f"{len(paths)} files ({', '.join(formats)}) in {out_dir}: {regional} regional report files, the "
-              "synthesis and the policy memo.")
+    out.print(
+        f"{len(paths)} files ({', '.join(formats)}) in {out_dir}: {regional} regional report files, the "
+        "synthesis and the policy memo."
+    )
     out.print(f"  index: {out_dir / 'index.html'}")
     out.print(f"  synthesis: {out_dir / 'synthesis'}.{{{','.join(formats)}}}")
     out.print(f"  memo: {out_dir / 'memo'}.{{{','.join(formats)}}}")

@@ -20,9 +20,14 @@ admin_app = typer.Typer(help="Administrators of the survey web app.", no_args_is
 respondent_app = typer.Typer(help="Respondents of survey campaigns (pseudonymous ids).", no_args_is_help=True)
 db_app = typer.Typer(help="The survey database: migrations and location.", no_args_is_help=True)
 
-DB_OPTION = typer.Option(None, "--database-url", metavar="URL", show_default=False,
-                         help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-                              "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
+DB_OPTION = typer.Option(
+    None,
+    "--database-url",
+    metavar="URL",
+    show_default=False,
+    help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+    "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).",
+)
 
 
 def _open(url: str | None):
@@ -39,8 +44,9 @@ def _open(url: str | None):
 @admin_app.command("create")
 def admin_create(
     username: str = typer.Option(..., "--username", "-u", help="Login name of the new admin."),
-    password_stdin: bool = typer.Option(False, "--password-stdin",
-                                        help="Read the password from the first line of stdin instead of prompting."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin instead of prompting."
+    ),
     database_url: str | None = DB_OPTION,
 ) -> None:
     """Create an admin (the first one included); the password is stored as an argon2 hash."""

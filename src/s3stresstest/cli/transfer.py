@@ -26,10 +26,14 @@ from ..files import write_atomically
 from .common import err, out
 from .common import fail as _fail
 
-import_app = typer.Typer(help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey "
-                              "survey structures.", no_args_is_help=True, add_completion=False)
-export_app = typer.Typer(help="Export answers as wide CSV or XLSX (one row per respondent).", no_args_is_help=True,
-                         add_completion=False)
+import_app = typer.Typer(
+    help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) and LimeSurvey survey structures.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(
+    help="Export answers as wide CSV or XLSX (one row per respondent).", no_args_is_help=True, add_completion=False
+)
 
 
 @import_app.callback()
@@ -88,23 +92,35 @@ def _need_target(out_path: Path | None, campaign: int | None, database_url: str 
         _usage("--database-url needs --campaign ID (the campaign to import into)")
 
 
-def _to_campaign(kind: str, file: Path, campaign: int, database_url: str | None, out_path: Path | None,
-                 overwrite: bool, *, mapping: Path | None = None, options: dict | None = None,
-                 conflicts: dict | None = None) -> None:
+def _to_campaign(
+    kind: str,
+    file: Path,
+    campaign: int,
+    database_url: str | None,
+    out_path: Path | None,
+    overwrite: bool,
+    *,
+    mapping: Path | None = None,
+    options: dict | None = None,
+    conflicts: dict | None = None,
+) -> None:
     """Import into a campaign of the database (one transaction), and write --out as well when given."""
     from ..transfer.into_store import import_into_campaign
     from .store import _open
 
     bad = [flag for flag, given in (conflicts or {}).items() if given]
     if bad:
-        _usage(f"{', '.join(bad)} cannot be used with --campaign: the answers are checked against the "
-               "campaign's questionnaire and regions")
+        _usage(
+            f"{', '.join(bad)} cannot be used with --campaign: the answers are checked against the "
+            "campaign's questionnaire and regions"
+        )
     if out_path is not None:
         _check_target(out_path, overwrite, (".csv",))
     store = _open(database_url)
     try:
-        summary = import_into_campaign(store, campaign, kind, file, mapping=mapping, options=options,
-                                       with_responses=out_path is not None)
+        summary = import_into_campaign(
+            store, campaign, kind, file, mapping=mapping, options=options, with_responses=out_path is not None
+        )
     except InputError as exc:
         _fail(exc)
     finally:
@@ -122,18 +138,35 @@ def _to_campaign(kind: str, file: Path, campaign: int, database_url: str | None,
 
 # -- shared options ----------------------------------------------------------------------------
 
-_INSTRUMENT = typer.Option(None, "--instrument", help="XLSForm .xlsx/.yaml, Kobo form .xls, or LimeSurvey .lss; "
-                                                     "default: the built-in StressTest v1.")
-_OUT = typer.Option(None, "--out", help="Long responses CSV to write "
-                                        "(respondent_id,region,stakeholder_group,item,value); "
-                                        "required unless --campaign is given.")
-_CAMPAIGN = typer.Option(None, "--campaign", metavar="ID", help="Import into this campaign of the survey database "
-                                                                "(one transaction: all rows or none).")
-_DB = typer.Option(None, "--database-url", metavar="URL", show_default=False,
-                   help="Database of --campaign: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-                        "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).")
-_MAPPING = typer.Option(None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer "
-                                                "recoding.")
+_INSTRUMENT = typer.Option(
+    None,
+    "--instrument",
+    help="XLSForm .xlsx/.yaml, Kobo form .xls, or LimeSurvey .lss; default: the built-in StressTest v1.",
+)
+_OUT = typer.Option(
+    None,
+    "--out",
+    help="Long responses CSV to write "
+    "(respondent_id,region,stakeholder_group,item,value); "
+    "required unless --campaign is given.",
+)
+_CAMPAIGN = typer.Option(
+    None,
+    "--campaign",
+    metavar="ID",
+    help="Import into this campaign of the survey database (one transaction: all rows or none).",
+)
+_DB = typer.Option(
+    None,
+    "--database-url",
+    metavar="URL",
+    show_default=False,
+    help="Database of --campaign: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+    "(default: $S3ST_DATABASE_URL, else s3stresstest.db in the data directory).",
+)
+_MAPPING = typer.Option(
+    None, "--mapping", help="CSV source,item[,value_map]: source columns to items, answer recoding."
+)
 _REGION = typer.Option(None, "--region", help="Territory code of every respondent (e.g. ITC1).")
 _REGION_COL = typer.Option(None, "--region-column", help="Column holding each respondent's territory code.")
 _GROUP = typer.Option(None, "--stakeholder-group", help="Stakeholder group of every respondent.")
@@ -148,13 +181,20 @@ _OVERWRITE = typer.Option(False, "--overwrite", help="Replace an existing output
 
 
 _RESPONDENT_OPTIONS = {  # how every answer file names each respondent's territory, group, id and language
-    "region": (str | None, _REGION), "region_column": (str | None, _REGION_COL),
-    "stakeholder_group": (str | None, _GROUP), "group_column": (str | None, _GROUP_COL),
-    "id_column": (str | None, _ID_COL), "id_prefix": (str, _ID_PREFIX), "language": (str | None, _LANG),
-    "language_column": (str | None, _LANG_COL), "ignore_unknown": (bool, _IGNORE),
+    "region": (str | None, _REGION),
+    "region_column": (str | None, _REGION_COL),
+    "stakeholder_group": (str | None, _GROUP),
+    "group_column": (str | None, _GROUP_COL),
+    "id_column": (str | None, _ID_COL),
+    "id_prefix": (str, _ID_PREFIX),
+    "language": (str | None, _LANG),
+    "language_column": (str | None, _LANG_COL),
+    "ignore_unknown": (bool, _IGNORE),
 }
 _TARGET_OPTIONS = {  # where imported answers go besides --out
-    "overwrite": (bool, _OVERWRITE), "campaign": (int | None, _CAMPAIGN), "database_url": (str | None, _DB),
+    "overwrite": (bool, _OVERWRITE),
+    "campaign": (int | None, _CAMPAIGN),
+    "database_url": (str | None, _DB),
 }
 
 
@@ -164,13 +204,16 @@ def _option_group(name: str, options: dict):
     Typer sees them as ordinary options (same names, same place in --help); the command receives
     their values as one dict under `name`, keyed by parameter, to pass on as keyword arguments.
     """
+
     def decorate(command):
         sig = inspect.signature(command, eval_str=True)
         params = []
         for p in sig.parameters.values():
             if p.name == name:
-                params += [inspect.Parameter(key, p.POSITIONAL_OR_KEYWORD, annotation=kind, default=option)
-                           for key, (kind, option) in options.items()]
+                params += [
+                    inspect.Parameter(key, p.POSITIONAL_OR_KEYWORD, annotation=kind, default=option)
+                    for key, (kind, option) in options.items()
+                ]
             else:
                 params.append(p)
 
@@ -191,14 +234,33 @@ _respondent_options = _option_group("who", _RESPONDENT_OPTIONS)
 _target_options = _option_group("target", _TARGET_OPTIONS)
 
 
-def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path: Path | None, *, overwrite: bool,
-                    campaign: int | None, database_url: str | None, mapping: Path | None = None,
-                    options: dict | None = None, conflicts: dict | None = None) -> None:
+def _import_answers(
+    kind: str,
+    file: Path,
+    read: Callable[[], object],
+    out_path: Path | None,
+    *,
+    overwrite: bool,
+    campaign: int | None,
+    database_url: str | None,
+    mapping: Path | None = None,
+    options: dict | None = None,
+    conflicts: dict | None = None,
+) -> None:
     """Into the campaign's database with --campaign (and --out as well when given); else `read()`, then --out."""
     _need_target(out_path, campaign, database_url)
     if campaign is not None:
-        _to_campaign(kind, file, campaign, database_url, out_path, overwrite, mapping=mapping, options=options,
-                     conflicts=conflicts)
+        _to_campaign(
+            kind,
+            file,
+            campaign,
+            database_url,
+            out_path,
+            overwrite,
+            mapping=mapping,
+            options=options,
+            conflicts=conflicts,
+        )
         return
     assert out_path is not None  # _need_target refused neither --out nor --campaign
     _check_target(out_path, overwrite, (".csv",))
@@ -214,20 +276,39 @@ def _import_answers(kind: str, file: Path, read: Callable[[], object], out_path:
 @_target_options
 def import_kobo_command(
     file: Path = typer.Argument(..., help="KoboToolbox/ODK export: CSV (',' or ';') or XLSX, one row per submission."),
-    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
-    who: Mapping[str, Any] = _FILLED_IN, regions: Path | None = _REGIONS,
+    out_path: Path | None = _OUT,
+    instrument: Path | None = _INSTRUMENT,
+    mapping: Path | None = _MAPPING,
+    who: Mapping[str, Any] = _FILLED_IN,
+    regions: Path | None = _REGIONS,
     sheet: str | None = typer.Option(None, "--sheet", help="Worksheet of an XLSX export (default: the first)."),
-    adapt_form: bool = typer.Option(False, "--adapt-form", help="Load the instrument as a Kobo/ODK form: leave out "
-                                                               "repeats and unsupported types, and say so."),
+    adapt_form: bool = typer.Option(
+        False,
+        "--adapt-form",
+        help="Load the instrument as a Kobo/ODK form: leave out repeats and unsupported types, and say so.",
+    ),
     target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a KoboToolbox/ODK wide export (column names = XLSForm names, group prefixes allowed)."""
     from ..transfer.kobo import import_kobo
 
-    _import_answers("kobo", file, lambda: import_kobo(file, _load_instrument(instrument, adapt_form), mapping=mapping,
-                                                      **who, sheet=sheet, known_regions=_known_regions(regions)),
-                    out_path, **target, mapping=mapping, options={**who, "sheet": sheet},
-                    conflicts={"--instrument": instrument, "--regions": regions, "--adapt-form": adapt_form})
+    _import_answers(
+        "kobo",
+        file,
+        lambda: import_kobo(
+            file,
+            _load_instrument(instrument, adapt_form),
+            mapping=mapping,
+            **who,
+            sheet=sheet,
+            known_regions=_known_regions(regions),
+        ),
+        out_path,
+        **target,
+        mapping=mapping,
+        options={**who, "sheet": sheet},
+        conflicts={"--instrument": instrument, "--regions": regions, "--adapt-form": adapt_form},
+    )
 
 
 @import_app.command("limesurvey")
@@ -235,44 +316,71 @@ def import_kobo_command(
 @_target_options
 def import_limesurvey_command(
     file: Path = typer.Argument(..., help="LimeSurvey response export (CSV, question codes, answer codes)."),
-    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, mapping: Path | None = _MAPPING,
-    who: Mapping[str, Any] = _FILLED_IN, regions: Path | None = _REGIONS,
-    include_incomplete: bool = typer.Option(False, "--include-incomplete",
-                                            help="Also import responses without a submitdate."),
+    out_path: Path | None = _OUT,
+    instrument: Path | None = _INSTRUMENT,
+    mapping: Path | None = _MAPPING,
+    who: Mapping[str, Any] = _FILLED_IN,
+    regions: Path | None = _REGIONS,
+    include_incomplete: bool = typer.Option(
+        False, "--include-incomplete", help="Also import responses without a submitdate."
+    ),
     target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a LimeSurvey response export; incomplete responses are skipped and counted."""
     from ..transfer.limesurvey import import_limesurvey_csv
 
-    _import_answers("limesurvey", file,
-                    lambda: import_limesurvey_csv(file, _load_instrument(instrument), mapping=mapping, **who,
-                                                  include_incomplete=include_incomplete,
-                                                  known_regions=_known_regions(regions)),
-                    out_path, **target, mapping=mapping, options={**who, "include_incomplete": include_incomplete},
-                    conflicts={"--instrument": instrument, "--regions": regions})
+    _import_answers(
+        "limesurvey",
+        file,
+        lambda: import_limesurvey_csv(
+            file,
+            _load_instrument(instrument),
+            mapping=mapping,
+            **who,
+            include_incomplete=include_incomplete,
+            known_regions=_known_regions(regions),
+        ),
+        out_path,
+        **target,
+        mapping=mapping,
+        options={**who, "include_incomplete": include_incomplete},
+        conflicts={"--instrument": instrument, "--regions": regions},
+    )
 
 
 @import_app.command("wide")
 @_target_options
 def import_wide_command(
     file: Path = typer.Argument(..., help="Wide CSV or XLSX as written by `export wide`."),
-    out_path: Path | None = _OUT, instrument: Path | None = _INSTRUMENT, regions: Path | None = _REGIONS,
+    out_path: Path | None = _OUT,
+    instrument: Path | None = _INSTRUMENT,
+    regions: Path | None = _REGIONS,
     target: Mapping[str, Any] = _FILLED_IN,
 ) -> None:
     """Import a wide table (respondent_id, region, stakeholder_group[, language], one column per item)."""
     from ..transfer.export import import_wide
 
-    _import_answers("wide", file, lambda: import_wide(file, _load_instrument(instrument),
-                                                      known_regions=_known_regions(regions)),
-                    out_path, **target, conflicts={"--instrument": instrument, "--regions": regions})
+    _import_answers(
+        "wide",
+        file,
+        lambda: import_wide(file, _load_instrument(instrument), known_regions=_known_regions(regions)),
+        out_path,
+        **target,
+        conflicts={"--instrument": instrument, "--regions": regions},
+    )
 
 
 @import_app.command("long")
 def import_long_command(
-    file: Path = typer.Argument(..., help="Long responses CSV (respondent_id,region,stakeholder_group,item,value"
-                                          "[,language])."),
-    campaign: int = typer.Option(..., "--campaign", metavar="ID", help="Import into this campaign of the survey "
-                                                                       "database (one transaction: all rows or none)."),
+    file: Path = typer.Argument(
+        ..., help="Long responses CSV (respondent_id,region,stakeholder_group,item,value[,language])."
+    ),
+    campaign: int = typer.Option(
+        ...,
+        "--campaign",
+        metavar="ID",
+        help="Import into this campaign of the survey database (one transaction: all rows or none).",
+    ),
     database_url: str | None = _DB,
 ) -> None:
     """Import the project's long responses CSV into a campaign of the survey database."""
@@ -325,8 +433,9 @@ def export_wide_command(
     except InputError as exc:
         _fail(exc)
     if out_path.suffix.lower() == ".xlsx":
-        write_atomically(out_path, lambda p: write_wide_xlsx(df, ins, p, synthetic=synthetic, notice=notice,
-                                                              language=language))
+        write_atomically(
+            out_path, lambda p: write_wide_xlsx(df, ins, p, synthetic=synthetic, notice=notice, language=language)
+        )
     else:
         write_atomically(out_path, lambda p: write_wide_csv(df, ins, p))
     out.print(f"{df['respondent_id'].nunique()} respondents written to {out_path}")
@@ -334,6 +443,10 @@ def export_wide_command(
 
 def register(app: typer.Typer) -> None:
     """Add the `import` and `export` groups to the main CLI."""
-    app.add_typer(import_app, name="import", help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) "
-                  "and instruments (LimeSurvey .lss) into the project's formats.")
+    app.add_typer(
+        import_app,
+        name="import",
+        help="Import answers (KoboToolbox/ODK, LimeSurvey, wide CSV/XLSX) "
+        "and instruments (LimeSurvey .lss) into the project's formats.",
+    )
     app.add_typer(export_app, name="export", help="Export answers as wide CSV/XLSX.")

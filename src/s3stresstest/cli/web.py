@@ -14,13 +14,21 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (127.0.0.1: this machine only)."),
     port: int = typer.Option(8000, min=0, max=65535, help="Port to listen on (0: any free port)."),
     database_url: str | None = typer.Option(
-        None, "--database-url", metavar="URL", show_default=False,
+        None,
+        "--database-url",
+        metavar="URL",
+        show_default=False,
         help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB (default: $S3ST_DATABASE_URL, else "
-             "s3stresstest.db in the data directory)."),
+        "s3stresstest.db in the data directory).",
+    ),
     workers: int | None = typer.Option(
-        None, "--workers", min=1, show_default=False,
+        None,
+        "--workers",
+        min=1,
+        show_default=False,
         help="Worker processes (default: $S3ST_WORKERS, else 1). They share the database and the secret key; "
-             "rate limits are counted per worker."),
+        "rate limits are counted per worker.",
+    ),
 ) -> None:
     """Run the survey web service (respondent pages, admin pages, JSON API), one worker unless --workers.
 

@@ -40,21 +40,21 @@ def indicator_summary(stats, code: str, skipped: dict | None = None):
     skipped = skipped or {}
     frame = latest_values(stats, code)
     notes, status, reasons = [], [], []
-    for row in frame.itertuples(index=False):
+    for row in frame.to_dict("records"):
         note = []
-        if row.aggregated:
+        if row["aggregated"]:
             note.append("aggregated from parts")
-        if row.recoded_from:
-            note.append(f"recoded from {row.recoded_from}")
-        ind = BY_ID[row.indicator]
+        if row["recoded_from"]:
+            note.append(f"recoded from {row['recoded_from']}")
+        ind = BY_ID[row["indicator"]]
         if ind.reader == "derived":
             note.append("computed: " + (ind.description.split(",")[0] if ind.description else " / ".join(ind.inputs)))
         notes.append("; ".join(note))
-        if row.indicator in skipped:
+        if row["indicator"] in skipped:
             status.append("not installed")
-            reasons.append(skipped[row.indicator])
+            reasons.append(skipped[row["indicator"]])
         else:
-            status.append("ok" if row.value == row.value else "missing")
+            status.append("ok" if row["value"] == row["value"] else "missing")
             reasons.append("")
     frame["flag_meaning"] = [explain_flags(f) for f in frame["flag"]]
     frame["attribution"] = [BY_ID[i].attribution for i in frame["indicator"]]
@@ -64,8 +64,9 @@ def indicator_summary(stats, code: str, skipped: dict | None = None):
     return frame
 
 
-def region_summary(registry, code: str, stats=None, *, folder: Path | None = None,
-                   skipped: dict | None = None, indicators: bool = True) -> dict:
+def region_summary(
+    registry, code: str, stats=None, *, folder: Path | None = None, skipped: dict | None = None, indicators: bool = True
+) -> dict:
     """Everything `regions show` prints about one region (a code or a name), as plain Python data.
 
     ``indicators`` is a DataFrame (`indicator_summary`) of the latest value of every catalogue
@@ -94,9 +95,12 @@ def region_summary(registry, code: str, stats=None, *, folder: Path | None = Non
     near = neighbours(registry, region.code, include_point_contacts=True)
     groups = [name for name, codes in REGION_GROUPS.items() if region.code in codes]
     # Neighbours among the other members of each built-in group it belongs to (mixed levels allowed).
-    group_neighbours = {name: territory_neighbours(registry, REGION_GROUPS[name], region.code,
-                                                   include_point_contacts=False)["code"].tolist()
-                        for name in groups}
+    group_neighbours = {
+        name: territory_neighbours(registry, REGION_GROUPS[name], region.code, include_point_contacts=False)[
+            "code"
+        ].tolist()
+        for name in groups
+    }
     return {
         "code": region.code,
         "name": region.name_latn,

@@ -8,18 +8,45 @@ the column.
 """
 
 from .export import (
-    from_wide, import_wide, items_table, read_wide, to_wide, write_long_csv, write_wide_csv, write_wide_xlsx,
+    from_wide,
+    import_wide,
+    items_table,
+    read_wide,
+    to_wide,
+    write_long_csv,
+    write_wide_csv,
+    write_wide_xlsx,
 )
 from .kobo import import_kobo, read_kobo
 from .limesurvey import LssReport, import_limesurvey_csv, read_limesurvey_csv, read_lss
-from .mapping import Mapping, MapEntry, parse_mapping, read_mapping
+from .mapping import MapEntry, Mapping, parse_mapping, read_mapping
 from .tables import Table, read_table
 from .wide import ImportReport, ImportResult
 from .xlsform import FormReport, load_form
 
 __all__ = [
-    "FormReport", "ImportReport", "ImportResult", "LssReport", "MapEntry", "Mapping", "Table", "from_wide",
-    "import_kobo", "import_limesurvey_csv", "import_wide", "items_table", "load_form", "parse_mapping",
-    "read_kobo", "read_limesurvey_csv", "read_lss", "read_mapping", "read_table", "read_wide", "to_wide",
-    "write_long_csv", "write_wide_csv", "write_wide_xlsx",
+    "FormReport",
+    "ImportReport",
+    "ImportResult",
+    "LssReport",
+    "MapEntry",
+    "Mapping",
+    "Table",
+    "from_wide",
+    "import_kobo",
+    "import_limesurvey_csv",
+    "import_wide",
+    "items_table",
+    "load_form",
+    "parse_mapping",
+    "read_kobo",
+    "read_limesurvey_csv",
+    "read_lss",
+    "read_mapping",
+    "read_table",
+    "read_wide",
+    "to_wide",
+    "write_long_csv",
+    "write_wide_csv",
+    "write_wide_xlsx",
 ]

@@ -25,8 +25,9 @@ from .wide import Dialect, ImportReport, ImportResult, Respondents, import_table
 
 RESPONDENT_COLUMNS = ("respondent_id", "region", "stakeholder_group", "language")
 
-WIDE = Dialect(name="wide responses", id_columns=("respondent_id",), language_column="language",
-               candidates=kobo_candidates)
+WIDE = Dialect(
+    name="wide responses", id_columns=("respondent_id",), language_column="language", candidates=kobo_candidates
+)
 
 
 def wide_column(instrument: Instrument, name: str) -> str:
@@ -57,16 +58,25 @@ def to_wide(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
 def _table_from_frame(wide: pd.DataFrame, source: str) -> Table:
     cols = [str(c) for c in wide.columns]
-    rows = [["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip() for v in r]
-            for r in wide.itertuples(index=False, name=None)]
+    rows = [
+        ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip() for v in r]
+        for r in wide.itertuples(index=False, name=None)
+    ]
     return Table(source=source, columns=cols, rows=rows, lines=list(range(2, len(rows) + 2)))
 
 
-def from_wide(wide: pd.DataFrame, instrument: Instrument, *, source: str = "wide responses",
-              known_regions: set[str] | None = None, keep_blank: bool = True) -> pd.DataFrame:
+def from_wide(
+    wide: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    source: str = "wide responses",
+    known_regions: set[str] | None = None,
+    keep_blank: bool = True,
+) -> pd.DataFrame:
     """The validated long responses of a wide table made by `to_wide` (or edited by hand)."""
-    return import_wide_table(_table_from_frame(wide, source), instrument, known_regions=known_regions,
-                             keep_blank=keep_blank).responses
+    return import_wide_table(
+        _table_from_frame(wide, source), instrument, known_regions=known_regions, keep_blank=keep_blank
+    ).responses
 
 
 def import_wide_table(table: Table, instrument: Instrument, **options) -> ImportResult:
@@ -74,8 +84,9 @@ def import_wide_table(table: Table, instrument: Instrument, **options) -> Import
     return import_table(table, instrument, WIDE, who=Respondents(), attribute_only=True, report=report, **options)
 
 
-def import_wide(path: str | Path, instrument: Instrument, *, known_regions: set[str] | None = None,
-                keep_blank: bool = True) -> ImportResult:
+def import_wide(
+    path: str | Path, instrument: Instrument, *, known_regions: set[str] | None = None, keep_blank: bool = True
+) -> ImportResult:
     """Read back a wide CSV or XLSX written by `write_wide_csv` / `write_wide_xlsx` (first sheet)."""
     return import_wide_table(read_table(path), instrument, known_regions=known_regions, keep_blank=keep_blank)
 
@@ -108,15 +119,29 @@ def items_table(instrument: Instrument, language: str | None = None) -> pd.DataF
     """Name, label, type, block (and choice list) of every answerable item: the key to a wide table."""
     rows = []
     for item in instrument.answerable_items:
-        rows.append({"column": wide_column(instrument, item.name), "item": item.name,
-                     "label": instrument.item_label(item.name, language), "type": item.type,
-                     "choices": item.list_name or "", "block": item.block or "",
-                     "block_label": instrument.block_label(item.block, language) if item.block else ""})
+        rows.append(
+            {
+                "column": wide_column(instrument, item.name),
+                "item": item.name,
+                "label": instrument.item_label(item.name, language),
+                "type": item.type,
+                "choices": item.list_name or "",
+                "block": item.block or "",
+                "block_label": instrument.block_label(item.block, language) if item.block else "",
+            }
+        )
     return pd.DataFrame(rows, columns=["column", "item", "label", "type", "choices", "block", "block_label"])
 
 
-def write_wide_xlsx(responses: pd.DataFrame, instrument: Instrument, path, *, synthetic: bool = False,
-                    notice: str = "", language: str | None = None):
+def write_wide_xlsx(
+    responses: pd.DataFrame,
+    instrument: Instrument,
+    path,
+    *,
+    synthetic: bool = False,
+    notice: str = "",
+    language: str | None = None,
+):
     """Sheets `responses` (header bold and frozen; first, so `read_wide` finds it), `items` (what each
     column is) and, for synthetic campaigns or when a notice is given, `README` saying so."""
     from openpyxl import Workbook
@@ -148,8 +173,7 @@ def write_wide_xlsx(responses: pd.DataFrame, instrument: Instrument, path, *, sy
     if synthetic or notice:
         text = notice or ""
         if synthetic and "synthetic" not in text.lower():
-            text = ("SYNTHETIC DATA: these answers were generated, not given by real respondents. "
-                    + text).strip()
+            text = ("SYNTHETIC DATA: these answers were generated, not given by real respondents. " + text).strip()
         wr = wb.create_sheet("README")
         wr["A1"] = "SYNTHETIC DATA" if synthetic else "Notice"
         wr["A1"].font = Font(bold=True, size=14, color="C00000" if synthetic else None)

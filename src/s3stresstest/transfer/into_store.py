@@ -35,8 +35,17 @@ SUFFIXES = {
     "wide": (".csv", ".xlsx"),
     "long": (".csv",),
 }
-_WHO = ("region", "region_column", "stakeholder_group", "group_column", "id_column", "id_prefix", "language",
-        "language_column", "ignore_unknown")
+_WHO = (
+    "region",
+    "region_column",
+    "stakeholder_group",
+    "group_column",
+    "id_column",
+    "id_prefix",
+    "language",
+    "language_column",
+    "ignore_unknown",
+)
 OPTIONS = {
     "kobo": frozenset(_WHO + ("sheet",)),
     "limesurvey": frozenset(_WHO + ("include_incomplete",)),
@@ -92,8 +101,13 @@ def _check_kind(kind: str, filename: str | None = None) -> str:
         return kind
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES[kind]:
-        raise InputError(Problem(f"a {kind} import takes {' or '.join(SUFFIXES[kind])} files, not '{suffix or filename}'",
-                                 field="file", source=filename))
+        raise InputError(
+            Problem(
+                f"a {kind} import takes {' or '.join(SUFFIXES[kind])} files, not '{suffix or filename}'",
+                field="file",
+                source=filename,
+            )
+        )
     return kind
 
 
@@ -102,8 +116,9 @@ def _mapping(mapping, kind: str):
     if mapping is None or (isinstance(mapping, (bytes, str)) and not mapping):
         return None
     if kind not in ("kobo", "limesurvey"):
-        raise InputError(Problem(f"a mapping file applies to kobo and limesurvey imports, not to {kind}",
-                                 field="mapping"))
+        raise InputError(
+            Problem(f"a mapping file applies to kobo and limesurvey imports, not to {kind}", field="mapping")
+        )
     if isinstance(mapping, bytes):
         from ..campaign.csvfile import decode_utf8
         from .mapping import parse_mapping
@@ -127,8 +142,9 @@ def _read_long(path: Path) -> ImportResult:
     return ImportResult(responses=df, report=report)
 
 
-def read_for_campaign(store, campaign_id: int, kind: str, path: Path, *, mapping=None,
-                      options: dict | None = None) -> ImportResult:
+def read_for_campaign(
+    store, campaign_id: int, kind: str, path: Path, *, mapping=None, options: dict | None = None
+) -> ImportResult:
     """Run the importer of `kind` on `path` against the campaign's instrument and regions."""
     info = store.get_campaign(campaign_id)
     instrument = store.get_instrument(info["instrument_id"])
@@ -167,9 +183,17 @@ def _summary(campaign_id: int, kind: str, result: ImportResult, stored: int) -> 
     }
 
 
-def import_into_campaign(store, campaign_id: int, kind: str, data: bytes | str | Path, filename: str | None = None,
-                         *, mapping: bytes | str | Path | None = None, options: dict | None = None,
-                         with_responses: bool = False) -> dict:
+def import_into_campaign(
+    store,
+    campaign_id: int,
+    kind: str,
+    data: bytes | str | Path,
+    filename: str | None = None,
+    *,
+    mapping: bytes | str | Path | None = None,
+    options: dict | None = None,
+    with_responses: bool = False,
+) -> dict:
     """Import one file of answers into campaign `campaign_id`, all rows or none.
 
     `data` is a path or the bytes of an upload (then `filename` gives its name and type).

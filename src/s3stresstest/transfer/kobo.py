@@ -21,12 +21,37 @@ from .wide import Dialect, ImportReport, ImportResult, Respondents, import_table
 KOBO_ID_COLUMNS = ("_uuid", "_id", "KEY", "instanceID", "meta/instanceID")
 
 # Submission metadata of KoboToolbox, ODK Central / Briefcase and the XLSForm meta types.
-KOBO_METADATA = frozenset({
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email", "audit",
-    "instanceID", "instanceName", "deprecatedID", "KEY", "PARENT_KEY", "SubmissionDate", "SubmitterID",
-    "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
-    "FormVersion", "__version__", "uuid",
-})
+KOBO_METADATA = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "subscriberid",
+        "simserial",
+        "phonenumber",
+        "username",
+        "email",
+        "audit",
+        "instanceID",
+        "instanceName",
+        "deprecatedID",
+        "KEY",
+        "PARENT_KEY",
+        "SubmissionDate",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+        "__version__",
+        "uuid",
+    }
+)
 METADATA_PREFIXES = ("meta/", "formhub/", "__")
 
 
@@ -65,12 +90,24 @@ KOBO = Dialect(
 )
 
 
-def import_kobo(path: str | Path, instrument: Instrument, *, mapping: Mapping | str | Path | dict | None = None,
-                region: str | None = None, region_column: str | None = None,
-                stakeholder_group: str | None = None, group_column: str | None = None,
-                id_column: str | None = None, language: str | None = None, language_column: str | None = None,
-                id_prefix: str = "", ignore_unknown: bool = False, sheet: str | None = None,
-                known_regions: set[str] | None = None, keep_blank: bool = True) -> ImportResult:
+def import_kobo(
+    path: str | Path,
+    instrument: Instrument,
+    *,
+    mapping: Mapping | str | Path | dict | None = None,
+    region: str | None = None,
+    region_column: str | None = None,
+    stakeholder_group: str | None = None,
+    group_column: str | None = None,
+    id_column: str | None = None,
+    language: str | None = None,
+    language_column: str | None = None,
+    id_prefix: str = "",
+    ignore_unknown: bool = False,
+    sheet: str | None = None,
+    known_regions: set[str] | None = None,
+    keep_blank: bool = True,
+) -> ImportResult:
     """Read a Kobo/ODK export; return the validated long responses and a report, or raise `InputError`.
 
     Region and stakeholder group come from constants (`region='ITC1'`) or columns
@@ -81,17 +118,32 @@ def import_kobo(path: str | Path, instrument: Instrument, *, mapping: Mapping | 
     path = Path(path)
     table = read_table(path, sheet=sheet)
     mapping = as_mapping(mapping)
-    who = Respondents(id_column=id_column, region=region, region_column=region_column,
-                      stakeholder_group=stakeholder_group, group_column=group_column, language=language,
-                      language_column=language_column, id_prefix=id_prefix)
+    who = Respondents(
+        id_column=id_column,
+        region=region,
+        region_column=region_column,
+        stakeholder_group=stakeholder_group,
+        group_column=group_column,
+        language=language,
+        language_column=language_column,
+        id_prefix=id_prefix,
+    )
     report = ImportReport(source=table.source, format=KOBO.name)
     if table.delimiter and table.delimiter != ",":
         report.notes.append(f"separator: '{table.delimiter}'")
-    return import_table(table, instrument, KOBO, mapping=mapping, who=who, ignore_unknown=ignore_unknown,
-                        known_regions=known_regions, keep_blank=keep_blank, report=report)
+    return import_table(
+        table,
+        instrument,
+        KOBO,
+        mapping=mapping,
+        who=who,
+        ignore_unknown=ignore_unknown,
+        known_regions=known_regions,
+        keep_blank=keep_blank,
+        report=report,
+    )
 
 
 def read_kobo(path: str | Path, instrument: Instrument, **options):
     """`import_kobo(...).responses`: the validated long DataFrame."""
     return import_kobo(path, instrument, **options).responses
-

@@ -28,11 +28,36 @@ from .wide import Dialect, ImportReport, ImportResult, Respondents, import_table
 
 # -- response exports -----------------------------------------------------------------------
 
-LS_METADATA = frozenset({
-    "id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl", "token",
-    "firstname", "lastname", "email", "emailstatus", "sent", "remindersent", "remindercount", "completed",
-    "usesleft", "validfrom", "validuntil", "optout", "tid", "participant_id", "blacklisted", "mpid",
-})
+LS_METADATA = frozenset(
+    {
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "startdate",
+        "datestamp",
+        "ipaddr",
+        "refurl",
+        "token",
+        "firstname",
+        "lastname",
+        "email",
+        "emailstatus",
+        "sent",
+        "remindersent",
+        "remindercount",
+        "completed",
+        "usesleft",
+        "validfrom",
+        "validuntil",
+        "optout",
+        "tid",
+        "participant_id",
+        "blacklisted",
+        "mpid",
+    }
+)
 _SUBQ = re.compile(r"^(?P<q>[^\[\]]+)\[(?P<sq>[^\[\]]+)\]$")
 _GROUP_TIME = re.compile(r"^groupTime\d+$")
 _ATTRIBUTE = re.compile(r"^attribute_\d+$")
@@ -79,14 +104,24 @@ LIMESURVEY = Dialect(
 )
 
 
-def import_limesurvey_csv(path: str | Path, instrument: Instrument, *,
-                          mapping: Mapping | str | Path | dict | None = None,
-                          region: str | None = None, region_column: str | None = None,
-                          stakeholder_group: str | None = None, group_column: str | None = None,
-                          id_column: str | None = None, language: str | None = None,
-                          language_column: str | None = None, id_prefix: str = "",
-                          include_incomplete: bool = False, ignore_unknown: bool = False,
-                          known_regions: set[str] | None = None, keep_blank: bool = True) -> ImportResult:
+def import_limesurvey_csv(
+    path: str | Path,
+    instrument: Instrument,
+    *,
+    mapping: Mapping | str | Path | dict | None = None,
+    region: str | None = None,
+    region_column: str | None = None,
+    stakeholder_group: str | None = None,
+    group_column: str | None = None,
+    id_column: str | None = None,
+    language: str | None = None,
+    language_column: str | None = None,
+    id_prefix: str = "",
+    include_incomplete: bool = False,
+    ignore_unknown: bool = False,
+    known_regions: set[str] | None = None,
+    keep_blank: bool = True,
+) -> ImportResult:
     """Read a LimeSurvey response export (codes); return validated long responses and a report.
 
     Responses without a `submitdate` are incomplete: skipped (and counted in the
@@ -96,10 +131,15 @@ def import_limesurvey_csv(path: str | Path, instrument: Instrument, *,
     table = read_table(path)
     fulltext = [c for c in table.columns if _FULLTEXT_HEADER.match(c)]
     if fulltext and len(fulltext) >= len(table.columns) // 2:
-        raise InputError(Problem(
-            f"the headings look like 'code. question text' (e.g. '{fulltext[0][:60]}'): this is a full-text "
-            "export; export again with 'Question code' headings and 'Answer codes' as responses", 1,
-            fulltext[0], table.source))
+        raise InputError(
+            Problem(
+                f"the headings look like 'code. question text' (e.g. '{fulltext[0][:60]}'): this is a full-text "
+                "export; export again with 'Question code' headings and 'Answer codes' as responses",
+                1,
+                fulltext[0],
+                table.source,
+            )
+        )
     report = ImportReport(source=table.source, format=LIMESURVEY.name)
     if table.delimiter and table.delimiter != ",":
         report.notes.append(f"separator: '{table.delimiter}'")
@@ -108,26 +148,46 @@ def import_limesurvey_csv(path: str | Path, instrument: Instrument, *,
         id_pos = table.columns.index(id_column or "id") if (id_column or "id") in table.columns else None
         complete = [bool(r[pos]) for r in table.rows]
         if not include_incomplete:
-            for line, row, ok in zip(table.lines, table.rows, complete):
+            for line, row, ok in zip(table.lines, table.rows, complete, strict=True):
                 if not ok:
                     rid = f"id {row[id_pos]}: " if id_pos is not None else ""
                     report.skipped.append((line, f"{rid}incomplete (no submitdate)"))
-            table.rows = [r for r, ok in zip(table.rows, complete) if ok]
-            table.lines = [n for n, ok in zip(table.lines, complete) if ok]
+            table.rows = [r for r, ok in zip(table.rows, complete, strict=True) if ok]
+            table.lines = [n for n, ok in zip(table.lines, complete, strict=True) if ok]
             if not table.rows:
-                raise InputError(Problem(f"all {len(complete)} responses are incomplete (no submitdate); "
-                                         "import them with include_incomplete (--include-incomplete)",
-                                         field="submitdate", source=table.source))
+                raise InputError(
+                    Problem(
+                        f"all {len(complete)} responses are incomplete (no submitdate); "
+                        "import them with include_incomplete (--include-incomplete)",
+                        field="submitdate",
+                        source=table.source,
+                    )
+                )
         else:
             report.notes.append(f"{complete.count(False)} incomplete response(s) included")
     else:
         report.notes.append("no 'submitdate' column: every response is taken as complete")
-    who = Respondents(id_column=id_column, region=region, region_column=region_column,
-                      stakeholder_group=stakeholder_group, group_column=group_column, language=language,
-                      language_column=language_column, id_prefix=id_prefix)
-    return import_table(table, instrument, LIMESURVEY, mapping=as_mapping(mapping), who=who,
-                        ignore_unknown=ignore_unknown, known_regions=known_regions, keep_blank=keep_blank,
-                        report=report)
+    who = Respondents(
+        id_column=id_column,
+        region=region,
+        region_column=region_column,
+        stakeholder_group=stakeholder_group,
+        group_column=group_column,
+        language=language,
+        language_column=language_column,
+        id_prefix=id_prefix,
+    )
+    return import_table(
+        table,
+        instrument,
+        LIMESURVEY,
+        mapping=as_mapping(mapping),
+        who=who,
+        ignore_unknown=ignore_unknown,
+        known_regions=known_regions,
+        keep_blank=keep_blank,
+        report=report,
+    )
 
 
 def read_limesurvey_csv(path: str | Path, instrument: Instrument, **options):
@@ -138,13 +198,44 @@ def read_limesurvey_csv(path: str | Path, instrument: Instrument, **options):
 # -- survey structure (.lss) -----------------------------------------------------------------
 
 LANGUAGE_NAMES = {
-    "en": "English", "de": "Deutsch", "de-informal": "Deutsch (Du)", "fr": "Français", "it": "Italiano",
-    "it-informal": "Italiano (informale)", "sl": "Slovenščina", "es": "Español", "pt": "Português",
-    "pt-BR": "Português (Brasil)", "nl": "Nederlands", "pl": "Polski", "cs": "Čeština", "sk": "Slovenčina",
-    "hu": "Magyar", "hr": "Hrvatski", "ro": "Română", "bg": "Български", "el": "Ελληνικά", "fi": "Suomi",
-    "sv": "Svenska", "da": "Dansk", "nb": "Norsk bokmål", "et": "Eesti", "lv": "Latviešu", "lt": "Lietuvių",
-    "mt": "Malti", "ga": "Gaeilge", "ca": "Català", "eu": "Euskara", "gl": "Galego", "tr": "Türkçe",
-    "ru": "Русский", "uk": "Українська", "sr": "Srpski", "sq": "Shqip", "mk": "Македонски", "is": "Íslenska",
+    "en": "English",
+    "de": "Deutsch",
+    "de-informal": "Deutsch (Du)",
+    "fr": "Français",
+    "it": "Italiano",
+    "it-informal": "Italiano (informale)",
+    "sl": "Slovenščina",
+    "es": "Español",
+    "pt": "Português",
+    "pt-BR": "Português (Brasil)",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "cs": "Čeština",
+    "sk": "Slovenčina",
+    "hu": "Magyar",
+    "hr": "Hrvatski",
+    "ro": "Română",
+    "bg": "Български",
+    "el": "Ελληνικά",
+    "fi": "Suomi",
+    "sv": "Svenska",
+    "da": "Dansk",
+    "nb": "Norsk bokmål",
+    "et": "Eesti",
+    "lv": "Latviešu",
+    "lt": "Lietuvių",
+    "mt": "Malti",
+    "ga": "Gaeilge",
+    "ca": "Català",
+    "eu": "Euskara",
+    "gl": "Galego",
+    "tr": "Türkçe",
+    "ru": "Русский",
+    "uk": "Українська",
+    "sr": "Srpski",
+    "sq": "Shqip",
+    "mk": "Македонски",
+    "is": "Íslenska",
 }
 
 # Fixed answer scales of LimeSurvey's built-in question types: code -> label.
@@ -158,13 +249,35 @@ FIXED_SCALES = {
     "G": [("F", "Female"), ("M", "Male")],
 }
 TYPE_NAMES = {
-    "L": "list (radio)", "!": "list (dropdown)", "O": "list with comment", "5": "5-point choice",
-    "Y": "yes/no", "G": "gender", "F": "array", "H": "array by column", "A": "array (5-point)",
-    "B": "array (10-point)", "C": "array (yes/uncertain/no)", "E": "array (increase/same/decrease)",
-    "M": "multiple choice", "P": "multiple choice with comments", "N": "numeric", "K": "multiple numeric",
-    "S": "short text", "T": "long text", "U": "huge text", "Q": "multiple short text", "D": "date",
-    ":": "array (numbers)", ";": "array (texts)", "*": "equation", "X": "text display", "|": "file upload",
-    "R": "ranking", "1": "dual-scale array", "I": "language switch",
+    "L": "list (radio)",
+    "!": "list (dropdown)",
+    "O": "list with comment",
+    "5": "5-point choice",
+    "Y": "yes/no",
+    "G": "gender",
+    "F": "array",
+    "H": "array by column",
+    "A": "array (5-point)",
+    "B": "array (10-point)",
+    "C": "array (yes/uncertain/no)",
+    "E": "array (increase/same/decrease)",
+    "M": "multiple choice",
+    "P": "multiple choice with comments",
+    "N": "numeric",
+    "K": "multiple numeric",
+    "S": "short text",
+    "T": "long text",
+    "U": "huge text",
+    "Q": "multiple short text",
+    "D": "date",
+    ":": "array (numbers)",
+    ";": "array (texts)",
+    "*": "equation",
+    "X": "text display",
+    "|": "file upload",
+    "R": "ranking",
+    "1": "dual-scale array",
+    "I": "language switch",
 }
 SKIP_REASONS = {
     "*": "equation: computed by LimeSurvey, nobody answers it",
@@ -202,12 +315,15 @@ class LssReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        conv = ", ".join(f"{TYPE_NAMES.get(t, t)} ({t}) {n}" for t, n in sorted(self.converted.items(),
-                                                                                key=lambda kv: -kv[1]))
-        out = [f"{self.source}: survey {self.survey_id} '{self.title}', languages {', '.join(self.languages)}",
-               f"{self.groups} groups, {self.questions} questions: {sum(self.converted.values())} converted into "
-               f"{self.items} items, {len(self.skipped)} skipped",
-               f"converted: {conv}" if conv else "converted: none"]
+        conv = ", ".join(
+            f"{TYPE_NAMES.get(t, t)} ({t}) {n}" for t, n in sorted(self.converted.items(), key=lambda kv: -kv[1])
+        )
+        out = [
+            f"{self.source}: survey {self.survey_id} '{self.title}', languages {', '.join(self.languages)}",
+            f"{self.groups} groups, {self.questions} questions: {sum(self.converted.values())} converted into "
+            f"{self.items} items, {len(self.skipped)} skipped",
+            f"converted: {conv}" if conv else "converted: none",
+        ]
         if self.skipped:
             out.append("skipped questions:")
             out += [f"  {s.code} ({TYPE_NAMES.get(s.type, s.type)}, type {s.type}): {s.reason}" for s in self.skipped]
@@ -243,7 +359,7 @@ def language_column(code: str) -> str:
 class _Texts:
     """Texts in every language, from the LimeSurvey 4+ `*_l10ns` tables or the older per-language rows."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], dict[str, str]] = {}
 
     def add(self, key: str, language: str, text: str, kind: str = "text") -> None:
@@ -256,8 +372,9 @@ class _Texts:
 
 def read_lss(path: str | Path) -> tuple[Instrument, LssReport]:
     """Convert a LimeSurvey survey structure (`.lss`) into an instrument; report what was skipped."""
-    from defusedxml import ElementTree
     from xml.etree.ElementTree import ParseError
+
+    from defusedxml import ElementTree
 
     path = Path(path)
     src = path.name
@@ -268,14 +385,23 @@ def read_lss(path: str | Path) -> tuple[Instrument, LssReport]:
     try:
         root = ElementTree.parse(str(path)).getroot()
     except DefusedXmlException as exc:  # entity declarations and the like: refused, never expanded
-        raise InputError(Problem(f"refused XML: {exc!r} (a survey structure declares no entities)", source=src))
+        raise InputError(
+            Problem(f"refused XML: {exc!r} (a survey structure declares no entities)", source=src)
+        ) from exc
     except (ParseError, ValueError) as exc:
         position = getattr(exc, "position", None)
-        raise InputError(Problem(f"not a valid XML file: {exc}", position[0] if position else None, source=src))
+        raise InputError(
+            Problem(f"not a valid XML file: {exc}", position[0] if position else None, source=src)
+        ) from exc
     doc_type = (root.findtext("LimeSurveyDocType") or "").strip()
     if root.tag != "document" or doc_type != "Survey":
-        raise InputError(Problem(f"not a LimeSurvey survey structure (root <{root.tag}>, LimeSurveyDocType "
-                                 f"'{doc_type}'; expected <document> with 'Survey')", source=src))
+        raise InputError(
+            Problem(
+                f"not a LimeSurvey survey structure (root <{root.tag}>, LimeSurveyDocType "
+                f"'{doc_type}'; expected <document> with 'Survey')",
+                source=src,
+            )
+        )
     book, report = lss_workbook(root, src)
     return instrument_from_workbook(book, source=src), report
 
@@ -340,7 +466,7 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
     def labels(key: str, kind: str = "text", fallback: str = "") -> dict[str, str]:
         found = texts.get(key, kind)
         out = {}
-        for lang, col in zip(languages, label_cols if kind == "text" else hint_cols):
+        for lang, col in zip(languages, label_cols if kind == "text" else hint_cols, strict=True):
             text = found.get(lang, "")
             if text or kind == "text":
                 out[col] = text or fallback
@@ -361,21 +487,32 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
 
     def add_list(list_name: str, entries: list[tuple[str, dict[str, str], str]], code: str) -> bool:
         """Choices (name, labels, assessment value); returns whether the list carries scores."""
-        values = []
+        values: list[float | None] = []
         for _, _, raw in entries:
             try:
                 values.append(float(raw) if raw not in ("", None) else 0.0)
             except ValueError:
                 values.append(None)
-        scored = all(v is not None for v in values) and any(v for v in values)
-        if scored and not all(0 <= v <= 100 for v in values):
-            score_notes.append(f"{code}: assessment values {min(values):g}..{max(values):g} do not fit 0-100; "
-                               "choice scores left empty")
+        numbers = [v for v in values if v is not None]
+        scored = len(numbers) == len(values) and any(numbers)
+        if scored and not all(0 <= v <= 100 for v in numbers):
+            score_notes.append(
+                f"{code}: assessment values {min(numbers):g}..{max(numbers):g} do not fit 0-100; "
+                "choice scores left empty"
+            )
             scored = False
-        for (name, labs, _), value in zip(entries, values):
-            choice_rows.append({"list_name": list_name, "name": name, **labs,
-                                **({"score": f"{value:g}"} if scored else {})})
+        for (name, labs, _), value in zip(entries, values, strict=True):
+            choice_rows.append(
+                {"list_name": list_name, "name": name, **labs, **({"score": f"{value:g}"} if scored else {})}
+            )
         return scored
+
+    def answer_entries(qid: str, scale: str = "0") -> list[tuple[str, dict[str, str], str]]:
+        """The answer options of question `qid` on `scale`: (code, labels, assessment value), in order."""
+        return [
+            (a["code"], labels("a" + a["_key"], fallback=a["code"]), a.get("assessment_value", ""))
+            for a in sorted(answers.get((qid, scale), []), key=lambda a: order(a, "sortorder"))
+        ]
 
     ordered_groups = sorted(groups.values(), key=lambda g: (order(g, "group_order"), int(g["gid"])))
     by_group: dict[str, list[dict[str, str]]] = {}
@@ -397,98 +534,162 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
             rows_sq = [s for s in subs if (s.get("scale_id") or "0") == "0"]
             cols_sq = [s for s in subs if (s.get("scale_id") or "0") == "1"]
             if qtype in SKIP_REASONS or qtype not in TYPE_NAMES:
-                report.skipped.append(SkippedQuestion(code, qtype, SKIP_REASONS.get(
-                    qtype, f"question type '{qtype}' is not supported"), plain_text(group_labels[label_cols[0]])))
+                report.skipped.append(
+                    SkippedQuestion(
+                        code,
+                        qtype,
+                        SKIP_REASONS.get(qtype, f"question type '{qtype}' is not supported"),
+                        plain_text(group_labels[label_cols[0]]),
+                    )
+                )
                 continue
             made: list[dict[str, str]] = []
             block = ""
-
-            def answer_entries(scale: str = "0"):
-                return [(a["code"], labels("a" + a["_key"], fallback=a["code"]), a.get("assessment_value", ""))
-                        for a in sorted(answers.get((qid, scale), []), key=lambda a: order(a, "sortorder"))]
-
             if qtype in LIST_TYPES or qtype in ARRAY_TYPES:
                 if qtype in FIXED_SCALES:
-                    entries = [(c, {col: lab for col in label_cols}, "") for c, lab in FIXED_SCALES[qtype]]
+                    entries = [(c, dict.fromkeys(label_cols, lab), "") for c, lab in FIXED_SCALES[qtype]]
                 else:
-                    entries = answer_entries()
+                    entries = answer_entries(qid)
                 if not entries:
-                    report.skipped.append(SkippedQuestion(code, qtype, "has no answer options",
-                                                          plain_text(group_labels[label_cols[0]])))
+                    report.skipped.append(
+                        SkippedQuestion(code, qtype, "has no answer options", plain_text(group_labels[label_cols[0]]))
+                    )
                     continue
                 if q.get("other") == "Y" and qtype in ("L", "!"):
-                    entries.append(("-oth-", {col: "Other" for col in label_cols}, ""))
+                    entries.append(("-oth-", dict.fromkeys(label_cols, "Other"), ""))
                 scored = add_list(code, entries, code)
                 block = group_name if scored else ""
                 if qtype in ARRAY_TYPES:
                     if not rows_sq:
-                        report.skipped.append(SkippedQuestion(code, qtype, "array without subquestions",
-                                                              plain_text(group_labels[label_cols[0]])))
+                        report.skipped.append(
+                            SkippedQuestion(
+                                code, qtype, "array without subquestions", plain_text(group_labels[label_cols[0]])
+                            )
+                        )
                         continue
                     made.append({"type": "begin_group", "name": code, **qlabels})
                     for s in rows_sq:
-                        made.append({"type": f"select_one {code}", "name": f"{code}_{s['title']}",
-                                     **labels("q" + s["qid"], fallback=s["title"]), **required,
-                                     **({"block": block} if block else {})})
+                        made.append(
+                            {
+                                "type": f"select_one {code}",
+                                "name": f"{code}_{s['title']}",
+                                **labels("q" + s["qid"], fallback=s["title"]),
+                                **required,
+                                **({"block": block} if block else {}),
+                            }
+                        )
                     made.append({"type": "end_group"})
                 else:
-                    made.append({"type": f"select_one {code}", "name": code, **qlabels, **qhints, **required,
-                                 **({"block": block} if block else {})})
+                    made.append(
+                        {
+                            "type": f"select_one {code}",
+                            "name": code,
+                            **qlabels,
+                            **qhints,
+                            **required,
+                            **({"block": block} if block else {}),
+                        }
+                    )
                     if q.get("other") == "Y" and qtype in ("L", "!"):
-                        made.append({"type": "text", "name": f"{code}_other",
-                                     **{c: f"{code}: other" for c in label_cols}})
+                        made.append(
+                            {"type": "text", "name": f"{code}_other", **dict.fromkeys(label_cols, f"{code}: other")}
+                        )
                     if qtype == "O":
-                        made.append({"type": "text", "name": f"{code}_comment",
-                                     **{c: f"{t} (comment)" for c, t in qlabels.items()}})
+                        made.append(
+                            {
+                                "type": "text",
+                                "name": f"{code}_comment",
+                                **{c: f"{t} (comment)" for c, t in qlabels.items()},
+                            }
+                        )
             elif qtype in ("M", "P"):
                 if not rows_sq:
-                    report.skipped.append(SkippedQuestion(code, qtype, "multiple choice without options",
-                                                          plain_text(group_labels[label_cols[0]])))
+                    report.skipped.append(
+                        SkippedQuestion(
+                            code, qtype, "multiple choice without options", plain_text(group_labels[label_cols[0]])
+                        )
+                    )
                     continue
                 value = attributes.get(qid, {}).get("assessment_value", "")
                 entries = [(s["title"], labels("q" + s["qid"], fallback=s["title"]), value) for s in rows_sq]
                 scored = add_list(code, entries, code)
                 block = group_name if scored else ""
-                made.append({"type": f"select_multiple {code}", "name": code, **qlabels, **qhints, **required,
-                             **({"block": block} if block else {})})
+                made.append(
+                    {
+                        "type": f"select_multiple {code}",
+                        "name": code,
+                        **qlabels,
+                        **qhints,
+                        **required,
+                        **({"block": block} if block else {}),
+                    }
+                )
                 if q.get("other") == "Y":
-                    made.append({"type": "text", "name": f"{code}_other", **{c: f"{code}: other" for c in label_cols}})
+                    made.append(
+                        {"type": "text", "name": f"{code}_other", **dict.fromkeys(label_cols, f"{code}: other")}
+                    )
                 if qtype == "P":
                     for s in rows_sq:
-                        made.append({"type": "text", "name": f"{code}_{s['title']}comment",
-                                     **{c: f"{t} (comment)" for c, t in labels("q" + s["qid"],
-                                                                                fallback=s["title"]).items()}})
+                        made.append(
+                            {
+                                "type": "text",
+                                "name": f"{code}_{s['title']}comment",
+                                **{c: f"{t} (comment)" for c, t in labels("q" + s["qid"], fallback=s["title"]).items()},
+                            }
+                        )
             elif qtype in ("N", "S", "T", "U", "D"):
-                xtype = {"S": "text", "T": "text", "U": "text", "D": "date"}.get(qtype)
                 if qtype == "N":
                     xtype = "integer" if attributes.get(qid, {}).get("num_value_int_only") == "1" else "decimal"
+                else:
+                    xtype = {"S": "text", "T": "text", "U": "text", "D": "date"}[qtype]
                 made.append({"type": xtype, "name": code, **qlabels, **qhints, **required})
             elif qtype in ("K", "Q"):
                 if not rows_sq:
-                    report.skipped.append(SkippedQuestion(code, qtype, "no subquestions",
-                                                          plain_text(group_labels[label_cols[0]])))
+                    report.skipped.append(
+                        SkippedQuestion(code, qtype, "no subquestions", plain_text(group_labels[label_cols[0]]))
+                    )
                     continue
-                xtype = "text" if qtype == "Q" else (
-                    "integer" if attributes.get(qid, {}).get("num_value_int_only") == "1" else "decimal")
+                xtype = (
+                    "text"
+                    if qtype == "Q"
+                    else ("integer" if attributes.get(qid, {}).get("num_value_int_only") == "1" else "decimal")
+                )
                 made.append({"type": "begin_group", "name": code, **qlabels})
-                made += [{"type": xtype, "name": f"{code}_{s['title']}", **labels("q" + s["qid"], fallback=s["title"])}
-                         for s in rows_sq]
+                made += [
+                    {"type": xtype, "name": f"{code}_{s['title']}", **labels("q" + s["qid"], fallback=s["title"])}
+                    for s in rows_sq
+                ]
                 made.append({"type": "end_group"})
             elif qtype in (":", ";"):
                 if not rows_sq or not cols_sq:
-                    report.skipped.append(SkippedQuestion(code, qtype, "array without rows or columns",
-                                                          plain_text(group_labels[label_cols[0]])))
+                    report.skipped.append(
+                        SkippedQuestion(
+                            code, qtype, "array without rows or columns", plain_text(group_labels[label_cols[0]])
+                        )
+                    )
                     continue
-                xtype = "text" if qtype == ";" else (
-                    "integer" if attributes.get(qid, {}).get("multiflexible_checkbox") == "1" or
-                    attributes.get(qid, {}).get("input_boxes") != "1" else "decimal")
+                xtype = (
+                    "text"
+                    if qtype == ";"
+                    else (
+                        "integer"
+                        if attributes.get(qid, {}).get("multiflexible_checkbox") == "1"
+                        or attributes.get(qid, {}).get("input_boxes") != "1"
+                        else "decimal"
+                    )
+                )
                 made.append({"type": "begin_group", "name": code, **qlabels})
                 for r in rows_sq:
                     rl = labels("q" + r["qid"], fallback=r["title"])
                     for c in cols_sq:
                         cl = labels("q" + c["qid"], fallback=c["title"])
-                        made.append({"type": xtype, "name": f"{code}_{r['title']}_{c['title']}",
-                                     **{k: f"{rl[k]} / {cl[k]}" for k in label_cols}})
+                        made.append(
+                            {
+                                "type": xtype,
+                                "name": f"{code}_{r['title']}_{c['title']}",
+                                **{k: f"{rl[k]} / {cl[k]}" for k in label_cols},
+                            }
+                        )
                 made.append({"type": "end_group"})
             body += made
             report.converted[qtype] = report.converted.get(qtype, 0) + 1
@@ -496,8 +697,10 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
             if block:
                 used_blocks.add(group_name)
         if not body:
-            report.notes.append(f"group '{plain_text(group_labels[label_cols[0]])}' ({group_name}) has no question "
-                                "that could be converted: left out")
+            report.notes.append(
+                f"group '{plain_text(group_labels[label_cols[0]])}' ({group_name}) has no question "
+                "that could be converted: left out"
+            )
         else:
             survey_rows.append({"type": "begin_group", "name": group_name, **group_labels})
             survey_rows += body
@@ -506,14 +709,23 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
                 block_rows.append({"name": group_name, **group_labels})
     orphans = [q for q in questions.values() if q.get("gid", "") not in groups]
     for q in orphans:
-        report.skipped.append(SkippedQuestion(q.get("title", ""), q.get("type", ""),
-                                              f"its group {q.get('gid')} is not in the file"))
+        report.skipped.append(
+            SkippedQuestion(q.get("title", ""), q.get("type", ""), f"its group {q.get('gid')} is not in the file")
+        )
     if not survey_rows:
-        raise InputError(Problem("no question of the survey could be converted (see the types: "
-                                 + ", ".join(sorted({s.type for s in report.skipped})) + ")", source=src))
+        raise InputError(
+            Problem(
+                "no question of the survey could be converted (see the types: "
+                + ", ".join(sorted({s.type for s in report.skipped}))
+                + ")",
+                source=src,
+            )
+        )
     if relevance:
-        report.notes.append(f"{relevance} question(s) have a relevance expression (LimeSurvey Expression Manager); "
-                            "it is not converted: every item is asked")
+        report.notes.append(
+            f"{relevance} question(s) have a relevance expression (LimeSurvey Expression Manager); "
+            "it is not converted: every item is asked"
+        )
     n_scored = len({r["list_name"] for r in choice_rows if "score" in r})
     if n_scored:
         report.notes.append(f"{n_scored} choice list(s) carry scores from LimeSurvey assessment values")
@@ -521,20 +733,26 @@ def lss_workbook(root, src: str) -> tuple[Workbook, LssReport]:
 
     has_score = any("score" in r for r in choice_rows)
     has_hint = any(k.startswith("hint::") for r in survey_rows for k in r)
-    survey_cols = ["type", "name", *label_cols, *([c for c in hint_cols] if has_hint else []), "required"]
+    survey_cols = ["type", "name", *label_cols, *(hint_cols if has_hint else []), "required"]
     if block_rows:
         survey_cols.append("block")
     sid = report.survey_id or "survey"
     book: Workbook = {
-        "settings": Sheet(["form_title", "form_id", "default_language"],
-                          [{"form_title": report.title or f"LimeSurvey {sid}", "form_id": f"limesurvey_{sid}",
-                            "default_language": language_column(base)}]),
+        "settings": Sheet(
+            ["form_title", "form_id", "default_language"],
+            [
+                {
+                    "form_title": report.title or f"LimeSurvey {sid}",
+                    "form_id": f"limesurvey_{sid}",
+                    "default_language": language_column(base),
+                }
+            ],
+        ),
         "survey": Sheet(survey_cols, survey_rows),
         "choices": Sheet(["list_name", "name", *label_cols, *(["score"] if has_score else [])], choice_rows),
     }
     if block_rows:
         book["blocks"] = Sheet(["name", *label_cols], block_rows)
     if not choice_rows:  # the loader wants the sheet; a list no item uses is harmless
-        book["choices"].rows.append({"list_name": "unused", "name": "unused",
-                                     **{c: "unused" for c in label_cols}})
+        book["choices"].rows.append({"list_name": "unused", "name": "unused", **dict.fromkeys(label_cols, "unused")})
     return book, report

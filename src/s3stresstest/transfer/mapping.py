@@ -69,7 +69,7 @@ class Mapping:
         return len(self.entries)
 
     @classmethod
-    def from_dict(cls, pairs: dict[str, str | tuple[str, dict[str, str]]], source: str = "mapping") -> "Mapping":
+    def from_dict(cls, pairs: dict[str, str | tuple[str, dict[str, str]]], source: str = "mapping") -> Mapping:
         """`{'G1Q1': 'q1', 'G1Q2': ('q2', {'A1': 'yes'})}`."""
         entries = {}
         for src, target in pairs.items():
@@ -83,43 +83,79 @@ class Mapping:
         answerable = {i.name for i in instrument.answerable_items}
         for e in self.entries.values():
             if e.source not in columns and e.source not in bases:
-                problems.append(Problem(f"source column '{e.source}' is not in the imported file", e.line, "source",
-                                        self.source))
+                problems.append(
+                    Problem(f"source column '{e.source}' is not in the imported file", e.line, "source", self.source)
+                )
             if not e.item:
                 continue
             if e.item in answerable:
                 item = instrument.item(e.item)
                 cl = instrument.choices_of(item) if item.type in SELECT_TYPES else None
                 if cl is not None:
-                    bad = [t for v in e.value_map.values() for t in (v.split() if item.type == "select_multiple" else [v])
-                           if t and cl.get(t) is None]
+                    bad = [
+                        t
+                        for v in e.value_map.values()
+                        for t in (v.split() if item.type == "select_multiple" else [v])
+                        if t and cl.get(t) is None
+                    ]
                     if bad:
-                        problems.append(Problem(
-                            f"recodes to {', '.join(repr(b) for b in bad)}, not a choice of item '{e.item}' "
-                            f"(list '{item.list_name}': {', '.join(c.name for c in cl.choices)})", e.line, "value_map",
-                            self.source))
+                        problems.append(
+                            Problem(
+                                f"recodes to {', '.join(repr(b) for b in bad)}, not a choice of item '{e.item}' "
+                                f"(list '{item.list_name}': {', '.join(c.name for c in cl.choices)})",
+                                e.line,
+                                "value_map",
+                                self.source,
+                            )
+                        )
             elif e.item in RESPONDENT_FIELDS:
                 targets = [v for v in e.value_map.values() if v]
                 if e.item == "stakeholder_group":
                     bad = [t for t in targets if t not in STAKEHOLDER_GROUPS]
                     if bad:
-                        problems.append(Problem(f"recodes to unknown stakeholder group(s) {', '.join(map(repr, bad))} "
-                                                f"(one of: {', '.join(STAKEHOLDER_GROUPS)})", e.line, "value_map",
-                                                self.source))
+                        problems.append(
+                            Problem(
+                                f"recodes to unknown stakeholder group(s) {', '.join(map(repr, bad))} "
+                                f"(one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                                e.line,
+                                "value_map",
+                                self.source,
+                            )
+                        )
                 elif e.item == "region":
                     bad = [t for t in targets if not TERRITORY_CODE.fullmatch(t)]
                     if bad:
-                        problems.append(Problem(f"recodes to {', '.join(map(repr, bad))}, not territory codes "
-                                                "(a NUTS code such as DE2, ITH2, SI or CH022)", e.line, "value_map",
-                                                self.source))
+                        problems.append(
+                            Problem(
+                                f"recodes to {', '.join(map(repr, bad))}, not territory codes "
+                                "(a NUTS code such as DE2, ITH2, SI or CH022)",
+                                e.line,
+                                "value_map",
+                                self.source,
+                            )
+                        )
             elif instrument.has_item(e.item):
-                problems.append(Problem(f"item '{e.item}' is a {instrument.item(e.item).type} and takes no answer",
-                                        e.line, "item", self.source))
+                problems.append(
+                    Problem(
+                        f"item '{e.item}' is a {instrument.item(e.item).type} and takes no answer",
+                        e.line,
+                        "item",
+                        self.source,
+                    )
+                )
             else:
                 hint = difflib.get_close_matches(e.item, sorted(answerable), n=1)
-                problems.append(Problem(f"unknown item '{e.item}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                                        + f"; an item of the instrument, one of {', '.join(RESPONDENT_FIELDS)}, "
-                                        "or empty to ignore the column", e.line, "item", self.source))
+                problems.append(
+                    Problem(
+                        f"unknown item '{e.item}'"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                        + f"; an item of the instrument, one of {', '.join(RESPONDENT_FIELDS)}, "
+                        "or empty to ignore the column",
+                        e.line,
+                        "item",
+                        self.source,
+                    )
+                )
         return problems
 
 
@@ -154,31 +190,51 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     problems: list[Problem] = []
     missing = [c for c in ("source", "item") if c not in table.columns]
     if missing:
-        raise InputError([Problem(f"required column '{c}' is missing (header has: {', '.join(table.columns)}; "
-                                  "expected source,item[,value_map])", 1, c, source) for c in missing])
+        raise InputError(
+            [
+                Problem(
+                    f"required column '{c}' is missing (header has: {', '.join(table.columns)}; "
+                    "expected source,item[,value_map])",
+                    1,
+                    c,
+                    source,
+                )
+                for c in missing
+            ]
+        )
     unknown = [c for c in table.columns if c not in ("source", "item", "value_map")]
     if unknown:
-        problems.append(Problem(f"unexpected column(s) {', '.join(unknown)} (expected source,item[,value_map])", 1,
-                                unknown[0], source))
+        problems.append(
+            Problem(
+                f"unexpected column(s) {', '.join(unknown)} (expected source,item[,value_map])", 1, unknown[0], source
+            )
+        )
     pos = {c: table.columns.index(c) for c in table.columns}
     mapping = Mapping(source=source)
-    for line, row in zip(table.lines, table.rows):
+    for line, row in zip(table.lines, table.rows, strict=True):
         src, item = row[pos["source"]], row[pos["item"]]
         raw_map = row[pos["value_map"]] if "value_map" in pos else ""
         if not src:
             problems.append(Problem("source is empty", line, "source", source))
             continue
         if src in mapping.entries:
-            problems.append(Problem(f"source '{src}' is mapped twice (first on line {mapping.entries[src].line})",
-                                    line, "source", source))
+            problems.append(
+                Problem(
+                    f"source '{src}' is mapped twice (first on line {mapping.entries[src].line})",
+                    line,
+                    "source",
+                    source,
+                )
+            )
             continue
         vmap, error = parse_value_map(raw_map)
         if error:
             problems.append(Problem(error, line, "value_map", source))
             continue
         if vmap and not item:
-            problems.append(Problem("a column that is ignored (empty item) cannot be recoded", line, "value_map",
-                                    source))
+            problems.append(
+                Problem("a column that is ignored (empty item) cannot be recoded", line, "value_map", source)
+            )
             continue
         mapping.entries[src] = MapEntry(src, item, vmap, line)
     if problems:

@@ -79,7 +79,7 @@ def parse_csv(text: str, source: str, delimiter: str | None = None, allow_short:
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
-        raise InputError(Problem(f"header row is not valid CSV: {exc}", 1, source=source))
+        raise InputError(Problem(f"header row is not valid CSV: {exc}", 1, source=source)) from exc
     table = Table(source=source, columns=header, delimiter=delimiter)
     problems: list[Problem] = []
     start = reader.line_num + 1
@@ -88,14 +88,19 @@ def parse_csv(text: str, source: str, delimiter: str | None = None, allow_short:
             if not record or all(not f.strip() for f in record):
                 start = reader.line_num + 1
                 continue
-            if len(record) > len(header) and not any(f.strip() for f in record[len(header):]):
+            if len(record) > len(header) and not any(f.strip() for f in record[len(header) :]):
                 record = record[: len(header)]  # trailing empty cells past the header
             if allow_short and len(record) < len(header):
                 record = record + [""] * (len(header) - len(record))
             if len(record) != len(header):
-                problems.append(Problem(f"has {len(record)} fields, header has {len(header)}"
-                                        + (f" (separator '{delimiter}')" if delimiter != "," else ""),
-                                        start, source=source))
+                problems.append(
+                    Problem(
+                        f"has {len(record)} fields, header has {len(header)}"
+                        + (f" (separator '{delimiter}')" if delimiter != "," else ""),
+                        start,
+                        source=source,
+                    )
+                )
             else:
                 table.rows.append([f.strip() for f in record])
                 table.lines.append(start)
@@ -121,7 +126,7 @@ def _read_xlsx(path: Path, sheet: str | None, source: str) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for non-workbooks
-        raise InputError(f"cannot read '{path.name}' as an XLSX workbook: {exc}", source=source)
+        raise InputError(f"cannot read '{path.name}' as an XLSX workbook: {exc}", source=source) from exc
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})", source=source)
@@ -145,7 +150,7 @@ def _xls_book(path: Path, source: str):
     try:
         return xlrd.open_workbook(str(path))
     except Exception as exc:  # xlrd raises XLRDError and others for non-workbooks
-        raise InputError(f"cannot read '{path.name}' as an XLS workbook: {exc}", source=source)
+        raise InputError(f"cannot read '{path.name}' as an XLS workbook: {exc}", source=source) from exc
 
 
 def _xls_cell(book, cell) -> str:
@@ -154,7 +159,7 @@ def _xls_cell(book, cell) -> str:
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             return _cell(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-        except Exception:  # an ambiguous date stays the number it is
+        except Exception:  # noqa: BLE001 - an ambiguous date (xlrd raises several kinds) stays the number it is
             return cell_text(cell.value)
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return "true" if cell.value else "false"
@@ -186,8 +191,9 @@ def _finish(table: Table) -> Table:
     problems = []
     for k, row in enumerate(table.rows):
         if len(row) > width and any(row[width:]):
-            problems.append(Problem(f"has cells beyond the last header column ({width})", table.lines[k],
-                                    source=table.source))
+            problems.append(
+                Problem(f"has cells beyond the last header column ({width})", table.lines[k], source=table.source)
+            )
     if problems:
         raise InputError(problems)
     table.rows = [r[:width] for r in table.rows]
@@ -198,8 +204,9 @@ def _finish(table: Table) -> Table:
     seen: dict[str, int] = {}
     for pos, name in enumerate(table.columns, start=1):
         if name and name in seen:
-            problems.append(Problem(f"header repeats column '{name}' (columns {seen[name]} and {pos})", 1, name,
-                                    table.source))
+            problems.append(
+                Problem(f"header repeats column '{name}' (columns {seen[name]} and {pos})", 1, name, table.source)
+            )
         seen.setdefault(name, pos)
     if problems:
         raise InputError(problems)
@@ -209,6 +216,7 @@ def _finish(table: Table) -> Table:
 
 
 # -- XLSForm workbooks in the legacy .xls format (KoboToolbox still hands these out) --------
+
 
 def read_xls_workbook(path: str | Path) -> Workbook:
     """Every sheet of an `.xls` file as `Sheet`s, like `instrument.read_xlsx` does for `.xlsx`."""
@@ -227,7 +235,8 @@ def read_xls_workbook(path: str | Path) -> Workbook:
         sheet = Sheet(columns=list(columns))
         for r in range(1, ws.nrows):
             row = {}
-            for col, cell in zip(columns, ws.row(r)):
+            # Trailing empty headings were dropped and rows may be shorter: cells past either end are left out.
+            for col, cell in zip(columns, ws.row(r), strict=False):
                 text = _xls_cell(book, cell)
                 if col and text:
                     row[col] = text

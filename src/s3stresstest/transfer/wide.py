@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -60,14 +60,18 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def lines(self, limit: int = 10) -> list[str]:
-        out = [f"{self.source} ({self.format}): {self.respondents} respondents, {self.rows} answer rows, "
-               f"{len(set(self.columns.values()))} items from {len(self.columns)} columns"]
+        out = [
+            f"{self.source} ({self.format}): {self.respondents} respondents, {self.rows} answer rows, "
+            f"{len(set(self.columns.values()))} items from {len(self.columns)} columns"
+        ]
         if self.respondent_fields:
             out.append("respondent fields: " + ", ".join(f"{k} from {v}" for k, v in self.respondent_fields.items()))
         if self.skipped:
-            out.append(f"skipped {len(self.skipped)} record(s): "
-                       + "; ".join(f"line {line}: {why}" for line, why in self.skipped[:limit])
-                       + (" ..." if len(self.skipped) > limit else ""))
+            out.append(
+                f"skipped {len(self.skipped)} record(s): "
+                + "; ".join(f"line {line}: {why}" for line, why in self.skipped[:limit])
+                + (" ..." if len(self.skipped) > limit else "")
+            )
         if self.ignored:
             reasons: dict[str, list[str]] = {}
             for col, why in self.ignored.items():
@@ -115,10 +119,19 @@ class _Plan:
     entries: dict[str, MapEntry] = field(default_factory=dict)  # column or question -> mapping entry used
 
 
-def import_table(table: Table, instrument: Instrument, dialect: Dialect, *, mapping: Mapping | None = None,
-                 who: Respondents | None = None, ignore_unknown: bool = False, attribute_only: bool = False,
-                 known_regions: set[str] | None = None, keep_blank: bool = True,
-                 report: ImportReport | None = None) -> ImportResult:
+def import_table(
+    table: Table,
+    instrument: Instrument,
+    dialect: Dialect,
+    *,
+    mapping: Mapping | None = None,
+    who: Respondents | None = None,
+    ignore_unknown: bool = False,
+    attribute_only: bool = False,
+    known_regions: set[str] | None = None,
+    keep_blank: bool = True,
+    report: ImportReport | None = None,
+) -> ImportResult:
     """Resolve columns, build and validate the long rows; raise `InputError` with every problem."""
     who = who or Respondents()
     report = report or ImportReport(source=table.source, format=dialect.name)
@@ -150,13 +163,22 @@ def import_table(table: Table, instrument: Instrument, dialect: Dialect, *, mapp
             problems.append(Problem(verdict[1], 1, col, src))
     if unknown and not ignore_unknown:
         names = sorted(answerable)
-        problems.append(Problem(f"{len(unknown)} column(s) match no item of the instrument: map each to an item in a "
-                                "mapping file (source,item), leave its item empty there to ignore it, or ignore "
-                                "all such columns with ignore_unknown (--ignore-unknown)", 1, source=src))
+        problems.append(
+            Problem(
+                f"{len(unknown)} column(s) match no item of the instrument: map each to an item in a "
+                "mapping file (source,item), leave its item empty there to ignore it, or ignore "
+                "all such columns with ignore_unknown (--ignore-unknown)",
+                1,
+                source=src,
+            )
+        )
         for col in unknown:
             hint = difflib.get_close_matches(dialect.candidates(col)[-1], names, n=1)
-            problems.append(Problem("matches no item of the instrument"
-                                    + (f" (did you mean '{hint[0]}'?)" if hint else ""), 1, col, src))
+            problems.append(
+                Problem(
+                    "matches no item of the instrument" + (f" (did you mean '{hint[0]}'?)" if hint else ""), 1, col, src
+                )
+            )
     for col in unknown:
         report.ignored.setdefault(col, "matches no item (ignored on request)")
     problems += _check_claims(plan, src)
@@ -180,11 +202,13 @@ def import_table(table: Table, instrument: Instrument, dialect: Dialect, *, mapp
     if not keep_blank:
         valid = valid[valid["value"] != ""].reset_index(drop=True)
     filled = [i.name for i in instrument.answerable_items if i.name in set(plan.items.values()) | set(plan.dummies)]
-    report.columns.update({c: i for c, i in plan.items.items()})
+    report.columns.update(plan.items)
     for item, parts in plan.dummies.items():
         report.columns.update({c: item for c, _ in parts})
-    report.respondent_fields = {**{f: f"column '{c}'" for f, c in plan.attributes.items()},
-                                **{f: f"constant '{v}'" for f, v in plan.constants.items()}}
+    report.respondent_fields = {
+        **{f: f"column '{c}'" for f, c in plan.attributes.items()},
+        **{f: f"constant '{v}'" for f, v in plan.constants.items()},
+    }
     report.missing_items = [n for n in answerable if n not in filled]
     report.respondents = int(valid["respondent_id"].nunique())
     report.rows = len(valid)
@@ -195,8 +219,9 @@ def _with_prefixes(name: str, dialect: Dialect) -> list[str]:
     return list(dict.fromkeys([name, *dialect.candidates(name)]))
 
 
-def _resolve(col: str, answerable: dict[str, Item], dialect: Dialect, mapping: Mapping | None, plan: _Plan,
-             columns: list[str]):
+def _resolve(
+    col: str, answerable: dict[str, Item], dialect: Dialect, mapping: Mapping | None, plan: _Plan, columns: list[str]
+):
     """('item'|'ignore'|'error', detail) or None for an unknown column; fills `plan`."""
     entry = mapping.get(col) if mapping else None
     if entry is not None:
@@ -225,9 +250,11 @@ def _resolve(col: str, answerable: dict[str, Item], dialect: Dialect, mapping: M
                 if item is None:
                     return "ignore", "mapped to an unknown item"
                 if item.type != "select_multiple":
-                    return "error", (f"is one option of '{q}', which the mapping file (line {entry.line}) maps to "
-                                     f"'{item.name}', a {item.type}: map each option column to an item of its own, "
-                                     "or map the question to a select_multiple item")
+                    return "error", (
+                        f"is one option of '{q}', which the mapping file (line {entry.line}) maps to "
+                        f"'{item.name}', a {item.type}: map each option column to an item of its own, "
+                        "or map the question to a select_multiple item"
+                    )
                 plan.dummies.setdefault(item.name, []).append((col, option))
                 plan.entries[q] = entry
                 plan.entries[col] = entry
@@ -246,13 +273,29 @@ def _check_claims(plan: _Plan, src: str) -> list[Problem]:
     by_item: dict[str, list[str]] = {}
     for col, item in plan.items.items():
         by_item.setdefault(item, []).append(col)
-    return [Problem(f"columns {', '.join(repr(c) for c in cols)} all hold item '{item}'; keep one, or map the "
-                    "others to other items or to nothing in a mapping file", 1, cols[1], src)
-            for item, cols in by_item.items() if len(cols) > 1]
+    return [
+        Problem(
+            f"columns {', '.join(repr(c) for c in cols)} all hold item '{item}'; keep one, or map the "
+            "others to other items or to nothing in a mapping file",
+            1,
+            cols[1],
+            src,
+        )
+        for item, cols in by_item.items()
+        if len(cols) > 1
+    ]
 
 
-def _plan_attributes(table: Table, instrument: Instrument, dialect: Dialect, mapping: Mapping | None,
-                     who: Respondents, attribute_only: bool, plan: _Plan, known_regions) -> list[Problem]:
+def _plan_attributes(
+    table: Table,
+    instrument: Instrument,
+    dialect: Dialect,
+    mapping: Mapping | None,
+    who: Respondents,
+    attribute_only: bool,
+    plan: _Plan,
+    known_regions,
+) -> list[Problem]:
     """Find the column (or constant) of each respondent field; check constants once."""
     src = table.source
     problems: list[Problem] = []
@@ -265,13 +308,15 @@ def _plan_attributes(table: Table, instrument: Instrument, dialect: Dialect, map
             return by_target[name]
         if attribute_only:
             return name if name in columns else None
-        if name in columns and not (mapping and mapping.get(name) and mapping.get(name).item != name):
+        if name in columns and not (mapping and (entry := mapping.get(name)) is not None and entry.item != name):
             return name
-        return next((c for c in table.columns if name in dialect.candidates(c)[1:]
-                     and not (mapping and mapping.get(c))), None)
+        return next(
+            (c for c in table.columns if name in dialect.candidates(c)[1:] and not (mapping and mapping.get(c))), None
+        )
 
-    def choose(name: str, constant: str | None, column: str | None, flag: str, default: str | None,
-               required: bool) -> None:
+    def choose(
+        name: str, constant: str | None, column: str | None, flag: str, default: str | None, required: bool
+    ) -> None:
         if constant is not None and column is not None:
             problems.append(Problem(f"give either a constant {name} or {flag}, not both", field=name, source=src))
         elif constant is not None:
@@ -280,8 +325,15 @@ def _plan_attributes(table: Table, instrument: Instrument, dialect: Dialect, map
             if column in columns:
                 plan.attributes[name] = column
             else:
-                problems.append(Problem(f"{flag} names column '{column}', which is not in the file "
-                                        f"(columns: {_shorten(table.columns)})", 1, column, src))
+                problems.append(
+                    Problem(
+                        f"{flag} names column '{column}', which is not in the file "
+                        f"(columns: {_shorten(table.columns)})",
+                        1,
+                        column,
+                        src,
+                    )
+                )
         else:
             found = column_of(name)
             if found is None and default in columns:
@@ -289,23 +341,44 @@ def _plan_attributes(table: Table, instrument: Instrument, dialect: Dialect, map
             if found is not None:
                 plan.attributes[name] = found
             elif required:
-                problems.append(Problem(f"no {name} for the respondents: no column '{name}' (nor one mapped to it); "
-                                        f"give a constant {name} or {flag}", 1, name, src))
+                problems.append(
+                    Problem(
+                        f"no {name} for the respondents: no column '{name}' (nor one mapped to it); "
+                        f"give a constant {name} or {flag}",
+                        1,
+                        name,
+                        src,
+                    )
+                )
 
     if who.id_column is not None or "respondent_id" in by_target:
-        choose("respondent_id", None, who.id_column or by_target["respondent_id"], "id_column (--id-column)", None,
-               True)
+        choose(
+            "respondent_id", None, who.id_column or by_target["respondent_id"], "id_column (--id-column)", None, True
+        )
     else:
         found = next((c for c in dialect.id_columns if c in columns), None)
         if found is None:
-            problems.append(Problem(f"no respondent id column: looked for {', '.join(dialect.id_columns)}; "
-                                    "name the column with id_column (--id-column)", 1, "respondent_id", src))
+            problems.append(
+                Problem(
+                    f"no respondent id column: looked for {', '.join(dialect.id_columns)}; "
+                    "name the column with id_column (--id-column)",
+                    1,
+                    "respondent_id",
+                    src,
+                )
+            )
         else:
             plan.attributes["respondent_id"] = found
     choose("region", who.region, who.region_column, "region_column (--region-column)", None, True)
     choose("stakeholder_group", who.stakeholder_group, who.group_column, "group_column (--group-column)", None, True)
-    choose("language", who.language, who.language_column, "language_column (--language-column)",
-           dialect.language_column, False)
+    choose(
+        "language",
+        who.language,
+        who.language_column,
+        "language_column (--language-column)",
+        dialect.language_column,
+        False,
+    )
     for col in plan.attributes.values():  # a mapped column's recoding applies to the respondent field too
         entry = mapping.get(col) if mapping else None
         if entry is not None and entry.item:
@@ -314,17 +387,29 @@ def _plan_attributes(table: Table, instrument: Instrument, dialect: Dialect, map
     for name, value in plan.constants.items():  # constants: checked once, not on every row
         if name == "region":
             if known_regions is not None and value not in known_regions:
-                problems.append(Problem(f"unknown region '{value}' (not in the regions file)", field="region",
-                                        source=src))
+                problems.append(
+                    Problem(f"unknown region '{value}' (not in the regions file)", field="region", source=src)
+                )
             elif not TERRITORY_CODE.fullmatch(value):
-                problems.append(Problem(f"'{value}' is not a territory code (a NUTS code such as DE2, ITH2, SI or "
-                                        "CH022)", field="region", source=src))
+                problems.append(
+                    Problem(
+                        f"'{value}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)",
+                        field="region",
+                        source=src,
+                    )
+                )
         elif name == "stakeholder_group" and value not in STAKEHOLDER_GROUPS:
-            problems.append(Problem(f"unknown stakeholder group '{value}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
-                                    field="stakeholder_group", source=src))
+            problems.append(
+                Problem(
+                    f"unknown stakeholder group '{value}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                    field="stakeholder_group",
+                    source=src,
+                )
+            )
         elif name == "language" and not LANGUAGE_CODE.fullmatch(value):
-            problems.append(Problem(f"'{value}' is not a language code (such as en, de, fr, it, sl)",
-                                    field="language", source=src))
+            problems.append(
+                Problem(f"'{value}' is not a language code (such as en, de, fr, it, sl)", field="language", source=src)
+            )
     return problems
 
 
@@ -367,13 +452,15 @@ def _build(table: Table, instrument: Instrument, dialect: Dialect, plan: _Plan, 
     origin: list[tuple[int, str]] = []
     has_language = "language" in plan.attributes or "language" in plan.constants
     mapping_entries = plan.entries
-    for line, row in zip(table.lines, table.rows):
+    for line, row in zip(table.lines, table.rows, strict=True):
         rid = row[pos[rid_col]] if rid_col else ""
         if rid_col and not rid:
             problems.append(Problem("respondent id is empty", line, rid_col, src))
             continue
         if rid_col and rid in seen_ids:
-            problems.append(Problem(f"respondent id '{rid}' repeats (first on line {seen_ids[rid]})", line, rid_col, src))
+            problems.append(
+                Problem(f"respondent id '{rid}' repeats (first on line {seen_ids[rid]})", line, rid_col, src)
+            )
             continue
         seen_ids[rid] = line
         rid = who.id_prefix + rid
@@ -404,8 +491,17 @@ def _build(table: Table, instrument: Instrument, dialect: Dialect, plan: _Plan, 
     return df, origin, problems
 
 
-def _rebuild(row, pos, item: Item, instrument: Instrument, plan: _Plan, dialect: Dialect, line: int, src: str,
-             problems: list[Problem]) -> tuple[str, str]:
+def _rebuild(
+    row,
+    pos,
+    item: Item,
+    instrument: Instrument,
+    plan: _Plan,
+    dialect: Dialect,
+    line: int,
+    src: str,
+    problems: list[Problem],
+) -> tuple[str, str]:
     """A select_multiple answer from its option columns (Kobo's q3/a 0/1, LimeSurvey's Q[SQ001] Y/empty)."""
     parts = plan.dummies[item.name]
     cl = instrument.choices_of(item)
@@ -417,19 +513,33 @@ def _rebuild(row, pos, item: Item, instrument: Instrument, plan: _Plan, dialect:
             entry = plan.entries.get(col)
             for token in (entry.recode(option, True) if entry else option).split():
                 if cl is not None and cl.get(token) is None:
-                    problems.append(Problem(f"ticks '{token}', not a choice of item '{item.name}' (list "
-                                            f"'{item.list_name}': {', '.join(c.name for c in cl.choices)})",
-                                            line, col, src))
+                    problems.append(
+                        Problem(
+                            f"ticks '{token}', not a choice of item '{item.name}' (list "
+                            f"'{item.list_name}': {', '.join(c.name for c in cl.choices)})",
+                            line,
+                            col,
+                            src,
+                        )
+                    )
                 else:
                     ticked.append(token)
         elif low not in dialect.unticked and low.replace(".0", "") not in dialect.unticked:
-            problems.append(Problem(f"'{cell}' is not a tick of option '{option}' of '{item.name}' "
-                                    f"(ticked: {'/'.join(sorted(dialect.ticked))}; not ticked: empty or "
-                                    f"{'/'.join(sorted(v for v in dialect.unticked if v))})", line, col, src))
+            problems.append(
+                Problem(
+                    f"'{cell}' is not a tick of option '{option}' of '{item.name}' "
+                    f"(ticked: {'/'.join(sorted(dialect.ticked))}; not ticked: empty or "
+                    f"{'/'.join(sorted(v for v in dialect.unticked if v))})",
+                    line,
+                    col,
+                    src,
+                )
+            )
     rank = {c.name: k for k, c in enumerate(cl.choices)} if cl else {}
     ticked = sorted(dict.fromkeys(ticked), key=lambda t: rank.get(t, len(rank)))
     base = parts[0][0]
-    label = dialect.split(base)[0] if dialect.split(base) else base
+    split = dialect.split(base)
+    label = split[0] if split else base
     return f"{label}{'[*]' if '[' in base else '/*'}", " ".join(ticked)
 
 
@@ -441,6 +551,7 @@ def _translate(problems: list[Problem], origin: list[tuple[int, str]], plan: _Pl
             out.setdefault((p.message, None, p.field), p)
             continue
         line, col = origin[p.line]
+        field_name: str | None
         if p.field in ("item", "value"):
             field_name = col
         elif p.field in plan.attributes:

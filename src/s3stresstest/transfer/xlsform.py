@@ -86,8 +86,9 @@ def adapt_form(book: Workbook, source: str, form_id: str = "form") -> tuple[Work
         raise InputError(Problem("not an XLSForm: no sheet 'survey' with 'type' and 'name' columns", source=source))
     survey = book["survey"]
     choices = book.get("choices", Sheet(columns=["list_name", "name", "label"]))
-    new_choices = Sheet(columns=list(choices.columns), rows=[dict(r) for r in choices.rows],
-                        row_numbers=list(choices.row_numbers))
+    new_choices = Sheet(
+        columns=list(choices.columns), rows=[dict(r) for r in choices.rows], row_numbers=list(choices.row_numbers)
+    )
     kept: list[tuple[int, dict[str, str]]] = []
     dropped: set[str] = set()
     repeat_depth = 0
@@ -117,11 +118,18 @@ def adapt_form(book: Workbook, source: str, form_id: str = "form") -> tuple[Work
             row["type"] = f"{base} {list_name}"
             if not any(r.get("list_name") == list_name and r.get("name") == "other" for r in new_choices.rows):
                 label_cols = [c for c in new_choices.columns if c == "label" or c.startswith("label::")]
-                new_choices.rows.append({"list_name": list_name, "name": "other",
-                                         **{c: "Other" for c in label_cols or ["label"]}})
+                new_choices.rows.append(
+                    {"list_name": list_name, "name": "other", **dict.fromkeys(label_cols or ["label"], "Other")}
+                )
                 new_choices.row_numbers.append(0)
-            report.changed.append((row_no, name, "'or_other' dropped; 'other' is a choice of the list (its text, "
-                                                 f"column '{name}_other', is not imported)"))
+            report.changed.append(
+                (
+                    row_no,
+                    name,
+                    "'or_other' dropped; 'other' is a choice of the list (its text, "
+                    f"column '{name}_other', is not imported)",
+                )
+            )
         elif base and base not in SUPPORTED and base not in ("end_group",):
             if name:
                 dropped.add(name)
@@ -142,7 +150,9 @@ def adapt_form(book: Workbook, source: str, form_id: str = "form") -> tuple[Work
                 k += 1
             row["name"] = f"{name}_{k}"
             seen[row["name"]] = row_no
-            report.changed.append((row_no, name, f"renamed '{row['name']}': the name is used before on row {seen[name]}"))
+            report.changed.append(
+                (row_no, name, f"renamed '{row['name']}': the name is used before on row {seen[name]}")
+            )
         else:
             seen[name] = row_no
 
@@ -159,8 +169,9 @@ def adapt_form(book: Workbook, source: str, form_id: str = "form") -> tuple[Work
                     row[col] = _REF.sub(lambda m: f"[{m.group(1)}]" if m.group(1) in dropped else m.group(0), row[col])
                     continue
                 del row[col]
-                report.changed.append((row_no, row.get("name", ""), f"'{col}' removed: it refers to "
-                                                                    f"{', '.join(sorted(refs))}, left out"))
+                report.changed.append(
+                    (row_no, row.get("name", ""), f"'{col}' removed: it refers to {', '.join(sorted(refs))}, left out")
+                )
             base, _ = _base_type(row.get("type", ""))
             if base == "calculate" and not row.get("calculation"):
                 dropped.add(row.get("name", ""))

@@ -7,6 +7,7 @@ plain `alembic` command, pass the URL in the config option `sqlalchemy.url` or $
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Engine
 
 from s3stresstest.store.db import database_url, make_engine
 from s3stresstest.store.models import Base
@@ -16,8 +17,12 @@ target_metadata = Base.metadata
 
 
 def _configure(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,9 +32,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure(connection)
         return
-    engine = config.attributes.get("engine")
+    engine: Engine | None = config.attributes.get("engine")
     own = engine is None
-    if own:
+    if engine is None:
         engine = make_engine(database_url(config.get_main_option("sqlalchemy.url") or None))
     try:
         with engine.begin() as conn:
@@ -40,8 +45,11 @@ def run_migrations_online() -> None:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(config.get_main_option("sqlalchemy.url") or None),
-                      target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=database_url(config.get_main_option("sqlalchemy.url") or None),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
