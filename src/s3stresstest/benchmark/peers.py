@@ -46,15 +46,21 @@ def benchmark_blocks(
             peers = in_group[in_group["block"] == block].set_index("region")["score"]
             enough = len(peers) >= min_peer_regions
             level = float(np.quantile(peers.to_numpy(), frontrunner_quantile)) if enough else np.nan
-            stats.append({
-                "block": block, "peer_group": group, "enough": enough,
-                "peer_mean": float(peers.mean()) if enough else np.nan,
-                "peer_median": float(peers.median()) if enough else np.nan,
-                "frontrunner_level": level,
-                "frontrunners": " ".join(sorted(peers[peers >= level].index)) if enough else "",
-            })
-    table = pd.DataFrame(stats, columns=["block", "peer_group", "enough", "peer_mean", "peer_median",
-                                         "frontrunner_level", "frontrunners"])
+            stats.append(
+                {
+                    "block": block,
+                    "peer_group": group,
+                    "enough": enough,
+                    "peer_mean": float(peers.mean()) if enough else np.nan,
+                    "peer_median": float(peers.median()) if enough else np.nan,
+                    "frontrunner_level": level,
+                    "frontrunners": " ".join(sorted(peers[peers >= level].index)) if enough else "",
+                }
+            )
+    table = pd.DataFrame(
+        stats,
+        columns=["block", "peer_group", "enough", "peer_mean", "peer_median", "frontrunner_level", "frontrunners"],
+    )
     own = block_scores[["region", "block", "score", "ci_low", "ci_high", "status"]]
     own = own.assign(score=own["score"].where(own["status"] == "ok", np.nan).astype(float))
     out = own.merge(table, on="block", how="inner")

@@ -73,8 +73,10 @@ def value_problem(instrument: Instrument, item_name: str, value: str) -> str | N
         known = {c.name for c in choices}
         if item.type == "select_one":
             if value not in known:
-                return (f"'{value}' is not a choice of item '{item_name}' (list '{item.list_name}': "
-                        f"{', '.join(c.name for c in choices)})")
+                return (
+                    f"'{value}' is not a choice of item '{item_name}' (list '{item.list_name}': "
+                    f"{', '.join(c.name for c in choices)})"
+                )
             return None
         names = value.split()
         bad = [n for n in names if n not in known]

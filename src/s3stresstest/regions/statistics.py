@@ -811,8 +811,9 @@ def latest_values_for(
     if unknown:
         raise InputError(f"unknown indicator(s) {', '.join(unknown)}; known: {', '.join(BY_ID)}")
     sub = stats[stats["region"].isin(set(codes)) & stats["indicator"].isin(ids) & stats["value"].notna()]
-    sub = sub.sort_values(["region", "indicator", "year", "aggregated"], ascending=[True, True, False, True],
-                          kind="stable")
+    sub = sub.sort_values(
+        ["region", "indicator", "year", "aggregated"], ascending=[True, True, False, True], kind="stable"
+    )
     picked = sub.drop_duplicates(["region", "indicator"], keep="first").set_index(["region", "indicator"])
     picked = picked.reindex(pd.MultiIndex.from_product([codes, ids], names=["region", "indicator"]))
     n = len(codes)

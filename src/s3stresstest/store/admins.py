@@ -60,8 +60,7 @@ class AdminsMixin(StoreBase):
         with self._read() as s:
             row = None
             if _usable(username) and len(username) <= MAX_NAME:
-                row = s.execute(select(m.Admin.id, m.Admin.password_hash)
-                                .where(m.Admin.username == username)).first()
+                row = s.execute(select(m.Admin.id, m.Admin.password_hash).where(m.Admin.username == username)).first()
         if row is None:
             try:  # spend the same effort as for a real user
                 ph.verify(_dummy_hash(ph), password or "")

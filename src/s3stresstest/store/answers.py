@@ -27,8 +27,7 @@ from .invitations import InvitationsMixin
 class AnswersMixin(InvitationsMixin):
     """start_respondent, save_page, start_and_save_page, set_language, submit."""
 
-    def start_respondent(self, token: str, *, stakeholder_group: str | None = None,
-                         language: str | None = None) -> str:
+    def start_respondent(self, token: str, *, stakeholder_group: str | None = None, language: str | None = None) -> str:
         """Respondent id (random, pseudonymous) for a link. Invitations are idempotent (same token,
         same respondent; the group is the invitation's); open links need `stakeholder_group` and
         give a new respondent each time. `language` defaults to the link's. InputError for a dead
@@ -60,11 +59,20 @@ class AnswersMixin(InvitationsMixin):
             raise InputError(problems)
         rid = secrets.token_hex(16)  # hex: never starts with "-", safe as a CLI argument
         now = _now()
-        s.execute(insert(m.Respondent).values(
-            id=rid, campaign_id=c.id, invitation_id=inv.id,
-            personal_invitation_id=inv.id if inv.kind == "invitation" else None,
-            region=inv.region, stakeholder_group=group, language=lang, source="web",
-            created=now, updated=now))
+        s.execute(
+            insert(m.Respondent).values(
+                id=rid,
+                campaign_id=c.id,
+                invitation_id=inv.id,
+                personal_invitation_id=inv.id if inv.kind == "invitation" else None,
+                region=inv.region,
+                stakeholder_group=group,
+                language=lang,
+                source="web",
+                created=now,
+                updated=now,
+            )
+        )
         return rid
 
     def _writable(self, s: Session, respondent_id: str) -> tuple[m.Respondent, m.Campaign]:
@@ -77,8 +85,9 @@ class AnswersMixin(InvitationsMixin):
             raise Locked("the campaign is closed: answers are no longer accepted")
         return r, c
 
-    def save_page(self, respondent_id: str, page: str, answers: dict[str, str], *, draft: bool = False
-                  ) -> dict[str, Any]:
+    def save_page(
+        self, respondent_id: str, page: str, answers: dict[str, str], *, draft: bool = False
+    ) -> dict[str, Any]:
         """Validate each value against the instrument (InputError naming each field, nothing saved),
         upsert the answers (empty value = clear the answer), record `page` as last page, commit.
         Returns {'saved': n, 'page': page} (n = fields written, cleared ones included).
@@ -93,8 +102,9 @@ class AnswersMixin(InvitationsMixin):
                 self._save_in(conn, respondent_id, page, answers, draft=draft)
         return {"saved": len(answers), "page": page}
 
-    def _save_in(self, conn: Connection, respondent_id: str, page: str, answers: Mapping[str, object], *,
-                 draft: bool = False) -> None:
+    def _save_in(
+        self, conn: Connection, respondent_id: str, page: str, answers: Mapping[str, object], *, draft: bool = False
+    ) -> None:
         """save_page inside a writing transaction that is already open (`conn`: its Connection)."""
         sql = self._save_sql
         now = _now()
@@ -129,8 +139,9 @@ class AnswersMixin(InvitationsMixin):
             if kept:
                 conn.execute(upsert, kept)  # executemany of one constant statement: compiled once
 
-    def start_and_save_page(self, token: str, page: str, answers: dict[str, str], *,
-                            language: str | None = None, draft: bool = False) -> str:
+    def start_and_save_page(
+        self, token: str, page: str, answers: dict[str, str], *, language: str | None = None, draft: bool = False
+    ) -> str:
         """start_respondent(token, language=...) and save_page(..., draft=draft) in one transaction (one
         commit: the first save of a personal invitation). Returns the respondent id. InputError as
         either refuses; when it does, nothing is kept (not even the respondent)."""
@@ -164,8 +175,13 @@ class AnswersMixin(InvitationsMixin):
             if r.submitted_at is not None:
                 raise Locked("the questionnaire was already submitted")
             if language not in c.languages.split():
-                raise InputError(Problem(f"language '{language}' is not one of the campaign's languages "
-                                         f"({', '.join(c.languages.split())})", field="language"))
+                raise InputError(
+                    Problem(
+                        f"language '{language}' is not one of the campaign's languages "
+                        f"({', '.join(c.languages.split())})",
+                        field="language",
+                    )
+                )
             r.language = language
             r.updated = _now()
 
@@ -179,16 +195,20 @@ class AnswersMixin(InvitationsMixin):
                     return {"submitted_at": _utc(r.submitted_at), "already": True}
                 self._writable(s, respondent_id)
                 now = _now()
-                n = (s.scalars(select(func.count()).select_from(m.Answer).where(m.Answer.respondent_id == r.id)).one()
-                     + s.scalars(select(func.count()).select_from(m.Comment)
-                                 .where(m.Comment.respondent_id == r.id)).one())
+                n = (
+                    s.scalars(select(func.count()).select_from(m.Answer).where(m.Answer.respondent_id == r.id)).one()
+                    + s.scalars(
+                        select(func.count()).select_from(m.Comment).where(m.Comment.respondent_id == r.id)
+                    ).one()
+                )
                 r.submitted_at, r.updated = now, now
                 self._audit(s, r.campaign_id, "submit", r.id, {"answers": n})
         return {"submitted_at": now, "already": False}
 
 
-def _check_answers(instrument: Instrument, answers: Mapping[str, object]
-                   ) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
+def _check_answers(
+    instrument: Instrument, answers: Mapping[str, object]
+) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
     """Split into closed answers and free text, each value checked with `validate_answer`."""
     closed: dict[str, str] = {}
     texts: dict[str, str] = {}

@@ -68,6 +68,16 @@ __all__ = [
 ]
 
 
-class Store(PoolMixin, AnswersMixin, InvitationsMixin, ImportsMixin, ReportsMixin, CampaignsMixin, RegionsMixin,
-            RespondentsMixin, AdminsMixin, AuditMixin):
+class Store(
+    PoolMixin,
+    AnswersMixin,
+    InvitationsMixin,
+    ImportsMixin,
+    ReportsMixin,
+    CampaignsMixin,
+    RegionsMixin,
+    RespondentsMixin,
+    AdminsMixin,
+    AuditMixin,
+):
     """An Engine + sessionmaker over the survey database. Open with `Store.open()`."""

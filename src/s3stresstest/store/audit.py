@@ -24,8 +24,13 @@ class AuditMixin(StoreBase):
         a = m.AuditEntry
         with self._read() as s:
             self._campaign(s, campaign_id)
-            rows = s.execute(select(a.id, a.at, a.event, a.respondent_id, a.detail)
-                             .where(a.campaign_id == campaign_id).order_by(a.id)).all()
-        df = pd.DataFrame([(r.id, _utc(r.at), r.event, r.respondent_id or "", r.detail) for r in rows],
-                          columns=["id", "at", "event", "respondent_id", "detail"])
+            rows = s.execute(
+                select(a.id, a.at, a.event, a.respondent_id, a.detail)
+                .where(a.campaign_id == campaign_id)
+                .order_by(a.id)
+            ).all()
+        df = pd.DataFrame(
+            [(r.id, _utc(r.at), r.event, r.respondent_id or "", r.detail) for r in rows],
+            columns=["id", "at", "event", "respondent_id", "detail"],
+        )
         return df.astype({"id": "int64"})

@@ -67,8 +67,11 @@ class StoreBase:
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._readonly_engine = engine.execution_options(s3st_readonly=True)
         self._readonly = sessionmaker(self._readonly_engine, expire_on_commit=False)
-        self._one_statement_engine = (engine.execution_options(isolation_level="AUTOCOMMIT")
-                                      if engine.dialect.name == "postgresql" else self._readonly_engine)
+        self._one_statement_engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else self._readonly_engine
+        )
         self._instruments: dict[int, Instrument] = {}
         self._lock = threading.Lock()
         # SQLite has one writer at a time: writers queue (threads on a mutex, processes on a flock)
@@ -154,8 +157,10 @@ class StoreBase:
         SQLite needs none: one writer at a time."""
         if self.backend == "postgresql":
             fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-            conn.execute(select(getattr(func, fn)(literal_column(str(CAMPAIGN_LOCK)), bindparam("cid", type_=Integer))),
-                         {"cid": int(campaign_id)})
+            conn.execute(
+                select(getattr(func, fn)(literal_column(str(CAMPAIGN_LOCK)), bindparam("cid", type_=Integer))),
+                {"cid": int(campaign_id)},
+            )
 
     @staticmethod
     def _region_set(s: Session, campaign_id: int) -> set[str]:
@@ -188,11 +193,18 @@ class StoreBase:
         with self._lock:
             return self._instruments.setdefault(instrument_id, inst)
 
-    def _audit(self, s: Session, campaign_id: int, event: str, respondent_id: str | None,
-               detail: dict[str, Any]) -> None:
-        s.execute(insert(m.AuditEntry).values(campaign_id=campaign_id, at=_now(), event=event,
-                                              respondent_id=respondent_id,
-                                              detail=json.dumps(detail, sort_keys=True, ensure_ascii=False)))
+    def _audit(
+        self, s: Session, campaign_id: int, event: str, respondent_id: str | None, detail: dict[str, Any]
+    ) -> None:
+        s.execute(
+            insert(m.AuditEntry).values(
+                campaign_id=campaign_id,
+                at=_now(),
+                event=event,
+                respondent_id=respondent_id,
+                detail=json.dumps(detail, sort_keys=True, ensure_ascii=False),
+            )
+        )
 
 
 # -- helpers -------------------------------------------------------------------
@@ -231,8 +243,9 @@ def _usable(value: object) -> bool:
     return isinstance(value, str) and bool(value) and "\x00" not in value
 
 
-def _frame(df: pd.DataFrame, columns: tuple[str, ...], optional: tuple[str, ...] = (),
-           keep_missing: bool = False) -> pd.DataFrame:
+def _frame(
+    df: pd.DataFrame, columns: tuple[str, ...], optional: tuple[str, ...] = (), keep_missing: bool = False
+) -> pd.DataFrame:
     """Required columns present, every cell text (missing -> ''), stripped, `_line` numbers."""
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"expected a table (DataFrame) with columns {', '.join(columns)}")
@@ -242,8 +255,10 @@ def _frame(df: pd.DataFrame, columns: tuple[str, ...], optional: tuple[str, ...]
     out = pd.DataFrame(index=range(len(df)))
     for c in columns:
         if c in df.columns:
-            out[c] = [("" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v).strip())
-                      for v in df[c].tolist()]
+            out[c] = [
+                ("" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else str(v).strip())
+                for v in df[c].tolist()
+            ]
         elif not keep_missing:
             out[c] = ""
     if "_line" in df.columns:
@@ -253,12 +268,12 @@ def _frame(df: pd.DataFrame, columns: tuple[str, ...], optional: tuple[str, ...]
     return out
 
 
-def _upsert(s: Session, table: type[m.Base], rows: list[dict[str, Any]], keys: list[str],
-            update_cols: list[str]) -> None:
+def _upsert(
+    s: Session, table: type[m.Base], rows: list[dict[str, Any]], keys: list[str], update_cols: list[str]
+) -> None:
     """INSERT ... ON CONFLICT (keys) DO UPDATE, on SQLite and PostgreSQL alike."""
     stmt = dialect_insert(s.get_bind().dialect.name)(table).values(rows)
-    s.execute(stmt.on_conflict_do_update(index_elements=keys,
-                                         set_={c: getattr(stmt.excluded, c) for c in update_cols}))
+    s.execute(stmt.on_conflict_do_update(index_elements=keys, set_={c: getattr(stmt.excluded, c) for c in update_cols}))
 
 
 class _Attempt:
@@ -271,12 +286,13 @@ class _Attempt:
     def __enter__(self) -> _Attempt:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 _tb: TracebackType | None) -> bool:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, _tb: TracebackType | None
+    ) -> bool:
         if exc is None:
             self.done = True
             return False
-        return (not self.last and isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        return not self.last and isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _once_more_after_a_lost_connection() -> Iterator[_Attempt]:

@@ -29,15 +29,22 @@ class CampaignsMixin(StoreBase):
             found = s.scalar(select(m.InstrumentVersion.id).where(m.InstrumentVersion.checksum == checksum))
         if found is not None:
             return found
-        row = {"form_id": instrument.form_id, "version": instrument.version or "", "title": instrument.title or "",
-               "checksum": checksum, "text": dumps(instrument.workbook), "created": _now()}
+        row = {
+            "form_id": instrument.form_id,
+            "version": instrument.version or "",
+            "title": instrument.title or "",
+            "checksum": checksum,
+            "text": dumps(instrument.workbook),
+            "created": _now(),
+        }
         try:
             with self._write() as s:
                 found = s.scalar(select(m.InstrumentVersion.id).where(m.InstrumentVersion.checksum == checksum))
                 if found is not None:
                     return found
-                new_id: int = s.scalars(insert(m.InstrumentVersion).values(**row)
-                                        .returning(m.InstrumentVersion.id)).one()
+                new_id: int = s.scalars(
+                    insert(m.InstrumentVersion).values(**row).returning(m.InstrumentVersion.id)
+                ).one()
                 return new_id
         except IntegrityError:  # the same version added concurrently
             with self._read() as s:
@@ -60,8 +67,7 @@ class CampaignsMixin(StoreBase):
         return [{**r._asdict(), "created": _utc(r.created)} for r in rows]
 
     # -- campaigns -------------------------------------------------------------
-    def create_campaign(self, name: str, instrument_id: int, *,
-                        languages: Iterable[str] = DEFAULT_LANGUAGES) -> int:
+    def create_campaign(self, name: str, instrument_id: int, *, languages: Iterable[str] = DEFAULT_LANGUAGES) -> int:
         """A new open campaign pinned to one instrument version. Languages: codes such as en, de."""
         name = (name or "").strip()
         codes = [str(x).strip() for x in ([languages] if isinstance(languages, str) else languages)]
@@ -70,8 +76,9 @@ class CampaignsMixin(StoreBase):
             problems.append(Problem(f"campaign name must be 1 to {MAX_NAME} characters", field="name"))
         bad = [x for x in codes if not LANGUAGE_CODE.fullmatch(x)]
         if bad or not codes:
-            problems.append(Problem(f"languages must be codes such as en, de, fr, it, sl (got {bad or 'none'})",
-                                    field="languages"))
+            problems.append(
+                Problem(f"languages must be codes such as en, de, fr, it, sl (got {bad or 'none'})", field="languages")
+            )
         if len(set(codes)) != len(codes):
             problems.append(Problem("a language is listed twice", field="languages"))
         if problems:
@@ -79,15 +86,26 @@ class CampaignsMixin(StoreBase):
         with self._write() as s:
             if s.get(m.InstrumentVersion, instrument_id) is None:
                 raise NotFound(Problem(f"no instrument {instrument_id}", field="instrument_id"))
-            campaign_id: int = s.scalars(insert(m.Campaign).values(
-                name=name, instrument_id=instrument_id, status="open", languages=" ".join(codes),
-                created=_now()).returning(m.Campaign.id)).one()
+            campaign_id: int = s.scalars(
+                insert(m.Campaign)
+                .values(
+                    name=name, instrument_id=instrument_id, status="open", languages=" ".join(codes), created=_now()
+                )
+                .returning(m.Campaign.id)
+            ).one()
             return campaign_id
 
     @staticmethod
     def _campaign_dict(c: m.Campaign) -> dict[str, Any]:
-        return {"id": c.id, "name": c.name, "status": c.status, "instrument_id": c.instrument_id,
-                "languages": c.languages.split(), "created": _utc(c.created), "closed_at": _utc(c.closed_at)}
+        return {
+            "id": c.id,
+            "name": c.name,
+            "status": c.status,
+            "instrument_id": c.instrument_id,
+            "languages": c.languages.split(),
+            "created": _utc(c.created),
+            "closed_at": _utc(c.closed_at),
+        }
 
     def list_campaigns(self) -> list[dict[str, Any]]:
         """get_campaign() of every campaign, ordered by id."""

@@ -24,8 +24,9 @@ from .statements import TOKEN_CONTEXT
 class InvitationsMixin(StoreBase):
     """create_invitations, create_open_link, revoke_token, resolve_token, token_context."""
 
-    def _check_link(self, s: Session, campaign: m.Campaign, region: str | None, group: str | None, language: str,
-                    line: int | None) -> list[Problem]:
+    def _check_link(
+        self, s: Session, campaign: m.Campaign, region: str | None, group: str | None, language: str, line: int | None
+    ) -> list[Problem]:
         problems = []
         known = self._region_set(s, campaign.id) if region is not None else set()
         if region is None:  # not checked (a link's own region stands)
@@ -33,18 +34,28 @@ class InvitationsMixin(StoreBase):
         elif known and region not in known:
             problems.append(Problem(f"unknown region '{region}' (not one of the campaign's regions)", line, "region"))
         elif not known and not TERRITORY_CODE.fullmatch(region or ""):
-            problems.append(Problem(f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or "
-                                    f"CH022)", line, "region"))
+            problems.append(
+                Problem(
+                    f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)", line, "region"
+                )
+            )
         if group is not None and group not in STAKEHOLDER_GROUPS:
-            problems.append(Problem(f"unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
-                                    line, "stakeholder_group"))
+            problems.append(
+                Problem(
+                    f"unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                    line,
+                    "stakeholder_group",
+                )
+            )
         if language not in campaign.languages.split():
-            problems.append(Problem(f"language '{language}' is not one of the campaign's ({campaign.languages})",
-                                    line, "language"))
+            problems.append(
+                Problem(f"language '{language}' is not one of the campaign's ({campaign.languages})", line, "language")
+            )
         return problems
 
-    def create_invitations(self, campaign_id: int, rows: list[tuple[str, str, str]], *,
-                           expires: _dt.datetime | None = None) -> list[dict[str, Any]]:
+    def create_invitations(
+        self, campaign_id: int, rows: list[tuple[str, str, str]], *, expires: _dt.datetime | None = None
+    ) -> list[dict[str, Any]]:
         """One personal link per (region, stakeholder_group, language), in the order given.
 
         Returns [{invitation_id, region, stakeholder_group, language, token}]; the token
@@ -65,21 +76,39 @@ class InvitationsMixin(StoreBase):
                     problems.append(Problem("expected (region, stakeholder_group, language)", line))
                     continue
                 problems += self._check_link(s, c, region, group, language, line)
-                out.append({"region": region, "stakeholder_group": group, "language": language,
-                            "token": secrets.token_urlsafe(24)})
+                out.append(
+                    {
+                        "region": region,
+                        "stakeholder_group": group,
+                        "language": language,
+                        "token": secrets.token_urlsafe(24),
+                    }
+                )
             if problems:
                 raise InputError(problems)
             now = _now()
             for inv in out:
-                inv["invitation_id"] = s.scalar(insert(m.Invitation).values(
-                    campaign_id=campaign_id, kind="invitation", token_hash=_hash_token(inv["token"]),
-                    region=inv["region"], stakeholder_group=inv["stakeholder_group"], language=inv["language"],
-                    created=now, expires_at=expires).returning(m.Invitation.id))
-        return [{k: inv[k] for k in ("invitation_id", "region", "stakeholder_group", "language", "token")}
-                for inv in out]
+                inv["invitation_id"] = s.scalar(
+                    insert(m.Invitation)
+                    .values(
+                        campaign_id=campaign_id,
+                        kind="invitation",
+                        token_hash=_hash_token(inv["token"]),
+                        region=inv["region"],
+                        stakeholder_group=inv["stakeholder_group"],
+                        language=inv["language"],
+                        created=now,
+                        expires_at=expires,
+                    )
+                    .returning(m.Invitation.id)
+                )
+        return [
+            {k: inv[k] for k in ("invitation_id", "region", "stakeholder_group", "language", "token")} for inv in out
+        ]
 
-    def create_open_link(self, campaign_id: int, region: str, language: str = "en", *,
-                         expires: _dt.datetime | None = None) -> str:
+    def create_open_link(
+        self, campaign_id: int, region: str, language: str = "en", *, expires: _dt.datetime | None = None
+    ) -> str:
         """Token of an open per-region link; each start makes a new respondent who declares a group."""
         region, language = str(region).strip(), str(language).strip()
         token = secrets.token_urlsafe(24)
@@ -90,9 +119,18 @@ class InvitationsMixin(StoreBase):
             problems = self._check_link(s, c, region, None, language, None)
             if problems:
                 raise InputError(problems)
-            s.execute(insert(m.Invitation).values(
-                campaign_id=campaign_id, kind="open", token_hash=_hash_token(token), region=region,
-                stakeholder_group=None, language=language, created=_now(), expires_at=_utc(expires)))
+            s.execute(
+                insert(m.Invitation).values(
+                    campaign_id=campaign_id,
+                    kind="open",
+                    token_hash=_hash_token(token),
+                    region=region,
+                    stakeholder_group=None,
+                    language=language,
+                    created=_now(),
+                    expires_at=_utc(expires),
+                )
+            )
         return token
 
     def revoke_token(self, token: str) -> bool:
@@ -101,15 +139,20 @@ class InvitationsMixin(StoreBase):
             return False
         with self._write() as s:
             res: CursorResult[Any] = s.execute(  # type: ignore[assignment]  # an UPDATE gives a CursorResult
-                update(m.Invitation).where(m.Invitation.token_hash == _hash_token(token),
-                                           m.Invitation.revoked_at.is_(None)).values(revoked_at=_now()))
+                update(m.Invitation)
+                .where(m.Invitation.token_hash == _hash_token(token), m.Invitation.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
             return res.rowcount > 0
 
     def _live_link(self, s: Session, token: str) -> tuple[m.Invitation, m.Campaign] | None:
         if not _usable(token) or len(token) > 200:
             return None
-        row = s.execute(select(m.Invitation, m.Campaign).join(m.Campaign, m.Campaign.id == m.Invitation.campaign_id)
-                        .where(m.Invitation.token_hash == _hash_token(token))).first()
+        row = s.execute(
+            select(m.Invitation, m.Campaign)
+            .join(m.Campaign, m.Campaign.id == m.Invitation.campaign_id)
+            .where(m.Invitation.token_hash == _hash_token(token))
+        ).first()
         if row is None:
             return None
         inv, c = row
@@ -128,8 +171,14 @@ class InvitationsMixin(StoreBase):
             rid = None
             if inv.kind == "invitation":
                 rid = s.scalar(select(m.Respondent.id).where(m.Respondent.personal_invitation_id == inv.id))
-            return {"kind": inv.kind, "campaign_id": inv.campaign_id, "region": inv.region,
-                    "stakeholder_group": inv.stakeholder_group, "language": inv.language, "respondent_id": rid}
+            return {
+                "kind": inv.kind,
+                "campaign_id": inv.campaign_id,
+                "region": inv.region,
+                "stakeholder_group": inv.stakeholder_group,
+                "language": inv.language,
+                "respondent_id": rid,
+            }
 
     def token_context(self, token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None] | None:
         """(resolve_token(token), get_campaign(...), respondent(...) of a personal invitation or None)
@@ -143,15 +192,35 @@ class InvitationsMixin(StoreBase):
         if row.revoked_at is not None or _expired(row.expires_at) or row.status != "open":
             return None
         rid = row.r_id if row.kind == "invitation" else None
-        info = {"kind": row.kind, "campaign_id": row.campaign_id, "region": row.region,
-                "stakeholder_group": row.stakeholder_group, "language": row.language, "respondent_id": rid}
-        campaign = {"id": row.campaign_id, "name": row.name, "status": row.status,
-                    "instrument_id": row.instrument_id, "languages": row.languages.split(),
-                    "created": _utc(row.c_created), "closed_at": _utc(row.closed_at)}
+        info = {
+            "kind": row.kind,
+            "campaign_id": row.campaign_id,
+            "region": row.region,
+            "stakeholder_group": row.stakeholder_group,
+            "language": row.language,
+            "respondent_id": rid,
+        }
+        campaign = {
+            "id": row.campaign_id,
+            "name": row.name,
+            "status": row.status,
+            "instrument_id": row.instrument_id,
+            "languages": row.languages.split(),
+            "created": _utc(row.c_created),
+            "closed_at": _utc(row.closed_at),
+        }
         resp = None
         if rid is not None:
-            resp = {"id": rid, "campaign_id": row.r_campaign_id, "region": row.r_region,
-                    "stakeholder_group": row.r_group, "language": row.r_language, "last_page": row.last_page,
-                    "created": _utc(row.r_created), "updated": _utc(row.r_updated),
-                    "submitted_at": _utc(row.submitted_at), "source": row.source}
+            resp = {
+                "id": rid,
+                "campaign_id": row.r_campaign_id,
+                "region": row.r_region,
+                "stakeholder_group": row.r_group,
+                "language": row.r_language,
+                "last_page": row.last_page,
+                "created": _utc(row.r_created),
+                "updated": _utc(row.r_updated),
+                "submitted_at": _utc(row.submitted_at),
+                "source": row.source,
+            }
         return info, campaign, resp

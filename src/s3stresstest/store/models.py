@@ -82,8 +82,11 @@ class Region(Base):
 
 class PeerGroup(Base):
     __tablename__ = "peer_groups"
-    __table_args__ = (ForeignKeyConstraint(["campaign_id", "region"], ["regions.campaign_id", "regions.region"],
-                                           name="fk_peer_groups_region_regions"),)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["campaign_id", "region"], ["regions.campaign_id", "regions.region"], name="fk_peer_groups_region_regions"
+        ),
+    )
     campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_name: Mapped[str] = mapped_column(String(200), primary_key=True)
     region: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -112,8 +115,7 @@ class Respondent(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     # a personal invitation has at most one respondent (unique); open links have many
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), nullable=True, index=True)
-    personal_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), nullable=True,
-                                                               unique=True)
+    personal_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), nullable=True, unique=True)
     region: Mapped[str] = mapped_column(String(10))
     stakeholder_group: Mapped[str] = mapped_column(String(50))
     language: Mapped[str] = mapped_column(String(20))
@@ -169,5 +171,17 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)  # JSON: counts and sources, never answers
 
 
-__all__ = ["Admin", "Answer", "AuditEntry", "Base", "Campaign", "Comment", "Contact", "InstrumentVersion",
-           "Invitation", "PeerGroup", "Region", "Respondent"]
+__all__ = [
+    "Admin",
+    "Answer",
+    "AuditEntry",
+    "Base",
+    "Campaign",
+    "Comment",
+    "Contact",
+    "InstrumentVersion",
+    "Invitation",
+    "PeerGroup",
+    "Region",
+    "Respondent",
+]

@@ -50,9 +50,12 @@ class PoolMixin(AnswersMixin):
         Does nothing when no open campaign has a link yet (then no respondent can arrive). The
         invitation ids it draws are not given back, so ids have gaps after a start (harmless)."""
         i, c = m.Invitation, m.Campaign
-        link = conn.execute(select(i.campaign_id, i.kind, i.region, i.stakeholder_group, i.language,
-                                   c.instrument_id).join(c, c.id == i.campaign_id)
-                            .where(c.status == "open", i.revoked_at.is_(None)).limit(1)).first()
+        link = conn.execute(
+            select(i.campaign_id, i.kind, i.region, i.stakeholder_group, i.language, c.instrument_id)
+            .join(c, c.id == i.campaign_id)
+            .where(c.status == "open", i.revoked_at.is_(None))
+            .limit(1)
+        ).first()
         if link is None:
             return
         with Session(bind=conn) as s:
@@ -66,9 +69,17 @@ class PoolMixin(AnswersMixin):
             if item is not None and value is not None:
                 answers[item.name] = value
         token = secrets.token_urlsafe(24)
-        conn.execute(insert(i).values(campaign_id=link.campaign_id, kind=link.kind, token_hash=_hash_token(token),
-                                      region=link.region, stakeholder_group=link.stakeholder_group,
-                                      language=link.language, created=_now()))
+        conn.execute(
+            insert(i).values(
+                campaign_id=link.campaign_id,
+                kind=link.kind,
+                token_hash=_hash_token(token),
+                region=link.region,
+                stakeholder_group=link.stakeholder_group,
+                language=link.language,
+                created=_now(),
+            )
+        )
         with Session(bind=conn) as s:
             rid = self._start_in(s, token, link.stakeholder_group or "other", None)
             self._save_in(s.connection(), rid, "rehearsal", answers)

@@ -26,8 +26,13 @@ class RegionsMixin(StoreBase):
             rows = []
             for line, region, name in zip(df["_line"], df["region"], df["name"], strict=True):
                 if not TERRITORY_CODE.fullmatch(region):
-                    problems.append(Problem(f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, "
-                                            f"SI or CH022)", line, "region"))
+                    problems.append(
+                        Problem(
+                            f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)",
+                            line,
+                            "region",
+                        )
+                    )
                 elif region in known or region in seen:
                     problems.append(Problem(f"region '{region}' is listed twice", line, "region"))
                 if "\x00" in name or len(name) > 1000:
@@ -46,13 +51,18 @@ class RegionsMixin(StoreBase):
         with self._write() as s:
             self._campaign(s, campaign_id)
             known = self._region_set(s, campaign_id)
-            have = {(a, b) for a, b in s.execute(select(m.PeerGroup.region, m.PeerGroup.group_name)
-                                                 .where(m.PeerGroup.campaign_id == campaign_id))}
+            have = {
+                (a, b)
+                for a, b in s.execute(
+                    select(m.PeerGroup.region, m.PeerGroup.group_name).where(m.PeerGroup.campaign_id == campaign_id)
+                )
+            }
             rows = []
             for line, region, group in zip(df["_line"], df["region"], df["group"], strict=True):
                 if region not in known:
-                    problems.append(Problem(f"unknown region '{region}' (not one of the campaign's regions)",
-                                            line, "region"))
+                    problems.append(
+                        Problem(f"unknown region '{region}' (not one of the campaign's regions)", line, "region")
+                    )
                 if not group or len(group) > MAX_NAME or "\x00" in group:
                     problems.append(Problem(f"group name must be 1 to {MAX_NAME} characters", line, "group"))
                 elif (region, group) in have:
@@ -68,8 +78,11 @@ class RegionsMixin(StoreBase):
         """`region,name` sorted by region."""
         with self._read() as s:
             self._campaign(s, campaign_id)
-            rows = s.execute(select(m.Region.region, m.Region.name).where(m.Region.campaign_id == campaign_id)
-                             .order_by(m.Region.region)).all()
+            rows = s.execute(
+                select(m.Region.region, m.Region.name)
+                .where(m.Region.campaign_id == campaign_id)
+                .order_by(m.Region.region)
+            ).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["region", "name"], dtype=object).astype(str)
 
     def groups(self, campaign_id: int) -> pd.DataFrame:
@@ -77,6 +90,7 @@ class RegionsMixin(StoreBase):
         g = m.PeerGroup
         with self._read() as s:
             self._campaign(s, campaign_id)
-            rows = s.execute(select(g.region, g.group_name).where(g.campaign_id == campaign_id)
-                             .order_by(g.group_name, g.region)).all()
+            rows = s.execute(
+                select(g.region, g.group_name).where(g.campaign_id == campaign_id).order_by(g.group_name, g.region)
+            ).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["region", "group"], dtype=object).astype(str)

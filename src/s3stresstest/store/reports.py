@@ -27,20 +27,23 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
         r, i = m.Respondent, m.Invitation
         with self._read() as s:
             self._campaign(s, campaign_id)
-            invited = s.execute(select(i.region, i.stakeholder_group, func.count())
-                                .where(i.campaign_id == campaign_id, i.kind == "invitation")
-                                .group_by(i.region, i.stakeholder_group)).all()
-            started = s.execute(select(r.region, r.stakeholder_group, func.count(), func.count(r.submitted_at))
-                                .where(r.campaign_id == campaign_id)
-                                .group_by(r.region, r.stakeholder_group)).all()
+            invited = s.execute(
+                select(i.region, i.stakeholder_group, func.count())
+                .where(i.campaign_id == campaign_id, i.kind == "invitation")
+                .group_by(i.region, i.stakeholder_group)
+            ).all()
+            started = s.execute(
+                select(r.region, r.stakeholder_group, func.count(), func.count(r.submitted_at))
+                .where(r.campaign_id == campaign_id)
+                .group_by(r.region, r.stakeholder_group)
+            ).all()
         table: dict[tuple[str, str | None], list[int]] = {}
         for region, group, n in invited:
             table.setdefault((region, group), [0, 0, 0])[0] = n
         for region, group, n, done in started:
             t = table.setdefault((region, group), [0, 0, 0])
             t[1], t[2] = n, done
-        rows = [(k[0], k[1], v[0], v[1], v[2], (v[2] / v[0]) if v[0] else math.nan)
-                for k, v in sorted(table.items())]
+        rows = [(k[0], k[1], v[0], v[1], v[2], (v[2] / v[0]) if v[0] else math.nan) for k, v in sorted(table.items())]
         df = pd.DataFrame(rows, columns=["region", "stakeholder_group", "invited", "started", "submitted", "rate"])
         return df.astype({"invited": "int64", "started": "int64", "submitted": "int64", "rate": "float64"})
 
@@ -53,29 +56,71 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
         i, r = m.Invitation, m.Respondent
         with self._read() as s:
             self._campaign(s, campaign_id)
-            rows = s.execute(select(i.id, i.region, i.stakeholder_group, i.language, i.created, i.expires_at,
-                                    i.revoked_at, r.id, r.last_page, r.updated, r.submitted_at)
-                             .outerjoin(r, r.personal_invitation_id == i.id)
-                             .where(i.campaign_id == campaign_id, i.kind == "invitation")
-                             .order_by(i.id)).all()
+            rows = s.execute(
+                select(
+                    i.id,
+                    i.region,
+                    i.stakeholder_group,
+                    i.language,
+                    i.created,
+                    i.expires_at,
+                    i.revoked_at,
+                    r.id,
+                    r.last_page,
+                    r.updated,
+                    r.submitted_at,
+                )
+                .outerjoin(r, r.personal_invitation_id == i.id)
+                .where(i.campaign_id == campaign_id, i.kind == "invitation")
+                .order_by(i.id)
+            ).all()
         out = []
         for iid, region, group, lang, created, expires, revoked, rid, last_page, updated, submitted in rows:
             status = "not started" if rid is None else ("submitted" if submitted is not None else "started")
-            out.append({"invitation_id": int(iid), "region": region, "stakeholder_group": group, "language": lang,
-                        "created": _utc(created), "expires_at": _utc(expires), "revoked": revoked is not None,
-                        "status": status, "last_page": last_page or "",
-                        "last_activity": _utc(updated) if rid is not None else None})
-        columns = ["invitation_id", "region", "stakeholder_group", "language", "created", "expires_at", "revoked",
-                   "status", "last_page", "last_activity"]
+            out.append(
+                {
+                    "invitation_id": int(iid),
+                    "region": region,
+                    "stakeholder_group": group,
+                    "language": lang,
+                    "created": _utc(created),
+                    "expires_at": _utc(expires),
+                    "revoked": revoked is not None,
+                    "status": status,
+                    "last_page": last_page or "",
+                    "last_activity": _utc(updated) if rid is not None else None,
+                }
+            )
+        columns = [
+            "invitation_id",
+            "region",
+            "stakeholder_group",
+            "language",
+            "created",
+            "expires_at",
+            "revoked",
+            "status",
+            "last_page",
+            "last_activity",
+        ]
         return pd.DataFrame(out, columns=columns).astype({"invitation_id": "int64", "revoked": "bool"})
 
-    def responses(self, campaign_id: int, *, submitted_only: bool = True, include_language: bool = True,
-                  include_contact: bool = False) -> pd.DataFrame:
+    def responses(
+        self,
+        campaign_id: int,
+        *,
+        submitted_only: bool = True,
+        include_language: bool = True,
+        include_contact: bool = False,
+    ) -> pd.DataFrame:
         """Long format RESPONSE_COLUMNS (+ language; + contact only when asked), all text, one row per
         saved answer, sorted by region, stakeholder_group, respondent_id, item."""
         r = m.Respondent
-        cols = list(RESPONSE_COLUMNS) + (["language"] if include_language else []) + \
-            (["contact"] if include_contact else [])
+        cols = (
+            list(RESPONSE_COLUMNS)
+            + (["language"] if include_language else [])
+            + (["contact"] if include_contact else [])
+        )
         with self._read() as s:
             self._campaign(s, campaign_id)
             who = select(r.id).where(r.campaign_id == campaign_id)
@@ -83,13 +128,19 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
                 who = who.where(r.submitted_at.is_not(None))
             frames: list[tuple[Any, ...]] = []
             for table, col in ((m.Answer, m.Answer.value), (m.Comment, m.Comment.text)):
-                q = (select(r.id, r.region, r.stakeholder_group, table.item, col, r.language)
-                     .join(table, table.respondent_id == r.id).where(r.id.in_(who)))
+                q = (
+                    select(r.id, r.region, r.stakeholder_group, table.item, col, r.language)
+                    .join(table, table.respondent_id == r.id)
+                    .where(r.id.in_(who))
+                )
                 frames += [tuple(x) for x in s.execute(q)]
             contacts: dict[str, str] = {}
             if include_contact:
-                contacts = dict(s.execute(select(m.Contact.respondent_id, m.Contact.contact)
-                                          .where(m.Contact.respondent_id.in_(who))).all())
+                contacts = dict(
+                    s.execute(
+                        select(m.Contact.respondent_id, m.Contact.contact).where(m.Contact.respondent_id.in_(who))
+                    ).all()
+                )
         df = pd.DataFrame(frames, columns=[*RESPONSE_COLUMNS, "language"], dtype=object)
         if include_contact:
             df["contact"] = [contacts.get(rid, "") for rid in df["respondent_id"]]
@@ -102,6 +153,9 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
         from ..campaign import Campaign
 
         info = self.get_campaign(campaign_id)
-        return Campaign(responses=self.responses(campaign_id, submitted_only=submitted_only),
-                        regions=self.regions(campaign_id), groups=self.groups(campaign_id),
-                        description=info["name"])
+        return Campaign(
+            responses=self.responses(campaign_id, submitted_only=submitted_only),
+            regions=self.regions(campaign_id),
+            groups=self.groups(campaign_id),
+            description=info["name"],
+        )

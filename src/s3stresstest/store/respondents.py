@@ -25,8 +25,7 @@ class RespondentsMixin(StoreBase):
         with self._read() as s:
             r = self._respondent_row(s, respondent_id)
             out = dict(s.execute(select(m.Answer.item, m.Answer.value).where(m.Answer.respondent_id == r.id)).all())
-            out.update(s.execute(select(m.Comment.item, m.Comment.text)
-                                 .where(m.Comment.respondent_id == r.id)).all())
+            out.update(s.execute(select(m.Comment.item, m.Comment.text).where(m.Comment.respondent_id == r.id)).all())
         return dict(sorted(out.items()))
 
     def respondent(self, respondent_id: str) -> dict[str, Any]:
@@ -34,10 +33,18 @@ class RespondentsMixin(StoreBase):
         submitted_at, source}."""
         with self._read() as s:
             r = self._respondent_row(s, respondent_id)
-            return {"id": r.id, "campaign_id": r.campaign_id, "region": r.region,
-                    "stakeholder_group": r.stakeholder_group, "language": r.language, "last_page": r.last_page,
-                    "created": _utc(r.created), "updated": _utc(r.updated), "submitted_at": _utc(r.submitted_at),
-                    "source": r.source}
+            return {
+                "id": r.id,
+                "campaign_id": r.campaign_id,
+                "region": r.region,
+                "stakeholder_group": r.stakeholder_group,
+                "language": r.language,
+                "last_page": r.last_page,
+                "created": _utc(r.created),
+                "updated": _utc(r.updated),
+                "submitted_at": _utc(r.submitted_at),
+                "source": r.source,
+            }
 
     def delete_respondent(self, respondent_id: str) -> int:
         """Remove a respondent, their answers, comments and contact details and revoke their
@@ -48,14 +55,17 @@ class RespondentsMixin(StoreBase):
             n = 0
             for table in (m.Answer, m.Comment, m.Contact):
                 done: CursorResult[Any] = s.execute(  # type: ignore[assignment]  # a DELETE gives a CursorResult
-                    delete(table).where(table.respondent_id == r.id))
+                    delete(table).where(table.respondent_id == r.id)
+                )
                 n += done.rowcount
             if r.personal_invitation_id is not None:
-                s.execute(update(m.Invitation).where(m.Invitation.id == r.personal_invitation_id)
-                          .values(revoked_at=_now()))
+                s.execute(
+                    update(m.Invitation).where(m.Invitation.id == r.personal_invitation_id).values(revoked_at=_now())
+                )
             campaign_id, rid = r.campaign_id, r.id
             gone: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-                delete(m.Respondent).where(m.Respondent.id == rid))
+                delete(m.Respondent).where(m.Respondent.id == rid)
+            )
             n += gone.rowcount
             self._audit(s, campaign_id, "delete", rid, {"rows": n})
         return n
@@ -70,8 +80,13 @@ class RespondentsMixin(StoreBase):
             if not contact:
                 s.execute(delete(m.Contact).where(m.Contact.respondent_id == r.id))
             else:
-                _upsert(s, m.Contact, [{"respondent_id": r.id, "contact": contact, "updated": _now()}],
-                        ["respondent_id"], ["contact", "updated"])
+                _upsert(
+                    s,
+                    m.Contact,
+                    [{"respondent_id": r.id, "contact": contact, "updated": _now()}],
+                    ["respondent_id"],
+                    ["contact", "updated"],
+                )
 
     def contact(self, respondent_id: str) -> str | None:
         """The contact details of a respondent, if any."""

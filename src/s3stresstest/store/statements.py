@@ -37,15 +37,37 @@ def dialect_insert(dialect: str) -> Callable[[Any], Any]:
 
 def _token_context_query() -> Select[*tuple[Any, ...]]:
     i, c, r = m.Invitation, m.Campaign, m.Respondent
-    return (select(i.kind, i.campaign_id, i.region, i.stakeholder_group, i.language, i.expires_at, i.revoked_at,
-                   c.name, c.status, c.instrument_id, c.languages, c.created.label("c_created"), c.closed_at,
-                   r.id.label("r_id"), r.campaign_id.label("r_campaign_id"), r.region.label("r_region"),
-                   r.stakeholder_group.label("r_group"), r.language.label("r_language"), r.last_page,
-                   r.created.label("r_created"), r.updated.label("r_updated"), r.submitted_at, r.source)
-            .select_from(i)
-            .join(c, c.id == i.campaign_id)
-            .outerjoin(r, r.personal_invitation_id == i.id)
-            .where(i.token_hash == bindparam("h")))
+    return (
+        select(
+            i.kind,
+            i.campaign_id,
+            i.region,
+            i.stakeholder_group,
+            i.language,
+            i.expires_at,
+            i.revoked_at,
+            c.name,
+            c.status,
+            c.instrument_id,
+            c.languages,
+            c.created.label("c_created"),
+            c.closed_at,
+            r.id.label("r_id"),
+            r.campaign_id.label("r_campaign_id"),
+            r.region.label("r_region"),
+            r.stakeholder_group.label("r_group"),
+            r.language.label("r_language"),
+            r.last_page,
+            r.created.label("r_created"),
+            r.updated.label("r_updated"),
+            r.submitted_at,
+            r.source,
+        )
+        .select_from(i)
+        .join(c, c.id == i.campaign_id)
+        .outerjoin(r, r.personal_invitation_id == i.id)
+        .where(i.token_hash == bindparam("h"))
+    )
 
 
 # A link, its campaign and (personal invitations) its respondent, by the token's hash `h`.
@@ -60,12 +82,19 @@ class SaveStatements:
         r, c = m.Respondent, m.Campaign
         returned: list[Any] = [r.campaign_id]
         if dialect == "postgresql":  # evaluated once, for the one updated row: no extra round trip
-            returned.append(func.pg_advisory_xact_lock_shared(literal_column(str(CAMPAIGN_LOCK)),
-                                                              r.campaign_id))
-        self.touch: Update = (update(r).where(r.id == bindparam("rid"), r.submitted_at.is_(None))
-                              .values(last_page=bindparam("page"), updated=bindparam("now")).returning(*returned))
-        self.touch_draft: Update = (update(r).where(r.id == bindparam("rid"), r.submitted_at.is_(None))
-                                    .values(updated=bindparam("now")).returning(*returned))
+            returned.append(func.pg_advisory_xact_lock_shared(literal_column(str(CAMPAIGN_LOCK)), r.campaign_id))
+        self.touch: Update = (
+            update(r)
+            .where(r.id == bindparam("rid"), r.submitted_at.is_(None))
+            .values(last_page=bindparam("page"), updated=bindparam("now"))
+            .returning(*returned)
+        )
+        self.touch_draft: Update = (
+            update(r)
+            .where(r.id == bindparam("rid"), r.submitted_at.is_(None))
+            .values(updated=bindparam("now"))
+            .returning(*returned)
+        )
         self.submitted = select(r.submitted_at).where(r.id == bindparam("rid"))
         self.campaign = select(c.status, c.instrument_id).where(c.id == bindparam("cid"))
         self.upsert_answer: Any = self._upsert(dialect_insert(dialect), m.Answer, "value")
@@ -73,7 +102,14 @@ class SaveStatements:
 
     @staticmethod
     def _upsert(insert_fn: Callable[[Any], Any], table: type[m.Base], col: str) -> Any:
-        stmt = insert_fn(table).values({"respondent_id": bindparam("rid"), "item": bindparam("item"),
-                                        col: bindparam("v"), "updated": bindparam("now")})
-        return stmt.on_conflict_do_update(index_elements=["respondent_id", "item"],
-                                          set_={col: stmt.excluded[col], "updated": stmt.excluded.updated})
+        stmt = insert_fn(table).values(
+            {
+                "respondent_id": bindparam("rid"),
+                "item": bindparam("item"),
+                col: bindparam("v"),
+                "updated": bindparam("now"),
+            }
+        )
+        return stmt.on_conflict_do_update(
+            index_elements=["respondent_id", "item"], set_={col: stmt.excluded[col], "updated": stmt.excluded.updated}
+        )
