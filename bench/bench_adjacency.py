@@ -38,8 +38,11 @@ def main() -> float:
     n_regions = len(registry.codes(2))
     lines = int((table["kind"] == "line").sum())
     points = int((table["kind"] == "point").sum())
-    print(f"# {n_regions} NUTS-2 regions from {folder}: {lines} adjacent pairs, {points} point contacts "
-          f"(target <= {TARGET_SECONDS:g} s)", file=sys.stderr)
+    print(
+        f"# {n_regions} NUTS-2 regions from {folder}: {lines} adjacent pairs, {points} point contacts "
+        f"(target <= {TARGET_SECONDS:g} s)",
+        file=sys.stderr,
+    )
     print(f"BENCH adjacency_nuts2_seconds {seconds:.3f} s")
     return seconds
 

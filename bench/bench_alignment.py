@@ -43,8 +43,14 @@ def synthetic_strategies(taxonomies: dict, n: int = STRATEGIES, each: int = PRIO
             words = [taxonomies[axis].title(c) for axis, cs in codes.items() for c in cs] or ["Cross-cutting"]
             title = " and ".join(words[:2])
             description = "Focus on " + "; ".join(words) + "."
-            priorities.append(Priority(id=f"{territory}-{k + 1:02d}", title=title, description=description,
-                                       codes={a: c for a, c in codes.items() if c}))
+            priorities.append(
+                Priority(
+                    id=f"{territory}-{k + 1:02d}",
+                    title=title,
+                    description=description,
+                    codes={a: c for a, c in codes.items() if c},
+                )
+            )
         out.append(Strategy(territory=territory, level="regional", period="2021-2027", priorities=tuple(priorities)))
     return out
 
@@ -72,9 +78,12 @@ def main() -> dict:
     evidence_s = time.perf_counter() - t0 + pair_s
     assert len(with_evidence) == STRATEGIES * (STRATEGIES - 1) // 2
 
-    print(f"# alignment: {STRATEGIES} synthetic strategies x {PRIORITIES_EACH} priorities = {n_priorities}, "
-          f"{len(with_evidence)} pairs; mean off-diagonal score "
-          f"{(matrix.to_numpy().sum() - 100 * STRATEGIES) / (STRATEGIES * (STRATEGIES - 1)):.1f}", flush=True)
+    print(
+        f"# alignment: {STRATEGIES} synthetic strategies x {PRIORITIES_EACH} priorities = {n_priorities}, "
+        f"{len(with_evidence)} pairs; mean off-diagonal score "
+        f"{(matrix.to_numpy().sum() - 100 * STRATEGIES) / (STRATEGIES * (STRATEGIES - 1)):.1f}",
+        flush=True,
+    )
     print(f"BENCH alignment_1800_seconds {total_s:.2f} s")
     print(f"BENCH alignment_1800_pair_scores_seconds {pair_s:.2f} s")
     print(f"BENCH alignment_1800_with_evidence_seconds {evidence_s:.2f} s")

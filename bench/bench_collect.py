@@ -159,8 +159,16 @@ class Http:
         self.reader = self.writer = None
 
 
-async def respondent(host: str, port: int, token: str, plan: list, think: tuple[float, float],
-                     rng: random.Random, result: Result, n_pages: int) -> None:
+async def respondent(
+    host: str,
+    port: int,
+    token: str,
+    plan: list,
+    think: tuple[float, float],
+    rng: random.Random,
+    result: Result,
+    n_pages: int,
+) -> None:
     client = Http(host, port)
     try:
         await _respondent(client, token, plan, think, rng, result, n_pages)
@@ -168,8 +176,9 @@ async def respondent(host: str, port: int, token: str, plan: list, think: tuple[
         await client.close()
 
 
-async def _respondent(client, token: str, plan: list, think: tuple[float, float], rng: random.Random,
-                      result: Result, n_pages: int) -> None:
+async def _respondent(
+    client, token: str, plan: list, think: tuple[float, float], rng: random.Random, result: Result, n_pages: int
+) -> None:
     from browser_support import CSRF_RE, stored_form
 
     def error(kind: str) -> None:
@@ -185,14 +194,15 @@ async def _respondent(client, token: str, plan: list, think: tuple[float, float]
         for _ in plan:
             error(f"open: {type(exc).__name__}")
         return
-    for (number, answers), pause in zip(plan, thinks):
+    for (number, answers), pause in zip(plan, thinks, strict=True):
         if pause > 0:
             await asyncio.sleep(pause)
         following = f"/s/{token}/page/{number + 1}" if number < n_pages else f"/s/{token}/review"
         t0 = time.perf_counter()
         try:
-            status, headers, _body = await client.request("POST", f"/s/{token}/page/{number}",
-                                                          {**answers, "csrf_token": csrf, "nav": "next"})
+            status, headers, _body = await client.request(
+                "POST", f"/s/{token}/page/{number}", {**answers, "csrf_token": csrf, "nav": "next"}
+            )
         except Exception as exc:  # noqa: BLE001 - no answer: the save may or may not have happened
             error(type(exc).__name__)
             for item, value in stored_form(answers).items():
@@ -221,21 +231,38 @@ def stratified(rng: random.Random, think: tuple[float, float], n: int) -> list[f
     return out
 
 
-async def run_load(base_urls: list[str], tokens: list[str], think: tuple[float, float], saves_each: int,
-                   result: Result) -> None:
+async def run_load(
+    base_urls: list[str], tokens: list[str], think: tuple[float, float], saves_each: int, result: Result
+) -> None:
     from browser_support import builtin_pages, page_answers
 
     instrument, pages = builtin_pages()
     rng = random.Random(2026)
     plans = []
     for _ in tokens:  # answers drawn before the clock starts
-        plans.append([(pages[i % len(pages)].number, page_answers(instrument, pages[i % len(pages)], rng))
-                      for i in range(saves_each)])
+        plans.append(
+            [
+                (pages[i % len(pages)].number, page_answers(instrument, pages[i % len(pages)], rng))
+                for i in range(saves_each)
+            ]
+        )
     where = [urlsplit(u) for u in base_urls]  # several servers: respondents spread over them in turn
     t0 = result.t0 = time.perf_counter()
-    tasks = [asyncio.create_task(respondent(where[i % len(where)].hostname, where[i % len(where)].port, tok, plan,
-                                            think, random.Random(i), result, len(pages)))
-             for i, (tok, plan) in enumerate(zip(tokens, plans))]
+    tasks = [
+        asyncio.create_task(
+            respondent(
+                where[i % len(where)].hostname,
+                where[i % len(where)].port,
+                tok,
+                plan,
+                think,
+                random.Random(i),
+                result,
+                len(pages),
+            )
+        )
+        for i, (tok, plan) in enumerate(zip(tokens, plans, strict=True))
+    ]
     _done, pending = await asyncio.wait(tasks, timeout=BACKEND_TIMEOUT_S)
     for t in pending:
         t.cancel()
@@ -282,7 +309,7 @@ def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[i
 
     with Store.open(url) as store:
         rows = store.responses(campaign_id, submitted_only=False, include_language=False)
-        saved = {(r, i): v for r, i, v in zip(rows["respondent_id"], rows["item"], rows["value"])}
+        saved = {(r, i): v for r, i, v in zip(rows["respondent_id"], rows["item"], rows["value"], strict=True)}
         n = lost = 0
         for token, answers in acked.items():
             rid = store.resolve_token(token)["respondent_id"]
@@ -293,8 +320,17 @@ def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[i
     return n, lost
 
 
-def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, float], respondents: int,
-                  saves_each: int, servers: int = 1, workers: int = WORKERS, trace_to: Path | None = None) -> dict:
+def bench_backend(
+    backend: str,
+    url: str,
+    workdir: Path,
+    think: tuple[float, float],
+    respondents: int,
+    saves_each: int,
+    servers: int = 1,
+    workers: int = WORKERS,
+    trace_to: Path | None = None,
+) -> dict:
     from browser_support import WebServer, prepare_campaign
 
     prepared = prepare_campaign(url, respondents, admin=False)
@@ -303,9 +339,13 @@ def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, flo
     result = Result()
     try:
         for k in range(servers):
-            started.append(WebServer(url, workdir / f"server-{backend}-{k}.log",
-                                     env={"S3ST_TOKEN_RATE": "0", "S3ST_BAD_TOKEN_RATE": "0",
-                                          "S3ST_WORKERS": str(workers)}).start())
+            started.append(
+                WebServer(
+                    url,
+                    workdir / f"server-{backend}-{k}.log",
+                    env={"S3ST_TOKEN_RATE": "0", "S3ST_BAD_TOKEN_RATE": "0", "S3ST_WORKERS": str(workers)},
+                ).start()
+            )
         cpu0, own0 = sum(tree_cpu_s(s.pid) for s in started), time.process_time()
         asyncio.run(run_load([s.base_url for s in started], prepared.tokens, think, saves_each, result))
         server_cpu = sum(tree_cpu_s(s.pid) for s in started) - cpu0
@@ -327,14 +367,20 @@ def bench_backend(backend: str, url: str, workdir: Path, think: tuple[float, flo
         "errors": result.errors,
         "lost": lost,
     }
-    print(f"# {backend}: {servers} server(s) of {workers} worker process(es), {respondents} respondents x {saves_each} saves, think "
-          f"{think[0] * 1000:.0f}-{think[1] * 1000:.0f} ms: {saves} acknowledged in {result.wall_s:.1f} s, max "
-          f"{max(result.latencies, default=0) * 1000:.0f} ms; {acked_answers} acknowledged answers, "
-          f"{acked_answers - lost} found in the database"
-          + (f"; errors: {result.error_kinds}" if result.errors else ""), flush=True)
+    print(
+        f"# {backend}: {servers} server(s) of {workers} worker process(es), "
+        f"{respondents} respondents x {saves_each} saves, think "
+        f"{think[0] * 1000:.0f}-{think[1] * 1000:.0f} ms: {saves} acknowledged in {result.wall_s:.1f} s, max "
+        f"{max(result.latencies, default=0) * 1000:.0f} ms; {acked_answers} acknowledged answers, "
+        f"{acked_answers - lost} found in the database" + (f"; errors: {result.error_kinds}" if result.errors else ""),
+        flush=True,
+    )
     if saves:
-        print(f"# {backend}: CPU per acknowledged save (opening page 1 included): server "
-              f"{server_cpu / saves * 1000:.1f} ms, load generator {client_cpu / saves * 1000:.1f} ms", flush=True)
+        print(
+            f"# {backend}: CPU per acknowledged save (opening page 1 included): server "
+            f"{server_cpu / saves * 1000:.1f} ms, load generator {client_cpu / saves * 1000:.1f} ms",
+            flush=True,
+        )
     print(f"BENCH collect_{backend}_saves_per_s {figures['saves_per_s']:.0f} 1/s")
     print(f"BENCH collect_{backend}_p50_ms {figures['p50_ms']:.0f} ms")
     print(f"BENCH collect_{backend}_p99_ms {figures['p99_ms']:.0f} ms")
@@ -349,11 +395,25 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--respondents", type=int, default=RESPONDENTS)
     ap.add_argument("--saves", type=int, default=SAVES_EACH)
     ap.add_argument("--think-ms", default=f"{THINK_MS[0]},{THINK_MS[1]}", help="min,max think time before each save")
-    ap.add_argument("--servers", type=int, default=1, help="server processes on the same database (experiment: "
-                    "respondents are spread over them as a load balancer would); `s3stresstest serve` runs one")
-    ap.add_argument("--workers", type=int, default=WORKERS, help="worker processes of each server "
-                    "(`s3stresstest serve --workers N`)")
-    ap.add_argument("--keep", type=Path, default=None, help="keep the databases, server logs and a trace of every save (trace-<backend>.csv) in this folder")
+    ap.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="server processes on the same database (experiment: "
+        "respondents are spread over them as a load balancer would); `s3stresstest serve` runs one",
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=WORKERS,
+        help="worker processes of each server (`s3stresstest serve --workers N`)",
+    )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the databases, server logs and a trace of every save (trace-<backend>.csv) in this folder",
+    )
     args = ap.parse_args(argv)
     lo, hi = (float(x) / 1000 for x in args.think_ms.split(","))
     out = {}
@@ -363,24 +423,41 @@ def main(argv: list[str] | None = None) -> dict:
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
             if backend == "sqlite":
                 url = f"sqlite:///{workdir / f'collect-{int(time.time())}.db'}"
-                out[backend] = bench_backend(backend, url, workdir, (lo, hi), args.respondents, args.saves,
-                                             args.servers, args.workers, args.keep)
+                out[backend] = bench_backend(
+                    backend, url, workdir, (lo, hi), args.respondents, args.saves, args.servers, args.workers, args.keep
+                )
             elif backend == "postgres":
                 import pg
 
                 srv = pg.server()
                 try:
                     name = srv.new_database()
-                    out[backend] = bench_backend(backend, srv.url(name), workdir, (lo, hi), args.respondents,
-                                                 args.saves, args.servers, args.workers, args.keep)
+                    out[backend] = bench_backend(
+                        backend,
+                        srv.url(name),
+                        workdir,
+                        (lo, hi),
+                        args.respondents,
+                        args.saves,
+                        args.servers,
+                        args.workers,
+                        args.keep,
+                    )
                 finally:
                     pg.stop()
             else:
                 raise SystemExit(f"unknown backend '{backend}' (sqlite, postgres)")
-    missed = [f"{b} {k}" for b, f in out.items() for k, target in TARGETS.items()
-              if (f[k] < target if k == "saves_per_s" else f[k] >= target if k == "p99_ms" else f[k] > target)]
-    print(f"# targets (>= {TARGETS['saves_per_s']} saves/s, p99 < {TARGETS['p99_ms']} ms, 0 errors, 0 lost): "
-          + ("all met" if not missed else "MISSED " + ", ".join(missed)), flush=True)
+    missed = [
+        f"{b} {k}"
+        for b, f in out.items()
+        for k, target in TARGETS.items()
+        if (f[k] < target if k == "saves_per_s" else f[k] >= target if k == "p99_ms" else f[k] > target)
+    ]
+    print(
+        f"# targets (>= {TARGETS['saves_per_s']} saves/s, p99 < {TARGETS['p99_ms']} ms, 0 errors, 0 lost): "
+        + ("all met" if not missed else "MISSED " + ", ".join(missed)),
+        flush=True,
+    )
     return out
 
 

@@ -43,8 +43,10 @@ def main() -> None:
     matrix_s = time.perf_counter() - t0
     assert matrix["region"].nunique() == len(space.regions)
 
-    print(f"# {len(space.regions)} NUTS-2 regions with every default variable; {len(space.dropped)} left out "
-          f"for missing data; variables: {', '.join(space.variables)}")
+    print(
+        f"# {len(space.regions)} NUTS-2 regions with every default variable; {len(space.dropped)} left out "
+        f"for missing data; variables: {', '.join(space.variables)}"
+    )
     print(f"BENCH statistics_load_seconds {load_s:.3f} s")
     print(f"BENCH peers_matrix_nuts2_seconds {matrix_s:.3f} s")
     print(f"BENCH peers_all_nuts2_seconds {peers_s:.3f} s")

@@ -47,8 +47,10 @@ def main() -> None:
         assert regional == 36, regional
         assert sum(1 for p in pdf if p.suffix == ".pdf") == 37
         size = sum(p.stat().st_size for p in pdf if p.suffix == ".pdf") / 1e6
-    print(f"# {regional} regional reports + the synthesis from the demo results; PDFs: 2 worker processes, "
-          f"{size:.1f} MB; {os.cpu_count()} CPUs")
+    print(
+        f"# {regional} regional reports + the synthesis from the demo results; PDFs: 2 worker processes, "
+        f"{size:.1f} MB; {os.cpu_count()} CPUs"
+    )
     print(f"BENCH reports_html_seconds {html_s:.2f} s")
     print(f"BENCH reports_pdf_seconds {pdf_s:.2f} s")
 

@@ -24,18 +24,29 @@ REGIONS, RESPONDENTS, ITEMS, BOOTSTRAP = 300, 40, 50, 1000
 def bench_instrument():
     from s3stresstest.instrument import Sheet, instrument_from_workbook
 
-    agree = [("strongly_disagree", "0"), ("disagree", "25"), ("neutral", "50"), ("agree", "75"),
-             ("strongly_agree", "100"), ("dont_know", "")]
-    survey = [{"type": "select_one agree5", "name": f"q{i:02d}", "label": f"Item {i}", "block": f"b{i % 5 + 1}"}
-              for i in range(ITEMS)]
+    agree = [
+        ("strongly_disagree", "0"),
+        ("disagree", "25"),
+        ("neutral", "50"),
+        ("agree", "75"),
+        ("strongly_agree", "100"),
+        ("dont_know", ""),
+    ]
+    survey = [
+        {"type": "select_one agree5", "name": f"q{i:02d}", "label": f"Item {i}", "block": f"b{i % 5 + 1}"}
+        for i in range(ITEMS)
+    ]
     choices = [{"list_name": "agree5", "name": n, "label": n, **({"score": s} if s else {})} for n, s in agree]
     blocks = [{"name": f"b{k}", "label": f"Block {k}"} for k in range(1, 6)]
-    return instrument_from_workbook({
-        "settings": Sheet(["form_id", "version"], [{"form_id": "bench", "version": "1"}]),
-        "blocks": Sheet(["name", "label"], blocks),
-        "survey": Sheet(["type", "name", "label", "block"], survey),
-        "choices": Sheet(["list_name", "name", "label", "score"], choices),
-    }, source="bench")
+    return instrument_from_workbook(
+        {
+            "settings": Sheet(["form_id", "version"], [{"form_id": "bench", "version": "1"}]),
+            "blocks": Sheet(["name", "label"], blocks),
+            "survey": Sheet(["type", "name", "label", "block"], survey),
+            "choices": Sheet(["list_name", "name", "label", "score"], choices),
+        },
+        source="bench",
+    )
 
 
 def territory_codes(n: int) -> list[str]:
@@ -69,8 +80,17 @@ def child(path: str) -> None:
     result = run_stresstest(campaign, instrument, ScoringParams(bootstrap=BOOTSTRAP))
     t2 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"read": t1 - t0, "score": t2 - t1, "peak_mb": peak_mb, "answers": len(campaign.responses),
-                      "item_rows": len(result.item_scores)}))
+    print(
+        json.dumps(
+            {
+                "read": t1 - t0,
+                "score": t2 - t1,
+                "peak_mb": peak_mb,
+                "answers": len(campaign.responses),
+                "item_rows": len(result.item_scores),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -79,7 +99,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = prepare(Path(tmp))
-        proc = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)], capture_output=True, text=True, check=True
+        )
         figures = json.loads(proc.stdout.strip().splitlines()[-1])
     assert figures["answers"] == REGIONS * RESPONDENTS * ITEMS, figures
     print(f"# {figures['answers']} answers, {REGIONS} territories, {BOOTSTRAP} bootstrap resamples")
