@@ -38,7 +38,6 @@ def outside(chart: Svg, tolerance: float = 2.0) -> list[str]:
     return out
 
 
-
 def parse(chart: Svg) -> ET.Element:
     assert isinstance(chart, Svg)
     assert chart.svg.startswith("<svg"), "no XML prolog or DOCTYPE: the SVG is inlined in HTML"
@@ -91,8 +90,11 @@ def check_svg(chart: Svg) -> ET.Element:
 # -- fixtures -----------------------------------------------------------------------------------
 
 BLOCKS = ["b1", "b2", "b3"]
-LABELS = {"b1": "What role do clusters play in S3 development?", "b2": "Alignment",
-          "b3": "How is S3 being implemented in the region? (including the regional support schemes)"}
+LABELS = {
+    "b1": "What role do clusters play in S3 development?",
+    "b2": "Alignment",
+    "b3": "How is S3 being implemented in the region? (including the regional support schemes)",
+}
 
 
 @pytest.fixture
@@ -115,13 +117,27 @@ def block_scores() -> pd.DataFrame:
 @pytest.fixture
 def benchmarks() -> pd.DataFrame:
     rows = []
-    for block, (alp, eur, front) in {"b1": (55.0, 52.5, 70.1), "b2": (44.4, 49.6, 64.2),
-                                      "b3": (38.8, np.nan, 51.7)}.items():
+    for block, (alp, eur, front) in {
+        "b1": (55.0, 52.5, 70.1),
+        "b2": (44.4, 49.6, 64.2),
+        "b3": (38.8, np.nan, 51.7),
+    }.items():
         for group, mean in (("alpine", alp), ("european", eur), ("all", (alp + (alp if np.isnan(eur) else eur)) / 2)):
-            rows.append({"region": "AT33", "block": block, "peer_group": group, "score": np.nan,
-                         "peer_mean": mean, "peer_median": mean, "frontrunner_level": front,
-                         "gap_to_mean": np.nan, "gap_to_frontrunner": np.nan, "frontrunners": "",
-                         "indistinguishable": None})
+            rows.append(
+                {
+                    "region": "AT33",
+                    "block": block,
+                    "peer_group": group,
+                    "score": np.nan,
+                    "peer_mean": mean,
+                    "peer_median": mean,
+                    "frontrunner_level": front,
+                    "gap_to_mean": np.nan,
+                    "gap_to_frontrunner": np.nan,
+                    "frontrunners": "",
+                    "indistinguishable": None,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -129,10 +145,12 @@ def benchmarks() -> pd.DataFrame:
 def distribution() -> pd.DataFrame:
     """One item, three regions: AT33 published, DE2 below the threshold but with shares in the frame."""
     rows = []
-    for region, n, shares in (("AT33", 20, [0.45, 0.30, 0.15, 0.10]),
-                              ("DE2", 2, [0.37, 0.63, 0.0, 0.0]),     # n < 3: suppressed, shares leaked in
-                              ("CH022", 11, [np.nan, np.nan, np.nan, np.nan])):
-        for choice, share in zip(["yes", "partly", "no", "dk"], shares):
+    for region, n, shares in (
+        ("AT33", 20, [0.45, 0.30, 0.15, 0.10]),
+        ("DE2", 2, [0.37, 0.63, 0.0, 0.0]),  # n < 3: suppressed, shares leaked in
+        ("CH022", 11, [np.nan, np.nan, np.nan, np.nan]),
+    ):
+        for choice, share in zip(["yes", "partly", "no", "dk"], shares, strict=True):
             rows.append((region, "q1", choice, share, n))
     return pd.DataFrame(rows, columns=["region", "item", "choice", "share", "n"])
 
@@ -149,8 +167,8 @@ def registry(shared_data):
 
 def test_sequential_palette_reads_in_greyscale():
     lum = [palette.relative_luminance(c) for c in palette.SEQUENTIAL]
-    assert all(a > b for a, b in itertools.pairwise(lum)), lum          # strictly darker class by class
-    assert min(a - b for a, b in itertools.pairwise(lum)) > 0.08          # and visibly so
+    assert all(a > b for a, b in itertools.pairwise(lum)), lum  # strictly darker class by class
+    assert min(a - b for a, b in itertools.pairwise(lum)) > 0.08  # and visibly so
     for k in range(2, 10):
         ramp = [palette.relative_luminance(c) for c in palette.ordinal_colours(k)]
         assert all(a > b for a, b in itertools.pairwise(ramp)), (k, ramp)
@@ -177,8 +195,9 @@ def test_palette_classes_and_text_contrast():
 
 
 def test_block_profile(block_scores, benchmarks):
-    chart = charts.block_profile(block_scores[block_scores["region"] == "AT33"], benchmarks, BLOCKS, LABELS,
-                                 ci_level=0.9)
+    chart = charts.block_profile(
+        block_scores[block_scores["region"] == "AT33"], benchmarks, BLOCKS, LABELS, ci_level=0.9
+    )
     check_svg(chart)
     t = " ".join(texts(chart))
     assert chart.title == "Block scores (0–100)"
@@ -186,9 +205,9 @@ def test_block_profile(block_scores, benchmarks):
     assert "insufficient answers" in t
     assert not {"93", "88", "97"} & numbers(chart), "an insufficient block leaked its figures"
     assert "alpine" in t and "european" in t and "frontrunner level ('all')" in t
-    assert "90% interval" in chart.alt and "70" in chart.alt          # frontrunner level of b1
+    assert "90% interval" in chart.alt and "70" in chart.alt  # frontrunner level of b1
     root = parse(chart)
-    assert len(root.findall(f".//{SVG_NS}polygon")) >= 5            # diamonds + squares (no colour needed)
+    assert len(root.findall(f".//{SVG_NS}polygon")) >= 5  # diamonds + squares (no colour needed)
     with pytest.raises(ValueError, match="several regions"):
         charts.block_profile(block_scores, benchmarks, BLOCKS, LABELS)
     by_region = charts.block_profile(block_scores, benchmarks, BLOCKS, LABELS, region="AT33", ci_level=0.9)
@@ -204,7 +223,7 @@ def test_block_vs_peers(block_scores, benchmarks):
     check_svg(hidden)
     assert "insufficient answers" in " ".join(texts(hidden))
     assert not {"93", "88", "97"} & numbers(hidden)
-    assert "not available" in " ".join(texts(hidden))              # european mean is NaN for b3
+    assert "not available" in " ".join(texts(hidden))  # european mean is NaN for b3
 
 
 def test_block_vs_peers_wraps_long_names_inside_the_image(block_scores, benchmarks):
@@ -222,32 +241,35 @@ def test_block_vs_peers_wraps_long_names_inside_the_image(block_scores, benchmar
     assert "ProvinciaAutonomadiTrento" in joined and "alpine_space_cooperation_programme_regions" in joined
     assert long_name in chart.alt  # the full name is kept for screen readers
     ys = sorted(float(el.get("y")) for el in shown)
-    assert all(b - a >= 12 for a, b in zip(ys, ys[1:])), "label lines overlap"
+    assert all(b - a >= 12 for a, b in itertools.pairwise(ys)), "label lines overlap"
 
 
 def test_item_distribution_never_shows_suppressed_shares(distribution):
     labels = {"yes": "Yes", "partly": "Partly", "no": "No", "dk": "Don't know"}
-    chart = charts.item_distribution(distribution, ["yes", "partly", "no", "dk"], labels, item_label="Q1 asked",
-                                     min_respondents=3)
+    chart = charts.item_distribution(
+        distribution, ["yes", "partly", "no", "dk"], labels, item_label="Q1 asked", min_respondents=3
+    )
     root = check_svg(chart)
     t = texts(chart)
     joined = " ".join(t)
     assert "45%" in joined and "30%" in joined and "n = 20" in joined and "n = 11" not in joined
-    assert joined.count("suppressed (fewer than 3 answers)") >= 3   # legend, DE2, CH022 (+ alt)
+    assert joined.count("suppressed (fewer than 3 answers)") >= 3  # legend, DE2, CH022 (+ alt)
     nums = numbers(chart)
     assert not {"37", "63", "2"} & nums, "DE2 is below the threshold: neither its shares nor its n may appear"
     assert "Don't know" in joined
     # don't know is drawn with its own (dotted) pattern, apart from the answer colours
     assert any("dontknow" in (el.get("fill") or "") for el in root.iter(SVG_NS + "rect"))
     # same rule when the threshold alone decides
-    strict = charts.item_distribution(distribution[distribution["region"] == "AT33"], ["yes", "partly", "no", "dk"],
-                                      labels, min_respondents=21)
+    strict = charts.item_distribution(
+        distribution[distribution["region"] == "AT33"], ["yes", "partly", "no", "dk"], labels, min_respondents=21
+    )
     assert "45" not in numbers(strict) and "suppressed (fewer than 21 answers)" in " ".join(texts(strict))
 
 
 def test_item_distribution_multiple_response():
-    frame = pd.DataFrame({"region": "AT33", "item": "q3", "choice": ["a", "b", "c", "dk"],
-                          "share": [0.6, 0.55, 0.2, 0.05], "n": 20})
+    frame = pd.DataFrame(
+        {"region": "AT33", "item": "q3", "choice": ["a", "b", "c", "dk"], "share": [0.6, 0.55, 0.2, 0.05], "n": 20}
+    )
     chart = charts.item_distribution(frame, ["a", "b", "c", "dk"], {"a": "Alpha"})
     check_svg(chart)
     assert "several answers possible" in chart.title
@@ -256,12 +278,16 @@ def test_item_distribution_multiple_response():
 
 
 def test_group_breakdown_labels_suppressed_cells():
-    frame = pd.DataFrame({
-        "region": "AT33", "block": ["b1"] * 4 + ["b2"],
-        "stakeholder_group": ["policy_maker", "cluster_manager", "company", "other", "company"],
-        "score": [66.6, 52.0, np.nan, 91.4, 12.0],
-        "n": [2, 8, 1, 3, 8],
-        "status": ["suppressed", "ok", "suppressed", "insufficient", "ok"]})
+    frame = pd.DataFrame(
+        {
+            "region": "AT33",
+            "block": ["b1"] * 4 + ["b2"],
+            "stakeholder_group": ["policy_maker", "cluster_manager", "company", "other", "company"],
+            "score": [66.6, 52.0, np.nan, 91.4, 12.0],
+            "n": [2, 8, 1, 3, 8],
+            "status": ["suppressed", "ok", "suppressed", "insufficient", "ok"],
+        }
+    )
     chart = charts.group_breakdown(frame, "b1", block_label="Role of clusters", reference=61.2)
     check_svg(chart)
     t = texts(chart)
@@ -279,14 +305,14 @@ def test_heatmap_sorted_by_code_with_insufficient_cells(block_scores):
     check_svg(chart)
     t = texts(chart)
     joined = " ".join(t)
-    assert "insufficient" in t and "suppressed" in t and "no data" in t   # SI has no rows
+    assert "insufficient" in t and "suppressed" in t and "no data" in t  # SI has no rows
     assert not {"93", "88", "97"} & numbers(chart)
     assert {"61", "47", "58", "33", "72", "82", "29"} <= numbers(chart)
     rows = [s for s in t if s in territories]
     assert rows == sorted(territories), "rows go by code: no league table"
     kept = charts.heatmap(block_scores, territories, BLOCKS, LABELS, sort=None)
     assert [s for s in texts(kept) if s in territories] == territories
-    assert "b3: How is S3 being implemented" in joined                 # long labels go to the key
+    assert "b3: How is S3 being implemented" in joined  # long labels go to the key
     with pytest.raises(ValueError):
         charts.heatmap(block_scores, territories, BLOCKS, LABELS, sort="score")
 
@@ -318,8 +344,17 @@ def test_charts_are_deterministic(block_scores, benchmarks, distribution):
 
 
 def test_text_is_escaped():
-    frame = pd.DataFrame({"region": ["A<&>\"1"], "block": ["b1"], "score": [50.0], "ci_low": [np.nan],
-                          "ci_high": [np.nan], "n": [5], "status": ["ok"]})
+    frame = pd.DataFrame(
+        {
+            "region": ['A<&>"1'],
+            "block": ["b1"],
+            "score": [50.0],
+            "ci_low": [np.nan],
+            "ci_high": [np.nan],
+            "n": [5],
+            "status": ["ok"],
+        }
+    )
     chart = charts.heatmap(frame, labels={"b1": "R&D <policy>"})
     check_svg(chart)
     assert "R&D <policy>" in " ".join(texts(chart))
@@ -338,8 +373,10 @@ def test_charts_from_a_real_run():
     res = run_stresstest(camp, ins, ScoringParams(bootstrap=40))
     labels = {b.name: pick_label(b.labels, "en") for b in ins.blocks}
     blocks = [b.name for b in ins.blocks]
-    out = [charts.block_profile(res.block_scores, res.benchmarks, blocks, labels, region="AT31", ci_level=0.9),
-           charts.heatmap(res.block_scores, None, blocks, labels)]
+    out = [
+        charts.block_profile(res.block_scores, res.benchmarks, blocks, labels, region="AT31", ci_level=0.9),
+        charts.heatmap(res.block_scores, None, blocks, labels),
+    ]
     gbs = res.group_block_scores
     hidden = gbs[gbs["status"] != "ok"]
     assert len(hidden)
@@ -349,15 +386,20 @@ def test_charts_from_a_real_run():
     item = ins.item("b1_edp_informed")
     choices = [c.name for c in ins.choices_of(item).choices]
     dist = res.distributions[res.distributions["item"] == item.name]
-    out.append(charts.item_distribution(dist, choices, {c.name: pick_label(c.labels, "en")
-                                                        for c in ins.choices_of(item).choices},
-                                        scores={c.name: c.score for c in ins.choices_of(item).choices}))
+    out.append(
+        charts.item_distribution(
+            dist,
+            choices,
+            {c.name: pick_label(c.labels, "en") for c in ins.choices_of(item).choices},
+            scores={c.name: c.score for c in ins.choices_of(item).choices},
+        )
+    )
     for chart in out:
         check_svg(chart)
         assert len(chart.svg) < 150_000
         assert not outside(chart), chart.title
     mine = gbs[gbs["region"] == region]
-    shown = " ".join(" ".join(texts(c)) for c in out[2:2 + len(blocks)])
+    shown = " ".join(" ".join(texts(c)) for c in out[2 : 2 + len(blocks)])
     assert shown.count("suppressed") + shown.count("insufficient") >= (mine["status"] != "ok").sum()
 
 
@@ -383,12 +425,18 @@ def test_territory_map_at33(registry):
     assert re.search(r"\d\.\d\d", " ".join(p.get("d") for p in paths)) is None, "coordinates have one decimal"
     assert chart.svg == maps.territory_map(registry, "AT33", list(reversed(codes)), dict(scores)).svg
 
+
 def test_map_title_of_a_long_territory_name_stays_inside(registry):
     from s3stresstest.regions.adjacency import neighbours
 
     codes = neighbours(registry, "ITH2")["code"].tolist()
-    chart = maps.territory_map(registry, "ITH2", codes, {c: 40.0 for c in codes},
-                               title="Strategic alignment of Provincia Autonoma di Trento (ITH2) with its neighbours")
+    chart = maps.territory_map(
+        registry,
+        "ITH2",
+        codes,
+        dict.fromkeys(codes, 40.0),
+        title="Strategic alignment of Provincia Autonoma di Trento (ITH2) with its neighbours",
+    )
     check_svg(chart)
     assert not outside(chart)
 
@@ -414,16 +462,20 @@ def test_alpine_space_map(registry):
     assert ATTRIBUTION in t and maps.ATTRIBUTION == ATTRIBUTION
     for label in ("DE2 57", "CH022 63", "ITC4 22", "AT31 91", "SI"):
         assert label in t
-    assert "ES21 40" not in t and "ES21" in chart.alt                 # outside the Alpine Space: not drawn
+    assert "ES21 40" not in t and "ES21" in chart.alt  # outside the Alpine Space: not drawn
     assert "no data" in t
     paths = root.findall(f".//{SVG_NS}path")
     coloured = [p for p in paths if p.get("fill") in palette.SEQUENTIAL]
-    assert len(coloured) == 4                                         # DE2, CH022, ITC4, AT31 on own geometry
+    assert len(coloured) == 4  # DE2, CH022, ITC4, AT31 on own geometry
     # Bayern is one territory drawn from DE2's own outline, not seven NUTS-2 pieces
     de2 = [p for p in coloured if p.get("fill") == palette.sequential_colour(57.0)]
     assert len(de2) == 1
-    assert chart.svg == maps.alpine_space_map(registry, dict(reversed(values.items())), "Block b1: role of clusters",
-                                              "Block score (0–100)").svg
+    assert (
+        chart.svg
+        == maps.alpine_space_map(
+            registry, dict(reversed(values.items())), "Block b1: role of clusters", "Block score (0–100)"
+        ).svg
+    )
     other = maps.territory_map(registry, "AT33", ["AT32"], {"AT32": 50})
     ids = [el.get("id") for c in (chart, other) for el in parse(c).iter() if el.get("id")]
     assert len(ids) == len(set(ids))

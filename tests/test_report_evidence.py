@@ -11,51 +11,116 @@ from s3stresstest.report.evidence import evidence_sentences, sentence
 
 SCORE = {"score": 41.6, "ci_low": 35.2, "ci_high": 48.9, "n": 14}
 CASES = {
-    "block_below_peers": ({"block": "b2", "peer_group": "alpine", **SCORE, "peer_mean": 55.0, "gap_to_mean": -13.4,
-                           "interval_excludes_mean": True},
-                          "Block b2 scores 42 (interval 35–49, n = 14), 13 points below the mean of peer group "
-                          "'alpine' (55); the interval excludes that mean."),
-    "block_below": ({"block": "b5", **SCORE, "threshold": 45.0},
-                    "Block b5 scores 42 (interval 35–49, n = 14), below the rule's threshold of 45."),
-    "block_gap_to_frontrunner": ({"block": "b1", "peer_group": "all", **SCORE, "frontrunner_level": 70.0,
-                                  "gap_to_frontrunner": -28.4},
-                                 "Block b1 scores 42 (interval 35–49, n = 14), 28 points below the frontrunner level "
-                                 "of peer group 'all' (70)."),
-    "item_below": ({"item": "b3_stable", "block": "b3", "score": 29.6, "ci_low": 16.0, "ci_high": 44.0, "n": 11,
-                    "threshold": 30.0},
-                   "Question b3.8 scores 29.6 (interval 16–44, n = 11), below the rule's threshold of 30."),
-    "item_share": ({"item": "b4_framework", "choices": ["no", "dk"], "share": 0.5714, "n": 14, "min_share": 0.5},
-                   "57% of 14 respondents who answered chose ‘No’ or ‘Don't know’ at question b4.1 (the rule looks "
-                   "for at least 50%)."),
-    "groups_disagree": ({"item": "b1_consulted", "block": "b1", "group_spread": 31.25, "groups_published": 3},
-                        "Stakeholder groups disagree at question b1.2: their published scores are 31 points apart "
-                        "(3 groups published)."),
-    "stakeholder_groups_below": ({"block": "b4", "groups_published": 1, "min_groups": 2},
-                                 "Block b4: 1 stakeholder group with a published score (the rule wants at least 2)."),
-    "insufficient_data": ({"block": "b6", "status": "insufficient_items"},
-                          "Block b6 has no published score (insufficient items)."),
-    "alignment_below": ({"kind": "neighbour", "statistic": "neighbours_mean", "score": 28.3, "threshold": 30.0,
-                         "pairs": [{"territory": "AT31", "score": 16.2}, {"territory": "DE2", "score": 39.4}]},
-                        "Mean alignment with the neighbours is 28 of 100, below the rule's threshold of 30 "
-                        "(Oberösterreich (AT31) 16 and Bayern (DE2) 39)."),
-    "perception_flag": ({"perceived": 69.1, "perceived_ci_low": 62.0, "perceived_ci_high": 76.0, "vertical": None,
-                         "neighbours": 28.3, "measured": 28.3, "gap": 51.0, "flag": "perceived higher"},
-                        "Respondents rate alignment (block b2) at 69 (interval 62–76); the written strategies "
-                        "measure 28 (neighbours 28). Compared as percentile ranks: perceived higher."),
-    "synergy_shared": ({"min_strength": 1.0, "n_topics": 7, "topics": [
-                            {"axis": "ecosystem", "code": "health", "title": "Health", "partners": ["AT31", "DE2"],
-                             "strength": 2.5},
-                            {"axis": "nace", "code": "C21", "title": "Manufacture of basic pharmaceutical products",
-                             "partners": ["DE2"], "strength": 2.0}]},
-                       "7 topics shared with neighbouring territories, the strongest: Health (industrial ecosystem; "
-                       "with Oberösterreich (AT31) and Bayern (DE2)); Manufacture of basic pharmaceutical products "
-                       "(NACE; with Bayern (DE2))."),
+    "block_below_peers": (
+        {
+            "block": "b2",
+            "peer_group": "alpine",
+            **SCORE,
+            "peer_mean": 55.0,
+            "gap_to_mean": -13.4,
+            "interval_excludes_mean": True,
+        },
+        "Block b2 scores 42 (interval 35–49, n = 14), 13 points below the mean of peer group "
+        "'alpine' (55); the interval excludes that mean.",
+    ),
+    "block_below": (
+        {"block": "b5", **SCORE, "threshold": 45.0},
+        "Block b5 scores 42 (interval 35–49, n = 14), below the rule's threshold of 45.",
+    ),
+    "block_gap_to_frontrunner": (
+        {"block": "b1", "peer_group": "all", **SCORE, "frontrunner_level": 70.0, "gap_to_frontrunner": -28.4},
+        "Block b1 scores 42 (interval 35–49, n = 14), 28 points below the frontrunner level of peer group 'all' (70).",
+    ),
+    "item_below": (
+        {
+            "item": "b3_stable",
+            "block": "b3",
+            "score": 29.6,
+            "ci_low": 16.0,
+            "ci_high": 44.0,
+            "n": 11,
+            "threshold": 30.0,
+        },
+        "Question b3.8 scores 29.6 (interval 16–44, n = 11), below the rule's threshold of 30.",
+    ),
+    "item_share": (
+        {"item": "b4_framework", "choices": ["no", "dk"], "share": 0.5714, "n": 14, "min_share": 0.5},
+        "57% of 14 respondents who answered chose ‘No’ or ‘Don't know’ at question b4.1 (the rule looks "
+        "for at least 50%).",
+    ),
+    "groups_disagree": (
+        {"item": "b1_consulted", "block": "b1", "group_spread": 31.25, "groups_published": 3},
+        "Stakeholder groups disagree at question b1.2: their published scores are 31 points apart "
+        "(3 groups published).",
+    ),
+    "stakeholder_groups_below": (
+        {"block": "b4", "groups_published": 1, "min_groups": 2},
+        "Block b4: 1 stakeholder group with a published score (the rule wants at least 2).",
+    ),
+    "insufficient_data": (
+        {"block": "b6", "status": "insufficient_items"},
+        "Block b6 has no published score (insufficient items).",
+    ),
+    "alignment_below": (
+        {
+            "kind": "neighbour",
+            "statistic": "neighbours_mean",
+            "score": 28.3,
+            "threshold": 30.0,
+            "pairs": [{"territory": "AT31", "score": 16.2}, {"territory": "DE2", "score": 39.4}],
+        },
+        "Mean alignment with the neighbours is 28 of 100, below the rule's threshold of 30 "
+        "(Oberösterreich (AT31) 16 and Bayern (DE2) 39).",
+    ),
+    "perception_flag": (
+        {
+            "perceived": 69.1,
+            "perceived_ci_low": 62.0,
+            "perceived_ci_high": 76.0,
+            "vertical": None,
+            "neighbours": 28.3,
+            "measured": 28.3,
+            "gap": 51.0,
+            "flag": "perceived higher",
+        },
+        "Respondents rate alignment (block b2) at 69 (interval 62–76); the written strategies "
+        "measure 28 (neighbours 28). Compared as percentile ranks: perceived higher.",
+    ),
+    "synergy_shared": (
+        {
+            "min_strength": 1.0,
+            "n_topics": 7,
+            "topics": [
+                {
+                    "axis": "ecosystem",
+                    "code": "health",
+                    "title": "Health",
+                    "partners": ["AT31", "DE2"],
+                    "strength": 2.5,
+                },
+                {
+                    "axis": "nace",
+                    "code": "C21",
+                    "title": "Manufacture of basic pharmaceutical products",
+                    "partners": ["DE2"],
+                    "strength": 2.0,
+                },
+            ],
+        },
+        "7 topics shared with neighbouring territories, the strongest: Health (industrial ecosystem; "
+        "with Oberösterreich (AT31) and Bayern (DE2)); Manufacture of basic pharmaceutical products "
+        "(NACE; with Bayern (DE2)).",
+    ),
 }
 NAMES = {"AT31": "Oberösterreich (AT31)", "DE2": "Bayern (DE2)"}
 NUMBERS = {"b3_stable": "b3.8", "b4_framework": "b4.1", "b1_consulted": "b1.2"}
 CHOICES = {"no": "No", "dk": "Don't know"}
-LABELS = {"block": lambda b: f"Block {b}", "item": lambda i: f"question {NUMBERS[i]}",
-          "territory": lambda t: NAMES.get(t, t), "choice": lambda _item, c: CHOICES[c]}
+LABELS = {
+    "block": lambda b: f"Block {b}",
+    "item": lambda i: f"question {NUMBERS[i]}",
+    "territory": lambda t: NAMES.get(t, t),
+    "choice": lambda _item, c: CHOICES[c],
+}
 
 
 def test_every_trigger_type_has_a_sentence():
@@ -72,8 +137,10 @@ def test_sentence_names_the_figures_and_the_bound(kind):
 
 def test_unknown_trigger_falls_back_to_its_figures_and_long_lists_are_cut():
     assert sentence({"trigger": "my_rule", "level": 3}) == "my rule: level 3"
-    figs = [{"trigger": "groups_disagree", "item": "b1_consulted", "group_spread": 30 + k, "groups_published": 2}
-            for k in range(6)]
+    figs = [
+        {"trigger": "groups_disagree", "item": "b1_consulted", "group_spread": 30 + k, "groups_published": 2}
+        for k in range(6)
+    ]
     lines = evidence_sentences({"triggered_by": figs}, limit=4, **LABELS)
     assert len(lines) == 5 and lines[-1] == "… and 2 more figures of the same kind."
     assert evidence_sentences("not json") == [] and evidence_sentences(None) == []

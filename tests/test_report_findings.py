@@ -71,7 +71,9 @@ def test_findings_without_alignment_leave_those_out(no_alignment):
 
 def test_typology_is_reproducible_and_described_by_mean_profiles(inputs):
     a = typology(inputs, FindingParams(typology_k=3, typology_seed=1))
-    b = typology(ReportInputs.load(inputs.results_dir, reference_data=False), FindingParams(typology_k=3, typology_seed=1))
+    b = typology(
+        ReportInputs.load(inputs.results_dir, reference_data=False), FindingParams(typology_k=3, typology_seed=1)
+    )
     assert a is not None and a["k"] == 3
     pd.testing.assert_frame_equal(a["assignments"], b["assignments"])
     wide = inputs.block_scores.pivot(index="region", columns="block", values="score")
@@ -83,9 +85,17 @@ def test_typology_is_reproducible_and_described_by_mean_profiles(inputs):
 
 
 def test_rank_intervals_place_a_territory_ahead_only_without_overlap():
-    bs = pd.DataFrame({"region": ["A", "B", "C", "D"], "block": "b1", "score": [80.0, 70.0, 40.0, None],
-                       "ci_low": [75.0, 60.0, 30.0, None], "ci_high": [85.0, 78.0, 50.0, None], "n": 9,
-                       "status": ["ok", "ok", "ok", "suppressed"]})
+    bs = pd.DataFrame(
+        {
+            "region": ["A", "B", "C", "D"],
+            "block": "b1",
+            "score": [80.0, 70.0, 40.0, None],
+            "ci_low": [75.0, 60.0, 30.0, None],
+            "ci_high": [85.0, 78.0, 50.0, None],
+            "n": 9,
+            "status": ["ok", "ok", "ok", "suppressed"],
+        }
+    )
     r = rank_intervals(bs, "b1").set_index("region")
     assert list(r.index) == ["A", "B", "C"]  # the suppressed territory gets no rank
     assert (r.loc["A", "rank_best"], r.loc["A", "rank_worst"]) == (1, 2)

@@ -26,11 +26,30 @@ from s3stresstest.report.render import (
     pdf_document,
 )
 
-REGIONAL_SECTIONS = ["Executive summary", "Response profile", "b1: ", "b2: ", "b3: ", "b4: ", "b5: ", "b6: ",
-                     "Alignment with national and neighbouring strategies", "Context statistics and structural peers",
-                     "Recommendations", "Annex: every item", "Provenance"]
-SYNTHESIS_SECTIONS = ["Territories and blocks", "Peer groups compared", "Key findings", "A typology of approaches",
-                      "The Alpine Space: b1", "Recommendations: overview", "Provenance"]
+REGIONAL_SECTIONS = [
+    "Executive summary",
+    "Response profile",
+    "b1: ",
+    "b2: ",
+    "b3: ",
+    "b4: ",
+    "b5: ",
+    "b6: ",
+    "Alignment with national and neighbouring strategies",
+    "Context statistics and structural peers",
+    "Recommendations",
+    "Annex: every item",
+    "Provenance",
+]
+SYNTHESIS_SECTIONS = [
+    "Territories and blocks",
+    "Peer groups compared",
+    "Key findings",
+    "A typology of approaches",
+    "The Alpine Space: b1",
+    "Recommendations: overview",
+    "Provenance",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +78,19 @@ def _text(html: str) -> str:
 
 # -- layout of the output ---------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_every_report_is_written_in_every_format(built):
     out, paths = built
     names = sorted(str(p.relative_to(out)) for p in paths)
-    expected = sorted([f"{stem}.{ext}" for stem in ("regional/ITC1", "regional/ES21", "synthesis", "memo")
-                       for ext in ("html", "pdf", "docx")] + ["index.html"])
+    expected = sorted(
+        [
+            f"{stem}.{ext}"
+            for stem in ("regional/ITC1", "regional/ES21", "synthesis", "memo")
+            for ext in ("html", "pdf", "docx")
+        ]
+        + ["index.html"]
+    )
     assert names == expected
     assert all(p.stat().st_size > 1000 for p in paths)
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -88,6 +114,7 @@ def test_output_folder_is_refused_when_not_empty_and_left_alone_on_error(results
 
 # -- HTML -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_regional_html_has_every_section_in_order(built):
     out, _ = built
@@ -102,9 +129,18 @@ def test_regional_html_has_every_section_in_order(built):
     text = _text(html)
     # executive summary against peer groups with intervals; response profile; block content
     assert re.search(r"\d+ \[\d+–\d+\]", text), "no score with interval"
-    for phrase in ("vs Alpine", "vs European", "Respondents per stakeholder group", "Frontrunner level",
-                   "Answer distributions", "Block score by stakeholder group", "Open answers",
-                   "Synergy topics", "structural peers at NUTS level", "Instrument checksum (sha256)"):
+    for phrase in (
+        "vs Alpine",
+        "vs European",
+        "Respondents per stakeholder group",
+        "Frontrunner level",
+        "Answer distributions",
+        "Block score by stakeholder group",
+        "Open answers",
+        "Synergy topics",
+        "structural peers at NUTS level",
+        "Instrument checksum (sha256)",
+    ):
         assert phrase.lower() in text.lower(), phrase
     assert html.count("<svg") >= 10
     assert 'id="map-ITC1"' in html, "the alignment map of the territory is missing"
@@ -114,7 +150,7 @@ def test_regional_html_has_every_section_in_order(built):
 
 @pytest.mark.slow
 def test_html_is_self_contained(built):
-    out, paths = built
+    _out, paths = built
     for p in [q for q in paths if q.suffix == ".html"]:
         html = p.read_text(encoding="utf-8")
         assert external_urls(html) == [], p.name
@@ -134,15 +170,16 @@ def test_write_html_refuses_external_urls_and_text_urls_lose_their_scheme(inputs
     doc.sections.append(Section("S", "s", [Paragraph("Source: https://ec.europa.eu/eurostat")]))
     html = render_html(doc)
     assert "ec.europa.eu/eurostat" in html and "https://" not in html
-    doc.sections[0].blocks.append(Figure('<svg width="10" height="10"><image href="https://x.org/a.png"/></svg>',
-                                         "t", "alt"))
+    doc.sections[0].blocks.append(
+        Figure('<svg width="10" height="10"><image href="https://x.org/a.png"/></svg>', "t", "alt")
+    )
     with pytest.raises(ValueError, match="external URLs"):
         write_html(doc, tmp_path / "x.html")
 
 
 @pytest.mark.slow
 def test_synthetic_banner_in_every_html_file(built):
-    out, paths = built
+    _out, paths = built
     for p in [q for q in paths if q.suffix == ".html"]:
         html = p.read_text(encoding="utf-8")
         body = html.split("<body", 1)[1]
@@ -176,12 +213,16 @@ def test_key_findings_are_traceable(inputs):
     assert n >= 4
     assert section.count("Rule: ") == n
     assert section.count("<caption>Figures behind: ") == n
-    headings = [re.sub(r"<[^>]+>", "", th) for table in section.split("<caption>Figures behind: ")[1:]
-                for th in re.findall(r"<th[^>]*scope=\"col\"[^>]*>(.*?)</th>", table.split("</thead>", 1)[0])]
-    assert headings and all("_" not in h and h[:1] == h[:1].upper() or h == "n" for h in headings), headings
+    headings = [
+        re.sub(r"<[^>]+>", "", th)
+        for table in section.split("<caption>Figures behind: ")[1:]
+        for th in re.findall(r"<th[^>]*scope=\"col\"[^>]*>(.*?)</th>", table.split("</thead>", 1)[0])
+    ]
+    assert headings and all(("_" not in h and h[:1] == h[:1].upper()) or h == "n" for h in headings), headings
 
 
 # -- PDF ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_pdf_files_open_and_have_the_sections(built):
@@ -224,6 +265,7 @@ def test_memo_is_two_pages_with_four_to_six_findings_with_evidence(built, inputs
 
 # -- DOCX -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_docx_opens_with_headings_header_rows_and_banner(built):
     import docx
@@ -254,8 +296,15 @@ def test_formats_carry_the_same_content(built, inputs):
     for s in doc.sections:
         assert s.title in html and s.title in words
     # a table cell with an interval appears in both
-    cell = next(c for s in doc.sections for b in s.blocks if getattr(b, "kind", "") == "table"
-                for r in b.rows for c in r if re.fullmatch(r"\d+ \[\d+–\d+\]", c))
+    cell = next(
+        c
+        for s in doc.sections
+        for b in s.blocks
+        if getattr(b, "kind", "") == "table"
+        for r in b.rows
+        for c in r
+        if re.fullmatch(r"\d+ \[\d+–\d+\]", c)
+    )
     assert cell in html and cell in words
 
 
@@ -266,6 +315,7 @@ def test_question_labels_in_another_language(inputs):
 
 
 # -- without reference data ------------------------------------------------------------------------
+
 
 def test_reports_render_without_map_data_and_say_why(results, tmp_path):
     empty = tmp_path / "no-data"
@@ -292,31 +342,41 @@ def test_a_run_without_statistics_says_what_is_left_out(tmp_path):
 
 # -- the command ----------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_report_command_end_to_end(results, shared_data, tmp_path, monkeypatch):
     from s3stresstest.cli.report import report_app
 
     monkeypatch.setenv("S3ST_DATA_DIR", str(shared_data))
     out = tmp_path / "cli-out"
-    r = CliRunner().invoke(report_app, ["--results", str(results), "--out", str(out), "--format", "html,pdf,docx",
-                                        "--territory", "ITC1"])
+    r = CliRunner().invoke(
+        report_app, ["--results", str(results), "--out", str(out), "--format", "html,pdf,docx", "--territory", "ITC1"]
+    )
     assert r.exit_code == 0, r.output
-    for rel in ("regional/ITC1.html", "regional/ITC1.pdf", "regional/ITC1.docx", "synthesis.pdf", "memo.docx",
-                "index.html"):
+    for rel in (
+        "regional/ITC1.html",
+        "regional/ITC1.pdf",
+        "regional/ITC1.docx",
+        "synthesis.pdf",
+        "memo.docx",
+        "index.html",
+    ):
         assert (out / rel).is_file(), rel
     assert not (out / "regional" / "ES21.html").exists()
     assert "index.html" in r.output
     # bad input: exit 2, a clear message, nothing written
-    bad = CliRunner().invoke(report_app, ["--results", str(results), "--out", str(tmp_path / "b"), "--territory",
-                                          "ITC9"])
+    bad = CliRunner().invoke(
+        report_app, ["--results", str(results), "--out", str(tmp_path / "b"), "--territory", "ITC9"]
+    )
     assert bad.exit_code == 2 and "ITC9" in bad.output and "did you mean" in bad.output
     assert not (tmp_path / "b").exists()
     missing = CliRunner().invoke(report_app, ["--results", str(tmp_path / "nope"), "--out", str(tmp_path / "c")])
     assert missing.exit_code == 2 and "not found" in missing.output
     again = CliRunner().invoke(report_app, ["--results", str(results), "--out", str(out)])
     assert again.exit_code == 2 and "--overwrite" in again.output
-    block = CliRunner().invoke(report_app, ["--results", str(results), "--out", str(tmp_path / "d"),
-                                            "--map-block", "b9"])
+    block = CliRunner().invoke(
+        report_app, ["--results", str(results), "--out", str(tmp_path / "d"), "--map-block", "b9"]
+    )
     assert block.exit_code == 2 and "b9" in block.output
 
 

@@ -8,8 +8,15 @@ from report_support import keep_only, pdf_facts
 
 
 def test_keep_only_blanks_all_but_k(tmp_path):
-    df = pd.DataFrame({"respondent_id": ["A-1", "A-2", "A-3", "B-1"], "region": ["A", "A", "A", "B"],
-                       "stakeholder_group": "other", "item": "q", "value": ["yes", "no", "yes", "no"]})
+    df = pd.DataFrame(
+        {
+            "respondent_id": ["A-1", "A-2", "A-3", "B-1"],
+            "region": ["A", "A", "A", "B"],
+            "stakeholder_group": "other",
+            "item": "q",
+            "value": ["yes", "no", "yes", "no"],
+        }
+    )
     out = keep_only(df.copy(), "A", ["q"], 2, {(0, "q"): "partly"})
     assert list(out["value"]) == ["partly", "no", "", "no"]
 
@@ -17,8 +24,10 @@ def test_keep_only_blanks_all_but_k(tmp_path):
 def test_pdf_facts_reads_a_weasyprint_file(tmp_path):
     from s3stresstest.report.render import write_pdf
 
-    html = ("<html><head><title>T</title></head><body><h1>First</h1><p>x</p>"
-            "<h2 style='break-before: page'>Second – part</h2><p>y</p></body></html>")
+    html = (
+        "<html><head><title>T</title></head><body><h1>First</h1><p>x</p>"
+        "<h2 style='break-before: page'>Second – part</h2><p>y</p></body></html>"
+    )
     path = write_pdf(html, tmp_path / "t.pdf")
     facts = pdf_facts(path)
     assert facts["pages"] == 2

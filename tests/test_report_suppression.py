@@ -24,8 +24,16 @@ from s3stresstest.report import (
 from s3stresstest.report.render import Figure, Table, docx_text, write_docx
 
 SEAT = "b1_governance_seat"
-B4_ITEMS = ["b4_monitoring_framework", "b4_result_indicators", "b4_data_shared", "b4_regular_evaluation",
-            "b4_member_feedback", "b4_feedback_into_revision", "b4_benchmarking_tools", "b4_monitoring_capacity"]
+B4_ITEMS = [
+    "b4_monitoring_framework",
+    "b4_result_indicators",
+    "b4_data_shared",
+    "b4_regular_evaluation",
+    "b4_member_feedback",
+    "b4_feedback_into_revision",
+    "b4_benchmarking_tools",
+    "b4_monitoring_capacity",
+]
 
 
 def _edit(responses):
@@ -72,12 +80,12 @@ def test_withheld_rows_carry_the_word_and_no_number_in_regional_reports(inputs):
     for region in inputs.territories:
         doc = build_regional(inputs, region)
         for s, t in _tables(doc):
-            for i, row in enumerate(t.rows):
+            for row in t.rows:
                 withheld = any(("suppressed" in c or "insufficient" in c) for c in row[1:])
                 if not withheld:
                     continue
                 label_cells = 1 if t.row_header else 0
-                for head, c in list(zip(t.columns, row))[label_cells:]:
+                for head, c in list(zip(t.columns, row, strict=True))[label_cells:]:
                     if head.startswith("Frontrunner"):
                         continue  # a peer group's level, not the territory's figure
                     if c.startswith(("yesno", "agree5", "freq5")) or c in ("select one", "select multiple"):
@@ -87,7 +95,9 @@ def test_withheld_rows_carry_the_word_and_no_number_in_regional_reports(inputs):
 
 def test_the_suppressed_item_shows_no_score_share_or_n(inputs, tmp_path):
     doc = build_regional(inputs, "AT31")
-    rows = [r for _, t in _tables(doc) for r in t.rows if r and (r[0].startswith(f"{SEAT}:") or r[0].startswith("b1.5 "))]
+    rows = [
+        r for _, t in _tables(doc) for r in t.rows if r and (r[0].startswith(f"{SEAT}:") or r[0].startswith("b1.5 "))
+    ]
     assert len(rows) >= 3  # items table, distribution data, annex
     for r in rows:
         assert any("suppressed" in c for c in r[1:]), r
@@ -109,9 +119,9 @@ def test_group_cells_and_insufficient_blocks_are_words_everywhere(inputs):
     assert len(suppressed), "the campaign should have suppressed stakeholder-group cells"
     region = suppressed["region"].iloc[0]
     doc = build_regional(inputs, region)
-    for s, t in _tables(doc):
+    for _s, t in _tables(doc):
         if t.caption == "Block score by stakeholder group":
-            for r, cls in zip(t.rows, t.row_classes or [""] * len(t.rows)):
+            for r, cls in zip(t.rows, t.row_classes or [""] * len(t.rows), strict=True):
                 if cls == "withheld":
                     assert "suppressed" in r[1] or "insufficient" in r[1]
                     assert r[2] == "–"
@@ -121,8 +131,12 @@ def test_group_cells_and_insufficient_blocks_are_words_everywhere(inputs):
     de2 = next(m for m in re.findall(r"<tr[^>]*>.*?</tr>", table, flags=re.DOTALL) if "(DE2)" in m)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", de2)
     assert cells[3] == "insufficient"  # b4
-    assert "insufficient" in next(f.alt for s in syn.sections for f in s.blocks
-                                  if isinstance(f, Figure) and f.title.startswith("Block scores by territory"))
+    assert "insufficient" in next(
+        f.alt
+        for s in syn.sections
+        for f in s.blocks
+        if isinstance(f, Figure) and f.title.startswith("Block scores by territory")
+    )
 
 
 def test_findings_never_count_withheld_figures(inputs):
@@ -137,8 +151,11 @@ def test_findings_never_count_withheld_figures(inputs):
     t = typology(inputs)
     assert t is None or "DE2" in t["excluded"]
     memo = render_html(build_memo(inputs))
-    seat_text = next(p for p in re.findall(r'<div class="callout finding">.*?</div>', memo, flags=re.DOTALL)
-                     if "governance_seat" in p or "seat in the body" in p)
+    seat_text = next(
+        p
+        for p in re.findall(r'<div class="callout finding">.*?</div>', memo, flags=re.DOTALL)
+        if "governance_seat" in p or "seat in the body" in p
+    )
     assert "AT31" not in seat_text
 
 

@@ -23,6 +23,7 @@ synthetic, every page of every format says so. The folder is written all or noth
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -30,9 +31,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError
+from ..findings import FindingParams, key_findings, rank_intervals, typology
 from ..results import replace_dir
 from .inputs import ReportInputs
-from ..findings import FindingParams, key_findings, rank_intervals, typology
 from .memo import build_memo
 from .regional import build_regional
 from .render import Document, render_html, write_docx, write_html, write_pdf
@@ -40,9 +41,24 @@ from .synthesis import build_synthesis
 
 FORMATS = ("html", "pdf", "docx")
 
-__all__ = ["FORMATS", "Document", "FindingParams", "ReportInputs", "build_memo", "build_regional", "build_reports",
-           "build_synthesis", "key_findings", "parse_formats", "rank_intervals", "render_html", "typology",
-           "write_docx", "write_html", "write_pdf"]
+__all__ = [
+    "FORMATS",
+    "Document",
+    "FindingParams",
+    "ReportInputs",
+    "build_memo",
+    "build_regional",
+    "build_reports",
+    "build_synthesis",
+    "key_findings",
+    "parse_formats",
+    "rank_intervals",
+    "render_html",
+    "typology",
+    "write_docx",
+    "write_html",
+    "write_pdf",
+]
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
@@ -67,11 +83,23 @@ def _pdf_job(html: str, path: str) -> str:
     return path
 
 
-def build_reports(results_dir: str | Path, out_dir: str | Path, formats: str | Iterable[str] = ("html",),
-                  territories: Iterable[str] | None = None, progress: Callable[[int, int, str], None] | None = None,
-                  *, overwrite: bool = False, ranks: bool = False, map_block: str = "b1", language: str | None = None,
-                  data_folder: str | Path | None = None, workers: int | None = None,
-                  inputs: ReportInputs | None = None, synthesis: bool = True, memo: bool = True) -> list[Path]:
+def build_reports(
+    results_dir: str | Path,
+    out_dir: str | Path,
+    formats: str | Iterable[str] = ("html",),
+    territories: Iterable[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    *,
+    overwrite: bool = False,
+    ranks: bool = False,
+    map_block: str = "b1",
+    language: str | None = None,
+    data_folder: str | Path | None = None,
+    workers: int | None = None,
+    inputs: ReportInputs | None = None,
+    synthesis: bool = True,
+    memo: bool = True,
+) -> list[Path]:
     """Write every report of a results folder to `out_dir` (all or nothing); returns the files written.
 
     `territories`: regional reports only for these codes (default: every territory); the synthesis
@@ -83,17 +111,18 @@ def build_reports(results_dir: str | Path, out_dir: str | Path, formats: str | I
     fmts = parse_formats(formats)
     out = prepare_out_dir(out_dir, overwrite)
     inputs = inputs or ReportInputs.load(results_dir, data_folder=data_folder)
-    codes = inputs.check_territories(territories) if territories else list(inputs.territories)
+    codes = inputs.check_territories(list(territories)) if territories else list(inputs.territories)
     if map_block not in inputs.blocks:
-        raise InputError(f"--map-block '{map_block}' is not a block of these results "
-                         f"(blocks: {', '.join(inputs.blocks)})")
+        raise InputError(
+            f"--map-block '{map_block}' is not a block of these results (blocks: {', '.join(inputs.blocks)})"
+        )
     inputs.prefetch()
     jobs: list[tuple[str, Callable[[], Document]]] = []
     if synthesis:  # first: the largest PDF starts first, so the workers finish together
         jobs.append(("synthesis", lambda: build_synthesis(inputs, block_for_map=map_block, ranks=ranks)))
     if memo:
         jobs.append(("memo", lambda: build_memo(inputs)))
-    jobs += [(f"regional/{c}", (lambda c=c: build_regional(inputs, c, language=language))) for c in codes]
+    jobs += [(f"regional/{c}", functools.partial(build_regional, inputs, c, language=language)) for c in codes]
     total = len(jobs) * len(fmts)
     done = 0
 
@@ -124,7 +153,8 @@ def build_reports(results_dir: str | Path, out_dir: str | Path, formats: str | I
         for rel, make in jobs:
             doc = make()
             titles[rel] = doc.title
-            html = render_html(doc) if ("html" in fmts or "pdf" in fmts) else None
+            # only HTML and PDF need the rendered page; a DOCX-only run skips rendering
+            html = render_html(doc) if ("html" in fmts or "pdf" in fmts) else ""
             if "html" in fmts:
                 write_html(html, tmp / f"{rel}.html")
                 written.append(f"{rel}.html")
@@ -172,9 +202,25 @@ def _write_index(folder: Path, inputs: ReportInputs, titles: dict[str, str], fmt
     entries = []
     for rel, title in titles.items():
         code = rel.split("/", 1)[1] if rel.startswith("regional/") else None
-        entries.append({"rel": rel, "title": title, "code": code,
-                        "name": inputs.name(code) if code else "", "files": [f"{rel}.{f}" for f in fmts]})
-    html = _environment().get_template("index.html.j2").render(
-        entries=entries, css=Markup(stylesheet()), synthetic=inputs.synthetic, banner=inputs.banner,
-        version=__version__, results=inputs.results_dir.name)
+        entries.append(
+            {
+                "rel": rel,
+                "title": title,
+                "code": code,
+                "name": inputs.name(code) if code else "",
+                "files": [f"{rel}.{f}" for f in fmts],
+            }
+        )
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            entries=entries,
+            css=Markup(stylesheet()),
+            synthetic=inputs.synthetic,
+            banner=inputs.banner,
+            version=__version__,
+            results=inputs.results_dir.name,
+        )
+    )
     write_html(html, folder / "index.html")

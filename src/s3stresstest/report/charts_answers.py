@@ -54,8 +54,12 @@ def item_distribution(
     if choices_order is None:
         choices_order = list(dict.fromkeys(frame["choice"]))
     choices = list(choices_order)
+    # None: a frame without a region column, drawn as one unlabelled bar
+    bars: Sequence[str | None]
     if regions is None:
-        regions = sorted(frame["region"].dropna().unique()) if "region" in frame.columns else [None]
+        bars = sorted(frame["region"].dropna().unique()) if "region" in frame.columns else [None]
+    else:
+        bars = regions
     scored = [c for c in choices if c not in dk]
     if scores:  # lighter = lower score, as on every other chart
         scored_by_value = sorted(scored, key=lambda c: (finite(scores.get(c)) is None, finite(scores.get(c)) or 0))
@@ -63,17 +67,17 @@ def item_distribution(
         scored_by_value = scored
     colours = dict(zip(scored_by_value, pal.ordinal_colours(len(scored)), strict=True))
 
-    data = {}
-    for reg in regions:
+    data: dict[str | None, tuple[int, dict[str, float] | None]] = {}
+    for reg in bars:
         part = frame[frame["region"] == reg] if reg is not None else frame
         n_values = pd.to_numeric(part["n"], errors="coerce") if "n" in part.columns else pd.Series(dtype=float)
         n = int(n_values.max()) if len(n_values.dropna()) else 0
-        shares = {}
+        found: dict[str, float | None] = {}
         for r in part.to_dict("records"):
             if r["choice"] in choices:
-                shares[r["choice"]] = finite(r.get("share"))
-        suppressed = n < min_respondents or any(shares.get(c) is None for c in choices if c in shares) or not shares
-        data[reg] = (n, None if suppressed else {c: shares.get(c) or 0.0 for c in choices})
+                found[r["choice"]] = finite(r.get("share"))
+        suppressed = n < min_respondents or any(found.get(c) is None for c in choices if c in found) or not found
+        data[reg] = (n, None if suppressed else {c: found.get(c) or 0.0 for c in choices})
     if multiple is None:
         multiple = any(s is not None and sum(s.values()) > 1.0 + 1e-6 for _, s in data.values())
 
@@ -95,7 +99,7 @@ def item_distribution(
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 8
     bar_h = 20
     alt = []
-    for reg in regions:
+    for reg in bars:
         n, shares = data[reg]
         rl = region_labels.get(reg, reg) if reg is not None else ""
         if shares is None:
@@ -114,7 +118,7 @@ def item_distribution(
         if not multiple:
             cy = y + bar_h / 2 + 3
             doc.text(12 + label_w, cy + 4, rl, size=11.5, anchor="end", weight="bold")
-            x = x0
+            x: float = x0
             parts = []
             for c in choices:
                 s = shares[c]

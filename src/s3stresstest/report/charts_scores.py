@@ -31,8 +31,8 @@ def published_score(row: Mapping) -> float | None:
     return finite(row.get("score"))
 
 
-def status_word(status: str) -> str:
-    """The word drawn in place of an unpublished figure."""
+def status_word(status: object) -> str:
+    """The word drawn in place of an unpublished figure; `status` as read from a row (any value, read as text)."""
     return STATUS_WORDS.get(str(status), str(status) or "no data")
 
 
@@ -121,7 +121,7 @@ def block_profile(
     )
     doc = Doc(width, 10, title, "")
     y = doc.heading(title, subtitle)
-    entries = [("whisker", None, f"{who} ({ci})")]
+    entries: list[tuple[str, str | None, str]] = [("whisker", None, f"{who} ({ci})")]
     entries += [("marker", shapes[g], f"mean of peer group '{g}'") for g in groups]
     if frontrunner_group:
         entries.append(("marker", "bar", f"frontrunner level ('{frontrunner_group}')"))
@@ -142,7 +142,7 @@ def block_profile(
         row = by_block.get(b)
         score = published_score(row) if row is not None else None
         lo = hi = None
-        if score is not None:  # the interval first: markers are drawn over it
+        if score is not None and row is not None:  # the interval first: markers are drawn over it
             lo, hi = finite(row.get("ci_low")), finite(row.get("ci_high"))
             if lo is not None and hi is not None:
                 xl, xh = x0 + (x1 - x0) * lo / 100, x0 + (x1 - x0) * hi / 100

@@ -9,11 +9,16 @@ type it does not know (a user's own engine) falls back to 'name: key value; ...'
 from __future__ import annotations
 
 import json
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 Label = Callable[[str], str]
-AXES = {"nace": "NACE", "nabs": "NABS", "ecosystem": "industrial ecosystem", "policy": "policy objective",
-        "priorities": "matched priorities"}
+AXES = {
+    "nace": "NACE",
+    "nabs": "NABS",
+    "ecosystem": "industrial ecosystem",
+    "policy": "policy objective",
+    "priorities": "matched priorities",
+}
 
 
 def _n(v) -> str:
@@ -21,7 +26,7 @@ def _n(v) -> str:
     if v is None:
         return "–"
     f = float(v)
-    return str(int(round(f))) if abs(f - round(f)) < 0.05 or abs(f) >= 10 else f"{f:.1f}"
+    return str(round(f)) if abs(f - round(f)) < 0.05 or abs(f) >= 10 else f"{f:.1f}"
 
 
 def _pct(v) -> str:
@@ -49,8 +54,14 @@ def _list(words: list[str], last: str = "and") -> str:
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
-def sentence(fig: Mapping, *, block: Label = str, item: Label = str, territory: Label = str,
-             choice: Callable[[str, str], str] = lambda _item, name: name) -> str:
+def sentence(
+    fig: Mapping,
+    *,
+    block: Label = str,
+    item: Label = str,
+    territory: Label = str,
+    choice: Callable[[str, str], str] = lambda _item, name: name,
+) -> str:
     """One fired trigger as a sentence; `block`, `item`, `territory` and `choice` (item, choice name)
     give readable names for codes."""
     kind = str(fig.get("trigger", ""))
@@ -59,48 +70,76 @@ def sentence(fig: Mapping, *, block: Label = str, item: Label = str, territory: 
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
         tail = "; the interval excludes that mean" if fig.get("interval_excludes_mean") else ""
-        return (f"{b} scores {_score(fig)}, {_n(gap)} points below the mean of peer group "
-                f"'{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))}){tail}.")
+        return (
+            f"{b} scores {_score(fig)}, {_n(gap)} points below the mean of peer group "
+            f"'{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))}){tail}."
+        )
     if kind == "block_below":
-        return f"{b} scores {_score(fig, fig.get('threshold'))}, below the rule's threshold of {_n(fig.get('threshold'))}."
+        return (
+            f"{b} scores {_score(fig, fig.get('threshold'))}, below the rule's threshold of {_n(fig.get('threshold'))}."
+        )
     if kind == "block_gap_to_frontrunner":
         gap = abs(float(fig["gap_to_frontrunner"])) if fig.get("gap_to_frontrunner") is not None else None
-        return (f"{b} scores {_score(fig)}, {_n(gap)} points below the frontrunner level of peer group "
-                f"'{fig.get('peer_group')}' ({_n(fig.get('frontrunner_level'))}).")
+        return (
+            f"{b} scores {_score(fig)}, {_n(gap)} points below the frontrunner level of peer group "
+            f"'{fig.get('peer_group')}' ({_n(fig.get('frontrunner_level'))})."
+        )
     if kind == "item_below":
-        return f"{it} scores {_score(fig, fig.get('threshold'))}, below the rule's threshold of {_n(fig.get('threshold'))}."
+        return (
+            f"{it} scores {_score(fig, fig.get('threshold'))}, "
+            f"below the rule's threshold of {_n(fig.get('threshold'))}."
+        )
     if kind == "item_share":
         choices = _list([f"\u2018{choice(str(fig.get('item')), str(c))}\u2019" for c in fig.get("choices") or []], "or")
-        bound = (f"at least {_pct(fig['min_share'])}" if fig.get("min_share") is not None
-                 else f"at most {_pct(fig.get('max_share'))}")
+        bound = (
+            f"at least {_pct(fig['min_share'])}"
+            if fig.get("min_share") is not None
+            else f"at most {_pct(fig.get('max_share'))}"
+        )
         n = f" of {fig['n']} respondents who answered" if fig.get("n") is not None else ""
         return f"{_pct(fig.get('share'))}{n} chose {choices} at {it} (the rule looks for {bound})."
     if kind == "groups_disagree":
         groups = f" ({fig['groups_published']} groups published)" if fig.get("groups_published") else ""
-        return (f"Stakeholder groups disagree at {it}: their published scores are "
-                f"{_n(fig.get('group_spread'))} points apart{groups}.")
+        return (
+            f"Stakeholder groups disagree at {it}: their published scores are "
+            f"{_n(fig.get('group_spread'))} points apart{groups}."
+        )
     if kind == "stakeholder_groups_below":
         k = fig.get("groups_published", 0)
-        return (f"{b}: {k} stakeholder group{'s' if k != 1 else ''} with a published score "
-                f"(the rule wants at least {fig.get('min_groups')}).")
+        return (
+            f"{b}: {k} stakeholder group{'s' if k != 1 else ''} with a published score "
+            f"(the rule wants at least {fig.get('min_groups')})."
+        )
     if kind == "insufficient_data":
         return f"{b} has no published score ({str(fig.get('status', 'missing')).replace('_', ' ')})."
     if kind == "alignment_below":
         pairs = _list([f"{territory(str(p['territory']))} {_n(p.get('score'))}" for p in fig.get("pairs") or []])
-        what = ("Alignment with the national strategy" if fig.get("kind") == "vertical" else
-                "Lowest alignment with a neighbour" if str(fig.get("statistic", "")).endswith("min") else
-                "Mean alignment with the neighbours")
-        return (f"{what} is {_n(fig.get('score'))} of 100, below the rule's threshold of "
-                f"{_n(fig.get('threshold'))}" + (f" ({pairs})." if pairs else "."))
+        what = (
+            "Alignment with the national strategy"
+            if fig.get("kind") == "vertical"
+            else "Lowest alignment with a neighbour"
+            if str(fig.get("statistic", "")).endswith("min")
+            else "Mean alignment with the neighbours"
+        )
+        return f"{what} is {_n(fig.get('score'))} of 100, below the rule's threshold of {_n(fig.get('threshold'))}" + (
+            f" ({pairs})." if pairs else "."
+        )
     if kind == "perception_flag":
-        ci = (f" (interval {_n(fig['perceived_ci_low'])}–{_n(fig['perceived_ci_high'])})"
-              if fig.get("perceived_ci_low") is not None and fig.get("perceived_ci_high") is not None else "")
-        parts = [f"national {_n(fig['vertical'])}" if fig.get("vertical") is not None else "",
-                 f"neighbours {_n(fig['neighbours'])}" if fig.get("neighbours") is not None else ""]
+        ci = (
+            f" (interval {_n(fig['perceived_ci_low'])}–{_n(fig['perceived_ci_high'])})"
+            if fig.get("perceived_ci_low") is not None and fig.get("perceived_ci_high") is not None
+            else ""
+        )
+        parts = [
+            f"national {_n(fig['vertical'])}" if fig.get("vertical") is not None else "",
+            f"neighbours {_n(fig['neighbours'])}" if fig.get("neighbours") is not None else "",
+        ]
         measured = f" ({_list(parts)})" if any(parts) else ""
-        return (f"Respondents rate alignment (block b2) at {_n(fig.get('perceived'))}{ci}; the written strategies "
-                f"measure {_n(fig.get('measured'))}{measured}. Compared as percentile ranks: "
-                f"{str(fig.get('flag', ''))}.")
+        return (
+            f"Respondents rate alignment (block b2) at {_n(fig.get('perceived'))}{ci}; the written strategies "
+            f"measure {_n(fig.get('measured'))}{measured}. Compared as percentile ranks: "
+            f"{fig.get('flag', '')!s}."
+        )
     if kind == "synergy_shared":
         topics = []
         for t in (fig.get("topics") or [])[:3]:
@@ -108,8 +147,9 @@ def sentence(fig: Mapping, *, block: Label = str, item: Label = str, territory: 
             partners = _list([territory(str(p)) for p in t.get("partners") or []])
             topics.append(f"{t.get('title') or t.get('code')} ({axis}; with {partners})")
         n = fig.get("n_topics", len(topics))
-        return (f"{n} topic{'s' if n != 1 else ''} shared with neighbouring territories"
-                + (f", the strongest: {'; '.join(topics)}." if topics else "."))
+        return f"{n} topic{'s' if n != 1 else ''} shared with neighbouring territories" + (
+            f", the strongest: {'; '.join(topics)}." if topics else "."
+        )
     parts = [f"{k.replace('_', ' ')} {v}" for k, v in fig.items() if k != "trigger"]
     return f"{kind.replace('_', ' ') or 'rule'}: " + "; ".join(parts)
 

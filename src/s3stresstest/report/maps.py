@@ -34,8 +34,9 @@ SIMPLIFY_PX = 0.35
 class Projection:
     """Longitude/latitude (degrees) to SVG pixels for one bounding box."""
 
-    def __init__(self, bounds: tuple[float, float, float, float], width: float, max_height: float,
-                 x_off: float, y_off: float):
+    def __init__(
+        self, bounds: tuple[float, float, float, float], width: float, max_height: float, x_off: float, y_off: float
+    ):
         minx, miny, maxx, maxy = bounds
         self.lat0 = (miny + maxy) / 2
         self.k = math.cos(math.radians(self.lat0))
@@ -97,7 +98,10 @@ def _label_point(geom) -> tuple[float, float]:
 
 
 def _class_entries(doc: Doc, vmin: float, vmax: float) -> list[tuple]:
-    return [("fill", c, f"{lo:.0f}–{hi:.0f}") for c, (lo, hi) in zip(pal.SEQUENTIAL, pal.class_bounds(vmin, vmax))]
+    return [
+        ("fill", c, f"{lo:.0f}–{hi:.0f}")
+        for c, (lo, hi) in zip(pal.SEQUENTIAL, pal.class_bounds(vmin, vmax), strict=True)
+    ]
 
 
 def _background(doc: Doc, registry, proj: Projection, frame) -> None:
@@ -115,8 +119,10 @@ def _region_label(doc: Doc, x: float, y: float, code: str, value: float | None, 
     """Code (and value) on a white chip, legible on any fill and in greyscale."""
     text = code if value is None else f"{code} {fmt_score(value)}"
     w = text_width(text, 10) + 8
-    doc.add(f'<rect x="{num(x - w / 2)}" y="{num(y - 8)}" width="{num(w)}" height="15" rx="2" fill="#ffffff" '
-            f'fill-opacity="0.88" stroke="{pal.INK}" stroke-width="0.5"/>')
+    doc.add(
+        f'<rect x="{num(x - w / 2)}" y="{num(y - 8)}" width="{num(w)}" height="15" rx="2" fill="#ffffff" '
+        f'fill-opacity="0.88" stroke="{pal.INK}" stroke-width="0.5"/>'
+    )
     doc.text(x, y + 3.5, text, size=10, anchor="middle", weight="bold" if bold else None)
 
 
@@ -133,9 +139,19 @@ def _names(registry, codes) -> dict[str, str]:
     return {c: registry.get(c).name_latn for c in codes}
 
 
-def territory_map(registry, code: str, neighbours: Sequence[str], alignment_scores: Mapping[str, float | None] | None,
-                  *, title: str | None = None, legend_label: str = "Alignment score (0–100)",
-                  vmin: float = 0.0, vmax: float = 100.0, width: int = 640, id_prefix: str | None = None) -> Svg:
+def territory_map(
+    registry,
+    code: str,
+    neighbours: Sequence[str],
+    alignment_scores: Mapping[str, float | None] | None,
+    *,
+    title: str | None = None,
+    legend_label: str = "Alignment score (0–100)",
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    width: int = 640,
+    id_prefix: str | None = None,
+) -> Svg:
     """The territory (outlined, white) and its neighbours coloured by their alignment score with it.
 
     `neighbours`: codes of any NUTS level (from `adjacency.territory_neighbours` or `neighbours`);
@@ -156,15 +172,22 @@ def territory_map(registry, code: str, neighbours: Sequence[str], alignment_scor
     frame = (minx - padx, miny - pady, maxx + padx, maxy + pady)
     title = title or f"Strategic alignment of {names[centre]} ({centre}) with its neighbours"
     doc = Doc(width, 10, title, "")
-    y = doc.heading(title, "Neighbours coloured by the alignment score of their strategy with this territory's; "
-                           "code and score printed on each region.")
-    entries = _class_entries(doc, vmin, vmax) + [("fill", doc.pattern("missing"), "no score"),
-                                                 ("fill", "#ffffff", f"{centre} (this territory)")]
+    y = doc.heading(
+        title,
+        "Neighbours coloured by the alignment score of their strategy with this territory's; "
+        "code and score printed on each region.",
+    )
+    entries = _class_entries(doc, vmin, vmax) + [
+        ("fill", doc.pattern("missing"), "no score"),
+        ("fill", "#ffffff", f"{centre} (this territory)"),
+    ]
     doc.text(12, y + 8, legend_label, size=11, weight="bold")
     y = legend_row(doc, 12, y + 26, entries, width - 12) + 4
     proj = Projection(frame, width - 24, 460, 12, y)
-    doc.add(f'<rect x="{num(proj.x_off)}" y="{num(y)}" width="{num(proj.width)}" height="{num(proj.height)}" '
-            f'fill="#ffffff" stroke="#bdbdbd" stroke-width="0.8"/>')
+    doc.add(
+        f'<rect x="{num(proj.x_off)}" y="{num(y)}" width="{num(proj.width)}" height="{num(proj.height)}" '
+        f'fill="#ffffff" stroke="#bdbdbd" stroke-width="0.8"/>'
+    )
     _background(doc, registry, proj, frame)
     alt = []
     labels = []
@@ -172,30 +195,48 @@ def territory_map(registry, code: str, neighbours: Sequence[str], alignment_scor
         v = scores.get(c)
         fill = pal.sequential_colour(v, vmin, vmax) if v is not None else doc.pattern("missing")
         g = proj.geometry(geoms[c])
-        doc.add(f'<path d="{path_data(g)}" fill="{fill}" stroke="{pal.INK}" stroke-width="0.7" '
-                f'stroke-linejoin="round" fill-rule="evenodd"/>')
+        doc.add(
+            f'<path d="{path_data(g)}" fill="{fill}" stroke="{pal.INK}" stroke-width="0.7" '
+            f'stroke-linejoin="round" fill-rule="evenodd"/>'
+        )
         labels.append((c, v, fill, _label_point(g)))
         alt.append(f"{names[c]} ({c}) {fmt_score(v)}" if v is not None else f"{names[c]} ({c}) no score")
     g = proj.geometry(geoms[centre])
-    doc.add(f'<path d="{path_data(g)}" fill="#ffffff" stroke="{pal.INK}" stroke-width="2.2" '
-            f'stroke-linejoin="round" fill-rule="evenodd"/>')
-    for c, v, fill, (lx, ly) in labels:
+    doc.add(
+        f'<path d="{path_data(g)}" fill="#ffffff" stroke="{pal.INK}" stroke-width="2.2" '
+        f'stroke-linejoin="round" fill-rule="evenodd"/>'
+    )
+    for c, v, _fill, (lx, ly) in labels:
         _region_label(doc, lx, ly, c, v)
     lx, ly = _label_point(g)
     _region_label(doc, lx, ly, centre, None, bold=True)
-    y = _footer(doc, y + proj.height + 4, width,
-                "Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale.")
+    y = _footer(
+        doc,
+        y + proj.height + 4,
+        width,
+        "Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale.",
+    )
     doc.height = int(y + 4)
-    doc.alt = (f"Map of {names[centre]} ({centre}) and its {len(neigh)} neighbours, each coloured by "
-               f"{legend_label.lower()} in five classes of equal width; codes and scores are printed on the map. "
-               + ("Scores: " + "; ".join(alt) + "." if alt else "No neighbours."))
+    doc.alt = (
+        f"Map of {names[centre]} ({centre}) and its {len(neigh)} neighbours, each coloured by "
+        f"{legend_label.lower()} in five classes of equal width; codes and scores are printed on the map. "
+        + ("Scores: " + "; ".join(alt) + "." if alt else "No neighbours.")
+    )
     return doc.render(id_prefix)
 
 
-def alpine_space_map(registry, values: Mapping[str, float | None], title: str,
-                     legend_label: str = "Score (0–100)", *, vmin: float = 0.0, vmax: float = 100.0,
-                     width: int = 640, region_codes: Sequence[str] | None = None,
-                     id_prefix: str | None = None) -> Svg:
+def alpine_space_map(
+    registry,
+    values: Mapping[str, float | None],
+    title: str,
+    legend_label: str = "Score (0–100)",
+    *,
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    width: int = 640,
+    region_codes: Sequence[str] | None = None,
+    id_prefix: str | None = None,
+) -> Svg:
     """The 42 NUTS-2 regions of the Alpine Space, territories with a value coloured and labelled.
 
     `values`: code -> value of territories of any NUTS level (DE2, SI, CH022, ITC4 ...), each drawn
@@ -212,12 +253,12 @@ def alpine_space_map(registry, values: Mapping[str, float | None], title: str,
     shown, outside = {}, []
     for k, v in values.items():
         c = registry.get(k).code
-        parts = set(registry.nuts2_parts(c))
-        if not parts & base_set:
+        nuts2 = set(registry.nuts2_parts(c))
+        if not nuts2 & base_set:
             outside.append(c)
             continue
         geom = registry.geometry(c)
-        if not parts <= base_set:
+        if not nuts2 <= base_set:
             geom = shapely.intersection(geom, area)
         shown[c] = (finite(v), geom)
     # coarser territories first, so a NUTS-3 territory stays visible over its NUTS-2 region
@@ -228,8 +269,11 @@ def alpine_space_map(registry, values: Mapping[str, float | None], title: str,
     frame = (minx - padx, miny - pady, maxx + padx, maxy + pady)
 
     doc = Doc(width, 10, title, "")
-    y = doc.heading(title, "Alpine Space programme area (42 NUTS-2 regions); territories with a value are "
-                           "outlined, with code and value printed.")
+    y = doc.heading(
+        title,
+        "Alpine Space programme area (42 NUTS-2 regions); territories with a value are "
+        "outlined, with code and value printed.",
+    )
     entries = _class_entries(doc, vmin, vmax) + [("fill", doc.pattern("missing"), "no data")]
     doc.text(12, y + 8, legend_label, size=11, weight="bold")
     y = legend_row(doc, 12, y + 26, entries, width - 12) + 4
@@ -237,29 +281,37 @@ def alpine_space_map(registry, values: Mapping[str, float | None], title: str,
     _background(doc, registry, proj, frame)
     miss = doc.pattern("missing")
     base_d = "".join(path_data(proj.geometry(base_geoms[c])) for c in sorted(base))
-    doc.add(f'<path d="{base_d}" fill="{miss}" stroke="{pal.MUTED_INK}" stroke-width="0.5" '
-            f'stroke-linejoin="round" fill-rule="evenodd"/>')
+    doc.add(
+        f'<path d="{base_d}" fill="{miss}" stroke="{pal.MUTED_INK}" stroke-width="0.5" '
+        f'stroke-linejoin="round" fill-rule="evenodd"/>'
+    )
     labels, alt, no_value = [], [], []
     for c in order:
         v, geom = shown[c]
         fill = pal.sequential_colour(v, vmin, vmax) if v is not None else miss
         g = proj.geometry(geom)
-        doc.add(f'<path d="{path_data(g)}" fill="{fill}" stroke="{pal.INK}" stroke-width="1.1" '
-                f'stroke-linejoin="round" fill-rule="evenodd"/>')
+        doc.add(
+            f'<path d="{path_data(g)}" fill="{fill}" stroke="{pal.INK}" stroke-width="1.1" '
+            f'stroke-linejoin="round" fill-rule="evenodd"/>'
+        )
         labels.append((c, v, fill, _label_point(g)))
         if v is None:
             no_value.append(f"{names[c]} ({c})")
         else:
             alt.append(f"{names[c]} ({c}) {fmt_score(v)}")
-    for c, v, fill, (lx, ly) in labels:
+    for c, v, _fill, (lx, ly) in labels:
         _region_label(doc, lx, ly, c, v, bold=v is not None)
     note = "Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale."
     if outside:
         note += " Not in the Alpine Space, not drawn: " + ", ".join(sorted(outside)) + "."
     y = _footer(doc, y + proj.height + 4, width, note)
     doc.height = int(y + 4)
-    parts = [(f"Map of the Alpine Space ({len(base)} NUTS-2 regions) coloured by {legend_label} in five classes "
-              f"of equal width; territories are drawn at their own NUTS level and labelled with code and value.")]
+    parts = [
+        (
+            f"Map of the Alpine Space ({len(base)} NUTS-2 regions) coloured by {legend_label} in five classes "
+            f"of equal width; territories are drawn at their own NUTS level and labelled with code and value."
+        )
+    ]
     parts.append("Values: " + ("; ".join(alt) if alt else "none") + ".")
     if no_value:
         parts.append("Without a published value: " + "; ".join(no_value) + ".")

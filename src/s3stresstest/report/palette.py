@@ -26,15 +26,15 @@ SEQUENTIAL: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2978b2", "#253
 # ColorBrewer PuOr, 5 classes: negative (orange) -> about zero (light grey) -> positive (purple).
 DIVERGING: tuple[str, ...] = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
 
-INK = "#1a1a1a"              # text and outlines
-MUTED_INK = "#595959"        # secondary text (units, notes); contrast 7:1 on white
-GRID = "#d9d9d9"             # grid lines
-MISSING_FILL = "#f0f0f0"     # background of suppressed / insufficient / no-data shapes
-MISSING_STROKE = "#8c8c8c"   # the hatch lines
+INK = "#1a1a1a"  # text and outlines
+MUTED_INK = "#595959"  # secondary text (units, notes); contrast 7:1 on white
+GRID = "#d9d9d9"  # grid lines
+MISSING_FILL = "#f0f0f0"  # background of suppressed / insufficient / no-data shapes
+MISSING_STROKE = "#8c8c8c"  # the hatch lines
 DONT_KNOW_FILL = "#ffffff"
 DONT_KNOW_DOT = "#737373"
 BACKGROUND_LAND = "#ececec"  # maps: countries around the area of interest
-BOUNDARY = "#ffffff"         # maps: thin boundaries between filled regions
+BOUNDARY = "#ffffff"  # maps: thin boundaries between filled regions
 
 # Marker shapes for peer groups (hollow, black outline): distinct without colour.
 GROUP_MARKERS: tuple[str, ...] = ("diamond", "square", "triangle", "triangle-down", "circle-open")
@@ -121,7 +121,7 @@ def _interpolate(t: float) -> str:
     f = pos - i
     a, b = hex_rgb(SEQUENTIAL[i]), hex_rgb(SEQUENTIAL[i + 1])
     out = []
-    for ca, cb in zip(a, b):
+    for ca, cb in zip(a, b, strict=True):
         la, lb = _channel(ca / 255), _channel(cb / 255)
         lv = la + (lb - la) * f
         v = 12.92 * lv if lv <= 0.0031308 else 1.055 * lv ** (1 / 2.4) - 0.055
@@ -131,13 +131,17 @@ def _interpolate(t: float) -> str:
 
 def missing_pattern(pattern_id: str) -> str:
     """`<pattern>` for suppressed / insufficient / no-data shapes: grey ground, diagonal hatch."""
-    return (f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6" '
-            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{MISSING_FILL}"/>'
-            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{MISSING_STROKE}" stroke-width="1.6"/></pattern>')
+    return (
+        f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{MISSING_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{MISSING_STROKE}" stroke-width="1.6"/></pattern>'
+    )
 
 
 def dont_know_pattern(pattern_id: str) -> str:
     """`<pattern>` for "Don't know" answers: white ground with small grey dots."""
-    return (f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="5" height="5">'
-            f'<rect width="5" height="5" fill="{DONT_KNOW_FILL}"/>'
-            f'<circle cx="2.5" cy="2.5" r="0.9" fill="{DONT_KNOW_DOT}"/></pattern>')
+    return (
+        f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="5" height="5">'
+        f'<rect width="5" height="5" fill="{DONT_KNOW_FILL}"/>'
+        f'<circle cx="2.5" cy="2.5" r="0.9" fill="{DONT_KNOW_DOT}"/></pattern>'
+    )

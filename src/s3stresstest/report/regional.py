@@ -55,8 +55,18 @@ from .render import (
 )
 
 EXCERPT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "b1": ("design", "draft", "edp", "entrepreneurial discovery", "revision", "revise", "involve", "steer",
-           "consult", "governance"),
+    "b1": (
+        "design",
+        "draft",
+        "edp",
+        "entrepreneurial discovery",
+        "revision",
+        "revise",
+        "involve",
+        "steer",
+        "consult",
+        "governance",
+    ),
     "b2": ("neighbour", "national", "cross-border", "cross border", "other regions", "align", "interreg"),
     "b3": ("fund", "call", "support", "administrative", "scheme", "implement", "grant", "paperwork"),
     "b4": ("indicator", "monitor", "evaluat", "data", "measure"),
@@ -64,14 +74,22 @@ EXCERPT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "b6": ("portfolio", "overlap", "critical mass", "cluster managers", "joint", "all clusters"),
 }
 MAX_EXCERPTS = 3
-GROUP_ORDER = ("cluster_manager", "policy_maker", "development_agency", "research_institution",
-               "industry_association", "company", "other")
+GROUP_ORDER = (
+    "cluster_manager",
+    "policy_maker",
+    "development_agency",
+    "research_institution",
+    "industry_association",
+    "company",
+    "other",
+)
 PEER_K = 5
 
 
 # --------------------------------------------------------------------------------------------------
 # Sections
 # --------------------------------------------------------------------------------------------------
+
 
 def _position(row) -> str:
     """Where a territory stands against one peer group's mean, from a benchmark row."""
@@ -82,7 +100,9 @@ def _position(row) -> str:
     if row.get("indistinguishable") is True:
         return f"in line with the mean {num(row['peer_mean'])}"
     gap = float(row["gap_to_mean"])
-    return f"{'above' if gap > 0 else 'below'} the mean {num(row['peer_mean'])} ({'+' if gap > 0 else '−'}{num(abs(gap))})"
+    return (
+        f"{'above' if gap > 0 else 'below'} the mean {num(row['peer_mean'])} ({'+' if gap > 0 else '−'}{num(abs(gap))})"
+    )
 
 
 def executive_summary(inputs, region: str, language: str | None) -> Section:
@@ -92,18 +112,26 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
     bm = inputs.rows("benchmarks", region)
     groups = list(dict.fromkeys(bm["peer_group"])) if len(bm) else []
     own = inputs.groups_of(region)
-    s.add(Paragraph(f"{inputs.label(region)} is compared with {len(groups)} peer group"
-                    f"{'s' if len(groups) != 1 else ''} ({', '.join(peer_label(g) for g in groups) or 'none'}); "
-                    f"it belongs to {', '.join(peer_label(g) for g in own) or 'none of them'}. Scores run from 0 to 100; "
-                    f"brackets give the {ci_level_text(inputs)} interval. 'In line' means the interval contains the "
-                    "group's mean: the difference is then not worth a story. This is a learning tool, not a league "
-                    "table.", style="lead"))
-    rows, classes, ups, downs = [], [], [], []
+    s.add(
+        Paragraph(
+            f"{inputs.label(region)} is compared with {len(groups)} peer group"
+            f"{'s' if len(groups) != 1 else ''} ({', '.join(peer_label(g) for g in groups) or 'none'}); "
+            f"it belongs to {', '.join(peer_label(g) for g in own) or 'none of them'}. Scores run from 0 to 100; "
+            f"brackets give the {ci_level_text(inputs)} interval. 'In line' means the interval contains the "
+            "group's mean: the difference is then not worth a story. This is a learning tool, not a league "
+            "table.",
+            style="lead",
+        )
+    )
+    rows: list[list[str]] = []
+    classes: list[str] = []
+    ups: list[str] = []
+    downs: list[str] = []
     for b in inputs.blocks:
         r = bs.loc[b] if b in bs.index else None
         status = r["status"] if r is not None else "missing"
         cells = [f"{b} {ins.block_label(b, language)}"]
-        if status == "ok":
+        if r is not None and status == "ok":
             cells += [interval(r["score"], r["ci_low"], r["ci_high"]), num(r["n"])]
         else:
             cells += [withheld_text(status, k) if status != "missing" else "no answers", "–"]
@@ -120,13 +148,22 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
         cells.append(num(fr["frontrunner_level"]) if fr is not None else "–")
         rows.append(cells)
         classes.append("" if status == "ok" else "withheld")
-    cols = ["Block", f"Score [{ci_level_text(inputs)} interval]", "n"] + [f"vs {peer_label(g)}" for g in groups] \
+    cols = (
+        ["Block", f"Score [{ci_level_text(inputs)} interval]", "n"]
+        + [f"vs {peer_label(g)}" for g in groups]
         + ["Frontrunner level" + (" (all)" if "all" in groups else "")]
-    table = Table(cols, rows, caption=f"State of play per block: {inputs.label(region)}", row_classes=classes,
-                  numeric=(2,), compact=True,
-                  note="n: respondents with at least one answer in the block. Frontrunner level: the "
-                       f"{inputs.parameters.get('frontrunner_quantile', 0.75):.0%} quantile of the group's published "
-                       "scores.")
+    )
+    table = Table(
+        cols,
+        rows,
+        caption=f"State of play per block: {inputs.label(region)}",
+        row_classes=classes,
+        numeric=(2,),
+        compact=True,
+        note="n: respondents with at least one answer in the block. Frontrunner level: the "
+        f"{inputs.parameters.get('frontrunner_quantile', 0.75):.0%} quantile of the group's published "
+        "scores.",
+    )
     ups, downs = list(dict.fromkeys(ups)), list(dict.fromkeys(downs))
     bullets = []
     if ups:
@@ -141,12 +178,18 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
     s.add(Bullets(bullets))
     ch = load_charts()
     if ch is not None:
-        svg = draw_chart(ch.block_profile, inputs.rows("block_scores", region), bm, inputs.blocks,
-                         {b: ins.block_label(b, language) for b in inputs.blocks}, region=region,
-                         ci_level=inputs.parameters.get("ci_level"), region_label=inputs.label(region),
-                         id_prefix=f"prof-{region}")
-        s.add(figure(svg, "Peer-group means and the frontrunner level for comparison.",
-                     data=None, wide=True))
+        svg = draw_chart(
+            ch.block_profile,
+            inputs.rows("block_scores", region),
+            bm,
+            inputs.blocks,
+            {b: ins.block_label(b, language) for b in inputs.blocks},
+            region=region,
+            ci_level=inputs.parameters.get("ci_level"),
+            region_label=inputs.label(region),
+            id_prefix=f"prof-{region}",
+        )
+        s.add(figure(svg, "Peer-group means and the frontrunner level for comparison.", data=None, wide=True))
     s.add(table)
     return s
 
@@ -160,14 +203,28 @@ def response_profile(inputs, region: str) -> Section:
     rows = [[group_label(g), str(int(c[g])), pct(c[g] / total) if total else "–"] for g in order]
     rows.append(["Total", str(total), "100%" if total else "–"])
     invited = inputs.invited(region)
-    rate = (f"{pct(total / invited)} ({total} of {invited} invited)" if invited
-            else "not known: the campaign sent no personal invitations for this territory")
-    s.add(Paragraph(f"{total} respondents from {len(order)} stakeholder groups answered for "
-                    f"{inputs.label(region)}. Response rate: {rate}."))
-    s.add(Table(["Stakeholder group", "Respondents", "Share"], rows, caption="Respondents per stakeholder group",
-                numeric=(1, 2), compact=True,
-                note=f"Figures built on fewer than {inputs.min_respondents} respondents are never shown in this "
-                     "report; stakeholder-group scores of small groups are suppressed."))
+    rate = (
+        f"{pct(total / invited)} ({total} of {invited} invited)"
+        if invited
+        else "not known: the campaign sent no personal invitations for this territory"
+    )
+    s.add(
+        Paragraph(
+            f"{total} respondents from {len(order)} stakeholder groups answered for "
+            f"{inputs.label(region)}. Response rate: {rate}."
+        )
+    )
+    s.add(
+        Table(
+            ["Stakeholder group", "Respondents", "Share"],
+            rows,
+            caption="Respondents per stakeholder group",
+            numeric=(1, 2),
+            compact=True,
+            note=f"Figures built on fewer than {inputs.min_respondents} respondents are never shown in this "
+            "report; stakeholder-group scores of small groups are suppressed.",
+        )
+    )
     return s
 
 
@@ -181,8 +238,9 @@ def _scale_text(ins, item, language) -> str:
     cl = ins.choices_of(item)
     if cl is None:
         return {"integer": "whole number", "decimal": "number", "text": "free text"}.get(item.type, item.type)
-    parts = [f"{_choice_label(c, language)} ({num(c.score) if c.score is not None else 'no score'})"
-             for c in cl.choices]
+    parts = [
+        f"{_choice_label(c, language)} ({num(c.score) if c.score is not None else 'no score'})" for c in cl.choices
+    ]
     return " / ".join(parts)
 
 
@@ -193,7 +251,7 @@ def _distribution_text(dist: pd.DataFrame, ins, item, language, k: int) -> str |
     cl = ins.choices_of(item)
     by = dist.set_index("choice")["share"]
     parts = []
-    for c in (cl.choices if cl else []):
+    for c in cl.choices if cl else []:
         if c.name in by.index:
             parts.append(f"{_choice_label(c, language)} {pct(by[c.name])}")
     return " · ".join(parts)
@@ -212,19 +270,16 @@ def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str]
     k = inputs.min_respondents
     enough = mine.groupby("item")["respondent_id"].nunique()
     eligible = mine[mine["item"].isin(enough[enough >= k].index)]
-    try:
-        from ..recommend import clean_excerpt
-    except ImportError:  # pragma: no cover - the recommend package is part of the project
-        def clean_excerpt(t, limit=200):
-            return str(t)[:limit]
-    pool = set()
+    from ..recommend import clean_excerpt
+
+    found: set[str] = set()
     for text in eligible["value"].astype(str):
         low = text.lower()
         if any(kw in low for kw in keys):
             t = clean_excerpt(text)
             if t:
-                pool.add(t)
-    pool = sorted(pool)
+                found.add(t)
+    pool = sorted(found)
     if not pool:
         return [], "no open answer mentions this block's keywords"
     h = int.from_bytes(hashlib.sha256(f"{seed}\x1f{region}\x1f{block}".encode()).digest()[:8], "big")
@@ -242,28 +297,59 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
     r = row.iloc[0] if len(row) else None
     ch = load_charts()
     if r is not None and r["status"] == "ok":
-        s.add(Paragraph(f"Score {interval(r['score'], r['ci_low'], r['ci_high'])} ({ci_level_text(inputs)} interval), "
-                        f"from {num(r['n'])} respondents.", style="lead"))
+        s.add(
+            Paragraph(
+                f"Score {interval(r['score'], r['ci_low'], r['ci_high'])} ({ci_level_text(inputs)} interval), "
+                f"from {num(r['n'])} respondents.",
+                style="lead",
+            )
+        )
     else:
-        s.add(Callout(f"The score of this block is {withheld_text(r['status'] if r is not None else 'suppressed', k)}"
-                      ": no figure is shown.", kind_of="missing"))
+        s.add(
+            Callout(
+                f"The score of this block is {withheld_text(r['status'] if r is not None else 'suppressed', k)}"
+                ": no figure is shown.",
+                kind_of="missing",
+            )
+        )
     # against the peer groups
     bm = inputs.rows("benchmarks", region)
     bm = bm[bm["block"] == block]
     prow = []
     for rec in bm.to_dict("records"):
-        prow.append([peer_label(rec["peer_group"]), num(rec["peer_mean"]), num(rec["peer_median"]),
-                     num(rec["frontrunner_level"]),
-                     (_position(rec) if r is not None and r["status"] == "ok" else "–"),
-                     " ".join(str(rec.get("frontrunners") or "").split()) or "–"])
+        prow.append(
+            [
+                peer_label(rec["peer_group"]),
+                num(rec["peer_mean"]),
+                num(rec["peer_median"]),
+                num(rec["frontrunner_level"]),
+                (_position(rec) if r is not None and r["status"] == "ok" else "–"),
+                " ".join(str(rec.get("frontrunners") or "").split()) or "–",
+            ]
+        )
     if ch is not None:
-        svg = draw_chart(ch.block_vs_peers, region, block, inputs.benchmarks, block_scores=bs, block_label=label,
-                         region_label=inputs.label(region), ci_level=inputs.parameters.get("ci_level"),
-                         id_prefix=f"peer-{region}-{block}")
+        svg = draw_chart(
+            ch.block_vs_peers,
+            region,
+            block,
+            inputs.benchmarks,
+            block_scores=bs,
+            block_label=label,
+            region_label=inputs.label(region),
+            ci_level=inputs.parameters.get("ci_level"),
+            id_prefix=f"peer-{region}-{block}",
+        )
         s.add(figure(svg, "The data are in the table below."))
-    s.add(Table(["Peer group", "Mean", "Median", "Frontrunner level", "This territory", "Frontrunners"], prow,
-                caption="Against the peer groups", numeric=(1, 2, 3), compact=True,
-                note="Frontrunners: members of the group at or above the frontrunner level, listed by code."))
+    s.add(
+        Table(
+            ["Peer group", "Mean", "Median", "Frontrunner level", "This territory", "Frontrunners"],
+            prow,
+            caption="Against the peer groups",
+            numeric=(1, 2, 3),
+            compact=True,
+            note="Frontrunners: members of the group at or above the frontrunner level, listed by code.",
+        )
+    )
     # items: scores and answer distributions
     items = ins.block_items(block)
     tag = {it.name: f"{block}.{i + 1}" for i, it in enumerate(items)}
@@ -276,8 +362,14 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
         ir = isc.loc[it.name] if it.name in isc.index else None
         if ir is not None and ir["status"] == "ok":
             flag = disp.loc[it.name, "groups_disagree"] if it.name in disp.index else None
-            rows.append([q, interval(ir["score"], ir["ci_low"], ir["ci_high"]), num(ir["n"]),
-                         "–" if flag is None or missing(flag) else ("yes" if bool(flag) else "no")])
+            rows.append(
+                [
+                    q,
+                    interval(ir["score"], ir["ci_low"], ir["ci_high"]),
+                    num(ir["n"]),
+                    "–" if flag is None or missing(flag) else ("yes" if bool(flag) else "no"),
+                ]
+            )
             classes.append("")
         else:
             rows.append([q, withheld_text("suppressed", k), "–", "–"])
@@ -286,10 +378,18 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
         txt = _distribution_text(d, ins, it, language, k)
         drows[it.name] = [q, txt if txt is not None else f"suppressed (fewer than {k} respondents)"]
     s.add(Heading("Items", 3))
-    s.add(Table(["Question", f"Score [{ci_level_text(inputs)} interval]", "n", "Groups disagree"], rows,
-                caption="Item scores", row_classes=classes, numeric=(2,), compact=True,
-                note=f"Groups disagree: published stakeholder-group scores differ by at least "
-                     f"{num(inputs.parameters.get('disagreement_threshold', 25))} points."))
+    s.add(
+        Table(
+            ["Question", f"Score [{ci_level_text(inputs)} interval]", "n", "Groups disagree"],
+            rows,
+            caption="Item scores",
+            row_classes=classes,
+            numeric=(2,),
+            compact=True,
+            note=f"Groups disagree: published stakeholder-group scores differ by at least "
+            f"{num(inputs.parameters.get('disagreement_threshold', 25))} points.",
+        )
+    )
     s.add(Heading("Answer distributions", 3))
     figures = []
     if ch is not None:
@@ -302,32 +402,51 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
             d = dist[dist["item"].isin([i.name for i in its])].assign(region=lambda x: x["item"].map(tag))
             if d.empty or cl is None:
                 continue
-            svg = draw_chart(ch.item_distribution, d, [c.name for c in cl.choices],
-                             {c.name: _choice_label(c, language) for c in cl.choices},
-                             item_label=f"{inputs.label(region)}: " + ", ".join(tag[i.name] for i in its),
-                             min_respondents=k, regions=[tag[i.name] for i in its],
-                             region_labels={tag[i.name]: tag[i.name] for i in its}, multiple=typ == "select_multiple",
-                             id_prefix=f"dist-{region}-{block}-{list_name}")
-            fig = figure(svg, "Questions as numbered in the table of item scores.",
-                         data=Table(["Question", "Answers (share of respondents who answered)"],
-                                    [drows[i.name] for i in its], compact=True))
+            svg = draw_chart(
+                ch.item_distribution,
+                d,
+                [c.name for c in cl.choices],
+                {c.name: _choice_label(c, language) for c in cl.choices},
+                item_label=f"{inputs.label(region)}: " + ", ".join(tag[i.name] for i in its),
+                min_respondents=k,
+                regions=[tag[i.name] for i in its],
+                region_labels={tag[i.name]: tag[i.name] for i in its},
+                multiple=typ == "select_multiple",
+                id_prefix=f"dist-{region}-{block}-{list_name}",
+            )
+            fig = figure(
+                svg,
+                "Questions as numbered in the table of item scores.",
+                data=Table(
+                    ["Question", "Answers (share of respondents who answered)"],
+                    [drows[i.name] for i in its],
+                    compact=True,
+                ),
+            )
             if fig is not None:
                 figures.append((fig, its))
     charted = {i.name for _, its in figures for i in its}
     s.add(*[f for f, _ in figures])
     rest = [drows[it.name] for it in items if it.name not in charted]
     if rest:
-        s.add(Table(["Question", "Answers (share of respondents who answered)"], rest,
-                    caption="Answer distributions", compact=True,
-                    note="Don't-know answers count as answers here; blanks do not."))
+        s.add(
+            Table(
+                ["Question", "Answers (share of respondents who answered)"],
+                rest,
+                caption="Answer distributions",
+                compact=True,
+                note="Don't-know answers count as answers here; blanks do not.",
+            )
+        )
     # stakeholder groups
     s.add(Heading("Stakeholder groups", 3))
     g = inputs.rows("group_block_scores", region)
     g = g[g["block"] == block]
     order = {x: i for i, x in enumerate(GROUP_ORDER)}
     grows, gclasses = [], []
-    for rec in sorted(g.to_dict("records"), key=lambda x: (order.get(x["stakeholder_group"], 99),
-                                                          x["stakeholder_group"])):
+    for rec in sorted(
+        g.to_dict("records"), key=lambda x: (order.get(x["stakeholder_group"], 99), x["stakeholder_group"])
+    ):
         if rec["status"] == "ok" and not missing(rec["score"]):
             grows.append([group_label(rec["stakeholder_group"]), num(rec["score"]), num(rec["n"])])
             gclasses.append("")
@@ -336,12 +455,27 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
             gclasses.append("withheld")
     if ch is not None and len(g):
         ref = r["score"] if r is not None and r["status"] == "ok" else None
-        svg = draw_chart(ch.group_breakdown, g, block, region=region, block_label=label, reference=ref,
-                         id_prefix=f"grp-{region}-{block}")
+        svg = draw_chart(
+            ch.group_breakdown,
+            g,
+            block,
+            region=region,
+            block_label=label,
+            reference=ref,
+            id_prefix=f"grp-{region}-{block}",
+        )
         s.add(figure(svg, "The data are in the table below."))
     if grows:
-        s.add(Table(["Stakeholder group", "Score", "n"], grows, caption="Block score by stakeholder group",
-                    row_classes=gclasses, numeric=(1, 2), compact=True))
+        s.add(
+            Table(
+                ["Stakeholder group", "Score", "n"],
+                grows,
+                caption="Block score by stakeholder group",
+                row_classes=gclasses,
+                numeric=(1, 2),
+                compact=True,
+            )
+        )
     else:
         s.add(Paragraph("No stakeholder-group figures for this block.", style="note"))
     # open answers
@@ -351,10 +485,15 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
         s.add(Bullets([f"“{t}”" for t in ex]))
     else:
         s.add(Paragraph(f"No excerpt: {why}.", style="note"))
-    s.add(Paragraph(f"Excerpts: up to {MAX_EXCERPTS} answers to the open questions that mention "
-                    f"{', '.join(repr(x) for x in EXCERPT_KEYWORDS.get(block, ()))}; only from questions answered "
-                    f"by at least {k} respondents here; cleaned of contact details; shown without the respondent "
-                    "or their group.", style="small"))
+    s.add(
+        Paragraph(
+            f"Excerpts: up to {MAX_EXCERPTS} answers to the open questions that mention "
+            f"{', '.join(repr(x) for x in EXCERPT_KEYWORDS.get(block, ()))}; only from questions answered "
+            f"by at least {k} respondents here; cleaned of contact details; shown without the respondent "
+            "or their group.",
+            style="small",
+        )
+    )
     return s
 
 
@@ -362,29 +501,49 @@ def alignment_section(inputs, region: str) -> Section:
     s = Section("Alignment with national and neighbouring strategies", "alignment", page_break=True)
     al = inputs.alignment
     if not al:
-        return s.add(Callout(f"Alignment is not reported: {inputs.missing.get('alignment', 'no alignment results')}.",
-                             kind_of="missing"))
+        return s.add(
+            Callout(
+                f"Alignment is not reported: {inputs.missing.get('alignment', 'no alignment results')}.",
+                kind_of="missing",
+            )
+        )
     terr = al.get("alignment_territories")
     row = terr[terr["territory"] == region] if terr is not None else pd.DataFrame()
     if row.empty:
-        return s.add(Callout("No sourced S3 strategy of this territory is in the alignment data, so its alignment "
-                             "is not reported.", kind_of="missing"))
+        return s.add(
+            Callout(
+                "No sourced S3 strategy of this territory is in the alignment data, so its alignment is not reported.",
+                kind_of="missing",
+            )
+        )
     t = row.iloc[0]
-    s.add(Paragraph("Alignment compares the priorities of the published S3 strategies (sourced, not survey answers) "
-                    "on a 0–100 scale: vertical with the national strategy, horizontal with the neighbours'."))
-    facts = [["National (vertical) alignment", num(t.get("vertical")) if not missing(t.get("vertical"))
-              else (str(t.get("note") or "no national strategy in the input"))],
-             ["Neighbours with a strategy", num(t.get("n_neighbours"))],
-             ["Alignment with neighbours: mean", num(t.get("neighbours_mean"))],
-             ["… lowest / highest", f"{num(t.get('neighbours_min'))} / {num(t.get('neighbours_max'))}"],
-             ["Mean alignment with other territories", num(t.get("others_mean"))],
-             ["Priorities in the strategy", num(t.get("n_priorities"))]]
+    s.add(
+        Paragraph(
+            "Alignment compares the priorities of the published S3 strategies (sourced, not survey answers) "
+            "on a 0–100 scale: vertical with the national strategy, horizontal with the neighbours'."
+        )
+    )
+    facts = [
+        [
+            "National (vertical) alignment",
+            num(t.get("vertical"))
+            if not missing(t.get("vertical"))
+            else (str(t.get("note") or "no national strategy in the input")),
+        ],
+        ["Neighbours with a strategy", num(t.get("n_neighbours"))],
+        ["Alignment with neighbours: mean", num(t.get("neighbours_mean"))],
+        ["… lowest / highest", f"{num(t.get('neighbours_min'))} / {num(t.get('neighbours_max'))}"],
+        ["Mean alignment with other territories", num(t.get("others_mean"))],
+        ["Priorities in the strategy", num(t.get("n_priorities"))],
+    ]
     s.add(Table(["Measure", "Value"], facts, caption="Alignment of the strategy", compact=True))
     pairs = al.get("alignment_pairs")
     scores, neigh = {}, []
     if pairs is not None and len(pairs):
-        mine = pairs[((pairs["territory_a"] == region) | (pairs["territory_b"] == region))
-                     & pairs["kind"].isin(["vertical", "neighbour"])]
+        mine = pairs[
+            ((pairs["territory_a"] == region) | (pairs["territory_b"] == region))
+            & pairs["kind"].isin(["vertical", "neighbour"])
+        ]
         prow = []
         for p in mine.sort_values(["kind", "score"], ascending=[False, False]).to_dict("records"):
             other = p["territory_b"] if p["territory_a"] == region else p["territory_a"]
@@ -392,34 +551,71 @@ def alignment_section(inputs, region: str) -> Section:
                 neigh.append(other)
                 scores[other] = p["score"]
             codes = str(p.get("shared_codes") or "").split()
-            prow.append([inputs.label(other) if other in inputs.names else other, p["kind"], num(p["score"]),
-                         f"{num(p.get('n_matched'))} of {num(p.get('n_priorities_a' if p['territory_a'] == region else 'n_priorities_b'))}",
-                         str(len(codes))])
+            prow.append(
+                [
+                    inputs.label(other) if other in inputs.names else other,
+                    p["kind"],
+                    num(p["score"]),
+                    f"{num(p.get('n_matched'))} of "
+                    f"{num(p.get('n_priorities_a' if p['territory_a'] == region else 'n_priorities_b'))}",
+                    str(len(codes)),
+                ]
+            )
         if prow:
-            s.add(Table(["Other strategy", "Kind", "Alignment", "Own priorities matched", "Shared codes"], prow,
-                        caption="Pairs: national and neighbours", numeric=(2, 4), compact=True))
+            s.add(
+                Table(
+                    ["Other strategy", "Kind", "Alignment", "Own priorities matched", "Shared codes"],
+                    prow,
+                    caption="Pairs: national and neighbours",
+                    numeric=(2, 4),
+                    compact=True,
+                )
+            )
     mp = load_maps()
     reg = inputs.registry
     if mp is not None and reg is not None and region in reg:
         geo = _geographic_neighbours(inputs, region, neigh)
         svg = draw_chart(mp.territory_map, reg, region, list(neigh) + geo, scores, id_prefix=f"map-{region}")
-        s.add(figure(svg, "Neighbours without a sourced strategy are hatched. © EuroGeographics for the "
-                          "administrative boundaries; source: Eurostat – GISCO.", wide=True,
-                     data=Table(["Neighbour", "Alignment"], [[c, num(v)] for c, v in sorted(scores.items())]
-                                + [[c, "no score"] for c in geo], compact=True)))
+        s.add(
+            figure(
+                svg,
+                "Neighbours without a sourced strategy are hatched. © EuroGeographics for the "
+                "administrative boundaries; source: Eurostat – GISCO.",
+                wide=True,
+                data=Table(
+                    ["Neighbour", "Alignment"],
+                    [[c, num(v)] for c, v in sorted(scores.items())] + [[c, "no score"] for c in geo],
+                    compact=True,
+                ),
+            )
+        )
     elif "maps" in inputs.missing or reg is None:
         s.add(Callout(f"No map: {inputs.missing.get('maps', 'NUTS boundaries are not installed')}.", kind_of="missing"))
     syn = al.get("synergies")
     if syn is not None and len(syn):
         mine = syn[syn["territories"].astype(str).str.split().apply(lambda xs: region in xs)]
         if len(mine):
-            srow = [[str(x.topic_title), str(x.topic_axis), " ".join(str(x.territories).split()), num(x.mean_pair_score),
-                     num(x.strength, 1)] for x in mine.sort_values(["strength", "topic_code"],
-                                                                   ascending=[False, True]).head(10).itertuples()]
-            s.add(Table(["Topic", "Axis", "Territories sharing it", "Mean match", "Strength"], srow,
-                        caption="Synergy topics shared with neighbours", numeric=(3, 4), compact=True,
-                        note="Topics in the priorities of at least two neighbouring territories (up to ten, strongest "
-                             "first)."))
+            srow = [
+                [
+                    str(x.topic_title),
+                    str(x.topic_axis),
+                    " ".join(str(x.territories).split()),
+                    num(x.mean_pair_score),
+                    num(x.strength, 1),
+                ]
+                for x in mine.sort_values(["strength", "topic_code"], ascending=[False, True]).head(10).itertuples()
+            ]
+            s.add(
+                Table(
+                    ["Topic", "Axis", "Territories sharing it", "Mean match", "Strength"],
+                    srow,
+                    caption="Synergy topics shared with neighbours",
+                    numeric=(3, 4),
+                    compact=True,
+                    note="Topics in the priorities of at least two neighbouring territories (up to ten, strongest "
+                    "first).",
+                )
+            )
         else:
             s.add(Paragraph("No synergy topic is shared with neighbours.", style="note"))
     pe = al.get("perception_vs_evidence")
@@ -428,15 +624,23 @@ def alignment_section(inputs, region: str) -> Section:
         if len(me):
             m = me.iloc[0]
             if m.get("perceived_status") == "ok" and not missing(m.get("measured")):
-                s.add(Paragraph(f"Perception and evidence: respondents' perceived alignment (block "
-                                f"{(inputs.alignment_record.get('parameters') or {}).get('perception_block', 'b2')}) is "
-                                f"{num(m['perceived'])}; the measured alignment is {num(m['measured'])}. Compared as "
-                                f"percentile ranks ({num(m['perceived_rank'])} and {num(m['measured_rank'])}): "
-                                f"{m['flag']}."))
+                s.add(
+                    Paragraph(
+                        f"Perception and evidence: respondents' perceived alignment (block "
+                        f"{(inputs.alignment_record.get('parameters') or {}).get('perception_block', 'b2')}) is "
+                        f"{num(m['perceived'])}; the measured alignment is {num(m['measured'])}. Compared as "
+                        f"percentile ranks ({num(m['perceived_rank'])} and {num(m['measured_rank'])}): "
+                        f"{m['flag']}."
+                    )
+                )
             elif m.get("perceived_status") not in ("ok", None):
-                s.add(Paragraph("Perception and evidence: the perceived score is "
-                                f"{withheld_text(str(m.get('perceived_status')), inputs.min_respondents)}.",
-                                style="note"))
+                s.add(
+                    Paragraph(
+                        "Perception and evidence: the perceived score is "
+                        f"{withheld_text(str(m.get('perceived_status')), inputs.min_respondents)}.",
+                        style="note",
+                    )
+                )
     return s
 
 
@@ -455,7 +659,7 @@ def _geographic_neighbours(inputs, region: str, aligned: list[str]) -> list[str]
             if any(c == a or reg.contains(a, c) or reg.contains(c, a) for a in aligned if a in reg):
                 continue
             out.append(c)
-    except Exception:
+    except Exception:  # noqa: BLE001 - grey neighbours only decorate the map: without them it is still drawn
         out = []
     inputs.cache[key] = out
     return out
@@ -466,36 +670,63 @@ def _nuts_names(inputs) -> dict[str, str] | None:
     if reg is None:
         return None
     if "nuts_names" not in inputs.cache:
-        inputs.cache["nuts_names"] = dict(zip(reg.table["code"], reg.table["name_latn"]))
+        inputs.cache["nuts_names"] = dict(zip(reg.table["code"], reg.table["name_latn"], strict=True))
     return inputs.cache["nuts_names"]
 
 
 def context_section(inputs, region: str) -> Section:
     s = Section("Context statistics and structural peers", "context", page_break=True)
-    s.add(Callout("Context only: these Eurostat statistics help read the scores; they never enter them. Structural "
-                  "peers are the regions most similar on size, density, GDP per head and R&D - a different notion from "
-                  "the campaign's peer groups.", kind_of="note"))
+    s.add(
+        Callout(
+            "Context only: these Eurostat statistics help read the scores; they never enter them. Structural "
+            "peers are the regions most similar on size, density, GDP per head and R&D - a different notion from "
+            "the campaign's peer groups.",
+            kind_of="note",
+        )
+    )
     ctx = inputs.context
     if ctx is None:
         s.add(Callout(f"No context statistics: {inputs.missing.get('context', 'not available')}.", kind_of="missing"))
     else:
         mine = ctx[ctx["region"] == region]
-        rows = [[str(r.name), big(r.value), str(r.unit), num(r.year) if not missing(r.year) else "–",
-                 str(r.flag or ""), str(r.attribution or "")] for r in mine.itertuples()]
+        rows = [
+            [
+                str(r.name),
+                big(r.value),
+                str(r.unit),
+                num(r.year) if not missing(r.year) else "–",
+                str(r.flag or ""),
+                str(r.attribution or ""),
+            ]
+            for r in mine.itertuples()
+        ]
         if rows:
-            s.add(Table(["Indicator", "Value", "Unit", "Year", "Flag", "Source"], rows,
-                        caption=f"Context statistics: {inputs.label(region)}", numeric=(1, 3), compact=True))
+            s.add(
+                Table(
+                    ["Indicator", "Value", "Unit", "Year", "Flag", "Source"],
+                    rows,
+                    caption=f"Context statistics: {inputs.label(region)}",
+                    numeric=(1, 3),
+                    compact=True,
+                )
+            )
         else:
             s.add(Paragraph("No context statistics for this territory.", style="note"))
     peers = inputs.structural_peers
     if peers is None:
-        s.add(Callout(f"No structural peers: {inputs.missing.get('structural_peers', 'Eurostat statistics were not installed when the run was made')}.",
-                      kind_of="missing"))
+        why = inputs.missing.get("structural_peers", "Eurostat statistics were not installed when the run was made")
+        s.add(
+            Callout(
+                f"No structural peers: {why}.",
+                kind_of="missing",
+            )
+        )
         return s
     mine = peers[peers["region"] == region].sort_values("rank")
     if mine.empty:
-        note = ((inputs.record.get("structural_peers") or {}).get("not_found") or {}).get(region,
-                                                                                        "no statistics for it")
+        note = ((inputs.record.get("structural_peers") or {}).get("not_found") or {}).get(
+            region, "no statistics for it"
+        )
         s.add(Callout(f"No structural peers for {inputs.label(region)}: {note}.", kind_of="missing"))
         return s
     from ..regions.peers import indicator_label
@@ -508,13 +739,23 @@ def context_section(inputs, region: str) -> Section:
     head = ["Region", "Distance"] + [indicator_label(v) for v in variables]
     rows = [[f"{inputs.label(region)} (this territory)", "0"] + [big(value.get((region, v))) for v in variables]]
     for p in mine.itertuples():
-        rows.append([f"{p.peer_name} ({p.peer})" if p.peer_name else p.peer, num(p.distance, 2)]
-                    + [big(value.get((p.peer, v))) for v in variables])
+        rows.append(
+            [f"{p.peer_name} ({p.peer})" if p.peer_name else p.peer, num(p.distance, 2)]
+            + [big(value.get((p.peer, v))) for v in variables]
+        )
     pools = (inputs.record.get("structural_peers") or {}).get("pool_by_level") or {}
-    s.add(Table(head, rows, caption=f"The {len(mine)} nearest structural peers at NUTS level {level}",
-                numeric=tuple(range(1, len(head))), compact=True, row_classes=["self"] + [""] * len(mine),
-                note="Distance: weighted Euclidean distance of standardised indicators (log for size-like ones); "
-                     f"pool: {pools.get(str(level), '–')} regions with every value. Source: Eurostat."))
+    s.add(
+        Table(
+            head,
+            rows,
+            caption=f"The {len(mine)} nearest structural peers at NUTS level {level}",
+            numeric=tuple(range(1, len(head))),
+            compact=True,
+            row_classes=["self"] + [""] * len(mine),
+            note="Distance: weighted Euclidean distance of standardised indicators (log for size-like ones); "
+            f"pool: {pools.get(str(level), '–')} regions with every value. Source: Eurostat.",
+        )
+    )
     return s
 
 
@@ -555,19 +796,38 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     if mine.empty:
         s.add(Paragraph("No recommendation rule fired for this territory.", style="note"))
     else:
-        s.add(Paragraph(f"{len(mine)} recommendation rule{'s' if len(mine) != 1 else ''} fired for "
-                        f"{inputs.label(region)}, ranked by priority, then by the size of the gap. The first "
-                        f"{int((mine['written'] == True).sum())} are detailed below the table."))  # noqa: E712
-        s.add(Table(["Rank", "Recommendation", "Priority", "Blocks", "Learn from"],
-                    [[str(int(r["rank"])), str(r["title"]), prio.get(int(r["priority"]), str(r["priority"])),
-                      str(r["blocks"] or "–"), str(r["frontrunners"] or "–")] for r in mine.to_dict("records")],
-                    caption="Recommendations", compact=True))
+        s.add(
+            Paragraph(
+                f"{len(mine)} recommendation rule{'s' if len(mine) != 1 else ''} fired for "
+                f"{inputs.label(region)}, ranked by priority, then by the size of the gap. The first "
+                f"{int((mine['written'] == True).sum())} are detailed below the table."  # noqa: E712 - the run marks them
+            )
+        )
+        s.add(
+            Table(
+                ["Rank", "Recommendation", "Priority", "Blocks", "Learn from"],
+                [
+                    [
+                        str(int(r["rank"])),
+                        str(r["title"]),
+                        prio.get(int(r["priority"]), str(r["priority"])),
+                        str(r["blocks"] or "–"),
+                        str(r["frontrunners"] or "–"),
+                    ]
+                    for r in mine.to_dict("records")
+                ],
+                caption="Recommendations",
+                compact=True,
+            )
+        )
     for r in mine[mine["written"] == True].to_dict("records"):  # noqa: E712 - the run marks them
         s.add(Heading(f"{int(r['rank'])}. {r['title']}", 3))
         s.add(Paragraph(str(r["recommendation"]), style="strong"))
         s.add(Paragraph(f"Why: {r['rationale']}"))
-        lines = [f"Priority {prio.get(int(r['priority']), r['priority'])}; blocks {r['blocks'] or '–'}; "
-                 f"topics {str(r['topics']).replace('_', ' ') or '–'}."]
+        lines = [
+            f"Priority {prio.get(int(r['priority']), r['priority'])}; blocks {r['blocks'] or '–'}; "
+            f"topics {str(r['topics']).replace('_', ' ') or '–'}."
+        ]
         lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"), inputs, language=language)]
         if r.get("frontrunners"):
             lines.append(f"Learn from: {r['frontrunners']}.")
@@ -581,10 +841,15 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     rec = recs.attrs.get("record") or {}
     rules = rec.get("rules") or {}
     digest = rules.get("rules_sha256") or rules.get("sha256")
-    s.add(Paragraph(f"Rules: {rules.get('count', '–')} rules ({rules.get('format', 'built-in')})"
-                    f"{', sha256 ' + str(digest)[:16] + '…' if digest else ''}. Ranking: "
-                    f"{rec.get('ranking', 'by priority, then gap')}. Excerpts only from open questions answered by at "
-                    f"least {inputs.min_respondents} respondents, without respondent or group.", style="small"))
+    s.add(
+        Paragraph(
+            f"Rules: {rules.get('count', '–')} rules ({rules.get('format', 'built-in')})"
+            f"{', sha256 ' + str(digest)[:16] + '…' if digest else ''}. Ranking: "
+            f"{rec.get('ranking', 'by priority, then gap')}. Excerpts only from open questions answered by at "
+            f"least {inputs.min_respondents} respondents, without respondent or group.",
+            style="small",
+        )
+    )
     return s
 
 
@@ -594,8 +859,9 @@ def recommendations(inputs):
     recs = inputs.recommendations
     if recs is None:
         return None, "the run holds no recommendations"
-    view = recs.rename(columns={"rule": "rule_id", "topic": "topics", "action": "recommendation",
-                                "learn_from": "frontrunners"})
+    view = recs.rename(
+        columns={"rule": "rule_id", "topic": "topics", "action": "recommendation", "learn_from": "frontrunners"}
+    )
     record = dict((inputs.record or {}).get("recommendations") or {})
     record.setdefault("territories", list(inputs.territories))
     view.attrs["record"] = record
@@ -606,7 +872,9 @@ def annex_section(inputs, region: str, language: str | None) -> Section:
     ins, k = inputs.instrument, inputs.min_respondents
     s = Section("Annex: every item", "annex", page_break=True)
     isc = inputs.rows("item_scores", region).set_index("item")
-    rows, classes, scales = [], [], {}
+    rows: list[list[str]] = []
+    classes: list[str] = []
+    scales: dict[str, str] = {}
     for it in ins.answerable_items:
         scored = ins.is_scored(it)
         if it.list_name and ins.choices_of(it) is not None:
@@ -626,12 +894,30 @@ def annex_section(inputs, region: str, language: str | None) -> Section:
         else:
             rows.append(base + [withheld_text("suppressed", k), "–"])
             classes.append("withheld")
-    s.add(Paragraph(f"Every question of {ins.title} ({ins.form_id} version {ins.version}) in questionnaire order, with "
-                    f"its answer scale and this territory's score."))
-    s.add(Table(["Item and question", "Block", "Type", "Scale", f"Score [{ci_level_text(inputs)} interval]", "n"], rows,
-                caption="All items", row_classes=classes, numeric=(5,), compact=True))
-    s.add(Table(["Scale", "Choices (score; no score: counts as answered, carries no value)"],
-                [[name, text] for name, text in scales.items()], caption="Answer scales", compact=True))
+    s.add(
+        Paragraph(
+            f"Every question of {ins.title} ({ins.form_id} version {ins.version}) in questionnaire order, with "
+            f"its answer scale and this territory's score."
+        )
+    )
+    s.add(
+        Table(
+            ["Item and question", "Block", "Type", "Scale", f"Score [{ci_level_text(inputs)} interval]", "n"],
+            rows,
+            caption="All items",
+            row_classes=classes,
+            numeric=(5,),
+            compact=True,
+        )
+    )
+    s.add(
+        Table(
+            ["Scale", "Choices (score; no score: counts as answered, carries no value)"],
+            [[name, text] for name, text in scales.items()],
+            caption="Answer scales",
+            compact=True,
+        )
+    )
     return s
 
 
@@ -643,20 +929,28 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None) 
     s = Section("Provenance", "provenance", page_break=True)
     ins = rec.get("instrument") or {}
     soft = rec.get("software") or {}
-    rows = [["Instrument", f"{ins.get('title', inputs.instrument.title)} ({ins.get('form_id', inputs.instrument.form_id)} "
-                           f"version {ins.get('version', inputs.instrument.version)})"],
-            ["Instrument checksum (sha256)", str(ins.get("checksum_sha256", inputs.instrument.checksum))],
-            ["Instrument read from", inputs.instrument_source],
-            ["Results folder", inputs.results_dir.name],
-            ["Results made", str(rec.get("created", "–"))],
-            ["Synthetic data", "yes: " + (inputs.banner or "") if inputs.synthetic else "no"],
-            ["Campaign", str(rec.get("campaign") or "–")[:400]],
-            ["Scoring parameters", ", ".join(f"{k}={v}" for k, v in inputs.parameters.items())],
-            ["Seed (bootstrap)", str(rec.get("seed", "–"))],
-            ["Software of the run", f"{soft.get('name', 's3stresstest')} {soft.get('version', '–')}, Python "
-                                    f"{soft.get('python', '–')}, numpy {soft.get('numpy', '–')}, pandas "
-                                    f"{soft.get('pandas', '–')}"],
-            ["Software of this report", f"s3stresstest {__version__}; {_library_versions()}"]]
+    rows = [
+        [
+            "Instrument",
+            f"{ins.get('title', inputs.instrument.title)} ({ins.get('form_id', inputs.instrument.form_id)} "
+            f"version {ins.get('version', inputs.instrument.version)})",
+        ],
+        ["Instrument checksum (sha256)", str(ins.get("checksum_sha256", inputs.instrument.checksum))],
+        ["Instrument read from", inputs.instrument_source],
+        ["Results folder", inputs.results_dir.name],
+        ["Results made", str(rec.get("created", "–"))],
+        ["Synthetic data", "yes: " + (inputs.banner or "") if inputs.synthetic else "no"],
+        ["Campaign", str(rec.get("campaign") or "–")[:400]],
+        ["Scoring parameters", ", ".join(f"{k}={v}" for k, v in inputs.parameters.items())],
+        ["Seed (bootstrap)", str(rec.get("seed", "–"))],
+        [
+            "Software of the run",
+            f"{soft.get('name', 's3stresstest')} {soft.get('version', '–')}, Python "
+            f"{soft.get('python', '–')}, numpy {soft.get('numpy', '–')}, pandas "
+            f"{soft.get('pandas', '–')}",
+        ],
+        ["Software of this report", f"s3stresstest {__version__}; {_library_versions()}"],
+    ]
     demo = rec.get("demo")
     if demo:
         rows.append(["Demo generator", f"{demo.get('generator', '–')}, seed {demo.get('generator_seed', '–')}"])
@@ -667,39 +961,74 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None) 
     rr = inputs.record.get("recommendations") or {}
     if rr:
         rules = rr.get("rules") or {}
-        rows.append(["Recommendation rules", ", ".join(f"{k}={v}" for k, v in rules.items()
-                                                       if not isinstance(v, (list, dict)))[:400] or "built-in"])
-        rows.append(["Recommendation parameters", ", ".join(f"{k}={v}" for k, v in (rr.get("parameters") or {}).items())])
-    rows.append(["Open-answer excerpts (block sections)",
-                 "keywords per block: " + "; ".join(f"{b}: {', '.join(v)}" for b, v in EXCERPT_KEYWORDS.items())])
+        rows.append(
+            [
+                "Recommendation rules",
+                ", ".join(f"{k}={v}" for k, v in rules.items() if not isinstance(v, (list, dict)))[:400] or "built-in",
+            ]
+        )
+        rows.append(
+            ["Recommendation parameters", ", ".join(f"{k}={v}" for k, v in (rr.get("parameters") or {}).items())]
+        )
+    rows.append(
+        [
+            "Open-answer excerpts (block sections)",
+            "keywords per block: " + "; ".join(f"{b}: {', '.join(v)}" for b, v in EXCERPT_KEYWORDS.items()),
+        ]
+    )
     for key, value in (extra or {}).items():
         rows.append([key, str(value)])
     s.add(Table(["Item", "Value"], rows, caption="The run and this report", compact=True))
     files = inputs.input_files()
     if len(files):
-        s.add(table_from_frame(files, "Input files of the run (sha256)", columns=["Role", "File", "sha256", "Check"],
-                               compact=True))
+        s.add(
+            table_from_frame(
+                files, "Input files of the run (sha256)", columns=["Role", "File", "sha256", "Check"], compact=True
+            )
+        )
     al = inputs.alignment_record
     if al:
-        arows = [["Alignment software", str((al.get("software") or {}).get("version", "–"))],
-                 ["Alignment parameters", ", ".join(f"{k}={v}" for k, v in (al.get("parameters") or {}).items()
-                                                    if not isinstance(v, dict))[:500]]]
+        arows = [
+            ["Alignment software", str((al.get("software") or {}).get("version", "–"))],
+            [
+                "Alignment parameters",
+                ", ".join(f"{k}={v}" for k, v in (al.get("parameters") or {}).items() if not isinstance(v, dict))[:500],
+            ],
+        ]
         for name, entry in (al.get("inputs") or {}).items():
             if isinstance(entry, dict):
-                arows.append([f"Alignment input: {name}", f"{Path_name(entry.get('path', ''))} "
-                                                          f"(sha256 {str(entry.get('sha256', ''))[:16]}…)"])
+                arows.append(
+                    [
+                        f"Alignment input: {name}",
+                        f"{Path_name(entry.get('path', ''))} (sha256 {str(entry.get('sha256', ''))[:16]}…)",
+                    ]
+                )
         s.add(Table(["Item", "Value"], arows, caption="Alignment of the strategies", compact=True))
     st = inputs.data_status
     if st is not None and len(st):
-        drows = [[str(r.path), str(r.dataset), str(r.publisher), str(r.retrieved or r.how or "seeded copy"),
-                  str(r.sha256)[:16] + "…"] for r in st.itertuples()]
-        s.add(Table(["File", "Data set", "Publisher", "Retrieved / installed", "sha256"], drows,
-                    caption="Reference data used (context, peers, maps)", compact=True,
-                    note="Eurostat statistics: Source: Eurostat. Boundaries: © EuroGeographics for the administrative "
-                         "boundaries; source: Eurostat – GISCO."))
+        drows = [
+            [
+                str(r.path),
+                str(r.dataset),
+                str(r.publisher),
+                str(r.retrieved or r.how or "seeded copy"),
+                str(r.sha256)[:16] + "…",
+            ]
+            for r in st.itertuples()
+        ]
+        s.add(
+            Table(
+                ["File", "Data set", "Publisher", "Retrieved / installed", "sha256"],
+                drows,
+                caption="Reference data used (context, peers, maps)",
+                compact=True,
+                note="Eurostat statistics: Source: Eurostat. Boundaries: © EuroGeographics for the administrative "
+                "boundaries; source: Eurostat – GISCO.",
+            )
+        )
     elif inputs.data_folder is None or "maps" in inputs.missing:
         s.add(Paragraph("No reference data was used for this report.", style="note"))
-    left_out = {k: v for k, v in inputs.missing.items()}
+    left_out = dict(inputs.missing)
     if left_out:
         s.add(Bullets([f"{k.replace('_', ' ')}: {v}" for k, v in left_out.items()]))
     return s
@@ -727,6 +1056,7 @@ def _library_versions() -> str:
 # The report
 # --------------------------------------------------------------------------------------------------
 
+
 def build_regional(inputs, region: str, *, language: str | None = None) -> Document:
     """The regional report of one territory as a Document (write it with render.write_html/pdf/docx).
 
@@ -739,13 +1069,17 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
 
     region = inputs.check_territories([region])[0]
     lang = language if language not in (None, "en") else None
-    doc = Document(kind="regional", title=f"S3 StressTest: {inputs.label(region)}",
-                   subtitle=f"Regional report. {inputs.instrument.title}, version {inputs.instrument.version}. "
-                            f"Peer groups: {', '.join(peer_label(g) for g in inputs.groups_of(region)) or 'none'}.",
-                   stem=region, synthetic=inputs.synthetic, banner=inputs.banner,
-                   language="en",
-                   meta={"software": __version__, "region": region,
-                         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")})
+    doc = Document(
+        kind="regional",
+        title=f"S3 StressTest: {inputs.label(region)}",
+        subtitle=f"Regional report. {inputs.instrument.title}, version {inputs.instrument.version}. "
+        f"Peer groups: {', '.join(peer_label(g) for g in inputs.groups_of(region)) or 'none'}.",
+        stem=region,
+        synthetic=inputs.synthetic,
+        banner=inputs.banner,
+        language="en",
+        meta={"software": __version__, "region": region, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},
+    )
     doc.sections.append(executive_summary(inputs, region, lang))
     doc.sections.append(response_profile(inputs, region))
     for b in inputs.blocks:

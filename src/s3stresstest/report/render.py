@@ -21,10 +21,8 @@ HTML, PDF and DOCX carry the same content:
 
 from __future__ import annotations
 
-import io
-
 import html as _html
-import math
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,9 +35,15 @@ import pandas as pd
 
 SCHEME_RE = re.compile(r"\b(?:https?|ftp|file)://", re.IGNORECASE)
 # URLs a self-contained HTML file may hold: XML namespace names inside inline SVG (never fetched).
-NAMESPACE_URLS = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", "http://www.w3.org/XML/1998/namespace",
-                  "http://www.w3.org/1999/xhtml", "http://purl.org/dc/elements/1.1/",
-                  "http://creativecommons.org/ns#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+NAMESPACE_URLS = (
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1999/xlink",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.w3.org/1999/xhtml",
+    "http://purl.org/dc/elements/1.1/",
+    "http://creativecommons.org/ns#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+)
 URL_RE = re.compile(r"(?:https?|ftp|file)://[^\s\"'<>)]*", re.IGNORECASE)
 
 SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
@@ -52,6 +56,7 @@ PAGE_NOTICE = "SYNTHETIC DATA – generated answers; no real region, person or s
 # The document model
 # ------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Heading:
     text: str
@@ -63,7 +68,7 @@ class Heading:
 @dataclass
 class Paragraph:
     text: str
-    style: str = ""          # "", "lead", "note", "small", "strong"
+    style: str = ""  # "", "lead", "note", "small", "strong"
     kind: str = "paragraph"
 
 
@@ -83,7 +88,7 @@ class Table:
     caption: str = ""
     note: str = ""
     row_header: bool = True
-    numeric: tuple[int, ...] = ()         # column positions aligned right
+    numeric: tuple[int, ...] = ()  # column positions aligned right
     row_classes: list[str] | None = None  # e.g. "self", "withheld"
     compact: bool = False
     kind: str = "table"
@@ -99,9 +104,9 @@ class Figure:
     caption: str = ""
     data: Table | None = None
     wide: bool = False
-    width: float = 0.0      # the SVG's own size in CSS px (from its width/height attributes)
+    width: float = 0.0  # the SVG's own size in CSS px (from its width/height attributes)
     height: float = 0.0
-    fid: str = ""           # set when rendered: the id of its wrapper (print sizes)
+    fid: str = ""  # set when rendered: the id of its wrapper (print sizes)
     kind: str = "figure"
 
     def __post_init__(self) -> None:
@@ -115,7 +120,7 @@ class Figure:
 class Callout:
     text: str
     title: str = ""
-    kind_of: str = "note"      # "synthetic", "note", "finding", "missing"
+    kind_of: str = "note"  # "synthetic", "note", "finding", "missing"
     lines: list[str] = field(default_factory=list)
     kind: str = "callout"
 
@@ -135,15 +140,15 @@ class Section:
 
 @dataclass
 class Document:
-    kind: str                   # "regional", "synthesis", "memo"
+    kind: str  # "regional", "synthesis", "memo"
     title: str
     subtitle: str = ""
-    stem: str = "report"        # file name without extension
+    stem: str = "report"  # file name without extension
     synthetic: bool = False
     banner: str | None = None
     sections: list[Section] = field(default_factory=list)
     language: str = "en"
-    meta: dict = field(default_factory=dict)   # generated, software, ...
+    meta: dict = field(default_factory=dict)  # generated, software, ...
     toc: bool = True
 
     def section(self, title: str, id: str, **kw) -> Section:
@@ -187,9 +192,17 @@ def strip_scheme(text: str) -> str:
     return SCHEME_RE.sub("", text) if isinstance(text, str) else text
 
 
-def table_from_frame(df: pd.DataFrame, caption: str = "", note: str = "", *, columns: Sequence[str] | None = None,
-                     formats: dict[str, Any] | None = None, row_header: bool = True, numeric: Iterable[str] = (),
-                     compact: bool = False) -> Table:
+def table_from_frame(
+    df: pd.DataFrame,
+    caption: str = "",
+    note: str = "",
+    *,
+    columns: Sequence[str] | None = None,
+    formats: dict[str, Any] | None = None,
+    row_header: bool = True,
+    numeric: Iterable[str] = (),
+    compact: bool = False,
+) -> Table:
     """A Table from a DataFrame; `formats` maps a column to a function value -> text (default: str / '–')."""
     formats = formats or {}
     cols = list(df.columns)
@@ -197,7 +210,7 @@ def table_from_frame(df: pd.DataFrame, caption: str = "", note: str = "", *, col
     rows = []
     for rec in df.itertuples(index=False, name=None):
         cells = []
-        for c, v in zip(cols, rec):
+        for c, v in zip(cols, rec, strict=True):
             f = formats.get(c)
             cells.append(f(v) if f else ("–" if missing(v) else str(v)))
         rows.append(cells)
@@ -208,6 +221,7 @@ def table_from_frame(df: pd.DataFrame, caption: str = "", note: str = "", *, col
 # ------------------------------------------------------------------------------------------------
 # HTML
 # ------------------------------------------------------------------------------------------------
+
 
 def _finalize(value):
     """Every `{{ }}` output: None -> '', and no URL scheme in plain text (Markup such as inline SVG is left alone)."""
@@ -227,8 +241,14 @@ def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     folder = Path(str(files("s3stresstest.report") / "templates"))
-    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, finalize=_finalize,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["css_string"] = css_string
     env.globals["col_widths"] = col_widths
     return env
@@ -252,7 +272,7 @@ def col_widths(table: Table) -> list[float]:
             content[i] = max(content[i], len(cell))
             longest = max((len(w) for w in cell.split()), default=0)
             token[i] = max(token[i], longest)
-    weights = [max(min(c, 50) ** 0.9, (min(t, 24) + 3) * 1.1) for c, t in zip(content, token)]
+    weights = [max(min(c, 50) ** 0.9, (min(t, 24) + 3) * 1.1) for c, t in zip(content, token, strict=True)]
     total = sum(weights)
     return [round(100 * w / total, 1) for w in weights]
 
@@ -268,8 +288,9 @@ def css_string(text: str) -> str:
 def render_html(doc: Document) -> str:
     """The document as one self-contained HTML page."""
     env = _environment()
-    template = env.get_template(f"{doc.kind}.html.j2" if doc.kind in ("regional", "synthesis", "memo")
-                                else "base.html.j2")
+    template = env.get_template(
+        f"{doc.kind}.html.j2" if doc.kind in ("regional", "synthesis", "memo") else "base.html.j2"
+    )
     from markupsafe import Markup
 
     sizes = []
@@ -280,7 +301,9 @@ def render_html(doc: Document) -> str:
                 n += 1
                 b.fid = f"fig{n}"
                 if b.width and b.height:
-                    scale = min(1.0, PRINT_WIDTH_PX / b.width, (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height)
+                    scale = min(
+                        1.0, PRINT_WIDTH_PX / b.width, (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height
+                    )
                     sizes.append(f"#{b.fid} svg{{width:{b.width * scale:.0f}px;height:{b.height * scale:.0f}px}}")
     print_css = Markup("@media print{" + "".join(sizes) + "}") if sizes else Markup("")
     html = template.render(doc=doc, css=Markup(stylesheet()), page_notice=PAGE_NOTICE, print_css=print_css)
@@ -289,7 +312,9 @@ def render_html(doc: Document) -> str:
 
 def external_urls(html: str) -> list[str]:
     """URLs in the HTML other than XML namespace names (a self-contained report has none)."""
-    return [u for u in URL_RE.findall(html) if not any(u.rstrip("/").startswith(ns.rstrip("/")) for ns in NAMESPACE_URLS)]
+    return [
+        u for u in URL_RE.findall(html) if not any(u.rstrip("/").startswith(ns.rstrip("/")) for ns in NAMESPACE_URLS)
+    ]
 
 
 def write_html(doc: Document | str, path: str | Path) -> Path:
@@ -305,6 +330,7 @@ def write_html(doc: Document | str, path: str | Path) -> Path:
 # ------------------------------------------------------------------------------------------------
 # PDF
 # ------------------------------------------------------------------------------------------------
+
 
 def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"reports load nothing from elsewhere (refused: {url[:80]})")
@@ -337,6 +363,7 @@ def write_pdf(html: str | Document, path: str | Path, *, tagged: bool = PDF_TAGS
 # DOCX
 # ------------------------------------------------------------------------------------------------
 
+
 def _mark_header_row(row) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -357,14 +384,15 @@ def _docx_table(d, table: Table) -> None:
     t.style = "Table Grid"
     hdr = t.rows[0]
     _mark_header_row(hdr)
-    for cell, text in zip(hdr.cells, table.columns):
+    # a table without columns still gets one (empty) cell
+    for cell, text in zip(hdr.cells, table.columns, strict=False):
         cell.text = ""
         run = cell.paragraphs[0].add_run(str(text))
         run.bold = True
         run.font.size = Pt(8.5)
     for r in table.rows:
         cells = t.add_row().cells
-        for i, (cell, text) in enumerate(zip(cells, r)):
+        for i, (cell, text) in enumerate(zip(cells, r, strict=False)):
             run = cell.paragraphs[0].add_run(str(text))
             run.font.size = Pt(8.5)
             if table.row_header and i == 0:
