@@ -37,9 +37,19 @@ def evidence(recs) -> dict:
 
 
 def bench_result(score, peer_mean, indistinguishable=False, status="ok"):
-    return h.make_result(blocks=[h.block(R, "b1", score, status=status)],
-                         benchmarks=[h.bench(R, "b1", "alpine", score if status == "ok" else np.nan, peer_mean,
-                                             indistinguishable=indistinguishable if status == "ok" else None)])
+    return h.make_result(
+        blocks=[h.block(R, "b1", score, status=status)],
+        benchmarks=[
+            h.bench(
+                R,
+                "b1",
+                "alpine",
+                score if status == "ok" else np.nan,
+                peer_mean,
+                indistinguishable=indistinguishable if status == "ok" else None,
+            )
+        ],
+    )
 
 
 def test_block_below_peers_fires_and_stays_quiet():
@@ -50,10 +60,12 @@ def test_block_below_peers_fires_and_stays_quiet():
     assert ev["score"] == 40.0 and ev["peer_mean"] == 50.0 and ev["gap_to_mean"] == -10.0
     assert recs["gap"].iloc[0] == pytest.approx(-10.0)
     assert recs["frontrunners"].iloc[0] == "AA1 BB1"
-    assert not fires(bench_result(50.01, 50.0), t)            # just above the mean
+    assert not fires(bench_result(50.01, 50.0), t)  # just above the mean
     assert not fires(bench_result(40.0, 50.0, indistinguishable=True), t)  # interval contains the mean
-    assert fires(bench_result(40.0, 50.0, indistinguishable=True),
-                 {"block_below_peers": {"block": "b1", "peer_group": "alpine", "ci_excludes_mean": False}})
+    assert fires(
+        bench_result(40.0, 50.0, indistinguishable=True),
+        {"block_below_peers": {"block": "b1", "peer_group": "alpine", "ci_excludes_mean": False}},
+    )
     assert not fires(bench_result(40.0, 50.0), {"block_below_peers": {"block": "b1", "peer_group": "european"}})
     assert fires(bench_result(40.0, 50.0), {"block_below_peers": {"block": "b1", "peer_group": "any"}})
     assert not fires(bench_result(40.0, 50.0), {"block_below_peers": {"block": "b1", "min_gap": 10}})
@@ -61,10 +73,14 @@ def test_block_below_peers_fires_and_stays_quiet():
 
 
 def test_block_below_peers_own_group_uses_membership():
-    res = h.make_result(blocks=[h.block(R, "b1", 40.0)],
-                        benchmarks=[h.bench(R, "b1", "alpine", 40.0, 45.0, frontrunners="AL1"),
-                                    h.bench(R, "b1", "european", 40.0, 60.0, frontrunners="EU1 EU2")],
-                        peer_groups={"alpine": [R, "AL1", "AL2"], "european": ["EU1", "EU2", "EU3", "EU4"]})
+    res = h.make_result(
+        blocks=[h.block(R, "b1", 40.0)],
+        benchmarks=[
+            h.bench(R, "b1", "alpine", 40.0, 45.0, frontrunners="AL1"),
+            h.bench(R, "b1", "european", 40.0, 60.0, frontrunners="EU1 EU2"),
+        ],
+        peer_groups={"alpine": [R, "AL1", "AL2"], "european": ["EU1", "EU2", "EU3", "EU4"]},
+    )
     t = {"block_below_peers": {"block": "b1", "peer_group": "own"}}
     recs = fired(res, t)
     assert recs["gap"].iloc[0] == pytest.approx(-5.0)  # only the own group (alpine) counts
@@ -91,17 +107,22 @@ def test_block_gap_to_frontrunner():
     t = {"block_gap_to_frontrunner": {"block": "b1", "min_gap": 20}}
 
     def res(score):
-        return h.make_result(blocks=[h.block(R, "b1", score, half=3)],
-                             benchmarks=[h.bench(R, "b1", "all", score, 50.0, level=70.0)])
+        return h.make_result(
+            blocks=[h.block(R, "b1", score, half=3)], benchmarks=[h.bench(R, "b1", "all", score, 50.0, level=70.0)]
+        )
 
-    assert fires(res(50.0), t)      # exactly 20 below the level
+    assert fires(res(50.0), t)  # exactly 20 below the level
     assert not fires(res(50.1), t)
     ev = evidence(fired(res(45.0), t))["triggered_by"][0]
     assert ev["frontrunner_level"] == 70.0 and ev["gap_to_frontrunner"] == -25.0
     ci = {"block_gap_to_frontrunner": {"block": "b1", "min_gap": 20, "ci_excludes_level": True}}
     assert fires(res(50.0), ci)
-    assert not fires(h.make_result(blocks=[h.block(R, "b1", 50.0, half=25)],
-                                   benchmarks=[h.bench(R, "b1", "all", 50.0, 50.0, level=70.0)]), ci)
+    assert not fires(
+        h.make_result(
+            blocks=[h.block(R, "b1", 50.0, half=25)], benchmarks=[h.bench(R, "b1", "all", 50.0, 50.0, level=70.0)]
+        ),
+        ci,
+    )
 
 
 def test_item_below_threshold():
@@ -117,8 +138,10 @@ YES_NO = ("yes", "partly", "no", "dont_know")
 def share_result(no, n=12, status="ok"):
     rest = 1.0 - no
     shares = dict(zip(YES_NO, (rest / 2, rest / 2, no, 0.0), strict=True))
-    return h.make_result(items=[h.item(R, "b1_governance_seat", 50.0, status=status, n=n)],
-                         distributions=[h.dist(R, "b1_governance_seat", shares, n=n)])
+    return h.make_result(
+        items=[h.item(R, "b1_governance_seat", 50.0, status=status, n=n)],
+        distributions=[h.dist(R, "b1_governance_seat", shares, n=n)],
+    )
 
 
 def test_item_share_min_and_max():
@@ -128,10 +151,10 @@ def test_item_share_min_and_max():
     assert evidence(recs)["triggered_by"][0]["share"] == 0.5
     assert not fires(share_result(0.49), t)
     two = {"item_share": {"item": "b1_governance_seat", "choices": ["no", "partly"], "min_share": 0.5}}
-    assert fires(share_result(0.3), two)                       # 0.3 + 0.35
+    assert fires(share_result(0.3), two)  # 0.3 + 0.35
     few_yes = {"item_share": {"item": "b1_governance_seat", "choices": ["yes"], "max_share": 0.2}}
-    assert fires(share_result(0.6), few_yes)                   # yes = 0.2
-    assert not fires(share_result(0.58), few_yes)              # yes = 0.21
+    assert fires(share_result(0.6), few_yes)  # yes = 0.2
+    assert not fires(share_result(0.58), few_yes)  # yes = 0.21
     typo = {"item_share": {"item": "b1_governance_seat", "choices": ["No"], "min_share": 0.1}}
     assert not fires(share_result(0.9), typo)
 
@@ -141,9 +164,10 @@ def test_groups_disagree():
 
     def res(flags):
         names = [f"b1_q{k}" for k in range(len(flags))]
-        return h.make_result(items=[h.item(R, n, 50.0) for n in names],
-                             dispersion=[h.disp(R, n, 30.0 + k, f)
-                                         for k, (n, f) in enumerate(zip(names, flags, strict=True))])
+        return h.make_result(
+            items=[h.item(R, n, 50.0) for n in names],
+            dispersion=[h.disp(R, n, 30.0 + k, f) for k, (n, f) in enumerate(zip(names, flags, strict=True))],
+        )
 
     recs = fired(res([True, True, False]), t)
     assert len(recs) == 1
@@ -157,10 +181,13 @@ def test_stakeholder_groups_below():
     t = {"stakeholder_groups_below": {"block": "b1", "min_groups": 2}}
 
     def res(statuses):
-        return h.make_result(blocks=[h.block(R, "b1", 50.0)],
-                             group_blocks=[h.group_block(R, "b1", g, 50.0, status=s)
-                                           for g, s in zip(("cluster_manager", "policy_maker", "company"), statuses,
-                                                               strict=True)])
+        return h.make_result(
+            blocks=[h.block(R, "b1", 50.0)],
+            group_blocks=[
+                h.group_block(R, "b1", g, 50.0, status=s)
+                for g, s in zip(("cluster_manager", "policy_maker", "company"), statuses, strict=True)
+            ],
+        )
 
     recs = fired(res(["ok", "suppressed", "suppressed"]), t)
     assert evidence(recs)["triggered_by"][0]["groups_published"] == 1
@@ -171,8 +198,11 @@ def test_insufficient_data():
     t = {"insufficient_data": {"block": "b1"}}
     assert fires(h.make_result(blocks=[h.block(R, "b1", 50.0, status="insufficient")]), t)
     assert not fires(h.make_result(blocks=[h.block(R, "b1", 50.0)]), t)
-    recs = fired(h.make_result(blocks=[h.block(R, "b1", 50.0), h.block(R, "b2", 50.0, status="suppressed")]),
-                 {"insufficient_data": {}}, blocks=("b1", "b2"))
+    recs = fired(
+        h.make_result(blocks=[h.block(R, "b1", 50.0), h.block(R, "b2", 50.0, status="suppressed")]),
+        {"insufficient_data": {}},
+        blocks=("b1", "b2"),
+    )
     ev = evidence(recs)["triggered_by"]
     assert ev == [{"trigger": "insufficient_data", "block": "b2", "status": "suppressed"}]
     assert np.isnan(recs["gap"].iloc[0])
@@ -181,22 +211,65 @@ def test_insufficient_data():
 # -- alignment, perception and synergies ---------------------------------------------------------------
 
 
-def alignment(vertical=20.0, neighbours=(35.0, 25.0), flag="perceived higher", strength=1.2,
-              perceived_status="ok") -> AlignmentResult:
-    territories = pd.DataFrame([{"territory": R, "vertical": vertical, "n_neighbours": len(neighbours),
-                                 "neighbours_mean": float(np.mean(neighbours)),
-                                 "neighbours_min": float(np.min(neighbours))}])
-    pairs = pd.DataFrame([{"territory_a": R, "territory_b": "XX", "kind": "vertical", "score": vertical}]
-                         + [{"territory_a": f"YY{k}", "territory_b": R, "kind": "neighbour", "score": s}
-                            for k, s in enumerate(neighbours)])
-    synergies = pd.DataFrame([{"topic_axis": "nace", "topic_code": "C27", "topic_title": "Electrical equipment",
-                               "territories": f"{R} YY0", "n_territories": 2, "strength": strength},
-                              {"topic_axis": "nace", "topic_code": "C29", "topic_title": "Motor vehicles",
-                               "territories": "YY0 YY1", "n_territories": 2, "strength": 5.0}])
-    perception = pd.DataFrame([{"territory": R, "perceived": 70.0, "perceived_ci_low": 60.0,
-                                "perceived_ci_high": 80.0, "perceived_status": perceived_status,
-                                "vertical": vertical, "neighbours": 30.0, "measured": 25.0, "perceived_rank": 90.0,
-                                "measured_rank": 40.0, "gap": 50.0, "flag": flag}])
+def alignment(
+    vertical=20.0, neighbours=(35.0, 25.0), flag="perceived higher", strength=1.2, perceived_status="ok"
+) -> AlignmentResult:
+    territories = pd.DataFrame(
+        [
+            {
+                "territory": R,
+                "vertical": vertical,
+                "n_neighbours": len(neighbours),
+                "neighbours_mean": float(np.mean(neighbours)),
+                "neighbours_min": float(np.min(neighbours)),
+            }
+        ]
+    )
+    pairs = pd.DataFrame(
+        [{"territory_a": R, "territory_b": "XX", "kind": "vertical", "score": vertical}]
+        + [
+            {"territory_a": f"YY{k}", "territory_b": R, "kind": "neighbour", "score": s}
+            for k, s in enumerate(neighbours)
+        ]
+    )
+    synergies = pd.DataFrame(
+        [
+            {
+                "topic_axis": "nace",
+                "topic_code": "C27",
+                "topic_title": "Electrical equipment",
+                "territories": f"{R} YY0",
+                "n_territories": 2,
+                "strength": strength,
+            },
+            {
+                "topic_axis": "nace",
+                "topic_code": "C29",
+                "topic_title": "Motor vehicles",
+                "territories": "YY0 YY1",
+                "n_territories": 2,
+                "strength": 5.0,
+            },
+        ]
+    )
+    perception = pd.DataFrame(
+        [
+            {
+                "territory": R,
+                "perceived": 70.0,
+                "perceived_ci_low": 60.0,
+                "perceived_ci_high": 80.0,
+                "perceived_status": perceived_status,
+                "vertical": vertical,
+                "neighbours": 30.0,
+                "measured": 25.0,
+                "perceived_rank": 90.0,
+                "measured_rank": 40.0,
+                "gap": 50.0,
+                "flag": flag,
+            }
+        ]
+    )
     empty = pd.DataFrame()
     return AlignmentResult([], pairs, empty, empty, synergies, territories, empty, empty, perception, {})
 
@@ -236,8 +309,10 @@ def test_perception_computed_when_the_alignment_run_had_no_block_scores():
     al.perception = None
     other = "ZZ22"
     res = h.make_result(blocks=[h.block(R, "b2", 10.0), h.block(other, "b2", 90.0)])
-    al.territories = pd.concat([al.territories, pd.DataFrame([{"territory": other, "vertical": 10.0,
-                                                               "neighbours_mean": 10.0}])], ignore_index=True)
+    al.territories = pd.concat(
+        [al.territories, pd.DataFrame([{"territory": other, "vertical": 10.0, "neighbours_mean": 10.0}])],
+        ignore_index=True,
+    )
     recs = fired(res, {"perception_flag": {"flag": "perceived lower"}}, alignment=al, blocks=("b2",))
     assert len(recs) == 1
 
@@ -254,8 +329,12 @@ def test_synergy_shared():
 
 def test_alignment_tables_as_a_dict():
     al = alignment(vertical=10.0)
-    tables = {"alignment_territories": al.territories, "alignment_pairs": al.pairs, "synergies": al.synergies,
-              "perception_vs_evidence": al.perception}
+    tables = {
+        "alignment_territories": al.territories,
+        "alignment_pairs": al.pairs,
+        "synergies": al.synergies,
+        "perception_vs_evidence": al.perception,
+    }
     assert fires(BASE, {"alignment_below": {"kind": "vertical", "threshold": 30}}, alignment=tables, blocks=("b2",))
 
 
@@ -282,29 +361,49 @@ def test_suppressed_figures_never_trigger_nor_appear_in_evidence():
     # Sentinel values in suppressed rows (real results leave them empty; a hand-made table might not).
     res = h.make_result(
         blocks=[{**h.block(R, "b1", 11.11), "status": "suppressed"}, h.block(R, "b2", 30.0)],
-        items=[{**h.item(R, "b1_governance_seat", 22.22), "status": "suppressed", "n": 2},
-               h.item(R, "b2_vertical_coordination", 30.0)],
-        distributions=[[{**r, "share": 0.9 if r["choice"] == "no" else 0.0333}
-                        for r in h.dist(R, "b1_governance_seat", dict.fromkeys(YES_NO, 0.0), n=2)],
-                       h.dist(R, "b2_vertical_coordination", dict(zip(YES_NO, (0.2, 0.2, 0.6, 0.0), strict=True)))],
+        items=[
+            {**h.item(R, "b1_governance_seat", 22.22), "status": "suppressed", "n": 2},
+            h.item(R, "b2_vertical_coordination", 30.0),
+        ],
+        distributions=[
+            [
+                {**r, "share": 0.9 if r["choice"] == "no" else 0.0333}
+                for r in h.dist(R, "b1_governance_seat", dict.fromkeys(YES_NO, 0.0), n=2)
+            ],
+            h.dist(R, "b2_vertical_coordination", dict(zip(YES_NO, (0.2, 0.2, 0.6, 0.0), strict=True))),
+        ],
         benchmarks=[h.bench(R, "b1", "all", 11.11, 50.0), h.bench(R, "b2", "all", 30.0, 50.0)],
         dispersion=[h.disp(R, "b1_governance_seat", 44.44, True)],
-        group_blocks=[h.group_block(R, "b1", "company", 33.33, n=2, status="suppressed") | {"score": 33.33},
-                      h.group_block(R, "b2", "company", 30.0),
-                      h.group_block(R, "b2", "policy_maker", 55.55, n=2)],  # 'ok' but below the threshold
+        group_blocks=[
+            h.group_block(R, "b1", "company", 33.33, n=2, status="suppressed") | {"score": 33.33},
+            h.group_block(R, "b2", "company", 30.0),
+            h.group_block(R, "b2", "policy_maker", 55.55, n=2),
+        ],  # 'ok' but below the threshold
     )
-    quiet = [{"block_below_peers": {"block": "b1"}}, {"block_below": {"block": "b1", "threshold": 50}},
-             {"block_gap_to_frontrunner": {"block": "b1", "min_gap": 1}},
-             {"item_below": {"item": "b1_governance_seat", "threshold": 50}},
-             {"item_share": {"item": "b1_governance_seat", "choices": ["no"], "min_share": 0.5}},
-             {"groups_disagree": {"block": "b1"}}]
+    quiet = [
+        {"block_below_peers": {"block": "b1"}},
+        {"block_below": {"block": "b1", "threshold": 50}},
+        {"block_gap_to_frontrunner": {"block": "b1", "min_gap": 1}},
+        {"item_below": {"item": "b1_governance_seat", "threshold": 50}},
+        {"item_share": {"item": "b1_governance_seat", "choices": ["no"], "min_share": 0.5}},
+        {"groups_disagree": {"block": "b1"}},
+    ]
     for t in quiet:
         assert not fires(res, t), t
     assert fires(res, {"insufficient_data": {"block": "b1"}})
     # A rule on both blocks fires on b2; its evidence must hold no b1 figure.
-    recs = fired(res, {"block_below": {"block": "b2", "threshold": 40}}, blocks=("b1", "b2"),
-                 evidence=["block_scores", "benchmarks", "group_breakdown", "item_distribution:b1_governance_seat",
-                           "item_distribution:b2_vertical_coordination"])
+    recs = fired(
+        res,
+        {"block_below": {"block": "b2", "threshold": 40}},
+        blocks=("b1", "b2"),
+        evidence=[
+            "block_scores",
+            "benchmarks",
+            "group_breakdown",
+            "item_distribution:b1_governance_seat",
+            "item_distribution:b2_vertical_coordination",
+        ],
+    )
     text = recs["evidence"].iloc[0]
     for sentinel in ("11.11", "22.22", "33.33", "44.44", "55.55", "0.9,", "0.0333"):
         assert sentinel not in text, sentinel
@@ -326,8 +425,14 @@ def test_distribution_below_threshold_is_suppressed_even_if_shares_are_given():
 
 
 def test_ranking_by_priority_then_gap_then_id():
-    res = h.make_result(blocks=[h.block(R, "b1", 30.0), h.block(R, "b2", 45.0), h.block(R, "b3", 10.0),
-                                h.block(R, "b4", 20.0, status="insufficient")])
+    res = h.make_result(
+        blocks=[
+            h.block(R, "b1", 30.0),
+            h.block(R, "b2", 45.0),
+            h.block(R, "b3", 10.0),
+            h.block(R, "b4", 20.0, status="insufficient"),
+        ]
+    )
     rules = h.ruleset(
         h.rule("p3-big", {"block_below": {"block": "b3", "threshold": 60}}, blocks=["b3"], priority=3),
         h.rule("p2-small", {"block_below": {"block": "b2", "threshold": 50}}, blocks=["b2"], priority=2),
@@ -346,8 +451,10 @@ def test_ranking_by_priority_then_gap_then_id():
 
 def test_ranking_restarts_per_territory_and_empty_output():
     res = h.make_result(blocks=[h.block("AA1", "b1", 30.0), h.block("BB2", "b1", 20.0), h.block("CC3", "b1", 90.0)])
-    rules = h.ruleset(h.rule("a", {"block_below": {"block": "b1", "threshold": 50}}),
-                      h.rule("b", {"block_below": {"block": "b1", "threshold": 25}}, priority=1))
+    rules = h.ruleset(
+        h.rule("a", {"block_below": {"block": "b1", "threshold": 50}}),
+        h.rule("b", {"block_below": {"block": "b1", "threshold": 25}}, priority=1),
+    )
     recs = recommend(res, rules=rules)
     assert recs[["region", "rule_id", "rank"]].values.tolist() == [["AA1", "a", 1], ["BB2", "b", 1], ["BB2", "a", 2]]
     quiet = recommend(h.make_result(blocks=[h.block("CC3", "b1", 90.0)]), rules=rules)
@@ -358,9 +465,18 @@ def test_ranking_restarts_per_territory_and_empty_output():
 
 
 def comments(n, region=R, item="open_obstacles", text="Calls are hard to find."):
-    return pd.DataFrame([{"respondent_id": f"{region}-{k:04d}", "region": region,
-                          "stakeholder_group": "policy_maker", "item": item, "text": f"{text} ({k})"}
-                         for k in range(n)])
+    return pd.DataFrame(
+        [
+            {
+                "respondent_id": f"{region}-{k:04d}",
+                "region": region,
+                "stakeholder_group": "policy_maker",
+                "item": item,
+                "text": f"{text} ({k})",
+            }
+            for k in range(n)
+        ]
+    )
 
 
 LOW = {"block_below": {"block": "b1", "threshold": 50}}
@@ -421,8 +537,11 @@ def test_clean_excerpt():
 
 def test_open_comments_need_their_columns():
     with pytest.raises(InputError, match="text"):
-        recommend(RES, rules=h.ruleset(h.rule("r1", LOW)), open_comments=pd.DataFrame({"region": [R], "item": ["x"],
-                                                                                        "respondent_id": ["a"]}))
+        recommend(
+            RES,
+            rules=h.ruleset(h.rule("r1", LOW)),
+            open_comments=pd.DataFrame({"region": [R], "item": ["x"], "respondent_id": ["a"]}),
+        )
 
 
 # -- overview and record ---------------------------------------------------------------------------------
@@ -430,9 +549,11 @@ def test_open_comments_need_their_columns():
 
 def test_overview_counts_territories():
     res = h.make_result(blocks=[h.block("AA1", "b1", 30.0), h.block("BB2", "b1", 20.0), h.block("CC3", "b1", 90.0)])
-    rules = h.ruleset(h.rule("a", {"block_below": {"block": "b1", "threshold": 50}}),
-                      h.rule("b", {"block_below": {"block": "b1", "threshold": 25}}, priority=1),
-                      h.rule("never", {"block_below": {"block": "b1", "threshold": 5}}, priority=1))
+    rules = h.ruleset(
+        h.rule("a", {"block_below": {"block": "b1", "threshold": 50}}),
+        h.rule("b", {"block_below": {"block": "b1", "threshold": 25}}, priority=1),
+        h.rule("never", {"block_below": {"block": "b1", "threshold": 5}}, priority=1),
+    )
     recs = recommend(res, rules=rules)
     ov = recommendation_overview(recs, rules).set_index("rule_id")
     assert ov.loc["a", "n_territories"] == 2 and ov.loc["a", "territories"] == "AA1 BB2"
@@ -446,7 +567,138 @@ def test_overview_counts_territories():
 
 def test_min_respondents_defaults_to_the_run_threshold():
     res = h.make_result(blocks=[h.block(R, "b1", 30.0)], min_respondents=5)
-    recs = recommend(res, rules=h.ruleset(h.rule("r1", LOW, evidence=["open_answers:open_obstacles"])),
-                     open_comments=comments(4))
+    recs = recommend(
+        res, rules=h.ruleset(h.rule("r1", LOW, evidence=["open_answers:open_obstacles"])), open_comments=comments(4)
+    )
     assert json.loads(recs["excerpts"].iloc[0]) == []
     assert recs.attrs["record"]["parameters"]["min_respondents"] == 5
+
+
+def test_benchmark_triggers_and_evidence_match_the_tables_row_for_row():
+    """The engine against figures worked out here from the tables: rows in no particular order, several
+    peer groups, suppressed blocks, flags as text, a number as text, a group listed twice."""
+    rng = np.random.default_rng(5)
+    regions, groups = ["AA1", "BB2", "CC3", "DD4", "EE5"], ["alpine", "european", "north"]
+    blocks, bench = [], []
+    for r in regions:
+        for b in ("b1", "b2"):
+            status = "suppressed" if (r, b) == ("CC3", "b1") else "ok"
+            score = float(np.round(rng.uniform(20, 80), 3))
+            blocks.append(h.block(r, b, score, status=status))
+            for g in groups:
+                mean = float(np.round(rng.uniform(20, 80), 3))
+                bench.append(
+                    h.bench(
+                        r,
+                        b,
+                        g,
+                        score if status == "ok" else np.nan,
+                        mean,
+                        indistinguishable=bool(rng.uniform() < 0.3),
+                        frontrunners=f"{g.upper()}1 {r}",
+                    )
+                )
+    bench.append(h.bench("EE5", "b1", "north", 10.0, 90.0, frontrunners="LAST1"))  # a group listed twice
+    res = h.make_result(
+        blocks=blocks,
+        benchmarks=bench,
+        peer_groups={"alpine": ["AA1", "BB2"], "european": regions, "north": ["X", "Y", "Z", "W"]},
+    )
+    res.benchmarks = res.benchmarks.sample(frac=1, random_state=3).reset_index(drop=True)
+    res.benchmarks["indistinguishable"] = res.benchmarks["indistinguishable"].map({True: "true", False: "false"})
+    res.benchmarks["peer_mean"] = res.benchmarks["peer_mean"].astype(object)
+    res.benchmarks.loc[0, "peer_mean"] = str(res.benchmarks.loc[0, "peer_mean"])  # a number as text still counts
+    rules = h.ruleset(
+        h.rule(
+            "r1",
+            {"block_below_peers": {"block": "b1", "peer_group": "any"}},
+            evidence=("benchmarks", "block_scores"),
+            peer_group="any",
+        )
+    )
+    recs = recommend(res, rules=rules).set_index("region")
+
+    bm = res.benchmarks.assign(peer_mean=res.benchmarks["peer_mean"].astype(float))
+    bm = bm[bm["block"] == "b1"]
+    bs = res.block_scores.set_index(["region", "block"])
+    expected_regions = []
+    for r in regions:
+        rows = bm[(bm["region"] == r) & bm["score"].notna()] if bs.loc[(r, "b1"), "status"] == "ok" else bm[:0]
+        hits = rows[(rows["gap_to_mean"] < 0) & (rows["indistinguishable"] == "false")]
+        if hits.empty:
+            assert r not in recs.index
+            continue
+        expected_regions.append(r)
+        ev = json.loads(recs.loc[r, "evidence"])
+        assert recs.loc[r, "gap"] == round(float(hits["gap_to_mean"].min()), 4)
+        assert [(f["peer_group"], f["gap_to_mean"], f["peer_mean"]) for f in ev["triggered_by"]] == [
+            (g, round(gap, 2), round(m, 2))
+            for g, gap, m in zip(hits["peer_group"], hits["gap_to_mean"], hits["peer_mean"], strict=True)
+        ]
+        shown = rows[rows["peer_group"].isin(set(hits["peer_group"]))]  # the rows of the groups that fired
+        assert ev["benchmarks"] == [
+            {
+                "block": "b1",
+                "peer_group": g,
+                "score": round(s, 2),
+                "peer_mean": round(m, 2),
+                "peer_median": round(md, 2),
+                "frontrunner_level": round(lv, 2),
+                "gap_to_mean": round(gm, 2),
+                "gap_to_frontrunner": round(gf, 2),
+                "indistinguishable": ind == "true",
+            }
+            for g, s, m, md, lv, gm, gf, ind in shown[
+                [
+                    "peer_group",
+                    "score",
+                    "peer_mean",
+                    "peer_median",
+                    "frontrunner_level",
+                    "gap_to_mean",
+                    "gap_to_frontrunner",
+                    "indistinguishable",
+                ]
+            ].itertuples(index=False)
+        ]
+        score = bs.loc[(r, "b1")]
+        assert ev["block_scores"] == [
+            {
+                "block": "b1",
+                "score": round(score["score"], 2),
+                "ci_low": round(score["ci_low"], 2),
+                "ci_high": round(score["ci_high"], 2),
+                "n": 12,
+            }
+        ]
+        # Frontrunners: the fired group with the fewest members (its last row), without the territory itself.
+        fired_groups = set(hits["peer_group"])
+        group = min(fired_groups, key=lambda g: (len(res.record["peer_groups"][g]), g))
+        last = bm[(bm["region"] == r) & (bm["peer_group"] == group)].iloc[-1]
+        assert ev["frontrunners"]["b1"]["territories"] == sorted(c for c in last["frontrunners"].split() if c != r)
+    assert sorted(recs.index) == expected_regions and "CC3" not in expected_regions
+    assert "EE5" in expected_regions  # the extra row (10 against 90) fires
+
+
+def test_excerpts_take_every_answer_when_there_are_few():
+    res = h.make_result(items=[h.item(R, "b1_x", 20.0)])
+    rules = h.ruleset(
+        h.rule(
+            "r1",
+            {"item_below": {"item": "b1_x", "threshold": 50}},
+            evidence=("open_answers:q_open", "open_answers:q_more"),
+        )
+    )
+    comments = pd.DataFrame(
+        {
+            "respondent_id": ["a", "b", "c", "d", "a"],
+            "region": R,
+            "item": ["q_open", "q_open", "q_open", "q_more", "q_more"],
+            "text": ["Zeta idea", "alpha idea", "none", "alpha idea", "mail me at a@b.org"],
+        }
+    )
+    recs = recommend(res, rules=rules, open_comments=comments, max_excerpts=3)
+    # q_more has 2 respondents (< 3): left out; "none" says nothing; the rest sorted.
+    assert json.loads(recs["excerpts"].iloc[0]) == ["Zeta idea", "alpha idea"]
+    recs = recommend(res, rules=rules, open_comments=comments, max_excerpts=1)
+    assert json.loads(recs["excerpts"].iloc[0])[0] in {"Zeta idea", "alpha idea"}

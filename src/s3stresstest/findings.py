@@ -19,32 +19,42 @@ of ranks a territory's interval allows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from .formatting import interval, num, pct
 
-ORDER = ("design_role", "steering_seat", "neighbour_alignment", "perception_gap", "weakest_block",
-         "group_disagreement", "widest_spread", "peer_groups")
+ORDER = (
+    "design_role",
+    "steering_seat",
+    "neighbour_alignment",
+    "perception_gap",
+    "weakest_block",
+    "group_disagreement",
+    "widest_spread",
+    "peer_groups",
+)
 
 
 @dataclass(frozen=True)
 class FindingParams:
     """Thresholds of the findings (points are on the 0-100 score scale)."""
 
-    high_score: float = 60.0                 # a block score at or above this counts as high
-    design_block: str = "b1"                 # the block of the clusters' role in designing the S3
-    seat_item: str = "b1_governance_seat"    # the item asking about a seat in the S3 steering body
+    high_score: float = 60.0  # a block score at or above this counts as high
+    design_block: str = "b1"  # the block of the clusters' role in designing the S3
+    seat_item: str = "b1_governance_seat"  # the item asking about a seat in the S3 steering body
     seat_choice: str = "yes"
-    majority_share: float = 0.5              # share of respondents counted as "most"
-    neighbour_alignment: float = 40.0        # alignment with neighbours counted as strong
-    disagreement_items: int = 1              # territories with at least this many items where groups disagree
-    typology_k: int = 3                      # number of types
+    majority_share: float = 0.5  # share of respondents counted as "most"
+    neighbour_alignment: float = 40.0  # alignment with neighbours counted as strong
+    disagreement_items: int = 1  # territories with at least this many items where groups disagree
+    typology_k: int = 3  # number of types
     typology_seed: int = 0
-    peer_groups: tuple[str, str] = ("alpine", "european")   # the two groups compared (if the campaign has them)
-    max_listed: int = 12                     # territories named in a one-line evidence
+    peer_groups: tuple[str, str] = ("alpine", "european")  # the two groups compared (if the campaign has them)
+    max_listed: int = 12  # territories named in a one-line evidence
 
     def record(self) -> dict:
         out = asdict(self)
@@ -52,11 +62,13 @@ class FindingParams:
         return out
 
 
-def _names(inputs, codes) -> str:
-    return ", ".join(codes)
+def _namer(inputs) -> Callable[[str], str]:
+    """`inputs.name` with the name table read once (`StressTestRun.name` rebuilds it on every call)."""
+    names = inputs.names
+    return lambda code: names.get(code, code)
 
 
-def _listing(pairs: list[tuple[str, str]], limit: int) -> str:
+def _listing(pairs: list[tuple[Any, str]], limit: int) -> str:
     shown = [f"{c} {v}" for c, v in pairs[:limit]]
     more = len(pairs) - limit
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
@@ -68,6 +80,7 @@ def _published(df: pd.DataFrame) -> pd.DataFrame:
 
 # -- the findings -----------------------------------------------------------------------------------
 
+
 def design_role(inputs, p: FindingParams) -> dict | None:
     bs = inputs.block_scores[inputs.block_scores["block"] == p.design_block]
     if bs.empty:
@@ -78,19 +91,32 @@ def design_role(inputs, p: FindingParams) -> dict | None:
         return None
     high = pub[pub["score"] >= p.high_score]
     label = inputs.instrument.block_label(p.design_block)
-    figures = pub.assign(name=pub["region"].map(inputs.name), high=pub["score"] >= p.high_score)[
-        ["region", "name", "score", "ci_low", "ci_high", "n", "high"]].reset_index(drop=True)
+    figures = pub.assign(name=pub["region"].map(_namer(inputs)), high=pub["score"] >= p.high_score)[
+        ["region", "name", "score", "ci_low", "ci_high", "n", "high"]
+    ].reset_index(drop=True)
     return {
-        "id": "design_role", "title": "Clusters' role in designing the S3",
+        "id": "design_role",
+        "title": "Clusters' role in designing the S3",
         "statement": f"{len(high)} of {n} territories have a score of at least {p.high_score:.0f} on "
-                     f"{p.design_block} ({label}).",
+        f"{p.design_block} ({label}).",
         "rule": f"Count the territories whose published {p.design_block} block score is at least {p.high_score:.0f} "
-                f"(of 100); territories whose score is withheld ({withheld}) are not counted.",
-        "evidence": (f"At or above {p.high_score:.0f}: " + _listing(
-            [(r.region, num(r.score)) for r in high.sort_values("score", ascending=False).itertuples()], p.max_listed)
-            + "." if len(high) else f"No territory reaches {p.high_score:.0f}.")
+        f"(of 100); territories whose score is withheld ({withheld}) are not counted.",
+        "evidence": (
+            f"At or above {p.high_score:.0f}: "
+            + _listing(
+                [(r.region, num(r.score)) for r in high.sort_values("score", ascending=False).itertuples()],
+                p.max_listed,
+            )
+            + "."
+            if len(high)
+            else f"No territory reaches {p.high_score:.0f}."
+        )
         + f" Median of the {n} published scores: {num(pub['score'].median())}.",
-        "figures": figures, "territories": list(high["region"]), "k": len(high), "n": n, "withheld": withheld,
+        "figures": figures,
+        "territories": list(high["region"]),
+        "k": len(high),
+        "n": n,
+        "withheld": withheld,
     }
 
 
@@ -105,21 +131,34 @@ def steering_seat(inputs, p: FindingParams) -> dict | None:
         return None
     most = pub[pub["share"] >= p.majority_share]
     item = inputs.instrument.item_label(p.seat_item)
-    figures = pub.assign(name=pub["region"].map(inputs.name), most=pub["share"] >= p.majority_share)[
-        ["region", "name", "share", "n", "most"]].reset_index(drop=True)
+    figures = pub.assign(name=pub["region"].map(_namer(inputs)), most=pub["share"] >= p.majority_share)[
+        ["region", "name", "share", "n", "most"]
+    ].reset_index(drop=True)
     return {
-        "id": "steering_seat", "title": "A seat in the S3 steering body",
+        "id": "steering_seat",
+        "title": "A seat in the S3 steering body",
         "statement": f"In {len(most)} of {n} territories at least {p.majority_share:.0%} of respondents answer "
-                     f"'{p.seat_choice}' to “{item}”.",
+        f"'{p.seat_choice}' to “{item}”.",
         "rule": f"Share of respondents answering '{p.seat_choice}' to question "
-                f"{inputs.instrument.item_number(p.seat_item)} ({p.seat_item}) among those who answered it, "
-                f"published distributions only (withheld: {withheld}); counted when the share is at least "
-                f"{p.majority_share:.0%}.",
-        "evidence": (f"At or above {p.majority_share:.0%}: " + _listing(
-            [(r.region, pct(r.share)) for r in most.sort_values("share", ascending=False).itertuples()], p.max_listed)
-            + "." if len(most) else "No territory reaches the threshold.")
+        f"{inputs.instrument.item_number(p.seat_item)} ({p.seat_item}) among those who answered it, "
+        f"published distributions only (withheld: {withheld}); counted when the share is at least "
+        f"{p.majority_share:.0%}.",
+        "evidence": (
+            f"At or above {p.majority_share:.0%}: "
+            + _listing(
+                [(r.region, pct(r.share)) for r in most.sort_values("share", ascending=False).itertuples()],
+                p.max_listed,
+            )
+            + "."
+            if len(most)
+            else "No territory reaches the threshold."
+        )
         + f" Median share: {pct(pub['share'].median())}.",
-        "figures": figures, "territories": list(most["region"]), "k": len(most), "n": n, "withheld": withheld,
+        "figures": figures,
+        "territories": list(most["region"]),
+        "k": len(most),
+        "n": n,
+        "withheld": withheld,
     }
 
 
@@ -134,22 +173,39 @@ def neighbour_alignment(inputs, p: FindingParams) -> dict | None:
     if n == 0:
         return None
     strong = with_n[with_n["neighbours_mean"] >= p.neighbour_alignment]
-    figures = with_n[["territory", "name", "n_neighbours", "neighbours_mean", "neighbours_min", "neighbours_max"]] \
-        .rename(columns={"territory": "region"}).reset_index(drop=True)
+    figures = (
+        with_n[["territory", "name", "n_neighbours", "neighbours_mean", "neighbours_min", "neighbours_max"]]
+        .rename(columns={"territory": "region"})
+        .reset_index(drop=True)
+    )
     figures["strong"] = figures["neighbours_mean"] >= p.neighbour_alignment
     return {
-        "id": "neighbour_alignment", "title": "Alignment with neighbouring strategies",
+        "id": "neighbour_alignment",
+        "title": "Alignment with neighbouring strategies",
         "statement": f"Alignment with the neighbours' S3 priorities is at least {p.neighbour_alignment:.0f} "
-                     f"(of 100) in {len(strong)} of {n} territories with sourced strategies and neighbours.",
+        f"(of 100) in {len(strong)} of {n} territories with sourced strategies and neighbours.",
         "rule": f"Mean alignment score with the neighbouring territories' strategies (alignment_territories.csv, "
-                f"neighbours_mean), counted when at least {p.neighbour_alignment:.0f}; territories without a "
-                "sourced strategy or without neighbours with one are not counted "
-                f"({len(campaign) - n} of the campaign's {len(campaign)}).",
-        "evidence": (f"At or above {p.neighbour_alignment:.0f}: " + _listing(
-            [(r.territory, num(r.neighbours_mean)) for r in strong.sort_values("neighbours_mean", ascending=False)
-             .itertuples()], p.max_listed) + "." if len(strong) else "None reaches the threshold.")
+        f"neighbours_mean), counted when at least {p.neighbour_alignment:.0f}; territories without a "
+        "sourced strategy or without neighbours with one are not counted "
+        f"({len(campaign) - n} of the campaign's {len(campaign)}).",
+        "evidence": (
+            f"At or above {p.neighbour_alignment:.0f}: "
+            + _listing(
+                [
+                    (r.territory, num(r.neighbours_mean))
+                    for r in strong.sort_values("neighbours_mean", ascending=False).itertuples()
+                ],
+                p.max_listed,
+            )
+            + "."
+            if len(strong)
+            else "None reaches the threshold."
+        )
         + f" Range: {num(with_n['neighbours_mean'].min())}–{num(with_n['neighbours_mean'].max())}.",
-        "figures": figures, "territories": list(strong["territory"]), "k": len(strong), "n": n,
+        "figures": figures,
+        "territories": list(strong["territory"]),
+        "k": len(strong),
+        "n": n,
         "withheld": 0,
     }
 
@@ -159,31 +215,42 @@ def perception_gap(inputs, p: FindingParams) -> dict | None:
     if pe is None or pe.empty or "flag" not in pe.columns:
         return None
     pe = pe[pe["territory"].isin(set(inputs.territories))]
-    compared = pe[pe["flag"].isin(["perceived higher", "perceived lower", "consistent"])
-                  & (pe["perceived_status"] == "ok")].sort_values("territory")
+    compared = pe[
+        pe["flag"].isin(["perceived higher", "perceived lower", "consistent"]) & (pe["perceived_status"] == "ok")
+    ].sort_values("territory")
     n = len(compared)
     if n == 0:
         return None
     higher = compared[compared["flag"] == "perceived higher"]
     lower = compared[compared["flag"] == "perceived lower"]
-    params = (inputs.alignment_record.get("parameters") or {})
+    params = inputs.alignment_record.get("parameters") or {}
     threshold = params.get("perception_threshold", 25)
     scale = params.get("perception_scale", "rank")
     block = params.get("perception_block", "b2")
-    figures = compared[["territory", "perceived", "measured", "perceived_rank", "measured_rank", "gap", "flag"]] \
-        .rename(columns={"territory": "region"}).reset_index(drop=True)
+    figures = (
+        compared[["territory", "perceived", "measured", "perceived_rank", "measured_rank", "gap", "flag"]]
+        .rename(columns={"territory": "region"})
+        .reset_index(drop=True)
+    )
     return {
-        "id": "perception_gap", "title": "Perceived and measured alignment",
+        "id": "perception_gap",
+        "title": "Perceived and measured alignment",
         "statement": f"Perceived alignment exceeds the measured alignment in {len(higher)} of {n} territories "
-                     f"and falls short of it in {len(lower)}.",
+        f"and falls short of it in {len(lower)}.",
         "rule": f"Respondents' {block} score (perceived) against the measured alignment of the sourced strategies "
-                f"(mean of vertical and neighbour scores), compared as {'percentile ranks' if scale == 'rank' else 'points'}; "
-                f"a gap of at least {threshold} is flagged (perception_vs_evidence.csv). Territories without a "
-                "sourced strategy or a published perceived score are not counted.",
-        "evidence": "Perceived higher: " + (", ".join(higher["territory"]) or "none")
-                    + "; perceived lower: " + (", ".join(lower["territory"]) or "none")
-                    + f"; consistent: {n - len(higher) - len(lower)}.",
-        "figures": figures, "territories": list(higher["territory"]), "k": len(higher), "n": n, "withheld": 0,
+        f"(mean of vertical and neighbour scores), compared as {'percentile ranks' if scale == 'rank' else 'points'}; "
+        f"a gap of at least {threshold} is flagged (perception_vs_evidence.csv). Territories without a "
+        "sourced strategy or a published perceived score are not counted.",
+        "evidence": "Perceived higher: "
+        + (", ".join(higher["territory"]) or "none")
+        + "; perceived lower: "
+        + (", ".join(lower["territory"]) or "none")
+        + f"; consistent: {n - len(higher) - len(lower)}.",
+        "figures": figures,
+        "territories": list(higher["territory"]),
+        "k": len(higher),
+        "n": n,
+        "withheld": 0,
     }
 
 
@@ -194,8 +261,19 @@ def _block_spread(inputs) -> pd.DataFrame:
         if len(s) == 0:
             continue
         q1, med, q3 = np.quantile(s, [0.25, 0.5, 0.75])
-        rows.append({"block": b, "label": inputs.instrument.block_label(b), "territories": len(s),
-                     "min": s.min(), "q1": q1, "median": med, "q3": q3, "max": s.max(), "iqr": q3 - q1})
+        rows.append(
+            {
+                "block": b,
+                "label": inputs.instrument.block_label(b),
+                "territories": len(s),
+                "min": s.min(),
+                "q1": q1,
+                "median": med,
+                "q3": q3,
+                "max": s.max(),
+                "iqr": q3 - q1,
+            }
+        )
     return pd.DataFrame(rows, columns=["block", "label", "territories", "min", "q1", "median", "q3", "max", "iqr"])
 
 
@@ -207,14 +285,19 @@ def widest_spread(inputs, p: FindingParams) -> dict | None:
     top = spread.sort_values(["iqr", "block"], ascending=[False, True]).iloc[0]
     low = spread.sort_values(["iqr", "block"]).iloc[0]
     return {
-        "id": "widest_spread", "title": "Where territories differ most",
+        "id": "widest_spread",
+        "title": "Where territories differ most",
         "statement": f"Territories differ most on {top['block']} ({top['label']}): the middle half of the published "
-                     f"scores spans {num(top['iqr'])} points ({num(top['q1'])}–{num(top['q3'])}).",
+        f"scores spans {num(top['iqr'])} points ({num(top['q1'])}–{num(top['q3'])}).",
         "rule": "Interquartile range of the published block scores across territories, per block (blocks with at "
-                "least 4 published scores); the block with the widest range is named.",
+        "least 4 published scores); the block with the widest range is named.",
         "evidence": f"Interquartile range from {num(low['iqr'])} ({low['block']}) to {num(top['iqr'])} "
-                    f"({top['block']}); full range on {top['block']}: {num(top['min'])}–{num(top['max'])}.",
-        "figures": spread.reset_index(drop=True), "territories": [], "k": 1, "n": len(spread), "withheld": 0,
+        f"({top['block']}); full range on {top['block']}: {num(top['min'])}–{num(top['max'])}.",
+        "figures": spread.reset_index(drop=True),
+        "territories": [],
+        "k": 1,
+        "n": len(spread),
+        "withheld": 0,
     }
 
 
@@ -225,13 +308,18 @@ def weakest_block(inputs, p: FindingParams) -> dict | None:
     low = spread.sort_values(["median", "block"]).iloc[0]
     high = spread.sort_values(["median", "block"], ascending=[False, True]).iloc[0]
     return {
-        "id": "weakest_block", "title": "The weakest block",
+        "id": "weakest_block",
+        "title": "The weakest block",
         "statement": f"{low['block']} ({low['label']}) has the lowest median score across territories: "
-                     f"{num(low['median'])}, against {num(high['median'])} on {high['block']}.",
+        f"{num(low['median'])}, against {num(high['median'])} on {high['block']}.",
         "rule": "Median of the published block scores across territories, per block; the lowest and the highest "
-                "are named.",
+        "are named.",
         "evidence": "Medians: " + ", ".join(f"{r.block} {num(r.median)}" for r in spread.itertuples()) + ".",
-        "figures": spread.reset_index(drop=True), "territories": [], "k": 1, "n": len(spread), "withheld": 0,
+        "figures": spread.reset_index(drop=True),
+        "territories": [],
+        "k": 1,
+        "n": len(spread),
+        "withheld": 0,
     }
 
 
@@ -242,7 +330,7 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     comparable = disp[(disp["status"] == "ok") & (disp["groups_published"].fillna(0) >= 2)]
     if comparable.empty:
         return None
-    flagged = comparable[comparable["groups_disagree"] == True]
+    flagged = comparable[comparable["groups_disagree"].eq(True)]
     per = comparable.groupby("region").size().rename("items_compared").to_frame()
     per["items_disagree"] = flagged.groupby("region").size()
     per["items_disagree"] = per["items_disagree"].fillna(0).astype(int)
@@ -253,19 +341,27 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     common = flagged.groupby("item").size().sort_values(ascending=False)
     top = common.index[0] if len(common) else None
     ins = inputs.instrument
-    top_txt = (f" Most often on question {ins.item_number(top)} (“{ins.item_label(top)}”, "
-               f"{int(common.iloc[0])} territories)." if top else "")
+    top_txt = (
+        f" Most often on question {ins.item_number(top)} (“{ins.item_label(top)}”, {int(common.iloc[0])} territories)."
+        if top
+        else ""
+    )
     return {
-        "id": "group_disagreement", "title": "Stakeholder groups disagree",
+        "id": "group_disagreement",
+        "title": "Stakeholder groups disagree",
         "statement": f"In {len(hit)} of {n} territories stakeholder groups disagree on at least "
-                     f"{p.disagreement_items} item{'s' if p.disagreement_items != 1 else ''}.{top_txt}",
+        f"{p.disagreement_items} item{'s' if p.disagreement_items != 1 else ''}.{top_txt}",
         "rule": f"An item counts as disagreement when the published scores of at least two stakeholder groups differ "
-                f"by {threshold} points or more (item_dispersion.csv); only published items and groups count.",
+        f"by {threshold} points or more (item_dispersion.csv); only published items and groups count.",
         "evidence": f"Median number of such items per territory: {num(per['items_disagree'].median())} of "
-                    f"{num(per['items_compared'].median())} compared.",
-        "figures": per.assign(name=per["region"].map(inputs.name))[["region", "name", "items_compared",
-                                                                     "items_disagree"]].reset_index(drop=True),
-        "territories": list(hit["region"]), "k": len(hit), "n": n, "withheld": 0,
+        f"{num(per['items_compared'].median())} compared.",
+        "figures": per.assign(name=per["region"].map(_namer(inputs)))[
+            ["region", "name", "items_compared", "items_disagree"]
+        ].reset_index(drop=True),
+        "territories": list(hit["region"]),
+        "k": len(hit),
+        "n": n,
+        "withheld": 0,
     }
 
 
@@ -282,29 +378,52 @@ def peer_groups(inputs, p: FindingParams) -> dict | None:
     for blk in inputs.blocks:
         ma, mb = bm.get((a, blk), np.nan), bm.get((b, blk), np.nan)
         if pd.notna(ma) and pd.notna(mb):
-            rows.append({"block": blk, "label": inputs.instrument.block_label(blk), f"{a}_mean": ma,
-                         f"{b}_mean": mb, "difference": ma - mb})
+            rows.append(
+                {
+                    "block": blk,
+                    "label": inputs.instrument.block_label(blk),
+                    f"{a}_mean": ma,
+                    f"{b}_mean": mb,
+                    "difference": ma - mb,
+                }
+            )
     if not rows:
         return None
     fig = pd.DataFrame(rows)
     above = fig[fig["difference"] > 0]
-    big_row = fig.loc[fig["difference"].abs().idxmax()]
+    big_row = fig.loc[cast(int, fig["difference"].abs().idxmax())]
     return {
-        "id": "peer_groups", "title": f"{a.title()} and {b.title()} territories",
+        "id": "peer_groups",
+        "title": f"{a.title()} and {b.title()} territories",
         "statement": f"The {a} mean is above the {b} mean in {len(above)} of {len(fig)} blocks; the largest "
-                     f"difference is on {big_row['block']} ({num(big_row['difference'])} points).",
+        f"difference is on {big_row['block']} ({num(big_row['difference'])} points).",
         "rule": f"Mean of the published block scores of the members of the peer groups '{a}' and '{b}' "
-                "(benchmarks.csv, peer_mean), per block; group means need at least "
-                f"{inputs.parameters.get('min_peer_regions', 3)} published members.",
-        "evidence": "Differences: " + ", ".join(f"{r.block} {'+' if r.difference > 0 else ''}{num(r.difference)}"
-                                                 for r in fig.itertuples()) + ".",
-        "figures": fig, "territories": [], "k": len(above), "n": len(fig), "withheld": 0,
+        "(benchmarks.csv, peer_mean), per block; group means need at least "
+        f"{inputs.parameters.get('min_peer_regions', 3)} published members.",
+        "evidence": "Differences: "
+        + ", ".join(
+            f"{blk} {'+' if d > 0 else ''}{num(d)}"
+            for blk, d in zip(fig["block"].tolist(), fig["difference"].tolist(), strict=True)
+        )
+        + ".",
+        "figures": fig,
+        "territories": [],
+        "k": len(above),
+        "n": len(fig),
+        "withheld": 0,
     }
 
 
-RULES = {"design_role": design_role, "steering_seat": steering_seat, "neighbour_alignment": neighbour_alignment,
-         "perception_gap": perception_gap, "weakest_block": weakest_block, "group_disagreement": group_disagreement,
-         "widest_spread": widest_spread, "peer_groups": peer_groups}
+RULES = {
+    "design_role": design_role,
+    "steering_seat": steering_seat,
+    "neighbour_alignment": neighbour_alignment,
+    "perception_gap": perception_gap,
+    "weakest_block": weakest_block,
+    "group_disagreement": group_disagreement,
+    "widest_spread": widest_spread,
+    "peer_groups": peer_groups,
+}
 
 
 def key_findings(inputs, params: FindingParams | None = None, *, only=None) -> list[dict]:
@@ -315,7 +434,7 @@ def key_findings(inputs, params: FindingParams | None = None, *, only=None) -> l
     if cache is not None and key in cache:
         return cache[key]
     out = []
-    for fid in (only or ORDER):
+    for fid in only or ORDER:
         f = RULES[fid](inputs, params)
         if f is not None:
             out.append(f)
@@ -326,6 +445,7 @@ def key_findings(inputs, params: FindingParams | None = None, *, only=None) -> l
 
 # -- typology -------------------------------------------------------------------------------------
 
+
 def typology(inputs, params: FindingParams | None = None) -> dict | None:
     """Types of approach: k-means of complete block profiles; None with fewer than k + 1 complete profiles."""
     params = params or FindingParams()
@@ -334,8 +454,9 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
     if cache is not None and key in cache:
         return cache[key]
     bs = inputs.block_scores
-    wide = bs.assign(score=bs["score"].where(bs["status"] == "ok")).pivot(index="region", columns="block",
-                                                                           values="score")
+    wide = bs.assign(score=bs["score"].where(bs["status"] == "ok")).pivot(
+        index="region", columns="block", values="score"
+    )
     wide = wide[[b for b in inputs.blocks if b in wide.columns]]
     complete = wide.dropna().sort_index()
     excluded = sorted(set(wide.index) - set(complete.index))
@@ -343,8 +464,13 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
     result = None
     if len(complete) >= k + 1 and k >= 2:
         from sklearn.cluster import KMeans
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # a scikit-learn dependency
 
-        km = KMeans(n_clusters=k, n_init=20, random_state=params.typology_seed).fit(complete.to_numpy())
+        # One OpenMP thread. On a busy machine scikit-learn's threads wait for each other: seconds
+        # for a few hundred profiles that one thread clusters in milliseconds. The labels are the
+        # same; the centres' last bits (never used here) no longer depend on the number of cores.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            km = KMeans(n_clusters=k, n_init=20, random_state=params.typology_seed).fit(complete.to_numpy())
         labels = km.labels_
         overall = complete.mean()
         # order the types by size (largest first), then by mean score, so numbering is stable
@@ -360,23 +486,34 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
             rel = row[inputs.blocks] - overall
             hi, lo = rel.idxmax(), rel.idxmin()
             members = list(types[types == t].index)
-            desc.append({"type": int(t), "territories": members,
-                         "summary": f"Type {t} ({len(members)} territories): mean {num(row[inputs.blocks].mean())}; "
-                                    f"relatively strongest on {hi} ({'+' if rel[hi] >= 0 else ''}{num(rel[hi])} "
-                                    f"against the mean of all types), weakest on {lo} ({'+' if rel[lo] >= 0 else ''}{num(rel[lo])})."})
-        result = {"k": k, "assignments": types.reset_index().rename(columns={"index": "region"}),
-                  "profiles": profiles.reset_index(), "descriptions": desc, "excluded": excluded,
-                  "rule": f"k-means clustering (scikit-learn, k = {k}, 20 starts, seed {params.typology_seed}) of the "
-                          f"territories' published block scores ({', '.join(inputs.blocks)}) on their 0–100 scale; "
-                          "only complete profiles (every block published) take part; types are numbered by size. "
-                          "Each type is described by its mean profile and the blocks where it stands out from the "
-                          "mean of all profiles."}
+            desc.append(
+                {
+                    "type": int(t),
+                    "territories": members,
+                    "summary": f"Type {t} ({len(members)} territories): mean {num(row[inputs.blocks].mean())}; "
+                    f"relatively strongest on {hi} ({'+' if rel[hi] >= 0 else ''}{num(rel[hi])} "
+                    f"against the mean of all types), weakest on {lo} ({'+' if rel[lo] >= 0 else ''}{num(rel[lo])}).",
+                }
+            )
+        result = {
+            "k": k,
+            "assignments": types.reset_index().rename(columns={"index": "region"}),
+            "profiles": profiles.reset_index(),
+            "descriptions": desc,
+            "excluded": excluded,
+            "rule": f"k-means clustering (scikit-learn, k = {k}, 20 starts, seed {params.typology_seed}) of the "
+            f"territories' published block scores ({', '.join(inputs.blocks)}) on their 0–100 scale; "
+            "only complete profiles (every block published) take part; types are numbered by size. "
+            "Each type is described by its mean profile and the blocks where it stands out from the "
+            "mean of all profiles.",
+        }
     if cache is not None:
         cache[key] = result
     return result
 
 
 # -- ranks on request ------------------------------------------------------------------------------
+
 
 def rank_intervals(block_scores: pd.DataFrame, block: str) -> pd.DataFrame:
     """Range of ranks each territory's interval allows on one block (1 = highest).
@@ -390,9 +527,16 @@ def rank_intervals(block_scores: pd.DataFrame, block: str) -> pd.DataFrame:
     hi = pub["ci_high"].fillna(pub["score"]).to_numpy()
     best = 1 + (lo[None, :] > hi[:, None]).sum(axis=1)
     worst = (hi[None, :] >= lo[:, None]).sum(axis=1)
-    return pd.DataFrame({"region": pub["region"].to_numpy(), "score": pub["score"].to_numpy(),
-                         "ci_low": pub["ci_low"].to_numpy(), "ci_high": pub["ci_high"].to_numpy(),
-                         "rank_best": best, "rank_worst": worst})
+    return pd.DataFrame(
+        {
+            "region": pub["region"].to_numpy(),
+            "score": pub["score"].to_numpy(),
+            "ci_low": pub["ci_low"].to_numpy(),
+            "ci_high": pub["ci_high"].to_numpy(),
+            "rank_best": best,
+            "rank_worst": worst,
+        }
+    )
 
 
 def describe_interval(row) -> str:

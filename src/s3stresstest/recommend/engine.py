@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .rules import RuleSet, as_ruleset, rules_record
-from .triggers import Context, _flag, _int, _isnum, num, perception_figures
+from .triggers import Context, _int, _isnum, num, perception_figures, rounded
 
 COLUMNS = [
     "region",
@@ -54,6 +54,7 @@ OVERVIEW_COLUMNS = [
     "territories",
 ]
 EXCERPT_CHARS = 200
+BENCH_FIGURES = ("score", "peer_mean", "peer_median", "frontrunner_level", "gap_to_mean", "gap_to_frontrunner")
 DEFAULT_MIN_RESPONDENTS = 3
 
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -190,37 +191,66 @@ def _stable_seed(seed: int, *parts: str) -> int:
     return int.from_bytes(h[:8], "big")
 
 
-def select_excerpts(comments: dict, region: str, rule, k: int, max_excerpts: int, seed: int) -> list[str]:
+def select_excerpts(comments: _Comments, region: str, rule, k: int, max_excerpts: int, seed: int) -> list[str]:
     """Up to `max_excerpts` cleaned answers to the rule's open questions, from items with >= k respondents."""
     if max_excerpts <= 0:
         return []
-    pool: list[str] = []
+    pool: set[str] = set()
     for item in rule.open_items:
-        rows = comments.get((region, item))
-        if rows is None or rows["respondent_id"].nunique() < k:
-            continue
-        pool.extend(clean_excerpt(t) for t in rows["text"])
-    distinct = sorted({t for t in pool if t and not NON_ANSWER.match(t)})
-    if not distinct:
-        return []
+        pool |= comments.usable((region, item), k)
+    distinct = sorted(pool)
+    if len(distinct) <= max_excerpts:
+        return distinct  # the draw below would take them all
     rng = np.random.default_rng(_stable_seed(seed, region, rule.id))
-    chosen = rng.choice(len(distinct), size=min(max_excerpts, len(distinct)), replace=False)
+    chosen = rng.choice(len(distinct), size=max_excerpts, replace=False)
     return [distinct[i] for i in sorted(chosen)]
 
 
-def _comments_index(open_comments: pd.DataFrame | None) -> dict:
-    if open_comments is None or not len(open_comments):
-        return {}
-    need = {"respondent_id", "region", "item", "text"}
-    missing = need - set(open_comments.columns)
-    if missing:
-        from ..errors import InputError
+class _Comments:
+    """The open answers per (region, item): how many respondents gave one, and the texts.
 
-        raise InputError(f"open comments lack the column(s) {', '.join(sorted(missing))}")
-    oc = open_comments[open_comments["text"].notna()].copy()
-    oc["text"] = oc["text"].astype(str)
-    oc = oc[oc["text"].str.strip() != ""]
-    return {(str(r), str(i)): g for (r, i), g in oc.groupby(["region", "item"], sort=False)}
+    Each answer is cleaned once per call, however many rules quote its question.
+    """
+
+    def __init__(self, open_comments: pd.DataFrame | None):
+        self._answers: dict[tuple[str, str], tuple[int, list[str]]] = {}
+        self._usable: dict[tuple[str, str], set[str]] = {}
+        self._clean: dict[str, str] = {}
+        if open_comments is None or not len(open_comments):
+            return
+        need = {"respondent_id", "region", "item", "text"}
+        missing = need - set(open_comments.columns)
+        if missing:
+            from ..errors import InputError
+
+            raise InputError(f"open comments lack the column(s) {', '.join(sorted(missing))}")
+        oc = open_comments[open_comments["text"].notna()].copy()
+        oc["text"] = oc["text"].astype(str)
+        oc = oc[oc["text"].str.strip() != ""]
+        if not len(oc):
+            return
+        groups = oc.groupby(["region", "item"], sort=False)
+        respondents = groups["respondent_id"].nunique()
+        texts = groups["text"].agg(list)
+        for (r, i), n, t in zip(respondents.index, respondents.tolist(), texts.tolist(), strict=True):
+            self._answers[(str(r), str(i))] = (int(n), t)
+
+    def usable(self, key: tuple[str, str], k: int) -> set[str]:
+        """The distinct cleaned answers that say something, when at least `k` respondents answered; else none."""
+        answers = self._answers.get(key)
+        if answers is None or answers[0] < k:
+            return set()
+        got = self._usable.get(key)
+        if got is None:
+            cleaned = [self._cleaned(t) for t in answers[1]]
+            got = self._usable[key] = {t for t in cleaned if t and not NON_ANSWER.match(t)}
+        return got
+
+    def _cleaned(self, text: str) -> str:
+        got = self._clean.get(text)
+        if got is None:
+            got = self._clean[text] = clean_excerpt(text)
+        return got
 
 
 # -- evidence -----------------------------------------------------------------------------------
@@ -233,27 +263,62 @@ def _groups_for(ctx: Context, rule, hit, region: str, block: str) -> list[str]:
     return ctx.resolve_groups(region, rule.peer_group)
 
 
+def _with_frontrunners(ctx: Context, region: str, block: str) -> list[int]:
+    """Benchmark row positions of the territory's rows on a block that name frontrunners."""
+    key = ("with_frontrunners", region, block)
+    got = ctx.figures.get(key)
+    if got is None:
+        names = ctx.bench_table.column("frontrunners")
+        got = ctx.figures[key] = [
+            p for p in ctx.bench.positions((region, block)) if isinstance(names[p], str) and names[p].strip()
+        ]
+    return got
+
+
 def _frontrunner_rows(ctx: Context, rule, hit, region: str) -> dict[str, dict]:
     """Per block of the rule: the frontrunners of the most specific candidate peer group (fewest members)."""
     out = {}
     for block in rule.blocks:
-        groups = _groups_for(ctx, rule, hit, region, block)
-        rows = {
-            str(r["peer_group"]): r
-            for r in ctx.bench.get((region, block), [])
-            if str(r["peer_group"]) in groups and isinstance(r.get("frontrunners"), str) and r["frontrunners"].strip()
-        }
+        candidates = _with_frontrunners(ctx, region, block)
+        if not candidates:
+            continue
+        groups = set(_groups_for(ctx, rule, hit, region, block))
+        rows = {ctx.bench_group[p]: p for p in candidates if ctx.bench_group[p] in groups}  # a group's last row
         if not rows:
             continue
         group = min(rows, key=lambda g: (ctx.group_size.get(g, math.inf), g))
-        codes = [c for c in rows[group]["frontrunners"].split() if c != region]
-        if codes:
-            out[block] = {
-                "peer_group": group,
-                "frontrunner_level": num(rows[group].get("frontrunner_level")),
-                "territories": sorted(codes),
-            }
+        key = ("frontrunners", region, rows[group])
+        entry = ctx.figures.get(key)
+        if entry is None:
+            t, p = ctx.bench_table, rows[group]
+            codes = [c for c in t.column("frontrunners")[p].split() if c != region]
+            entry = ctx.figures[key] = (
+                {
+                    "peer_group": group,
+                    "frontrunner_level": rounded(t.floats("frontrunner_level")[p]),
+                    "territories": sorted(codes),
+                }
+                if codes
+                else {}
+            )
+        if entry:
+            out[block] = entry
     return out
+
+
+def _bench_figures(ctx: Context, block: str, pos: int) -> dict:
+    """A benchmark row as the evidence shows it; several rules quote the same rows."""
+    key = ("benchmarks", block, pos)
+    got = ctx.figures.get(key)
+    if got is None:
+        t = ctx.bench_table
+        figures: dict[str, Any] = {"block": block, "peer_group": ctx.bench_group[pos]}
+        for name in BENCH_FIGURES:
+            f = t.floats(name)[pos]
+            figures[name] = None if f != f else round(f, 2)  # `num`: floats are NaN for what is not a number
+        figures["indistinguishable"] = t.flags("indistinguishable")[pos]
+        got = ctx.figures[key] = figures
+    return got
 
 
 def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
@@ -263,37 +328,16 @@ def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
     for entry in rule.evidence:
         kind, _, item = entry.partition(":")
         if kind == "block_scores":
-            rows = []
-            for b in rule.blocks:
-                row = ctx.block_ok(region, b)
-                if row is not None:
-                    rows.append(
-                        {
-                            "block": b,
-                            "score": num(row["score"]),
-                            "ci_low": num(row.get("ci_low")),
-                            "ci_high": num(row.get("ci_high")),
-                            "n": _int(row.get("n")),
-                        }
-                    )
-            ev["block_scores"] = rows
+            ev["block_scores"] = [
+                {"block": b, **ctx.block_figures(region, b)} for b in rule.blocks if ctx.block_ok(region, b) is not None
+            ]
         elif kind == "benchmarks":
-            rows = []
+            rows: list[dict] = []
             for b in rule.blocks:
-                for r in ctx.bench_rows(region, b, _groups_for(ctx, rule, hit, region, b)):
-                    rows.append(
-                        {
-                            "block": b,
-                            "peer_group": str(r["peer_group"]),
-                            "score": num(r["score"]),
-                            "peer_mean": num(r.get("peer_mean")),
-                            "peer_median": num(r.get("peer_median")),
-                            "frontrunner_level": num(r.get("frontrunner_level")),
-                            "gap_to_mean": num(r.get("gap_to_mean")),
-                            "gap_to_frontrunner": num(r.get("gap_to_frontrunner")),
-                            "indistinguishable": _flag(r.get("indistinguishable")),
-                        }
-                    )
+                wanted = set(_groups_for(ctx, rule, hit, region, b))
+                rows.extend(
+                    _bench_figures(ctx, b, p) for p in ctx.bench_scored(region, b) if ctx.bench_group[p] in wanted
+                )
             ev["benchmarks"] = rows
         elif kind == "item_distribution":
             dist = ctx.dist_ok(region, item)
@@ -307,16 +351,15 @@ def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
             for b in rule.blocks:
                 if ctx.block_ok(region, b) is None:
                     continue
-                for r in ctx.group_blocks.get((region, b), []):
-                    if ctx.group_ok(r):
-                        rows.append(
-                            {
-                                "block": b,
-                                "stakeholder_group": str(r["stakeholder_group"]),
-                                "score": num(r["score"]),
-                                "n": _int(r.get("n")),
-                            }
-                        )
+                for r in ctx.groups_published(region, b):
+                    rows.append(
+                        {
+                            "block": b,
+                            "stakeholder_group": str(r["stakeholder_group"]),
+                            "score": num(r["score"]),
+                            "n": _int(r.get("n")),
+                        }
+                    )
             ev["group_breakdown"] = rows
         elif kind == "alignment" and ctx.alignment is not None:
             al = ctx.alignment
@@ -394,7 +437,7 @@ def recommend(
         raise InputError(f"min_respondents must be at least 1, not {min_respondents}")
     view = AlignmentView(alignment, result.block_scores) if alignment is not None else None
     ctx = Context(result, view, min_respondents)
-    comments = _comments_index(open_comments)
+    comments = _Comments(open_comments)
     skipped = _skipped(rs, getattr(result, "instrument", None))
     active = [r for r in rs if r.id not in skipped]
     not_evaluated = [r.id for r in active if view is None and r.trigger.alignment_needed()]

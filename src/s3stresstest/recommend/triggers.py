@@ -47,10 +47,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # what to_dict uses
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PERCEPTION_FLAGS = ("perceived higher", "perceived lower", "consistent")
@@ -67,6 +68,11 @@ def num(x, digits: int = 2):
     except (TypeError, ValueError):
         return None
     return None if math.isnan(f) or math.isinf(f) else round(f, digits)
+
+
+def rounded(f: float, digits: int = 2) -> float | None:
+    """`num` of a value `_Table.floats` has read already (NaN for whatever is not a finite number)."""
+    return None if f != f else round(f, digits)
 
 
 def _flag(v) -> bool | None:
@@ -111,24 +117,246 @@ def merge_hits(hits: list[Hit]) -> Hit:
 
 # -- the data a trigger looks at ----------------------------------------------------------------
 
+_NATIVE = (str, float, int, bool, type(None))
+_UNSET: Any = object()
+
+
+def _pylist(s: pd.Series) -> list:
+    """A column's values as Python scalars, exactly as `DataFrame.to_dict("records")` gives them."""
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return s.to_numpy().tolist()
+    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
+        return [v if type(v) in _NATIVE else maybe_box_native(v) for v in s.to_numpy(dtype=object).tolist()]
+    return list(map(maybe_box_native, s))
+
+
+class _Table:
+    """A result table read column by column, each column once and only when used.
+
+    A large run has hundreds of thousands of rows of which the rules look at a fraction: turning
+    every row into a dict up front (`to_dict("records")`) was most of the engine's time, much of
+    it the garbage collector walking the new dicts. Rows become dicts, identical to those of
+    `to_dict("records")`, only when a trigger asks for them.
+    """
+
+    def __init__(self, df: pd.DataFrame | None):
+        self.df = df if df is not None and len(df) else None
+        self.columns: list = [] if self.df is None else self.df.columns.tolist()
+        self.size = 0 if self.df is None else len(self.df)
+        self._values: dict[int, list] = {}
+        self._rows: dict[int, dict] = {}
+        self._floats: dict[str, list[float]] = {}
+        self._flags: dict[str, list[bool | None]] = {}
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    def _find(self, name: str) -> int | None:
+        for j in range(len(self.columns) - 1, -1, -1):  # the last of equal names, as in a row dict
+            if self.columns[j] == name:
+                return j
+        return None
+
+    def _series(self, j: int) -> pd.Series:
+        assert self.df is not None
+        return self.df.iloc[:, j]
+
+    def _column(self, j: int) -> list:
+        got = self._values.get(j)
+        if got is None:
+            got = self._values[j] = _pylist(self._series(j))
+        return got
+
+    def column(self, name: str, required: bool = False) -> list:
+        """A column's values as a row dict has them; a missing one reads as None throughout, as `row.get` does."""
+        j = self._find(name)
+        if j is not None:
+            return self._column(j)
+        if required and self.size:
+            raise KeyError(name)
+        return [None] * self.size
+
+    def floats(self, name: str) -> list[float]:
+        """A column as floats, NaN wherever `_isnum` says no: `_isnum(v)` and `float(v)` worked out once."""
+        got = self._floats.get(name)
+        if got is None:
+            j = self._find(name)
+            dtype = None if j is None else self._series(j).dtype
+            if j is not None and isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+                a = self._series(j).to_numpy().astype(float)  # as float(v) of each value
+                got = np.where(np.isfinite(a), a, np.nan).tolist()
+            else:
+                got = [float(v) if _isnum(v) else math.nan for v in self.column(name)]
+            self._floats[name] = got
+        return got
+
+    def flags(self, name: str) -> list[bool | None]:
+        """A column read with `_flag`, once."""
+        got = self._flags.get(name)
+        if got is None:
+            got = self._flags[name] = [v if type(v) is bool else _flag(v) for v in self.column(name)]
+        return got
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """Every row's value as a string (`str(v)`), as codes into a list of the distinct strings."""
+        got = self._codes.get(name)
+        if got is None:
+            j = self._find(name)
+            if j is None:
+                if self.size:
+                    raise KeyError(name)
+                got = (np.zeros(0, dtype=np.intp), [])
+            else:
+                s = self._series(j)
+                if isinstance(s.dtype, pd.StringDtype):  # strings or one missing value: equal as strings iff equal
+                    codes, _ = pd.factorize(s, use_na_sentinel=False)
+                    values = s.to_numpy(dtype=object)
+                else:
+                    values = np.array(list(map(str, self.column(name))), dtype=object)
+                    codes, _ = pd.factorize(values)
+                first = np.unique(codes, return_index=True)[1]
+                strings = [str(v) for v in values[first]]
+                if len(set(strings)) < len(strings):  # e.g. a missing value and the text 'nan'
+                    merged: dict[str, int] = {}
+                    codes = np.array([merged.setdefault(v, len(merged)) for v in strings], dtype=np.intp)[codes]
+                    strings = list(merged)
+                got = (np.asarray(codes, dtype=np.intp), strings)
+            self._codes[name] = got
+        return got
+
+    def strings(self, name: str) -> list[str]:
+        """A column as `str(v)` of each value."""
+        codes, strings = self.codes(name)
+        return [strings[c] for c in codes.tolist()]
+
+    def row(self, pos: int) -> dict:
+        r = self._rows.get(pos)
+        if r is None:
+            if len(self._values) < len(self.columns):
+                for j in range(len(self.columns)):
+                    self._column(j)
+            r = self._rows[pos] = dict(
+                zip(self.columns, [self._values[j][pos] for j in range(len(self.columns))], strict=True)
+            )
+        return r
+
+
+class _Grouped:
+    """key -> the table's rows with that key, in table order (read with `get`, as a dict of lists).
+
+    The key columns are read as strings; rows are grouped with numpy, not one dict entry per row.
+    """
+
+    def __init__(self, table: _Table, keys: list[str]):
+        self.table = table
+        combined = np.zeros(table.size, dtype=np.int64)
+        parts = []
+        for name in keys:
+            codes, strings = table.codes(name)
+            combined = combined * len(strings) + codes
+            parts.append(strings)
+        self._order = np.argsort(combined, kind="stable")  # by key, table order within a key
+        ordered = combined[self._order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if table.size else np.zeros(0, np.intp)
+        self._bounds = [*starts.tolist(), table.size]
+        firsts = ordered[starts]
+        columns = []
+        for strings in reversed(parts):  # the key columns back from the combined codes
+            firsts, codes = np.divmod(firsts, len(strings)) if len(strings) else (firsts, firsts)
+            columns.append([strings[c] for c in codes.tolist()])
+        self.index: dict[tuple, int] = {key: g for g, key in enumerate(zip(*reversed(columns), strict=True))}
+        self._positions: dict[tuple, list[int]] = {}
+        self._rows: dict[tuple, list[dict]] = {}
+
+    def positions(self, key: tuple) -> list[int]:
+        """Row positions of a key, in table order (none for an unknown key)."""
+        got = self._positions.get(key)
+        if got is None:
+            g = self.index.get(key)
+            got = [] if g is None else self._order[self._bounds[g] : self._bounds[g + 1]].tolist()
+            self._positions[key] = got
+        return got
+
+    def last(self, key: tuple) -> int | None:
+        g = self.index.get(key)
+        return None if g is None else int(self._order[self._bounds[g + 1] - 1])
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        rows = self._rows.get(key)
+        if rows is None:
+            if key not in self.index:
+                return default
+            rows = self._rows[key] = [self.table.row(p) for p in self.positions(key)]
+        return rows
+
+
+class _Indexed:
+    """key -> the table's last row with that key (read with `get`, as a dict)."""
+
+    def __init__(self, table: _Table, keys: list[str]):
+        self.table = table
+        self.groups = _Grouped(table, keys)
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        pos = self.groups.last(key)
+        return default if pos is None else self.table.row(pos)
+
+
+class _Distributions:
+    """(region, item) -> {'n', 'shares'} for published distributions only (every share present, n >= k)."""
+
+    def __init__(self, df: pd.DataFrame | None, k: int):
+        table = _Table(df)
+        self.k = k
+        self.groups = _Grouped(table, ["region", "item"])
+        self.choice = table.strings("choice")
+        if table.size and table._find("share") is None:
+            raise KeyError("share")
+        self.share = table.floats("share")
+        self.n = table.floats("n")
+        self._memo: dict[tuple, dict | None] = {}
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        got = self._memo.get(key, _UNSET)
+        if got is _UNSET:
+            got = self._memo[key] = self._build(key)
+        return default if got is None else got
+
+    def _build(self, key: tuple) -> dict | None:
+        where = self.groups.positions(key)
+        if not where:
+            return None
+        shares = {self.choice[p]: self.share[p] for p in where}  # floats: NaN when not a number
+        n = self.n[where[0]]
+        if not n >= self.k or any(math.isnan(s) for s in shares.values()):
+            return None
+        return {"n": int(n), "shares": shares}
+
 
 class Context:
-    """The result tables indexed by territory, published figures only where it matters."""
+    """The result tables indexed by territory, published figures only where it matters.
+
+    Built once per `recommend` call; each lookup (a row, whether a figure is published) is worked
+    out on first use and kept for the rest of the call.
+    """
 
     def __init__(self, result, alignment=None, min_respondents: int = 3):
         self.min_respondents = int(min_respondents)
-        self.block = _index(result.block_scores, ["region", "block"])
-        self.item = _index(result.item_scores, ["region", "item"])
-        self.bench = _group(result.benchmarks, ["region", "block"])
-        self.dispersion_by_block = _group(result.item_dispersion, ["region", "block"])
-        self.dispersion_by_item = _index(result.item_dispersion, ["region", "item"])
-        self.group_blocks = _group(result.group_block_scores, ["region", "block"])
-        self.has_group_blocks = result.group_block_scores is not None and len(result.group_block_scores) > 0
-        self.dist = _distributions(result.distributions, self.min_respondents)
-        bs = result.block_scores
-        self.blocks = list(dict.fromkeys(bs["block"].astype(str))) if bs is not None and len(bs) else []
-        bench = result.benchmarks
-        self.all_groups = sorted(bench["peer_group"].astype(str).unique()) if bench is not None and len(bench) else []
+        blocks = _Table(result.block_scores)
+        items = _Table(result.item_scores)
+        bench = _Table(result.benchmarks)
+        dispersion = _Table(result.item_dispersion)
+        group_blocks = _Table(result.group_block_scores)
+        self.block = _Indexed(blocks, ["region", "block"])
+        self.item = _Indexed(items, ["region", "item"])
+        self.bench = _Grouped(bench, ["region", "block"])
+        self.dispersion_by_block = _Grouped(dispersion, ["region", "block"])
+        self.dispersion_by_item = _Indexed(dispersion, ["region", "item"])
+        self.group_blocks = _Grouped(group_blocks, ["region", "block"])
+        self.has_group_blocks = group_blocks.size > 0
+        self.dist = _Distributions(result.distributions, self.min_respondents)
+        self.blocks = list(dict.fromkeys(blocks.strings("block")))
+        self.all_groups = sorted(set(bench.codes("peer_group")[1]))
+        self._all_groups = set(self.all_groups)
         self.groups_of: dict[str, set[str]] = {}
         self.group_size: dict[str, int] = {}
         for group, members in ((result.record or {}).get("peer_groups") or {}).items():
@@ -136,29 +364,48 @@ class Context:
             for m in members:
                 self.groups_of.setdefault(str(m), set()).add(str(group))
         self.alignment = alignment
+        self._block_ok: dict[tuple, dict | None] = {}
+        self._item_ok: dict[tuple, dict | None] = {}
+        self.bench_table = bench
+        self.bench_group = bench.strings("peer_group")  # per row of bench_table
+        self._bench_scored: dict[tuple, list[int]] = {}
+        self._groups_published: dict[tuple, list[dict]] = {}
+        self._block_figures: dict[tuple, dict] = {}
+        self.figures: dict[tuple, Any] = {}  # evidence figures the engine worked out once, see engine
 
     # Published figures.
-    def block_ok(self, region: str, block: str) -> dict | None:
-        row = self.block.get((region, block))
+    def _published(self, row: dict | None) -> dict | None:
         if row is None or str(row.get("status")) != OK or not _isnum(row.get("score")):
             return None
         if _isnum(row.get("n")) and float(row["n"]) < self.min_respondents:
             return None
         return row
+
+    def block_ok(self, region: str, block: str) -> dict | None:
+        key = (region, block)
+        got = self._block_ok.get(key, _UNSET)
+        if got is _UNSET:
+            got = self._block_ok[key] = self._published(self.block.get(key))
+        return got
 
     def group_ok(self, row: dict) -> bool:
         """A published stakeholder-group figure (status ok, a score, enough respondents)."""
-        if str(row.get("status")) != OK or not _isnum(row.get("score")):
-            return False
-        return not (_isnum(row.get("n")) and float(row["n"]) < self.min_respondents)
+        return self._published(row) is not None
+
+    def groups_published(self, region: str, block: str) -> list[dict]:
+        """The stakeholder-group rows of a block that are published (`group_ok`), in table order."""
+        key = (region, block)
+        got = self._groups_published.get(key)
+        if got is None:
+            got = self._groups_published[key] = [r for r in self.group_blocks.get(key, []) if self.group_ok(r)]
+        return got
 
     def item_ok(self, region: str, item: str) -> dict | None:
-        row = self.item.get((region, item))
-        if row is None or str(row.get("status")) != OK or not _isnum(row.get("score")):
-            return None
-        if _isnum(row.get("n")) and float(row["n"]) < self.min_respondents:
-            return None
-        return row
+        key = (region, item)
+        got = self._item_ok.get(key, _UNSET)
+        if got is _UNSET:
+            got = self._item_ok[key] = self._published(self.item.get(key))
+        return got
 
     def dist_ok(self, region: str, item: str) -> dict | None:
         """A published answer distribution whose item score is not suppressed either."""
@@ -175,46 +422,35 @@ class Context:
             return []
         if peer_group == "own":
             own = self.groups_of.get(region)
-            return sorted(own & set(self.all_groups)) if own else list(self.all_groups)
-        return [peer_group] if peer_group in self.all_groups else []
+            return sorted(own & self._all_groups) if own else list(self.all_groups)
+        return [peer_group] if peer_group in self._all_groups else []
+
+    def block_figures(self, region: str, block: str) -> dict:
+        """`_score_figures` of a published block score (the caller checked `block_ok`)."""
+        key = (region, block)
+        got = self._block_figures.get(key)
+        if got is None:
+            got = self._block_figures[key] = _score_figures(self.block_ok(region, block))
+        return got
+
+    def bench_scored(self, region: str, block: str) -> list[int]:
+        """Positions in `bench_table` of the benchmark rows with a score, for a published block score;
+        none for an unpublished one."""
+        key = (region, block)
+        got = self._bench_scored.get(key)
+        if got is None:
+            got = []
+            positions = self.bench.positions(key)
+            if positions and self.block_ok(region, block) is not None:
+                score = self.bench_table.floats("score")
+                got = [p for p in positions if not math.isnan(score[p])]
+            self._bench_scored[key] = got
+        return got
 
     def bench_rows(self, region: str, block: str, groups: list[str]) -> list[dict]:
         """Benchmark rows of a territory's published block score for the given peer groups."""
-        if self.block_ok(region, block) is None:
-            return []
         wanted = set(groups)
-        return [
-            r for r in self.bench.get((region, block), []) if str(r["peer_group"]) in wanted and _isnum(r.get("score"))
-        ]
-
-
-def _records(df: pd.DataFrame | None) -> list[dict]:
-    if df is None or not len(df):
-        return []
-    return df.to_dict("records")
-
-
-def _index(df: pd.DataFrame | None, keys: list[str]) -> dict:
-    return {tuple(str(r[k]) for k in keys): r for r in _records(df)}
-
-
-def _group(df: pd.DataFrame | None, keys: list[str]) -> dict:
-    out: dict = {}
-    for r in _records(df):
-        out.setdefault(tuple(str(r[k]) for k in keys), []).append(r)
-    return out
-
-
-def _distributions(df: pd.DataFrame | None, k: int) -> dict:
-    """(region, item) -> {'n', 'shares'} for published distributions only (every share present, n >= k)."""
-    out: dict = {}
-    for (region, item), rows in _group(df, ["region", "item"]).items():
-        shares = {str(r["choice"]): r["share"] for r in rows}
-        n = rows[0].get("n")
-        if not _isnum(n) or float(n) < k or not all(_isnum(s) for s in shares.values()):
-            continue
-        out[(region, item)] = {"n": int(float(n)), "shares": {c: float(s) for c, s in shares.items()}}
-    return out
+        return [self.bench_table.row(p) for p in self.bench_scored(region, block) if self.bench_group[p] in wanted]
 
 
 # -- trigger types ------------------------------------------------------------------------------
@@ -257,25 +493,31 @@ class BlockBelowPeers(Trigger):
     min_gap: float = Field(0.0, ge=0)
 
     def evaluate(self, ctx, region):
-        own = ctx.block_ok(region, self.block)
+        scored = ctx.bench_scored(region, self.block)
+        if not scored:
+            return None
+        table = ctx.bench_table
+        gaps_to_mean, means = table.floats("gap_to_mean"), table.floats("peer_mean")
+        indistinguishable = table.flags("indistinguishable")
+        wanted = set(ctx.resolve_groups(region, self.peer_group))
         figures, fired, gaps = [], set(), []
-        for r in ctx.bench_rows(region, self.block, ctx.resolve_groups(region, self.peer_group)):
-            gap = r.get("gap_to_mean")
-            if not _isnum(gap) or not _isnum(r.get("peer_mean")) or not float(gap) < -self.min_gap:
+        for p in scored:
+            group, gap = ctx.bench_group[p], gaps_to_mean[p]  # NaN when not a number: never below
+            if group not in wanted or not gap < -self.min_gap or math.isnan(means[p]):
                 continue
-            if self.ci_excludes_mean and _flag(r.get("indistinguishable")) is not False:
+            if self.ci_excludes_mean and indistinguishable[p] is not False:
                 continue
-            fired.add(str(r["peer_group"]))
-            gaps.append(float(gap))
+            fired.add(group)
+            gaps.append(gap)
             figures.append(
                 {
                     "trigger": self.kind,
                     "block": self.block,
-                    "peer_group": str(r["peer_group"]),
-                    **_score_figures(own),
-                    "peer_mean": num(r["peer_mean"]),
-                    "gap_to_mean": num(gap),
-                    "interval_excludes_mean": _flag(r.get("indistinguishable")) is False,
+                    "peer_group": group,
+                    **ctx.block_figures(region, self.block),
+                    "peer_mean": rounded(means[p]),
+                    "gap_to_mean": rounded(gap),
+                    "interval_excludes_mean": indistinguishable[p] is False,
                 }
             )
         if not fired:
@@ -309,24 +551,30 @@ class BlockGapToFrontrunner(Trigger):
     ci_excludes_level: bool = False
 
     def evaluate(self, ctx, region):
+        scored = ctx.bench_scored(region, self.block)
+        if not scored:
+            return None
         own = ctx.block_ok(region, self.block)
+        table = ctx.bench_table
+        gaps_to_level, levels = table.floats("gap_to_frontrunner"), table.floats("frontrunner_level")
+        wanted = set(ctx.resolve_groups(region, self.peer_group))
         figures, fired, gaps = [], set(), []
-        for r in ctx.bench_rows(region, self.block, ctx.resolve_groups(region, self.peer_group)):
-            gap, level = r.get("gap_to_frontrunner"), r.get("frontrunner_level")
-            if not _isnum(gap) or not _isnum(level) or not float(gap) <= -self.min_gap:
+        for p in scored:
+            group, gap, level = ctx.bench_group[p], gaps_to_level[p], levels[p]  # NaN when not a number
+            if group not in wanted or not gap <= -self.min_gap or math.isnan(level):
                 continue
-            if self.ci_excludes_level and not (_isnum(own.get("ci_high")) and float(own["ci_high"]) < float(level)):
+            if self.ci_excludes_level and not (_isnum(own.get("ci_high")) and float(own["ci_high"]) < level):
                 continue
-            fired.add(str(r["peer_group"]))
-            gaps.append(float(gap))
+            fired.add(group)
+            gaps.append(gap)
             figures.append(
                 {
                     "trigger": self.kind,
                     "block": self.block,
-                    "peer_group": str(r["peer_group"]),
-                    **_score_figures(own),
-                    "frontrunner_level": num(level),
-                    "gap_to_frontrunner": num(gap),
+                    "peer_group": group,
+                    **ctx.block_figures(region, self.block),
+                    "frontrunner_level": rounded(level),
+                    "gap_to_frontrunner": rounded(gap),
                 }
             )
         if not fired:
