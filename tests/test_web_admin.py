@@ -8,11 +8,18 @@ import re
 import zipfile
 
 import pandas as pd
+from conftest import small_workbook
+from web_support import (
+    ADMIN,
+    PASSWORD,
+    campaign,
+    csrf,
+    login,
+    make_client,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
+)
 
 from s3stresstest.instrument import write_xlsx
-from web_support import (ADMIN, PASSWORD, campaign, csrf, login, make_client,  # noqa: F401
-                         sqlite_store)
-from conftest import small_workbook
 
 REGIONS_CSV = "region,name\nAT33,Tirol\nSI,Slovenija\nITH2,Provincia di Trento\n"
 GROUPS_CSV = "region,group\nAT33,alps\nSI,alps\nITH2,alps\n"
@@ -43,9 +50,11 @@ def _answer_everything(client, link: str, values: dict[str, str]):
     for k in range(1, n + 1):
         page = client.get(f"{path}/page/{k}").text
         names = set(re.findall(r'name="([a-z0-9_]+)"', page)) - {"csrf_token", "nav"}
-        r = client.post(f"{path}/page/{k}", data={"csrf_token": csrf(page),
-                                                 **{n_: v for n_, v in values.items() if n_ in names}},
-                        follow_redirects=False)
+        r = client.post(
+            f"{path}/page/{k}",
+            data={"csrf_token": csrf(page), **{n_: v for n_, v in values.items() if n_ in names}},
+            follow_redirects=False,
+        )
         assert r.status_code == 303, r.text
     review = client.get(f"{path}/review")
     assert client.post(f"{path}/submit", data={"csrf_token": csrf(review.text)}).status_code == 200
@@ -62,11 +71,18 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     assert store.get_campaign(cid)["languages"] == ["en", "de"]
 
     # regions by file upload, peer groups by pasted text
-    r = client.post(f"/admin/campaigns/{cid}/regions", files={"file": ("regions.csv", REGIONS_CSV, "text/csv")},
-                    data={"csrf_token": csrf(page.text)}, follow_redirects=False)
+    r = client.post(
+        f"/admin/campaigns/{cid}/regions",
+        files={"file": ("regions.csv", REGIONS_CSV, "text/csv")},
+        data={"csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
-    r = client.post(f"/admin/campaigns/{cid}/groups", data={"text": GROUPS_CSV, "csrf_token": csrf(page.text)},
-                    follow_redirects=False)
+    r = client.post(
+        f"/admin/campaigns/{cid}/groups",
+        data={"text": GROUPS_CSV, "csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert list(store.regions(cid)["region"]) == ["AT33", "ITH2", "SI"]
     assert len(store.groups(cid)) == 3
@@ -74,10 +90,21 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     assert "Provincia di Trento" in page.text
 
     # invitations: a CSV for mail merge whose links resolve
-    form = {"csrf_token": csrf(page.text),
-            "region_0": "AT33", "group_0": "company", "language_0": "de", "count_0": "3",
-            "region_1": "SI", "group_1": "policy_maker", "language_1": "en", "count_1": "2",
-            "region_2": "", "group_2": "company", "language_2": "en", "count_2": "0"}
+    form = {
+        "csrf_token": csrf(page.text),
+        "region_0": "AT33",
+        "group_0": "company",
+        "language_0": "de",
+        "count_0": "3",
+        "region_1": "SI",
+        "group_1": "policy_maker",
+        "language_1": "en",
+        "count_1": "2",
+        "region_2": "",
+        "group_2": "company",
+        "language_2": "en",
+        "count_2": "0",
+    }
     r = client.post(f"/admin/campaigns/{cid}/invitations", data=form)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
@@ -87,16 +114,21 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     for row in invites.itertuples():
         token = row.link.rsplit("/s/", 1)[1]
         info = store.resolve_token(token)
-        assert (info["kind"], info["region"], info["stakeholder_group"], info["language"]) == \
-            ("invitation", row.region, row.stakeholder_group, row.language)
+        assert (info["kind"], info["region"], info["stakeholder_group"], info["language"]) == (
+            "invitation",
+            row.region,
+            row.stakeholder_group,
+            row.language,
+        )
 
     # three respondents answer in AT33, one in SI
     values = {"organisation_size": "small", "years_involved": "4"}
     from s3stresstest.instrument import load_builtin
 
     for item in load_builtin().scored_items:
-        values[item.name] = "agree" if "agree" in (item.list_name or "") else "yes" if item.list_name == "yesno" \
-            else "often"
+        values[item.name] = (
+            "agree" if "agree" in (item.list_name or "") else "yes" if item.list_name == "yesno" else "often"
+        )
     respondent = make_client(store)
     at = invites[invites["region"] == "AT33"]["link"].tolist()
     for link in at + invites[invites["region"] == "SI"]["link"].tolist()[:1]:
@@ -105,24 +137,35 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     page = client.get(f"/admin/campaigns/{cid}")
     assert f'href="/admin/campaigns/{cid}/invitations.csv"' in page.text
     status = pd.read_csv(io.StringIO(client.get(f"/admin/campaigns/{cid}/invitations.csv").text), dtype=str)
-    by_id = dict(zip(status["invitation_id"], status["status"]))
+    by_id = dict(zip(status["invitation_id"], status["status"], strict=True))
     assert [by_id[i] for i in invites["invitation_id"]] == ["submitted"] * 3 + ["submitted", "not started"]
     assert not any(link.rsplit("/", 1)[1] in status.to_csv() for link in invites["link"])  # no tokens
-    assert make_client(store).get(f"/admin/campaigns/{cid}/invitations.csv", follow_redirects=False).status_code \
-        in (303, 401, 403)  # admins only
+    assert make_client(store).get(f"/admin/campaigns/{cid}/invitations.csv", follow_redirects=False).status_code in (
+        303,
+        401,
+        403,
+    )  # admins only
     rates = store.response_rates(cid).set_index(["region", "stakeholder_group"])
     assert rates.loc[("AT33", "company"), "submitted"] == 3 and rates.loc[("SI", "policy_maker"), "submitted"] == 1
-    assert re.search(r"<td>AT33</td><td>company</td><td class=\"num\">3</td><td class=\"num\">3</td>"
-                     r"<td class=\"num\">3</td><td class=\"num\">100%</td>", page.text)
-    assert re.search(r"<td>SI</td><td>policy_maker</td><td class=\"num\">2</td><td class=\"num\">1</td>"
-                     r"<td class=\"num\">1</td><td class=\"num\">50%</td>", page.text)
+    assert re.search(
+        r"<td>AT33</td><td>company</td><td class=\"num\">3</td><td class=\"num\">3</td>"
+        r"<td class=\"num\">3</td><td class=\"num\">100%</td>",
+        page.text,
+    )
+    assert re.search(
+        r"<td>SI</td><td>policy_maker</td><td class=\"num\">2</td><td class=\"num\">1</td>"
+        r"<td class=\"num\">1</td><td class=\"num\">50%</td>",
+        page.text,
+    )
 
     # open link per region: shown once
-    r = client.post(f"/admin/campaigns/{cid}/open-links", data={"region": "ITH2", "language": "it",
-                                                                "csrf_token": csrf(page.text)})
+    r = client.post(
+        f"/admin/campaigns/{cid}/open-links", data={"region": "ITH2", "language": "it", "csrf_token": csrf(page.text)}
+    )
     assert r.status_code == 422 and "language &#39;it&#39; is not one of the campaign" in r.text
-    r = client.post(f"/admin/campaigns/{cid}/open-links", data={"region": "ITH2", "language": "de",
-                                                                "csrf_token": csrf(page.text)})
+    r = client.post(
+        f"/admin/campaigns/{cid}/open-links", data={"region": "ITH2", "language": "de", "csrf_token": csrf(page.text)}
+    )
     link = re.search(r'<p class="link-box">(http://testserver/r/[A-Za-z0-9_-]+)</p>', r.text).group(1)
     assert store.resolve_token(link.rsplit("/", 1)[1])["kind"] == "open"
 
@@ -155,11 +198,22 @@ def test_campaign_from_uploaded_xlsform(sqlite_store, tmp_path):
     client = _admin_client(sqlite_store)
     path = write_xlsx(small_workbook(), tmp_path / "tiny.xlsx")
     r = client.post(
-        "/admin/campaigns", data={"name": "Tiny", "instrument_source": "upload", "languages": ["en", "de"],
-                                  "csrf_token": _form_token(client)},
-        files={"xlsform": ("tiny.xlsx", path.read_bytes(),
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
-        follow_redirects=False)
+        "/admin/campaigns",
+        data={
+            "name": "Tiny",
+            "instrument_source": "upload",
+            "languages": ["en", "de"],
+            "csrf_token": _form_token(client),
+        },
+        files={
+            "xlsform": (
+                "tiny.xlsx",
+                path.read_bytes(),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     cid = int(r.headers["location"].split("/")[-1].split("?")[0])
     instrument = sqlite_store.get_instrument(sqlite_store.get_campaign(cid)["instrument_id"])
@@ -173,16 +227,20 @@ def test_broken_xlsform_shows_its_problems(sqlite_store, tmp_path):
     book["survey"].rows[2]["type"] = "select_one nosuchlist"
     book["choices"].rows[0]["score"] = "250"
     path = write_xlsx(book, tmp_path / "broken.xlsx")
-    r = client.post("/admin/campaigns", data={"name": "Broken", "instrument_source": "upload",
-                                              "csrf_token": _form_token(client)},
-                    files={"xlsform": ("broken.xlsx", path.read_bytes(), "application/octet-stream")})
+    r = client.post(
+        "/admin/campaigns",
+        data={"name": "Broken", "instrument_source": "upload", "csrf_token": _form_token(client)},
+        files={"xlsform": ("broken.xlsx", path.read_bytes(), "application/octet-stream")},
+    )
     assert r.status_code == 422
     assert "unknown choice list &#39;nosuchlist&#39;" in r.text and "score 250 is outside 0-100" in r.text
     assert 'value="Broken"' in r.text  # the form keeps what was typed
     assert sqlite_store.list_campaigns() == []
-    r = client.post("/admin/campaigns", data={"name": "Not a workbook", "instrument_source": "upload",
-                                              "csrf_token": _form_token(client)},
-                    files={"xlsform": ("notes.txt", b"hello", "text/plain")})
+    r = client.post(
+        "/admin/campaigns",
+        data={"name": "Not a workbook", "instrument_source": "upload", "csrf_token": _form_token(client)},
+        files={"xlsform": ("notes.txt", b"hello", "text/plain")},
+    )
     assert r.status_code == 422 and "not an XLSForm workbook" in r.text
 
 
@@ -190,8 +248,11 @@ def test_bad_region_and_group_files_are_refused_with_lines(sqlite_store, tiny_in
     client = _admin_client(sqlite_store)
     cid = sqlite_store.create_campaign("c", sqlite_store.add_instrument(tiny_instrument), languages=["en"])
     token = _form_token(client, f"/admin/campaigns/{cid}")
-    r = client.post(f"/admin/campaigns/{cid}/regions", data={"csrf_token": token},
-                    files={"file": ("mine.csv", "region,name\nAT33,Tirol\nnot a code,X\nAT33,Again\n", "text/csv")})
+    r = client.post(
+        f"/admin/campaigns/{cid}/regions",
+        data={"csrf_token": token},
+        files={"file": ("mine.csv", "region,name\nAT33,Tirol\nnot a code,X\nAT33,Again\n", "text/csv")},
+    )
     assert r.status_code == 422
     assert "mine.csv, line 3, column &#39;region&#39;" in r.text and "listed twice" in r.text
     assert sqlite_store.regions(cid).empty
@@ -205,13 +266,15 @@ def test_invitation_form_checks_its_rows(sqlite_store, tiny_instrument):
     client = _admin_client(sqlite_store)
     cid = campaign(sqlite_store, tiny_instrument)
     token = _form_token(client, f"/admin/campaigns/{cid}")
-    r = client.post(f"/admin/campaigns/{cid}/invitations", data={"csrf_token": token, "region_0": "AT33",
-                                                                 "group_0": "company", "language_0": "en",
-                                                                 "count_0": "0"})
+    r = client.post(
+        f"/admin/campaigns/{cid}/invitations",
+        data={"csrf_token": token, "region_0": "AT33", "group_0": "company", "language_0": "en", "count_0": "0"},
+    )
     assert r.status_code == 422 and "give a count of at least 1" in r.text
-    r = client.post(f"/admin/campaigns/{cid}/invitations", data={"csrf_token": token, "region_0": "FR1",
-                                                                 "group_0": "wizard", "language_0": "fr",
-                                                                 "count_0": "2"})
+    r = client.post(
+        f"/admin/campaigns/{cid}/invitations",
+        data={"csrf_token": token, "region_0": "FR1", "group_0": "wizard", "language_0": "fr", "count_0": "2"},
+    )
     assert r.status_code == 422
     for bit in ("unknown region &#39;FR1&#39;", "unknown stakeholder group &#39;wizard&#39;", "language &#39;fr&#39;"):
         assert bit in r.text
@@ -255,9 +318,15 @@ def test_response_rates_refresh_while_the_campaign_is_open(sqlite_store, tiny_in
     rid = sqlite_store.start_and_save_page(inv[0]["token"], "page1", {"years": "3"})
     sqlite_store.submit(rid)
     after = client.get(f"/admin/campaigns/{cid}/rates").text
-    assert re.search(r'<td>SI</td><td>company</td><td class="num">2</td><td class="num">1</td>'
-                     r'<td class="num">1</td><td class="num">50%</td>', after)
-    assert make_client(sqlite_store).get(f"/admin/campaigns/{cid}/rates", follow_redirects=False).status_code \
-        in (303, 401, 403)  # admins only
+    assert re.search(
+        r'<td>SI</td><td>company</td><td class="num">2</td><td class="num">1</td>'
+        r'<td class="num">1</td><td class="num">50%</td>',
+        after,
+    )
+    assert make_client(sqlite_store).get(f"/admin/campaigns/{cid}/rates", follow_redirects=False).status_code in (
+        303,
+        401,
+        403,
+    )  # admins only
     sqlite_store.close_campaign(cid)
     assert 'data-refresh-seconds="0"' in client.get(f"/admin/campaigns/{cid}").text  # closed: nothing to watch

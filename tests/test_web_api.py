@@ -6,10 +6,18 @@ import io
 import zipfile
 
 import pandas as pd
+from conftest import small_workbook
+from web_support import (
+    ADMIN,
+    PASSWORD,
+    csrf,
+    login,
+    make_client,
+    post_page,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
+)
 
 from s3stresstest.instrument import write_xlsx
-from conftest import small_workbook
-from web_support import ADMIN, PASSWORD, csrf, login, make_client, post_page, sqlite_store  # noqa: F401
 
 AUTH = (ADMIN, PASSWORD)
 
@@ -28,21 +36,33 @@ def test_api_admin_operations(store):
     assert camp["status"] == "open" and camp["languages"] == ["en", "sl"]
     assert [c["id"] for c in client.get("/api/v1/campaigns", auth=AUTH).json()] == [cid]
 
-    r = client.post(f"/api/v1/campaigns/{cid}/regions", auth=AUTH,
-                    json=[{"region": "SI", "name": "Slovenija"}, {"region": "AT33", "name": "Tirol"}])
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/regions",
+        auth=AUTH,
+        json=[{"region": "SI", "name": "Slovenija"}, {"region": "AT33", "name": "Tirol"}],
+    )
     assert r.status_code == 200 and [x["region"] for x in r.json()] == ["AT33", "SI"]
-    r = client.post(f"/api/v1/campaigns/{cid}/groups", auth=AUTH,
-                    json=[{"region": "SI", "group": "east"}, {"region": "AT33", "group": "east"}])
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/groups",
+        auth=AUTH,
+        json=[{"region": "SI", "group": "east"}, {"region": "AT33", "group": "east"}],
+    )
     assert r.status_code == 200 and len(client.get(f"/api/v1/campaigns/{cid}/groups", auth=AUTH).json()) == 2
 
-    r = client.post(f"/api/v1/campaigns/{cid}/invitations", auth=AUTH, json={"rows": [
-        {"region": "SI", "stakeholder_group": "company", "language": "sl", "count": 2}]})
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/invitations",
+        auth=AUTH,
+        json={"rows": [{"region": "SI", "stakeholder_group": "company", "language": "sl", "count": 2}]},
+    )
     assert r.status_code == 201
     invites = r.json()
     assert len(invites) == 2 and all(i["link"] == f"http://testserver/s/{i['token']}" for i in invites)
     assert store.resolve_token(invites[0]["token"])["language"] == "sl"
-    r = client.post(f"/api/v1/campaigns/{cid}/invitations?format=csv", auth=AUTH, json={"rows": [
-        {"region": "AT33", "stakeholder_group": "policy_maker", "language": "en", "count": 1}]})
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/invitations?format=csv",
+        auth=AUTH,
+        json={"rows": [{"region": "AT33", "stakeholder_group": "policy_maker", "language": "en", "count": 1}]},
+    )
     assert r.status_code == 201 and r.text.splitlines()[0] == "invitation_id,region,stakeholder_group,language,link"
 
     r = client.post(f"/api/v1/campaigns/{cid}/open-links", auth=AUTH, json={"region": "AT33", "language": "en"})
@@ -59,9 +79,11 @@ def test_api_admin_operations(store):
 
     rates = client.get(f"/api/v1/campaigns/{cid}/response-rates", auth=AUTH).json()
     status = client.get(f"/api/v1/campaigns/{cid}/invitations", auth=AUTH).json()
-    assert [(s["invitation_id"], s["status"]) for s in status] == \
-        [(invites[0]["invitation_id"], "submitted"), (invites[1]["invitation_id"], "not started"),
-         (status[2]["invitation_id"], "not started")]
+    assert [(s["invitation_id"], s["status"]) for s in status] == [
+        (invites[0]["invitation_id"], "submitted"),
+        (invites[1]["invitation_id"], "not started"),
+        (status[2]["invitation_id"], "not started"),
+    ]
     assert status[0]["pages_done"] == 1 and status[0]["pages_total"] == 8 and status[0]["last_activity"]
     assert status[1]["last_activity"] is None and status[1]["pages_done"] == 0
     as_csv = client.get(f"/api/v1/campaigns/{cid}/invitations?format=csv", auth=AUTH)
@@ -74,9 +96,16 @@ def test_api_admin_operations(store):
 
     exported = client.get(f"/api/v1/campaigns/{cid}/responses", auth=AUTH)
     df = pd.read_csv(io.StringIO(exported.text), dtype=str, keep_default_na=False)
-    assert df.to_dict("records") == [{"respondent_id": store.resolve_token(token)["respondent_id"], "region": "SI",
-                                      "stakeholder_group": "company", "item": "organisation_size", "value": "small",
-                                      "language": "sl"}]
+    assert df.to_dict("records") == [
+        {
+            "respondent_id": store.resolve_token(token)["respondent_id"],
+            "region": "SI",
+            "stakeholder_group": "company",
+            "item": "organisation_size",
+            "value": "small",
+            "language": "sl",
+        }
+    ]
 
     r = client.post(f"/api/v1/campaigns/{cid}/score", auth=AUTH)
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
@@ -85,16 +114,23 @@ def test_api_admin_operations(store):
     r = client.post(f"/api/v1/campaigns/{cid}/close", auth=AUTH)
     assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["closed_at"]
     assert web.get(f"/s/{invites[1]['token']}").status_code == 404
-    assert client.post(f"/api/v1/campaigns/{cid}/open-links", auth=AUTH,
-                       json={"region": "AT33", "language": "en"}).status_code == 422
+    assert (
+        client.post(
+            f"/api/v1/campaigns/{cid}/open-links", auth=AUTH, json={"region": "AT33", "language": "en"}
+        ).status_code
+        == 422
+    )
     assert [e["event"] for e in client.get(f"/api/v1/campaigns/{cid}/audit", auth=AUTH).json()] == ["submit", "close"]
 
 
 def test_api_refusals_list_every_problem(sqlite_store):
     client = _client(sqlite_store)
     cid = client.post("/api/v1/campaigns", json={"name": "x"}, auth=AUTH).json()["id"]
-    r = client.post(f"/api/v1/campaigns/{cid}/regions", auth=AUTH,
-                    json=[{"region": "bad code", "name": "A"}, {"region": "SI"}, {"region": "SI"}])
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/regions",
+        auth=AUTH,
+        json=[{"region": "bad code", "name": "A"}, {"region": "SI"}, {"region": "SI"}],
+    )
     assert r.status_code == 422
     problems = r.json()["problems"]
     assert [p["line"] for p in problems] == [2, 4] and problems[0]["field"] == "region"
@@ -103,8 +139,11 @@ def test_api_refusals_list_every_problem(sqlite_store):
     r = client.post("/api/v1/campaigns", json={"name": ""}, auth=AUTH)
     assert r.status_code == 422
     assert client.get("/api/v1/campaigns/999", auth=AUTH).status_code == 404
-    r = client.post(f"/api/v1/campaigns/{cid}/invitations", auth=AUTH, json={"rows": [
-        {"region": "SI", "stakeholder_group": "pirate", "language": "en", "count": 1}]})
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/invitations",
+        auth=AUTH,
+        json={"rows": [{"region": "SI", "stakeholder_group": "pirate", "language": "en", "count": 1}]},
+    )
     assert r.status_code == 422
     r = client.post(f"/api/v1/campaigns/{cid}/score", auth=AUTH)
     assert r.status_code == 422 and "no submitted answers" in r.json()["detail"]
@@ -118,8 +157,12 @@ def test_api_xlsform_upload(sqlite_store, tmp_path):
     iid = r.json()["id"]
     r = client.post("/api/v1/campaigns", json={"name": "tiny", "instrument_id": iid}, auth=AUTH)
     assert r.status_code == 201 and r.json()["instrument_id"] == iid
-    r = client.post("/api/v1/campaigns/xlsform", auth=AUTH, data={"name": "tiny 2", "languages": ["de"]},
-                    files={"file": ("tiny.xlsx", path.read_bytes())})
+    r = client.post(
+        "/api/v1/campaigns/xlsform",
+        auth=AUTH,
+        data={"name": "tiny 2", "languages": ["de"]},
+        files={"file": ("tiny.xlsx", path.read_bytes())},
+    )
     assert r.status_code == 201 and r.json()["instrument_id"] == iid and r.json()["languages"] == ["de"]
     book = small_workbook()
     book["survey"].rows[0]["type"] = "rating"
@@ -151,14 +194,20 @@ def test_openapi_lists_the_admin_endpoints(sqlite_store):
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
     expected = {
-        ("/api/v1/campaigns", "get"), ("/api/v1/campaigns", "post"), ("/api/v1/campaigns/xlsform", "post"),
-        ("/api/v1/campaigns/{campaign_id}", "get"), ("/api/v1/campaigns/{campaign_id}/close", "post"),
-        ("/api/v1/campaigns/{campaign_id}/regions", "post"), ("/api/v1/campaigns/{campaign_id}/groups", "post"),
+        ("/api/v1/campaigns", "get"),
+        ("/api/v1/campaigns", "post"),
+        ("/api/v1/campaigns/xlsform", "post"),
+        ("/api/v1/campaigns/{campaign_id}", "get"),
+        ("/api/v1/campaigns/{campaign_id}/close", "post"),
+        ("/api/v1/campaigns/{campaign_id}/regions", "post"),
+        ("/api/v1/campaigns/{campaign_id}/groups", "post"),
         ("/api/v1/campaigns/{campaign_id}/invitations", "post"),
         ("/api/v1/campaigns/{campaign_id}/open-links", "post"),
         ("/api/v1/campaigns/{campaign_id}/response-rates", "get"),
-        ("/api/v1/campaigns/{campaign_id}/responses", "get"), ("/api/v1/campaigns/{campaign_id}/score", "post"),
-        ("/api/v1/instruments", "post"), ("/api/v1/me", "get"),
+        ("/api/v1/campaigns/{campaign_id}/responses", "get"),
+        ("/api/v1/campaigns/{campaign_id}/score", "post"),
+        ("/api/v1/instruments", "post"),
+        ("/api/v1/me", "get"),
     }
     found = {(p, m) for p, ops in paths.items() for m in ops}
     assert expected <= found, expected - found

@@ -7,14 +7,14 @@ import re
 
 import pandas as pd
 from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
-from web_support import (  # noqa: F401
+from web_support import (
     ADMIN,
     PASSWORD,
     audit,
     csrf,
     login,
     make_client,
-    sqlite_store,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
 
 from s3stresstest.instrument import instrument_from_workbook
@@ -43,8 +43,12 @@ def _upload(client, cid, data: bytes, filename: str, kind="kobo", mapping: bytes
     files = {"file": (filename, data, "text/csv")}
     if mapping is not None:
         files["mapping"] = ("mapping.csv", mapping, "text/csv")
-    return client.post(f"/admin/campaigns/{cid}/import", data={"csrf_token": csrf(page.text), "kind": kind, **fields},
-                       files=files, follow_redirects=False)
+    return client.post(
+        f"/admin/campaigns/{cid}/import",
+        data={"csrf_token": csrf(page.text), "kind": kind, **fields},
+        files=files,
+        follow_redirects=False,
+    )
 
 
 def _sorted(df):
@@ -104,13 +108,16 @@ def test_admin_import_failure_imports_nothing(store, tmp_path):
     assert r.status_code == 422 and "FR1" in r.text
     assert len(store.responses(cid)) == before
     # CSRF like every other form
-    r = client.post(f"/admin/campaigns/{cid}/import", data={"kind": "kobo"},
-                    files={"file": ("kobo.csv", _kobo_bytes(tmp_path), "text/csv")})
+    r = client.post(
+        f"/admin/campaigns/{cid}/import",
+        data={"kind": "kobo"},
+        files={"file": ("kobo.csv", _kobo_bytes(tmp_path), "text/csv")},
+    )
     assert r.status_code == 403
     assert len(store.responses(cid)) == before
 
 
-def test_admin_import_needs_login(sqlite_store, tmp_path):  # noqa: F811
+def test_admin_import_needs_login(sqlite_store, tmp_path):
     client = make_client(sqlite_store)
     r = client.get("/admin/campaigns/1/responses-wide.csv", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].endswith("/admin/login")
@@ -120,8 +127,12 @@ def test_api_import_and_export(store, tmp_path):
     _, cid, ins = _setup(store)
     api = make_client(store)
     auth = (ADMIN, PASSWORD)
-    r = api.post(f"/api/v1/campaigns/{cid}/import", auth=auth, data={"kind": "kobo"},
-                 files={"file": ("kobo.csv", _kobo_bytes(tmp_path), "text/csv")})
+    r = api.post(
+        f"/api/v1/campaigns/{cid}/import",
+        auth=auth,
+        data={"kind": "kobo"},
+        files={"file": ("kobo.csv", _kobo_bytes(tmp_path), "text/csv")},
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["respondents"] == 2 and body["answers"] == len(store.responses(cid)) and body["kind"] == "kobo"
@@ -130,22 +141,42 @@ def test_api_import_and_export(store, tmp_path):
     rows[0][HEADER.index("_uuid")] = "new-id"
     rows[1][HEADER.index("block1/q1")] = "maybe"
     before = len(store.responses(cid))
-    r = api.post(f"/api/v1/campaigns/{cid}/import", auth=auth, data={"kind": "kobo"},
-                 files={"file": ("bad.csv", _kobo_bytes(tmp_path, rows, "bad.csv"), "text/csv")})
+    r = api.post(
+        f"/api/v1/campaigns/{cid}/import",
+        auth=auth,
+        data={"kind": "kobo"},
+        files={"file": ("bad.csv", _kobo_bytes(tmp_path, rows, "bad.csv"), "text/csv")},
+    )
     assert r.status_code == 422
-    assert {"message": "'maybe' is not a choice of item 'q1' (choices: yes, no)", "line": 3, "field": "block1/q1",
-            "source": "bad.csv"} in r.json()["problems"] or any(
-        p["line"] == 3 and p["field"] == "block1/q1" for p in r.json()["problems"])
+    assert {
+        "message": "'maybe' is not a choice of item 'q1' (choices: yes, no)",
+        "line": 3,
+        "field": "block1/q1",
+        "source": "bad.csv",
+    } in r.json()["problems"] or any(p["line"] == 3 and p["field"] == "block1/q1" for p in r.json()["problems"])
     assert len(store.responses(cid)) == before
-    assert api.post(f"/api/v1/campaigns/{cid}/import", data={"kind": "kobo"},
-                    files={"file": ("k.csv", b"x", "text/csv")}).status_code == 401
-    assert api.post("/api/v1/campaigns/999/import", auth=auth, data={"kind": "kobo"},
-                    files={"file": ("k.csv", b"x", "text/csv")}).status_code == 404
+    assert (
+        api.post(
+            f"/api/v1/campaigns/{cid}/import", data={"kind": "kobo"}, files={"file": ("k.csv", b"x", "text/csv")}
+        ).status_code
+        == 401
+    )
+    assert (
+        api.post(
+            "/api/v1/campaigns/999/import",
+            auth=auth,
+            data={"kind": "kobo"},
+            files={"file": ("k.csv", b"x", "text/csv")},
+        ).status_code
+        == 404
+    )
 
     stored = store.responses(cid)
     long = api.get(f"/api/v1/campaigns/{cid}/responses", auth=auth)
-    assert long.status_code == 200 and long.text.splitlines()[0] == \
-        "respondent_id,region,stakeholder_group,item,value,language"
+    assert (
+        long.status_code == 200
+        and long.text.splitlines()[0] == "respondent_id,region,stakeholder_group,item,value,language"
+    )
     assert _sorted(pd.read_csv(io.StringIO(long.text), dtype=str, keep_default_na=False)).equals(_sorted(stored))
     wide = api.get(f"/api/v1/campaigns/{cid}/responses?format=wide", auth=auth)
     assert wide.status_code == 200
@@ -160,8 +191,12 @@ def test_api_import_and_export(store, tmp_path):
     cid2 = store.create_campaign("Copy", store.add_instrument(ins), languages=["en"])
     store.add_regions(cid2, KOBO_REGIONS)
     store.delete_respondent("uuid-a"), store.delete_respondent("uuid-b")
-    r = api.post(f"/api/v1/campaigns/{cid2}/import", auth=auth, data={"kind": "wide"},
-                 files={"file": ("wide.xlsx", x.content, "application/octet-stream")})
+    r = api.post(
+        f"/api/v1/campaigns/{cid2}/import",
+        auth=auth,
+        data={"kind": "wide"},
+        files={"file": ("wide.xlsx", x.content, "application/octet-stream")},
+    )
     assert r.status_code == 201, r.text
     assert _sorted(store.responses(cid2)).equals(_sorted(stored))
     schema = api.get("/openapi.json").json()

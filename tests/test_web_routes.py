@@ -8,12 +8,26 @@ import re
 
 from fastapi import APIRouter
 from fastapi.routing import iter_route_contexts
-from web_support import ADMIN, PASSWORD, campaign, csrf, login, make_client, sqlite_store  # noqa: F401
+from web_support import (
+    ADMIN,
+    PASSWORD,
+    campaign,
+    csrf,
+    login,
+    make_client,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
+)
 
 # Open to anyone: survey links (their token is the key), sign-in and sign-out, the home redirect,
 # the health check, the OpenAPI schema and the static files.
-PUBLIC = {("GET", "/"), ("GET", "/healthz"), ("GET", "/openapi.json"), ("GET", "/admin/login"),
-          ("POST", "/admin/login"), ("POST", "/admin/logout")}
+PUBLIC = {
+    ("GET", "/"),
+    ("GET", "/healthz"),
+    ("GET", "/openapi.json"),
+    ("GET", "/admin/login"),
+    ("POST", "/admin/login"),
+    ("POST", "/admin/logout"),
+}
 PUBLIC_PREFIXES = ("/s/{token}", "/r/{token}", "/static")
 PARAM = re.compile(r"\{(\w+)\}")
 
@@ -81,8 +95,11 @@ def test_the_walk_finds_a_route_added_without_the_checks(sqlite_store, tiny_inst
         return {}
 
     client.app.include_router(loose)
-    assert unprotected(client, cid) == ["GET /admin/campaigns/{campaign_id}/oops -> 200",
-                                        "POST /api/v1/oops -> 200", "GET /elsewhere -> 200"]
+    assert unprotected(client, cid) == [
+        "GET /admin/campaigns/{campaign_id}/oops -> 200",
+        "POST /api/v1/oops -> 200",
+        "GET /elsewhere -> 200",
+    ]
 
 
 def _campaign_routes(app, prefix: str):
@@ -98,8 +115,12 @@ def test_a_missing_campaign_is_404_on_admin_pages_and_api(sqlite_store, tiny_ins
     pages = _campaign_routes(admin.app, "/admin/")
     assert len(pages) >= 12, pages
     for method, path in pages:
-        r = admin.request(method, _url(path, {"campaign_id": 999}), follow_redirects=False,
-                          data={"csrf_token": token} if method == "POST" else None)
+        r = admin.request(
+            method,
+            _url(path, {"campaign_id": 999}),
+            follow_redirects=False,
+            data={"csrf_token": token} if method == "POST" else None,
+        )
         assert r.status_code == 404 and "<html" in r.text, (method, path, r.status_code)
 
     api = make_client(sqlite_store)

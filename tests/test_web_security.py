@@ -7,13 +7,23 @@ import string
 from urllib.parse import urlsplit
 
 import pytest
+from web_support import (
+    ADMIN,
+    PASSWORD,
+    audit,
+    campaign,
+    csrf,
+    invitation,
+    login,
+    make_client,
+    post_page,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
+)
 
 from s3stresstest.web import i18n
 from s3stresstest.web.logging_filter import redact_path
 from s3stresstest.web.security import CSP, RateLimiter, Signer
 from s3stresstest.web.settings import WebSettings
-from web_support import (ADMIN, PASSWORD, audit, campaign, csrf, invitation, login, make_client,  # noqa: F401
-                         post_page, sqlite_store)
 
 URL_RE = re.compile(r"""(?:https?:)?//[^\s"'<>()]+""", re.I)
 
@@ -23,8 +33,13 @@ def live(sqlite_store, tiny_instrument):
     """(store, client, campaign id, invitation token, open-link token) with an admin account."""
     sqlite_store.create_admin(ADMIN, PASSWORD)
     cid = campaign(sqlite_store, tiny_instrument)
-    return (sqlite_store, make_client(sqlite_store), cid, invitation(sqlite_store, cid),
-            sqlite_store.create_open_link(cid, "SI", "en"))
+    return (
+        sqlite_store,
+        make_client(sqlite_store),
+        cid,
+        invitation(sqlite_store, cid),
+        sqlite_store.create_open_link(cid, "SI", "en"),
+    )
 
 
 # -- CSRF --------------------------------------------------------------------------------------
@@ -43,17 +58,24 @@ def test_csrf_missing_or_wrong_is_refused_with_403(live):
     assert other.post(url, data={"years": "1", "csrf_token": stolen}).status_code == 403
     # login, logout and admin forms too
     assert client.post("/admin/login", data={"username": ADMIN, "password": PASSWORD}).status_code == 403
-    assert "set-cookie" not in client.post("/admin/login", data={"username": ADMIN, "password": PASSWORD,
-                                                                 "csrf_token": "nope"}).headers
+    assert (
+        "set-cookie"
+        not in client.post("/admin/login", data={"username": ADMIN, "password": PASSWORD, "csrf_token": "nope"}).headers
+    )
     assert login(client).status_code == 303
-    for path in ("/admin/campaigns", f"/admin/campaigns/{cid}/close", f"/admin/campaigns/{cid}/regions",
-                 f"/admin/campaigns/{cid}/invitations", "/admin/logout"):
+    for path in (
+        "/admin/campaigns",
+        f"/admin/campaigns/{cid}/close",
+        f"/admin/campaigns/{cid}/regions",
+        f"/admin/campaigns/{cid}/invitations",
+        "/admin/logout",
+    ):
         assert client.post(path, data={"name": "x"}).status_code == 403, path
     assert store.get_campaign(cid)["status"] == "open"
 
 
 def test_every_form_carries_a_csrf_token(live):
-    store, client, cid, token, open_token = live
+    _store, client, cid, token, open_token = live
     pages = [f"/s/{token}/page/1", f"/s/{token}/review", f"/r/{open_token}", "/admin/login"]
     for url in pages:
         html = client.get(url).text
@@ -89,8 +111,14 @@ def test_csp_and_security_headers_on_every_html_response(live):
         assert r.headers["x-frame-options"] == "DENY"
         found = audit(r.text)
         assert found.inline_scripts == 0 and found.style_attrs == 0 and found.style_tags == 0, r.url
-    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-                      "frame-ancestors 'none'", "form-action 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
         assert directive in CSP
     assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
     assert client.get("/static/style.css").headers["content-security-policy"] == CSP
@@ -140,6 +168,7 @@ def test_big_body_gives_413_with_a_clear_page(sqlite_store, tiny_instrument):
     assert r.headers["content-security-policy"] == CSP
     de = client.post(url, data=big, headers={"accept-language": "de-CH,de;q=0.9,en;q=0.5"})
     assert de.status_code == 413 and "Zu viele Daten" in de.text
+
     # without Content-Length (streamed), the limit holds while the body comes in
     def chunks():
         for _ in range(40):
@@ -148,8 +177,9 @@ def test_big_body_gives_413_with_a_clear_page(sqlite_store, tiny_instrument):
     r = client.post(url, content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413
     # API callers get JSON
-    api = client.post("/api/v1/campaigns", content=b"{" + b" " * (70 * 1024) + b"}",
-                      headers={"content-type": "application/json"})
+    api = client.post(
+        "/api/v1/campaigns", content=b"{" + b" " * (70 * 1024) + b"}", headers={"content-type": "application/json"}
+    )
     assert api.status_code == 413 and "larger than the server accepts" in api.json()["detail"]
     assert sqlite_store.resolve_token(token)["respondent_id"] is None
 
@@ -162,14 +192,17 @@ def test_413_with_the_default_limit(sqlite_store, tiny_instrument):
     cid = campaign(sqlite_store, tiny_instrument)
     token = invitation(sqlite_store, cid)
     client = make_client(sqlite_store)
-    r = client.post(f"/s/{token}/page/1", content=b"a=" + b"x" * (10 * 1024 * 1024 + 1),
-                    headers={"content-type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        f"/s/{token}/page/1",
+        content=b"a=" + b"x" * (10 * 1024 * 1024 + 1),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 413 and "10 MB" in r.text
 
 
 # -- rate limits ------------------------------------------------------------------------------------
 def test_login_rate_limit_gives_429(live):
-    store, client, *_ = live
+    _store, client, *_ = live
     for _ in range(5):
         assert login(client, password="wrong password").status_code == 401
     r = login(client)  # even the right password now waits
@@ -206,7 +239,7 @@ def test_rate_limiter_window():
 
 # -- sessions & cookies -------------------------------------------------------------------------------
 def test_wrong_password_gives_no_session(live):
-    store, client, *_ = live
+    _store, client, *_ = live
     r = login(client, password="not the password")
     assert r.status_code == 401 and "Wrong user name or password" in r.text
     assert "s3st_admin" not in r.headers.get("set-cookie", "")
@@ -225,14 +258,17 @@ def test_session_cookie_flags(live):
     secure.base_url = "https://testserver"
     page = secure.get("https://testserver/admin/login")
     assert all("Secure" in c for c in page.headers.get_list("set-cookie"))
-    r = secure.post("https://testserver/admin/login", data={"username": ADMIN, "password": PASSWORD,
-                                                            "csrf_token": csrf(page.text)}, follow_redirects=False)
+    r = secure.post(
+        "https://testserver/admin/login",
+        data={"username": ADMIN, "password": PASSWORD, "csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
     cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("s3st_admin="))
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
 def test_tampered_session_cookie_is_ignored(live):
-    store, client, *_ = live
+    _store, client, *_ = live
     login(client)
     value = client.cookies.get("s3st_admin")
     body, mac = value.split(".")
@@ -244,7 +280,7 @@ def test_tampered_session_cookie_is_ignored(live):
 
 
 def test_logout_ends_the_session(live):
-    store, client, *_ = live
+    _store, client, *_ = live
     login(client)
     page = client.get("/admin")
     r = client.post("/admin/logout", data={"csrf_token": csrf(page.text)}, follow_redirects=False)
@@ -263,15 +299,17 @@ def test_signer_rejects_other_purpose_and_age():
 
 # -- escaping, privacy ------------------------------------------------------------------------------------
 def test_templates_escape_what_people_typed(live):
-    store, client, cid, token, _ = live
+    _store, client, _cid, token, _ = live
     evil = '<script>alert("x")</script>'
     post_page(client, f"/s/{token}/page/3", {"open1": evil})
     review = client.get(f"/s/{token}/review").text
     assert evil not in review and "&lt;script&gt;" in review
     login(client)
     page = client.get("/admin")
-    client.post("/admin/campaigns", data={"name": evil, "instrument_source": "builtin", "languages": ["en"],
-                                          "csrf_token": csrf(page.text)})
+    client.post(
+        "/admin/campaigns",
+        data={"name": evil, "instrument_source": "builtin", "languages": ["en"], "csrf_token": csrf(page.text)},
+    )
     listing = client.get("/admin").text
     assert evil not in listing and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in listing
 
@@ -283,7 +321,7 @@ def test_tokens_are_kept_out_of_logs():
 
 
 def test_invitation_tokens_have_at_least_128_bits_and_only_hashes_are_stored(live):
-    store, client, cid, token, open_token = live
+    store, _client, _cid, token, open_token = live
     assert len(token) * 6 >= 128 and len(open_token) * 6 >= 128
     from sqlalchemy import text
 
@@ -296,7 +334,10 @@ def test_invitation_tokens_have_at_least_128_bits_and_only_hashes_are_stored(liv
 def test_every_ui_string_exists_in_every_language_with_the_same_placeholders():
     keys = set(i18n.STRINGS["en"])
     assert set(i18n.STRINGS) == set(i18n.LANGUAGES) == {"en", "de", "fr", "it", "sl"}
-    fields = lambda text: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)  # noqa: E731
+
+    def fields(text: str) -> list[str]:
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
     for lang, table in i18n.STRINGS.items():
         assert set(table) == keys, (lang, keys ^ set(table))
         for key, text in table.items():

@@ -20,9 +20,22 @@ def test_module_starts_prints_ready_and_serves(tmp_path):
     db = tmp_path / "survey.db"
     env = dict(os.environ, S3ST_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
     env.pop("S3ST_SECRET_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "s3stresstest.web", "--port", "0", "--database-url",
-                             f"sqlite:///{db}", "--no-access-log"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "s3stresstest.web",
+            "--port",
+            "0",
+            "--database-url",
+            f"sqlite:///{db}",
+            "--no-access-log",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         ready = None

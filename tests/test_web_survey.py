@@ -6,10 +6,17 @@ import datetime as dt
 import re
 
 import pytest
+from web_support import (
+    audit,
+    campaign,
+    csrf,
+    invitation,
+    make_client,
+    post_page,
+    sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
+)
 
 from s3stresstest.store.api import Locked
-from web_support import (audit, campaign, csrf, invitation, make_client, post_page,  # noqa: F401
-                         sqlite_store)
 
 # tiny instrument (tests/conftest.py): page 1 [years], page 2 = group g1 [q1, q2, q3], page 3 [q4, n1, open1]
 
@@ -139,8 +146,11 @@ def test_invalid_choice_on_a_page_saves_none_of_its_answers(sqlite_store, tiny_i
     r = post_page(client, f"/s/{token}/page/2", {"q1": "yes", "q2": "maybe", "q3": ["a", "zzz"]})
     assert r.status_code == 422
     for name in ("q2", "q3"):  # a German message next to each refused question, none next to q1
-        assert re.search(rf'id="q-{name}-error"><span class="visually-hidden">Fehler: </span>'
-                         r'Bitte wählen Sie eine der Antworten\.', r.text)
+        assert re.search(
+            rf'id="q-{name}-error"><span class="visually-hidden">Fehler: </span>'
+            r"Bitte wählen Sie eine der Antworten\.",
+            r.text,
+        )
     assert 'id="q-q1-error"' not in r.text
     assert re.search(r'value="yes" checked', r.text)  # the valid answer is kept on screen
     rid = sqlite_store.resolve_token(token)["respondent_id"]
@@ -172,8 +182,11 @@ def test_open_link_declares_group_then_resumes_in_same_browser(store, tiny_instr
     r = client.post(f"/r/{token}", data={"language": "de", "csrf_token": csrf(form.text)}, follow_redirects=False)
     assert r.status_code == 422 and "Bitte wählen Sie Ihre Gruppe." in r.text
     assert store.response_rates(cid).empty
-    r = client.post(f"/r/{token}", data={"stakeholder_group": "policy_maker", "language": "de",
-                                         "csrf_token": csrf(form.text)}, follow_redirects=False)
+    r = client.post(
+        f"/r/{token}",
+        data={"stakeholder_group": "policy_maker", "language": "de", "csrf_token": csrf(form.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/r/{token}/page/1"
     page = client.get(f"/r/{token}/page/1")
     assert "Jahre" in page.text
@@ -205,8 +218,11 @@ def test_contact_details_are_optional_and_kept_apart(sqlite_store, tiny_instrume
     client.post(f"/s/{token}/submit", data={"csrf_token": csrf(review.text)})
     thanks = client.get(f"/s/{token}/thanks")
     assert "E-mail address or other contact (optional)" in thanks.text
-    r = client.post(f"/s/{token}/contact", data={"contact": "someone@example.org", "csrf_token": csrf(thanks.text)},
-                    follow_redirects=False)
+    r = client.post(
+        f"/s/{token}/contact",
+        data={"contact": "someone@example.org", "csrf_token": csrf(thanks.text)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     rid = sqlite_store.resolve_token(token)["respondent_id"]
     assert sqlite_store.contact(rid) == "someone@example.org"
@@ -217,8 +233,9 @@ def test_contact_details_are_optional_and_kept_apart(sqlite_store, tiny_instrume
 def dead_links(store, tiny_instrument) -> dict[str, str]:
     """Tokens that must all look like tokens that never existed."""
     cid = campaign(store, tiny_instrument)
-    expired = store.create_invitations(cid, [("AT33", "company", "en")],
-                                       expires=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1))[0]["token"]
+    expired = store.create_invitations(
+        cid, [("AT33", "company", "en")], expires=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    )[0]["token"]
     revoked = invitation(store, cid)
     store.revoke_token(revoked)
     open_token = store.create_open_link(cid, "AT33", "en")
@@ -227,8 +244,15 @@ def dead_links(store, tiny_instrument) -> dict[str, str]:
     store.close_campaign(closed_cid)
     import secrets
 
-    return {"random": secrets.token_urlsafe(24), "expired": expired, "revoked": revoked, "closed": closed,
-            "open-link-on-invitation-path": open_token, "short": "abc", "odd": "a" * 300}
+    return {
+        "random": secrets.token_urlsafe(24),
+        "expired": expired,
+        "revoked": revoked,
+        "closed": closed,
+        "open-link-on-invitation-path": open_token,
+        "short": "abc",
+        "odd": "a" * 300,
+    }
 
 
 def test_dead_tokens_give_byte_identical_404s(sqlite_store, tiny_instrument):
@@ -240,7 +264,8 @@ def test_dead_tokens_give_byte_identical_404s(sqlite_store, tiny_instrument):
             r = client.get(f"/s/{token}{suffix}")
             answers[(name, suffix)] = (r.status_code, r.headers["content-type"], r.content)
     answers[("unknown route", "")] = (lambda r: (r.status_code, r.headers["content-type"], r.content))(
-        client.get("/no/such/page"))
+        client.get("/no/such/page")
+    )
     assert len(set(answers.values())) == 1, {k: v[:2] for k, v in answers.items()}
     status, _ctype, body = next(iter(answers.values()))
     assert status == 404 and b"This link does not work" in body

@@ -56,8 +56,11 @@ def post_page(client: TestClient, url: str, data: dict, *, follow=False):
 
 def login(client: TestClient, username=ADMIN, password=PASSWORD):
     page = client.get("/admin/login")
-    return client.post("/admin/login", data={"username": username, "password": password,
-                                             "csrf_token": csrf(page.text)}, follow_redirects=False)
+    return client.post(
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
 
 
 @pytest.fixture
@@ -91,7 +94,7 @@ class FormAudit(HTMLParser):
             self.label_for.add(a["for"])
         if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit", "button"):
             self.inputs.append(a)
-        for name, value in attrs:
+        for name, _value in attrs:
             if name.startswith("on"):
                 self.inline_scripts += 1
 
