@@ -6,7 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
-from test_transfer_limesurvey import CODES_CSV, LS_DIR, MAPPING, grid_instrument  # noqa: F401
+from test_transfer_limesurvey import (
+    CODES_CSV,
+    LS_DIR,
+    MAPPING,
+    grid_instrument,  # noqa: F401 - a fixture, passed to tests by name
+)
 from typer.testing import CliRunner
 
 from s3stresstest.cli.transfer import import_app
@@ -52,16 +57,28 @@ def test_cli_kobo_bad_row_imports_nothing(store, store_url, tmp_path):
     first = [list(r) for r in ROWS]
     for r in first:
         r[HEADER.index("_uuid")] = "old-" + r[HEADER.index("_uuid")]
-    assert run("kobo", write_csv(tmp_path / "old.csv", HEADER, first), "--campaign", cid,
-               "--database-url", store_url).exit_code == 0
+    assert (
+        run(
+            "kobo", write_csv(tmp_path / "old.csv", HEADER, first), "--campaign", cid, "--database-url", store_url
+        ).exit_code
+        == 0
+    )
     before = answer_count(store, cid)
     assert before > 0
     rows = [list(r) for r in ROWS] + [list(ROWS[0])]
     rows[2][HEADER.index("_uuid")] = "uuid-c"
     rows[2][HEADER.index("block1/q1")] = "maybe"
     out = tmp_path / "also.csv"
-    result = run("kobo", write_csv(tmp_path / "bad.csv", HEADER, rows), "--campaign", cid,
-                 "--database-url", store_url, "--out", out)
+    result = run(
+        "kobo",
+        write_csv(tmp_path / "bad.csv", HEADER, rows),
+        "--campaign",
+        cid,
+        "--database-url",
+        store_url,
+        "--out",
+        out,
+    )
     assert result.exit_code == 2
     assert "bad.csv, line 4, column 'block1/q1': 'maybe' is not a choice of item 'q1'" in result.stderr
     assert answer_count(store, cid) == before
@@ -70,8 +87,16 @@ def test_cli_kobo_bad_row_imports_nothing(store, store_url, tmp_path):
     rows = [list(r) for r in ROWS]
     rows[1][HEADER.index("profile/region")] = "ITC1"
     rows[0][HEADER.index("profile/region")] = "DE2"
-    ok = run("kobo", write_csv(tmp_path / "ok.csv", HEADER, rows), "--campaign", cid, "--database-url", store_url,
-             "--out", out)
+    ok = run(
+        "kobo",
+        write_csv(tmp_path / "ok.csv", HEADER, rows),
+        "--campaign",
+        cid,
+        "--database-url",
+        store_url,
+        "--out",
+        out,
+    )
     assert ok.exit_code == 0, ok.output
     assert out.exists() and answer_count(store, cid) == 2 * before
 
@@ -99,14 +124,26 @@ def test_unknown_region_names_line_and_column(store, tmp_path):
     assert answer_count(store, cid) == 0
 
 
-def test_limesurvey_fixture_with_mapping(store, store_url, shared_data, grid_instrument, tmp_path):  # noqa: F811
+def test_limesurvey_fixture_with_mapping(store, store_url, shared_data, grid_instrument, tmp_path):
     cid = store.create_campaign("LS", store.add_instrument(grid_instrument), languages=["en"])
     store.add_regions(cid, pd.DataFrame({"region": ["SI"], "name": ["Slovenija"]}))
     mapping = tmp_path / "mapping.csv"
     mapping.write_text(MAPPING, encoding="utf-8")
-    result = run("limesurvey", shared_data / LS_DIR / CODES_CSV, "--campaign", cid, "--database-url", store_url,
-                 "--mapping", mapping, "--region", "SI", "--stakeholder-group", "research_institution",
-                 "--ignore-unknown")
+    result = run(
+        "limesurvey",
+        shared_data / LS_DIR / CODES_CSV,
+        "--campaign",
+        cid,
+        "--database-url",
+        store_url,
+        "--mapping",
+        mapping,
+        "--region",
+        "SI",
+        "--stakeholder-group",
+        "research_institution",
+        "--ignore-unknown",
+    )
     assert result.exit_code == 0, result.output
     assert "skipped 40 record(s)" in result.stdout
     df = store.responses(cid)
@@ -116,15 +153,26 @@ def test_limesurvey_fixture_with_mapping(store, store_url, shared_data, grid_ins
     # the same through bytes (as the web uploads): every id exists now -> refused whole
     before = len(df)
     with pytest.raises(InputError):
-        import_into_campaign(store, cid, "limesurvey", (shared_data / LS_DIR / CODES_CSV).read_bytes(), CODES_CSV,
-                             mapping=MAPPING.encode(), options={"region": "SI", "stakeholder_group":
-                                                                "research_institution", "ignore_unknown": "1"})
+        import_into_campaign(
+            store,
+            cid,
+            "limesurvey",
+            (shared_data / LS_DIR / CODES_CSV).read_bytes(),
+            CODES_CSV,
+            mapping=MAPPING.encode(),
+            options={"region": "SI", "stakeholder_group": "research_institution", "ignore_unknown": "1"},
+        )
     assert len(store.responses(cid)) == before
     # with an id prefix they are new
-    summary = import_into_campaign(store, cid, "limesurvey", (shared_data / LS_DIR / CODES_CSV).read_bytes(),
-                                   CODES_CSV, mapping=MAPPING.encode(),
-                                   options={"region": "SI", "stakeholder_group": "research_institution",
-                                            "ignore_unknown": "1", "id_prefix": "b-"})
+    summary = import_into_campaign(
+        store,
+        cid,
+        "limesurvey",
+        (shared_data / LS_DIR / CODES_CSV).read_bytes(),
+        CODES_CSV,
+        mapping=MAPPING.encode(),
+        options={"region": "SI", "stakeholder_group": "research_institution", "ignore_unknown": "1", "id_prefix": "b-"},
+    )
     assert summary["respondents"] == 25 and len(summary["skipped"]) == 40
     assert len(store.responses(cid)) == 2 * before
 
@@ -140,12 +188,18 @@ def test_long_csv_into_campaign(store, store_url, tmp_path):
     copies = after[after["respondent_id"].str.startswith("copy-")].copy()
     copies["respondent_id"] = copies["respondent_id"].str.removeprefix("copy-")
     cols = ["respondent_id", "item", "value", "region", "stakeholder_group"]
-    assert (copies[cols].sort_values(cols).reset_index(drop=True)
-            .equals(exported[cols].sort_values(cols).reset_index(drop=True)))
+    assert (
+        copies[cols]
+        .sort_values(cols)
+        .reset_index(drop=True)
+        .equals(exported[cols].sort_values(cols).reset_index(drop=True))
+    )
     # a bad line of a long CSV: named, nothing stored
     bad = tmp_path / "bad_long.csv"
-    bad.write_text("respondent_id,region,stakeholder_group,item,value\n"
-                   "n1,ITC1,company,q1,yes\nn1,ITC1,company,q1x,no\n", encoding="utf-8")
+    bad.write_text(
+        "respondent_id,region,stakeholder_group,item,value\nn1,ITC1,company,q1,yes\nn1,ITC1,company,q1x,no\n",
+        encoding="utf-8",
+    )
     before = answer_count(store, cid)
     result = run("long", bad, "--campaign", cid, "--database-url", store_url)
     assert result.exit_code == 2 and "bad_long.csv, line 3, column 'item'" in result.stderr
@@ -162,8 +216,16 @@ def test_cli_needs_out_or_campaign(tmp_path):
 
 def test_cli_campaign_refuses_instrument(tmp_path):
     data = write_csv(tmp_path / "kobo.csv", HEADER, ROWS)
-    result = run("kobo", data, "--campaign", 1, "--instrument", tmp_path / "i.xlsx",
-                 "--database-url", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = run(
+        "kobo",
+        data,
+        "--campaign",
+        1,
+        "--instrument",
+        tmp_path / "i.xlsx",
+        "--database-url",
+        f"sqlite:///{tmp_path / 'db.sqlite'}",
+    )
     assert result.exit_code == 2 and "--instrument cannot be used with --campaign" in result.stderr
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
+from test_transfer_limesurvey import CODES_CSV, LS_DIR, small_lss
 from typer.testing import CliRunner
 
 from s3stresstest.campaign import read_responses
 from s3stresstest.cli.transfer import export_app, import_app
 from s3stresstest.instrument import load_instrument, write_xlsx
-
-from test_transfer_kobo import HEADER, ROWS, kobo_workbook, write_csv
-from test_transfer_limesurvey import CODES_CSV, LS_DIR, small_lss
 
 
 def run(app, *args):
@@ -60,8 +59,19 @@ def test_import_kobo_bad_input_writes_nothing(kobo_files):
 def test_import_kobo_options(kobo_files):
     tmp, ins, data = kobo_files
     out = tmp / "r.csv"
-    result = run(import_app, "kobo", data, "--instrument", ins, "--out", out, "--region", "ITC1",
-                 "--region-column", "profile/region")
+    result = run(
+        import_app,
+        "kobo",
+        data,
+        "--instrument",
+        ins,
+        "--out",
+        out,
+        "--region",
+        "ITC1",
+        "--region-column",
+        "profile/region",
+    )
     assert result.exit_code == 2 and "not both" in result.stderr
     result = run(import_app, "kobo", data, "--instrument", ins, "--out", out, "--region-column", "nuts")
     assert result.exit_code == 2 and "region_column (--region-column) names column 'nuts'" in result.stderr
@@ -70,8 +80,9 @@ def test_import_kobo_options(kobo_files):
     result = run(import_app, "kobo", data, "--instrument", ins, "--out", out, "--regions", regions)
     assert result.exit_code == 2 and "unknown region 'DE2' (not in the regions file)" in result.stderr
     assert "line 3, column 'profile/region'" in result.stderr
-    result = run(import_app, "kobo", data, "--instrument", ins, "--out", out, "--id-prefix", "kobo-",
-                 "--language", "it")
+    result = run(
+        import_app, "kobo", data, "--instrument", ins, "--out", out, "--id-prefix", "kobo-", "--language", "it"
+    )
     assert result.exit_code == 0, result.output
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert set(df["respondent_id"]) == {"kobo-uuid-a", "kobo-uuid-b"} and set(df["language"]) == {"it"}
@@ -101,17 +112,35 @@ def test_import_limesurvey_real_export(shared_data, tmp_path):
     from s3stresstest.instrument import Sheet
 
     book = {
-        "survey": Sheet(["type", "name", "label"], [
-            {"type": "select_one agree9", "name": "likert1", "label": "L1"},
-            {"type": "text", "name": "comment", "label": "Comment"}]),
-        "choices": Sheet(["list_name", "name", "label"], [{"list_name": "agree9", "name": c, "label": c} for c in NINE]),
+        "survey": Sheet(
+            ["type", "name", "label"],
+            [
+                {"type": "select_one agree9", "name": "likert1", "label": "L1"},
+                {"type": "text", "name": "comment", "label": "Comment"},
+            ],
+        ),
+        "choices": Sheet(
+            ["list_name", "name", "label"], [{"list_name": "agree9", "name": c, "label": c} for c in NINE]
+        ),
     }
     ins = write_xlsx(book, tmp_path / "grid.xlsx")
     mapping = tmp_path / "map.csv"
     mapping.write_text("source,item\nLikertTypePage1[1],likert1\nPage6FR,comment\n", encoding="utf-8")
     out = tmp_path / "responses.csv"
-    args = ["limesurvey", shared_data / LS_DIR / CODES_CSV, "--instrument", ins, "--mapping", mapping,
-            "--region", "CA", "--stakeholder-group", "other", "--out", out]
+    args = [
+        "limesurvey",
+        shared_data / LS_DIR / CODES_CSV,
+        "--instrument",
+        ins,
+        "--mapping",
+        mapping,
+        "--region",
+        "CA",
+        "--stakeholder-group",
+        "other",
+        "--out",
+        out,
+    ]
     result = run(import_app, *args)
     assert result.exit_code == 2 and "match no item of the instrument" in result.stderr and not out.exists()
     result = run(import_app, *args, "--ignore-unknown")
@@ -130,8 +159,20 @@ def test_import_limesurvey_with_lss_as_instrument(tmp_path):
     lss.write_text(small_lss(), encoding="utf-8")
     data = write_ls(tmp_path / "results.csv", LS_HEADER, LS_ROWS)
     out = tmp_path / "responses.csv"
-    result = run(import_app, "limesurvey", data, "--instrument", lss, "--region", "SI", "--stakeholder-group",
-                 "company", "--ignore-unknown", "--out", out)
+    result = run(
+        import_app,
+        "limesurvey",
+        data,
+        "--instrument",
+        lss,
+        "--region",
+        "SI",
+        "--stakeholder-group",
+        "company",
+        "--ignore-unknown",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert set(df["respondent_id"]) == {"1", "2"} and set(df["language"]) == {"en", "de"}
@@ -149,8 +190,12 @@ def test_export_wide_and_import_it_back(kobo_files):
         back = tmp / f"back_{name}.csv"
         result = run(import_app, "wide", wide, "--instrument", ins, "--out", back)
         assert result.exit_code == 0, result.output
-        a, b = (pd.read_csv(p, dtype=str, keep_default_na=False).sort_values(["respondent_id", "item"])
-                .reset_index(drop=True) for p in (long, back))
+        a, b = (
+            pd.read_csv(p, dtype=str, keep_default_na=False)
+            .sort_values(["respondent_id", "item"])
+            .reset_index(drop=True)
+            for p in (long, back)
+        )
         pd.testing.assert_frame_equal(a, b)
     assert load_workbook(tmp / "wide.xlsx").sheetnames == ["responses", "items", "README"]
     result = run(export_app, "wide", "--responses", long, "--instrument", ins, "--out", tmp / "wide.ods")

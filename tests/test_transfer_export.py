@@ -12,7 +12,13 @@ from s3stresstest.campaign.territories import demo_regions
 from s3stresstest.errors import InputError
 from s3stresstest.instrument import load_builtin
 from s3stresstest.transfer import (
-    from_wide, import_wide, read_wide, to_wide, write_long_csv, write_wide_csv, write_wide_xlsx,
+    from_wide,
+    import_wide,
+    read_wide,
+    to_wide,
+    write_long_csv,
+    write_wide_csv,
+    write_wide_xlsx,
 )
 
 
@@ -65,7 +71,9 @@ def test_round_trip_long_wide_long(tiny_instrument, tiny_responses):
 
 
 def test_round_trip_keeps_language(tiny_instrument, tiny_responses):
-    with_lang = tiny_responses.assign(language=tiny_responses["respondent_id"].map({"r1": "de", "r2": "en", "r3": "en"}))
+    with_lang = tiny_responses.assign(
+        language=tiny_responses["respondent_id"].map({"r1": "de", "r2": "en", "r3": "en"})
+    )
     wide = to_wide(with_lang, tiny_instrument)
     assert list(wide.columns[:4]) == ["respondent_id", "region", "stakeholder_group", "language"]
     back = from_wide(wide, tiny_instrument)
@@ -95,8 +103,7 @@ def test_long_csv_is_the_core_format(tiny_instrument, tiny_responses, tmp_path):
 
 def test_wide_xlsx_layout(synthetic, tmp_path):
     ins, campaign = synthetic
-    path = write_wide_xlsx(campaign.responses, ins, tmp_path / "w.xlsx", synthetic=True,
-                           notice=campaign.description)
+    path = write_wide_xlsx(campaign.responses, ins, tmp_path / "w.xlsx", synthetic=True, notice=campaign.description)
     wb = load_workbook(path)
     assert wb.sheetnames == ["responses", "items", "README"]
     ws = wb["responses"]

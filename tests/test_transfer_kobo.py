@@ -20,29 +20,35 @@ def kobo_workbook() -> dict:
     return {
         "settings": Sheet(["form_id", "form_title"], [{"form_id": "kobo_s3", "form_title": "Kobo S3"}]),
         "blocks": Sheet(["name", "label"], [{"name": "b1", "label": "Design"}]),
-        "survey": Sheet(["type", "name", "label", "block"], [
-            {"type": "begin_group", "name": "profile", "label": "About you"},
-            {"type": "select_one sg", "name": "stakeholder_group", "label": "Group"},
-            {"type": "select_one reg", "name": "region", "label": "Region"},
-            {"type": "end_group"},
-            {"type": "begin_group", "name": "block1", "label": "Block 1"},
-            {"type": "select_one yn", "name": "q1", "label": "Q1", "block": "b1"},
-            {"type": "select_multiple forms", "name": "q3", "label": "Q3", "block": "b1"},
-            {"type": "integer", "name": "years", "label": "Years"},
-            {"type": "end_group"},
-            {"type": "text", "name": "comment", "label": "Comment"},
-        ]),
-        "choices": Sheet(["list_name", "name", "label", "score"], [
-            {"list_name": "sg", "name": "company", "label": "Company"},
-            {"list_name": "sg", "name": "policy_maker", "label": "Policy maker"},
-            {"list_name": "reg", "name": "ITC1", "label": "Piemonte"},
-            {"list_name": "reg", "name": "DE2", "label": "Bayern"},
-            {"list_name": "yn", "name": "yes", "label": "Yes", "score": "100"},
-            {"list_name": "yn", "name": "no", "label": "No", "score": "0"},
-            {"list_name": "forms", "name": "a", "label": "A", "score": "50"},
-            {"list_name": "forms", "name": "b", "label": "B", "score": "50"},
-            {"list_name": "forms", "name": "c", "label": "C", "score": "50"},
-        ]),
+        "survey": Sheet(
+            ["type", "name", "label", "block"],
+            [
+                {"type": "begin_group", "name": "profile", "label": "About you"},
+                {"type": "select_one sg", "name": "stakeholder_group", "label": "Group"},
+                {"type": "select_one reg", "name": "region", "label": "Region"},
+                {"type": "end_group"},
+                {"type": "begin_group", "name": "block1", "label": "Block 1"},
+                {"type": "select_one yn", "name": "q1", "label": "Q1", "block": "b1"},
+                {"type": "select_multiple forms", "name": "q3", "label": "Q3", "block": "b1"},
+                {"type": "integer", "name": "years", "label": "Years"},
+                {"type": "end_group"},
+                {"type": "text", "name": "comment", "label": "Comment"},
+            ],
+        ),
+        "choices": Sheet(
+            ["list_name", "name", "label", "score"],
+            [
+                {"list_name": "sg", "name": "company", "label": "Company"},
+                {"list_name": "sg", "name": "policy_maker", "label": "Policy maker"},
+                {"list_name": "reg", "name": "ITC1", "label": "Piemonte"},
+                {"list_name": "reg", "name": "DE2", "label": "Bayern"},
+                {"list_name": "yn", "name": "yes", "label": "Yes", "score": "100"},
+                {"list_name": "yn", "name": "no", "label": "No", "score": "0"},
+                {"list_name": "forms", "name": "a", "label": "A", "score": "50"},
+                {"list_name": "forms", "name": "b", "label": "B", "score": "50"},
+                {"list_name": "forms", "name": "c", "label": "C", "score": "50"},
+            ],
+        ),
     }
 
 
@@ -51,14 +57,67 @@ def kobo_instrument():
     return instrument_from_workbook(kobo_workbook(), source="kobo_s3")
 
 
-HEADER = ["start", "end", "profile/stakeholder_group", "profile/region", "block1/q1", "block1/q3", "block1/q3/a",
-          "block1/q3/b", "block1/q3/c", "block1/years", "comment", "_id", "_uuid", "_submission_time", "_index",
-          "_validation_status", "__version__", "meta/instanceID"]
+HEADER = [
+    "start",
+    "end",
+    "profile/stakeholder_group",
+    "profile/region",
+    "block1/q1",
+    "block1/q3",
+    "block1/q3/a",
+    "block1/q3/b",
+    "block1/q3/c",
+    "block1/years",
+    "comment",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_index",
+    "_validation_status",
+    "__version__",
+    "meta/instanceID",
+]
 ROWS = [
-    ["2024-05-01T10:00", "2024-05-01T10:20", "company", "ITC1", "yes", "a c", "1", "0", "1", "4", "fine; thanks",
-     "101", "uuid-a", "2024-05-01", "1", "", "v1", "uuid:a"],
-    ["2024-05-02T10:00", "2024-05-02T10:20", "policy_maker", "DE2", "no", "", "0", "0", "0", "12.0", "",
-     "102", "uuid-b", "2024-05-02", "2", "", "v1", "uuid:b"],
+    [
+        "2024-05-01T10:00",
+        "2024-05-01T10:20",
+        "company",
+        "ITC1",
+        "yes",
+        "a c",
+        "1",
+        "0",
+        "1",
+        "4",
+        "fine; thanks",
+        "101",
+        "uuid-a",
+        "2024-05-01",
+        "1",
+        "",
+        "v1",
+        "uuid:a",
+    ],
+    [
+        "2024-05-02T10:00",
+        "2024-05-02T10:20",
+        "policy_maker",
+        "DE2",
+        "no",
+        "",
+        "0",
+        "0",
+        "0",
+        "12.0",
+        "",
+        "102",
+        "uuid-b",
+        "2024-05-02",
+        "2",
+        "",
+        "v1",
+        "uuid:b",
+    ],
 ]
 
 
@@ -78,7 +137,7 @@ def drop_columns(names):
 
 def answers(df, rid):
     rows = df[df["respondent_id"] == rid]
-    return dict(zip(rows["item"], rows["value"]))
+    return dict(zip(rows["item"], rows["value"], strict=True))
 
 
 def test_semicolon_csv_with_bom_group_prefixes_and_select_multiple(kobo_instrument, tmp_path):
@@ -87,8 +146,14 @@ def test_semicolon_csv_with_bom_group_prefixes_and_select_multiple(kobo_instrume
     df = result.responses
     assert list(df.columns) == ["respondent_id", "region", "stakeholder_group", "item", "value"]
     a = answers(df, "uuid-a")
-    assert a == {"stakeholder_group": "company", "region": "ITC1", "q1": "yes", "q3": "a c", "years": "4",
-                 "comment": "fine; thanks"}
+    assert a == {
+        "stakeholder_group": "company",
+        "region": "ITC1",
+        "q1": "yes",
+        "q3": "a c",
+        "years": "4",
+        "comment": "fine; thanks",
+    }
     b = answers(df, "uuid-b")
     assert b["years"] == "12"  # a spreadsheet's 12.0 for an integer item
     assert b["q3"] == ""
@@ -120,8 +185,14 @@ def test_xlsx_export_with_numbers(kobo_instrument, tmp_path):
     path = tmp_path / "kobo.xlsx"
     wb.save(path)
     result = import_kobo(path, kobo_instrument)
-    assert answers(result.responses, "uuid-a") == {"stakeholder_group": "company", "region": "ITC1", "q1": "yes",
-                                                   "q3": "a c", "years": "4", "comment": "fine; thanks"}
+    assert answers(result.responses, "uuid-a") == {
+        "stakeholder_group": "company",
+        "region": "ITC1",
+        "q1": "yes",
+        "q3": "a c",
+        "years": "4",
+        "comment": "fine; thanks",
+    }
     assert result.report.source == "kobo.xlsx [kobo_s3]"
 
 
@@ -195,8 +266,7 @@ def test_repeated_and_empty_ids(kobo_instrument, tmp_path):
 
 def test_region_and_group_from_constants_or_named_columns(kobo_instrument, tmp_path):
     header, rows = drop_columns({"profile/stakeholder_group", "profile/region"})
-    path = write_csv(tmp_path / "k.csv", header + ["role", "nuts"],
-                     [r + ["company", "DE2"] for r in rows])
+    path = write_csv(tmp_path / "k.csv", header + ["role", "nuts"], [r + ["company", "DE2"] for r in rows])
     with pytest.raises(InputError) as exc:
         import_kobo(path, kobo_instrument)
     assert {p.field for p in exc.value.problems} >= {"region", "stakeholder_group", "role", "nuts"}
@@ -218,15 +288,23 @@ def test_mapping_file_renames_and_recodes(kobo_instrument, tmp_path):
     rows = [["u1", "1", "A C", "3", "C", "Torino", "x"], ["u2", "0", "B", "1", "P", "München", "y"]]
     path = write_csv(tmp_path / "k.csv", header, rows, delimiter=",", bom=False)
     mapping = tmp_path / "map.csv"
-    mapping.write_text("source,item,value_map\n"
-                       "Q_one,q1,1=yes;0=no\n"
-                       "Q_three,q3,A=a;B=b;C=c\n"
-                       "role,stakeholder_group,C=company;P=policy_maker\n"
-                       "where,region,Torino=ITC1;München=DE2\n"
-                       "junk,\n", encoding="utf-8")
+    mapping.write_text(
+        "source,item,value_map\n"
+        "Q_one,q1,1=yes;0=no\n"
+        "Q_three,q3,A=a;B=b;C=c\n"
+        "role,stakeholder_group,C=company;P=policy_maker\n"
+        "where,region,Torino=ITC1;München=DE2\n"
+        "junk,\n",
+        encoding="utf-8",
+    )
     df = read_kobo(path, kobo_instrument, mapping=mapping)
-    assert answers(df, "u1") == {"stakeholder_group": "company", "region": "ITC1", "q1": "yes", "q3": "a c",
-                                 "years": "3"}
+    assert answers(df, "u1") == {
+        "stakeholder_group": "company",
+        "region": "ITC1",
+        "q1": "yes",
+        "q3": "a c",
+        "years": "3",
+    }
     assert set(df.loc[df.respondent_id == "u2", "region"]) == {"DE2"}
     assert set(df.loc[df.respondent_id == "u2", "stakeholder_group"]) == {"policy_maker"}
 
@@ -234,10 +312,7 @@ def test_mapping_file_renames_and_recodes(kobo_instrument, tmp_path):
 def test_mapping_problems_name_the_mapping_line(kobo_instrument, tmp_path):
     path = write_csv(tmp_path / "k.csv", HEADER, ROWS)
     mapping = tmp_path / "map.csv"
-    mapping.write_text("source,item,value_map\n"
-                       "block1/q1,q1,Y=yes;N=nope\n"
-                       "Q7,q2\n"
-                       "comment,note1\n", encoding="utf-8")
+    mapping.write_text("source,item,value_map\nblock1/q1,q1,Y=yes;N=nope\nQ7,q2\ncomment,note1\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
         import_kobo(path, kobo_instrument, mapping=mapping)
     text = str(exc.value)
@@ -256,13 +331,15 @@ def test_two_columns_for_one_item(kobo_instrument, tmp_path):
 
 def test_ragged_row_is_refused(kobo_instrument, tmp_path):
     path = tmp_path / "k.csv"
-    path.write_text(";".join(HEADER) + "\n" + ";".join(ROWS[0]) + "\n" + ";".join(ROWS[1][:-2]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        ";".join(HEADER) + "\n" + ";".join(ROWS[0]) + "\n" + ";".join(ROWS[1][:-2]) + "\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"line 3: has 16 fields, header has 18 \(separator ';'\)"):
         import_kobo(path, kobo_instrument)
 
 
 # -- the real WASH questionnaires (KoboToolbox .xls) and their household data -------------------
+
 
 @pytest.mark.parametrize("form, select_one, text", [("Nairobi_2021", 38, 20), ("Abidjan_2022", 39, 19)])
 def test_real_kobo_forms_load(shared_data, form, select_one, text):
@@ -287,16 +364,18 @@ def city_files(shared_data, tmp_path_factory):
     files = {}
     for city in ("Nairobi", "Abidjan"):
         path = out / f"household_{city}.csv"
-        path.write_text(lines[0] + "".join(l for l in lines[1:] if l.split(",")[3] == city), encoding="utf-8")
+        path.write_text(lines[0] + "".join(ln for ln in lines[1:] if ln.split(",")[3] == city), encoding="utf-8")
         files[city] = path
     mapping = out / "mapping.csv"
-    mapping.write_text("source,item,value_map\nCity,region,Abidjan=CI;Nairobi=KE\nSite,\nSex_HH,\nToiletROOF,\n",
-                       encoding="utf-8")
+    mapping.write_text(
+        "source,item,value_map\nCity,region,Abidjan=CI;Nairobi=KE\nSite,\nSex_HH,\nToiletROOF,\n", encoding="utf-8"
+    )
     return files, mapping
 
 
-@pytest.mark.parametrize("city, form, households, region", [("Nairobi", "Nairobi_2021", 1147, "KE"),
-                                                             ("Abidjan", "Abidjan_2022", 567, "CI")])
+@pytest.mark.parametrize(
+    "city, form, households, region", [("Nairobi", "Nairobi_2021", 1147, "KE"), ("Abidjan", "Abidjan_2022", 567, "CI")]
+)
 def test_real_household_data_imports(shared_data, city_files, city, form, households, region):
     files, mapping = city_files
     instrument, _ = load_form(shared_data / KOBO_DIR / f"{form}.xls")
@@ -325,8 +404,9 @@ def test_real_household_data_against_the_wrong_form_is_refused_whole(shared_data
     _, mapping = city_files
     instrument, _ = load_form(shared_data / KOBO_DIR / "Nairobi_2021.xls")
     with pytest.raises(InputError) as exc:
-        import_kobo(shared_data / KOBO_DIR / "household_data.csv", instrument, mapping=mapping,
-                    stakeholder_group="other")
+        import_kobo(
+            shared_data / KOBO_DIR / "household_data.csv", instrument, mapping=mapping, stakeholder_group="other"
+        )
     problems = exc.value.problems
     assert len(problems) == 101
     assert {p.field for p in problems} == {"HHROOF"}

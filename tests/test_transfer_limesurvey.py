@@ -27,31 +27,39 @@ def grid_instrument():
     book = {
         "settings": Sheet(["form_id", "form_title"], [{"form_id": "grid", "form_title": "Grid items"}]),
         "blocks": Sheet(["name", "label"], [{"name": "b1", "label": "Attitudes"}]),
-        "survey": Sheet(["type", "name", "label", "block"], [
-            {"type": "select_one agree9", "name": "likert1", "label": "Likert 1", "block": "b1"},
-            {"type": "select_one agree2", "name": "likert2", "label": "Likert 2 (recoded)", "block": "b1"},
-            {"type": "select_one abc", "name": "mc1", "label": "Page 6, MC 1"},
-            {"type": "select_multiple cells", "name": "grid1", "label": "Grid 1 of page 2"},
-            {"type": "text", "name": "comment", "label": "Comments"},
-        ]),
-        "choices": Sheet(["list_name", "name", "label", "score"],
-                         [{"list_name": "agree9", "name": c, "label": c, "score": str(k * 12.5)}
-                          for k, c in enumerate(NINE)]
-                         + [{"list_name": "agree2", "name": n, "label": n, "score": s}
-                            for n, s in (("disagree", "0"), ("neutral", "50"), ("agree", "100"))]
-                         + [{"list_name": "abc", "name": n, "label": n.upper()} for n in "abc"]
-                         + [{"list_name": "cells", "name": c, "label": c} for c in CELLS]),
+        "survey": Sheet(
+            ["type", "name", "label", "block"],
+            [
+                {"type": "select_one agree9", "name": "likert1", "label": "Likert 1", "block": "b1"},
+                {"type": "select_one agree2", "name": "likert2", "label": "Likert 2 (recoded)", "block": "b1"},
+                {"type": "select_one abc", "name": "mc1", "label": "Page 6, MC 1"},
+                {"type": "select_multiple cells", "name": "grid1", "label": "Grid 1 of page 2"},
+                {"type": "text", "name": "comment", "label": "Comments"},
+            ],
+        ),
+        "choices": Sheet(
+            ["list_name", "name", "label", "score"],
+            [{"list_name": "agree9", "name": c, "label": c, "score": str(k * 12.5)} for k, c in enumerate(NINE)]
+            + [
+                {"list_name": "agree2", "name": n, "label": n, "score": s}
+                for n, s in (("disagree", "0"), ("neutral", "50"), ("agree", "100"))
+            ]
+            + [{"list_name": "abc", "name": n, "label": n.upper()} for n in "abc"]
+            + [{"list_name": "cells", "name": c, "label": c} for c in CELLS],
+        ),
     }
     return instrument_from_workbook(book, source="grid")
 
 
-MAPPING = ("source,item,value_map\n"
-           "LikertTypePage1[1],likert1\n"
-           "LikertTypePage1[2],likert2,D4=disagree;D3=disagree;D2=disagree;D1=disagree;N0=neutral;"
-           "A1=agree;A2=agree;A3=agree;A4=agree\n"
-           "Page6MC1,mc1,A=a;B=b;C=c\n"
-           "Page2Grid1,grid1\n"
-           "Page6FR,comment\n")
+MAPPING = (
+    "source,item,value_map\n"
+    "LikertTypePage1[1],likert1\n"
+    "LikertTypePage1[2],likert2,D4=disagree;D3=disagree;D2=disagree;D1=disagree;N0=neutral;"
+    "A1=agree;A2=agree;A3=agree;A4=agree\n"
+    "Page6MC1,mc1,A=a;B=b;C=c\n"
+    "Page2Grid1,grid1\n"
+    "Page6FR,comment\n"
+)
 
 
 @pytest.fixture
@@ -67,19 +75,25 @@ def raw_codes(shared_data):
     with (shared_data / LS_DIR / CODES_CSV).open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.reader(f) if r]
     header = rows[0]
-    return header, {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    return header, {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
 
 
 def test_real_export_with_a_mapping(shared_data, grid_instrument, mapping, raw_codes):
-    result = import_limesurvey_csv(shared_data / LS_DIR / CODES_CSV, grid_instrument, mapping=mapping,
-                                   region="CA", stakeholder_group="research_institution", ignore_unknown=True)
+    result = import_limesurvey_csv(
+        shared_data / LS_DIR / CODES_CSV,
+        grid_instrument,
+        mapping=mapping,
+        region="CA",
+        stakeholder_group="research_institution",
+        ignore_unknown=True,
+    )
     df, report = result.responses, result.report
     assert report.respondents == 25  # complete responses (with a submitdate)
     assert len(report.skipped) == 40 and all("incomplete" in why for _, why in report.skipped)
     assert len(df) == 25 * 5
     assert list(df.columns) == ["respondent_id", "region", "stakeholder_group", "item", "value", "language"]
     assert set(df["language"]) == {"en"}
-    header, raw = raw_codes
+    _header, raw = raw_codes
     timing = [c for c, why in report.ignored.items() if why == "timing"]
     assert len(timing) == 52 and "interviewtime" in timing and "Page6FRTime" in timing
     assert {"submitdate", "lastpage", "seed"} <= {c for c, why in report.ignored.items() if why == "response metadata"}
@@ -89,7 +103,7 @@ def test_real_export_with_a_mapping(shared_data, grid_instrument, mapping, raw_c
         if not row["submitdate"]:
             assert rid not in set(df["respondent_id"])
             continue
-        got = dict(zip(df.loc[df.respondent_id == rid, "item"], df.loc[df.respondent_id == rid, "value"]))
+        got = dict(zip(df.loc[df.respondent_id == rid, "item"], df.loc[df.respondent_id == rid, "value"], strict=True))
         assert got["likert1"] == row["LikertTypePage1[1]"]
         assert got["likert2"] == (recode[row["LikertTypePage1[2]"][0]] if row["LikertTypePage1[2]"] else "")
         assert got["mc1"] == row["Page6MC1"].lower()
@@ -98,17 +112,25 @@ def test_real_export_with_a_mapping(shared_data, grid_instrument, mapping, raw_c
 
 
 def test_real_export_including_incomplete_responses(shared_data, grid_instrument, mapping):
-    result = import_limesurvey_csv(shared_data / LS_DIR / CODES_CSV, grid_instrument, mapping=mapping,
-                                   region="CA", stakeholder_group="other", ignore_unknown=True,
-                                   include_incomplete=True, id_prefix="ls945827-")
+    result = import_limesurvey_csv(
+        shared_data / LS_DIR / CODES_CSV,
+        grid_instrument,
+        mapping=mapping,
+        region="CA",
+        stakeholder_group="other",
+        ignore_unknown=True,
+        include_incomplete=True,
+        id_prefix="ls945827-",
+    )
     assert result.report.respondents == 65 and not result.report.skipped
     assert all(r.startswith("ls945827-") for r in result.responses["respondent_id"])
 
 
 def test_real_export_without_mapping_lists_unknown_columns(shared_data, grid_instrument, mapping):
     with pytest.raises(InputError) as exc:
-        import_limesurvey_csv(shared_data / LS_DIR / CODES_CSV, grid_instrument, mapping=mapping,
-                              region="CA", stakeholder_group="other")
+        import_limesurvey_csv(
+            shared_data / LS_DIR / CODES_CSV, grid_instrument, mapping=mapping, region="CA", stakeholder_group="other"
+        )
     fields = [p.field for p in exc.value.problems if p.field]
     assert "ConsentText" in fields and "LikertTypePage1[3]" in fields and "Page2Grid2[Y1_X1]" in fields
     assert not any(f.endswith("Time") or f in ("seed", "submitdate") for f in fields)  # timings and metadata
@@ -117,8 +139,7 @@ def test_real_export_without_mapping_lists_unknown_columns(shared_data, grid_ins
 
 def test_real_full_text_export_is_refused_with_advice(shared_data, grid_instrument):
     with pytest.raises(InputError) as exc:
-        read_limesurvey_csv(shared_data / LS_DIR / TEXT_CSV, grid_instrument, region="CA",
-                            stakeholder_group="other")
+        read_limesurvey_csv(shared_data / LS_DIR / TEXT_CSV, grid_instrument, region="CA", stakeholder_group="other")
     assert "full-text export" in str(exc.value) and "Answer codes" in str(exc.value)
 
 
@@ -126,9 +147,15 @@ def test_real_export_with_a_bad_recoding_names_the_row(shared_data, grid_instrum
     path = tmp_path / "mapping.csv"
     path.write_text(MAPPING.replace("Page6MC1,mc1,A=a;B=b;C=c", "Page6MC1,mc1,A=a;B=b"), encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        import_limesurvey_csv(shared_data / LS_DIR / CODES_CSV, grid_instrument, mapping=path, region="CA",
-                              stakeholder_group="other", ignore_unknown=True)
-    header, raw = raw_codes
+        import_limesurvey_csv(
+            shared_data / LS_DIR / CODES_CSV,
+            grid_instrument,
+            mapping=path,
+            region="CA",
+            stakeholder_group="other",
+            ignore_unknown=True,
+        )
+    _header, raw = raw_codes
     with (shared_data / LS_DIR / CODES_CSV).open(encoding="utf-8-sig", newline="") as f:
         lines = {r[0]: n for n, r in enumerate(csv.reader(f), start=1) if r}  # one physical line per record
     expected = {lines[rid] for rid, row in raw.items() if row["submitdate"] and row["Page6MC1"] == "C"}
@@ -139,6 +166,7 @@ def test_real_export_with_a_bad_recoding_names_the_row(shared_data, grid_instrum
 
 
 # -- the real survey structure -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def osmm(shared_data):
@@ -196,72 +224,149 @@ def test_real_lss_instrument_round_trips_through_the_text_form(osmm, tmp_path):
 
 # -- a hand-made bilingual survey in the older .lss layout (texts in the main tables) -------------
 
+
 def lss_section(name: str, fields: list[str], rows: list[dict]) -> str:
-    body = "".join("   <row>\n" + "".join(f"    <{f}><![CDATA[{r[f]}]]></{f}>\n" if r.get(f, "") != ""
-                                          else f"    <{f}/>\n" for f in fields) + "   </row>\n" for r in rows)
+    body = "".join(
+        "   <row>\n"
+        + "".join(f"    <{f}><![CDATA[{r[f]}]]></{f}>\n" if r.get(f, "") != "" else f"    <{f}/>\n" for f in fields)
+        + "   </row>\n"
+        for r in rows
+    )
     head = "".join(f"   <fieldname>{escape(f)}</fieldname>\n" for f in fields)
     return f" <{name}>\n  <fields>\n{head}  </fields>\n  <rows>\n{body}  </rows>\n </{name}>\n"
 
 
-Q_FIELDS = ["qid", "parent_qid", "sid", "gid", "type", "title", "question", "help", "other", "mandatory",
-            "question_order", "language", "scale_id", "relevance"]
+Q_FIELDS = [
+    "qid",
+    "parent_qid",
+    "sid",
+    "gid",
+    "type",
+    "title",
+    "question",
+    "help",
+    "other",
+    "mandatory",
+    "question_order",
+    "language",
+    "scale_id",
+    "relevance",
+]
 
 
 def q(qid, gid, qtype, title, texts, order, parent=0, other="N", mandatory="N", scale=0, relevance="1", help=""):
-    return [{"qid": qid, "parent_qid": parent, "sid": 123456, "gid": gid, "type": qtype, "title": title,
-             "question": text, "help": help, "other": other, "mandatory": mandatory, "question_order": order,
-             "language": lang, "scale_id": scale, "relevance": relevance} for lang, text in texts.items()]
+    return [
+        {
+            "qid": qid,
+            "parent_qid": parent,
+            "sid": 123456,
+            "gid": gid,
+            "type": qtype,
+            "title": title,
+            "question": text,
+            "help": help,
+            "other": other,
+            "mandatory": mandatory,
+            "question_order": order,
+            "language": lang,
+            "scale_id": scale,
+            "relevance": relevance,
+        }
+        for lang, text in texts.items()
+    ]
 
 
 def answer(qid, code, texts, order, value=0, scale=0):
-    return [{"qid": qid, "code": code, "answer": t, "sortorder": order, "assessment_value": value,
-             "language": lang, "scale_id": scale} for lang, t in texts.items()]
+    return [
+        {
+            "qid": qid,
+            "code": code,
+            "answer": t,
+            "sortorder": order,
+            "assessment_value": value,
+            "language": lang,
+            "scale_id": scale,
+        }
+        for lang, t in texts.items()
+    ]
 
 
 def small_lss() -> str:
-    both = lambda en, de: {"en": en, "de": de}  # noqa: E731
-    groups = [{"gid": g, "sid": 123456, "group_name": n, "group_order": o, "language": lang}
-              for g, o, names in ((10, 0, both("Design", "Gestaltung")), (11, 1, both("Other", "Sonstiges")))
-              for lang, n in names.items()]
-    questions = (q(1, 10, "L", "Q1", both("<p>Is the S3 <b>clear</b>?</p>", "Ist die S3 klar?"), 1, mandatory="Y",
-                   help="Think of 2024")
-                 + q(2, 10, "F", "Q2", both("Rate", "Bewerten"), 2)
-                 + q(3, 10, "M", "Q3", both("Which tools?", "Welche Werkzeuge?"), 3, other="Y")
-                 + q(4, 10, "N", "Q4", both("How many years?", "Wie viele Jahre?"), 4, relevance="Q1 == 'A1'")
-                 + q(5, 11, "S", "Q5", both("Name", "Name"), 1)
-                 + q(6, 11, "R", "Q6", both("Rank", "Ordnen"), 2)
-                 + q(7, 11, "*", "Q7", both("{Q4*2}", "{Q4*2}"), 3)
-                 + q(8, 11, "X", "Q8", both("Thanks", "Danke"), 4)
-                 + q(9, 11, "O", "Q9", both("Pick one", "Eins wählen"), 5)
-                 + q(10, 11, "A", "Q10", both("Five points", "Fünf Punkte"), 6))
-    subquestions = (q(21, 10, "T", "SQ001", both("Speed", "Tempo"), 1, parent=2)
-                    + q(22, 10, "T", "SQ002", both("Cost", "Kosten"), 2, parent=2)
-                    + q(31, 10, "T", "SQ001", both("Surveys", "Umfragen"), 1, parent=3)
-                    + q(32, 10, "T", "SQ002", both("Maps", "Karten"), 2, parent=3)
-                    + q(61, 11, "T", "1", both("One", "Eins"), 1, parent=6)
-                    + q(101, 11, "T", "SQ001", both("Row", "Zeile"), 1, parent=10))
-    answers = (answer(1, "A1", both("Yes", "Ja"), 1, 100) + answer(1, "A2", both("No", "Nein"), 2, 0)
-               + answer(2, "A1", both("Good", "Gut"), 1, 10) + answer(2, "A2", both("Bad", "Schlecht"), 2, 200)
-               + answer(6, "A1", both("First", "Erstes"), 1) + answer(9, "X1", both("This", "Dies"), 1)
-               + answer(9, "X2", both("That", "Das"), 2))
-    attrs = [{"qid": 4, "attribute": "num_value_int_only", "value": 1, "language": ""},
-             {"qid": 3, "attribute": "assessment_value", "value": 5, "language": ""}]
-    settings = [{"surveyls_survey_id": 123456, "surveyls_language": lang, "surveyls_title": t}
-                for lang, t in both("Small survey", "Kleine Umfrage").items()]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<document>\n <LimeSurveyDocType>Survey</LimeSurveyDocType>\n'
-            " <DBVersion>366</DBVersion>\n <languages>\n  <language>en</language>\n  <language>de</language>\n"
-            " </languages>\n"
-            + lss_section("answers", ["qid", "code", "answer", "sortorder", "assessment_value", "language",
-                                      "scale_id"], answers)
-            + lss_section("groups", ["gid", "sid", "group_name", "group_order", "language"], groups)
-            + lss_section("questions", Q_FIELDS, questions)
-            + lss_section("subquestions", Q_FIELDS, subquestions)
-            + lss_section("question_attributes", ["qid", "attribute", "value", "language"], attrs)
-            + lss_section("surveys", ["sid", "language", "additional_languages", "assessments"],
-                          [{"sid": 123456, "language": "en", "additional_languages": "de", "assessments": "Y"}])
-            + lss_section("surveys_languagesettings", ["surveyls_survey_id", "surveyls_language", "surveyls_title"],
-                          settings)
-            + "</document>\n")
+    def both(en: str, de: str) -> dict[str, str]:
+        return {"en": en, "de": de}
+
+    groups = [
+        {"gid": g, "sid": 123456, "group_name": n, "group_order": o, "language": lang}
+        for g, o, names in ((10, 0, both("Design", "Gestaltung")), (11, 1, both("Other", "Sonstiges")))
+        for lang, n in names.items()
+    ]
+    questions = (
+        q(
+            1,
+            10,
+            "L",
+            "Q1",
+            both("<p>Is the S3 <b>clear</b>?</p>", "Ist die S3 klar?"),
+            1,
+            mandatory="Y",
+            help="Think of 2024",
+        )
+        + q(2, 10, "F", "Q2", both("Rate", "Bewerten"), 2)
+        + q(3, 10, "M", "Q3", both("Which tools?", "Welche Werkzeuge?"), 3, other="Y")
+        + q(4, 10, "N", "Q4", both("How many years?", "Wie viele Jahre?"), 4, relevance="Q1 == 'A1'")
+        + q(5, 11, "S", "Q5", both("Name", "Name"), 1)
+        + q(6, 11, "R", "Q6", both("Rank", "Ordnen"), 2)
+        + q(7, 11, "*", "Q7", both("{Q4*2}", "{Q4*2}"), 3)
+        + q(8, 11, "X", "Q8", both("Thanks", "Danke"), 4)
+        + q(9, 11, "O", "Q9", both("Pick one", "Eins wählen"), 5)
+        + q(10, 11, "A", "Q10", both("Five points", "Fünf Punkte"), 6)
+    )
+    subquestions = (
+        q(21, 10, "T", "SQ001", both("Speed", "Tempo"), 1, parent=2)
+        + q(22, 10, "T", "SQ002", both("Cost", "Kosten"), 2, parent=2)
+        + q(31, 10, "T", "SQ001", both("Surveys", "Umfragen"), 1, parent=3)
+        + q(32, 10, "T", "SQ002", both("Maps", "Karten"), 2, parent=3)
+        + q(61, 11, "T", "1", both("One", "Eins"), 1, parent=6)
+        + q(101, 11, "T", "SQ001", both("Row", "Zeile"), 1, parent=10)
+    )
+    answers = (
+        answer(1, "A1", both("Yes", "Ja"), 1, 100)
+        + answer(1, "A2", both("No", "Nein"), 2, 0)
+        + answer(2, "A1", both("Good", "Gut"), 1, 10)
+        + answer(2, "A2", both("Bad", "Schlecht"), 2, 200)
+        + answer(6, "A1", both("First", "Erstes"), 1)
+        + answer(9, "X1", both("This", "Dies"), 1)
+        + answer(9, "X2", both("That", "Das"), 2)
+    )
+    attrs = [
+        {"qid": 4, "attribute": "num_value_int_only", "value": 1, "language": ""},
+        {"qid": 3, "attribute": "assessment_value", "value": 5, "language": ""},
+    ]
+    settings = [
+        {"surveyls_survey_id": 123456, "surveyls_language": lang, "surveyls_title": t}
+        for lang, t in both("Small survey", "Kleine Umfrage").items()
+    ]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<document>\n <LimeSurveyDocType>Survey</LimeSurveyDocType>\n'
+        " <DBVersion>366</DBVersion>\n <languages>\n  <language>en</language>\n  <language>de</language>\n"
+        " </languages>\n"
+        + lss_section(
+            "answers", ["qid", "code", "answer", "sortorder", "assessment_value", "language", "scale_id"], answers
+        )
+        + lss_section("groups", ["gid", "sid", "group_name", "group_order", "language"], groups)
+        + lss_section("questions", Q_FIELDS, questions)
+        + lss_section("subquestions", Q_FIELDS, subquestions)
+        + lss_section("question_attributes", ["qid", "attribute", "value", "language"], attrs)
+        + lss_section(
+            "surveys",
+            ["sid", "language", "additional_languages", "assessments"],
+            [{"sid": 123456, "language": "en", "additional_languages": "de", "assessments": "Y"}],
+        )
+        + lss_section(
+            "surveys_languagesettings", ["surveyls_survey_id", "surveyls_language", "surveyls_title"], settings
+        )
+        + "</document>\n"
+    )
 
 
 @pytest.fixture
@@ -300,14 +405,79 @@ def test_small_lss_conversion(small_survey):
     assert "Q6 (ranking, type R)" in str(report)
 
 
-LS_HEADER = ["id", "submitdate", "lastpage", "startlanguage", "seed", "Q1", "Q2[SQ001]", "Q2[SQ002]", "Q3[SQ001]",
-             "Q3[SQ002]", "Q3[other]", "Q4", "Q5", "Q6[1]", "Q7", "Q9", "Q9[comment]", "Q10[SQ001]", "interviewtime",
-             "groupTime10", "Q1Time", "Q2Time"]
+LS_HEADER = [
+    "id",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "Q1",
+    "Q2[SQ001]",
+    "Q2[SQ002]",
+    "Q3[SQ001]",
+    "Q3[SQ002]",
+    "Q3[other]",
+    "Q4",
+    "Q5",
+    "Q6[1]",
+    "Q7",
+    "Q9",
+    "Q9[comment]",
+    "Q10[SQ001]",
+    "interviewtime",
+    "groupTime10",
+    "Q1Time",
+    "Q2Time",
+]
 LS_ROWS = [
-    ["1", "2024-01-01 10:00:00", "2", "en", "77", "A1", "A1", "A2", "Y", "", "wikis", "3", "Ann", "A1", "6", "X1",
-     "because", "4", "120.5", "60", "3.1", "4"],
-    ["2", "2024-01-02 10:00:00", "2", "de", "78", "A2", "", "A1", "", "Y", "", "", "Bo, \"Bob\"", "", "", "X2",
-     "", "", "99", "33", "1", ""],
+    [
+        "1",
+        "2024-01-01 10:00:00",
+        "2",
+        "en",
+        "77",
+        "A1",
+        "A1",
+        "A2",
+        "Y",
+        "",
+        "wikis",
+        "3",
+        "Ann",
+        "A1",
+        "6",
+        "X1",
+        "because",
+        "4",
+        "120.5",
+        "60",
+        "3.1",
+        "4",
+    ],
+    [
+        "2",
+        "2024-01-02 10:00:00",
+        "2",
+        "de",
+        "78",
+        "A2",
+        "",
+        "A1",
+        "",
+        "Y",
+        "",
+        "",
+        'Bo, "Bob"',
+        "",
+        "",
+        "X2",
+        "",
+        "",
+        "99",
+        "33",
+        "1",
+        "",
+    ],
     ["3", "", "1", "en", "79", "A1", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],
 ]
 
@@ -327,14 +497,28 @@ def test_export_of_the_small_survey_against_its_own_structure(small_survey, tmp_
     result = import_limesurvey_csv(path, instrument, region="SI", stakeholder_group="company", ignore_unknown=True)
     df = result.responses
     assert result.report.skipped == [(4, "id 3: incomplete (no submitdate)")]
-    assert {c for c, why in result.report.ignored.items() if why == "timing"} == {"interviewtime", "groupTime10",
-                                                                                  "Q1Time", "Q2Time"}
-    one = dict(zip(df.loc[df.respondent_id == "1", "item"], df.loc[df.respondent_id == "1", "value"]))
-    assert one == {"Q1": "A1", "Q2_SQ001": "A1", "Q2_SQ002": "A2", "Q3": "SQ001", "Q3_other": "wikis", "Q4": "3",
-                   "Q5": "Ann", "Q9": "X1", "Q9_comment": "because", "Q10_SQ001": "4"}
-    two = dict(zip(df.loc[df.respondent_id == "2", "item"], df.loc[df.respondent_id == "2", "value"]))
+    assert {c for c, why in result.report.ignored.items() if why == "timing"} == {
+        "interviewtime",
+        "groupTime10",
+        "Q1Time",
+        "Q2Time",
+    }
+    one = dict(zip(df.loc[df.respondent_id == "1", "item"], df.loc[df.respondent_id == "1", "value"], strict=True))
+    assert one == {
+        "Q1": "A1",
+        "Q2_SQ001": "A1",
+        "Q2_SQ002": "A2",
+        "Q3": "SQ001",
+        "Q3_other": "wikis",
+        "Q4": "3",
+        "Q5": "Ann",
+        "Q9": "X1",
+        "Q9_comment": "because",
+        "Q10_SQ001": "4",
+    }
+    two = dict(zip(df.loc[df.respondent_id == "2", "item"], df.loc[df.respondent_id == "2", "value"], strict=True))
     assert two["Q3"] == "SQ002" and two["Q5"] == 'Bo, "Bob"'
-    assert dict(zip(df["respondent_id"], df["language"])) == {"1": "en", "2": "de"}
+    assert dict(zip(df["respondent_id"], df["language"], strict=True)) == {"1": "en", "2": "de"}
 
 
 def test_semicolon_export_without_bom(small_survey, tmp_path):
@@ -368,11 +552,14 @@ def test_all_incomplete_is_refused(small_survey, tmp_path):
         import_limesurvey_csv(path, instrument, region="SI", stakeholder_group="company", ignore_unknown=True)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("<document><LimeSurveyDocType>Survey", "not a valid XML file"),
-    ("<document><LimeSurveyDocType>Label set</LimeSurveyDocType></document>", "not a LimeSurvey survey structure"),
-    ("<?xml version='1.0'?><!DOCTYPE d [<!ENTITY a 'x'>]><document><x>&a;</x></document>", "refused XML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("<document><LimeSurveyDocType>Survey", "not a valid XML file"),
+        ("<document><LimeSurveyDocType>Label set</LimeSurveyDocType></document>", "not a LimeSurvey survey structure"),
+        ("<?xml version='1.0'?><!DOCTYPE d [<!ENTITY a 'x'>]><document><x>&a;</x></document>", "refused XML"),
+    ],
+)
 def test_bad_lss_files(tmp_path, text, message):
     path = tmp_path / "bad.lss"
     path.write_text(text, encoding="utf-8")
@@ -384,14 +571,22 @@ def test_other_and_comment_columns_are_texts_not_ticks(tmp_path):
     """Against a hand-made instrument without items for them, 'Q3[other]' and 'Q9[comment]' are unknown
     columns (to map or ignore), not options of Q3 whose text would be a bad tick."""
     book = {
-        "survey": Sheet(["type", "name", "label"], [
-            {"type": "select_multiple tools", "name": "Q3", "label": "Tools"},
-            {"type": "select_one this", "name": "Q9", "label": "Pick"}]),
-        "choices": Sheet(["list_name", "name", "label"], [
-            {"list_name": "tools", "name": "SQ001", "label": "Surveys"},
-            {"list_name": "tools", "name": "SQ002", "label": "Maps"},
-            {"list_name": "this", "name": "X1", "label": "This"},
-            {"list_name": "this", "name": "X2", "label": "That"}]),
+        "survey": Sheet(
+            ["type", "name", "label"],
+            [
+                {"type": "select_multiple tools", "name": "Q3", "label": "Tools"},
+                {"type": "select_one this", "name": "Q9", "label": "Pick"},
+            ],
+        ),
+        "choices": Sheet(
+            ["list_name", "name", "label"],
+            [
+                {"list_name": "tools", "name": "SQ001", "label": "Surveys"},
+                {"list_name": "tools", "name": "SQ002", "label": "Maps"},
+                {"list_name": "this", "name": "X1", "label": "This"},
+                {"list_name": "this", "name": "X2", "label": "That"},
+            ],
+        ),
     }
     instrument = instrument_from_workbook(book, source="hand")
     header = ["id", "submitdate", "Q3[SQ001]", "Q3[SQ002]", "Q3[other]", "Q9", "Q9[comment]"]
@@ -400,4 +595,4 @@ def test_other_and_comment_columns_are_texts_not_ticks(tmp_path):
         import_limesurvey_csv(path, instrument, region="SI", stakeholder_group="company")
     assert {p.field for p in exc.value.problems if p.field} == {"Q3[other]", "Q9[comment]"}
     df = read_limesurvey_csv(path, instrument, region="SI", stakeholder_group="company", ignore_unknown=True)
-    assert dict(zip(df["item"], df["value"])) == {"Q3": "SQ001 SQ002", "Q9": "X1"}
+    assert dict(zip(df["item"], df["value"], strict=True)) == {"Q3": "SQ001 SQ002", "Q9": "X1"}

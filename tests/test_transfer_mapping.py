@@ -11,8 +11,10 @@ from s3stresstest.transfer.mapping import parse_value_map
 
 def test_good_mapping_file(tmp_path):
     path = tmp_path / "map.csv"
-    path.write_bytes("\ufeffsource,item,value_map\nG1Q1,b1_edp_informed,A1=agree; A2=disagree\n"
-                     "G1Q2[SQ001],q2\nConsentText,\nG0Q1,stakeholder_group,A1=company;A2=\n".encode("utf-8"))
+    path.write_bytes(
+        "\ufeffsource,item,value_map\nG1Q1,b1_edp_informed,A1=agree; A2=disagree\n"
+        "G1Q2[SQ001],q2\nConsentText,\nG0Q1,stakeholder_group,A1=company;A2=\n".encode("utf-8")
+    )
     m = read_mapping(path)
     assert len(m) == 4 and m.source == "map.csv"
     e = m.get("G1Q1")
@@ -32,17 +34,23 @@ def test_two_column_mapping():
     assert m.get("Q1").item == "q1"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("src,item\nQ1,q1\n", ["m.csv, line 1, column 'source': required column 'source' is missing"]),
-    ("source,item,value_map,notes\nQ1,q1,,x\n", ["line 1, column 'notes': unexpected column(s) notes"]),
-    ("source,item\nQ1,q1\nQ1,q2\n", ["m.csv, line 3, column 'source': source 'Q1' is mapped twice (first on line 2)"]),
-    ("source,item\n,q1\n", ["line 2, column 'source': source is empty"]),
-    ("source,item,value_map\nQ1,q1,A1\n", ["line 2, column 'value_map': 'A1' is not a from=to pair"]),
-    ("source,item,value_map\nQ1,q1,=yes\n", ["line 2, column 'value_map': '=yes' has nothing before '='"]),
-    ("source,item,value_map\nQ1,q1,A=x;A=y\n", ["line 2, column 'value_map': 'A' is recoded twice"]),
-    ("source,item,value_map\nQ1,,A=x\n", ["line 2, column 'value_map': a column that is ignored"]),
-    ("source,item\nQ1,q1\nQ2,q2,extra,more\n", ["line 3: has 4 fields, header has 2"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("src,item\nQ1,q1\n", ["m.csv, line 1, column 'source': required column 'source' is missing"]),
+        ("source,item,value_map,notes\nQ1,q1,,x\n", ["line 1, column 'notes': unexpected column(s) notes"]),
+        (
+            "source,item\nQ1,q1\nQ1,q2\n",
+            ["m.csv, line 3, column 'source': source 'Q1' is mapped twice (first on line 2)"],
+        ),
+        ("source,item\n,q1\n", ["line 2, column 'source': source is empty"]),
+        ("source,item,value_map\nQ1,q1,A1\n", ["line 2, column 'value_map': 'A1' is not a from=to pair"]),
+        ("source,item,value_map\nQ1,q1,=yes\n", ["line 2, column 'value_map': '=yes' has nothing before '='"]),
+        ("source,item,value_map\nQ1,q1,A=x;A=y\n", ["line 2, column 'value_map': 'A' is recoded twice"]),
+        ("source,item,value_map\nQ1,,A=x\n", ["line 2, column 'value_map': a column that is ignored"]),
+        ("source,item\nQ1,q1\nQ2,q2,extra,more\n", ["line 3: has 4 fields, header has 2"]),
+    ],
+)
 def test_bad_mapping_files(text, expected):
     with pytest.raises(InputError) as exc:
         parse_mapping(text, "m.csv")
