@@ -20,22 +20,31 @@ NACE_ROWS = [
 ]
 NABS_ROWS = [{"code": f"0{k}", "title": t} for k, t in enumerate(["Earth", "Environment", "Space", "Transport"], 1)]
 POLICY_ROWS = [{"code": "PO1", "title": "Cluster policy"}, {"code": "PO2", "title": "Skills"}]
-ECOSYSTEM_ROWS = [{"code": "digital", "title": "Digital"}, {"code": "health", "title": "Health"},
-                  {"code": "mobility", "title": "Mobility"}]
+ECOSYSTEM_ROWS = [
+    {"code": "digital", "title": "Digital"},
+    {"code": "health", "title": "Health"},
+    {"code": "mobility", "title": "Mobility"},
+]
 
 
 def small_taxonomies() -> dict:
-    return {"nace": taxonomy_from_rows(NACE_ROWS, name="nace", label="NACE Rev. 2"),
-            "nabs": taxonomy_from_rows(NABS_ROWS, name="nabs", label="NABS 2007"),
-            "policy": taxonomy_from_rows(POLICY_ROWS, name="policy"),
-            "ecosystem": taxonomy_from_rows(ECOSYSTEM_ROWS, name="ecosystem")}
+    return {
+        "nace": taxonomy_from_rows(NACE_ROWS, name="nace", label="NACE Rev. 2"),
+        "nabs": taxonomy_from_rows(NABS_ROWS, name="nabs", label="NABS 2007"),
+        "policy": taxonomy_from_rows(POLICY_ROWS, name="policy"),
+        "ecosystem": taxonomy_from_rows(ECOSYSTEM_ROWS, name="ecosystem"),
+    }
 
 
 def write_taxonomy_folder(folder: Path) -> Path:
     """The small taxonomies as the four CSV files of a taxonomy folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"nace_rev2.csv": NACE_ROWS, "nabs2007.csv": NABS_ROWS, "eye_ris3_policy_objectives.csv": POLICY_ROWS,
-             "industrial_ecosystems.csv": ECOSYSTEM_ROWS}
+    files = {
+        "nace_rev2.csv": NACE_ROWS,
+        "nabs2007.csv": NABS_ROWS,
+        "eye_ris3_policy_objectives.csv": POLICY_ROWS,
+        "industrial_ecosystems.csv": ECOSYSTEM_ROWS,
+    }
     for name, rows in files.items():
         with open(folder / name, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")

@@ -29,8 +29,15 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SECRET = "browser-test-secret-0123456789-abcdefghijklmnopq"
 ADMIN, PASSWORD = "admin", "correct horse battery"
 REGIONS = (("AT33", "Tirol"), ("SI", "Slovenija"), ("ITH2", "Provincia Autonoma di Trento"))
@@ -58,9 +65,24 @@ class WebServer:
         with open(self.log_path, "ab") as log:  # the child keeps its own descriptor
             offset = log.tell()
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "s3stresstest.web", "--port", "0", "--database-url", self.database_url,
-                 "--no-access-log", "--log-level", "warning"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=str(REPO))
+                [
+                    sys.executable,
+                    "-m",
+                    "s3stresstest.web",
+                    "--port",
+                    "0",
+                    "--database-url",
+                    self.database_url,
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=str(REPO),
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             m = READY_RE.search(self._log_text(offset))
@@ -68,8 +90,9 @@ class WebServer:
                 self.base_url = m.group(1)
                 break
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.proc.returncode}) before it was ready:\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(
+                    f"the server exited ({self.proc.returncode}) before it was ready:\n{self.log_tail()}"
+                )
             time.sleep(0.05)
         else:
             self.kill()
@@ -133,8 +156,16 @@ class Prepared:
     instrument_id: int
 
 
-def prepare_campaign(url: str, invitations: int, *, region: str = "AT33", group: str = "cluster_manager",
-                     language: str = "en", languages=("en", "de", "fr", "it", "sl"), admin: bool = True) -> Prepared:
+def prepare_campaign(
+    url: str,
+    invitations: int,
+    *,
+    region: str = "AT33",
+    group: str = "cluster_manager",
+    language: str = "en",
+    languages=("en", "de", "fr", "it", "sl"),
+    admin: bool = True,
+) -> Prepared:
     """Built-in questionnaire, regions, an admin and `invitations` personal links (one region x group)."""
     import pandas as pd
 
@@ -193,7 +224,9 @@ def launch_chromium(playwright):
     if not os.path.exists(CHROMIUM):
         import pytest
 
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (`apt-get install chromium`; "
-                    f"scripts/install-system-packages does this). The browser tests need it and are never skipped.",
-                    pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (`apt-get install chromium`; "
+            f"scripts/install-system-packages does this). The browser tests need it and are never skipped.",
+            pytrace=False,
+        )
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

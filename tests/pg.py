@@ -48,8 +48,9 @@ class PgUnavailable(RuntimeError):
 class PgServer:
     """A running (or external) PostgreSQL server: URLs, databases, stop()."""
 
-    def __init__(self, base_url: URL, *, workdir: Path | None = None, bin_dir: Path | None = None,
-                 as_user: str | None = None):
+    def __init__(
+        self, base_url: URL, *, workdir: Path | None = None, bin_dir: Path | None = None, as_user: str | None = None
+    ):
         self.base_url = base_url  # maintenance database (postgres)
         self.workdir = workdir  # None: external server, not ours to stop
         self.bin_dir = bin_dir
@@ -90,8 +91,21 @@ class PgServer:
         if self.workdir is None:
             return
         try:
-            _run(self, [str(self.bin_dir / "pg_ctl"), "-D", str(self.workdir / "data"), "-m", "fast",
-                        "-w", "-t", "30", "stop"], check=False)
+            _run(
+                self,
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.workdir / "data"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "30",
+                    "stop",
+                ],
+                check=False,
+            )
         finally:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -148,16 +162,20 @@ def _start(workdir: Path | None = None, port: int | None = None) -> PgServer:
     bin_dir = Path(os.environ.get(ENV_BIN) or DEFAULT_BIN)
     for tool in ("initdb", "pg_ctl", "postgres"):
         if not (bin_dir / tool).exists():
-            raise PgUnavailable(f"PostgreSQL {PG_VERSION} binaries not found in {bin_dir} (no {tool}); install "
-                                f"the Debian package postgresql-{PG_VERSION} (scripts/install-system-packages "
-                                f"does), set ${ENV_BIN}, or point ${ENV_URL} at a server")
+            raise PgUnavailable(
+                f"PostgreSQL {PG_VERSION} binaries not found in {bin_dir} (no {tool}); install "
+                f"the Debian package postgresql-{PG_VERSION} (scripts/install-system-packages "
+                f"does), set ${ENV_BIN}, or point ${ENV_URL} at a server"
+            )
     as_user = None
     if os.geteuid() == 0:  # the server refuses to run as root
         try:
             pwd.getpwnam(SERVER_USER)
         except KeyError:
-            raise PgUnavailable(f"running as root and there is no '{SERVER_USER}' user to run PostgreSQL as "
-                                f"(the Debian package postgresql-{PG_VERSION} creates it)") from None
+            raise PgUnavailable(
+                f"running as root and there is no '{SERVER_USER}' user to run PostgreSQL as "
+                f"(the Debian package postgresql-{PG_VERSION} creates it)"
+            ) from None
         if not shutil.which("runuser"):
             raise PgUnavailable("running as root but 'runuser' is missing (package util-linux)")
         as_user = SERVER_USER
@@ -174,15 +192,50 @@ def _start(workdir: Path | None = None, port: int | None = None) -> PgServer:
         last = None
         for _attempt in range(3 if port is None else 1):  # a free port may be taken between probe and start
             port = port or _free_port()
-            srv = PgServer(URL.create("postgresql+psycopg", username=SERVER_USER, host="127.0.0.1", port=port,
-                                      database="postgres"), workdir=workdir, bin_dir=bin_dir, as_user=as_user)
+            srv = PgServer(
+                URL.create(
+                    "postgresql+psycopg", username=SERVER_USER, host="127.0.0.1", port=port, database="postgres"
+                ),
+                workdir=workdir,
+                bin_dir=bin_dir,
+                as_user=as_user,
+            )
             if not (workdir / "data").exists():
-                _run(srv, [str(bin_dir / "initdb"), "-D", str(workdir / "data"), "-U", SERVER_USER, "-E", "UTF8",
-                           "--locale=C", "--auth-local=trust", "--auth-host=trust", "--no-sync"])
+                _run(
+                    srv,
+                    [
+                        str(bin_dir / "initdb"),
+                        "-D",
+                        str(workdir / "data"),
+                        "-U",
+                        SERVER_USER,
+                        "-E",
+                        "UTF8",
+                        "--locale=C",
+                        "--auth-local=trust",
+                        "--auth-host=trust",
+                        "--no-sync",
+                    ],
+                )
                 _configure(workdir / "data")
             opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={workdir}"
-            res = _run(srv, [str(bin_dir / "pg_ctl"), "-D", str(workdir / "data"), "-l", str(workdir / "server.log"),
-                             "-o", opts, "-w", "-t", str(START_TIMEOUT_S), "start"], check=False)
+            res = _run(
+                srv,
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(workdir / "data"),
+                    "-l",
+                    str(workdir / "server.log"),
+                    "-o",
+                    opts,
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT_S),
+                    "start",
+                ],
+                check=False,
+            )
             if res.returncode == 0:
                 _check(srv)
                 srv.started_in_s = time.perf_counter() - t0
@@ -200,9 +253,11 @@ def _start(workdir: Path | None = None, port: int | None = None) -> PgServer:
 def _configure(data: Path) -> None:
     """Loopback only: no other host may connect. Server defaults otherwise (fsync stays on)."""
     hba = data / "pg_hba.conf"
-    hba.write_text("# throwaway test cluster: local socket and loopback only\n"
-                   "local all all trust\n"
-                   "host all all 127.0.0.1/32 trust\n")
+    hba.write_text(
+        "# throwaway test cluster: local socket and loopback only\n"
+        "local all all trust\n"
+        "host all all 127.0.0.1/32 trust\n"
+    )
     with open(data / "postgresql.conf", "a") as conf:
         conf.write("\n# s3stresstest test cluster\nmax_connections = 200\nlog_min_messages = warning\n")
 
@@ -211,8 +266,9 @@ def _run(srv: PgServer, cmd: list[str], check: bool = True) -> subprocess.Comple
     if srv.as_user:
         cmd = ["runuser", "-u", srv.as_user, "--", *cmd]
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=START_TIMEOUT_S + 30,
-                             cwd=str(srv.workdir or "/"))
+        res = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=START_TIMEOUT_S + 30, cwd=str(srv.workdir or "/")
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PgUnavailable(f"{' '.join(cmd)}: {exc}") from exc
     if check and res.returncode != 0:
@@ -224,9 +280,10 @@ def _check(srv: PgServer) -> None:
     try:
         with srv._admin.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
-    except Exception as exc:  # noqa: BLE001 - any failure to connect is the reason to report
-        raise PgUnavailable(f"cannot connect to PostgreSQL at {srv.base_url.render_as_string()}: {exc}\n"
-                            f"{srv.log_tail()}") from exc
+    except Exception as exc:
+        raise PgUnavailable(
+            f"cannot connect to PostgreSQL at {srv.base_url.render_as_string()}: {exc}\n{srv.log_tail()}"
+        ) from exc
     srv.version = version
 
 
@@ -259,17 +316,23 @@ def _dev(action: str) -> int:
             print(f"error: {exc}")
             return 2
         srv._admin.dispose()
-        print(f"PostgreSQL {srv.version} running in {DEV_DIR}\n"
-              f"  tests:  export S3ST_TEST_POSTGRES_URL={url}\n"
-              f"  app:    export S3ST_DATABASE_URL=postgresql+psycopg://{SERVER_USER}@127.0.0.1:{DEV_PORT}/<db>\n"
-              f"  stop:   make pg-stop")
+        print(
+            f"PostgreSQL {srv.version} running in {DEV_DIR}\n"
+            f"  tests:  export S3ST_TEST_POSTGRES_URL={url}\n"
+            f"  app:    export S3ST_DATABASE_URL=postgresql+psycopg://{SERVER_USER}@127.0.0.1:{DEV_PORT}/<db>\n"
+            f"  stop:   make pg-stop"
+        )
         return 0
     if action == "stop":
         if not (DEV_DIR / "data").exists():
             print("not running")
             return 0
-        srv = PgServer(make_url(url), workdir=DEV_DIR, bin_dir=Path(os.environ.get(ENV_BIN) or DEFAULT_BIN),
-                       as_user=SERVER_USER if os.geteuid() == 0 else None)
+        srv = PgServer(
+            make_url(url),
+            workdir=DEV_DIR,
+            bin_dir=Path(os.environ.get(ENV_BIN) or DEFAULT_BIN),
+            as_user=SERVER_USER if os.geteuid() == 0 else None,
+        )
         srv.stop()
         print(f"stopped; {DEV_DIR} removed")
         return 0

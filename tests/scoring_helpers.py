@@ -31,8 +31,14 @@ LISTS = {"lvl": LVL, "inv": INV, "five": FIVE}
 
 ITEM_LIST = {"q1": "lvl", "q2": "lvl", "q3": "inv", "q4": "lvl", "q5": "lvl", "q6": "five"}
 ITEM_BLOCK = {"q1": "B1", "q2": "B1", "q3": "B1", "q4": "B1", "q5": "B2", "q6": "B2"}
-ITEM_TYPE = {"q1": "select_one", "q2": "select_one", "q3": "select_multiple", "q4": "select_one",
-             "q5": "select_one", "q6": "select_one"}
+ITEM_TYPE = {
+    "q1": "select_one",
+    "q2": "select_one",
+    "q3": "select_multiple",
+    "q4": "select_one",
+    "q5": "select_one",
+    "q6": "select_one",
+}
 SCORED_ITEMS = list(ITEM_LIST)
 BLOCK_ITEMS = {"B1": ["q1", "q2", "q3", "q4"], "B2": ["q5", "q6"]}
 

@@ -10,8 +10,7 @@ from typer.testing import CliRunner
 
 from s3stresstest.cli.regions import regions_app
 from s3stresstest.errors import InputError
-from s3stresstest.regions.adjacency import (adjacency, length_km, neighbours, territory_adjacency,
-                                            territory_neighbours)
+from s3stresstest.regions.adjacency import adjacency, length_km, neighbours, territory_adjacency, territory_neighbours
 from s3stresstest.regions.nuts import NutsRegistry
 from s3stresstest.regions.region_groups import ALPINE_SPACE, S3_4ALPCLUSTERS
 
@@ -26,16 +25,17 @@ def reg(shared_data) -> NutsRegistry:
 def pairs(frame, kind=None) -> set[tuple[str, str]]:
     if kind is not None:
         frame = frame[frame["kind"] == kind]
-    return set(zip(frame["code_a"], frame["code_b"]))
+    return set(zip(frame["code_a"], frame["code_b"], strict=True))
 
 
 # -- known cases -------------------------------------------------------------------------------------
+
 
 def test_tirol_neighbours(reg):
     near = neighbours(reg, "AT33")
     assert set(near["code"]) == TIROL
     assert (near["kind"] == "line").all() and (near["shared_length"] > 0).all()
-    flags = dict(zip(near["code"], near["cross_border"]))
+    flags = dict(zip(near["code"], near["cross_border"], strict=True))
     assert flags == {c: not c.startswith("AT") for c in TIROL}
     assert near.set_index("code").loc["ITH1", "name"] == "Provincia Autonoma di Bolzano/Bozen"
 
@@ -54,8 +54,13 @@ def test_point_contacts_are_reported_apart(reg):
     assert "CH05" not in set(neighbours(reg, "DE27")["code"])
     with_points = neighbours(reg, "DE27", include_point_contacts=True).set_index("code")
     assert with_points.loc["CH05", "kind"] == "point"
-    assert pairs(table, "point") == {("AT34", "DE14"), ("CH05", "DE27"), ("LT02", "PL62"),
-                                     ("NO07", "SE32"), ("NO06", "SE33")}
+    assert pairs(table, "point") == {
+        ("AT34", "DE14"),
+        ("CH05", "DE27"),
+        ("LT02", "PL62"),
+        ("NO07", "SE32"),
+        ("NO06", "SE33"),
+    }
 
 
 def test_cross_border_flag(reg):
@@ -78,9 +83,12 @@ def test_table_shape_and_symmetry(reg):
 
 def test_shared_length_is_in_km(reg):
     # a meridian arc of one degree is 111.2 km; a point has no length
-    assert length_km([shapely.LineString([(10, 45), (10, 46)]), shapely.Point(1, 1)]) == \
-        pytest.approx([111.2, 0.0], abs=0.1)
-    assert length_km([shapely.MultiLineString([[(0, 0), (1, 0)], [(0, 0), (0, 1)]])])[0] == pytest.approx(222.4, abs=0.1)
+    assert length_km([shapely.LineString([(10, 45), (10, 46)]), shapely.Point(1, 1)]) == pytest.approx(
+        [111.2, 0.0], abs=0.1
+    )
+    assert length_km([shapely.MultiLineString([[(0, 0), (1, 0)], [(0, 0), (0, 1)]])])[0] == pytest.approx(
+        222.4, abs=0.1
+    )
     near = neighbours(reg, "AT33").set_index("code")["shared_length"]
     assert near["ITH1"] > near["DE21"] > near["ITH3"]  # South Tyrol has Tirol's longest border, Veneto a short one
     assert 100 < near["ITH1"] < 400
@@ -110,6 +118,7 @@ def test_bad_level_and_unknown_code(reg):
 
 # -- independent computation -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("level", [0, 2])
 def test_matches_brute_force_de9im_over_all_pairs(reg, level):
     """Every pair of the level, no spatial index: interiors disjoint and boundaries meeting in a
@@ -122,7 +131,7 @@ def test_matches_brute_force_de9im_over_all_pairs(reg, level):
 
     def expected(pattern):
         hit = shapely.relate_pattern(a, b, pattern)
-        return {tuple(sorted(p)) for p in zip(codes[i][hit], codes[j][hit])}
+        return {tuple(sorted(p)) for p in zip(codes[i][hit], codes[j][hit], strict=True)}
 
     table = adjacency(reg, level)
     assert pairs(table, "line") == expected("F***1****")
@@ -134,11 +143,14 @@ def test_matches_brute_force_shared_lengths(reg):
     table = adjacency(reg, 2)
     sample = table[table["kind"] == "line"].sample(40, random_state=1)
     for row in sample.itertuples():
-        line = shapely.intersection(shapely.boundary(reg.geometry(row.code_a)), shapely.boundary(reg.geometry(row.code_b)))
+        line = shapely.intersection(
+            shapely.boundary(reg.geometry(row.code_a)), shapely.boundary(reg.geometry(row.code_b))
+        )
         assert row.shared_length == pytest.approx(length_km([line])[0], rel=1e-9)
 
 
 # -- territories of mixed levels ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("level", [0, 1])
 def test_own_level_equals_nuts2_parts(reg, level):
@@ -147,17 +159,30 @@ def test_own_level_equals_nuts2_parts(reg, level):
     own = adjacency(reg, level)
     via_parts = territory_adjacency(reg, reg.codes(level))
     assert set(via_parts["level"]) == {2}
-    assert {(min(a, b), max(a, b), k) for a, b, k in zip(via_parts["code_a"], via_parts["code_b"], via_parts["kind"])} \
-        == set(zip(own["code_a"], own["code_b"], own["kind"]))
-    lengths = {(min(a, b), max(a, b)): x for a, b, x in zip(via_parts["code_a"], via_parts["code_b"], via_parts["shared_length"])}
-    for a, b, x in zip(own["code_a"], own["code_b"], own["shared_length"]):
+    assert {
+        (min(a, b), max(a, b), k)
+        for a, b, k in zip(via_parts["code_a"], via_parts["code_b"], via_parts["kind"], strict=True)
+    } == set(zip(own["code_a"], own["code_b"], own["kind"], strict=True))
+    lengths = {
+        (min(a, b), max(a, b)): x
+        for a, b, x in zip(via_parts["code_a"], via_parts["code_b"], via_parts["shared_length"], strict=True)
+    }
+    for a, b, x in zip(own["code_a"], own["code_b"], own["shared_length"], strict=True):
         assert lengths[(a, b)] == pytest.approx(x, rel=1e-9, abs=1e-9)
 
 
 def test_s3_4alpclusters_territories(reg):
     table = territory_adjacency(reg, S3_4ALPCLUSTERS)
-    assert pairs(table) == {("ITC1", "ITC4"), ("ITC4", "ITH2"), ("ITC4", "ITH3"), ("ITH2", "ITH3"),
-                            ("AT31", "AT32"), ("AT31", "DE2"), ("AT32", "DE2"), ("DE2", "DE1")}
+    assert pairs(table) == {
+        ("ITC1", "ITC4"),
+        ("ITC4", "ITH2"),
+        ("ITC4", "ITH3"),
+        ("ITH2", "ITH3"),
+        ("AT31", "AT32"),
+        ("AT31", "DE2"),
+        ("AT32", "DE2"),
+        ("DE2", "DE1"),
+    }
     assert (table["kind"] == "line").all() and (table["level"] == 2).all()
     row = table.set_index(["code_a", "code_b"]).loc[("AT31", "DE2")]
     assert row["cross_border"] and row["via"] == "AT31|DE21 AT31|DE22"
@@ -193,8 +218,15 @@ def test_point_contact_between_territories(reg):
 def test_territories_that_touch_nothing(reg):
     for codes in (["MT", "ITH4"], ["CH022", "DE2"], ["AT33"], []):
         table = territory_adjacency(reg, codes)
-        assert table.empty and list(table.columns) == ["code_a", "code_b", "kind", "shared_length",
-                                                       "cross_border", "level", "via"], codes
+        assert table.empty and list(table.columns) == [
+            "code_a",
+            "code_b",
+            "kind",
+            "shared_length",
+            "cross_border",
+            "level",
+            "via",
+        ], codes
 
 
 def test_overlapping_territories_are_refused(reg):
@@ -205,7 +237,7 @@ def test_overlapping_territories_are_refused(reg):
 def test_alpine_space_is_connected(reg):
     table = territory_adjacency(reg, ALPINE_SPACE, include_point_contacts=False)
     graph: dict[str, set[str]] = {c: set() for c in ALPINE_SPACE}
-    for a, b in zip(table["code_a"], table["code_b"]):
+    for a, b in zip(table["code_a"], table["code_b"], strict=True):
         graph[a].add(b)
         graph[b].add(a)
     seen, todo = set(), ["AT33"]
@@ -218,6 +250,7 @@ def test_alpine_space_is_connected(reg):
 
 
 # -- CLI: regions neighbours -------------------------------------------------------------------------
+
 
 def run(*args: str):
     return CliRunner().invoke(regions_app, ["neighbours", *args])

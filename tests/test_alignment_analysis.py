@@ -7,9 +7,16 @@ import pandas as pd
 import pytest
 from alignment_support import prio, small_taxonomies, strategy
 
-from s3stresstest.alignment import (AlignmentParams, alignment_matrix, horizontal_alignment,
-                                    perception_vs_evidence, run_alignment, synergy_topics, vertical_alignment,
-                                    write_alignment)
+from s3stresstest.alignment import (
+    AlignmentParams,
+    alignment_matrix,
+    horizontal_alignment,
+    perception_vs_evidence,
+    run_alignment,
+    synergy_topics,
+    vertical_alignment,
+    write_alignment,
+)
 from s3stresstest.errors import InputError
 
 TAX = small_taxonomies()
@@ -34,8 +41,7 @@ def three_territories():
 def test_synergy_topics_on_a_hand_made_case():
     strategies, adjacency = three_territories()
     topics = synergy_topics(strategies, adjacency, taxonomies=TAX)
-    rows = [(r.topic_axis, r.topic_code, r.territories, r.neighbour_pairs, r.strength)
-            for r in topics.itertuples()]
+    rows = [(r.topic_axis, r.topic_code, r.territories, r.neighbour_pairs, r.strength) for r in topics.itertuples()]
     # identical priorities score 1 per neighbour pair; strength = sum over the group's neighbour pairs
     assert rows == [
         ("nace", "C26", "XA1 XA2 XA3", "XA1|XA2 XA2|XA3", pytest.approx(2.0)),
@@ -72,7 +78,7 @@ def test_vertical_horizontal_and_matrix():
     vert = vertical_alignment(every, taxonomies=TAX)
     assert list(vert["territory"]) == ["XA1", "XA2", "XA3", "YB1"]
     assert vert.set_index("territory").loc["XA2", "score"] == pytest.approx(100.0)  # same two priorities
-    assert vert.set_index("territory").loc["XA1", "score"] == pytest.approx(50.0)   # 1 of max(2, 2) matched
+    assert vert.set_index("territory").loc["XA1", "score"] == pytest.approx(50.0)  # 1 of max(2, 2) matched
     assert np.isnan(vert.set_index("territory").loc["YB1", "score"])
     assert vert.set_index("territory").loc["YB1", "note"] == "no national strategy for YB in the input"
     hor = horizontal_alignment(every, adjacency, taxonomies=TAX)
@@ -90,8 +96,9 @@ def test_several_strategies_for_a_territory_are_refused():
     b = strategy("XA1", chips("b"), period="2021-2027")
     with pytest.raises(InputError, match="several strategies for one territory"):
         alignment_matrix([a, b], taxonomies=TAX)
-    result = run_alignment([a, b, strategy("XA2", chips("c"))], taxonomies=TAX,
-                           params=AlignmentParams(period="2014-2020"))
+    result = run_alignment(
+        [a, b, strategy("XA2", chips("c"))], taxonomies=TAX, params=AlignmentParams(period="2014-2020")
+    )
     assert list(result.matrix.index) == ["XA1", "XA2"]
 
 
@@ -100,15 +107,27 @@ def test_run_alignment_with_explicit_adjacency(tmp_path):
     nat = strategy("XA", chips("n-chips"), level="national")
     result = run_alignment(strategies + [nat], taxonomies=TAX, adjacency_pairs=adjacency)
     kinds = {(r.territory_a, r.territory_b): r.kind for r in result.pairs.itertuples()}
-    assert kinds == {("XA1", "XA2"): "neighbour", ("XA1", "XA3"): "other", ("XA1", "XA"): "vertical",
-                     ("XA2", "XA3"): "neighbour", ("XA2", "XA"): "vertical", ("XA3", "XA"): "vertical"}
+    assert kinds == {
+        ("XA1", "XA2"): "neighbour",
+        ("XA1", "XA3"): "other",
+        ("XA1", "XA"): "vertical",
+        ("XA2", "XA3"): "neighbour",
+        ("XA2", "XA"): "vertical",
+        ("XA3", "XA"): "vertical",
+    }
     summary = result.territories.set_index("territory")
     assert summary.loc["XA2", "n_neighbours"] == 2
     assert summary.loc["XA", "note"] == "national strategy (vertical comparisons only)"
     assert len(result.matches) == result.pairs["n_matched"].sum()
     out = write_alignment(result, tmp_path / "out")
-    assert {p.name for p in out.iterdir()} >= {"alignment_pairs.csv", "alignment_matrix.csv", "priority_matches.csv",
-                                              "synergies.csv", "alignment.graphml", "run.json"}
+    assert {p.name for p in out.iterdir()} >= {
+        "alignment_pairs.csv",
+        "alignment_matrix.csv",
+        "priority_matches.csv",
+        "synergies.csv",
+        "alignment.graphml",
+        "run.json",
+    }
     with pytest.raises(InputError, match="not empty"):
         write_alignment(result, out)
     write_alignment(result, out, overwrite=True)
@@ -119,20 +138,31 @@ def test_run_alignment_with_explicit_adjacency(tmp_path):
 
 
 def _perception_inputs():
-    blocks = pd.DataFrame([
-        {"region": "T1", "block": "b2", "score": 80.0, "ci_low": 70.0, "ci_high": 90.0, "status": "ok"},
-        {"region": "T2", "block": "b2", "score": 30.0, "ci_low": 20.0, "ci_high": 40.0, "status": "ok"},
-        {"region": "T3", "block": "b2", "score": 50.0, "ci_low": 10.0, "ci_high": 90.0, "status": "ok"},
-        {"region": "T4", "block": "b2", "score": np.nan, "ci_low": np.nan, "ci_high": np.nan, "status": "suppressed"},
-        {"region": "T1", "block": "b1", "score": 0.0, "ci_low": 0.0, "ci_high": 0.0, "status": "ok"},
-    ])
-    measured = pd.DataFrame([
-        {"territory": "T1", "vertical": 40.0, "neighbours_mean": 50.0},
-        {"territory": "T2", "vertical": 70.0, "neighbours_mean": np.nan},
-        {"territory": "T3", "vertical": np.nan, "neighbours_mean": 20.0},
-        {"territory": "T4", "vertical": 50.0, "neighbours_mean": 50.0},
-        {"territory": "T5", "vertical": 50.0, "neighbours_mean": np.nan},
-    ])
+    blocks = pd.DataFrame(
+        [
+            {"region": "T1", "block": "b2", "score": 80.0, "ci_low": 70.0, "ci_high": 90.0, "status": "ok"},
+            {"region": "T2", "block": "b2", "score": 30.0, "ci_low": 20.0, "ci_high": 40.0, "status": "ok"},
+            {"region": "T3", "block": "b2", "score": 50.0, "ci_low": 10.0, "ci_high": 90.0, "status": "ok"},
+            {
+                "region": "T4",
+                "block": "b2",
+                "score": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "status": "suppressed",
+            },
+            {"region": "T1", "block": "b1", "score": 0.0, "ci_low": 0.0, "ci_high": 0.0, "status": "ok"},
+        ]
+    )
+    measured = pd.DataFrame(
+        [
+            {"territory": "T1", "vertical": 40.0, "neighbours_mean": 50.0},
+            {"territory": "T2", "vertical": 70.0, "neighbours_mean": np.nan},
+            {"territory": "T3", "vertical": np.nan, "neighbours_mean": 20.0},
+            {"territory": "T4", "vertical": 50.0, "neighbours_mean": 50.0},
+            {"territory": "T5", "vertical": 50.0, "neighbours_mean": np.nan},
+        ]
+    )
     return blocks, measured
 
 
@@ -140,9 +170,9 @@ def test_perception_flags_on_points():
     blocks, measured = _perception_inputs()
     p = perception_vs_evidence(blocks, measured, threshold=20, scale="points").set_index("territory")
     assert p.loc["T1", "measured"] == 45.0 and p.loc["T1", "gap"] == 35.0
-    assert p.loc["T1", "flag"] == "perceived higher"      # gap 35 > 20 and 45 below the interval [70, 90]
-    assert p.loc["T2", "flag"] == "perceived lower"       # gap -40 and 70 above [20, 40]
-    assert p.loc["T3", "flag"] == "consistent"            # gap 30 but 20 inside the wide interval [10, 90]
+    assert p.loc["T1", "flag"] == "perceived higher"  # gap 35 > 20 and 45 below the interval [70, 90]
+    assert p.loc["T2", "flag"] == "perceived lower"  # gap -40 and 70 above [20, 40]
+    assert p.loc["T3", "flag"] == "consistent"  # gap 30 but 20 inside the wide interval [10, 90]
     assert p.loc["T4", "flag"] == "no data" and p.loc["T4", "perceived_status"] == "suppressed"
     assert p.loc["T5", "flag"] == "no data" and p.loc["T5", "perceived_status"] == "not in the campaign"
 
@@ -154,8 +184,14 @@ def test_perception_flags_on_ranks():
     assert list(p.loc[["T1", "T2", "T3"], "perceived_rank"]) == [100.0, 0.0, 50.0]
     assert list(p.loc[["T1", "T2", "T3"], "measured_rank"]) == [50.0, 100.0, 0.0]
     assert list(p.loc[["T1", "T2", "T3"], "flag"]) == ["perceived higher", "perceived lower", "perceived higher"]
-    assert list(perception_vs_evidence(blocks, measured, threshold=100).set_index("territory").loc[
-        ["T1", "T2", "T3"], "flag"]) == ["consistent"] * 3
+    assert (
+        list(
+            perception_vs_evidence(blocks, measured, threshold=100)
+            .set_index("territory")
+            .loc[["T1", "T2", "T3"], "flag"]
+        )
+        == ["consistent"] * 3
+    )
     with pytest.raises(InputError, match="no rows for block 'b9'"):
         perception_vs_evidence(blocks, measured, block="b9")
 

@@ -15,8 +15,15 @@ from s3stresstest.cli.align import align_app
 
 runner = CliRunner()
 G = "{http://graphml.graphdrawing.org/xmlns}"
-OUTPUTS = {"alignment_pairs.csv", "alignment_matrix.csv", "priority_matches.csv", "synergies.csv",
-           "alignment_territories.csv", "alignment.graphml", "run.json"}
+OUTPUTS = {
+    "alignment_pairs.csv",
+    "alignment_matrix.csv",
+    "priority_matches.csv",
+    "synergies.csv",
+    "alignment_territories.csv",
+    "alignment.graphml",
+    "run.json",
+}
 
 PRIORITIES = """territory,territory_name,level,period,priority_id,title,description,nace,nabs,policy,ecosystem
 AT31,Oberösterreich,regional,2014-2020,AT31-01,Mechatronics,"Machines, robots and automation",C27 C26,01,,digital
@@ -48,8 +55,23 @@ def test_align_end_to_end_on_hand_made_files(tmp_path, shared_data):
     blocks.write_text(BLOCK_SCORES, encoding="utf-8")
     tax = write_taxonomy_folder(tmp_path / "tax")
     out = tmp_path / "out"
-    r = runner.invoke(align_app, ["--strategies", str(src), "--out", str(out), "--data-folder", str(shared_data),
-                                  "--taxonomies", str(tax), "--block-scores", str(blocks), "--partial-credit", "0.4"])
+    r = runner.invoke(
+        align_app,
+        [
+            "--strategies",
+            str(src),
+            "--out",
+            str(out),
+            "--data-folder",
+            str(shared_data),
+            "--taxonomies",
+            str(tax),
+            "--block-scores",
+            str(blocks),
+            "--partial-credit",
+            "0.4",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert {p.name for p in out.iterdir()} == OUTPUTS | {"perception_vs_evidence.csv"}
 
@@ -57,8 +79,13 @@ def test_align_end_to_end_on_hand_made_files(tmp_path, shared_data):
     assert len(pairs) == 6
     # Oberösterreich-Salzburg and Salzburg-Tirol share a border, Oberösterreich-Tirol do not (NUTS 2021)
     assert {k: p["kind"] for k, p in pairs.items()} == {
-        ("AT31", "AT32"): "neighbour", ("AT31", "AT33"): "other", ("AT31", "AT"): "vertical",
-        ("AT32", "AT33"): "neighbour", ("AT32", "AT"): "vertical", ("AT33", "AT"): "vertical"}
+        ("AT31", "AT32"): "neighbour",
+        ("AT31", "AT33"): "other",
+        ("AT31", "AT"): "vertical",
+        ("AT32", "AT33"): "neighbour",
+        ("AT32", "AT"): "vertical",
+        ("AT33", "AT"): "vertical",
+    }
     matrix = read(out / "alignment_matrix.csv")
     assert [row["territory"] for row in matrix] == ["AT31", "AT32", "AT33", "AT"]
     assert all(float(row[row["territory"]]) == 100.0 for row in matrix)
@@ -80,8 +107,10 @@ def test_align_end_to_end_on_hand_made_files(tmp_path, shared_data):
     assert graph.get("edgedefault") == "undirected"
     assert sorted(n.get("id") for n in graph.findall(f"{G}node")) == ["AT", "AT31", "AT32", "AT33"]
     keys = {k.get("id"): k.get("attr.name") for k in root.findall(f"{G}key")}
-    edges = {(e.get("source"), e.get("target")): {keys[d.get("key")]: d.text for d in e.findall(f"{G}data")}
-             for e in graph.findall(f"{G}edge")}
+    edges = {
+        (e.get("source"), e.get("target")): {keys[d.get("key")]: d.text for d in e.findall(f"{G}data")}
+        for e in graph.findall(f"{G}edge")
+    }
     assert edges[("AT31", "AT32")]["kind"] == "neighbour" and edges[("AT31", "AT")]["kind"] == "vertical"
     assert float(edges[("AT31", "AT32")]["score"]) == round(float(pairs[("AT31", "AT32")]["score"]), 4)
     names = {n.get("id"): n.find(f"{G}data[@key='n_name']").text for n in graph.findall(f"{G}node")}
@@ -96,8 +125,10 @@ def test_align_end_to_end_on_hand_made_files(tmp_path, shared_data):
     assert set(record["outputs"]) == OUTPUTS | {"perception_vs_evidence.csv"}
     assert record["periods"]["AT32"] == "2016-2025"
 
-    again = runner.invoke(align_app, ["--strategies", str(src), "--out", str(out), "--data-folder", str(shared_data),
-                                      "--taxonomies", str(tax)])
+    again = runner.invoke(
+        align_app,
+        ["--strategies", str(src), "--out", str(out), "--data-folder", str(shared_data), "--taxonomies", str(tax)],
+    )
     assert again.exit_code == 2 and "not empty" in again.output
 
 
@@ -107,8 +138,19 @@ def test_align_with_explicit_adjacency_and_no_registry(tmp_path):
     adjacency = tmp_path / "adjacency.csv"
     adjacency.write_text("code_a,code_b\nAT31,AT33\n", encoding="utf-8")
     out = tmp_path / "out"
-    r = runner.invoke(align_app, ["--strategies", str(src), "--out", str(out), "--adjacency", str(adjacency),
-                                  "--taxonomies", str(write_taxonomy_folder(tmp_path / "tax"))])
+    r = runner.invoke(
+        align_app,
+        [
+            "--strategies",
+            str(src),
+            "--out",
+            str(out),
+            "--adjacency",
+            str(adjacency),
+            "--taxonomies",
+            str(write_taxonomy_folder(tmp_path / "tax")),
+        ],
+    )
     assert r.exit_code == 0, r.output
     kinds = {(p["territory_a"], p["territory_b"]): p["kind"] for p in read(out / "alignment_pairs.csv")}
     assert kinds[("AT31", "AT33")] == "neighbour" and kinds[("AT31", "AT32")] == "other"
@@ -121,17 +163,34 @@ def test_align_refuses_bad_input_and_writes_nothing(tmp_path):
     adjacency = tmp_path / "adjacency.csv"
     adjacency.write_text("code_a,code_b\nAT31,AT32\n", encoding="utf-8")
     out = tmp_path / "out"
-    r = runner.invoke(align_app, ["--strategies", str(src), "--out", str(out), "--adjacency", str(adjacency),
-                                  "--taxonomies", str(tax)])
+    r = runner.invoke(
+        align_app,
+        ["--strategies", str(src), "--out", str(out), "--adjacency", str(adjacency), "--taxonomies", str(tax)],
+    )
     assert r.exit_code == 2
     assert "priorities.csv, line 5, column 'nace': unknown NACE Rev. 2 code 'Q99'" in r.output
     assert not out.exists()
     src.write_text(PRIORITIES, encoding="utf-8")
-    for args, message in [(["--text-method", "bag"], "text_method"), (["--partial-credit", "2"], "partial_credit"),
-                          (["--weight", "sector=1"], "unknown component"),
-                          (["--text-method", "embedding"], "never downloaded")]:
-        r = runner.invoke(align_app, ["--strategies", str(src), "--out", str(out), "--adjacency", str(adjacency),
-                                      "--taxonomies", str(tax), *args])
+    for args, message in [
+        (["--text-method", "bag"], "text_method"),
+        (["--partial-credit", "2"], "partial_credit"),
+        (["--weight", "sector=1"], "unknown component"),
+        (["--text-method", "embedding"], "never downloaded"),
+    ]:
+        r = runner.invoke(
+            align_app,
+            [
+                "--strategies",
+                str(src),
+                "--out",
+                str(out),
+                "--adjacency",
+                str(adjacency),
+                "--taxonomies",
+                str(tax),
+                *args,
+            ],
+        )
         assert r.exit_code == 2, (args, r.output)
         assert message in r.output, (args, r.output)
         assert not out.exists()

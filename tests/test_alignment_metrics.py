@@ -8,9 +8,15 @@ import numpy as np
 import pytest
 from alignment_support import prio, small_taxonomies, strategy
 
-from s3stresstest.alignment import (PairScorer, code_similarity, match_priorities,
-                                    priority_pair_scores, strategy_alignment, taxonomy_from_rows,
-                                    text_similarity_matrix)
+from s3stresstest.alignment import (
+    PairScorer,
+    code_similarity,
+    match_priorities,
+    priority_pair_scores,
+    strategy_alignment,
+    taxonomy_from_rows,
+    text_similarity_matrix,
+)
 from s3stresstest.alignment.metrics import _axis_matrix, code_overlap, strategy_score
 from s3stresstest.errors import InputError
 
@@ -52,14 +58,19 @@ def test_flat_lists_give_no_partial_credit_and_missing_codes_are_not_evidence():
 
 
 def test_deeper_hierarchies_count_steps_to_the_common_ancestor():
-    rows = [{"code": "C", "title": "c"}, {"code": "C26", "parent": "C", "title": "d"},
-            {"code": "C27", "parent": "C", "title": "d"}, {"code": "C26.1", "parent": "C26", "title": "g"},
-            {"code": "C27.1", "parent": "C27", "title": "g"}, {"code": "C26.2", "parent": "C26", "title": "g"}]
+    rows = [
+        {"code": "C", "title": "c"},
+        {"code": "C26", "parent": "C", "title": "d"},
+        {"code": "C27", "parent": "C", "title": "d"},
+        {"code": "C26.1", "parent": "C26", "title": "g"},
+        {"code": "C27.1", "parent": "C27", "title": "g"},
+        {"code": "C26.2", "parent": "C26", "title": "g"},
+    ]
     tax = taxonomy_from_rows(rows, name="deep")
     assert tax.max_depth == 3
-    assert code_similarity(["C26.1"], ["C26.2"], tax, 0.5) == pytest.approx(0.5)    # one step to C26
-    assert code_similarity(["C26.1"], ["C27.1"], tax, 0.5) == pytest.approx(0.25)   # two steps to C
-    assert code_similarity(["C26"], ["C27"], tax, 0.5) == pytest.approx(0.5)        # divisions still one step
+    assert code_similarity(["C26.1"], ["C26.2"], tax, 0.5) == pytest.approx(0.5)  # one step to C26
+    assert code_similarity(["C26.1"], ["C27.1"], tax, 0.5) == pytest.approx(0.25)  # two steps to C
+    assert code_similarity(["C26"], ["C27"], tax, 0.5) == pytest.approx(0.5)  # divisions still one step
     m = _axis_matrix([("C26.1",), ("C26",)], [("C27.1",), ("C27",)], tax, 0.5, "dice")
     assert m == pytest.approx(np.array([[0.25, 0.25], [0.25, 0.5]]))
 
@@ -143,10 +154,15 @@ def test_pair_score_renormalises_weights_over_available_components():
 
 
 def test_pair_scores_are_symmetric():
-    a = [prio("a1", "Smart manufacturing robots", "Industry 4.0", nace="C26 C27", nabs="01"),
-         prio("a2", "Health technologies", nace="Q86", ecosystem="health")]
-    b = [prio("b1", "Robots for health", nace="C27 Q86", ecosystem="health digital"),
-         prio("b2", "Software and data", nace="J62", policy="PO1"), prio("b3", "Car parts", nace="C29")]
+    a = [
+        prio("a1", "Smart manufacturing robots", "Industry 4.0", nace="C26 C27", nabs="01"),
+        prio("a2", "Health technologies", nace="Q86", ecosystem="health"),
+    ]
+    b = [
+        prio("b1", "Robots for health", nace="C27 Q86", ecosystem="health digital"),
+        prio("b2", "Software and data", nace="J62", policy="PO1"),
+        prio("b3", "Car parts", nace="C29"),
+    ]
     ab = priority_pair_scores(a, b, TAX).score
     ba = priority_pair_scores(b, a, TAX).score
     assert ab == pytest.approx(ba.T)
@@ -157,9 +173,7 @@ def test_pair_scores_are_symmetric():
 
 
 def test_matching_is_optimal_where_greedy_is_not():
-    m = np.array([[0.90, 0.80, 0.10],
-                  [0.85, 0.10, 0.00],
-                  [0.00, 0.30, 0.60]])
+    m = np.array([[0.90, 0.80, 0.10], [0.85, 0.10, 0.00], [0.00, 0.30, 0.60]])
     # greedy: take 0.90 (0,0), then the best of the rest 0.60 (2,2), then 0.10 (1,1): 1.60
     greedy, free_r, free_c = 0.0, {0, 1, 2}, {0, 1, 2}
     while free_r:
@@ -185,26 +199,39 @@ def test_strategy_score_definitions():
 
 
 def _two_strategies():
-    a = strategy("AT31",
-                 prio("a1", "Smart manufacturing robots", "Industry 4.0 automation", nace="C26 C27", nabs="01",
-                      ecosystem="digital"),
-                 prio("a2", "Health technologies", "medical devices", nace="Q86", ecosystem="health"),
-                 prio("a3", "Sustainable mobility", nace="C29", ecosystem="mobility"))
-    b = strategy("AT32",
-                 prio("b1", "Robots for health", nace="C27 Q86", ecosystem="health digital"),
-                 prio("b2", "Software and data", nace="J62", policy="PO1"))
+    a = strategy(
+        "AT31",
+        prio(
+            "a1",
+            "Smart manufacturing robots",
+            "Industry 4.0 automation",
+            nace="C26 C27",
+            nabs="01",
+            ecosystem="digital",
+        ),
+        prio("a2", "Health technologies", "medical devices", nace="Q86", ecosystem="health"),
+        prio("a3", "Sustainable mobility", nace="C29", ecosystem="mobility"),
+    )
+    b = strategy(
+        "AT32",
+        prio("b1", "Robots for health", nace="C27 Q86", ecosystem="health digital"),
+        prio("b2", "Software and data", nace="J62", policy="PO1"),
+    )
     return a, b
 
 
 def test_identical_strategies_score_100_and_disjoint_ones_0():
-    a, b = _two_strategies()
+    a, _ = _two_strategies()
     same = strategy_alignment(a, a, TAX)
     assert same.score == pytest.approx(100.0)
     assert [(m.a.id, m.b.id) for m in same.matches] == [("a1", "a1"), ("a2", "a2"), ("a3", "a3")]
     copy = strategy("DE2", *a.priorities)
     assert strategy_alignment(a, copy, TAX).score == pytest.approx(100.0)
-    disjoint = strategy("DE1", prio("d1", "Tourism hospitality", nace="J63", ecosystem="health", nabs="02"),
-                        prio("d2", "Dairy cheese", nace="J62"))
+    disjoint = strategy(
+        "DE1",
+        prio("d1", "Tourism hospitality", nace="J63", ecosystem="health", nabs="02"),
+        prio("d2", "Dairy cheese", nace="J62"),
+    )
     other = strategy("DE3", prio("e1", "Space satellites", nace="C26", ecosystem="digital", nabs="03"))
     res = strategy_alignment(disjoint, other, TAX)
     assert res.score == 0.0 and res.matches == ()

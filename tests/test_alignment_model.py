@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from alignment_support import small_taxonomies, write_taxonomy_folder
 
-from s3stresstest.alignment import (builtin_taxonomies, load_taxonomies, load_taxonomy,
-                                    read_strategies)
+from s3stresstest.alignment import builtin_taxonomies, load_taxonomies, load_taxonomy, read_strategies
 from s3stresstest.alignment.taxonomy import builtin_data_folder
 from s3stresstest.errors import InputError
 
@@ -70,7 +69,9 @@ def test_builtin_nace_has_21_sections_and_88_divisions():
 def test_good_file_is_read_into_strategies(tmp_path):
     strategies = read_strategies(write(tmp_path, GOOD), TAX)
     assert [(s.territory, s.level, s.period, len(s)) for s in strategies] == [
-        ("AT31", "regional", "2014-2020", 2), ("AT", "national", "2014-2020", 1)]
+        ("AT31", "regional", "2014-2020", 2),
+        ("AT", "national", "2014-2020", 1),
+    ]
     first = strategies[0].priorities[0]
     assert first.id == "AT31-01" and first.title == "Mechatronics" and first.description == "Machines and robots"
     assert first.codes == {"nace": ("C27", "C26"), "nabs": ("01",), "policy": ("PO1",), "ecosystem": ("digital",)}
@@ -81,23 +82,32 @@ def test_good_file_is_read_into_strategies(tmp_path):
 
 def test_bad_rows_are_all_listed_with_row_numbers_and_nothing_is_imported(tmp_path):
     text = HEADER + (
-        "AT31,OÖ,regional,2014-2020,AT31-01,Mechatronics,,C27,,,digital,\n"     # 2 fine
-        "AT31,OÖ,regional,2014-2020,AT31-02,Chips,,C99,,,,\n"                   # 3 unknown NACE code
-        "AT31,OÖ,regional,2014-2020,AT31-03,Health,,,,,wellbeing,\n"            # 4 unknown ecosystem
-        "AT-31,OÖ,regional,2014-2020,X-01,Tourism,,,,,,\n"                       # 5 bad territory code
-        "AT31,OÖ,regional,2014-2020,AT31-01,Robots,,C26,,,,\n"                  # 6 duplicate priority_id
-        "AT32,Salzburg,regional,2014-2020,AT32-01,,,C26,,,,\n"                  # 7 missing title
-        "AT3,Westösterreich,national,2014-2020,AT3-01,Energy,,,,,,\n"            # 8 national not a country
-        "AT33,Tirol,local,2014-2020,AT33-01,Energy,,,,,,\n"                      # 9 unknown level
-        "AT31,OÖ,regional,2014-2020,AT31-09,Machinery,,C28,,,,\n"               # 10 C28 not in the small list
-        "AT32,Salzburg,regional,2014-2020,AT32-02,Life sciences,Bio,,,,,\n"      # 11 fine
-        "AT32,Salzburg,regional,2014-2020,AT32-03,Life Sciences, bio ,,,,,\n"    # 12 same title and description
+        "AT31,OÖ,regional,2014-2020,AT31-01,Mechatronics,,C27,,,digital,\n"  # 2 fine
+        "AT31,OÖ,regional,2014-2020,AT31-02,Chips,,C99,,,,\n"  # 3 unknown NACE code
+        "AT31,OÖ,regional,2014-2020,AT31-03,Health,,,,,wellbeing,\n"  # 4 unknown ecosystem
+        "AT-31,OÖ,regional,2014-2020,X-01,Tourism,,,,,,\n"  # 5 bad territory code
+        "AT31,OÖ,regional,2014-2020,AT31-01,Robots,,C26,,,,\n"  # 6 duplicate priority_id
+        "AT32,Salzburg,regional,2014-2020,AT32-01,,,C26,,,,\n"  # 7 missing title
+        "AT3,Westösterreich,national,2014-2020,AT3-01,Energy,,,,,,\n"  # 8 national not a country
+        "AT33,Tirol,local,2014-2020,AT33-01,Energy,,,,,,\n"  # 9 unknown level
+        "AT31,OÖ,regional,2014-2020,AT31-09,Machinery,,C28,,,,\n"  # 10 C28 not in the small list
+        "AT32,Salzburg,regional,2014-2020,AT32-02,Life sciences,Bio,,,,,\n"  # 11 fine
+        "AT32,Salzburg,regional,2014-2020,AT32-03,Life Sciences, bio ,,,,,\n"  # 12 same title and description
     )
     with pytest.raises(InputError) as info:
         read_strategies(write(tmp_path, text), TAX)
     found = sorted((p.line, p.field) for p in info.value.problems)
-    assert found == [(3, "nace"), (4, "ecosystem"), (5, "territory"), (6, "priority_id"), (7, "title"),
-                     (8, "territory"), (9, "level"), (10, "nace"), (12, "title")]
+    assert found == [
+        (3, "nace"),
+        (4, "ecosystem"),
+        (5, "territory"),
+        (6, "priority_id"),
+        (7, "title"),
+        (8, "territory"),
+        (9, "level"),
+        (10, "nace"),
+        (12, "title"),
+    ]
     by_line = {p.line: p.message for p in info.value.problems}
     assert "unknown NACE Rev. 2 code 'C99'" in by_line[3]
     assert "wellbeing" in by_line[4]
@@ -107,10 +117,12 @@ def test_bad_rows_are_all_listed_with_row_numbers_and_nothing_is_imported(tmp_pa
 
 
 def test_known_territories_and_level_consistency(tmp_path):
-    text = HEADER + ("ZZ99,Nowhere,regional,2014-2020,Z-01,Tourism,,,,,,\n"
-                     "AT31,OÖ,regional,2014-2020,AT31-01,Tourism,,,,,,\n"
-                     "AT31,OÖ,national,2014-2020,AT31-02,Energy,,,,,,\n"
-                     "AT,Österreich,regional,2014-2020,AT-01,Energy,,,,,,\n")
+    text = HEADER + (
+        "ZZ99,Nowhere,regional,2014-2020,Z-01,Tourism,,,,,,\n"
+        "AT31,OÖ,regional,2014-2020,AT31-01,Tourism,,,,,,\n"
+        "AT31,OÖ,national,2014-2020,AT31-02,Energy,,,,,,\n"
+        "AT,Österreich,regional,2014-2020,AT-01,Energy,,,,,,\n"
+    )
     with pytest.raises(InputError) as info:
         read_strategies(write(tmp_path, text), TAX, known_territories={"AT31", "AT"})
     found = sorted((p.line, p.field) for p in info.value.problems)

@@ -94,13 +94,16 @@ def test_alpine_b1_peer_statistics():
         assert r["frontrunners"] == "AT3"
 
 
-@pytest.mark.parametrize("region,score,gap_mean,gap_front,indist", [
-    ("AT1", 40.0, -10.0, -25.0, False),   # ci 35-45 excludes 50
-    ("AT2", 60.0, 10.0, -5.0, True),      # ci 50-70 includes 50 (bound inclusive)
-    ("AT3", 80.0, 30.0, 15.0, False),     # ci 75-85 excludes 50
-    ("AT4", 20.0, -30.0, -45.0, False),   # ci 10-30 excludes 50
-    ("DE1", 90.0, 40.0, 25.0, False),     # non-member compared with the alpine group
-])
+@pytest.mark.parametrize(
+    "region,score,gap_mean,gap_front,indist",
+    [
+        ("AT1", 40.0, -10.0, -25.0, False),  # ci 35-45 excludes 50
+        ("AT2", 60.0, 10.0, -5.0, True),  # ci 50-70 includes 50 (bound inclusive)
+        ("AT3", 80.0, 30.0, 15.0, False),  # ci 75-85 excludes 50
+        ("AT4", 20.0, -30.0, -45.0, False),  # ci 10-30 excludes 50
+        ("DE1", 90.0, 40.0, 25.0, False),  # non-member compared with the alpine group
+    ],
+)
 def test_alpine_b1_gaps_and_indistinguishable(region, score, gap_mean, gap_front, indist):
     r = get(bench(), region, "B1", "alpine")
     assert r["score"] == pytest.approx(score)
@@ -143,12 +146,12 @@ def test_overlapping_group_west():
     assert at3["frontrunners"] == "DE1"
     assert at3["gap_to_mean"] == pytest.approx(80 - 230 / 3)
     assert at3["gap_to_frontrunner"] == pytest.approx(-5.0)
-    assert is_true(at3["indistinguishable"])       # 75 <= 76.67 <= 85
-    assert is_false(get(out, "AT2", "B1", "west")["indistinguishable"])   # 50-70
+    assert is_true(at3["indistinguishable"])  # 75 <= 76.67 <= 85
+    assert is_false(get(out, "AT2", "B1", "west")["indistinguishable"])  # 50-70
     de1 = get(out, "DE1", "B1", "west")
     assert de1["gap_to_mean"] == pytest.approx(90 - 230 / 3)
     assert de1["gap_to_frontrunner"] == pytest.approx(5.0)
-    assert is_false(de1["indistinguishable"])      # 85-95 excludes 76.67
+    assert is_false(de1["indistinguishable"])  # 85-95 excludes 76.67
     # AT1 is not a west member but is still compared: 40 - 230/3
     assert get(out, "AT1", "B1", "west")["gap_to_mean"] == pytest.approx(40 - 230 / 3)
     # west B2: [10, 10, 0] -> mean 20/3, median 10, level at 1.5 of [0,10,10] = 10 -> AT2 AT3
@@ -199,14 +202,14 @@ def test_frontrunner_quantile_parameter():
 
 def test_result_does_not_depend_on_input_row_order():
     a = bench()
-    b = benchmark_blocks(block_scores().iloc[::-1].reset_index(drop=True),
-                         groups().iloc[::-1].reset_index(drop=True))
+    b = benchmark_blocks(block_scores().iloc[::-1].reset_index(drop=True), groups().iloc[::-1].reset_index(drop=True))
     pd.testing.assert_frame_equal(a, b)
 
 
 # ---------------------------------------------------------------------------
 # through the pipeline
 # ---------------------------------------------------------------------------
+
 
 def test_pipeline_benchmarks_hand_computed():
     # three territories, three respondents each, answering block B2 (q5 lvl, q6 five):

@@ -19,14 +19,12 @@ A missing /usr/bin/chromium fails these tests with the reason; they are never sk
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 import re
 import time
+from contextlib import contextmanager
 
 import pytest
-
-from browser_support import (ADMIN, PASSWORD, SCREENSHOTS, WebServer, builtin_pages, launch_chromium,
-                             prepare_campaign)
+from browser_support import ADMIN, PASSWORD, SCREENSHOTS, WebServer, builtin_pages, launch_chromium, prepare_campaign
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
@@ -72,8 +70,14 @@ class Checks:
     def watch(self, page) -> None:
         """Record script errors and Content-Security-Policy violations of the page."""
         page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
-        page.on("console", lambda msg: self.problems.append(msg.text)
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        page.on(
+            "console",
+            lambda msg: (
+                self.problems.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text
+                else None
+            ),
+        )
 
 
 # -- keyboard ----------------------------------------------------------------------------------
@@ -184,8 +188,13 @@ def test_respondent_resumes_in_german_submits_and_admin_sees_it(survey):
     token = prepared.tokens[0]
     base = f"{server.base_url}/s/{token}"
     phone = viewport is PHONE
-    context_args = {"viewport": viewport, "is_mobile": phone, "has_touch": phone,
-                    "device_scale_factor": 2 if phone else 1, "locale": "en-GB"}
+    context_args = {
+        "viewport": viewport,
+        "is_mobile": phone,
+        "has_touch": phone,
+        "device_scale_factor": 2 if phone else 1,
+        "locale": "en-GB",
+    }
 
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -363,15 +372,15 @@ def _respondent_id(Store, url: str, token: str) -> str:
     return rid
 
 
-
 @contextmanager
 def served(url: str, tmp_path, env: dict | None = None):
     """(server, browser): the service on `url` as a subprocess and a headless Chromium, both
     stopped on leaving."""
     from playwright.sync_api import sync_playwright
 
-    server = WebServer(url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data"),
-                                                         **(env or {})}).start()
+    server = WebServer(
+        url, tmp_path / "server.log", env={"S3ST_DATA_DIR": str(tmp_path / "data"), **(env or {})}
+    ).start()
     try:
         with sync_playwright() as p:
             browser = launch_chromium(p)
@@ -391,6 +400,7 @@ def desktop_page(browser, checks: Checks):
     checks.watch(page)
     return context, page
 
+
 def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_path):
     """One invitation per language (en, de, fr, it, sl): every page shows its title, questions
     and options in the invitation's language; the whole questionnaire is answered with the mouse
@@ -403,8 +413,10 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
     url = f"sqlite:///{tmp_path / 'five.db'}"
     prepared = prepare_campaign(url, 0, admin=False, languages=languages)
     with Store.open(url) as store:
-        tokens = {lang: store.create_invitations(prepared.campaign_id, [("AT33", "policy_maker", lang)])[0]["token"]
-                  for lang in languages}
+        tokens = {
+            lang: store.create_invitations(prepared.campaign_id, [("AT33", "policy_maker", lang)])[0]["token"]
+            for lang in languages
+        }
     instrument, pages = builtin_pages()
     rng = random.Random(5)
     checks = Checks("sqlite", DESKTOP)
@@ -417,7 +429,7 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
             assert page.inner_text("h1") == i18n.t(lang, "welcome_heading")
             checks.page(page, f"landing ({lang})")
             plans = [plan_answers(instrument, qpage, rng) for qpage in pages]
-            for qpage, plan in zip(pages, plans):
+            for qpage, plan in zip(pages, plans, strict=True):
                 page.goto(f"{base}/page/{qpage.number}")
                 assert page.get_attribute("html", "lang") == lang
                 assert page.inner_text("h1") == pick_label(qpage.labels, lang), f"{lang} page {qpage.number}"
@@ -444,8 +456,9 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
                 rid = store.resolve_token(tokens[lang])["respondent_id"]
                 assert store.respondent(rid)["language"] == lang
                 assert store.respondent(rid)["submitted_at"] is not None
-                assert store.answers(rid) == {name: value for plan in plans
-                                              for name, (_kind, value, _k) in plan.items()}
+                assert store.answers(rid) == {
+                    name: value for plan in plans for name, (_kind, value, _k) in plan.items()
+                }
     assert not checks.problems, checks.problems
 
 
@@ -488,8 +501,11 @@ def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
         page = context.new_page()
         checks.watch(page)
         page.goto(base)
-        assert page.get_by_role("link", name="Continue where you left off").get_attribute("href") \
+        assert (
+            page.get_by_role("link", name="Continue where you left off")
+            .get_attribute("href")
             .endswith(f"/s/{token}/page/1")
+        )
         page.goto(f"{base}/page/1")
         assert page.is_checked(f"#q-{size.name}-2") and page.input_value(f"#q-{sector.name}") == "Mechatronics"
 

@@ -23,8 +23,10 @@ def run(tmp_path, ins, body: bytes | str, *extra: str):
     resp = tmp_path / "responses.csv"
     resp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["score", "--instrument", str(ins), "--responses", str(resp),
-                                      "--out", str(out), "--bootstrap", "10", *extra])
+    result = CliRunner().invoke(
+        app,
+        ["score", "--instrument", str(ins), "--responses", str(resp), "--out", str(out), "--bootstrap", "10", *extra],
+    )
     return result, out
 
 
@@ -45,24 +47,34 @@ def test_good_file_is_accepted(files):
     assert (out / "item_scores.csv").exists()
 
 
-@pytest.mark.parametrize("body, expected", [
-    (HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,ITC1,policy_maker,qq1,yes\n",
-     ["line 3", "unknown item 'qq1'", "did you mean 'q1'"]),
-    (HEADER + "r1,ITC1,policy_maker,q1,maybe\n", ["line 2", "'maybe' is not a choice of item 'q1'"]),
-    (HEADER + "r1,ITC1,policy_maker,q3,a zz\n", ["line 2", "'zz' not a choice of item 'q3'"]),
-    (HEADER + "r1,ITC1,policy_maker,years,three\n", ["line 2", "'three' is not a whole number"]),
-    (HEADER + "r1,ITC1,policy_maker,years,2.5\n", ["line 2", "not a whole number"]),
-    (HEADER + "r1,ITC1,mayor,q1,yes\n", ["line 2", "unknown stakeholder group 'mayor'"]),
-    (HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,ITC1,policy_maker,q1,no\n",
-     ["line 3", "answers item 'q1' again (first on line 2)"]),
-    (HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,DE2,policy_maker,q2,no\n", ["line 3", "respondent 'r1'"]),
-    (HEADER + "r1,ITC1,policy_maker,n1,hello\n", ["line 2", "'n1' is a note and takes no answer"]),
-    ("respondent_id,region,item,value\nr1,ITC1,q1,yes\n", ["line 1", "required column 'stakeholder_group' is missing"]),
-    ("", ["file is empty"]),
-    (HEADER, ["no data rows"]),
-    (HEADER + "r1,ITC1,policy_maker,q1\n", ["line 2", "has 4 fields, header has 5"]),
-    (HEADER + "r1,Piemonte,policy_maker,q1,yes\n", ["line 2", "'Piemonte' is not a territory code"]),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,ITC1,policy_maker,qq1,yes\n",
+            ["line 3", "unknown item 'qq1'", "did you mean 'q1'"],
+        ),
+        (HEADER + "r1,ITC1,policy_maker,q1,maybe\n", ["line 2", "'maybe' is not a choice of item 'q1'"]),
+        (HEADER + "r1,ITC1,policy_maker,q3,a zz\n", ["line 2", "'zz' not a choice of item 'q3'"]),
+        (HEADER + "r1,ITC1,policy_maker,years,three\n", ["line 2", "'three' is not a whole number"]),
+        (HEADER + "r1,ITC1,policy_maker,years,2.5\n", ["line 2", "not a whole number"]),
+        (HEADER + "r1,ITC1,mayor,q1,yes\n", ["line 2", "unknown stakeholder group 'mayor'"]),
+        (
+            HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,ITC1,policy_maker,q1,no\n",
+            ["line 3", "answers item 'q1' again (first on line 2)"],
+        ),
+        (HEADER + "r1,ITC1,policy_maker,q1,yes\nr1,DE2,policy_maker,q2,no\n", ["line 3", "respondent 'r1'"]),
+        (HEADER + "r1,ITC1,policy_maker,n1,hello\n", ["line 2", "'n1' is a note and takes no answer"]),
+        (
+            "respondent_id,region,item,value\nr1,ITC1,q1,yes\n",
+            ["line 1", "required column 'stakeholder_group' is missing"],
+        ),
+        ("", ["file is empty"]),
+        (HEADER, ["no data rows"]),
+        (HEADER + "r1,ITC1,policy_maker,q1\n", ["line 2", "has 4 fields, header has 5"]),
+        (HEADER + "r1,Piemonte,policy_maker,q1,yes\n", ["line 2", "'Piemonte' is not a territory code"]),
+    ],
+)
 def test_bad_rows_are_named(files, body, expected):
     tmp, ins, _ = files
     stderr = refused(*run(tmp, ins, body))
@@ -72,14 +84,17 @@ def test_bad_rows_are_named(files, body, expected):
 
 def test_unknown_region_with_regions_file(files):
     tmp, ins, regions = files
-    stderr = refused(*run(tmp, ins, HEADER + "r1,ITC1,policy_maker,q1,yes\nr2,AT31,company,q1,no\n",
-                          "--regions", str(regions)))
+    stderr = refused(
+        *run(tmp, ins, HEADER + "r1,ITC1,policy_maker,q1,yes\nr2,AT31,company,q1,no\n", "--regions", str(regions))
+    )
     assert "line 3" in stderr and "unknown region 'AT31'" in stderr
 
 
 def test_non_utf8_file(files):
     tmp, ins, _ = files
-    body = (HEADER + "r1,ITC1,policy_maker,q1,yes\nr2,ITC1,policy_maker,open1,").encode() + "Qualität\n".encode("latin-1")
+    body = (HEADER + "r1,ITC1,policy_maker,q1,yes\nr2,ITC1,policy_maker,open1,").encode() + "Qualität\n".encode(
+        "latin-1"
+    )
     stderr = refused(*run(tmp, ins, body))
     assert "not UTF-8" in stderr and "line 3" in stderr
 
@@ -97,8 +112,9 @@ def test_problems_in_several_files_are_reported_together(files):
     tmp, ins, regions = files
     groups = tmp / "groups.csv"
     groups.write_text("region,group\nITC1,alpine\nXX9,alpine\n", encoding="utf-8")
-    stderr = refused(*run(tmp, ins, HEADER + "r1,ITC1,boss,q1,yes\n", "--regions", str(regions),
-                          "--groups", str(groups)))
+    stderr = refused(
+        *run(tmp, ins, HEADER + "r1,ITC1,boss,q1,yes\n", "--regions", str(regions), "--groups", str(groups))
+    )
     assert "groups.csv, line 3" in stderr and "unknown region 'XX9'" in stderr
     assert "responses.csv, line 2" in stderr and "unknown stakeholder group 'boss'" in stderr
 
@@ -126,14 +142,19 @@ def test_optional_language_column_is_kept_and_checked(tmp_path, tiny_instrument)
     from s3stresstest.campaign import read_responses
 
     good = tmp_path / "lang.csv"
-    good.write_text("respondent_id,region,stakeholder_group,item,value,language\n"
-                    "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,it\n", encoding="utf-8")
+    good.write_text(
+        "respondent_id,region,stakeholder_group,item,value,language\n"
+        "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,it\n",
+        encoding="utf-8",
+    )
     df = read_responses(good, tiny_instrument)
     assert list(df["language"]) == ["it", "it"]
     bad = tmp_path / "badlang.csv"
-    bad.write_text("respondent_id,region,stakeholder_group,item,value,language\n"
-                   "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,de\nr2,ITC1,company,q1,no,Italian\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "respondent_id,region,stakeholder_group,item,value,language\n"
+        "r1,ITC1,policy_maker,q1,yes,it\nr1,ITC1,policy_maker,q2,no,de\nr2,ITC1,company,q1,no,Italian\n",
+        encoding="utf-8",
+    )
     from s3stresstest.errors import InputError
 
     with pytest.raises(InputError) as info:

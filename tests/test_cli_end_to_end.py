@@ -58,8 +58,22 @@ def scored(tmp_path, tiny_book):
     resp = tmp_path / "responses.csv"
     resp.write_text(RESPONSES, encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["score", "--instrument", str(ins), "--responses", str(resp), "--out", str(out),
-                                 "--bootstrap", "0", "--min-peer-regions", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "--instrument",
+            str(ins),
+            "--responses",
+            str(resp),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "0",
+            "--min-peer-regions",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output + result.stderr
     return out, ins, resp
 
@@ -69,8 +83,10 @@ def test_outputs_have_the_documented_columns(scored):
     assert header(out / "item_scores.csv") == "region,item,block,score,ci_low,ci_high,n,status".split(",")
     assert header(out / "block_scores.csv") == "region,block,score,ci_low,ci_high,n,status".split(",")
     assert header(out / "distributions.csv") == "region,item,choice,share,n".split(",")
-    assert header(out / "benchmarks.csv") == ("region,block,peer_group,score,peer_mean,peer_median,frontrunner_level,"
-                                              "gap_to_mean,gap_to_frontrunner,frontrunners,indistinguishable").split(",")
+    assert header(out / "benchmarks.csv") == (
+        "region,block,peer_group,score,peer_mean,peer_median,frontrunner_level,"
+        "gap_to_mean,gap_to_frontrunner,frontrunners,indistinguishable"
+    ).split(",")
 
 
 def test_item_scores_match_hand_computation(scored):
@@ -139,8 +155,22 @@ def test_run_record_holds_parameters_versions_and_checksums(scored):
 def test_groups_weighting_changes_the_score(tmp_path, scored):
     _, ins, resp = scored
     out = tmp_path / "g"
-    result = runner.invoke(app, ["score", "--instrument", str(ins), "--responses", str(resp), "--out", str(out),
-                                 "--bootstrap", "0", "--weighting", "groups"])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "--instrument",
+            str(ins),
+            "--responses",
+            str(resp),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "0",
+            "--weighting",
+            "groups",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     rows = {(r["region"], r["item"]): r for r in read(out / "item_scores.csv")}
     # q1: cluster managers (100 + 50) / 2 = 75, policy maker 0, company 100 -> (75 + 0 + 100) / 3
@@ -232,8 +262,15 @@ def test_console_script_is_installed():
 
 def test_demo_aligns_the_sourced_strategies(demo_out):
     folder = demo_out / "alignment"
-    for name in ("alignment_pairs.csv", "alignment_matrix.csv", "priority_matches.csv", "synergies.csv",
-                 "alignment.graphml", "run.json", "perception_vs_evidence.csv"):
+    for name in (
+        "alignment_pairs.csv",
+        "alignment_matrix.csv",
+        "priority_matches.csv",
+        "synergies.csv",
+        "alignment.graphml",
+        "run.json",
+        "perception_vs_evidence.csv",
+    ):
         assert (folder / name).exists(), name
     pairs = read(folder / "alignment_pairs.csv")
     vertical = [p for p in pairs if p["kind"] == "vertical"]

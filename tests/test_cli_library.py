@@ -20,6 +20,7 @@ KOBO_FORM = "fixtures/kobo_wash_abidjan_nairobi/Nairobi_2021.xls"
 
 # -- files.write_atomically ---------------------------------------------------------------------
 
+
 def test_write_atomically_creates_the_folder_and_a_plainly_readable_file(tmp_path):
     target = tmp_path / "new" / "answers.csv"
     assert write_atomically(target, lambda p: p.write_text("a,b\n", encoding="utf-8")) == target
@@ -45,6 +46,7 @@ def test_write_atomically_keeps_the_old_file_when_the_writer_fails(tmp_path):
 
 
 # -- instruments by file -------------------------------------------------------------------------
+
 
 def test_load_instrument_file_none_is_the_builtin_and_a_file_round_trips(tmp_path):
     from s3stresstest.instrument import write_text
@@ -79,6 +81,7 @@ def test_load_import_instrument_reads_lss_and_kobo_forms_with_notes(tmp_path, sh
 
 
 # -- alignment inputs ---------------------------------------------------------------------------
+
 
 def test_alignment_readers_give_frames_without_line_numbers(tmp_path):
     adjacency = tmp_path / "adjacency.csv"

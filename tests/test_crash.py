@@ -67,8 +67,7 @@ def _respondent(client: httpx.Client, token: str, instrument, pages, rng: random
         with burst.lock:
             burst.posting += 1
         try:
-            r = client.post(f"{base}/page/{page.number}",
-                            data={**answers, "csrf_token": csrf, "nav": "next"})
+            r = client.post(f"{base}/page/{page.number}", data={**answers, "csrf_token": csrf, "nav": "next"})
         except httpx.TransportError:
             with burst.lock:
                 burst.failed.append((token, page.number, started))
@@ -114,9 +113,12 @@ def test_acknowledged_answers_survive_sigkill(store_url, tmp_path):
     tokens: queue.Queue = queue.Queue()
     for t in prepared.tokens:
         tokens.put(t)
-    threads = [threading.Thread(target=_worker, daemon=True,
-                                args=(server.base_url, tokens, 1000 + i, burst, instrument, pages))
-               for i in range(THREADS)]
+    threads = [
+        threading.Thread(
+            target=_worker, daemon=True, args=(server.base_url, tokens, 1000 + i, burst, instrument, pages)
+        )
+        for i in range(THREADS)
+    ]
     try:
         t0 = time.monotonic()
         for th in threads:
@@ -124,8 +126,11 @@ def test_acknowledged_answers_survive_sigkill(store_url, tmp_path):
         deadline = time.monotonic() + KILL_AFTER_MAX_S
         # kill when enough saves were acknowledged and several are on their way right now (a fast
         # server leaves moments with none in flight: those would make a weaker test)
-        while ((burst.n_acked < MIN_ACKED or burst.posting < IN_FLIGHT_AT_KILL) and time.monotonic() < deadline
-               and any(t.is_alive() for t in threads)):
+        while (
+            (burst.n_acked < MIN_ACKED or burst.posting < IN_FLIGHT_AT_KILL)
+            and time.monotonic() < deadline
+            and any(t.is_alive() for t in threads)
+        ):
             time.sleep(0.001)
         killed_at = time.monotonic()
         print(f"{burst.n_acked} saves acknowledged {killed_at - t0:.2f} s into the burst; SIGKILL")
@@ -142,8 +147,9 @@ def test_acknowledged_answers_survive_sigkill(store_url, tmp_path):
     assert acked >= MIN_ACKED, f"only {acked} saves acknowledged before the kill (server log:\n{server.log_tail()})"
     in_flight = [f for f in burst.failed if f[2] < killed_at]
     assert in_flight, "no save was in flight when the server was killed"
-    assert tokens.qsize() > 0 or any(len(p) < len(pages) for p in burst.acked.values()), \
+    assert tokens.qsize() > 0 or any(len(p) < len(pages) for p in burst.acked.values()), (
         "the burst had finished before the kill"
+    )
 
     # restart on the same database: every acknowledged answer is there, with its value
     restarted = WebServer(store_url, tmp_path / "server-restarted.log", env=NO_RATE_LIMITS).start()
@@ -189,9 +195,13 @@ def test_acknowledged_answers_survive_sigkill(store_url, tmp_path):
             if nxt <= len(pages):
                 page = pages[nxt - 1]
                 form = client.get(f"/s/{token}/page/{nxt}")
-                r = client.post(f"/s/{token}/page/{nxt}", data={
-                    **page_answers(instrument, page, random.Random(7)),
-                    "csrf_token": CSRF_RE.search(form.text).group(1)})
+                r = client.post(
+                    f"/s/{token}/page/{nxt}",
+                    data={
+                        **page_answers(instrument, page, random.Random(7)),
+                        "csrf_token": CSRF_RE.search(form.text).group(1),
+                    },
+                )
                 assert r.status_code == 303, r.text[:500]
     finally:
         restarted.stop()

@@ -35,14 +35,16 @@ EUROSTAT_PREFIX = "/eurostat/api/dissemination/sdmx/2.1/data"
 LEVL0 = "gisco/NUTS_RG_20M_2021_4326_LEVL_0.geojson"
 LEVL2 = "gisco/NUTS_RG_20M_2021_4326_LEVL_2.geojson"
 AREA = "eurostat/reg_area3.tsv"
-FAST = dict(timeout=2.0, retries=0, backoff=0.01, progress=False)
+FAST = {"timeout": 2.0, "retries": 0, "backoff": 0.01, "progress": False}
 
 
 def synthetic_tsv(code: str) -> bytes:
     """A tiny well-formed Eurostat TSV standing in for a dataset with no shared copy (test data only)."""
-    return (f"freq,unit,geo\\TIME_PERIOD\t2019 \t2020 \n"
-            f"A,{code.upper()},AT33\t2.83 \t: \n"
-            f"A,{code.upper()},DE11\t7.33 e\t: m\n").encode("utf-8")
+    return (
+        f"freq,unit,geo\\TIME_PERIOD\t2019 \t2020 \n"
+        f"A,{code.upper()},AT33\t2.83 \t: \n"
+        f"A,{code.upper()},DE11\t7.33 e\t: m\n"
+    ).encode()
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,8 +56,9 @@ def served_files(shared: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
             files[ds.path.split("/")[1]] = (shared / ds.path).read_bytes()
         elif ds.service == "eurostat":
             files[ds.dataset] = (shared / ds.path).read_bytes() if ds.sha256 else synthetic_tsv(ds.dataset)
-    gzipped = {name: gzip.compress(body, compresslevel=1) for name, body in files.items()
-               if not name.endswith(".geojson")}
+    gzipped = {
+        name: gzip.compress(body, compresslevel=1) for name, body in files.items() if not name.endswith(".geojson")
+    }
     return files, gzipped
 
 
@@ -80,8 +83,7 @@ class Publisher:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         host, port = self.server.server_address[:2]
         self.root = f"http://{host}:{port}"
@@ -97,7 +99,7 @@ class Publisher:
         query = urllib.parse.parse_qs(url.query)
         for prefix in (GISCO_PREFIX, EUROSTAT_PREFIX):
             if url.path.startswith(prefix + "/"):
-                name = url.path[len(prefix) + 1:]
+                name = url.path[len(prefix) + 1 :]
                 break
         else:
             name = None
@@ -111,7 +113,7 @@ class Publisher:
         if mode == "sleep":
             self.stop.wait(self.sleep)
             return self.reply(req, 200, body)
-        if mode == "503-once" and self.hits[name] == 1 or mode == "503":
+        if (mode == "503-once" and self.hits[name] == 1) or mode == "503":
             return self.reply(req, 503, b"Service Unavailable")
         if mode == "404":
             return self.reply(req, 404, b"not found")
@@ -159,8 +161,11 @@ def ddir(tmp_path, monkeypatch) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def records(folder: Path) -> dict[str, dict]:
@@ -168,6 +173,7 @@ def records(folder: Path) -> dict[str, dict]:
 
 
 # --- good files ----------------------------------------------------------------------------------
+
 
 def test_pull_installs_every_pullable_file(publisher, ddir, shared_data):
     installed = pull(publisher.urls, **FAST)
@@ -217,12 +223,19 @@ def test_base_urls_from_environment_and_progress_bar(publisher, ddir, monkeypatc
     monkeypatch.setenv("S3ST_GISCO_URL", publisher.urls["gisco"])
     monkeypatch.setenv("S3ST_EUROSTAT_URL", publisher.urls["eurostat"])
     buffer = io.StringIO()
-    pull(only=[LEVL0, "rd_e_gerdreg"], timeout=2.0, retries=0, progress=True,
-         console=Console(file=buffer, force_terminal=False, width=100))
+    pull(
+        only=[LEVL0, "rd_e_gerdreg"],
+        timeout=2.0,
+        retries=0,
+        progress=True,
+        console=Console(file=buffer, force_terminal=False, width=100),
+    )
     recs = records(ddir)
     assert set(recs) == {LEVL0, "eurostat/rd_e_gerdreg.tsv"}
-    assert recs["eurostat/rd_e_gerdreg.tsv"]["origin"] == \
-        f"{publisher.urls['eurostat']}/rd_e_gerdreg?format=TSV&compressed=true"
+    assert (
+        recs["eurostat/rd_e_gerdreg.tsv"]["origin"]
+        == f"{publisher.urls['eurostat']}/rd_e_gerdreg?format=TSV&compressed=true"
+    )
     assert "NUTS_RG_20M_2021_4326_LEVL_0.geojson" in buffer.getvalue()
 
 
@@ -235,6 +248,7 @@ def test_503_then_200_succeeds_on_retry(publisher, ddir):
 
 
 # --- bad downloads keep the previous version ----------------------------------------------------
+
 
 @pytest.fixture
 def previous(shared_data, ddir) -> dict[str, str]:
@@ -260,19 +274,23 @@ def test_failed_file_does_not_block_the_others(publisher, ddir, previous):
         pull(publisher.urls, only=["gisco"], **FAST)
     assert [p.source for p in info.value.problems] == [LEVL2]
     assert sorted(r["path"] for r in info.value.installed) == [
-        f"gisco/NUTS_RG_20M_2021_4326_LEVL_{n}.geojson" for n in (0, 1, 3)]
+        f"gisco/NUTS_RG_20M_2021_4326_LEVL_{n}.geojson" for n in (0, 1, 3)
+    ]
     recs = records(ddir)
     assert recs[LEVL2]["how"] == "seed" and recs[LEVL0]["how"] == "pull"
     after = snapshot(ddir)
     assert after[LEVL2] == previous[LEVL2] and after[AREA] == previous[AREA]
 
 
-@pytest.mark.parametrize("name, rel, mode, expected", [
-    ("NUTS_RG_20M_2021_4326_LEVL_2.geojson", LEVL2, "half", "not valid JSON (the file is truncated)"),
-    ("NUTS_RG_20M_2021_4326_LEVL_2.geojson", LEVL2, "html", "not valid JSON"),
-    ("reg_area3", AREA, "half", "gzip stream is truncated or corrupt"),
-    ("reg_area3", AREA, "html", "not a Eurostat TSV"),
-])
+@pytest.mark.parametrize(
+    "name, rel, mode, expected",
+    [
+        ("NUTS_RG_20M_2021_4326_LEVL_2.geojson", LEVL2, "half", "not valid JSON (the file is truncated)"),
+        ("NUTS_RG_20M_2021_4326_LEVL_2.geojson", LEVL2, "html", "not valid JSON"),
+        ("reg_area3", AREA, "half", "gzip stream is truncated or corrupt"),
+        ("reg_area3", AREA, "html", "not a Eurostat TSV"),
+    ],
+)
 def test_corrupt_content_keeps_previous_version(publisher, ddir, previous, name, rel, mode, expected):
     publisher.modes[name] = mode
     with pytest.raises(DownloadError) as info:
@@ -328,9 +346,25 @@ runner = CliRunner()
 
 
 def test_cli_pull(publisher, ddir):
-    result = runner.invoke(data_app, ["pull", "--gisco-url", publisher.urls["gisco"], "--eurostat-url",
-                                      publisher.urls["eurostat"], "--only", "gisco", "--only", AREA,
-                                      "--no-progress", "--timeout", "2", "--retries", "0"])
+    result = runner.invoke(
+        data_app,
+        [
+            "pull",
+            "--gisco-url",
+            publisher.urls["gisco"],
+            "--eurostat-url",
+            publisher.urls["eurostat"],
+            "--only",
+            "gisco",
+            "--only",
+            AREA,
+            "--no-progress",
+            "--timeout",
+            "2",
+            "--retries",
+            "0",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Downloaded 5 files" in result.stdout
     assert records(ddir)[AREA]["how"] == "pull"
@@ -338,9 +372,25 @@ def test_cli_pull(publisher, ddir):
 
 def test_cli_pull_failure_exits_2_naming_the_url(publisher, ddir, previous):
     publisher.modes["NUTS_RG_20M_2021_4326_LEVL_0.geojson"] = "sleep"
-    result = runner.invoke(data_app, ["pull", "--gisco-url", publisher.urls["gisco"], "--eurostat-url",
-                                      publisher.urls["eurostat"], "--only", LEVL0, "--only", LEVL2,
-                                      "--no-progress", "--timeout", "0.3", "--retries", "0"])
+    result = runner.invoke(
+        data_app,
+        [
+            "pull",
+            "--gisco-url",
+            publisher.urls["gisco"],
+            "--eurostat-url",
+            publisher.urls["eurostat"],
+            "--only",
+            LEVL0,
+            "--only",
+            LEVL2,
+            "--no-progress",
+            "--timeout",
+            "0.3",
+            "--retries",
+            "0",
+        ],
+    )
     assert result.exit_code == 2, result.output
     assert "some downloads failed" in result.stderr and "timed out" in result.stderr
     assert f"{publisher.urls['gisco']}/NUTS_RG_20M_2021_4326_LEVL_0.geojson" in result.stderr.replace("\n", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -14,10 +15,10 @@ from s3stresstest.instrument import (
     load_instrument,
     read_text,
     read_xlsx,
+    textform,
     write_text,
     write_xlsx,
 )
-from s3stresstest.instrument import textform
 
 
 def _problems(book) -> list[str]:
@@ -148,7 +149,7 @@ def test_xlsx_numbers_read_as_plain_text(tmp_path):
 def test_bad_files_get_clear_errors(tmp_path):
     bad = tmp_path / "x.xlsx"
     bad.write_text("not a workbook")
-    with pytest.raises(InputError, match="cannot read 'x.xlsx' as an XLSX workbook"):
+    with pytest.raises(InputError, match=re.escape("cannot read 'x.xlsx' as an XLSX workbook")):
         load_instrument(bad)
     y = tmp_path / "x.yaml"
     y.write_text("format: other\n")

@@ -22,15 +22,33 @@ def stats(shared_data):
 
 def toy(values: dict[str, dict[str, float]]) -> pd.DataFrame:
     """A statistics table from {region: {indicator: value}} (year 2020, NUTS 2021)."""
-    rows = [{"indicator": ind, "region": reg, "year": 2020, "value": v, "unit": "", "flag": "", "source": "",
-             "dataset": "", "aggregated": False, "recoded_from": "", "nuts2021": True}
-            for reg, d in values.items() for ind, v in d.items()]
+    rows = [
+        {
+            "indicator": ind,
+            "region": reg,
+            "year": 2020,
+            "value": v,
+            "unit": "",
+            "flag": "",
+            "source": "",
+            "dataset": "",
+            "aggregated": False,
+            "recoded_from": "",
+            "nuts2021": True,
+        }
+        for reg, d in values.items()
+        for ind, v in d.items()
+    ]
     return pd.DataFrame(rows)
 
 
-THREE = toy({"XA11": {"gerd_gov_pc_gdp": 0.0, "gerd_hes_pc_gdp": 0.0},
-             "XB11": {"gerd_gov_pc_gdp": 0.0, "gerd_hes_pc_gdp": 3.0},
-             "XC11": {"gerd_gov_pc_gdp": 3.0, "gerd_hes_pc_gdp": 0.0}})
+THREE = toy(
+    {
+        "XA11": {"gerd_gov_pc_gdp": 0.0, "gerd_hes_pc_gdp": 0.0},
+        "XB11": {"gerd_gov_pc_gdp": 0.0, "gerd_hes_pc_gdp": 3.0},
+        "XC11": {"gerd_gov_pc_gdp": 3.0, "gerd_hes_pc_gdp": 0.0},
+    }
+)
 VARS = ["gerd_gov_pc_gdp", "gerd_hes_pc_gdp"]
 
 
@@ -54,18 +72,23 @@ def test_hand_checkable_three_regions_weights_change_the_ranking():
 
 
 def test_log_transform_and_missing_candidates_are_explicit():
-    st = toy({"XA11": {"population": 1000.0, "gerd_gov_pc_gdp": 1.0},
-              "XB11": {"population": 10000.0, "gerd_gov_pc_gdp": 1.0},
-              "XC11": {"population": 100000.0, "gerd_gov_pc_gdp": 1.0},
-              "XD11": {"population": 5000.0}})  # no GERD: out of the pool, reported
+    st = toy(
+        {
+            "XA11": {"population": 1000.0, "gerd_gov_pc_gdp": 1.0},
+            "XB11": {"population": 10000.0, "gerd_gov_pc_gdp": 1.0},
+            "XC11": {"population": 100000.0, "gerd_gov_pc_gdp": 1.0},
+            "XD11": {"population": 5000.0},
+        }
+    )  # no GERD: out of the pool, reported
     res = structural_peers(st, "XB11", k=5, variables=["population", "gerd_gov_pc_gdp"])
     assert res.attrs["transforms"]["population"] == "log"
     # on the log scale XA11 and XC11 are equally far from XB11 (a factor 10 each way)
     assert res["distance"].iloc[0] == pytest.approx(res["distance"].iloc[1])
     assert "XD11" not in res["region"].tolist() and res.attrs["pool"] == 3
     assert res.attrs["dropped"].set_index("region").loc["XD11", "missing"] == "gerd_gov_pc_gdp"
-    lin = structural_peers(st, "XB11", k=5, variables=["population", "gerd_gov_pc_gdp"],
-                           transforms={"population": "none"})
+    lin = structural_peers(
+        st, "XB11", k=5, variables=["population", "gerd_gov_pc_gdp"], transforms={"population": "none"}
+    )
     assert lin["region"].tolist() == ["XA11", "XC11"] and lin["distance"].iloc[0] < lin["distance"].iloc[1]
     with pytest.raises(InputError, match="XD11 has no value for gerd_gov_pc_gdp"):
         structural_peers(st, "XD11", variables=["population", "gerd_gov_pc_gdp"])
@@ -121,8 +144,10 @@ def test_peer_matrix_agrees_with_single_queries(stats):
 
 
 def test_cli_peers_table(shared_data):
-    r = CliRunner().invoke(peers_app, ["AT33", "--k", "4", "--folder", str(shared_data), "--exclude-same-country",
-                                       "--weight", "gdp_pps_hab=2"])
+    r = CliRunner().invoke(
+        peers_app,
+        ["AT33", "--k", "4", "--folder", str(shared_data), "--exclude-same-country", "--weight", "gdp_pps_hab=2"],
+    )
     assert r.exit_code == 0, r.output
     assert "Structural peers of AT33 Tirol" in r.output and "gdp_pps_hab ×2" in r.output
     lines = [ln for ln in r.output.splitlines() if ln.strip()[:1].isdigit() and ln.split()[0] in "1234"]
@@ -131,12 +156,15 @@ def test_cli_peers_table(shared_data):
     assert "Source: Eurostat (" in r.output and "never part of StressTest scores" in r.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["XX99"], "unknown territory code 'XX99'"),
-    (["AT33", "--variable", "nope"], "not in the statistics"),
-    (["AT33", "--weight", "gdp_pps_hab"], "NAME=NUMBER"),
-    (["TR10"], "TR10 has no value for gerd_total_pc_gdp"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["XX99"], "unknown territory code 'XX99'"),
+        (["AT33", "--variable", "nope"], "not in the statistics"),
+        (["AT33", "--weight", "gdp_pps_hab"], "NAME=NUMBER"),
+        (["TR10"], "TR10 has no value for gerd_total_pc_gdp"),
+    ],
+)
 def test_cli_peers_bad_input_exit_2(shared_data, args, message):
     r = CliRunner().invoke(peers_app, [*args, "--folder", str(shared_data)])
     assert r.exit_code == 2

@@ -57,7 +57,7 @@ def latest_raw_population(shared_data: Path, code: str) -> tuple[int, int]:
     for ln in lines[1:]:
         parts = ln.rstrip("\r").split("\t")
         if parts[0] == f"A,NR,T,TOTAL,{code}":
-            have = [(y, c.split()[0]) for y, c in zip(years, parts[1:]) if not c.startswith(":")]
+            have = [(y, c.split()[0]) for y, c in zip(years, parts[1:], strict=True) if not c.startswith(":")]
             year, value = max(have)
             return int(float(value)), year
     raise KeyError(code)
@@ -66,8 +66,11 @@ def latest_raw_population(shared_data: Path, code: str) -> tuple[int, int]:
 def test_seed_installs_every_shared_catalogue_file_and_status_says_ok(seeded, data_env, shared_data, monkeypatch):
     folder, seed_out = seeded
     installed = re.findall(r"^\s+(\S+/\S+)\s+[\d,]+ bytes", seed_out, flags=re.M)
-    expected = sorted(p.relative_to(shared_data).as_posix() for sub in ("gisco", "eurostat", "indicators")
-                      for p in (shared_data / sub).iterdir())
+    expected = sorted(
+        p.relative_to(shared_data).as_posix()
+        for sub in ("gisco", "eurostat", "indicators")
+        for p in (shared_data / sub).iterdir()
+    )
     assert sorted(installed) == expected and len(installed) == 29
     assert f"Installed 29 files into {folder}" in seed_out
     # The status table is wider than 80 columns; give it room so every row shows its check.

@@ -62,7 +62,7 @@ def latest_raw_population(shared_data: Path, code: str) -> tuple[float, int, str
     for ln in lines[1:]:
         parts = ln.rstrip("\r").split("\t")
         if parts[0] == f"A,NR,T,TOTAL,{code}":
-            cells = [(y, c.strip().partition(" ")) for y, c in zip(years, parts[1:])]
+            cells = [(y, c.strip().partition(" ")) for y, c in zip(years, parts[1:], strict=True)]
             y, (v, _, f) = max((y, c) for y, c in cells if c[0] != ":")
             return float(v), y, f
     raise KeyError(code)
@@ -86,13 +86,27 @@ def linked_folder(tmp_path: Path, shared_data: Path, subdirs: tuple[str, ...]) -
 
 # -- the library API ---------------------------------------------------------------------------------
 
+
 def test_region_summary_has_the_latest_value_of_every_indicator(reg, shared_data):
     info = region_summary(reg, "Tirol")
     frame = info["indicators"]
     assert isinstance(frame, pd.DataFrame)
     assert frame["indicator"].tolist() == [i.id for i in CATALOGUE]
-    for col in ("name", "value", "unit", "year", "flag", "flag_meaning", "source", "dataset", "attribution",
-                "aggregated", "recoded_from", "note", "status"):
+    for col in (
+        "name",
+        "value",
+        "unit",
+        "year",
+        "flag",
+        "flag_meaning",
+        "source",
+        "dataset",
+        "attribution",
+        "aggregated",
+        "recoded_from",
+        "note",
+        "status",
+    ):
         assert col in frame.columns, col
     row = frame.set_index("indicator").loc["population"]
     value, year, flag = latest_raw_population(shared_data, "AT33")

@@ -28,10 +28,14 @@ LISTS = {
     "inv": {"a": 40.0, "b": 40.0, "c": 30.0, "dk": None},
     "top": {"t70": 70.0, "t90": 90.0},
 }
-ITEMS = [("q1", "select_one", "lvl", "B1"), ("q2", "select_one", "mid", "B1"),
-         ("q3", "select_multiple", "inv", "B1"), ("q4", "select_one", "top", "B2"),
-         ("q5", "select_one", "lvl", "B2")]
-ITEM_LIST = {n: l for n, _, l, _ in ITEMS}
+ITEMS = [
+    ("q1", "select_one", "lvl", "B1"),
+    ("q2", "select_one", "mid", "B1"),
+    ("q3", "select_multiple", "inv", "B1"),
+    ("q4", "select_one", "top", "B2"),
+    ("q5", "select_one", "lvl", "B2"),
+]
+ITEM_LIST = {n: lst for n, _, lst, _ in ITEMS}
 ITEM_TYPE = {n: t for n, t, _, _ in ITEMS}
 ITEM_BLOCK = {n: b for n, _, _, b in ITEMS}
 BLOCK_SIZE = {"B1": 3, "B2": 2}
@@ -42,14 +46,16 @@ GROUPS = ["company", "policy_maker", "other"]
 
 INST = h.make_instrument(LISTS, [*ITEMS, ("note_text", "text", None, None)], ["B1", "B2"])
 
-PROPS = settings(max_examples=50, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROPS = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 TABLES = ("item_scores", "block_scores", "item_dispersion", "group_item_scores", "group_block_scores")
 
 
 # ---------------------------------------------------------------------------
 # strategies
 # ---------------------------------------------------------------------------
+
 
 def _answer(item_name, scored_only=False, missing_only=False):
     """A value for one item: a scored choice, don't know, or blank."""
@@ -101,15 +107,18 @@ def run(rows, **kw):
 
 
 def params_strategy():
-    return st.fixed_dictionaries({
-        "weighting": st.sampled_from(["respondents", "groups"]),
-        "min_respondents": st.integers(1, 4),
-    })
+    return st.fixed_dictionaries(
+        {
+            "weighting": st.sampled_from(["respondents", "groups"]),
+            "min_respondents": st.integers(1, 4),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------
 # an independent reference (plain Python) of the point scores
 # ---------------------------------------------------------------------------
+
 
 def value_of(item_name, raw):
     choices = LISTS[ITEM_LIST[item_name]]
@@ -187,6 +196,7 @@ def test_point_scores_match_reference(rows, p):
 # ranges
 # ---------------------------------------------------------------------------
 
+
 @given(rows=datasets(), p=params_strategy())
 @PROPS
 def test_scores_within_item_range(rows, p):
@@ -215,6 +225,7 @@ def test_scores_within_item_range(rows, p):
 # row order
 # ---------------------------------------------------------------------------
 
+
 @given(rows=datasets(), p=params_strategy(), rnd=st.randoms(use_true_random=False))
 @PROPS
 def test_invariant_to_row_order(rows, p, rnd):
@@ -232,6 +243,7 @@ def test_invariant_to_row_order(rows, p, rnd):
 # ---------------------------------------------------------------------------
 # missing is never 0
 # ---------------------------------------------------------------------------
+
 
 @st.composite
 def extra_missing_respondents(draw):
@@ -270,6 +282,7 @@ def test_respondents_with_only_dont_know_or_blank_change_no_score(rows, extra, p
 # ---------------------------------------------------------------------------
 # suppression never leaks
 # ---------------------------------------------------------------------------
+
 
 @given(rows=datasets(), p=params_strategy())
 @PROPS
@@ -321,7 +334,7 @@ def data_with_suppressed_cell(draw):
     rows = draw(datasets(max_respondents=14))
     k = draw(st.integers(2, 4))
     counts = {}
-    for rid, region, group, name, raw in rows:
+    for rid, region, _group, name, raw in rows:
         if value_of(name, raw) is not None:
             counts.setdefault((region, name), set()).add(rid)
     cells = sorted(key for key, who in counts.items() if 0 < len(who) < k)
@@ -350,6 +363,7 @@ def test_values_behind_suppressed_cell_do_not_leak(data, weighting):
 # ---------------------------------------------------------------------------
 # regions are independent
 # ---------------------------------------------------------------------------
+
 
 @given(rows=datasets(), p=params_strategy())
 @PROPS

@@ -38,21 +38,25 @@ def group_item(core, region, name, group):
 # item values
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,value,expected", [
-    ("q1", "no", 0.0),
-    ("q1", "some", 50.0),
-    ("q1", "full", 100.0),
-    ("q1", "dont_know", None),       # choice without score: missing
-    ("q1", "", None),                # blank: missing
-    ("q3", "a", 40.0),
-    ("q3", "a b", 80.0),             # 40 + 40
-    ("q3", "a c", 70.0),             # 40 + 30
-    ("q3", "a b c", 100.0),          # 40 + 40 + 30 = 110, capped at 100
-    ("q3", "c dk", 30.0),            # dk carries no score, c counts
-    ("q3", "dk", None),              # only unscored ticks: missing, not 0
-    ("q3", "", None),
-    ("q6", "s75", 75.0),
-])
+
+@pytest.mark.parametrize(
+    "name,value,expected",
+    [
+        ("q1", "no", 0.0),
+        ("q1", "some", 50.0),
+        ("q1", "full", 100.0),
+        ("q1", "dont_know", None),  # choice without score: missing
+        ("q1", "", None),  # blank: missing
+        ("q3", "a", 40.0),
+        ("q3", "a b", 80.0),  # 40 + 40
+        ("q3", "a c", 70.0),  # 40 + 30
+        ("q3", "a b c", 100.0),  # 40 + 40 + 30 = 110, capped at 100
+        ("q3", "c dk", 30.0),  # dk carries no score, c counts
+        ("q3", "dk", None),  # only unscored ticks: missing, not 0
+        ("q3", "", None),
+        ("q6", "s75", 75.0),
+    ],
+)
 def test_choice_value(name, value, expected):
     got = choice_value(INST, name, value)
     if expected is None:
@@ -96,6 +100,7 @@ def test_select_multiple_only_unscored_everywhere_is_missing():
 # weighting
 # ---------------------------------------------------------------------------
 
+
 def _weighting_rows():
     # q1: company full, full, full (100 each); policy_maker no (0);
     # research_institution dont_know (no value for q1); other answers only q2.
@@ -127,6 +132,7 @@ def test_weighting_groups_means_of_group_means_leaving_out_groups_without_value(
 # ---------------------------------------------------------------------------
 # anonymity threshold
 # ---------------------------------------------------------------------------
+
 
 def test_suppression_boundary_default_threshold():
     # AT1: 2 values (+ 1 dont_know, + 1 blank) -> n = 2 < 3 -> suppressed
@@ -199,6 +205,7 @@ def test_territories_kept_when_nobody_answered_a_scored_item():
 # blocks
 # ---------------------------------------------------------------------------
 
+
 def _block_rows():
     # AT1, block B1 (q1..q4):
     #   r0: q1 full, q3 "a b c"     r1: q1 full        r2: q1 some, q2 no
@@ -267,6 +274,7 @@ def test_block_insufficient_has_no_interval():
 # ---------------------------------------------------------------------------
 # stakeholder-group breakdown and secondary suppression
 # ---------------------------------------------------------------------------
+
 
 def test_group_breakdown_scores_and_primary_suppression():
     # q1: company full, full, some (n 3); policy_maker no, no (n 2 -> suppressed)
@@ -359,6 +367,7 @@ def test_group_block_score_is_mean_of_published_group_items():
 # ---------------------------------------------------------------------------
 # distributions
 # ---------------------------------------------------------------------------
+
 
 def _dist_rows():
     # AT1 q1: full, full, some, dont_know, blank -> n 4 (blank excluded, dont_know included)
@@ -556,6 +565,7 @@ def test_bootstrap_stream_depends_on_region_code():
 # ---------------------------------------------------------------------------
 # dispersion and disagreement
 # ---------------------------------------------------------------------------
+
 
 def test_sd_across_respondents_ddof1():
     # q1 values 0, 50, 100, 100 (dont_know ignored): mean 62.5,

@@ -19,8 +19,16 @@ from s3stresstest.regions.data_catalogue import entry as data_entry
 from s3stresstest.regions.eurostat_tsv import explain_flags, parse_eurostat_tsv, read_eurostat_tsv
 from s3stresstest.regions.indicators import ABSENT, BY_ID, CATALOGUE, PERFORMANCE, STRUCTURE
 from s3stresstest.regions.nuts_recode import RECODES, classify_code, nuts2021_regions, recode, unmatched_codes
-from s3stresstest.regions.statistics import (COLUMNS, clear_cache, complete_statistics, indicator_sources,
-                                             latest_values, load_report, load_statistics, value_for_territory)
+from s3stresstest.regions.statistics import (
+    COLUMNS,
+    clear_cache,
+    complete_statistics,
+    indicator_sources,
+    latest_values,
+    load_report,
+    load_statistics,
+    value_for_territory,
+)
 from s3stresstest.regions.tidy_csv import parse_tidy_csv, read_metadata, read_tidy_csv
 
 GDP = "eurostat/estat_nama_10r_3gdp.tsv"
@@ -112,18 +120,21 @@ def test_tsv_reader_crlf_filters_and_periods():
     assert list(quarterly["period"]) == ["2020-Q1", "2020-Q2"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "the file is empty"),
-    ("geo,2019\nAT,1\n", "header is not Eurostat TSV"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2019 \nA,AT\t1 \t2 \n", "repeats period"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \n", "no data rows"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 \nA,DE\t3 ", "line 3: too few fields: 2, the header has 3"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 \t3 \n", "line 2: too many fields"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA\t1 \t2 \n", "does not have 2 dimension codes"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \tabc \n", "line 2, column '2020': cell 'abc '"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t\n", "line 2, column '2020'"),
-    ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 e1\n", "unreadable flags"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the file is empty"),
+        ("geo,2019\nAT,1\n", "header is not Eurostat TSV"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2019 \nA,AT\t1 \t2 \n", "repeats period"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \n", "no data rows"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 \nA,DE\t3 ", "line 3: too few fields: 2, the header has 3"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 \t3 \n", "line 2: too many fields"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA\t1 \t2 \n", "does not have 2 dimension codes"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \tabc \n", "line 2, column '2020': cell 'abc '"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t\n", "line 2, column '2020'"),
+        ("freq,geo\\TIME_PERIOD\t2019 \t2020 \nA,AT\t1 \t2 e1\n", "unreadable flags"),
+    ],
+)
 def test_tsv_reader_refuses_corrupt_input(text, message):
     with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")) as exc:
         parse_eurostat_tsv(text, source="bad.tsv")
@@ -197,8 +208,11 @@ def test_tidy_csv_reader_on_real_files_with_metadata(shared_data):
     assert s[("DE11", 2019)] == 7.33 and s[("DE11", 2017)] == 7.47 and ("DE11", 2018) not in s.index
     assert s[("AT33", 2019)] == 2.83
     assert (df["flag"] == "").all()
-    checks = [("rd_e_gerdreg_bes_pc_gdp", "DE11", 2019, 6.88), ("hrst_st_rcat_hrst_pc_act", "DE11", 2020, 51.0),
-              ("pat_ep_rtot_p_mhab", "DE11", 2012, 430.743)]
+    checks = [
+        ("rd_e_gerdreg_bes_pc_gdp", "DE11", 2019, 6.88),
+        ("hrst_st_rcat_hrst_pc_act", "DE11", 2020, 51.0),
+        ("pat_ep_rtot_p_mhab", "DE11", 2012, 430.743),
+    ]
     for stem, region, year, value in checks:
         d = read_tidy_csv(shared_data / f"indicators/{stem}.csv").set_index(["region", "year"])["value"]
         assert d[(region, year)] == value, stem
@@ -211,15 +225,18 @@ def test_tidy_csv_plain_layout_flags_and_missing():
     assert df["value"].iloc[3] == 0.0
 
 
-@pytest.mark.parametrize("text, message", [
-    ("year,region_id,value\n2019,AT33,1\n2020,AT3", "line 3: too few fields"),
-    ("year,region_id,value\n2019,AT33,1,9\n", "line 2: too many fields"),
-    ("year,region_id,value\n2019,AT33,abc\n", "line 2, column 'value': value 'abc' is not a number"),
-    ("year,region_id,value\n2019.5,AT33,1\n", "year '2019.5' is not an integer"),
-    ("year,region_id,value\n2019,,1\n", "region is empty"),
-    ("year,region_id,value\n2019,AT33,1\n2019,AT33,2\n", "line 3, column 'region_id': duplicate row"),
-    ("year,value\n2019,1\n", "missing column region"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("year,region_id,value\n2019,AT33,1\n2020,AT3", "line 3: too few fields"),
+        ("year,region_id,value\n2019,AT33,1,9\n", "line 2: too many fields"),
+        ("year,region_id,value\n2019,AT33,abc\n", "line 2, column 'value': value 'abc' is not a number"),
+        ("year,region_id,value\n2019.5,AT33,1\n", "year '2019.5' is not an integer"),
+        ("year,region_id,value\n2019,,1\n", "region is empty"),
+        ("year,region_id,value\n2019,AT33,1\n2019,AT33,2\n", "line 3, column 'region_id': duplicate row"),
+        ("year,value\n2019,1\n", "missing column region"),
+    ],
+)
 def test_tidy_csv_refuses_corrupt_input(text, message):
     with pytest.raises(InputError, match=message) as exc:
         parse_tidy_csv(text, source="bad.csv")
@@ -234,8 +251,9 @@ def test_tidy_csv_corrupt_or_mismatched_metadata(tmp_path, shared_data):
     (tmp_path / f"{stem}.json").write_text(text[: len(text) // 2], encoding="utf-8")
     with pytest.raises(InputError, match=rf"{stem}.json.*not valid JSON"):
         read_tidy_csv(csv_path)
-    (tmp_path / f"{stem}.json").write_text(text.replace('"id": "rd_e_gerdreg_total_pc_gdp"', '"id": "other"'),
-                                           encoding="utf-8")
+    (tmp_path / f"{stem}.json").write_text(
+        text.replace('"id": "rd_e_gerdreg_total_pc_gdp"', '"id": "other"'), encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"missing column value \(other\)"):
         read_tidy_csv(csv_path)
     assert read_metadata(shared_data / f"indicators/{stem}.json").dataset == "rd_e_gerdreg"
@@ -258,8 +276,19 @@ def test_load_refuses_a_truncated_data_file_naming_it(tmp_path, shared_data):
 # ------------------------------------------------------------------------------------------------
 # Catalogue
 
-REQUIRED = {"gdp_eur_hab", "gdp_pps_hab", "population", "area", "density", "gerd_total_pc_gdp", "gerd_bes_pc_gdp",
-            "gerd_gov_pc_gdp", "gerd_hes_pc_gdp", "hrst_pc_act", "patents_epo_p_mhab"}
+REQUIRED = {
+    "gdp_eur_hab",
+    "gdp_pps_hab",
+    "population",
+    "area",
+    "density",
+    "gerd_total_pc_gdp",
+    "gerd_bes_pc_gdp",
+    "gerd_gov_pc_gdp",
+    "gerd_hes_pc_gdp",
+    "hrst_pc_act",
+    "patents_epo_p_mhab",
+}
 
 
 def test_catalogue_covers_the_required_indicators(shared_data, stats):
@@ -291,7 +320,12 @@ def test_long_table_columns_and_types(stats):
     assert stats["aggregated"].dtype == bool and stats["nuts2021"].dtype == bool
     r = one(stats, "gdp_eur_hab", "DE11", 2019)
     assert (r["value"], r["flag"], r["unit"], r["dataset"], r["source"]) == (
-        53300.0, "e", "EUR per inhabitant", "nama_10r_3gdp", GDP)
+        53300.0,
+        "e",
+        "EUR per inhabitant",
+        "nama_10r_3gdp",
+        GDP,
+    )
     r = one(stats, "population", "DE11", 2023)
     assert (r["value"], r["flag"], r["aggregated"], r["recoded_from"]) == (4142738.0, "b", False, "")
     # missing stays missing: area cells ': m' are rows with NaN and flag 'm', never 0
@@ -311,8 +345,16 @@ def test_recode_table_targets_exist_and_sources_do_not(shared_data):
     for r in RECODES:
         assert r.new in codes, r
         assert r.old not in codes, r
-    assert {("FR71", "FRK2"), ("FR72", "FRK1"), ("FR42", "FRF1"), ("FR43", "FRC2"), ("FR82", "FRL0"),
-            ("FR7", "FRK"), ("PL12", "PL9"), ("EL14", "EL61")} <= {(r.old, r.new) for r in RECODES}
+    assert {
+        ("FR71", "FRK2"),
+        ("FR72", "FRK1"),
+        ("FR42", "FRF1"),
+        ("FR43", "FRC2"),
+        ("FR82", "FRL0"),
+        ("FR7", "FRK"),
+        ("PL12", "PL9"),
+        ("EL14", "EL61"),
+    } <= {(r.old, r.new) for r in RECODES}
     # boundary changes are never recoded
     assert not {"HR04", "IE01", "IE02", "NO01", "UKM2", "SI01", "SI02", "PL3", "FR2", "FR8"} & {r.old for r in RECODES}
 
@@ -338,7 +380,12 @@ def test_unmatched_codes_are_reported_and_kept(report, stats):
         assert (stats["region"] == code).any(), code  # kept, not dropped
     assert un.loc["FRZZ", "kind"] == "extra_regio" and un.loc["EU27_2020", "kind"] == "aggregate"
     assert un.loc["US", "kind"] == "non_nuts" and un.loc["XK00", "kind"] == "non_nuts"  # Kosovo: no NUTS
-    assert "HR04" in unmatched_codes(stats[stats["indicator"] == "gerd_total_pc_gdp"], known=set(report.regions["code"]))["code"].tolist()
+    assert (
+        "HR04"
+        in unmatched_codes(stats[stats["indicator"] == "gerd_total_pc_gdp"], known=set(report.regions["code"]))[
+            "code"
+        ].tolist()
+    )
     assert classify_code("CZ", {"AT"}) == "other_version" and classify_code("CZZ", set()) == "extra_regio"
     assert "recoded to NUTS 2021" in report.summary() and "FR71->FRK2" in report.summary()
 
@@ -360,8 +407,10 @@ def test_nuts1_value_from_nuts2_parts_population_weighted(shared_data, stats):
     # PL31/PL32/PL34 only. Population starts in 2016: the nearest year is used for the weights.
     csv = shared_data / "indicators/rd_e_gerdreg_total_eur_hab.csv"
     vals = [raw_csv_value(csv, c, 2011) for c in ("PL31", "PL32", "PL34")]
-    pops = [float(raw_tsv_cell(shared_data / POP, f"A,NR,T,TOTAL,{c}", 2016).split()[0]) for c in ("PL81", "PL82", "PL84")]
-    expected = sum(v * p for v, p in zip(vals, pops)) / sum(pops)
+    pops = [
+        float(raw_tsv_cell(shared_data / POP, f"A,NR,T,TOTAL,{c}", 2016).split()[0]) for c in ("PL81", "PL82", "PL84")
+    ]
+    expected = sum(v * p for v, p in zip(vals, pops, strict=True)) / sum(pops)
     got = value_for_territory(stats, "gerd_total_eur_hab", "PL8", 2011)
     assert got["aggregated"] is True and got["year"] == 2011
     assert got["value"] == pytest.approx(expected, rel=1e-12)
@@ -397,8 +446,9 @@ def test_published_own_level_value_is_preferred(shared_data, stats):
 
 
 def small_regions() -> pd.DataFrame:
-    return pd.DataFrame({"code": ["XA", "XA1", "XA11", "XA12", "XA111", "XA112", "XA121"],
-                         "level": [0, 1, 2, 2, 3, 3, 3]})
+    return pd.DataFrame(
+        {"code": ["XA", "XA1", "XA11", "XA12", "XA111", "XA112", "XA121"], "level": [0, 1, 2, 2, 3, 3, 3]}
+    )
 
 
 def small_stats(rows) -> pd.DataFrame:
@@ -406,10 +456,14 @@ def small_stats(rows) -> pd.DataFrame:
 
 
 def test_mixed_levels_recursive_sum_and_weighted_mean():
-    rows = [("population", "XA111", 2020, 100.0, ""), ("population", "XA112", 2020, 300.0, "e"),
-            ("population", "XA121", 2020, 600.0, ""),
-            ("gdp_eur_hab", "XA11", 2020, 10.0, ""), ("gdp_eur_hab", "XA12", 2020, 40.0, "p"),
-            ("gdp_eur_hab", "XA1", 2019, 99.0, "")]
+    rows = [
+        ("population", "XA111", 2020, 100.0, ""),
+        ("population", "XA112", 2020, 300.0, "e"),
+        ("population", "XA121", 2020, 600.0, ""),
+        ("gdp_eur_hab", "XA11", 2020, 10.0, ""),
+        ("gdp_eur_hab", "XA12", 2020, 40.0, "p"),
+        ("gdp_eur_hab", "XA1", 2019, 99.0, ""),
+    ]
     st = small_stats(rows)
     regions = small_regions()
     # population of XA1: NUTS-3 -> NUTS-2 -> NUTS-1 -> country, all sums, flags united
@@ -428,9 +482,12 @@ def test_mixed_levels_recursive_sum_and_weighted_mean():
 
 
 def test_published_parent_wins_and_missing_part_means_missing():
-    rows = [("population", "XA11", 2020, 400.0, ""), ("population", "XA12", 2020, 600.0, ""),
-            ("population", "XA1", 2020, 1234.0, ""),
-            ("area", "XA11", 2020, 10.0, "")]  # XA12 area missing
+    rows = [
+        ("population", "XA11", 2020, 400.0, ""),
+        ("population", "XA12", 2020, 600.0, ""),
+        ("population", "XA1", 2020, 1234.0, ""),
+        ("area", "XA11", 2020, 10.0, ""),
+    ]  # XA12 area missing
     st = small_stats(rows)
     regions = small_regions()
     got = value_for_territory(st, "population", "XA1", regions=regions)
@@ -447,8 +504,18 @@ def test_published_parent_wins_and_missing_part_means_missing():
 
 def test_latest_values_show_year_and_aggregation(stats):
     lv = latest_values(stats, "FRF").set_index("indicator")
-    assert list(lv.columns) == ["name", "kind", "value", "unit", "year", "flag", "source", "dataset", "aggregated",
-                                "recoded_from"]
+    assert list(lv.columns) == [
+        "name",
+        "kind",
+        "value",
+        "unit",
+        "year",
+        "flag",
+        "source",
+        "dataset",
+        "aggregated",
+        "recoded_from",
+    ]
     assert lv.loc["gerd_total_pc_gdp", "year"] == 2013 and bool(lv.loc["gerd_total_pc_gdp", "aggregated"])
     assert lv.loc["hrst_pc_act", "year"] == 2020 and not bool(lv.loc["hrst_pc_act", "aggregated"])
     at = latest_values(stats, "AT33").set_index("indicator")
@@ -459,7 +526,6 @@ def test_latest_values_show_year_and_aggregation(stats):
     assert math.isnan(li.loc["gerd_total_pc_gdp", "value"]) and pd.isna(li.loc["gerd_total_pc_gdp", "year"])
     with pytest.raises(InputError, match="unknown indicator"):
         latest_values(stats, "AT33", ["nope"])
-
 
 
 # ------------------------------------------------------------------------------------------------
@@ -517,13 +583,19 @@ PERSREG_TSV = (
     "A,TOTAL,TOTAL,T,HC,AT33\t9000 \t9100 \n"
     "A,TOTAL,TOTAL,T,PC_ACT_FTE,AT33\t1.62 \t1.7 p\n"
 )
-RAW_TSVS = {"rd_e_gerdreg": GERD_TSV, "hrst_st_rcat": HRST_TSV, "pat_ep_rtot": PAT_RTOT_TSV,
-            "pat_ep_rtec": PAT_RTEC_TSV, "rd_p_persreg": PERSREG_TSV}
+RAW_TSVS = {
+    "rd_e_gerdreg": GERD_TSV,
+    "hrst_st_rcat": HRST_TSV,
+    "pat_ep_rtot": PAT_RTOT_TSV,
+    "pat_ep_rtec": PAT_RTEC_TSV,
+    "rd_p_persreg": PERSREG_TSV,
+}
 TSV_INDICATORS = [i.id for i in CATALOGUE if i.tsv_file]
 
 
-def data_folder(tmp_path: Path, shared_data: Path, subdirs=("gisco", "eurostat", "indicators"),
-                tsvs: dict[str, str] | None = None) -> Path:
+def data_folder(
+    tmp_path: Path, shared_data: Path, subdirs=("gisco", "eurostat", "indicators"), tsvs: dict[str, str] | None = None
+) -> Path:
     """A data folder with links to the shared files of `subdirs` and hand-written raw TSVs."""
     folder = tmp_path / "data"
     for sub in subdirs:
@@ -544,7 +616,9 @@ def test_raw_gerd_tsv_wins_over_the_eurito_csvs(tmp_path, shared_data):
         assert (src.loc[ind, "reader"], src.loc[ind, "file"]) == ("eurostat_tsv", "eurostat/rd_e_gerdreg.tsv"), ind
     assert src.loc["gerd_total_pc_gdp", "filters"] == "freq=A, sectperf=TOTAL, unit=PC_GDP"
     assert (src.loc["hrst_pc_act", "reader"], src.loc["hrst_pc_act", "file"]) == (
-        "tidy_csv", "indicators/hrst_st_rcat_hrst_pc_act.csv")
+        "tidy_csv",
+        "indicators/hrst_st_rcat_hrst_pc_act.csv",
+    )
 
     st = load_statistics(folder)
     gerd = st[st["indicator"].str.startswith("gerd_")]
@@ -554,8 +628,10 @@ def test_raw_gerd_tsv_wins_over_the_eurito_csvs(tmp_path, shared_data):
     assert (r["value"], r["flag"], r["unit"]) == (2.86, "", "% of GDP")
     assert raw_csv_value(shared_data / "indicators/rd_e_gerdreg_total_pc_gdp.csv", "AT33", 2019) == 2.83
     assert set(st.loc[st["indicator"] == "gerd_total_pc_gdp", "region"]) == {"AT33", "DE11", "FRK2"}
-    assert (one(st, "gerd_total_pc_gdp", "AT33", 2021)["value"], one(st, "gerd_total_pc_gdp", "AT33", 2021)["flag"]) \
-        == (3.05, "p")
+    assert (
+        one(st, "gerd_total_pc_gdp", "AT33", 2021)["value"],
+        one(st, "gerd_total_pc_gdp", "AT33", 2021)["flag"],
+    ) == (3.05, "p")
     # filters: each indicator gets its own sector and unit; no decoy value anywhere
     assert one(st, "gerd_bes_pc_gdp", "AT33", 2021)["value"] == 1.95
     assert one(st, "gerd_hes_pc_gdp", "AT33", 2021)[["value", "flag"]].tolist() == [1.02, "e"]
@@ -591,16 +667,23 @@ def test_all_indicators_from_raw_tsvs_without_the_eurito_csvs(tmp_path, shared_d
         rows = st[st["indicator"] == ind]
         assert rows["value"].notna().any(), ind
         assert set(rows["source"]) == {BY_ID[ind].tsv_file}, ind
-    expected = {("hrst_pc_act", 2021): (49.0, ""), ("se_pc_act", 2021): (9.9, "p"),
-                ("patents_epo_p_mhab", 2012): (210.25, "e"), ("patents_epo_ht_p_mhab", 2012): (33.1, ""),
-                ("rd_personnel_pc_act", 2020): (1.7, "p"), ("researchers_pc_act", 2020): (1.1, "p")}
+    expected = {
+        ("hrst_pc_act", 2021): (49.0, ""),
+        ("se_pc_act", 2021): (9.9, "p"),
+        ("patents_epo_p_mhab", 2012): (210.25, "e"),
+        ("patents_epo_ht_p_mhab", 2012): (33.1, ""),
+        ("rd_personnel_pc_act", 2020): (1.7, "p"),
+        ("researchers_pc_act", 2020): (1.1, "p"),
+    }
     for (ind, year), want in expected.items():
         r = one(st, ind, "AT33", year)
         assert (r["value"], r["flag"]) == want, ind
     assert not ((st["indicator"] == "patents_epo_ht_p_mhab") & (st["year"] == 2013)).any()  # bare ':' is no row
     # NUTS-1 AT3 from its four NUTS-2 parts, weighted by population (2020); 2021 misses AT34 -> missing
-    pops = {c: float(raw_tsv_cell(shared_data / POP, f"A,NR,T,TOTAL,{c}", 2020).split()[0])
-            for c in ("AT31", "AT32", "AT33", "AT34")}
+    pops = {
+        c: float(raw_tsv_cell(shared_data / POP, f"A,NR,T,TOTAL,{c}", 2020).split()[0])
+        for c in ("AT31", "AT32", "AT33", "AT34")
+    }
     vals = {"AT31": 45.0, "AT32": 44.0, "AT33": 48.0, "AT34": 47.0}
     got = value_for_territory(st, "hrst_pc_act", "AT3")
     assert got["year"] == 2020 and got["aggregated"] is True and got["source"] == "eurostat/hrst_st_rcat.tsv"
@@ -611,11 +694,16 @@ def test_raw_tsv_that_does_not_fit_the_filters_is_refused(tmp_path, shared_data)
     folder = data_folder(tmp_path, shared_data, subdirs=("gisco", "eurostat"))
     tsv = folder / "eurostat/hrst_st_rcat.tsv"
     # a dimension the catalogue does not fix (here: sex) would give several values per region and year
-    tsv.write_text("freq,category,sex,unit,geo\\TIME_PERIOD\t2020 \n"
-                   "A,HRST,F,PC_ACT,AT33\t50 \nA,HRST,M,PC_ACT,AT33\t46 \nA,HRST,T,PC_ACT,AT33\t48 \n",
-                   encoding="utf-8")
-    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv: hrst_pc_act: several rows per region and "
-                                         r"year .* AT33 2020; the file has dimension\(s\) sex"):
+    tsv.write_text(
+        "freq,category,sex,unit,geo\\TIME_PERIOD\t2020 \n"
+        "A,HRST,F,PC_ACT,AT33\t50 \nA,HRST,M,PC_ACT,AT33\t46 \nA,HRST,T,PC_ACT,AT33\t48 \n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        InputError,
+        match=r"eurostat/hrst_st_rcat.tsv: hrst_pc_act: several rows per region and "
+        r"year .* AT33 2020; the file has dimension\(s\) sex",
+    ):
         load_statistics(folder, ["hrst_pc_act"])
     # a dimension the filter needs is not in the file
     tsv.write_text("freq,unit,geo\\TIME_PERIOD\t2020 \nA,PC_ACT,AT33\t48 \n", encoding="utf-8")
@@ -623,8 +711,11 @@ def test_raw_tsv_that_does_not_fit_the_filters_is_refused(tmp_path, shared_data)
         load_statistics(folder, ["hrst_pc_act"])
     # no row for the selection
     tsv.write_text(HRST_TSV.replace("A,SE,PC_ACT", "A,SE,PC_POP"), encoding="utf-8")
-    with pytest.raises(InputError, match=r"eurostat/hrst_st_rcat.tsv: no rows for se_pc_act \(freq=A, category=SE, "
-                                         r"unit=PC_ACT\)"):
+    with pytest.raises(
+        InputError,
+        match=r"eurostat/hrst_st_rcat.tsv: no rows for se_pc_act \(freq=A, category=SE, "
+        r"unit=PC_ACT\)",
+    ):
         load_statistics(folder, ["se_pc_act"])
     # a corrupt raw TSV is refused with its name and line, not silently replaced by the CSV
     (folder / "indicators").mkdir()
@@ -641,13 +732,23 @@ def test_missing_indicator_files_are_listed_or_skipped(tmp_path, shared_data):
         load_statistics(folder)
     msg = str(exc.value)
     assert "10 problems found" in msg  # every missing indicator at once
-    assert ("gerd_total_pc_gdp: neither 'eurostat/rd_e_gerdreg.tsv' (the raw Eurostat TSV, from `s3stresstest data "
-            "pull`) nor 'indicators/rd_e_gerdreg_total_pc_gdp.csv'") in msg
+    assert (
+        "gerd_total_pc_gdp: neither 'eurostat/rd_e_gerdreg.tsv' (the raw Eurostat TSV, from `s3stresstest data "
+        "pull`) nor 'indicators/rd_e_gerdreg_total_pc_gdp.csv'"
+    ) in msg
     assert "patents_epo_p_mhab" not in msg
     report = load_report(folder, missing="skip")
     assert set(report.skipped) == set(TSV_INDICATORS) - {"patents_epo_p_mhab"} | {"bes_share_gerd"}
-    assert set(report.stats["indicator"]) == {"population", "area", "density", "gdp_mio_eur", "gdp_eur_hab",
-                                              "gdp_pps_hab", "gdp_pps_hab_eu27", "patents_epo_p_mhab"}
+    assert set(report.stats["indicator"]) == {
+        "population",
+        "area",
+        "density",
+        "gdp_mio_eur",
+        "gdp_eur_hab",
+        "gdp_pps_hab",
+        "gdp_pps_hab_eu27",
+        "patents_epo_p_mhab",
+    }
     lv = latest_values(report.stats, "AT33").set_index("indicator")
     assert math.isnan(lv.loc["gerd_total_pc_gdp", "value"]) and lv.loc["patents_epo_p_mhab", "value"] == 210.25
 
@@ -667,13 +768,20 @@ def test_load_is_cached_per_unchanged_files_and_copies_are_independent(tmp_path,
 
 # Eurostat code lists: the label of each code the catalogue filters on, as in the EURITO titles.
 CODE_LABELS = {
-    ("sectperf", "TOTAL"): "All sectors", ("sectperf", "BES"): "Business enterprise sector",
-    ("sectperf", "GOV"): "Government sector", ("sectperf", "HES"): "Higher education sector",
-    ("unit", "PC_GDP"): "Percentage of gross domestic product (GDP)", ("unit", "EUR_HAB"): "Euro per inhabitant",
+    ("sectperf", "TOTAL"): "All sectors",
+    ("sectperf", "BES"): "Business enterprise sector",
+    ("sectperf", "GOV"): "Government sector",
+    ("sectperf", "HES"): "Higher education sector",
+    ("unit", "PC_GDP"): "Percentage of gross domestic product (GDP)",
+    ("unit", "EUR_HAB"): "Euro per inhabitant",
     ("category", "HRST"): "Persons with tertiary education (ISCED) and/or employed in science and technology",
-    ("category", "SE"): "Scientists and engineers", ("unit", "PC_ACT"): "Percentage of population in the labour force",
-    ("unit", "P_MHAB"): "Per million inhabitants", ("ipc", "HT"): "High tech - total",
-    ("prof_pos", "TOTAL"): "Total", ("prof_pos", "RSE"): "Researchers", ("sex", "T"): "Total",
+    ("category", "SE"): "Scientists and engineers",
+    ("unit", "PC_ACT"): "Percentage of population in the labour force",
+    ("unit", "P_MHAB"): "Per million inhabitants",
+    ("ipc", "HT"): "High tech - total",
+    ("prof_pos", "TOTAL"): "Total",
+    ("prof_pos", "RSE"): "Researchers",
+    ("sex", "T"): "Total",
     ("unit", "PC_ACT_FTE"): "Percentage of population in the labour force - numerator in full-time equivalent (FTE)",
 }
 
@@ -691,7 +799,7 @@ def test_tsv_filters_match_the_eurito_selection(shared_data):
         for dim, code in codes.items():
             assert CODE_LABELS[(dim, code)] in meta.title, (ind.id, dim, code, meta.title)
         # the EURITO id spells the same codes: rd_p_persreg_total_rse_pc_act_fte_t = TOTAL, RSE, PC_ACT_FTE, T
-        rest = "_" + meta.id[len(ind.dataset) + 1:] + "_"
+        rest = "_" + meta.id[len(ind.dataset) + 1 :] + "_"
         for code in codes.values():
             token = f"_{code.lower()}_"
             assert token in rest, (ind.id, code)

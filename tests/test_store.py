@@ -46,8 +46,9 @@ def all_cells(store: Store) -> list[str]:
 
 def count_rows(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
-        return {t.name: conn.execute(select(text("count(*)")).select_from(t)).scalar()
-                for t in Base.metadata.sorted_tables}
+        return {
+            t.name: conn.execute(select(text("count(*)")).select_from(t)).scalar() for t in Base.metadata.sorted_tables
+        }
 
 
 def test_survey_round_trip(store, tiny_instrument):
@@ -55,8 +56,14 @@ def test_survey_round_trip(store, tiny_instrument):
     assert store.get_campaign(cid)["status"] == "open"
     assert store.get_instrument(store.get_campaign(cid)["instrument_id"]).checksum == tiny_instrument.checksum
 
-    plan = [("AT33", "company", "en"), ("AT33", "policy_maker", "de"), ("SI", "company", "en"),
-            ("SI", "cluster_manager", "en"), ("ITH2", "company", "en"), ("ITH2", "other", "en")]
+    plan = [
+        ("AT33", "company", "en"),
+        ("AT33", "policy_maker", "de"),
+        ("SI", "company", "en"),
+        ("SI", "cluster_manager", "en"),
+        ("ITH2", "company", "en"),
+        ("ITH2", "other", "en"),
+    ]
     invs = store.create_invitations(cid, plan)
     assert [(i["region"], i["stakeholder_group"], i["language"]) for i in invs] == plan
     tokens = [i["token"] for i in invs]
@@ -67,13 +74,20 @@ def test_survey_round_trip(store, tiny_instrument):
     assert not any(t in cells for t in tokens)
     url = make_url(store.url)
     if url.get_backend_name() == "sqlite":
-        raw = b"".join(Path(url.database + suffix).read_bytes() for suffix in ("", "-wal")
-                       if Path(url.database + suffix).exists())
+        raw = b"".join(
+            Path(url.database + suffix).read_bytes() for suffix in ("", "-wal") if Path(url.database + suffix).exists()
+        )
         assert not any(t.encode() in raw for t in tokens)
 
     info = store.resolve_token(tokens[1])
-    assert info == {"kind": "invitation", "campaign_id": cid, "region": "AT33", "stakeholder_group": "policy_maker",
-                    "language": "de", "respondent_id": None}
+    assert info == {
+        "kind": "invitation",
+        "campaign_id": cid,
+        "region": "AT33",
+        "stakeholder_group": "policy_maker",
+        "language": "de",
+        "respondent_id": None,
+    }
 
     pages = [
         {"page": "g1", "answers": {"q1": "yes", "q2": "partly", "q3": "a b"}},
@@ -118,9 +132,14 @@ def test_survey_round_trip(store, tiny_instrument):
     assert list(resp.columns) == [*RESPONSE_COLUMNS, "language"]
     assert set(resp["respondent_id"]) == set(rids[:5])
     expected = pd.DataFrame(
-        [(rid, r["region"], r["stakeholder_group"], item, value, r["language"])
-         for rid in rids[:5] for r in [store.respondent(rid)] for item, value in saved[rid].items()],
-        columns=[*RESPONSE_COLUMNS, "language"])
+        [
+            (rid, r["region"], r["stakeholder_group"], item, value, r["language"])
+            for rid in rids[:5]
+            for r in [store.respondent(rid)]
+            for item, value in saved[rid].items()
+        ],
+        columns=[*RESPONSE_COLUMNS, "language"],
+    )
     expected = expected.sort_values(["region", "stakeholder_group", "respondent_id", "item"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(resp.astype(object), expected.astype(object))
     assert len(store.responses(cid, submitted_only=False)) == 6 * 6
@@ -137,8 +156,7 @@ def test_invalid_values_name_each_field_and_save_nothing(store, tiny_instrument)
     rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
     store.save_page(rid, "g1", {"q1": "yes"})
     with pytest.raises(InputError) as exc:
-        store.save_page(rid, "g1", {"q1": "no", "q2": "maybe", "q3": "a zz", "years": "many", "nope": "x",
-                                    "n1": "x"})
+        store.save_page(rid, "g1", {"q1": "no", "q2": "maybe", "q3": "a zz", "years": "many", "nope": "x", "n1": "x"})
     fields = {p.field for p in exc.value.problems}
     assert fields == {"q2", "q3", "years", "nope", "n1"}
     assert "maybe" in str(exc.value) and "nope" in str(exc.value)
@@ -174,10 +192,11 @@ def test_open_link_respondents_declare_their_group(store, tiny_instrument):
 
 def test_unknown_wrong_expired_and_revoked_tokens_are_the_same(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
-    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
-    future = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)
-    live, expired, revoked = (store.create_invitations(cid, [("SI", "company", "en")], expires=e)[0]["token"]
-                              for e in (future, past, None))
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    live, expired, revoked = (
+        store.create_invitations(cid, [("SI", "company", "en")], expires=e)[0]["token"] for e in (future, past, None)
+    )
     assert store.revoke_token(revoked) is True
     assert store.resolve_token(live)["region"] == "SI"
     for dead in (expired, revoked, live[:-1] + ("A" if live[-1] != "A" else "B"), "", "x" * 5000, None, 42):
@@ -291,8 +310,10 @@ def test_warm_up_rehearses_a_first_save_and_keeps_nothing(store, tiny_instrument
     before = count_rows(store)
     with store.engine.connect() as conn:
         store._rehearse_first_save(conn)
-        inside = {t.__tablename__: conn.execute(select(text("count(*)")).select_from(t)).scalar()
-                  for t in (m.Invitation, m.Respondent, m.Answer, m.Comment)}
+        inside = {
+            t.__tablename__: conn.execute(select(text("count(*)")).select_from(t)).scalar()
+            for t in (m.Invitation, m.Respondent, m.Answer, m.Comment)
+        }
         conn.rollback()
     assert inside == {"invitations": 2, "respondents": 1, "answers": 1, "comments": 1}
     store.warm_pool(3)
@@ -518,9 +539,14 @@ def test_regions_and_groups(store, tiny_instrument):
 
 
 def test_unknown_ids(store):
-    for call in (lambda: store.get_campaign(42), lambda: store.respondent("nope"), lambda: store.answers("nope"),
-                 lambda: store.save_page("nope", "p", {}), lambda: store.submit("nope"),
-                 lambda: store.get_instrument(42)):
+    for call in (
+        lambda: store.get_campaign(42),
+        lambda: store.respondent("nope"),
+        lambda: store.answers("nope"),
+        lambda: store.save_page("nope", "p", {}),
+        lambda: store.submit("nope"),
+        lambda: store.get_instrument(42),
+    ):
         with pytest.raises(NotFound):
             call()
 
@@ -528,8 +554,10 @@ def test_unknown_ids(store):
 def test_sqlite_connections_are_durable_and_patient(tmp_path):
     st = Store.open(f"sqlite:///{tmp_path / 'd.db'}")
     with st.engine.connect() as conn:
-        got = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
-               for p in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
+        got = {
+            p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
     st.close()
     assert got == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 2, "busy_timeout": 30000}
 
@@ -620,8 +648,12 @@ def kill_other_connections(url: str) -> int:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+            return conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
     finally:
         engine.dispose()
 
@@ -655,8 +687,9 @@ def test_writes_survive_lost_database_connections(pg_server, tiny_instrument, wr
 
 def test_invitation_status_for_reminders(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
-    invs = store.create_invitations(cid, [("SI", "company", "en"), ("AT33", "other", "de"), ("SI", "other", "en"),
-                                          ("ITH2", "company", "en")])
+    invs = store.create_invitations(
+        cid, [("SI", "company", "en"), ("AT33", "other", "de"), ("SI", "other", "en"), ("ITH2", "company", "en")]
+    )
     store.create_open_link(cid, "SI", "en")  # open links are not invitations: not listed
     started = store.start_and_save_page(invs[1]["token"], "g1", {"q1": "yes"})
     done = store.start_and_save_page(invs[2]["token"], "g1", {"q1": "no"})

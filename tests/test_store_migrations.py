@@ -53,8 +53,11 @@ def test_store_open_migrates_and_installs_the_audit_triggers(empty_db_url):
         assert current_revision(st.engine) == head_revision()
         with st.engine.connect() as conn:
             if st.backend == "postgresql":
-                names = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
-                                              "AND NOT tgisinternal")).scalars())
+                names = set(
+                    conn.execute(
+                        text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")
+                    ).scalars()
+                )
                 assert names == {"audit_log_append_only", "audit_log_no_truncate"}
             else:
                 names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())

@@ -42,7 +42,7 @@ def _score_table(instrument) -> dict[tuple[str, str], float]:
 def _scores(responses: pd.DataFrame, instrument) -> pd.DataFrame:
     table = _score_table(instrument)
     df = responses[responses["item"].isin({i.name for i in instrument.scored_items})].copy()
-    df["score"] = [table.get(k, np.nan) for k in zip(df["item"], df["value"])]
+    df["score"] = [table.get(k, np.nan) for k in zip(df["item"], df["value"], strict=True)]
     return df
 
 
@@ -128,8 +128,9 @@ def test_stakeholder_group_item_equals_column_and_follows_weights(instrument):
     shares = c.respondents["stakeholder_group"].value_counts(normalize=True)
     assert set(shares.index) <= set(STAKEHOLDER_GROUPS)
     assert shares.idxmax() == "cluster_manager"
-    only = generate_campaign(instrument, demo_regions().head(2), respondents=20,
-                             spec=SyntheticSpec(group_weights={"company": 1.0}))
+    only = generate_campaign(
+        instrument, demo_regions().head(2), respondents=20, spec=SyntheticSpec(group_weights={"company": 1.0})
+    )
     assert set(only.respondents["stakeholder_group"]) == {"company"}
 
 
@@ -158,8 +159,7 @@ def test_blank_and_dont_know_shares(instrument):
 
 
 def test_no_blanks_no_dont_know_when_probabilities_are_zero(instrument):
-    c = generate_campaign(instrument, demo_regions(), spec=SyntheticSpec(p_missing=0, p_dont_know=0),
-                          respondents=20)
+    c = generate_campaign(instrument, demo_regions(), spec=SyntheticSpec(p_missing=0, p_dont_know=0), respondents=20)
     scored = c.responses[c.responses["item"].isin({i.name for i in instrument.scored_items})]
     assert (scored["value"] != "").all()
     assert (scored["value"] != "dont_know").all()
@@ -189,10 +189,19 @@ def test_region_levels_drive_scores(instrument):
 
 def test_higher_latent_gives_better_answers(instrument):
     """Within a region, a respondent's mean score in one half of the items predicts the other half."""
-    spec = SyntheticSpec(seed=5, region_sd=0.0, block_sd=0.0, group_bias_sd=0.0, respondent_sd=1.5,
-                         item_noise_sd=0.5, p_missing=0, p_dont_know=0)
-    df = _scores(generate_campaign(instrument, demo_regions().head(1), spec=spec, respondents=400).responses,
-                 instrument)
+    spec = SyntheticSpec(
+        seed=5,
+        region_sd=0.0,
+        block_sd=0.0,
+        group_bias_sd=0.0,
+        respondent_sd=1.5,
+        item_noise_sd=0.5,
+        p_missing=0,
+        p_dont_know=0,
+    )
+    df = _scores(
+        generate_campaign(instrument, demo_regions().head(1), spec=spec, respondents=400).responses, instrument
+    )
     names = [i.name for i in instrument.scored_items]
     df["half"] = df["item"].map({n: k % 2 for k, n in enumerate(names)})
     per = df.groupby(["respondent_id", "half"])["score"].mean().unstack()
@@ -299,8 +308,17 @@ def test_custom_instrument_all_types(custom):
 
 def test_select_multiple_breadth_follows_latent(custom):
     regions = pd.DataFrame({"region": ["AT31", "AT32"]})
-    low = SyntheticSpec(seed=2, region_sd=0, block_sd=0, group_bias_sd=0, respondent_sd=0, item_noise_sd=0.1,
-                        item_difficulty_sd=0, p_missing=0, p_dont_know=0)
+    low = SyntheticSpec(
+        seed=2,
+        region_sd=0,
+        block_sd=0,
+        group_bias_sd=0,
+        respondent_sd=0,
+        item_noise_sd=0.1,
+        item_difficulty_sd=0,
+        p_missing=0,
+        p_dont_know=0,
+    )
     c = generate_campaign(custom, regions, spec=low, respondents=2000)
     v = c.responses.loc[c.responses["item"] == "m_forms", "value"]
     # latent ~ 0: each choice ticked with probability ~1/2, 'a b' about 1/4 of all
