@@ -62,6 +62,27 @@ class FindingParams:
         return out
 
 
+# Short names of the StressTest's blocks, used when the block's label is the StressTest question
+# (checked by its opening words), so that prose can name a block without its code or a full question.
+BLOCK_NAMES: dict[str, tuple[str, str]] = {
+    "b1": ("What role do clusters play", "clusters' role in designing the S3"),
+    "b2": ("Is S3 in line", "alignment with national and neighbouring strategies"),
+    "b3": ("How is S3 being implemented", "implementation and support schemes"),
+    "b4": ("At the cluster organisation, are there any tools", "monitoring and evaluation"),
+    "b5": ("What impact does S3 have", "impact on the cluster organisations"),
+    "b6": ("How effective is the regional cluster portfolio", "the cluster portfolio"),
+}
+
+
+def block_name(instrument, block: str, language: str | None = None) -> str:
+    """A block as prose names it: a short name for the StressTest's blocks, else its label (never the code)."""
+    label = instrument.block_label(block, language)
+    known = BLOCK_NAMES.get(block)
+    if known and instrument.block_label(block).startswith(known[0]):
+        return known[1]
+    return label.rstrip("?").strip() or block
+
+
 def _namer(inputs) -> Callable[[str], str]:
     """`inputs.name` with the name table read once (`StressTestRun.name` rebuilds it on every call)."""
     names = inputs.names

@@ -105,6 +105,114 @@ def _position(row) -> str:
     )
 
 
+# Stakeholder groups whose absence the summary warns about: the administration, the cluster
+# organisations and the firms, the three sides of an S3's entrepreneurial discovery.
+CORE_GROUPS = ("policy_maker", "cluster_manager", "company")
+FEW_RESPONDENTS = 15  # below this many respondents the summary cautions against reading positions as findings
+
+
+def _quote(inputs, item: str, language: str | None) -> str:
+    return f"“{inputs.instrument.item_label(item, language).rstrip('.?').strip()}”"
+
+
+def _item_figure(inputs, r, language: str | None) -> str:
+    return f"{_quote(inputs, r.item, language)} ({interval(r.score, r.ci_low, r.ci_high)}, n = {int(r.n)})"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _summary_sentences(inputs, region: str, language: str | None, groups: list[str], own: list[str]) -> list[str]:
+    """The summary in prose: strengths, weaknesses, peer position, disagreement and cautions, with figures.
+
+    Questions and blocks are named by their text, never by code, so that a reader who opens only
+    this page knows what the territory does well and badly and how far to trust it.
+    """
+    from ..findings import block_name
+
+    ins = inputs.instrument
+    out: list[str] = []
+    counts = inputs.respondent_counts()
+    counts = counts[(counts["region"] == region) & (counts["respondents"] > 0)]
+    total = int(counts["respondents"].sum())
+    present = set(counts["stakeholder_group"])
+    out.append(
+        f"{inputs.label(region)}: {total} respondents from {len(present)} stakeholder group"
+        f"{'s' if len(present) != 1 else ''} answered the StressTest."
+    )
+    items = inputs.rows("item_scores", region)
+    items = items[(items["status"] == "ok") & items["score"].notna()].sort_values(["score", "item"])
+    if len(items):
+        take = 3 if len(items) >= 8 else max(1, min(2, len(items) // 2))
+        best = list(items.iloc[::-1].head(take).itertuples())
+        worst = [r for r in items.head(take).itertuples() if r.item not in {b.item for b in best}]
+        out.append("Its highest-scoring questions are " + _and([_item_figure(inputs, r, language) for r in best]) + ".")
+        if worst:
+            out.append("Its lowest are " + _and([_item_figure(inputs, r, language) for r in worst]) + ".")
+    else:
+        out.append("No question has enough answers to be published.")
+    bm = inputs.rows("benchmarks", region)
+    positions: dict[str, list[str]] = {}
+    for g in sorted([g for g in groups if g in own] or groups, key=lambda g: g == "all"):
+        rows = bm[(bm["peer_group"] == g) & bm["score"].notna() & bm["peer_mean"].notna()]
+        if rows.empty:
+            continue
+        apart = rows[rows["indistinguishable"].eq(False)]
+        above = [block_name(ins, b) for b in apart.loc[apart["gap_to_mean"] > 0, "block"]]
+        below = [block_name(ins, b) for b in apart.loc[apart["gap_to_mean"] < 0, "block"]]
+        level = len(rows) - len(above) - len(below)
+        parts = []
+        for word, blocks in (("above", above), ("below", below)):
+            if blocks:
+                parts.append(f"{word} on " + ("every block" if len(blocks) == len(rows) else _and(blocks)))
+        if level:
+            rest = "every block" if level == len(rows) else f"the other {level} block{'s' if level != 1 else ''}"
+            parts.append(f"in line on {rest}")
+        whom = "all territories" if g == "all" else f"the {peer_label(g)} group"
+        positions.setdefault(", ".join(parts), []).append(whom)
+    if positions:
+        said = [f"against the mean{'s' if len(w) > 1 else ''} of {_and(w)} it stands {p}" for p, w in positions.items()]
+        joined = "; ".join(said)
+        out.append(joined[0].upper() + joined[1:] + ".")
+    disp = inputs.rows("item_dispersion", region)
+    comparable = disp[(disp["status"] == "ok") & (disp["groups_published"].fillna(0) >= 2)]
+    threshold = num(inputs.parameters.get("disagreement_threshold", 25))
+    if len(comparable):
+        split = comparable[comparable["groups_disagree"].eq(True)]
+        split = split.sort_values(["group_spread", "item"], ascending=[False, True])
+        if len(split):
+            top = split.iloc[0]
+            out.append(
+                f"Stakeholder groups differ by {threshold} points or more on {len(split)} of the {len(comparable)} "
+                f"questions where they can be compared, most on {_quote(inputs, top['item'], language)} "
+                f"({num(top['group_spread'])} points apart)."
+            )
+        else:
+            out.append(f"Stakeholder groups agree within {threshold} points on every question they can be compared on.")
+    else:
+        out.append("Too few answers per stakeholder group to compare their views.")
+    cautions = []
+    if total < FEW_RESPONDENTS:
+        cautions.append(
+            f"the figures rest on {total} respondents (fewer than {FEW_RESPONDENTS}), so intervals are wide and a "
+            "position above or below a peer mean is an indication, not a finding"
+        )
+    absent = [group_label(g).lower() for g in CORE_GROUPS if g not in present]
+    if absent:
+        cautions.append(
+            f"no {_and(absent)} answered, so {'that view is' if len(absent) == 1 else 'those views are'} "
+            "missing from every figure"
+        )
+    withheld = inputs.rows("block_scores", region)
+    withheld = [block_name(ins, b) for b in withheld.loc[withheld["status"] != "ok", "block"]]
+    if withheld:
+        cautions.append(f"{_and(withheld)} {'is' if len(withheld) == 1 else 'are'} not published (too few answers)")
+    if cautions:
+        out.append("Caution: " + "; ".join(cautions) + ".")
+    return out
+
+
 def executive_summary(inputs, region: str, language: str | None) -> Section:
     ins, k = inputs.instrument, inputs.min_respondents
     s = Section("Executive summary", "summary")
@@ -112,6 +220,7 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
     bm = inputs.rows("benchmarks", region)
     groups = list(dict.fromkeys(bm["peer_group"])) if len(bm) else []
     own = inputs.groups_of(region)
+    s.add(Paragraph(" ".join(_summary_sentences(inputs, region, language, groups, own)), style="lead"))
     s.add(
         Paragraph(
             f"{inputs.label(region)} is compared with {len(groups)} peer group"
@@ -120,13 +229,11 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
             f"brackets give the {ci_level_text(inputs)} interval. 'In line' means the interval contains the "
             "group's mean: the difference is then not worth a story. This is a learning tool, not a league "
             "table.",
-            style="lead",
+            style="small",
         )
     )
     rows: list[list[str]] = []
     classes: list[str] = []
-    ups: list[str] = []
-    downs: list[str] = []
     for b in inputs.blocks:
         r = bs.loc[b] if b in bs.index else None
         status = r["status"] if r is not None else "missing"
@@ -140,8 +247,6 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
             if g in brow.index and status == "ok":
                 rec = brow.loc[g].to_dict()
                 cells.append(_position(rec))
-                if rec.get("indistinguishable") is False and not missing(rec.get("gap_to_mean")) and g in own:
-                    (ups if rec["gap_to_mean"] > 0 else downs).append(b)
             else:
                 cells.append("–")
         fr = brow.loc["all"] if "all" in brow.index else (brow.iloc[0] if len(brow) else None)
@@ -164,18 +269,6 @@ def executive_summary(inputs, region: str, language: str | None) -> Section:
         f"{inputs.parameters.get('frontrunner_quantile', 0.75):.0%} quantile of the group's published "
         "scores.",
     )
-    ups, downs = list(dict.fromkeys(ups)), list(dict.fromkeys(downs))
-    bullets = []
-    if ups:
-        bullets.append("Above the mean of its own peer group(s), beyond the interval: " + ", ".join(ups) + ".")
-    if downs:
-        bullets.append("Below the mean of its own peer group(s), beyond the interval: " + ", ".join(downs) + ".")
-    withheld = [b for b in inputs.blocks if b not in bs.index or bs.loc[b, "status"] != "ok"]
-    if withheld:
-        bullets.append("Not published: " + ", ".join(withheld) + " (too few answers).")
-    if not ups and not downs and not withheld:
-        bullets.append("Every block is in line with the peer-group means: the intervals contain them.")
-    s.add(Bullets(bullets))
     ch = load_charts()
     if ch is not None:
         svg = draw_chart(
