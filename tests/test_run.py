@@ -27,7 +27,7 @@ from s3stresstest.run import (
     run_from_store,
     write_run,
 )
-from s3stresstest.run.schema import OPTIONAL_TABLES, RESULT_TABLES
+from s3stresstest.run.schema import OPTIONAL_TABLES, RESULT_TABLES, WRITTEN_RECOMMENDATIONS
 from s3stresstest.run.tables import Column, read_table, write_table
 from s3stresstest.scoring import ScoringParams
 
@@ -146,7 +146,7 @@ def test_recommendations_table_has_the_promised_columns(run, folder, instrument)
         assert all(c in TERRITORIES for c in codes.split())
     ranks = recs["rank"].astype(int)
     assert set(recs["written"]) <= {"true", "false"}
-    assert ((ranks <= 8) == (recs["written"] == "true")).all()
+    assert ((ranks <= WRITTEN_RECOMMENDATIONS) == (recs["written"] == "true")).all()
     per_region = recs.groupby("region")["rank"].apply(lambda s: sorted(int(x) for x in s))
     assert all(r == list(range(1, len(r) + 1)) for r in per_region)
 

@@ -117,6 +117,9 @@ def build_run(
         oc,
         run.min_respondents,
         params.max_excerpts,
+        run.structural_peers,
+        run.names,
+        run.peer_groups,
     )
     run.findings, run.typology = _stage("findings", stages.findings, run)
     run.record = _record(run, reference, recs_record, source or {}, extra_record or {})

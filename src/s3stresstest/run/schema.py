@@ -71,4 +71,4 @@ ALIGNMENT_TABLES = (
 )
 
 # recommendations written out in full in a regional report (the rest are listed in its table)
-WRITTEN_RECOMMENDATIONS = 8
+WRITTEN_RECOMMENDATIONS = 7  # = recommend.compose.WRITTEN

@@ -22,7 +22,6 @@ from ..campaign import Campaign
 from ..errors import InputError, Problem
 from ..instrument import Instrument
 from ..scoring import ScoringParams, item_distributions, score_items_and_blocks
-from .schema import WRITTEN_RECOMMENDATIONS
 
 
 class StageError(InputError):
@@ -209,20 +208,35 @@ def recommendations(
     open_comments: pd.DataFrame,
     min_respondents: int,
     max_excerpts: int,
+    structural_peers: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
+    peer_groups: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Every territory's fired recommendations, ranked, in the run's columns (and the engine's record).
+    """Every territory's recommendations, ranked by the 0-100 priority score, in the run's columns.
 
-    `items`: the questions whose figures fired the rule (empty for block-level triggers);
-    `learn_from`: territories to learn from; `written`: detailed in the regional report.
+    The rules file's rules (`recommend.recommend`) plus item-level triggers, learn-from and texts
+    (`recommend.compose`). `items`: the questions whose figures fired the row (empty for
+    block-level triggers); `learn_from`: territories clearly higher on them; `written`: the first
+    `compose.WRITTEN` of a territory, detailed in the regional report.
     """
     from ..recommend import recommend
+    from ..recommend.compose import compose
 
-    recs = recommend(
+    fired = recommend(
         result,
         alignment=alignment_tables or None,
         open_comments=open_comments if len(open_comments) else None,
         min_respondents=min_respondents,
         max_excerpts=max_excerpts,
+    )
+    recs = compose(
+        fired,
+        result,
+        alignment=alignment_tables or None,
+        structural_peers=structural_peers,
+        names=names,
+        peer_groups=peer_groups,
+        min_respondents=min_respondents,
     )
     out = pd.DataFrame(
         {
@@ -235,7 +249,7 @@ def recommendations(
             "evidence": recs["evidence"].astype(str),
             "items": [_items(e) for e in recs["evidence"]],
             "learn_from": recs["frontrunners"].astype(str),
-            "written": recs["rank"] <= WRITTEN_RECOMMENDATIONS,
+            "written": recs["written"].astype(bool),
             "priority": recs["priority"].astype("int64"),
             "blocks": recs["blocks"].astype(str),
             "rationale": recs["rationale"].astype(str),

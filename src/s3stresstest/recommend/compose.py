@@ -1,0 +1,579 @@
+"""Second-generation recommendations: item-level triggers, whom to learn from, one priority score, texts.
+
+    recs = compose(recommend(result, ...), result, rules=..., structural_peers=..., names=...)
+
+The rule engine (`engine.recommend`) fires the rules of the rules file. This step adds what a
+territory needs beyond them and turns every row into a deliverable:
+
+Item-level triggers (rule ids ``item-below-peers`` and ``item-weakest``):
+  - weak against peers: a published question score whose interval lies wholly below the mean of
+    the published scores of the territory's most specific peer group (at least 3 others);
+  - weak within the territory's own profile: its ``WEAKEST`` lowest published questions, even when
+    they are above its peers (then the advice is a stretch target, for frontrunners).
+  A question already behind a fired rule of the rules file is not repeated.
+
+Learn from: only territories with a published figure clearly higher on every question (or block,
+or measured alignment) that fired the row: their interval lies wholly above the territory's, or,
+without intervals, they are at least ``MARGIN`` points higher. Structural peers come first, then
+neighbours, then the others by figure; at most ``LEARN_FROM`` of them; none when none qualifies.
+
+Priority score, points on 0-100 (one unit for every row)::
+
+    priority = round(100 * weight * certainty * (0.4 + 0.6 * min(|gap|, 40) / 40))
+
+``gap`` is the row's gap in points (0.5 of the range when the trigger has none); ``weight`` is the
+rule's weight (rules-file priority 1: 1.0, 2: 0.8, 3: 0.6; weak against peers 0.8; weakest in the
+own profile 0.6, a stretch target 0.5); ``certainty`` is 1.0 when the figure's interval excludes
+what it was compared with, 0.8 without an interval, 0.65 when the interval includes it, times
+0.85 when fewer than 15 respondents stand behind the figure. Rows are ranked by this score (then
+larger gap, then rule id); the first ``WRITTEN`` of a territory are written out, the rest listed.
+
+Texts: each action names the territory, the question by its text, the figure with interval and n
+and what it was compared with, the rule's advice, and whom to learn from, composed from phrase
+variants chosen by a stable hash of territory and rule, so no two territories share a paragraph.
+Figures come only from published scores (status ok, at least k respondents).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from .rules import RuleSet, as_ruleset
+
+WRITTEN = 7
+MIN_WRITTEN = 3
+WEAKEST = 3
+MARGIN = 10.0
+LEARN_FROM = 3
+MIN_PEERS = 3
+RULE_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
+ITEM_BELOW_PEERS, ITEM_WEAKEST = "item-below-peers", "item-weakest"
+WEIGHT_BELOW_PEERS, WEIGHT_WEAKEST, WEIGHT_STRETCH = 0.8, 0.6, 0.5
+FEW_RESPONDENTS = 15
+
+Figure = tuple[float, float, float, int]  # score, ci_low, ci_high, n (NaN where unknown)
+
+
+def priority_score(gap: float, weight: float, certainty: float) -> int:
+    """The documented priority score (module notes), points on 0-100."""
+    m = 0.5 if gap != gap else min(abs(gap), 40.0) / 40.0
+    return round(100 * weight * certainty * (0.4 + 0.6 * m))
+
+
+def _f(x: Any) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return math.nan
+    return v if math.isfinite(v) else math.nan
+
+
+def _published(df: pd.DataFrame | None, key: str, k: int) -> dict[tuple[str, str], Figure]:
+    out: dict[tuple[str, str], Figure] = {}
+    if df is None or not len(df):
+        return out
+    for r in df.to_dict("records"):
+        score, n = _f(r.get("score")), _f(r.get("n"))
+        if str(r.get("status")) != "ok" or score != score or (n == n and n < k):
+            continue
+        out[(str(r["region"]), str(r[key]))] = (
+            score,
+            _f(r.get("ci_low")),
+            _f(r.get("ci_high")),
+            int(n) if n == n else 0,
+        )
+    return out
+
+
+def _pick(options: list[str], *parts: str) -> str:
+    h = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return options[h[0] % len(options)]
+
+
+def _n(v: float) -> str:
+    return "–" if v != v else str(round(v))
+
+
+def _fig_text(f: Figure) -> str:
+    inner = []
+    if f[1] == f[1] and f[2] == f[2]:
+        inner.append(f"interval {_n(f[1])}–{_n(f[2])}")
+    if f[3]:
+        inner.append(f"n = {f[3]}")
+    return _n(f[0]) + (f" ({', '.join(inner)})" if inner else "")
+
+
+def clearly_higher(other: Figure, own: Figure) -> bool:
+    """Beyond the intervals when both have one, else by at least MARGIN points."""
+    if all(v == v for v in (other[1], own[2])):
+        return other[1] > own[2]
+    return other[0] >= own[0] + MARGIN
+
+
+class Composer:
+    """The run's published figures, peers, neighbours and labels, read once for every row."""
+
+    def __init__(
+        self,
+        result: Any,
+        rules: RuleSet,
+        *,
+        alignment: Mapping[str, pd.DataFrame] | None = None,
+        structural_peers: pd.DataFrame | None = None,
+        names: Mapping[str, str] | None = None,
+        peer_groups: Mapping[str, list[str]] | None = None,
+        min_respondents: int = 3,
+    ):
+        self.k = int(min_respondents)
+        self.items = _published(result.item_scores, "item", self.k)
+        self.blocks = _published(result.block_scores, "block", self.k)
+        self.instrument = getattr(result, "instrument", None)
+        self.names = dict(names or {})
+        self.rules = rules
+        self.item_block: dict[str, str] = {}
+        if result.item_scores is not None and len(result.item_scores):
+            for it, b in zip(result.item_scores["item"], result.item_scores["block"], strict=True):
+                self.item_block[str(it)] = str(b)
+        self.regions = sorted({r for r, _ in self.items} | {r for r, _ in self.blocks})
+        groups = peer_groups if peer_groups is not None else (result.record or {}).get("peer_groups") or {}
+        self.groups = {str(g): [str(m) for m in ms] for g, ms in groups.items()}
+        self.peers: dict[str, list[str]] = {}
+        if structural_peers is not None and len(structural_peers):
+            for r in structural_peers.sort_values(["region", "rank"]).to_dict("records"):
+                self.peers.setdefault(str(r["region"]), []).append(str(r["peer"]))
+        self.neighbours: dict[str, list[str]] = {}
+        self.measured: dict[str, dict[str, float]] = {}
+        al = alignment or {}
+        pairs = al.get("alignment_pairs")
+        if pairs is not None and len(pairs):
+            for r in pairs.to_dict("records"):
+                if str(r.get("kind")) == "neighbour":
+                    a, b = str(r["territory_a"]), str(r["territory_b"])
+                    self.neighbours.setdefault(a, []).append(b)
+                    self.neighbours.setdefault(b, []).append(a)
+        terr = al.get("alignment_territories")
+        if terr is not None and len(terr):
+            for r in terr.to_dict("records"):
+                self.measured[str(r["territory"])] = {
+                    "vertical": _f(r.get("vertical")),
+                    "neighbours_mean": _f(r.get("neighbours_mean")),
+                    "neighbours_min": _f(r.get("neighbours_min")),
+                }
+        self.advice_by_item: dict[str, str] = {}
+        self.advice_by_block: dict[str, str] = {}
+        for rule in rules:
+            for it in sorted(rule.trigger.items()):
+                self.advice_by_item.setdefault(it, rule.recommendation)
+            if rule.id.endswith("-below-peers") and rule.blocks:
+                self.advice_by_block.setdefault(rule.blocks[0], rule.recommendation)
+
+    # labels
+    def name(self, code: str) -> str:
+        return self.names.get(code) or code
+
+    def question(self, item: str) -> str:
+        if self.instrument is not None and self.instrument.has_item(item):
+            return "\u2018" + self.instrument.item_label(item, None).rstrip(" ?.") + "\u2019"
+        return item
+
+    def block_text(self, block: str) -> str:
+        if self.instrument is not None and any(b.name == block for b in self.instrument.blocks):
+            return "\u2018" + self.instrument.block_label(block, None).rstrip(" ?.") + "\u2019"
+        return block
+
+    # peers
+    def peer_group(self, region: str) -> tuple[str, list[str]]:
+        """The territory's most specific peer group (fewest members), else every territory."""
+        own = [(len(ms), g) for g, ms in self.groups.items() if region in ms]
+        if own:
+            g = min(own)[1]
+            return g, [m for m in self.groups[g] if m != region]
+        return "all", [r for r in self.regions if r != region]
+
+    def figure(self, region: str, unit: tuple[str, str]) -> Figure | None:
+        kind, code = unit
+        if kind == "item":
+            return self.items.get((region, code))
+        if kind == "block":
+            return self.blocks.get((region, code))
+        v = self.measured.get(region, {}).get(code, math.nan)
+        return None if v != v else (v, math.nan, math.nan, 0)
+
+    def learn_from(self, region: str, units: list[tuple[str, str]]) -> list[dict]:
+        """Territories clearly higher on every unit, structural peers and neighbours first."""
+        own = {u: self.figure(region, u) for u in units}
+        if not units or any(v is None for v in own.values()):
+            return []
+        structural = self.peers.get(region, [])
+        neighbours = self.neighbours.get(region, [])
+        found = []
+        for other in self.regions:
+            if other == region:
+                continue
+            figs = {u: self.figure(other, u) for u in units}
+            if any(f is None or not clearly_higher(f, own[u]) for u, f in figs.items()):  # type: ignore[arg-type]
+                continue
+            relation = "structural peer" if other in structural else "neighbour" if other in neighbours else ""
+            mean = sum(f[0] for f in figs.values() if f is not None) / len(figs)
+            found.append((relation, other, mean, figs))
+        order = {"structural peer": 0, "neighbour": 1, "": 2}
+        found.sort(key=lambda t: (order[t[0]], -t[2], t[1]))
+        return [
+            {
+                "territory": other,
+                "relation": relation,
+                "figures": [
+                    {
+                        unit[0]: unit[1],
+                        "score": round(f[0], 2),
+                        "ci_low": None if f[1] != f[1] else round(f[1], 2),
+                        "ci_high": None if f[2] != f[2] else round(f[2], 2),
+                        "n": f[3] or None,
+                    }
+                    for unit, f in figs.items()
+                    if f is not None
+                ],
+            }
+            for relation, other, _, figs in found[:LEARN_FROM]
+        ]
+
+    # item-level triggers
+    def item_rows(self, region: str, covered: set[str]) -> list[dict]:
+        mine = {it: f for (r, it), f in self.items.items() if r == region}
+        if not mine:
+            return []
+        group, members = self.peer_group(region)
+        rows: list[dict] = []
+        means: dict[str, float] = {}
+        for it in mine:
+            others = [self.items[(m, it)][0] for m in members if (m, it) in self.items]
+            if len(others) >= MIN_PEERS:
+                means[it] = sum(others) / len(others)
+        for it, f in sorted(mine.items()):
+            mean = means.get(it, math.nan)
+            if it in covered or mean != mean or not (f[2] == f[2] and f[2] < mean):
+                continue
+            covered.add(it)
+            rows.append(self._item_row(region, ITEM_BELOW_PEERS, it, f, group, mean, f[0] - mean, WEIGHT_BELOW_PEERS))
+        own_mean = sum(f[0] for f in mine.values()) / len(mine)
+        weakest = [t for t in sorted(mine.items(), key=lambda t: (t[1][0], t[0])) if t[0] not in covered][:WEAKEST]
+        for it, f in weakest:
+            covered.add(it)
+            mean = means.get(it, math.nan)
+            stretch = mean == mean and f[0] >= mean
+            rows.append(
+                self._item_row(
+                    region,
+                    ITEM_WEAKEST,
+                    it,
+                    f,
+                    group,
+                    mean,
+                    f[0] - own_mean,
+                    WEIGHT_STRETCH if stretch else WEIGHT_WEAKEST,
+                    own_mean=own_mean,
+                    stretch=stretch,
+                )
+            )
+        return rows
+
+    def _item_row(self, region, rule_id, it, f, group, mean, gap, weight, own_mean=None, stretch=False) -> dict:
+        block = self.item_block.get(it, "")
+        fig: dict[str, Any] = {
+            "trigger": "item_below_peers" if rule_id == ITEM_BELOW_PEERS else "item_weakest",
+            "item": it,
+            "block": block or None,
+            "score": round(f[0], 2),
+            "ci_low": None if f[1] != f[1] else round(f[1], 2),
+            "ci_high": None if f[2] != f[2] else round(f[2], 2),
+            "n": f[3] or None,
+            "peer_group": group,
+            "peer_mean": None if mean != mean else round(mean, 2),
+        }
+        if own_mean is not None:
+            fig["own_mean"] = round(own_mean, 2)
+            fig["stretch"] = bool(stretch)
+        if rule_id == ITEM_BELOW_PEERS:
+            title = f"Behind peers: {self.question(it)}"
+            rationale = (
+                "The question's interval lies wholly below the mean of the published scores of the "
+                "territory's peer group, so the difference is unlikely to come from sampling alone."
+            )
+        elif stretch:
+            title = f"Stretch target: {self.question(it)}"
+            rationale = (
+                "Among the territory's own published questions this is one of the weakest, although it is "
+                "not behind its peers: a stretch target where the territory already does comparatively well."
+            )
+        else:
+            title = f"Weak point of the profile: {self.question(it)}"
+            rationale = (
+                "Among the territory's own published questions this is one of the weakest, well below its "
+                "average over all questions."
+            )
+        return {
+            "region": region,
+            "rule_id": rule_id,
+            "title": title,
+            "priority": 0,
+            "_weight": weight,
+            "blocks": block,
+            "topics": "",
+            "recommendation": self.advice_by_item.get(it) or self.advice_by_block.get(block, ""),
+            "rationale": rationale,
+            "gap": round(gap, 4),
+            "evidence": json.dumps({"triggered_by": [fig]}, ensure_ascii=False),
+            "frontrunners": "",
+            "excerpts": "[]",
+        }
+
+    # units, certainty and text of any row
+    def units(self, region: str, figures: list[dict]) -> list[tuple[str, str]]:
+        items = [("item", str(f["item"])) for f in figures if f.get("item") and (region, str(f["item"])) in self.items]
+        if items:
+            return list(dict.fromkeys(items))
+        blocks = [
+            ("block", str(f["block"]))
+            for f in figures
+            if f.get("block") and f.get("trigger") != "insufficient_data" and (region, str(f["block"])) in self.blocks
+        ]
+        if blocks:
+            return list(dict.fromkeys(blocks))
+        stats = [("measured", str(f["statistic"])) for f in figures if f.get("trigger") == "alignment_below"]
+        return list(dict.fromkeys(stats))
+
+    @staticmethod
+    def certainty(figures: list[dict]) -> float:
+        if not figures:
+            return 0.8
+        f = figures[0]
+        lo, hi = _f(f.get("ci_low")), _f(f.get("ci_high"))
+        ref = next(
+            (_f(f.get(k)) for k in ("own_mean", "peer_mean", "threshold", "frontrunner_level") if f.get(k) is not None),
+            math.nan,
+        )
+        if f.get("interval_excludes_mean") is True:
+            c = 1.0
+        elif lo == lo and hi == hi and ref == ref:
+            c = 1.0 if not lo <= ref <= hi else 0.65
+        else:
+            c = 0.8
+        n = _f(f.get("n"))
+        return c * (0.85 if n == n and n < FEW_RESPONDENTS else 1.0)
+
+    def opener(self, region: str, rule_id: str, figures: list[dict]) -> str:
+        """The row's first sentence: territory, question or block by text, figure and comparison."""
+        who = self.name(region)
+        f = figures[0] if figures else {}
+        kind = str(f.get("trigger", ""))
+        n = _f(f.get("n"))
+        score: Figure = (_f(f.get("score")), _f(f.get("ci_low")), _f(f.get("ci_high")), int(n) if n == n else 0)
+        fig = _fig_text(score)
+        if f.get("item"):
+            what = self.question(str(f["item"]))
+        else:
+            what = self.block_text(str(f["block"])) if f.get("block") else ""
+        group = f"\u2018{f.get('peer_group')}\u2019"
+        mean = _n(_f(f.get("peer_mean")))
+        if kind == "item_weakest":
+            own = _n(_f(f.get("own_mean")))
+            peer = ""
+            if f.get("peer_mean") is not None:
+                side = "it is still above" if f.get("stretch") else "it is below"
+                peer = f"; {side} the mean of its {group} peers, {mean}"
+            return _pick(
+                [
+                    f"{who} scores {fig} on {what}, one of its weakest questions (its own average: {own}){peer}.",
+                    f"Of all questions asked in {who}, {what} is among the lowest at {fig}, "
+                    f"against an average of {own} over its questions{peer}.",
+                    f"A weak point of {who}'s profile is {what}: {fig}, while its questions average {own}{peer}.",
+                ],
+                region,
+                rule_id,
+                str(f.get("item")),
+            )
+        if kind in ("item_below_peers", "block_below_peers"):
+            return _pick(
+                [
+                    f"{who} scores {fig} on {what}, below the mean of its peer group {group} ({mean}), "
+                    "beyond the interval.",
+                    f"On {what}, {who} reaches {fig}; the peers of {group} average {mean}, above its whole interval.",
+                    f"With {fig} on {what}, {who} is clearly behind the mean of its {group} peers ({mean}).",
+                ],
+                region,
+                rule_id,
+                str(f.get("item") or f.get("block")),
+            )
+        if kind == "item_share":
+            share = _f(f.get("share"))
+            pct = "–" if share != share else f"{share * 100:.0f}%"
+            choices = " or ".join(f"\u2018{str(c).replace('_', ' ')}\u2019" for c in f.get("choices") or [])
+            of = f" of {f['n']}" if f.get("n") else ""
+            return _pick(
+                [
+                    f"In {who}, {pct}{of} respondents answered {choices} to {what}.",
+                    f"{pct}{of} respondents in {who} answer {choices} when asked {what}.",
+                ],
+                region,
+                rule_id,
+            )
+        if kind in ("item_below", "block_below"):
+            bound = _n(_f(f.get("threshold")))
+            return _pick(
+                [
+                    f"{who} scores {fig} on {what}, below {bound} on the 0–100 scale.",
+                    f"On {what}, {who} reaches only {fig} of 100.",
+                ],
+                region,
+                rule_id,
+            )
+        if kind == "block_gap_to_frontrunner":
+            gap = _n(abs(_f(f.get("gap_to_frontrunner"))))
+            level = _n(_f(f.get("frontrunner_level")))
+            return f"{who} scores {fig} on {what}, {gap} points below the frontrunners of {group} ({level})."
+        if kind == "groups_disagree":
+            items = " and ".join([self.question(str(x["item"])) for x in figures if x.get("item")][:2])
+            spread = _n(max(_f(x.get("group_spread")) for x in figures))
+            many = "s" if len(figures) != 1 else ""
+            return (
+                f"In {who}, stakeholder groups disagree on {len(figures)} question{many}, "
+                f"for example {items} (scores up to {spread} points apart)."
+            )
+        if kind == "alignment_below":
+            other = "the national strategy" if f.get("kind") == "vertical" else "its neighbours' strategies"
+            return f"The written S3 of {who} matches {other} at {_n(_f(f.get('score')))} of 100."
+        if kind == "perception_flag":
+            return (
+                f"Respondents in {who} rate the alignment of the S3 at {_n(_f(f.get('perceived')))}, "
+                f"while the written strategies measure {_n(_f(f.get('measured')))}."
+            )
+        if kind == "synergy_shared":
+            many = "s" if f.get("n_topics") != 1 else ""
+            return (
+                f"{who} shares {f.get('n_topics')} priority topic{many} of synergy "
+                f"strength {_f(f.get('min_strength')):g} or more with neighbouring territories."
+            )
+        many = "s" if len(figures) != 1 else ""
+        if kind == "stakeholder_groups_below":
+            return (
+                f"In {who}, {len(figures)} block{many} rest on fewer than {f.get('min_groups')} "
+                "stakeholder groups with a published score."
+            )
+        if kind == "insufficient_data":
+            return f"In {who}, {len(figures)} block{many} could not be published for too few answers."
+        return f"For {who}:"
+
+    def learn_text(self, region: str, rule_id: str, learn: list[dict], units: list[tuple[str, str]]) -> str:
+        if not learn:
+            return ""
+        parts = []
+        for entry in learn:
+            figs = ", ".join(_n(_f(x["score"])) for x in entry["figures"])
+            rel = f", a {entry['relation']}" if entry["relation"] else ""
+            parts.append(f"{self.name(entry['territory'])} ({figs}{rel})")
+        names = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        unit = "question" if units and units[0][0] == "item" else "measure"
+        return _pick(
+            [
+                f"Learn from {names}, which score clearly higher on the same {unit}.",
+                f"{names} score{'s' if len(learn) == 1 else ''} clearly higher on the same {unit}: ask how they do it.",
+                f"Peer learning: {names} {'is' if len(learn) == 1 else 'are'} clearly ahead on this {unit}.",
+            ],
+            region,
+            rule_id,
+            "learn",
+        )
+
+
+def _stretch_advice(advice: str) -> str:
+    return "Set a stretch target for the next S3 review: " + advice[:1].lower() + advice[1:] if advice else ""
+
+
+def compose(
+    recs: pd.DataFrame,
+    result: Any,
+    *,
+    rules: Any = None,
+    alignment: Mapping[str, pd.DataFrame] | None = None,
+    structural_peers: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+    peer_groups: Mapping[str, list[str]] | None = None,
+    min_respondents: int = 3,
+) -> pd.DataFrame:
+    """The engine's rows plus item-level rows, each with learn-from, priority score, rank and text.
+
+    Columns: those of `engine.COLUMNS` with `priority` the 0-100 score, plus `written`. The
+    evidence JSON gains `learn_from` (territory, relation, figures) in place of `frontrunners`.
+    """
+    rs = as_ruleset(rules)
+    comp = Composer(
+        result,
+        rs,
+        alignment=alignment,
+        structural_peers=structural_peers,
+        names=names,
+        peer_groups=peer_groups,
+        min_respondents=min_respondents,
+    )
+    weights = {r.id: RULE_WEIGHT.get(r.priority, 0.6) for r in rs}
+    rows: list[dict] = []
+    by_region: dict[str, list[dict]] = {}
+    for r in recs.to_dict("records"):
+        r = dict(r)
+        r["_weight"] = weights.get(str(r["rule_id"]), 0.6)
+        by_region.setdefault(str(r["region"]), []).append(r)
+    for region in sorted(set(by_region) | set(comp.regions)):
+        mine = by_region.get(region, [])
+        covered: set[str] = set()
+        for r in mine:
+            ev = json.loads(r["evidence"]) if r.get("evidence") else {}
+            covered |= {str(f["item"]) for f in ev.get("triggered_by") or [] if f.get("item")}
+        mine = mine + comp.item_rows(region, covered)
+        for r in mine:
+            ev = json.loads(r["evidence"]) if r.get("evidence") else {}
+            figures = [f for f in ev.get("triggered_by") or [] if isinstance(f, dict)]
+            units = comp.units(region, figures)
+            learn = comp.learn_from(region, units)
+            ev.pop("frontrunners", None)
+            ev["compared_on"] = [f"{k}:{c}" for k, c in units]
+            ev["learn_from"] = learn
+            stretch = bool(figures and figures[0].get("stretch"))
+            advice = _stretch_advice(r["recommendation"]) if stretch else r["recommendation"]
+            text = " ".join(
+                t
+                for t in (
+                    comp.opener(region, str(r["rule_id"]), figures),
+                    advice,
+                    comp.learn_text(region, str(r["rule_id"]), learn, units),
+                )
+                if t
+            )
+            gap = _f(r.get("gap"))
+            r.update(
+                evidence=json.dumps(ev, ensure_ascii=False),
+                frontrunners=" ".join(e["territory"] for e in learn),
+                recommendation=text,
+                priority=priority_score(gap, float(r.pop("_weight")), comp.certainty(figures)),
+            )
+            rows.append(r)
+    out = pd.DataFrame(rows, columns=[*recs.columns] if len(recs.columns) else None)
+    if not len(out):
+        out["written"] = pd.Series(dtype=bool)
+        return out
+    out["_abs"] = out["gap"].astype(float).abs().fillna(-1.0)
+    out = out.sort_values(
+        ["region", "priority", "_abs", "rule_id"], ascending=[True, False, False, True], kind="stable"
+    )
+    out = out.drop(columns="_abs").reset_index(drop=True)
+    out["rank"] = (out.groupby("region").cumcount() + 1).astype("int64")
+    out["priority"] = out["priority"].astype("int64")
+    out["gap"] = out["gap"].astype(float)
+    out["written"] = out["rank"] <= WRITTEN
+    out.attrs = dict(recs.attrs)
+    return out
