@@ -63,7 +63,7 @@ def test_alignment_findings_follow_the_alignment_tables(inputs):
 def test_findings_without_alignment_leave_those_out(no_alignment):
     ids = [f["id"] for f in key_findings(no_alignment)]
     assert "neighbour_alignment" not in ids and "perception_gap" not in ids
-    assert {"design_role", "steering_seat", "weakest_block", "group_disagreement"} <= set(ids)
+    assert {"weakest_items", "design_role", "steering_seat", "weakest_block"} <= set(ids)
     for f in key_findings(no_alignment):
         assert {"id", "title", "statement", "rule", "evidence", "figures", "territories"} <= set(f)
         assert isinstance(f["figures"], pd.DataFrame) and len(f["figures"])
@@ -132,3 +132,54 @@ def test_real_results_carry_no_synthetic_notice(no_alignment):
     html = render_html(build_regional(real, "ES21"))
     assert "SYNTHETIC" not in html and PAGE_NOTICE not in html and "synthetic-banner" not in html.split("<body", 1)[1]
     assert "SYNTHETIC" in render_html(build_regional(no_alignment, "ES21"))
+
+
+def test_weakest_items_names_the_question_low_in_most_territories(inputs):
+    f = {x["id"]: x for x in key_findings(inputs)}["weakest_items"]
+    it = inputs.item_scores[(inputs.item_scores["status"] == "ok") & inputs.item_scores["score"].notna()]
+    per = it.groupby("item")["score"].agg(below=lambda s: int((s < 50).sum()), median="median", n="size")
+    per = per[per["n"] >= 4].reset_index().sort_values(["below", "median", "item"], ascending=[False, True, True])
+    head = per.iloc[0]
+    label = inputs.instrument.item_label(head["item"]).rstrip(".?")
+    assert f["statement"].startswith(f"The weakest question across territories is “{label}”")
+    assert f"below 50 in {head['below']} of {head['n']}" in f["statement"]
+    assert f["k"] == int((per["below"] / per["n"] >= 0.75).sum()) and f["n"] == len(per)
+    lowest = per.sort_values(["median", "item"]).iloc[0]
+    assert inputs.instrument.item_label(lowest["item"]).rstrip(".?") in f["statement"]
+    assert {"question", "median", "below", "territories"} <= set(f["figures"].columns)
+
+
+def test_no_finding_holds_for_every_territory_by_its_threshold(inputs):
+    """'In 32 of 32 territories groups disagree on at least 1 item' says nothing: such a finding is left out."""
+    for f in key_findings(inputs):
+        if f["id"] == "group_disagreement":
+            assert 0 < f["k"] < f["n"], f["statement"]
+    loose = {x["id"] for x in key_findings(inputs, FindingParams(disagreement_share=0.0))}
+    assert "group_disagreement" not in loose
+
+
+def test_typology_groups_profiles_by_shape_not_level(inputs):
+    """Two shapes at two levels each: the types follow the shapes and are described by block name."""
+    from types import SimpleNamespace
+
+    blocks = list(inputs.blocks)
+    up = [10, -10, 5, -5, 0, 0][: len(blocks)]
+    down = [-10, 10, -5, 5, 0, 0][: len(blocks)]
+    rows = []
+    for code, level, shape in [
+        ("A1", 80, up),
+        ("A2", 30, up),
+        ("A3", 55, up),
+        ("B1", 80, down),
+        ("B2", 30, down),
+        ("B3", 55, down),
+    ]:
+        for b, d in zip(blocks, shape, strict=True):
+            rows.append({"region": code, "block": b, "score": level + d, "status": "ok"})
+    fake = SimpleNamespace(block_scores=pd.DataFrame(rows), blocks=blocks, instrument=inputs.instrument)
+    t = typology(fake, FindingParams(typology_k=2))
+    assert t is not None
+    types = t["assignments"].set_index("region")["type"]
+    assert types["A1"] == types["A2"] == types["A3"] != types["B1"] == types["B2"] == types["B3"]
+    text = " ".join(d["summary"] for d in t["descriptions"])
+    assert "relatively stronger" in text and not any(f" {b} " in text or f"{b}:" in text for b in blocks)

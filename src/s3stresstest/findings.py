@@ -29,6 +29,7 @@ import pandas as pd
 from .formatting import interval, num, pct
 
 ORDER = (
+    "weakest_items",
     "design_role",
     "steering_seat",
     "neighbour_alignment",
@@ -50,7 +51,12 @@ class FindingParams:
     seat_choice: str = "yes"
     majority_share: float = 0.5  # share of respondents counted as "most"
     neighbour_alignment: float = 40.0  # alignment with neighbours counted as strong
-    disagreement_items: int = 1  # territories with at least this many items where groups disagree
+    disagreement_items: int = 1  # ... and on at least this many items (both must hold)
+    disagreement_share: float = 0.5  # territories where groups disagree on at least this share of compared items
+    common_disagreement: float = 2 / 3  # an item where groups disagree in at least this share of territories
+    low_score: float = 50.0  # an item score below this counts as low
+    most_territories: float = 0.75  # an item low in at least this share of territories is a shared weakness
+    min_territories: int = 4  # items published in fewer territories are not compared
     typology_k: int = 3  # number of types
     typology_seed: int = 0
     peer_groups: tuple[str, str] = ("alpine", "european")  # the two groups compared (if the campaign has them)
@@ -344,6 +350,79 @@ def weakest_block(inputs, p: FindingParams) -> dict | None:
     }
 
 
+def item_spread(inputs, p: FindingParams) -> pd.DataFrame:
+    """Per scored question: published territories, quartiles of their scores, and how many are below `low_score`."""
+    it = _published(inputs.item_scores)
+    ins = inputs.instrument
+    rows = []
+    for item, s in it.groupby("item", sort=False)["score"]:
+        if len(s) < p.min_territories:
+            continue
+        q1, med, q3 = np.quantile(s, [0.25, 0.5, 0.75])
+        below = int((s < p.low_score).sum())
+        rows.append(
+            {
+                "item": str(item),
+                "number": ins.item_number(str(item)) if ins.has_item(str(item)) else str(item),
+                "question": ins.item_label(str(item)) if ins.has_item(str(item)) else str(item),
+                "territories": len(s),
+                "median": med,
+                "q1": q1,
+                "q3": q3,
+                "below": below,
+                "share_below": below / len(s),
+            }
+        )
+    cols = ["item", "number", "question", "territories", "median", "q1", "q3", "below", "share_below"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def weakest_items(inputs, p: FindingParams) -> dict | None:
+    """The questions that are weak almost everywhere: the headline a cross-territory synthesis should lead with."""
+    spread = item_spread(inputs, p)
+    if spread.empty:
+        return None
+    spread = spread.sort_values(["share_below", "median", "item"], ascending=[False, True, True])
+    common = spread[spread["share_below"] >= p.most_territories]
+    head = spread.iloc[0]
+    lowest = spread.sort_values(["median", "item"]).iloc[0]
+
+    def said(r) -> str:
+        low = f"below {p.low_score:.0f} in {int(r['below'])} of {int(r['territories'])}"
+        return f"“{str(r['question']).rstrip('.?')}” (median {num(r['median'])}, {low})"
+
+    statement = f"The weakest question across territories is {said(head)}."
+    if lowest["item"] != head["item"]:
+        statement += f" The lowest median is on {said(lowest)}."
+    if len(common) > 1:
+        statement += (
+            f" {len(common)} of {len(spread)} questions score below {p.low_score:.0f} in at least "
+            f"{p.most_territories:.0%} of the territories."
+        )
+    shown = spread.head(max(len(common), 5))
+    figures = shown.drop(columns=["item"]).reset_index(drop=True)
+    return {
+        "id": "weakest_items",
+        "title": "Questions weak almost everywhere",
+        "statement": statement,
+        "rule": f"For each scored question, the published territory scores: their median and quartiles, and the "
+        f"number of territories scoring below {p.low_score:.0f} (of 100). The question below {p.low_score:.0f} in "
+        f"the most territories is named first (ties: lower median), then the question with the lowest median; "
+        f"questions below {p.low_score:.0f} in at least {p.most_territories:.0%} of the territories are counted. "
+        f"Questions published in fewer than {p.min_territories} territories are left out.",
+        "evidence": "; ".join(
+            f"{r.number} median {num(r.median)}, below {p.low_score:.0f} in {r.below} of {r.territories}"
+            for r in shown.head(3).itertuples()
+        )
+        + ".",
+        "figures": figures,
+        "territories": [],
+        "k": len(common),
+        "n": len(spread),
+        "withheld": 0,
+    }
+
+
 def group_disagreement(inputs, p: FindingParams) -> dict | None:
     disp = inputs.item_dispersion
     if disp.empty or "groups_disagree" not in disp.columns:
@@ -355,29 +434,46 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     per = comparable.groupby("region").size().rename("items_compared").to_frame()
     per["items_disagree"] = flagged.groupby("region").size()
     per["items_disagree"] = per["items_disagree"].fillna(0).astype(int)
+    per["share"] = per["items_disagree"] / per["items_compared"]
     per = per.reset_index().sort_values("region")
     n = len(per)
-    hit = per[per["items_disagree"] >= p.disagreement_items]
+    counted = (per["share"] >= p.disagreement_share) & (per["items_disagree"] >= p.disagreement_items)
+    hit = per[counted]
+    if n < 2 or len(hit) in (0, n):
+        # true of every territory (or of none) under this threshold: it sets no territory apart
+        return None
     threshold = inputs.parameters.get("disagreement_threshold", 25)
-    common = flagged.groupby("item").size().sort_values(ascending=False)
-    top = common.index[0] if len(common) else None
+    by_item = comparable.groupby("item").agg(territories=("region", "size"), disagree=("groups_disagree", "sum"))
+    by_item = by_item[by_item["territories"] >= p.min_territories]
+    by_item["share"] = by_item["disagree"] / by_item["territories"]
+    by_item = by_item.reset_index().sort_values(["share", "item"], ascending=[False, True])
     ins = inputs.instrument
+    top = by_item.iloc[0] if len(by_item) else None
+    common = by_item[by_item["share"] >= p.common_disagreement]
     top_txt = (
-        f" Most often on question {ins.item_number(top)} (“{ins.item_label(top)}”, {int(common.iloc[0])} territories)."
-        if top
+        f" They disagree most often on “{ins.item_label(top['item']).rstrip('.?')}” ({int(top['disagree'])} of "
+        f"{int(top['territories'])} territories)"
+        + (
+            f"; {len(common)} questions divide the groups in at least {p.common_disagreement:.0%} of the territories."
+            if len(common) > 1
+            else "."
+        )
+        if top is not None
         else ""
     )
     return {
         "id": "group_disagreement",
         "title": "Stakeholder groups disagree",
         "statement": f"In {len(hit)} of {n} territories stakeholder groups disagree on at least "
-        f"{p.disagreement_items} item{'s' if p.disagreement_items != 1 else ''}.{top_txt}",
-        "rule": f"An item counts as disagreement when the published scores of at least two stakeholder groups differ "
-        f"by {threshold} points or more (item_dispersion.csv); only published items and groups count.",
-        "evidence": f"Median number of such items per territory: {num(per['items_disagree'].median())} of "
-        f"{num(per['items_compared'].median())} compared.",
-        "figures": per.assign(name=per["region"].map(_namer(inputs)))[
-            ["region", "name", "items_compared", "items_disagree"]
+        f"{p.disagreement_share:.0%} of the questions where they can be compared.{top_txt}",
+        "rule": f"A question counts as disagreement when the published scores of at least two stakeholder groups "
+        f"differ by {num(threshold)} points or more; a territory is counted when this holds for at least "
+        f"{p.disagreement_share:.0%} of its compared questions (and at least {p.disagreement_items}); "
+        "only published items and groups count. A "
+        "threshold that every territory (or none) meets sets none apart, and the finding is then left out.",
+        "evidence": f"Median share of questions with disagreement per territory: {pct(per['share'].median())}.",
+        "figures": per.assign(name=per["region"].map(_namer(inputs)), counted=counted)[
+            ["region", "name", "items_compared", "items_disagree", "share", "counted"]
         ].reset_index(drop=True),
         "territories": list(hit["region"]),
         "k": len(hit),
@@ -436,6 +532,7 @@ def peer_groups(inputs, p: FindingParams) -> dict | None:
 
 
 RULES = {
+    "weakest_items": weakest_items,
     "design_role": design_role,
     "steering_seat": steering_seat,
     "neighbour_alignment": neighbour_alignment,
@@ -487,13 +584,17 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
         from sklearn.cluster import KMeans
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # a scikit-learn dependency
 
+        # The shape of a profile, not its level: each territory's block scores minus its own mean.
+        # Clustering raw scores only splits high, middle and low scorers; centred profiles group
+        # territories by what they do relatively well and badly, whatever their overall level.
+        shape = complete.sub(complete.mean(axis=1), axis=0)
         # One OpenMP thread. On a busy machine scikit-learn's threads wait for each other: seconds
         # for a few hundred profiles that one thread clusters in milliseconds. The labels are the
         # same; the centres' last bits (never used here) no longer depend on the number of cores.
         with threadpool_limits(limits=1, user_api="openmp"):
-            km = KMeans(n_clusters=k, n_init=20, random_state=params.typology_seed).fit(complete.to_numpy())
+            km = KMeans(n_clusters=k, n_init=20, random_state=params.typology_seed).fit(shape.to_numpy())
         labels = km.labels_
-        overall = complete.mean()
+        overall = shape.mean()
         # order the types by size (largest first), then by mean score, so numbering is stable
         sizes = pd.Series(labels).value_counts()
         means = complete.groupby(labels).mean()
@@ -502,18 +603,33 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
         types = pd.Series([rename[c] for c in labels], index=complete.index, name="type")
         profiles = complete.groupby(types).mean()
         profiles.insert(0, "territories", types.value_counts().sort_index())
+        shapes = shape.groupby(types).mean()
+        ins = inputs.instrument
         desc = []
         for t, row in profiles.iterrows():
-            rel = row[inputs.blocks] - overall
-            hi, lo = rel.idxmax(), rel.idxmin()
+            rel = (shapes.loc[t, inputs.blocks] - overall).sort_values()
             members = list(types[types == t].index)
+            # the block that departs most, and a second one only when it departs by a few points too
+            ahead = [b for i, b in enumerate(rel.index[::-1][:2]) if rel[b] > 0 and (i == 0 or rel[b] >= 3)]
+            behind = [b for i, b in enumerate(rel.index[:2]) if rel[b] < 0 and (i == 0 or rel[b] <= -3)]
+
+            def said(blocks: list, rel=rel) -> str:
+                return " and ".join(
+                    f"{block_name(ins, b)} ({'+' if rel[b] >= 0 else '−'}{num(abs(rel[b]))})" for b in blocks
+                )
+
+            parts = []
+            if ahead:
+                parts.append(f"relatively stronger than the other types on {said(ahead)}")
+            if behind:
+                parts.append(f"relatively weaker on {said(behind)}")
             desc.append(
                 {
                     "type": int(t),
                     "territories": members,
-                    "summary": f"Type {t} ({len(members)} territories): mean {num(row[inputs.blocks].mean())}; "
-                    f"relatively strongest on {hi} ({'+' if rel[hi] >= 0 else ''}{num(rel[hi])} "
-                    f"against the mean of all types), weakest on {lo} ({'+' if rel[lo] >= 0 else ''}{num(rel[lo])}).",
+                    "summary": f"Type {t} ({len(members)} territories, mean score {num(row[inputs.blocks].mean())}): "
+                    + ("; ".join(parts) or "a profile as flat as the average")
+                    + ". Figures are points against each territory's own mean, compared with all profiles.",
                 }
             )
         result = {
@@ -523,10 +639,11 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
             "descriptions": desc,
             "excluded": excluded,
             "rule": f"k-means clustering (scikit-learn, k = {k}, 20 starts, seed {params.typology_seed}) of the "
-            f"territories' published block scores ({', '.join(inputs.blocks)}) on their 0–100 scale; "
-            "only complete profiles (every block published) take part; types are numbered by size. "
-            "Each type is described by its mean profile and the blocks where it stands out from the "
-            "mean of all profiles.",
+            f"territories' profile shapes: each territory's published block scores ({', '.join(inputs.blocks)}) "
+            "minus its own mean, so that types differ by what a territory does relatively well or badly, not by "
+            "its overall level. Only complete profiles (every block published) take part; types are numbered by "
+            "size. Each type is described by the blocks where its mean shape departs most from the mean shape "
+            "of all profiles; the table gives its mean block scores.",
         }
     if cache is not None:
         cache[key] = result

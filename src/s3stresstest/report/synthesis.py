@@ -37,6 +37,7 @@ FIGURE_FORMATS = {
     "ci_low": num,
     "ci_high": num,
     "share": pct,
+    "share_below": pct,
     "neighbours_mean": num,
     "neighbours_min": num,
     "neighbours_max": num,
@@ -87,6 +88,11 @@ FIGURE_HEADINGS = {
     "max": "Max",
     "iqr": "Interquartile range",
     "difference": "Difference",
+    "number": "No.",
+    "question": "Question",
+    "below": "Territories below threshold",
+    "share_below": "Share below threshold",
+    "counted": "Counted",
 }
 
 
