@@ -148,3 +148,15 @@ def test_no_figure_from_fewer_than_k_respondents(demo, recs):
 
     for ev in recs["evidence"]:
         walk(json.loads(ev))
+
+
+def test_evidence_reads_the_new_triggers_and_learn_from(recs):
+    from s3stresstest.report.evidence import evidence_sentences
+
+    for rule in ("item-below-peers", "item-weakest"):
+        r = recs[(recs["rule"] == rule) & (recs["learn_from"] != "")].iloc[0]
+        lines = evidence_sentences(r["evidence"], territory=lambda c: f"<{c}>")
+        assert not any(line.startswith("Item ") for line in lines)  # not the fallback 'item below peers: ...'
+        assert "interval" in lines[0] and "n = " in lines[0]
+        assert lines[-1].startswith("Territories clearly higher on the same figure: ")
+        assert all(f"<{c}>" in lines[-1] for c in r["learn_from"].split())

@@ -575,5 +575,15 @@ def compose(
     out["priority"] = out["priority"].astype("int64")
     out["gap"] = out["gap"].astype(float)
     out["written"] = out["rank"] <= WRITTEN
-    out.attrs = dict(recs.attrs)
+    record = dict(recs.attrs.get("record") or {})
+    record.update(
+        ranking="per territory: priority score (0-100) first, then larger |gap|, then rule id",
+        priority_score="round(100 * weight * certainty * (0.4 + 0.6 * min(|gap|, 40) / 40))",
+        rule_weights={"1": 1.0, "2": 0.8, "3": 0.6, ITEM_BELOW_PEERS: WEIGHT_BELOW_PEERS, ITEM_WEAKEST: WEIGHT_WEAKEST},
+        stretch_weight=WEIGHT_STRETCH,
+        written=WRITTEN,
+        weakest=WEAKEST,
+        learn_from={"max": LEARN_FROM, "margin_without_intervals": MARGIN},
+    )
+    out.attrs = {**recs.attrs, "record": record}
     return out

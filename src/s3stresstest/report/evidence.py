@@ -3,7 +3,8 @@
 The engine records each fired trigger as a mapping of figures (`recommend.triggers`); this module
 turns one such mapping into one sentence, naming the block or question, the figure with its
 interval and number of respondents, and the bound or peer value it was compared with. A trigger
-type it does not know (a user's own engine) falls back to 'name: key value; ...'.
+type it does not know (a user's own engine) falls back to 'name: key value; ...'. The territories
+to learn from (`learn_from`) become one closing sentence with their figures.
 """
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ def sentence(
         return (
             f"{b} scores {_score(fig)}, {_n(gap)} points below the frontrunner level of peer group "
             f"'{fig.get('peer_group')}' ({_n(fig.get('frontrunner_level'))})."
+        )
+    if kind == "item_below_peers":
+        return (
+            f"{it} scores {_score(fig)}, below the mean of peer group '{fig.get('peer_group')}' "
+            f"({_n(fig.get('peer_mean'))}); the interval excludes that mean."
+        )
+    if kind == "item_weakest":
+        peers = ""
+        if fig.get("peer_mean") is not None:
+            side = "above" if fig.get("stretch") else "at or below"
+            peers = f"; {side} the mean of peer group '{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))})"
+        return (
+            f"{it} scores {_score(fig)}, one of the territory's weakest questions "
+            f"(its average over all questions: {_n(fig.get('own_mean'))}){peers}."
         )
     if kind == "item_below":
         return (
@@ -166,7 +181,22 @@ def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, **labe
     out = [_capital(sentence(t, **labels) if isinstance(t, Mapping) else str(t)) for t in trig[:limit]]
     if len(trig) > limit:
         out.append(f"… and {len(trig) - limit} more figures of the same kind.")
+    learn = (evidence or {}).get("learn_from")
+    if learn and isinstance(learn, list):
+        out.append(learn_sentence(learn, territory=labels.get("territory", str)))
     return out
+
+
+def learn_sentence(learn: list, *, territory: Label = str) -> str:
+    """Whom to learn from, with the figures that make each clearly higher (the engine's `learn_from`)."""
+    parts = []
+    for e in learn:
+        if not isinstance(e, Mapping):
+            continue
+        figs = ", ".join(_score(f) for f in e.get("figures") or [] if isinstance(f, Mapping))
+        rel = f", {e['relation']}" if e.get("relation") else ""
+        parts.append(f"{territory(str(e.get('territory')))} {figs}{rel}".strip())
+    return "Territories clearly higher on the same figure: " + "; ".join(parts) + "."
 
 
 def _capital(text: str) -> str:

@@ -885,45 +885,42 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     if recs is None:
         return s.add(Callout(f"No recommendations: {why}.", kind_of="missing"))
     mine = recs[recs["region"] == region].sort_values("rank")
-    prio = {1: "high", 2: "medium", 3: "low"}
+    written = mine[mine["written"] == True]  # noqa: E712 - the run marks them
+
+    def names(codes) -> str:
+        return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
+
     if mine.empty:
         s.add(Paragraph("No recommendation rule fired for this territory.", style="note"))
     else:
         s.add(
             Paragraph(
-                f"{len(mine)} recommendation rule{'s' if len(mine) != 1 else ''} fired for "
-                f"{inputs.label(region)}, ranked by priority, then by the size of the gap. The first "
-                f"{int((mine['written'] == True).sum())} are detailed below the table."  # noqa: E712 - the run marks them
+                f"{len(mine)} recommendation{'s' if len(mine) != 1 else ''} for {inputs.label(region)}, ranked by "
+                "a priority score of 0 to 100 (the size of the gap, weighted by how certain the figure is and by "
+                f"the weight of the rule). The first {len(written)} are written out below the table; "
+                "'learn from' names only territories with a clearly higher published figure on the same question."
             )
         )
         s.add(
             Table(
-                ["Rank", "Recommendation", "Priority", "Blocks", "Learn from"],
+                ["Rank", "Recommendation", "Priority (0–100)", "Learn from"],
                 [
-                    [
-                        str(int(r["rank"])),
-                        str(r["title"]),
-                        prio.get(int(r["priority"]), str(r["priority"])),
-                        str(r["blocks"] or "–"),
-                        str(r["frontrunners"] or "–"),
-                    ]
+                    [str(int(r["rank"])), str(r["title"]), str(int(r["priority"])), names(r["frontrunners"])]
                     for r in mine.to_dict("records")
                 ],
                 caption="Recommendations",
+                numeric=(0, 2),
                 compact=True,
             )
         )
-    for r in mine[mine["written"] == True].to_dict("records"):  # noqa: E712 - the run marks them
+    for r in written.to_dict("records"):
         s.add(Heading(f"{int(r['rank'])}. {r['title']}", 3))
         s.add(Paragraph(str(r["recommendation"]), style="strong"))
         s.add(Paragraph(f"Why: {r['rationale']}"))
-        lines = [
-            f"Priority {prio.get(int(r['priority']), r['priority'])}; blocks {r['blocks'] or '–'}; "
-            f"topics {str(r['topics']).replace('_', ' ') or '–'}."
-        ]
+        lines = [f"Priority score {int(r['priority'])} of 100."]
         lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"), inputs, language=language)]
-        if r.get("frontrunners"):
-            lines.append(f"Learn from: {r['frontrunners']}.")
+        if r.get("frontrunners") and '"learn_from"' not in str(r.get("evidence") or ""):  # else in the evidence
+            lines.append(f"Learn from: {names(r['frontrunners'])}.")
         s.add(Bullets(lines))
         try:
             ex = json.loads(r.get("excerpts") or "[]")
