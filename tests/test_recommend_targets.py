@@ -160,3 +160,22 @@ def test_evidence_reads_the_new_triggers_and_learn_from(recs):
         assert "interval" in lines[0] and "n = " in lines[0]
         assert lines[-1].startswith("Territories clearly higher on the same figure: ")
         assert all(f"<{c}>" in lines[-1] for c in r["learn_from"].split())
+
+
+def test_synergy_partners_are_neighbours(demo, recs):
+    """ITH2 named Piemonte (a territory sharing the topic with a neighbour) as a neighbour."""
+    pairs = demo.alignment["alignment_pairs"]
+    pairs = pairs[pairs["kind"] == "neighbour"]
+    neighbours: dict[str, set[str]] = {}
+    for a, b in zip(pairs["territory_a"], pairs["territory_b"], strict=True):
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    seen = 0
+    for r in recs.to_dict("records"):
+        for fig in json.loads(r["evidence"])["triggered_by"]:
+            for topic in fig.get("topics") or []:
+                assert set(topic["partners"]) <= neighbours.get(r["region"], set()), (r["region"], topic)
+                seen += 1
+        if r["region"] == "ITH2" and "synergy" in r["rule"]:
+            assert demo.names["ITC1"] not in r["action"]
+    assert seen

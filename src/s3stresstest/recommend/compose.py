@@ -447,7 +447,15 @@ class Composer:
             )
         if kind == "alignment_below":
             other = "the national strategy" if f.get("kind") == "vertical" else "its neighbours' strategies"
-            return f"The written S3 of {who} matches {other} at {_n(_f(f.get('score')))} of 100."
+            pairs = [p for p in f.get("pairs") or [] if isinstance(p, dict) and p.get("territory")]
+            closing = "."
+            if pairs and f.get("kind") != "vertical":
+                low, high = pairs[0], pairs[-1]
+                closing = f", from {_n(_f(low.get('score')))} with {self.name(str(low['territory']))}"
+                if high is not low:
+                    closing += f" to {_n(_f(high.get('score')))} with {self.name(str(high['territory']))}"
+                closing += "."
+            return f"The written S3 of {who} matches {other} at {_n(_f(f.get('score')))} of 100{closing}"
         if kind == "perception_flag":
             return (
                 f"Respondents in {who} rate the alignment of the S3 at {_n(_f(f.get('perceived')))}, "
@@ -455,9 +463,19 @@ class Composer:
             )
         if kind == "synergy_shared":
             many = "s" if f.get("n_topics") != 1 else ""
+            titles: dict[str, set[str]] = {}
+            for t in f.get("topics") or []:
+                if isinstance(t, dict) and t.get("title"):
+                    titles.setdefault(str(t["title"]), set()).update(str(x) for x in t.get("partners") or [])
+            among = ""
+            if titles:
+                named = list(titles)[:3]
+                partners = sorted({x for n in named for x in titles[n]})
+                with_ = ", ".join(self.name(x) for x in partners[:3])
+                among = f", among them {', '.join(named)}" + (f" (with {with_})" if with_ else "")
             return (
                 f"{who} shares {f.get('n_topics')} priority topic{many} of synergy "
-                f"strength {_f(f.get('min_strength')):g} or more with neighbouring territories."
+                f"strength {_f(f.get('min_strength')):g} or more with neighbouring territories{among}."
             )
         many = "s" if len(figures) != 1 else ""
         if kind == "stakeholder_groups_below":

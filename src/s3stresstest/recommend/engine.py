@@ -117,7 +117,10 @@ class AlignmentView:
         return row
 
     def synergies_of(self, region: str) -> list[dict]:
+        """The synergy topics the territory shares; `partners` are its neighbours among the topic's
+        territories (a topic's territories include non-neighbours that share it with a neighbour)."""
         region = _code(region)
+        neighbours = {p["territory"] for p in self.pairs_of(region, "neighbour")}
         out = []
         for r in self._synergies:
             members = [_code(t) for t in str(r.get("territories", "")).split()]
@@ -128,7 +131,7 @@ class AlignmentView:
                     "axis": str(r.get("topic_axis", "")),
                     "code": str(r.get("topic_code", "")),
                     "title": _text(r.get("topic_title")),
-                    "partners": [t for t in members if t != region],
+                    "partners": [t for t in members if t != region and (not neighbours or t in neighbours)],
                     "strength": num(r.get("strength"), 4),
                 }
             )
