@@ -7,14 +7,17 @@ territory needs beyond them and turns every row into a deliverable:
 
 Item-level triggers (rule ids ``item-below-peers`` and ``item-weakest``):
   - weak against peers: a published question score whose interval lies wholly below the mean of
-    the published scores of the territory's most specific peer group (at least 3 others);
+    the published scores of the territory's most specific peer group (at least 3 others); one row
+    per block, naming its questions from the one furthest behind, or joined to the block's own
+    below-peers row when that fired;
   - weak within the territory's own profile: its ``WEAKEST`` lowest published questions, even when
     they are above its peers (then the advice is a stretch target, for frontrunners).
   A question already behind a fired rule of the rules file is not repeated.
 
-Learn from: only territories with a published figure clearly higher on every question (or block,
-or measured alignment) that fired the row: their interval lies wholly above the territory's, or,
-without intervals, they are at least ``MARGIN`` points higher. Structural peers come first, then
+Learn from: only territories with a published figure clearly higher on every question (the first
+``COMPARED_ITEMS`` of a row; else its block or measured alignment) that fired the row: their
+interval lies wholly above the territory's, or, without intervals, they are at least ``MARGIN``
+points higher. Structural peers come first, then
 neighbours, then the others by figure; at most ``LEARN_FROM`` of them; none when none qualifies.
 
 Priority score, points on 0-100 (one unit for every row)::
@@ -51,6 +54,7 @@ MIN_WRITTEN = 3
 WEAKEST = 3
 MARGIN = 10.0
 LEARN_FROM = 3
+COMPARED_ITEMS = 2  # learn-from compares the first (main) questions of a row
 MIN_PEERS = 3
 RULE_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
 ITEM_BELOW_PEERS, ITEM_WEAKEST = "item-below-peers", "item-weakest"
@@ -255,12 +259,25 @@ class Composer:
             others = [self.items[(m, it)][0] for m in members if (m, it) in self.items]
             if len(others) >= MIN_PEERS:
                 means[it] = sum(others) / len(others)
+        behind: dict[str, list[tuple[float, str, Figure, float]]] = {}
         for it, f in sorted(mine.items()):
             mean = means.get(it, math.nan)
             if it in covered or mean != mean or not (f[2] == f[2] and f[2] < mean):
                 continue
             covered.add(it)
-            rows.append(self._item_row(region, ITEM_BELOW_PEERS, it, f, group, mean, f[0] - mean, WEIGHT_BELOW_PEERS))
+            behind.setdefault(self.item_block.get(it, ""), []).append((f[0] - mean, it, f, mean))
+        for block, found in sorted(behind.items()):
+            found.sort()
+            parts = [
+                self._item_row(region, ITEM_BELOW_PEERS, it, f, group, mean, gap, WEIGHT_BELOW_PEERS)
+                for gap, it, f, mean in found
+            ]
+            row = parts[0]  # the question furthest behind gives the advice; one row per block
+            if len(parts) > 1:
+                figures = [json.loads(p["evidence"])["triggered_by"][0] for p in parts]
+                row["evidence"] = json.dumps({"triggered_by": figures}, ensure_ascii=False)
+                row["title"] = f"Behind peers on {len(parts)} questions of {self.block_text(block)}"
+            rows.append(row)
         own_mean = sum(f[0] for f in mine.values()) / len(mine)
         weakest = [t for t in sorted(mine.items(), key=lambda t: (t[1][0], t[0])) if t[0] not in covered][:WEAKEST]
         for it, f in weakest:
@@ -337,7 +354,7 @@ class Composer:
     def units(self, region: str, figures: list[dict]) -> list[tuple[str, str]]:
         items = [("item", str(f["item"])) for f in figures if f.get("item") and (region, str(f["item"])) in self.items]
         if items:
-            return list(dict.fromkeys(items))
+            return list(dict.fromkeys(items))[:COMPARED_ITEMS]
         blocks = [
             ("block", str(f["block"]))
             for f in figures
@@ -367,14 +384,17 @@ class Composer:
         n = _f(f.get("n"))
         return c * (0.85 if n == n and n < FEW_RESPONDENTS else 1.0)
 
+    @staticmethod
+    def _score(f: Mapping) -> Figure:
+        n = _f(f.get("n"))
+        return (_f(f.get("score")), _f(f.get("ci_low")), _f(f.get("ci_high")), int(n) if n == n else 0)
+
     def opener(self, region: str, rule_id: str, figures: list[dict]) -> str:
         """The row's first sentence: territory, question or block by text, figure and comparison."""
         who = self.name(region)
         f = figures[0] if figures else {}
         kind = str(f.get("trigger", ""))
-        n = _f(f.get("n"))
-        score: Figure = (_f(f.get("score")), _f(f.get("ci_low")), _f(f.get("ci_high")), int(n) if n == n else 0)
-        fig = _fig_text(score)
+        fig = _fig_text(self._score(f))
         if f.get("item"):
             what = self.question(str(f["item"]))
         else:
@@ -397,6 +417,23 @@ class Composer:
                 region,
                 rule_id,
                 str(f.get("item")),
+            )
+        if kind == "item_below_peers" and len(figures) > 1:
+            listed = "; ".join(
+                f"{self.question(str(x['item']))} {_fig_text(self._score(x))} against {_n(_f(x.get('peer_mean')))}"
+                for x in figures[:2]
+            )
+            more = f", and {len(figures) - 2} more" if len(figures) > 2 else ""
+            return _pick(
+                [
+                    f"{who} is behind the mean of its {group} peers, beyond the interval, on {len(figures)} questions "
+                    f"of {self.block_text(str(f.get('block')))}: {listed}{more}.",
+                    f"On {len(figures)} questions of {self.block_text(str(f.get('block')))}, {who} scores clearly "
+                    f"below its {group} peers: {listed}{more}.",
+                ],
+                region,
+                rule_id,
+                str(f.get("block")),
             )
         if kind in ("item_below_peers", "block_below_peers"):
             return _pick(
@@ -547,12 +584,24 @@ def compose(
         r["_weight"] = weights.get(str(r["rule_id"]), 0.6)
         by_region.setdefault(str(r["region"]), []).append(r)
     for region in sorted(set(by_region) | set(comp.regions)):
-        mine = by_region.get(region, [])
+        mine = list(by_region.get(region, []))
         covered: set[str] = set()
         for r in mine:
             ev = json.loads(r["evidence"]) if r.get("evidence") else {}
             covered |= {str(f["item"]) for f in ev.get("triggered_by") or [] if f.get("item")}
-        mine = mine + comp.item_rows(region, covered)
+        block_rows = {
+            str(r["blocks"]): r for r in mine if str(r["rule_id"]) == f"{r['blocks']}-below-peers"
+        }  # the rules file's block-below-peers rows
+        for extra in comp.item_rows(region, covered):
+            host = block_rows.get(str(extra["blocks"])) if extra["rule_id"] == ITEM_BELOW_PEERS else None
+            if host is None:
+                mine.append(extra)
+                continue
+            host_ev = json.loads(host["evidence"])
+            items = json.loads(extra["evidence"])["triggered_by"]
+            host_ev["questions_behind_peers"] = items
+            host["evidence"] = json.dumps(host_ev, ensure_ascii=False)
+            host["_behind"] = items
         for r in mine:
             ev = json.loads(r["evidence"]) if r.get("evidence") else {}
             figures = [f for f in ev.get("triggered_by") or [] if isinstance(f, dict)]
@@ -563,6 +612,14 @@ def compose(
             ev["learn_from"] = learn
             stretch = bool(figures and figures[0].get("stretch"))
             advice = _stretch_advice(r["recommendation"]) if stretch else r["recommendation"]
+            behind = r.pop("_behind", None)
+            if behind:
+                listed = "; ".join(
+                    f"{comp.question(str(x['item']))} {_fig_text(comp._score(x))} against {_n(_f(x.get('peer_mean')))}"
+                    for x in behind[:2]
+                )
+                more = f", and {len(behind) - 2} more" if len(behind) > 2 else ""
+                advice = f"Start with the questions furthest behind: {listed}{more}. {advice}"
             text = " ".join(
                 t
                 for t in (
