@@ -179,3 +179,14 @@ def test_synergy_partners_are_neighbours(demo, recs):
         if r["region"] == "ITH2" and "synergy" in r["rule"]:
             assert demo.names["ITC1"] not in r["action"]
     assert seen
+
+
+def test_no_territory_is_praised_and_criticised_for_the_same_thing(recs):
+    from s3stresstest.recommend.compose import CONTRADICTIONS
+
+    for region, g in recs.groupby("region"):
+        rules = set(g["rule"])
+        for bad, good in CONTRADICTIONS:
+            assert not {bad, good} <= rules, region
+    joined = recs[recs["evidence"].str.contains('"also"')]
+    assert len(joined) and joined["action"].str.contains("Build on what is shared already").all()

@@ -546,6 +546,26 @@ class Composer:
         )
 
 
+# (criticism, praise of the same thing): when both fire, the praise joins the criticism as its way out
+CONTRADICTIONS = (("b2-low-neighbour-alignment", "b2-synergy-topics"),)
+
+
+def _join_contradictions(rows: list[dict]) -> list[dict]:
+    """Never both praise and criticise a territory for the same thing: the praising row is dropped and
+    its figures go to the criticising row's evidence (`also`), whose text then builds on them."""
+    ids = {str(r["rule_id"]): r for r in rows}
+    drop = set()
+    for bad, good in CONTRADICTIONS:
+        if bad in ids and good in ids:
+            host, other = ids[bad], ids[good]
+            ev = json.loads(host["evidence"])
+            ev["also"] = json.loads(other["evidence"]).get("triggered_by") or []
+            host["evidence"] = json.dumps(ev, ensure_ascii=False)
+            host["_also"] = ev["also"]
+            drop.add(good)
+    return [r for r in rows if str(r["rule_id"]) not in drop]
+
+
 def _stretch_advice(advice: str) -> str:
     return "Set a stretch target for the next S3 review: " + advice[:1].lower() + advice[1:] if advice else ""
 
@@ -589,6 +609,7 @@ def compose(
         for r in mine:
             ev = json.loads(r["evidence"]) if r.get("evidence") else {}
             covered |= {str(f["item"]) for f in ev.get("triggered_by") or [] if f.get("item")}
+        mine = _join_contradictions(mine)
         block_rows = {
             str(r["blocks"]): r for r in mine if str(r["rule_id"]) == f"{r['blocks']}-below-peers"
         }  # the rules file's block-below-peers rows
@@ -612,6 +633,9 @@ def compose(
             ev["learn_from"] = learn
             stretch = bool(figures and figures[0].get("stretch"))
             advice = _stretch_advice(r["recommendation"]) if stretch else r["recommendation"]
+            also = r.pop("_also", None)
+            if also:
+                advice = f"{advice} Build on what is shared already: {comp.opener(region, 'also', also)}"
             behind = r.pop("_behind", None)
             if behind:
                 listed = "; ".join(
