@@ -4,9 +4,12 @@
     recs = recommend(result, alignment=alignment, open_comments=campaign.open_comments(instrument))
 
 See `rules` for the file format, `triggers` for the trigger vocabulary and `engine` for
-ranking, evidence and the anonymity of excerpts.
+evidence and the anonymity of excerpts. A run (`run.stages.recommendations`) passes the fired
+rules through `compose`: item-level triggers, whom to learn from, the 0-100 priority score that
+ranks them, and the composed texts (see docs/recommendations.md).
 """
 
+from .compose import compose, priority_score
 from .engine import AlignmentView, clean_excerpt, recommend, recommendation_overview
 from .rules import TOPICS, Rule, RuleSet, builtin_rules_path, check_rules, load_rules, parse_rules_data, rules_record
 from .triggers import TRIGGER_TYPES
@@ -20,8 +23,10 @@ __all__ = [
     "builtin_rules_path",
     "check_rules",
     "clean_excerpt",
+    "compose",
     "load_rules",
     "parse_rules_data",
+    "priority_score",
     "recommend",
     "recommendation_overview",
     "rules_record",

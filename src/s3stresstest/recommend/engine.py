@@ -5,7 +5,8 @@
 One row per (territory, fired rule): the recommendation and rationale, the figures that
 fired it (JSON), the frontrunner territories to learn from on the rule's blocks, and
 anonymised excerpts of open answers. Ranked per territory by priority (1 first), then
-by the size of the gap, then by rule id.
+by the size of the gap, then by rule id; a run re-ranks them, with item-level rows added, by
+the 0-100 score of `compose`.
 
 Anonymity: excerpts come only from the open questions a rule names in its evidence,
 and only when at least `min_respondents` respondents of that territory answered that
