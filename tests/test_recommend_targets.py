@@ -108,7 +108,10 @@ def test_stretch_advice_never_reads_as_criticism(recs):
     for r in recs[recs["rule"] == "item-weakest"].to_dict("records"):
         fig = json.loads(r["evidence"])["triggered_by"][0]
         if fig.get("stretch"):
-            assert "still above" in r["action"] and "stretch target" in r["action"].lower()
+            assert "still clearly above" in r["action"] and "stretch target" in r["action"].lower()
+            assert fig["ci_low"] > fig["peer_mean"]
+        else:
+            assert "still clearly above" not in r["action"] and "stretch" not in r["title"].lower()
             assert "Behind peers" not in r["title"]
 
 

@@ -11,7 +11,8 @@ Item-level triggers (rule ids ``item-below-peers`` and ``item-weakest``):
     per block, naming its questions from the one furthest behind, or joined to the block's own
     below-peers row when that fired;
   - weak within the territory's own profile: its ``WEAKEST`` lowest published questions, even when
-    they are above its peers (then the advice is a stretch target, for frontrunners).
+    they are above its peers (a stretch target, for frontrunners, when the interval lies wholly
+    above the peer mean).
   A question already behind a fired rule of the rules file is not repeated.
 
 Learn from: only territories with a published figure clearly higher on every question (the first
@@ -283,7 +284,7 @@ class Composer:
         for it, f in weakest:
             covered.add(it)
             mean = means.get(it, math.nan)
-            stretch = mean == mean and f[0] >= mean
+            stretch = mean == mean and f[1] == f[1] and f[1] > mean  # clearly above its peers
             rows.append(
                 self._item_row(
                     region,
@@ -405,8 +406,12 @@ class Composer:
             own = _n(_f(f.get("own_mean")))
             peer = ""
             if f.get("peer_mean") is not None:
-                side = "it is still above" if f.get("stretch") else "it is below"
-                peer = f"; {side} the mean of its {group} peers, {mean}"
+                if f.get("stretch"):
+                    peer = f"; it is still clearly above the mean of its {group} peers, {mean}"
+                elif _f(f.get("score")) < _f(f.get("peer_mean")):
+                    peer = f"; it is also below the mean of its {group} peers, {mean}"
+                else:
+                    peer = f"; the mean of its {group} peers is {mean}"
             return _pick(
                 [
                     f"{who} scores {fig} on {what}, one of its weakest questions (its own average: {own}){peer}.",

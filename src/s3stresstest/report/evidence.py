@@ -93,7 +93,7 @@ def sentence(
     if kind == "item_weakest":
         peers = ""
         if fig.get("peer_mean") is not None:
-            side = "above" if fig.get("stretch") else "at or below"
+            side = "clearly above" if fig.get("stretch") else "compared with"
             peers = f"; {side} the mean of peer group '{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))})"
         return (
             f"{it} scores {_score(fig)}, one of the territory's weakest questions "
