@@ -89,6 +89,10 @@ def block_name(instrument, block: str, language: str | None = None) -> str:
     return label.rstrip("?").strip() or block
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _namer(inputs) -> Callable[[str], str]:
     """`inputs.name` with the name table read once (`StressTestRun.name` rebuilds it on every call)."""
     names = inputs.names
@@ -117,7 +121,6 @@ def design_role(inputs, p: FindingParams) -> dict | None:
     if n == 0:
         return None
     high = pub[pub["score"] >= p.high_score]
-    label = inputs.instrument.block_label(p.design_block)
     figures = pub.assign(name=pub["region"].map(_namer(inputs)), high=pub["score"] >= p.high_score)[
         ["region", "name", "score", "ci_low", "ci_high", "n", "high"]
     ].reset_index(drop=True)
@@ -125,7 +128,7 @@ def design_role(inputs, p: FindingParams) -> dict | None:
         "id": "design_role",
         "title": "Clusters' role in designing the S3",
         "statement": f"{len(high)} of {n} territories have a score of at least {p.high_score:.0f} on "
-        f"{p.design_block} ({label}).",
+        f"{block_name(inputs.instrument, p.design_block)}.",
         "rule": f"Count the territories whose published {p.design_block} block score is at least {p.high_score:.0f} "
         f"(of 100); territories whose score is withheld ({withheld}) are not counted.",
         "evidence": (
@@ -314,8 +317,8 @@ def widest_spread(inputs, p: FindingParams) -> dict | None:
     return {
         "id": "widest_spread",
         "title": "Where territories differ most",
-        "statement": f"Territories differ most on {top['block']} ({top['label']}): the middle half of the published "
-        f"scores spans {num(top['iqr'])} points ({num(top['q1'])}–{num(top['q3'])}).",
+        "statement": f"Territories differ most on {block_name(inputs.instrument, top['block'])}: the middle half of "
+        f"the published scores spans {num(top['iqr'])} points ({num(top['q1'])}–{num(top['q3'])}).",
         "rule": "Interquartile range of the published block scores across territories, per block (blocks with at "
         "least 4 published scores); the block with the widest range is named.",
         "evidence": f"Interquartile range from {num(low['iqr'])} ({low['block']}) to {num(top['iqr'])} "
@@ -337,8 +340,9 @@ def weakest_block(inputs, p: FindingParams) -> dict | None:
     return {
         "id": "weakest_block",
         "title": "The weakest block",
-        "statement": f"{low['block']} ({low['label']}) has the lowest median score across territories: "
-        f"{num(low['median'])}, against {num(high['median'])} on {high['block']}.",
+        "statement": f"{_cap(block_name(inputs.instrument, low['block']))} has the lowest median score across "
+        f"territories: {num(low['median'])}, against {num(high['median'])} on "
+        f"{block_name(inputs.instrument, high['block'])}.",
         "rule": "Median of the published block scores across territories, per block; the lowest and the highest "
         "are named.",
         "evidence": "Medians: " + ", ".join(f"{r.block} {num(r.median)}" for r in spread.itertuples()) + ".",
@@ -509,11 +513,12 @@ def peer_groups(inputs, p: FindingParams) -> dict | None:
     fig = pd.DataFrame(rows)
     above = fig[fig["difference"] > 0]
     big_row = fig.loc[cast(int, fig["difference"].abs().idxmax())]
+    big_name = block_name(inputs.instrument, str(big_row["block"]))
     return {
         "id": "peer_groups",
         "title": f"{a.title()} and {b.title()} territories",
         "statement": f"The {a} mean is above the {b} mean in {len(above)} of {len(fig)} blocks; the largest "
-        f"difference is on {big_row['block']} ({num(big_row['difference'])} points).",
+        f"difference is on {big_name} ({num(big_row['difference'])} points).",
         "rule": f"Mean of the published block scores of the members of the peer groups '{a}' and '{b}' "
         "(benchmarks.csv, peer_mean), per block; group means need at least "
         f"{inputs.parameters.get('min_peer_regions', 3)} published members.",

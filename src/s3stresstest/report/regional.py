@@ -120,7 +120,11 @@ def _item_figure(inputs, r, language: str | None) -> str:
 
 
 def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    """'a, b and c'; with a serial comma when a part has its own 'and' ('monitoring and evaluation')."""
+    if len(parts) == 1:
+        return parts[0]
+    serial = "," if len(parts) > 2 and any(" and " in x for x in parts) else ""
+    return ", ".join(parts[:-1]) + f"{serial} and " + parts[-1]
 
 
 def _summary_sentences(inputs, region: str, language: str | None, groups: list[str], own: list[str]) -> list[str]:
