@@ -15,7 +15,7 @@ import datetime as _dt
 
 import pandas as pd
 
-from ..findings import FindingParams, key_findings, rank_intervals, typology
+from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology
 from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label, withheld_text
 from .regional import provenance_section, recommendations
 from .render import (
@@ -341,9 +341,23 @@ def typology_section(inputs, params: FindingParams) -> Section:
             id_prefix="typology",
         )
         s.add(figure(svg, "The data are in the table below."))
+    names = [block_name(inputs.instrument, b) for b in blocks]
+    shape_rows = []
+    for r in prof.to_dict("records"):
+        level = sum(float(r[b]) for b in blocks) / len(blocks)
+        shape_rows.append([f"Type {int(r['type'])}", num(level)] + [f"{round(float(r[b]) - level):+d}" for b in blocks])
     s.add(
         Table(
-            ["Type", "Territories"] + blocks,
+            ["Type", "Mean score"] + names,
+            shape_rows,
+            caption="Profile shape per type: points above (+) or below the type's own mean score",
+            compact=True,
+            numeric=tuple(range(1, len(blocks) + 2)),
+        )
+    )
+    s.add(
+        Table(
+            ["Type", "Territories"] + names,
             rows,
             caption="Mean profile per type",
             compact=True,
