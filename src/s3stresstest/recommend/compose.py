@@ -154,6 +154,7 @@ class Composer:
                 self.peers.setdefault(str(r["region"]), []).append(str(r["peer"]))
         self.neighbours: dict[str, list[str]] = {}
         self.measured: dict[str, dict[str, float]] = {}
+        self.n_priorities: dict[str, float] = {}
         al = alignment or {}
         pairs = al.get("alignment_pairs")
         if pairs is not None and len(pairs):
@@ -165,6 +166,7 @@ class Composer:
         terr = al.get("alignment_territories")
         if terr is not None and len(terr):
             for r in terr.to_dict("records"):
+                self.n_priorities[str(r["territory"])] = _f(r.get("n_priorities"))
                 self.measured[str(r["territory"])] = {
                     "vertical": _f(r.get("vertical")),
                     "neighbours_mean": _f(r.get("neighbours_mean")),
@@ -497,7 +499,9 @@ class Composer:
                 if high is not low:
                     closing += f" to {_n(_f(high.get('score')))} with {self.name(str(high['territory']))}"
                 closing += "."
-            return f"The written S3 of {who} matches {other} at {_n(_f(f.get('score')))} of 100{closing}"
+            k = self.n_priorities.get(region, math.nan)
+            own = f" (its {int(k)} priority areas compared)" if k == k and k > 0 else ""
+            return f"The written S3 of {who}{own} matches {other} at {_n(_f(f.get('score')))} of 100{closing}"
         if kind == "perception_flag":
             return (
                 f"Respondents in {who} rate the alignment of the S3 at {_n(_f(f.get('perceived')))}, "
