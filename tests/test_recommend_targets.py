@@ -193,3 +193,13 @@ def test_no_territory_is_praised_and_criticised_for_the_same_thing(recs):
             assert not {bad, good} <= rules, region
     joined = recs[recs["evidence"].str.contains('"also"')]
     assert len(joined) and joined["action"].str.contains("Build on what is shared already").all()
+
+
+def test_joined_figures_are_read_out(recs):
+    from s3stresstest.report.evidence import evidence_sentences
+
+    row = recs[recs["evidence"].str.contains('"questions_behind_peers"')].iloc[0]
+    lines = evidence_sentences(row["evidence"])
+    assert any("below the mean of peer group" in x and "interval excludes" in x for x in lines[1:])
+    row = recs[recs["evidence"].str.contains('"also"')].iloc[0]
+    assert any("topics shared with neighbouring territories" in x for x in evidence_sentences(row["evidence"]))

@@ -3,8 +3,10 @@
 The engine records each fired trigger as a mapping of figures (`recommend.triggers`); this module
 turns one such mapping into one sentence, naming the block or question, the figure with its
 interval and number of respondents, and the bound or peer value it was compared with. A trigger
-type it does not know (a user's own engine) falls back to 'name: key value; ...'. The territories
-to learn from (`learn_from`) become one closing sentence with their figures.
+type it does not know (a user's own engine) falls back to 'name: key value; ...'. The questions
+behind peers joined to a block's row (`questions_behind_peers`, the first two) and a joined praise
+(`also`) get their sentences too; the territories to learn from (`learn_from`) one closing
+sentence with their figures.
 """
 
 from __future__ import annotations
@@ -181,6 +183,10 @@ def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, **labe
     out = [_capital(sentence(t, **labels) if isinstance(t, Mapping) else str(t)) for t in trig[:limit]]
     if len(trig) > limit:
         out.append(f"… and {len(trig) - limit} more figures of the same kind.")
+    behind = (evidence or {}).get("questions_behind_peers") or []
+    out += [_capital(sentence(t, **labels)) for t in behind[:2] if isinstance(t, Mapping)]
+    also = (evidence or {}).get("also") or []
+    out += [_capital(sentence(t, **labels)) for t in also[:1] if isinstance(t, Mapping)]
     learn = (evidence or {}).get("learn_from")
     if learn and isinstance(learn, list):
         out.append(learn_sentence(learn, territory=labels.get("territory", str)))
