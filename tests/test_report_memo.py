@@ -71,3 +71,15 @@ def test_memo_fits_two_pages_with_the_notice_once_per_page(memo):
     for i, t in enumerate(pages, 1):
         assert t.count(PAGE_NOTICE) == 1, f"page {i}"
         assert t.count("SYNTHETIC DATA") == 1, f"page {i}: the notice repeated in the body"
+
+
+def test_memo_docx_carries_the_notice_in_the_header_only(memo, tmp_path):
+    import docx
+
+    from s3stresstest.report.render import write_docx
+
+    path = write_docx(memo, tmp_path / "memo.docx")
+    d = docx.Document(str(path))
+    body = "\n".join(p.text for p in d.paragraphs)
+    header = "\n".join(p.text for s in d.sections for p in s.header.paragraphs)
+    assert "SYNTHETIC" in header and "SYNTHETIC" not in body

@@ -428,7 +428,7 @@ def write_docx(doc: Document, path: str | Path) -> Path:
     d.add_heading(doc.title, level=0)
     if doc.subtitle:
         d.add_paragraph(doc.subtitle)
-    if doc.synthetic and doc.banner:
+    if doc.synthetic and doc.banner and doc.kind != "memo":  # the memo: once per page, in the header
         p = d.add_paragraph()
         r = p.add_run(doc.banner)
         r.bold = True
