@@ -73,3 +73,24 @@ def test_questions_behind_peers_get_one_row_per_block_and_a_score_on_0_to_100():
     assert [f["item"] for f in figures] == ["b1_q3", "b1_q2"]  # furthest behind first
     assert out["priority"].between(0, 100).all()
     assert out.groupby("region")["priority"].apply(lambda s: s.is_monotonic_decreasing).all()
+
+
+def test_item_rows_quote_open_answers_only_from_k_respondents():
+    res = _result(AA11=[90, 70, 95, 96], PP1=[40, 40, 40, 40], PP2=[45, 45, 45, 45], PP3=[50, 50, 50, 50])
+    block_rule = h.rule(
+        "b1-below-peers",
+        {"block_below_peers": {"block": "b1"}},
+        evidence=["open_answers:b1_open"],
+    )
+    rules = h.ruleset(RULE, block_rule)
+
+    def excerpts(n):
+        comments = pd.DataFrame(
+            {"respondent_id": range(n), "region": R, "item": "b1_open", "text": [f"Answer {i}" for i in range(n)]}
+        )
+        out = compose(recommend(res, rules=rules), res, rules=rules, open_comments=comments, min_respondents=3)
+        rows = out[(out["region"] == R) & (out["rule_id"] == ITEM_WEAKEST)]
+        return [json.loads(x) for x in rows["excerpts"]]
+
+    assert all(x == [] for x in excerpts(2))
+    assert all(len(x) == 3 for x in excerpts(5))

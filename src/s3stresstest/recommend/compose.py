@@ -48,6 +48,7 @@ from typing import Any
 
 import pandas as pd
 
+from .engine import _Comments, select_excerpts
 from .rules import RuleSet, as_ruleset
 
 WRITTEN = 7
@@ -134,6 +135,8 @@ class Composer:
         names: Mapping[str, str] | None = None,
         peer_groups: Mapping[str, list[str]] | None = None,
         min_respondents: int = 3,
+        open_comments: pd.DataFrame | None = None,
+        max_excerpts: int = 3,
     ):
         self.k = int(min_respondents)
         self.items = _published(result.item_scores, "item", self.k)
@@ -174,11 +177,15 @@ class Composer:
                 }
         self.advice_by_item: dict[str, str] = {}
         self.advice_by_block: dict[str, str] = {}
+        self.rule_by_block: dict[str, Any] = {}  # whose open questions give an item row its excerpts
+        self.comments = _Comments(open_comments)
+        self.max_excerpts = max_excerpts
         for rule in rules:
             for it in sorted(rule.trigger.items()):
                 self.advice_by_item.setdefault(it, rule.recommendation)
             if rule.id.endswith("-below-peers") and rule.blocks:
                 self.advice_by_block.setdefault(rule.blocks[0], rule.recommendation)
+                self.rule_by_block.setdefault(rule.blocks[0], rule)
 
     # labels
     def name(self, code: str) -> str:
@@ -350,8 +357,16 @@ class Composer:
             "gap": round(gap, 4),
             "evidence": json.dumps({"triggered_by": [fig]}, ensure_ascii=False),
             "frontrunners": "",
-            "excerpts": "[]",
+            "excerpts": json.dumps(self.excerpts(region, block), ensure_ascii=False),
         }
+
+    def excerpts(self, region: str, block: str) -> list[str]:
+        """Open answers for an item row: those the block's below-peers rule quotes, with the engine's
+        anonymity (only questions answered by at least k respondents, cleaned, no respondent shown)."""
+        rule = self.rule_by_block.get(block)
+        if rule is None:
+            return []
+        return select_excerpts(self.comments, region, rule, self.k, self.max_excerpts, 0)
 
     # units, certainty and text of any row
     def units(self, region: str, figures: list[dict]) -> list[tuple[str, str]]:
@@ -589,6 +604,8 @@ def compose(
     names: Mapping[str, str] | None = None,
     peer_groups: Mapping[str, list[str]] | None = None,
     min_respondents: int = 3,
+    open_comments: pd.DataFrame | None = None,
+    max_excerpts: int = 3,
 ) -> pd.DataFrame:
     """The engine's rows plus item-level rows, each with learn-from, priority score, rank and text.
 
@@ -604,6 +621,8 @@ def compose(
         names=names,
         peer_groups=peer_groups,
         min_respondents=min_respondents,
+        open_comments=open_comments,
+        max_excerpts=max_excerpts,
     )
     weights = {r.id: RULE_WEIGHT.get(r.priority, 0.6) for r in rs}
     rows: list[dict] = []

@@ -237,6 +237,8 @@ def recommendations(
         names=names,
         peer_groups=peer_groups,
         min_respondents=min_respondents,
+        open_comments=open_comments if len(open_comments) else None,
+        max_excerpts=max_excerpts,
     )
     out = pd.DataFrame(
         {
