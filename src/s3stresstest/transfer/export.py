@@ -20,6 +20,7 @@ import pandas as pd
 from ..campaign.model import RESPONSE_COLUMNS
 from ..instrument import Instrument
 from .kobo import kobo_candidates
+from .safe import csv_safe, xlsx_text
 from .tables import Table, read_table
 from .wide import Dialect, ImportReport, ImportResult, Respondents, import_table
 
@@ -105,13 +106,15 @@ def write_long_csv(responses: pd.DataFrame, path: str | Path) -> Path:
     """The canonical long format: respondent_id,region,stakeholder_group,item,value[,language]; UTF-8."""
     cols = list(RESPONSE_COLUMNS) + (["language"] if "language" in responses.columns else [])
     path = _prepare(path)
-    responses[cols].to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    csv_safe(responses[cols]).to_csv(
+        path, index=False, encoding="utf-8", lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
     return path
 
 
 def write_wide_csv(responses: pd.DataFrame, instrument: Instrument, path: str | Path) -> Path:
     path = _prepare(path)
-    to_wide(responses, instrument).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    csv_safe(to_wide(responses, instrument)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 
@@ -158,6 +161,7 @@ def write_wide_xlsx(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "B2"
+    xlsx_text(ws)
     for k, col in enumerate(wide.columns, start=1):
         ws.column_dimensions[get_column_letter(k)].width = min(max(len(str(col)) + 2, 10), 40)
 
@@ -169,6 +173,7 @@ def write_wide_xlsx(
     for cell in wi[1]:
         cell.font = Font(bold=True)
     wi.freeze_panes = "A2"
+    xlsx_text(wi)
 
     if synthetic or notice:
         text = notice or ""

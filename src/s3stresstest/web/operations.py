@@ -23,6 +23,7 @@ import pandas as pd
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..campaign.responses import read_groups, read_regions
 from ..errors import InputError, Problem
+from ..transfer.safe import to_safe_csv
 from . import i18n
 
 MAX_INVITATIONS = 5000
@@ -210,7 +211,7 @@ def create_invitations(store, campaign: dict, requests, base_url: str) -> list[d
 def invitations_csv(invitations: list[dict]) -> str:
     columns = ["invitation_id", "region", "stakeholder_group", "language", "link"]  # the id: to match later status
     df = pd.DataFrame([{k: inv[k] for k in columns} for inv in invitations], columns=columns)
-    return df.to_csv(index=False, lineterminator="\n")
+    return to_safe_csv(df)
 
 
 def invitations_download(invitations: list[dict], campaign_id: int) -> Download:
@@ -270,7 +271,7 @@ def invitation_status(store, campaign_id: int, pages: list) -> pd.DataFrame:
 
 def invitation_status_download(store, campaign_id: int, pages: list) -> Download:
     """Who to remind, as CSV: every personal invitation with its status (no links: only their hashes are kept)."""
-    text = invitation_status(store, campaign_id, pages).to_csv(index=False, lineterminator="\n")
+    text = to_safe_csv(invitation_status(store, campaign_id, pages))
     return Download(text, CSV_TYPE, f"invitation-status-campaign{campaign_id}.csv")
 
 
@@ -281,9 +282,7 @@ def answers_export(
     cid = campaign["id"]
     df = store.responses(cid, submitted_only=submitted_only, include_contact=include_contact)
     if fmt == "long":
-        return Download(
-            df.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE, f"responses-campaign{cid}.csv"
-        )
+        return Download(to_safe_csv(df).encode("utf-8"), CSV_TYPE, f"responses-campaign{cid}.csv")
     from ..transfer.export import to_wide, write_wide_xlsx
 
     instrument = store.get_instrument(campaign["instrument_id"])
@@ -295,9 +294,7 @@ def answers_export(
         wide = to_wide(answers, instrument)
         if contacts is not None:
             wide.insert(_fixed_count(wide), "contact", [contacts.get(r, "") for r in wide["respondent_id"]])
-        return Download(
-            wide.to_csv(index=False, lineterminator="\n").encode("utf-8"), CSV_TYPE, f"responses-wide-campaign{cid}.csv"
-        )
+        return Download(to_safe_csv(wide).encode("utf-8"), CSV_TYPE, f"responses-wide-campaign{cid}.csv")
     buf = io.BytesIO()
     write_wide_xlsx(answers, instrument, buf)
     data = buf.getvalue()

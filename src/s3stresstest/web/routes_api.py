@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
+from ..transfer.safe import to_safe_csv
 from . import i18n
 from . import operations as ops
 from .core import attachment
@@ -302,7 +303,7 @@ def add_groups(request: Request, campaign: CampaignDep, rows: list[GroupRow]):
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return to_safe_csv(pd.DataFrame(rows, columns=columns)).encode("utf-8")
 
 
 @router.post(
