@@ -219,7 +219,8 @@ def test_token_endpoints_are_rate_limited(sqlite_store, tiny_instrument):
     for i in range(3):
         assert client.get(f"/s/{'g' * 31}{i}").status_code == 404
     assert client.get(f"/s/{'g' * 32}").status_code == 429
-    assert client.get(f"/s/{token}").status_code == 429  # no way to tell a live link meanwhile
+    assert client.get(f"/s/{token}").status_code == 200  # failed guesses never block a valid link
+    assert client.get(f"/s/{'h' * 32}").status_code == 429
     busy = make_client(sqlite_store, token_rate=4)
     for _ in range(4):
         assert busy.get(f"/s/{token}").status_code == 200
@@ -355,3 +356,18 @@ def test_language_helpers():
     assert i18n.from_accept_language("es,it;q=0.4,de;q=0.6") == "de"
     assert i18n.from_accept_language("") == "en"
     assert i18n.t("it", "page_of", k=2, n=9) == "Pagina 2 di 9"
+
+
+def test_bad_tokens_from_one_address_do_not_block_valid_links(sqlite_store, tiny_instrument):
+    """An agency's respondents share one address: 30 made-up links from it must not lock them out."""
+    cid = campaign(sqlite_store, tiny_instrument)
+    tokens = [invitation(sqlite_store, cid) for _ in range(3)]
+    client = make_client(sqlite_store)  # default limits: 30 failed lookups per minute per address
+    codes = [client.get(f"/s/{'z' * 30}{i:02d}").status_code for i in range(30)]
+    assert codes == [404] * 30
+    for token in tokens:
+        assert client.get(f"/s/{token}").status_code == 200
+    # further guesses (well formed or not) are refused, the valid links still answer
+    assert client.get(f"/s/{'y' * 32}").status_code == 429
+    assert client.get("/s/short").status_code == 429
+    assert client.get(f"/s/{tokens[0]}").status_code == 200

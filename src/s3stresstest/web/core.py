@@ -201,13 +201,18 @@ class Web:
             self.login_limiter.hit(key)
         return admin_id
 
-    def check_token_rate(self, request: Request) -> None:
-        key = client_key(request)
-        if self.bad_token_limiter.blocked(key) or not self.token_limiter.hit(key):
+    def check_token_rate(self, request: Request, token: str) -> None:
+        """Requests to one link from one address: an office behind one address is many respondents
+        with their own links, and one open link is shared by many addresses."""
+        if not self.token_limiter.hit(f"{client_key(request)} {token[:128]}"):
             raise RateLimited()
 
-    def bad_token(self, request: Request) -> None:
-        self.bad_token_limiter.hit(client_key(request))
+    def bad_token(self, request: Request) -> RateLimited | None:
+        """Count a failed lookup against the client address; past the limit, the error to raise is 429.
+
+        Only failures are limited per address, and only failed lookups are refused: a valid link from
+        the same address (many respondents of one agency share one) is always served."""
+        return None if self.bad_token_limiter.hit(client_key(request)) else RateLimited()
 
     # -- rendering --------------------------------------------------------------------
     def static_url(self, request: Request | None):

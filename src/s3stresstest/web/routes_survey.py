@@ -115,17 +115,19 @@ def _pick_language(
 
 
 def load_ctx(request: Request, kind: str, token: str) -> Ctx:
-    """Resolve the link or raise NotFound; rate limits first, so guessing is slow."""
+    """Resolve the link or raise NotFound (RateLimited past a limit).
+
+    Two separate counts: requests per link, and failed lookups per client address. An address
+    past its failures gets 429 for every further *failed* lookup (malformed ones without touching
+    the database), but a valid link is still served: failed guesses never block real respondents."""
     web = web_of(request)
-    web.check_token_rate(request)
     if not TOKEN_RE.match(token):
-        web.bad_token(request)
-        raise NotFound()
+        raise web.bad_token(request) or NotFound()
+    web.check_token_rate(request, token)
     # link, campaign and (personal invitation) respondent: one read transaction, one query
     hit = web.store.token_context(token)
     if hit is None or hit[0].get("kind") != kind:
-        web.bad_token(request)
-        raise NotFound()
+        raise web.bad_token(request) or NotFound()
     info, campaign, invited = hit
     if campaign.get("status") != "open":
         raise NotFound()

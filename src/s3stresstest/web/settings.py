@@ -5,8 +5,8 @@
 | secret_key | S3ST_SECRET_KEY | generated once and kept in `<data dir>/web-secret.key` (mode 0600) |
 | max_body_bytes | S3ST_MAX_BODY_BYTES | 10 MB |
 | login_rate | S3ST_LOGIN_RATE | 5 login attempts per minute per client address |
-| token_rate | S3ST_TOKEN_RATE | 600 requests to survey links per minute per client address |
-| bad_token_rate | S3ST_BAD_TOKEN_RATE | 30 unknown survey links per minute per client address |
+| token_rate | S3ST_TOKEN_RATE | 600 requests per minute to one survey link from one client address |
+| bad_token_rate | S3ST_BAD_TOKEN_RATE | 30 unknown survey links per minute per client address (valid links are still served) |
 | base_url | S3ST_BASE_URL | taken from each request (links in invitation CSVs) |
 | secure_cookies | S3ST_SECURE_COOKIES | only when the request came over https |
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
@@ -41,7 +41,7 @@ class WebSettings(BaseModel):
     secret_key: str | None = Field(None, description="Key that signs cookies and CSRF tokens (32+ characters).")
     max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
     login_rate: int = Field(5, ge=0, description="Login attempts per minute per client address (0: no limit).")
-    token_rate: int = Field(600, ge=0, description="Survey-link requests per minute per client address.")
+    token_rate: int = Field(600, ge=0, description="Requests per minute to one survey link from one client address.")
     bad_token_rate: int = Field(30, ge=0, description="Unknown survey links per minute per client address.")
     base_url: str | None = Field(None, description="Public base URL for links, e.g. https://survey.example.org")
     secure_cookies: bool | None = Field(None, description="Force the Secure cookie flag (default: when https).")
