@@ -6,7 +6,7 @@
 | max_body_bytes | S3ST_MAX_BODY_BYTES | 10 MB |
 | login_rate | S3ST_LOGIN_RATE | 5 login attempts per minute per client address |
 | token_rate | S3ST_TOKEN_RATE | 600 requests per minute to one survey link from one client address |
-| bad_token_rate | S3ST_BAD_TOKEN_RATE | 30 unknown survey links per minute per client address (valid links are still served) |
+| bad_token_rate | S3ST_BAD_TOKEN_RATE | 30 failed link lookups per minute per address (valid links still served) |
 | base_url | S3ST_BASE_URL | taken from each request (links in invitation CSVs) |
 | secure_cookies | S3ST_SECURE_COOKIES | only when the request came over https |
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
