@@ -414,33 +414,29 @@ def recommendations_overview_section(inputs) -> Section:
     recs, why = recommendations(inputs)
     if recs is None:
         return s.add(Callout(f"No recommendations: {why}.", kind_of="missing"))
-    from ..recommend import recommendation_overview
-
-    ov = recommendation_overview(recs)
-    prio = {1: "high", 2: "medium", 3: "low"}
+    n_all = len(inputs.territories)
+    per_rule: list[tuple[int, float, str, str]] = []  # territories, median priority, title, where
+    for _rule, g in recs.groupby("rule_id", sort=False):
+        fired = sorted({str(x) for x in g["region"]})
+        per_rule.append((len(fired), float(g["priority"].median()), str(g["title"].iloc[0]), " ".join(fired)))
+    per_rule.sort(key=lambda r: (-r[0], -r[1], r[2]))
     rows = [
-        [
-            str(r["title"]),
-            prio.get(int(r["priority"]), str(r["priority"])),
-            str(r["blocks"]),
-            str(int(r["n_territories"])),
-            pct(r["share_territories"]),
-            str(r["territories"]) or "–",
-        ]
-        for r in ov.to_dict("records")
+        [title, num(median), str(n), pct(n / n_all) if n_all else "–", where or "–"]
+        for n, median, title, where in per_rule
     ]
     s.add(
         Paragraph(
-            f"How often each recommendation rule fired, across {len(inputs.territories)} territories (by "
-            "priority, then frequency). The regional reports give each territory's evidence."
+            f"How often each recommendation rule fired, across {n_all} territories (most frequent first), with "
+            "the median of its priority scores (0 to 100: the size of the gap, weighted by how certain the "
+            "figure is and by the rule's weight). The regional reports give each territory's evidence."
         )
     )
     s.add(
         Table(
-            ["Recommendation", "Priority", "Blocks", "Territories", "Share", "Where"],
+            ["Recommendation", "Median priority", "Territories", "Share", "Where"],
             rows,
             caption="Recommendations across territories",
-            numeric=(3, 4),
+            numeric=(1, 2, 3),
             compact=True,
         )
     )
