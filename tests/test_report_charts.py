@@ -273,7 +273,8 @@ def test_item_distribution_multiple_response():
     chart = charts.item_distribution(frame, ["a", "b", "c", "dk"], {"a": "Alpha"})
     check_svg(chart)
     assert "several answers possible" in chart.title
-    assert {"60", "55", "20", "5"} <= numbers(chart)
+    assert {"60", "55", "20"} <= numbers(chart)
+    assert "5" not in numbers(chart) and "fewer than 3" in " ".join(texts(chart))  # 5% of 20: one person
     assert "Alpha" in " ".join(texts(chart))
 
 
@@ -479,3 +480,24 @@ def test_alpine_space_map(registry):
     other = maps.territory_map(registry, "AT33", ["AT32"], {"AT32": 50})
     ids = [el.get("id") for c in (chart, other) for el in parse(c).iter() if el.get("id")]
     assert len(ids) == len(set(ids))
+
+
+def test_item_distribution_pools_answers_of_fewer_than_k_people_and_its_legend_is_true():
+    frame = pd.DataFrame(
+        {
+            "region": ["AT31"] * 3 + ["AT32"] * 3,
+            "item": "q",
+            "choice": ["yes", "partly", "no"] * 2,
+            "share": [0.7, 0.2, 0.1, 0.5, 0.3, 0.2],
+            "n": [10] * 3 + [10] * 3,
+        }
+    )
+    chart = charts.item_distribution(frame, ["yes", "partly", "no"], min_respondents=3)
+    joined = " ".join(texts(chart))
+    assert "70%" in joined and "20%" not in joined and "10%" not in joined  # AT31: 2 + 1 people pooled
+    # AT32: "no" (2 people) alone would be given back by 100% - 50% - 30%: "partly" joins the pool
+    assert "50%" in joined and "30%" not in joined
+    assert "pooled" in joined and "whole bar suppressed" not in joined  # no bar is withheld here
+    assert "pooled" in chart.alt
+    clean = charts.item_distribution(frame[frame["region"] == "AT32"], ["yes", "partly", "no"], min_respondents=2)
+    assert "pooled" not in " ".join(texts(clean)) and "suppressed" not in " ".join(texts(clean))

@@ -165,3 +165,76 @@ def test_recommendation_evidence_has_no_withheld_figure(inputs):
         assert f'"{SEAT}": {{' not in ev  # no distribution of the suppressed item
     for ev in recs.loc[recs["region"] == "DE2", "evidence"]:
         assert not re.search(r'"block": "b4", "score": \d', ev)
+
+
+def test_publishable_shares_pools_small_answers_until_the_pool_reaches_k():
+    from s3stresstest.report.charts_answers import distribution_text, publishable_shares
+
+    # 10 answers: yes 7, partly 2, no 1 -> partly and no pooled (3 people together)
+    shown, withheld = publishable_shares({"yes": 0.7, "partly": 0.2, "no": 0.1}, 10, 3)
+    assert shown == {"yes": 0.7} and withheld == ["partly", "no"]
+    # one small answer alone would be given back by 100% minus the rest: the next smallest joins it
+    shown, withheld = publishable_shares({"yes": 0.5, "partly": 0.4, "no": 0.1}, 10, 3)
+    assert withheld == ["partly", "no"] and shown == {"yes": 0.5}
+    # zero answers and large answers stay
+    assert publishable_shares({"yes": 0.6, "no": 0.4, "dk": 0.0}, 10, 3) == ({"yes": 0.6, "no": 0.4, "dk": 0.0}, [])
+    # multiple response: each choice is its own count
+    assert publishable_shares({"a": 0.8, "b": 0.1}, 10, 3, multiple=True) == ({"a": 0.8}, ["b"])
+    text = distribution_text({"yes": 0.7, "partly": 0.2, "no": 0.1}, {"yes": "Yes"}, 10, 3)
+    assert "Yes 70%" in text and "20%" not in text and "10%" not in text and "fewer than 3" in text
+
+
+def _profile(doc):
+    return next(t for _, t in _tables(doc) if t.caption == "Respondents per stakeholder group")
+
+
+def test_response_profile_never_prints_a_count_below_k(inputs):
+    k = inputs.min_respondents
+    counts = inputs.respondent_counts()
+    small = counts[(counts["respondents"] > 0) & (counts["respondents"] < k)]
+    assert len(small), "the campaign should have a stakeholder group below the threshold"
+    for region in inputs.territories:
+        t = _profile(build_regional(inputs, region))
+        for row in t.rows:
+            count = row[1]
+            if count.isdigit():
+                assert int(count) >= k, (region, row)
+            else:
+                assert count == f"fewer than {k}" or count.startswith("withheld"), (region, row)
+                assert row[2] == "–", (region, row)
+        # the total minus the printed groups never gives back a small group
+        printed = sum(int(r[1]) for r in t.rows[:-1] if r[1].isdigit())
+        total = int(t.rows[-1][1])
+        assert total - printed == 0 or total - printed >= k, (region, t.rows)
+    region = small["region"].iloc[0]
+    rows = _profile(build_regional(inputs, region)).rows
+    assert any(r[1] == f"fewer than {k}" for r in rows), rows
+
+
+def test_no_printed_answer_share_stands_for_fewer_than_k_respondents(inputs):
+    k, ins = inputs.min_respondents, inputs.instrument
+    d = inputs.distributions
+    blocks = sorted({it.block for it in ins.answerable_items if it.block})
+    checked = 0
+    for region in inputs.territories:
+        doc = build_regional(inputs, region)
+        answers = {
+            q.split(" ", 1)[0]: text
+            for s in doc.sections
+            for f in s.blocks
+            if isinstance(f, Figure) and f.data is not None and f.data.columns[0] == "Question"
+            for q, text in f.data.rows
+        }
+        n_by_item = d[d["region"] == region].groupby("item")["n"].max()
+        for block in blocks:
+            for i, it in enumerate(ins.block_items(block)):
+                text = answers.get(f"{block}.{i + 1}")
+                if not text or it.name not in n_by_item.index:
+                    continue
+                n = int(n_by_item[it.name])
+                for part in text.split(" · "):
+                    m = re.fullmatch(r".+ (\d+)%", part)
+                    if m and int(m.group(1)) > 0:
+                        checked += 1
+                        assert round(int(m.group(1)) * n / 100) >= k, (region, block, i + 1, text, n)
+    assert checked > 100

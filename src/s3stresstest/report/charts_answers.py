@@ -95,7 +95,21 @@ def item_distribution(
     dk_fill = doc.pattern("dontknow")
     miss_fill = doc.pattern("missing")
     entries = [("fill", colours.get(c, dk_fill) if c not in dk else dk_fill, labels.get(c, c)) for c in choices]
-    entries.append(("fill", miss_fill, f"suppressed (fewer than {min_respondents} answers)"))
+    # the legend names only what the chart holds: pooled small answers, withheld bars
+    pooled_any = any(
+        s is not None and publishable_shares(s, n, min_respondents, multiple=multiple)[1] for n, s in data.values()
+    )
+    if pooled_any:
+        entries.append(
+            (
+                "fill",
+                miss_fill,
+                f"answers given by fewer than {min_respondents} respondents: "
+                + ("not shown" if multiple else "pooled with the next smallest, no figure"),
+            )
+        )
+    if any(s is None for _, s in data.values()):
+        entries.append(("fill", miss_fill, f"whole bar suppressed (fewer than {min_respondents} answers)"))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 8
     bar_h = 20
     alt = []
@@ -105,9 +119,7 @@ def item_distribution(
         if shares is None:
             cy = y + bar_h / 2 + 3
             doc.text(12 + label_w, cy + 4, rl, size=11.5, anchor="end", weight="bold")
-            word = (
-                f"suppressed (fewer than {min_respondents} answers)" if n > 0 or min_respondents <= 0 else "no answers"
-            )
+            word = f"suppressed (fewer than {min_respondents} answers)" if n > 0 or min_respondents <= 0 else "no answers"
             doc.rect(x0, cy - bar_h / 2, x1 - x0, bar_h, fill=miss_fill, stroke=pal.MUTED_INK, sw=0.6)
             tw = text_width(word, 11) + 10
             doc.rect((x0 + x1) / 2 - tw / 2, cy - 7.5, tw, 15, fill="#ffffff")
@@ -120,7 +132,19 @@ def item_distribution(
             doc.text(12 + label_w, cy + 4, rl, size=11.5, anchor="end", weight="bold")
             x: float = x0
             parts = []
+            _, withheld = publishable_shares(shares, n, min_respondents)
             for c in choices:
+                if c in withheld:
+                    if c != withheld[0]:
+                        continue
+                    w = (x1 - x0) * sum(shares[w_] for w_ in withheld)
+                    doc.rect(x, cy - bar_h / 2, w, bar_h, fill=miss_fill, stroke=pal.INK, sw=0.6)
+                    parts.append(
+                        f"{', '.join(labels.get(w_, w_) for w_ in withheld)} pooled "
+                        f"(fewer than {min_respondents} respondents behind one of them)"
+                    )
+                    x += w
+                    continue
                 s = shares[c]
                 w = (x1 - x0) * s
                 fill = dk_fill if c in dk else colours[c]
@@ -141,10 +165,18 @@ def item_distribution(
                 doc.text(12, y + 14, f"{rl} (n = {n})", size=11.5, weight="bold")
                 y += 20
             parts = []
+            _, withheld = publishable_shares(shares, n, min_respondents, multiple=True)
             for c in choices:
                 s = shares[c]
                 cy = y + 9
                 doc.text(12 + label_w, cy + 4, labels.get(c, c), size=11, anchor="end")
+                if c in withheld:
+                    word = f"fewer than {min_respondents} respondents"
+                    doc.rect(x0, cy - 7, text_width(word, 10.5) + 12, 14, fill=miss_fill, stroke=pal.MUTED_INK, sw=0.6)
+                    doc.text(x0 + 6, cy + 4, word, size=10.5, italic=True)
+                    parts.append(f"{labels.get(c, c)} {word}")
+                    y += 20
+                    continue
                 fill = dk_fill if c in dk else colours[c]
                 doc.rect(x0, cy - 7, (x1 - x0) * s, 14, fill=fill, stroke=pal.INK, sw=0.6)
                 doc.text(x0 + (x1 - x0) * s + 5, cy + 4, fmt_pct(s), size=10.5)
@@ -170,6 +202,47 @@ def item_distribution(
     kind = "Stacked bar chart (100%)" if not multiple else "Bar chart (several answers possible)"
     doc.alt = f"{kind} of the answers to '{item_name}'. " + "; ".join(alt) + "."
     return doc.render(id_prefix)
+
+
+def publishable_shares(
+    shares: Mapping[str, float], n: int, k: int, *, multiple: bool = False
+) -> tuple[dict[str, float], list[str]]:
+    """Split answer shares into those that may be printed and those withheld for anonymity.
+
+    A share standing for 1 to k-1 respondents would let a reader count them, so it is never
+    shown. Single-choice items pool such answers into one unlabelled segment; while the pool
+    itself stands for fewer than k respondents the next smallest answer joins it (secondary
+    suppression), so no printed share, nor the pool, stands for fewer than k. Multiple-response
+    items (each choice its own yes/no count) withhold each small choice on its own.
+    Returns (printable shares, withheld choices in input order).
+    """
+    counts = {c: round(s * n) for c, s in shares.items()}
+    small = [c for c, m in counts.items() if 0 < m < k]
+    if multiple or not small:
+        return {c: s for c, s in shares.items() if c not in small}, small
+    pool = set(small)
+    rest = sorted((m, c) for c, m in counts.items() if c not in pool and m > 0)
+    while sum(counts[c] for c in pool) < k and rest:
+        pool.add(rest.pop(0)[1])
+    withheld = [c for c in shares if c in pool]
+    return {c: s for c, s in shares.items() if c not in pool}, withheld
+
+
+def distribution_text(
+    shares: Mapping[str, float], labels: Mapping[str, str], n: int, k: int, *, multiple: bool = False
+) -> str:
+    """'Agree 35% · Neutral 20% · Yes, No: fewer than k each' - the text twin of a published bar."""
+    shown, withheld = publishable_shares(shares, n, k, multiple=multiple)
+    parts = [f"{labels.get(c, c)} {fmt_pct(s)}" for c, s in shares.items() if c in shown]
+    if withheld:
+        names = ", ".join(labels.get(c, c) for c in withheld)
+        parts.append(
+            f"{names}: withheld (fewer than {k} respondents each)"
+            if multiple
+            else f"{names}: {fmt_pct(sum(shares[c] for c in withheld))} together (not shown apart: fewer than {k} "
+            "respondents behind at least one of them)"
+        )
+    return " · ".join(parts)
 
 
 def group_breakdown(
@@ -253,4 +326,4 @@ def group_breakdown(
     return doc.render(id_prefix)
 
 
-__all__ = ["DONT_KNOW", "group_breakdown", "item_distribution"]
+__all__ = ["DONT_KNOW", "distribution_text", "group_breakdown", "item_distribution", "publishable_shares"]

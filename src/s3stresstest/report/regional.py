@@ -297,8 +297,19 @@ def response_profile(inputs, region: str) -> Section:
     c = counts[(counts["region"] == region) & (counts["respondents"] > 0)].set_index("stakeholder_group")["respondents"]
     total = int(c.sum())
     order = [g for g in GROUP_ORDER if g in c.index] + sorted(g for g in c.index if g not in GROUP_ORDER)
-    rows = [[group_label(g), str(int(c[g])), pct(c[g] / total) if total else "–"] for g in order]
-    rows.append(["Total", str(total), "100%" if total else "–"])
+    k = inputs.min_respondents
+    # a group below k is named but never counted (nor its share, which would give the count back)
+    hidden = {g for g in order if c[g] < k}
+    # secondary: the total minus the printed groups must not give back fewer than k people
+    while hidden and sum(c[g] for g in hidden) < k and len(hidden) < len(order):
+        hidden.add(min((g for g in order if g not in hidden), key=lambda g: (c[g], g)))
+    rows = [
+        [group_label(g), str(int(c[g])), pct(c[g] / total) if total else "–"]
+        if g not in hidden
+        else [group_label(g), f"fewer than {k}" if c[g] < k else "withheld (protects a smaller group)", "–"]
+        for g in order
+    ]
+    rows.append(["Total", str(total) if total >= k else f"fewer than {k}", "100%" if total else "–"])
     invited = inputs.invited(region)
     rate = (
         f"{pct(total / invited)} ({total} of {invited} invited)"
@@ -307,7 +318,8 @@ def response_profile(inputs, region: str) -> Section:
     )
     s.add(
         Paragraph(
-            f"{total} respondents from {len(order)} stakeholder groups answered for "
+            f"{total if total >= k else f'Fewer than {k}'} respondents from {len(order)} stakeholder groups "
+            "answered for "
             f"{inputs.label(region)}. Response rate: {rate}."
         )
     )
@@ -318,8 +330,9 @@ def response_profile(inputs, region: str) -> Section:
             caption="Respondents per stakeholder group",
             numeric=(1, 2),
             compact=True,
-            note=f"Figures built on fewer than {inputs.min_respondents} respondents are never shown in this "
-            "report; stakeholder-group scores of small groups are suppressed.",
+            note=f"A group with fewer than {k} respondents is named without its count or share. Figures built "
+            f"on fewer than {k} respondents are never shown in this report; stakeholder-group scores of small "
+            "groups are suppressed.",
         )
     )
     return s
@@ -388,11 +401,13 @@ def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str]
 def block_section(inputs, region: str, block: str, language: str | None) -> Section:
     ins, k = inputs.instrument, inputs.min_respondents
     label = ins.block_label(block, language)
-    s = Section(f"{block}: {label}", f"block-{block}", page_break=True)
+    s = Section(f"{block}: {label}", f"block-{block}")
     bs = inputs.rows("block_scores", region)
     row = bs[bs["block"] == block]
     r = row.iloc[0] if len(row) else None
     ch = load_charts()
+    from .charts_answers import distribution_text
+
     if r is not None and r["status"] == "ok":
         s.add(
             Paragraph(
@@ -472,8 +487,19 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
             rows.append([q, withheld_text("suppressed", k), "–", "–"])
             classes.append("withheld")
         d = dist[dist["item"] == it.name]
-        txt = _distribution_text(d, ins, it, language, k)
-        drows[it.name] = [q, txt if txt is not None else f"suppressed (fewer than {k} respondents)"]
+        cl = ins.choices_of(it)
+        if d.empty or cl is None or d["share"].isna().any() or (d["n"] < k).any():
+            txt = f"suppressed (fewer than {k} respondents)"
+        else:  # shares standing for fewer than k respondents are pooled or withheld, never printed
+            by = d.set_index("choice")["share"]
+            txt = distribution_text(
+                {c.name: float(by[c.name]) for c in cl.choices if c.name in by.index},
+                {c.name: _choice_label(c, language) for c in cl.choices},
+                int(d["n"].max()),
+                k,
+                multiple=it.type == "select_multiple",
+            )
+        drows[it.name] = [q, txt]
     s.add(Heading("Items", 3))
     s.add(
         Table(
