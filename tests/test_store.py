@@ -354,7 +354,7 @@ def test_delete_respondent_removes_answers_comments_and_contact(store, tiny_inst
     assert store.answers(kept)["open1"] == "secret remark"
 
 
-def test_contact_details_stay_out_of_exports_unless_asked(store, tiny_instrument):
+def test_contact_details_never_travel_with_answers(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
     rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
     store.save_page(rid, "g1", {"q1": "yes"})
@@ -363,7 +363,13 @@ def test_contact_details_stay_out_of_exports_unless_asked(store, tiny_instrument
     assert store.contact(rid) == "+386 1 234 5678"
     plain = store.responses(cid)
     assert "contact" not in plain.columns and "+386" not in plain.to_csv()
-    assert store.responses(cid, include_contact=True)["contact"].tolist() == ["+386 1 234 5678"]
+    with pytest.raises(TypeError):
+        store.responses(cid, include_contact=True)  # no way to put contacts beside the answers
+    contacts = store.contacts_export(cid, admin="ana")
+    assert list(contacts.columns) == ["respondent_id", "contact"]
+    assert contacts.values.tolist() == [[rid, "+386 1 234 5678"]]
+    entry = store.audit_log(cid).iloc[-1]
+    assert entry["event"] == "export_contacts" and json.loads(entry["detail"]) == {"admin": "ana", "rows": 1}
     assert "+386" not in json.dumps(store.respondent(rid), default=str)
     store.set_contact(rid, None)
     assert store.contact(rid) is None
@@ -632,13 +638,25 @@ def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path, tiny_instrument):
         st.close()
 
 
-def test_export_with_contact_column_when_nobody_left_one(store, tiny_instrument):
+def test_contacts_export_when_nobody_left_one(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
     store.import_responses(cid, valid_import(), source="paper.csv")
-    out = store.responses(cid, include_contact=True)
-    assert out["contact"].tolist() == [""] * len(out)
-    empty = store.responses(setup_campaign(store, tiny_instrument), include_contact=True)
-    assert empty.empty and list(empty.columns) == [*RESPONSE_COLUMNS, "language", "contact"]
+    out = store.contacts_export(cid, admin="ana")
+    assert out.empty and list(out.columns) == ["respondent_id", "contact"]
+
+
+def test_admin_actions_name_the_admin(store, tiny_instrument):
+    cid = setup_campaign(store, tiny_instrument)
+    store.log_admin_action(cid, "export", "ana", format="xlsx", rows=3)
+    store.close_campaign(cid, admin="bojan")
+    log = store.audit_log(cid)
+    assert list(log["event"]) == ["export", "close"]
+    assert [json.loads(d) for d in log["detail"]] == [
+        {"admin": "ana", "format": "xlsx", "rows": 3},
+        {"admin": "bojan"},
+    ]
+    with pytest.raises(ValueError):
+        store.log_admin_action(cid, "export", "")
 
 
 def kill_other_connections(url: str) -> int:
@@ -704,3 +722,52 @@ def test_invitation_status_for_reminders(store, tiny_instrument):
     assert st.loc[1, "language"] == "de" and st.loc[1, "region"] == "AT33"
     assert pd.isna(st.loc[0, "last_activity"]) and not pd.isna(st.loc[1, "last_activity"])
     assert started not in st.to_csv() and all(i["token"] not in st.to_csv() for i in invs)
+
+
+# -- territory codes checked against NUTS 2021; regions removable until answered (issue 13) ----------
+def test_add_regions_refuses_codes_outside_nuts(store, tiny_instrument):
+    cid = store.create_campaign("Alps 2026", store.add_instrument(tiny_instrument), languages=("en",))
+    with pytest.raises(InputError) as err:
+        store.add_regions(cid, pd.DataFrame({"region": ["AT33", "XX99", "AT3X"], "name": ["Tirol", "Nowhere", ""]}))
+    problems = err.value.problems
+    assert [(p.line, p.field) for p in problems] == [(3, "region"), (4, "region")]
+    assert "'XX99' is not a NUTS 2021 code" in problems[0].message and "custom=true" in problems[0].message
+    assert "did you mean" in problems[1].message and "AT33 (Tirol)" in problems[1].message
+    assert store.regions(cid).empty  # nothing added
+    # outside NUTS: only with the explicit flag and a name; a NUTS code is not "custom"
+    with pytest.raises(InputError, match="needs a name"):
+        store.add_regions(cid, pd.DataFrame({"region": ["XX99"], "name": [""], "custom": ["true"]}))
+    with pytest.raises(InputError, match="is a NUTS 2021 code"):
+        store.add_regions(cid, pd.DataFrame({"region": ["SI"], "name": ["Slovenija"], "custom": ["yes"]}))
+    with pytest.raises(InputError, match="custom must be true or false"):
+        store.add_regions(cid, pd.DataFrame({"region": ["XX99"], "name": ["Nowhere"], "custom": ["maybe"]}))
+    store.add_regions(
+        cid, pd.DataFrame({"region": ["XX99", "SI"], "name": ["Nowhere", "Slovenija"], "custom": ["true", ""]})
+    )
+    assert store.regions(cid)["region"].tolist() == ["SI", "XX99"]
+
+
+def test_add_regions_without_reference_data_needs_the_custom_flag(store, tiny_instrument, tmp_path, monkeypatch):
+    monkeypatch.setenv("S3ST_DATA_DIR", str(tmp_path / "no-data"))
+    cid = store.create_campaign("Alps 2026", store.add_instrument(tiny_instrument), languages=("en",))
+    with pytest.raises(InputError, match="cannot be checked: the NUTS 2021 reference data is not installed"):
+        store.add_regions(cid, pd.DataFrame({"region": ["AT33"], "name": ["Tirol"]}))
+    store.add_regions(cid, pd.DataFrame({"region": ["AT33"], "name": ["Tirol"], "custom": ["x"]}))
+    assert store.regions(cid)["region"].tolist() == ["AT33"]
+
+
+def test_remove_region_until_someone_answers(store, tiny_instrument):
+    cid = setup_campaign(store, tiny_instrument)
+    token = store.create_invitations(cid, [("SI", "company", "en")])[0]["token"]
+    store.start_respondent(token)  # started, nothing answered yet
+    store.remove_region(cid, "SI", admin="admin")
+    assert "SI" not in set(store.regions(cid)["region"]) and "SI" not in set(store.groups(cid)["region"])
+    assert store.resolve_token(token) is None  # its links go with it
+    assert store.audit_log(cid)["event"].tolist()[-1] == "remove_region"
+    with pytest.raises(NotFound):
+        store.remove_region(cid, "SI")
+    answered = store.create_invitations(cid, [("AT33", "company", "en")])[0]["token"]
+    store.save_page(store.start_respondent(answered), "g1", {"q1": "no"})
+    with pytest.raises(InputError, match="cannot be removed: 1 respondent"):
+        store.remove_region(cid, "AT33")
+    assert "AT33" in set(store.regions(cid)["region"])

@@ -4,6 +4,7 @@ response rates, closing, scoring and export."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -178,12 +179,13 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     at33 = blocks[blocks["region"] == "AT33"]
     assert len(at33) == 6 and (at33["status"] == "ok").all()
 
-    # export: long format, contact details only when asked
+    # export: long format, never contact details (not even when asked the old way)
     r = client.get(f"/admin/campaigns/{cid}/responses.csv")
     exported = pd.read_csv(io.StringIO(r.text), dtype=str, keep_default_na=False)
     assert list(exported.columns[:5]) == ["respondent_id", "region", "stakeholder_group", "item", "value"]
     assert "contact" not in exported.columns and exported["respondent_id"].nunique() == 4
-    assert "contact" in client.get(f"/admin/campaigns/{cid}/responses.csv?contact=1").text.splitlines()[0]
+    assert "contact" not in client.get(f"/admin/campaigns/{cid}/responses.csv?contact=1").text.splitlines()[0]
+    assert json.loads(store.audit_log(cid)["detail"].iloc[-1])["admin"] == "admin"
 
     # closing: links die, saving is refused, the page says so
     r = client.post(f"/admin/campaigns/{cid}/close", data={"csrf_token": csrf(page.text)}, follow_redirects=False)

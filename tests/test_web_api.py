@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -107,6 +108,13 @@ def test_api_admin_operations(store):
         }
     ]
 
+    assert "contact" not in client.get(f"/api/v1/campaigns/{cid}/responses?include_contact=true", auth=AUTH).text
+    store.set_contact(store.resolve_token(token)["respondent_id"], "=cmd|' /C calc'!A0")
+    contacts = client.post(f"/api/v1/campaigns/{cid}/contacts", auth=AUTH)
+    assert contacts.status_code == 200 and contacts.text.splitlines()[0] == "respondent_id,contact"
+    assert "'=cmd" in contacts.text  # neutralised like every CSV
+    assert client.get(f"/api/v1/campaigns/{cid}/contacts", auth=AUTH).status_code == 405
+
     r = client.post(f"/api/v1/campaigns/{cid}/score", auth=AUTH)
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert "block_scores.csv" in zipfile.ZipFile(io.BytesIO(r.content)).namelist()
@@ -120,7 +128,9 @@ def test_api_admin_operations(store):
         ).status_code
         == 422
     )
-    assert [e["event"] for e in client.get(f"/api/v1/campaigns/{cid}/audit", auth=AUTH).json()] == ["submit", "close"]
+    log = client.get(f"/api/v1/campaigns/{cid}/audit", auth=AUTH).json()
+    assert [e["event"] for e in log] == ["submit", "export", "export", "export_contacts", "close"]
+    assert all(json.loads(e["detail"])["admin"] == "admin" for e in log[1:4])
 
 
 def test_api_refusals_list_every_problem(sqlite_store):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -79,14 +80,23 @@ def test_admin_import_success_and_downloads(store, tmp_path):
     wide_x = pd.read_excel(io.BytesIO(xlsx.content), sheet_name="responses", dtype=str).fillna("")
     assert _sorted(from_wide(wide_x, ins, keep_blank=False)).equals(_sorted(stored))
 
-    # contact details only when asked
+    # contact details never travel with answers, not even when asked the old way
     store.set_contact("uuid-a", "a@example.org")
-    with_contact = client.get(f"/admin/campaigns/{cid}/responses-wide.csv?contact=1").text
-    assert "contact" in with_contact.splitlines()[0] and "a@example.org" in with_contact
-    assert "a@example.org" not in client.get(f"/admin/campaigns/{cid}/responses-wide.csv").text
+    for fmt in ("responses.csv", "responses-wide.csv"):
+        assert "a@example.org" not in client.get(f"/admin/campaigns/{cid}/{fmt}?contact=1").text
     x = client.get(f"/admin/campaigns/{cid}/responses-wide.xlsx?contact=1")
+    assert b"a@example.org" not in x.content
     wx = pd.read_excel(io.BytesIO(x.content), sheet_name="responses", dtype=str).fillna("")
-    assert wx.loc[wx["respondent_id"] == "uuid-a", "contact"].item() == "a@example.org"
+    assert "contact" not in wx.columns and "Include contact details" not in page.text
+    # their own export: a POST with the CSRF token, ids and contacts only, logged with the admin's name
+    assert client.get(f"/admin/campaigns/{cid}/contacts.csv").status_code == 405
+    assert client.post(f"/admin/campaigns/{cid}/contacts.csv", data={"csrf_token": "x"}).status_code == 403
+    r = client.post(f"/admin/campaigns/{cid}/contacts.csv", data={"csrf_token": csrf(page.text)})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.text.splitlines() == ["respondent_id,contact", "uuid-a,a@example.org"]
+    entry = store.audit_log(cid).iloc[-1]
+    assert entry["event"] == "export_contacts" and json.loads(entry["detail"]) == {"admin": "admin", "rows": 1}
+    assert "contact" not in store.audit_log(cid)["event"].iloc[-2]  # the xlsx export before it
 
 
 def test_admin_import_failure_imports_nothing(store, tmp_path):

@@ -117,13 +117,14 @@ class CampaignsMixin(StoreBase):
         with self._read() as s:
             return self._campaign_dict(self._campaign(s, campaign_id))
 
-    def close_campaign(self, campaign_id: int) -> None:
+    def close_campaign(self, campaign_id: int, *, admin: str | None = None) -> None:
         """Close a campaign: its links stop working and no answers are accepted (idempotent).
-        Waits for saves and submits in flight; those that start later are refused."""
+        Waits for saves and submits in flight; those that start later are refused. The audit
+        entry names the admin who closed it (when the caller knows one: the web layer always does)."""
         with self._write() as s:
             self._campaign_lock(s.connection(), campaign_id, shared=False)
             c = self._campaign(s, campaign_id, lock=True)
             if c.status == "closed":
                 return
             c.status, c.closed_at = "closed", _now()
-            self._audit(s, campaign_id, "close", None, {})
+            self._audit(s, campaign_id, "close", None, {"admin": admin} if admin else {})

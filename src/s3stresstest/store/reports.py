@@ -111,16 +111,12 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
         *,
         submitted_only: bool = True,
         include_language: bool = True,
-        include_contact: bool = False,
     ) -> pd.DataFrame:
-        """Long format RESPONSE_COLUMNS (+ language; + contact only when asked), all text, one row per
-        saved answer, sorted by region, stakeholder_group, respondent_id, item."""
+        """Long format RESPONSE_COLUMNS (+ language), all text, one row per saved answer, sorted by
+        region, stakeholder_group, respondent_id, item. Never contact details: those travel only in
+        `contacts_export`, the thanks page promises they are never shown with the answers."""
         r = m.Respondent
-        cols = (
-            list(RESPONSE_COLUMNS)
-            + (["language"] if include_language else [])
-            + (["contact"] if include_contact else [])
-        )
+        cols = list(RESPONSE_COLUMNS) + (["language"] if include_language else [])
         with self._read() as s:
             self._campaign(s, campaign_id)
             who = select(r.id).where(r.campaign_id == campaign_id)
@@ -134,18 +130,25 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
                     .where(r.id.in_(who))
                 )
                 frames += [tuple(x) for x in s.execute(q)]
-            contacts: dict[str, str] = {}
-            if include_contact:
-                contacts = dict(
-                    s.execute(
-                        select(m.Contact.respondent_id, m.Contact.contact).where(m.Contact.respondent_id.in_(who))
-                    ).all()
-                )
         df = pd.DataFrame(frames, columns=[*RESPONSE_COLUMNS, "language"], dtype=object)
-        if include_contact:
-            df["contact"] = [contacts.get(rid, "") for rid in df["respondent_id"]]
         df = df[cols].astype(str)
         return df.sort_values(["region", "stakeholder_group", "respondent_id", "item"]).reset_index(drop=True)
+
+    def contacts_export(self, campaign_id: int, *, admin: str) -> pd.DataFrame:
+        """respondent_id, contact of every respondent of the campaign who left contact details, and
+        nothing else; an explicit admin action, so the audit log gets an `export_contacts` entry
+        with the admin's name and the row count, in the same transaction as the read."""
+        r, c = m.Respondent, m.Contact
+        with self._write() as s:
+            self._campaign(s, campaign_id)
+            rows = s.execute(
+                select(c.respondent_id, c.contact)
+                .join(r, r.id == c.respondent_id)
+                .where(r.campaign_id == campaign_id)
+                .order_by(c.respondent_id)
+            ).all()
+            self._audit(s, campaign_id, "export_contacts", None, {"admin": admin, "rows": len(rows)})
+        return pd.DataFrame([tuple(x) for x in rows], columns=["respondent_id", "contact"], dtype=object).astype(str)
 
     def campaign_data(self, campaign_id: int, *, submitted_only: bool = True) -> Campaign:
         """A `Campaign` (responses, regions, groups, description) ready for `run_stresstest`;

@@ -143,6 +143,12 @@ def add_regions(store, campaign_id: int, data: bytes, filename: str | None) -> l
     return records(store.regions(campaign_id))
 
 
+def remove_region(store, campaign_id: int, region: str, admin: str | None) -> list[dict]:
+    """Remove a region nobody from it has answered yet (see `Store.remove_region`); all regions after."""
+    store.remove_region(campaign_id, region, admin=admin)
+    return records(store.regions(campaign_id))
+
+
 def add_groups(store, campaign_id: int, data: bytes, filename: str | None) -> list[dict]:
     """Add the peer groups of a CSV `region,group` (regions must be the campaign's); all groups after."""
     store.add_groups(campaign_id, groups_from_csv(data, filename, known_regions(store, campaign_id)))
@@ -275,54 +281,36 @@ def invitation_status_download(store, campaign_id: int, pages: list) -> Download
     return Download(text, CSV_TYPE, f"invitation-status-campaign{campaign_id}.csv")
 
 
-def answers_export(
-    store, campaign: dict, fmt: str, *, submitted_only: bool = True, include_contact: bool = False
-) -> Download:
-    """The campaign's answers as long CSV (`long`), wide CSV (`wide`) or wide XLSX (`xlsx`)."""
+def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = True, admin: str = "") -> Download:
+    """The campaign's answers as long CSV (`long`), wide CSV (`wide`) or wide XLSX (`xlsx`); never
+    contact details (`contacts_download` is their own export). With `admin`, the audit log says who
+    exported what."""
     cid = campaign["id"]
-    df = store.responses(cid, submitted_only=submitted_only, include_contact=include_contact)
+    df = store.responses(cid, submitted_only=submitted_only)
+    if admin:
+        respondents = int(df["respondent_id"].nunique())
+        store.log_admin_action(cid, "export", admin, format=fmt, respondents=respondents, all=not submitted_only)
     if fmt == "long":
         return Download(to_safe_csv(df).encode("utf-8"), CSV_TYPE, f"responses-campaign{cid}.csv")
     from ..transfer.export import to_wide, write_wide_xlsx
 
     instrument = store.get_instrument(campaign["instrument_id"])
-    contacts = dict(zip(df["respondent_id"], df["contact"], strict=True)) if include_contact else None
-    answers = df.drop(columns=["contact"]) if include_contact else df
-    if "language" in answers.columns and not answers["language"].astype(str).str.strip().any():
-        answers = answers.drop(columns=["language"])  # no language known (imported answers): no blank column
+    if "language" in df.columns and not df["language"].astype(str).str.strip().any():
+        df = df.drop(columns=["language"])  # no language known (imported answers): no blank column
     if fmt == "wide":
-        wide = to_wide(answers, instrument)
-        if contacts is not None:
-            wide.insert(_fixed_count(wide), "contact", [contacts.get(r, "") for r in wide["respondent_id"]])
-        return Download(to_safe_csv(wide).encode("utf-8"), CSV_TYPE, f"responses-wide-campaign{cid}.csv")
+        return Download(
+            to_safe_csv(to_wide(df, instrument)).encode("utf-8"), CSV_TYPE, f"responses-wide-campaign{cid}.csv"
+        )
     buf = io.BytesIO()
-    write_wide_xlsx(answers, instrument, buf)
-    data = buf.getvalue()
-    if contacts is not None:
-        data = _xlsx_with_contacts(data, contacts)
-    return Download(data, XLSX_TYPE, f"responses-wide-campaign{cid}.xlsx")
+    write_wide_xlsx(df, instrument, buf)
+    return Download(buf.getvalue(), XLSX_TYPE, f"responses-wide-campaign{cid}.xlsx")
 
 
-def _fixed_count(wide) -> int:
-    return 4 if "language" in list(wide.columns)[:4] else 3
-
-
-def _xlsx_with_contacts(data: bytes, contacts: dict) -> bytes:
-    """Insert a `contact` column after the respondent columns of the `responses` sheet."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb["responses"]
-    header = [c.value for c in ws[1]]
-    pos = (4 if "language" in header[:4] else 3) + 1
-    ws.insert_cols(pos)
-    ws.cell(row=1, column=pos, value="contact")
-    for row in range(2, ws.max_row + 1):
-        rid = ws.cell(row=row, column=1).value
-        ws.cell(row=row, column=pos, value=contacts.get(str(rid), "") or None)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def contacts_download(store, campaign: dict, admin: str) -> Download:
+    """Contact details alone (respondent_id, contact), an explicit admin action logged with the
+    admin's name (`Store.contacts_export`): they never travel with the answers."""
+    df = store.contacts_export(campaign["id"], admin=admin)
+    return Download(to_safe_csv(df).encode("utf-8"), CSV_TYPE, f"contacts-campaign{campaign['id']}-{stamp()}.csv")
 
 
 def score_download(store, campaign: dict) -> Download:

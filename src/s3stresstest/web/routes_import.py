@@ -5,7 +5,9 @@
   file); refused input shows every problem (file, line, column) with status 422 and nothing
   is imported; success redirects to the campaign page with the counts.
 - `GET /admin/campaigns/{id}/responses.csv` (long), `responses-wide.csv` and `.xlsx`: one row
-  per respondent, one column per item (contact details only when asked, `?contact=1`).
+  per respondent, one column per item; never contact details.
+- `POST /admin/campaigns/{id}/contacts.csv` and `POST /api/v1/campaigns/{id}/contacts`: the
+  contact details alone (respondent_id, contact), an explicit action logged with the admin's name.
 - `POST /api/v1/campaigns/{id}/import` (multipart) and
   `GET /api/v1/campaigns/{id}/responses?format=long|wide|xlsx`.
 
@@ -26,7 +28,7 @@ from ..transfer.into_store import KIND_LABELS, KINDS, import_into_campaign
 from . import operations as ops
 from . import routes_admin as admin
 from .core import attachment
-from .deps import CampaignDep, CsrfForm, admin_router, api_router, form_text, web_of
+from .deps import AdminDep, ApiAdminDep, CampaignDep, CsrfForm, admin_router, api_router, form_text, web_of
 from .operations import XLSX_TYPE
 from .routes_api import PROBLEMS
 
@@ -70,26 +72,31 @@ def import_answers(request: Request, form: CsrfForm, campaign: CampaignDep):
     )
 
 
-def _admin_export(request: Request, campaign: dict, fmt: str, all_: bool, contact: bool) -> Response:
-    return admin.send(
-        request,
-        ops.answers_export(web_of(request).store, campaign, fmt, submitted_only=not all_, include_contact=contact),
-    )
+def _admin_export(request: Request, campaign: dict, admin_: dict, fmt: str, all_: bool) -> Response:
+    store = web_of(request).store
+    return admin.send(request, ops.answers_export(store, campaign, fmt, submitted_only=not all_, admin=admin_["user"]))
 
 
 @admin_routes.get("/campaigns/{campaign_id}/responses.csv")
-def export_long_csv(request: Request, campaign: CampaignDep, all: bool = False, contact: bool = False):
-    return _admin_export(request, campaign, "long", all, contact)
+def export_long_csv(request: Request, campaign: CampaignDep, admin_: AdminDep, all: bool = False):
+    return _admin_export(request, campaign, admin_, "long", all)
 
 
 @admin_routes.get("/campaigns/{campaign_id}/responses-wide.csv")
-def export_wide_csv(request: Request, campaign: CampaignDep, all: bool = False, contact: bool = False):
-    return _admin_export(request, campaign, "wide", all, contact)
+def export_wide_csv(request: Request, campaign: CampaignDep, admin_: AdminDep, all: bool = False):
+    return _admin_export(request, campaign, admin_, "wide", all)
 
 
 @admin_routes.get("/campaigns/{campaign_id}/responses-wide.xlsx")
-def export_wide_xlsx(request: Request, campaign: CampaignDep, all: bool = False, contact: bool = False):
-    return _admin_export(request, campaign, "xlsx", all, contact)
+def export_wide_xlsx(request: Request, campaign: CampaignDep, admin_: AdminDep, all: bool = False):
+    return _admin_export(request, campaign, admin_, "xlsx", all)
+
+
+@admin_routes.post("/campaigns/{campaign_id}/contacts.csv")
+def export_contacts(request: Request, campaign: CampaignDep, admin_: AdminDep, form: CsrfForm):
+    """The contact details alone: a POST (a button with the CSRF token), never a link to share or
+    prefetch, and logged with the admin's name."""
+    return admin.send(request, ops.contacts_download(web_of(request).store, campaign, admin_["user"]))
 
 
 # -- JSON API ------------------------------------------------------------------------------------
@@ -185,15 +192,25 @@ def api_import(
 def api_export(
     request: Request,
     campaign: CampaignDep,
+    admin_: ApiAdminDep,
     submitted_only: bool = True,
-    include_contact: bool = Query(False, description="Add the optional contact details column."),
     format: Literal["long", "wide", "xlsx"] = Query("long", description="long, wide or xlsx"),
 ):
-    return attachment(
-        *ops.answers_export(
-            web_of(request).store, campaign, format, submitted_only=submitted_only, include_contact=include_contact
-        )
-    )
+    store = web_of(request).store
+    return attachment(*ops.answers_export(store, campaign, format, submitted_only=submitted_only, admin=admin_["user"]))
+
+
+@api_routes.post(
+    "/campaigns/{campaign_id}/contacts",
+    response_class=Response,
+    responses={
+        **PROBLEMS,
+        200: {"content": {"text/csv": {}}, "description": "CSV respondent_id,contact: contact details only"},
+    },
+    summary="Export the contact details (apart from the answers; logged with the admin's name)",
+)
+def api_export_contacts(request: Request, campaign: CampaignDep, admin_: ApiAdminDep):
+    return attachment(*ops.contacts_download(web_of(request).store, campaign, admin_["user"]))
 
 
 router = APIRouter()
