@@ -188,8 +188,23 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     assert json.loads(store.audit_log(cid)["detail"].iloc[-1])["admin"] == "admin"
 
     # closing: links die, saving is refused, the page says so
+    # closing cannot be undone: without the ticked box nothing happens (no JavaScript needed)
+    assert 'name="confirm" value="yes" required' in page.text
     r = client.post(f"/admin/campaigns/{cid}/close", data={"csrf_token": csrf(page.text)}, follow_redirects=False)
+    assert r.status_code == 422 and "closing cannot be undone" in r.text
+    assert store.get_campaign(cid)["status"] == "open"
+    r = client.post(
+        f"/admin/campaigns/{cid}/close",
+        data={"csrf_token": csrf(page.text), "confirm": "yes"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
+    # every admin action names the admin: create, invitations, open link, score, export, close
+    log = store.audit_log(cid)
+    acted = {e: json.loads(d).get("admin") for e, d in zip(log["event"], log["detail"], strict=True)}
+    assert {e: acted[e] for e in ("create", "invitations", "open_link", "score", "export", "close")} == dict.fromkeys(
+        ("create", "invitations", "open_link", "score", "export", "close"), "admin"
+    )
     assert "Campaign closed" in client.get(r.headers["location"]).text
     assert store.get_campaign(cid)["status"] == "closed"
     assert respondent.get(at[0].replace("http://testserver", "")).status_code == 404

@@ -129,8 +129,19 @@ def test_api_admin_operations(store):
         == 422
     )
     log = client.get(f"/api/v1/campaigns/{cid}/audit", auth=AUTH).json()
-    assert [e["event"] for e in log] == ["submit", "export", "export", "export_contacts", "close"]
-    assert all(json.loads(e["detail"])["admin"] == "admin" for e in log[1:4])
+    assert [e["event"] for e in log] == [
+        "create",
+        "invitations",
+        "invitations",
+        "open_link",
+        "submit",
+        "export",
+        "export",
+        "export_contacts",
+        "score",
+        "close",
+    ]
+    assert all(json.loads(e["detail"])["admin"] == "admin" for e in log if e["event"] != "submit")
 
 
 def test_api_refusals_list_every_problem(sqlite_store):

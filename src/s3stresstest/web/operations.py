@@ -95,7 +95,10 @@ def builtin_instrument_id(store) -> int:
     return store.add_instrument(load_builtin())
 
 
-def create_campaign(store, name: str, *, languages=None, instrument_id: int | None = None, instrument=None) -> int:
+def create_campaign(
+    store, name: str, *, languages=None, instrument_id: int | None = None, instrument=None, admin: str = ""
+) -> int:
+    """A new campaign (id); with `admin`, the audit log says who created it."""
     name = (name or "").strip()
     if not name:
         raise InputError(Problem("a campaign needs a name", field="name"))
@@ -108,7 +111,10 @@ def create_campaign(store, name: str, *, languages=None, instrument_id: int | No
         instrument_id = builtin_instrument_id(store)
     else:
         store.get_instrument(instrument_id)  # InputError when unknown
-    return store.create_campaign(name, instrument_id, languages=langs)
+    cid = store.create_campaign(name, instrument_id, languages=langs)
+    if admin:
+        store.log_admin_action(cid, "create", admin, name=name, languages=langs, instrument_id=instrument_id)
+    return cid
 
 
 def campaign_or_none(store, campaign_id: int) -> dict | None:
@@ -118,9 +124,10 @@ def campaign_or_none(store, campaign_id: int) -> dict | None:
         return None
 
 
-def close_campaign(store, campaign_id: int) -> dict:
-    """Close (idempotent): links stop working, no answers are accepted. The campaign as it is now."""
-    store.close_campaign(campaign_id)
+def close_campaign(store, campaign_id: int, admin: str = "") -> dict:
+    """Close (idempotent): links stop working, no answers are accepted. The campaign as it is now.
+    The audit entry names `admin`."""
+    store.close_campaign(campaign_id, admin=admin or None)
     return store.get_campaign(campaign_id)
 
 
@@ -144,7 +151,12 @@ def add_regions(store, campaign_id: int, data: bytes, filename: str | None) -> l
 
 
 def remove_region(store, campaign_id: int, region: str, admin: str | None) -> list[dict]:
-    """Remove a region nobody from it has answered yet (see `Store.remove_region`); all regions after."""
+    """Remove a region nobody from it has answered yet (see `Store.remove_region`); all regions after.
+    An unknown region is the web's NotFound (404), not a refused input."""
+    from .core import NotFound
+
+    if region not in known_regions(store, campaign_id):
+        raise NotFound()
     store.remove_region(campaign_id, region, admin=admin)
     return records(store.regions(campaign_id))
 
@@ -206,11 +218,14 @@ def open_link(base_url: str, token: str) -> str:
     return f"{base_url}/r/{token}"
 
 
-def create_invitations(store, campaign: dict, requests, base_url: str) -> list[dict]:
+def create_invitations(store, campaign: dict, requests, base_url: str, admin: str = "") -> list[dict]:
+    """New personal links (shown once); with `admin`, logged with the count (never the tokens)."""
     if campaign.get("status") != "open":
         raise InputError("the campaign is closed: no new invitations")
     rows = invitation_rows(store, campaign, requests)
     made = store.create_invitations(campaign["id"], rows)
+    if admin:
+        store.log_admin_action(campaign["id"], "invitations", admin, count=len(made))
     return [dict(inv, link=invitation_link(base_url, inv["token"])) for inv in made]
 
 
@@ -225,7 +240,7 @@ def invitations_download(invitations: list[dict], campaign_id: int) -> Download:
     return Download(invitations_csv(invitations), CSV_TYPE, f"invitations-campaign{campaign_id}-{stamp()}.csv")
 
 
-def create_open_link(store, campaign: dict, region: str, language: str, base_url: str) -> dict:
+def create_open_link(store, campaign: dict, region: str, language: str, base_url: str, admin: str = "") -> dict:
     if campaign.get("status") != "open":
         raise InputError("the campaign is closed: no new links")
     problems = []
@@ -236,6 +251,8 @@ def create_open_link(store, campaign: dict, region: str, language: str, base_url
     if problems:
         raise InputError(problems)
     token = store.create_open_link(campaign["id"], region, language)
+    if admin:
+        store.log_admin_action(campaign["id"], "open_link", admin, region=region, language=language)
     return {"region": region, "language": language, "token": token, "link": open_link(base_url, token)}
 
 
@@ -313,10 +330,13 @@ def contacts_download(store, campaign: dict, admin: str) -> Download:
     return Download(to_safe_csv(df).encode("utf-8"), CSV_TYPE, f"contacts-campaign{campaign['id']}-{stamp()}.csv")
 
 
-def score_download(store, campaign: dict) -> Download:
+def score_download(store, campaign: dict, admin: str = "") -> Download:
     """Scoring as both the admin button and `POST /api/v1/campaigns/{id}/score` answer it: the zip of
     the result files; InputError (422 in both) when there is nothing to score."""
-    return Download(score_zip(store, campaign), ZIP_TYPE, f"results-campaign{campaign['id']}-{stamp()}.zip")
+    data = score_zip(store, campaign)
+    if admin:
+        store.log_admin_action(campaign["id"], "score", admin)
+    return Download(data, ZIP_TYPE, f"results-campaign{campaign['id']}-{stamp()}.zip")
 
 
 def score_zip(store, campaign: dict) -> bytes:

@@ -14,20 +14,23 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from ..campaign.model import STAKEHOLDER_GROUPS
-from ..errors import InputError
+from ..errors import InputError, Problem
 from . import i18n
 from . import operations as ops
 from .core import Web, attachment
-from .deps import CampaignDep, CsrfForm, admin_router, form_text, web_of
+from .deps import AdminDep, CampaignDep, CsrfForm, admin_router, form_text, web_of
 
 # Sign-in and sign-out stay open; every other page is on `router`, which needs a signed-in admin.
 login_router = APIRouter(prefix="/admin", include_in_schema=False)
 router = admin_router()
 
+CLOSE_UNCONFIRMED = "the campaign is still open: tick 'I understand that closing cannot be undone' to close it"
+
 INVITE_ROWS = 6
 NOTICES = {
     "created": "Campaign created.",
     "regions": "Regions added.",
+    "region-removed": "Region removed, with its peer-group rows and links.",
     "groups": "Peer groups added.",
     "closed": "Campaign closed: its links no longer open and no answers are accepted.",
     "signed-out": "You are signed out.",
@@ -126,7 +129,7 @@ def index(request: Request):
 
 
 @router.post("/campaigns")
-def create(request: Request, form: CsrfForm):
+def create(request: Request, form: CsrfForm, admin_: AdminDep):
     web = web_of(request)
     name = form_text(form, "name")
     languages = [v for v in form.getlist("languages") if isinstance(v, str)]
@@ -139,7 +142,7 @@ def create(request: Request, form: CsrfForm):
         instrument = None
         if fields["instrument_source"] == "upload":
             instrument = ops.instrument_from_upload(*_file_bytes(form, "xlsform"))
-        cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
+        cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument, admin=admin_["user"])
     except InputError as exc:
         return _index(request, form=fields, problems=[str(p) for p in exc.problems], status=422)
     return web.redirect(request, f"{_root(request)}/admin/campaigns/{cid}?notice=created")
@@ -234,6 +237,15 @@ def upload_regions(request: Request, form: CsrfForm, campaign: CampaignDep):
     return _table_upload(request, campaign, form, "regions")
 
 
+@router.post("/campaigns/{campaign_id}/regions/{region}/remove")
+def remove_region(request: Request, form: CsrfForm, campaign: CampaignDep, admin: AdminDep, region: str):
+    try:
+        ops.remove_region(web_of(request).store, campaign["id"], region, admin.get("user"))
+    except InputError as exc:  # NotFound included: the page lists the regions that exist
+        return refused_page(request, campaign, exc)
+    return back_to_campaign(request, campaign, "notice=region-removed")
+
+
 @router.post("/campaigns/{campaign_id}/groups")
 def upload_groups(request: Request, form: CsrfForm, campaign: CampaignDep):
     return _table_upload(request, campaign, form, "groups")
@@ -247,7 +259,7 @@ def _count(raw) -> int:
 
 
 @router.post("/campaigns/{campaign_id}/invitations")
-def invitations(request: Request, form: CsrfForm, campaign: CampaignDep):
+def invitations(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
     web = web_of(request)
     asked = []
     for i in range(50):
@@ -262,34 +274,37 @@ def invitations(request: Request, form: CsrfForm, campaign: CampaignDep):
             )
         )
     try:
-        made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
+        made = ops.create_invitations(web.store, campaign, asked, web.base_url(request), admin=admin_["user"])
     except InputError as exc:
         return refused_page(request, campaign, exc)
     return send(request, ops.invitations_download(made, campaign["id"]))
 
 
 @router.post("/campaigns/{campaign_id}/open-links")
-def open_links(request: Request, form: CsrfForm, campaign: CampaignDep):
+def open_links(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
     web = web_of(request)
+    region, language = form_text(form, "region"), form_text(form, "language")
     try:
-        link = ops.create_open_link(
-            web.store, campaign, form_text(form, "region"), form_text(form, "language"), web.base_url(request)
-        )
+        link = ops.create_open_link(web.store, campaign, region, language, web.base_url(request), admin=admin_["user"])
     except InputError as exc:
         return refused_page(request, campaign, exc)
     return campaign_page(request, campaign, new_link=link)
 
 
 @router.post("/campaigns/{campaign_id}/close")
-def close(request: Request, form: CsrfForm, campaign: CampaignDep):
-    ops.close_campaign(web_of(request).store, campaign["id"])
+def close(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
+    """Closing cannot be undone: without the ticked confirmation box (checked here too, not only by
+    the browser's `required`) the page comes back with the reason and nothing changes."""
+    if form_text(form, "confirm") != "yes":
+        return refused_page(request, campaign, InputError(Problem(CLOSE_UNCONFIRMED, field="confirm")))
+    ops.close_campaign(web_of(request).store, campaign["id"], admin=admin_["user"])
     return back_to_campaign(request, campaign, "notice=closed")
 
 
 @router.post("/campaigns/{campaign_id}/score")
-def score(request: Request, form: CsrfForm, campaign: CampaignDep):
+def score(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
     try:
-        download = ops.score_download(web_of(request).store, campaign)
+        download = ops.score_download(web_of(request).store, campaign, admin=admin_["user"])
     except InputError as exc:
         return refused_page(request, campaign, exc)
     return send(request, download)

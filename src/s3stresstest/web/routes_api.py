@@ -80,6 +80,7 @@ class CampaignOut(BaseModel):
 class RegionRow(BaseModel):
     region: str
     name: str = ""
+    custom: bool = False  # a territory outside NUTS 2021 (then a name is needed); not stored
 
 
 class GroupRow(BaseModel):
@@ -217,9 +218,11 @@ def list_campaigns(request: Request):
     responses=PROBLEMS,
     summary="Create a campaign (built-in questionnaire unless instrument_id is given)",
 )
-def create_campaign(request: Request, body: CampaignIn):
+def create_campaign(request: Request, body: CampaignIn, admin: ApiAdminDep):
     web = web_of(request)
-    cid = ops.create_campaign(web.store, body.name, languages=body.languages, instrument_id=body.instrument_id)
+    cid = ops.create_campaign(
+        web.store, body.name, languages=body.languages, instrument_id=body.instrument_id, admin=admin["user"]
+    )
     return _campaign_out(web.store.get_campaign(cid))
 
 
@@ -232,13 +235,14 @@ def create_campaign(request: Request, body: CampaignIn):
 )
 def create_campaign_xlsform(
     request: Request,
+    admin: ApiAdminDep,
     name: str = Form(..., max_length=200),
     languages: list[str] = Form(default_factory=lambda: list(i18n.LANGUAGES)),
     file: UploadFile = File(..., description="XLSForm workbook (.xlsx)"),
 ):
     web = web_of(request)
     instrument = ops.instrument_from_upload(file.file.read(), file.filename)
-    cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument)
+    cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument, admin=admin["user"])
     return _campaign_out(web.store.get_campaign(cid))
 
 
@@ -253,8 +257,8 @@ def get_campaign(campaign: CampaignDep):
     responses=PROBLEMS,
     summary="Close a campaign: links stop working, no answers are accepted (idempotent)",
 )
-def close_campaign(request: Request, campaign: CampaignDep):
-    return _campaign_out(ops.close_campaign(web_of(request).store, campaign["id"]))
+def close_campaign(request: Request, campaign: CampaignDep, admin: ApiAdminDep):
+    return _campaign_out(ops.close_campaign(web_of(request).store, campaign["id"], admin=admin["user"]))
 
 
 @router.get(
@@ -275,8 +279,21 @@ def get_regions(request: Request, campaign: CampaignDep):
 )
 def add_regions(request: Request, campaign: CampaignDep, rows: list[RegionRow]):
     # as the CSV the admin page uploads, so problems name the same lines (line 2: the first row)
-    text = _csv([{"region": r.region, "name": r.name} for r in rows], ["region", "name"])
+    text = _csv(
+        [{"region": r.region, "name": r.name, "custom": "true" if r.custom else ""} for r in rows],
+        ["region", "name", "custom"],
+    )
     return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json")
+
+
+@router.delete(
+    "/campaigns/{campaign_id}/regions/{region}",
+    response_model=list[RegionRow],
+    responses=PROBLEMS,
+    summary="Remove a region nobody from it has answered yet (with its peer-group rows and links)",
+)
+def remove_region(request: Request, campaign: CampaignDep, admin: ApiAdminDep, region: str):
+    return ops.remove_region(web_of(request).store, campaign["id"], region, admin.get("user"))
 
 
 @router.get(
@@ -323,11 +340,15 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
     summary="Generate personal invitation links (shown only in this answer)",
 )
 def create_invitations(
-    request: Request, campaign: CampaignDep, body: InvitationsIn, format: Literal["json", "csv"] = Query("json")
+    request: Request,
+    campaign: CampaignDep,
+    body: InvitationsIn,
+    admin: ApiAdminDep,
+    format: Literal["json", "csv"] = Query("json"),
 ):
     web = web_of(request)
     asked = [(r.region, r.stakeholder_group, r.language, r.count) for r in body.rows]
-    made = ops.create_invitations(web.store, campaign, asked, web.base_url(request))
+    made = ops.create_invitations(web.store, campaign, asked, web.base_url(request), admin=admin["user"])
     if format == "csv":
         return attachment(*ops.invitations_download(made, campaign["id"]), status_code=201)
     return made
@@ -340,9 +361,11 @@ def create_invitations(
     responses=PROBLEMS,
     summary="Make an open link for a region (respondents declare their group)",
 )
-def create_open_link(request: Request, campaign: CampaignDep, body: OpenLinkIn):
+def create_open_link(request: Request, campaign: CampaignDep, body: OpenLinkIn, admin: ApiAdminDep):
     web = web_of(request)
-    return ops.create_open_link(web.store, campaign, body.region, body.language, web.base_url(request))
+    return ops.create_open_link(
+        web.store, campaign, body.region, body.language, web.base_url(request), admin=admin["user"]
+    )
 
 
 @router.get(
@@ -381,8 +404,8 @@ def invitation_status(request: Request, campaign: CampaignDep, format: Literal["
     },
     summary="Score the stored answers and download the results",
 )
-def score(request: Request, campaign: CampaignDep):
-    return attachment(*ops.score_download(web_of(request).store, campaign))
+def score(request: Request, campaign: CampaignDep, admin: ApiAdminDep):
+    return attachment(*ops.score_download(web_of(request).store, campaign, admin=admin["user"]))
 
 
 @router.get("/campaigns/{campaign_id}/audit", responses=PROBLEMS, summary="The campaign's audit log")
