@@ -22,7 +22,7 @@ from .validation import value_problem as _value_problem
 
 
 def read_regions(path: str | Path) -> pd.DataFrame:
-    """`region,name` CSV: the territories of a campaign."""
+    """`region,name[,custom]` CSV: the territories of a campaign (custom: a territory outside NUTS)."""
     df = read_csv_table(path, ("region", "name"))
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
@@ -32,7 +32,7 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     ]
     if problems:
         raise InputError(problems)
-    return df[["region", "name"]].reset_index(drop=True)
+    return df[["region", "name"] + (["custom"] if "custom" in df.columns else [])].reset_index(drop=True)
 
 
 def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.DataFrame:

@@ -3,46 +3,78 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import delete, exists, func, insert, or_, select
 
-from ..campaign.model import TERRITORY_CODE
 from ..errors import InputError, Problem
+from ..regions.territories import nuts_registry, territory_problems
 from . import models as m
-from .base import MAX_NAME, StoreBase, _frame
+from .base import MAX_NAME, NotFound, StoreBase, _frame
 
 
 class RegionsMixin(StoreBase):
-    """add_regions, add_groups, regions, groups."""
+    """add_regions, remove_region, add_groups, regions, groups."""
 
     def add_regions(self, campaign_id: int, regions: pd.DataFrame) -> None:
-        """Add `region,name` rows (territory codes, each once; an empty name becomes the code).
+        """Add `region,name[,custom]` rows (territory codes, each once; an empty name becomes the code).
+
+        Codes are checked against the NUTS 2021 registry (`regions.territories`): a code outside
+        NUTS needs `custom` true and a name; without the reference data only custom rows pass.
         InputError names each bad row (line = row number + 1, as in a CSV with a header)."""
-        df = _frame(regions, ("region", "name"), optional=("name",))
-        problems = []
+        df = _frame(regions, ("region", "name", "custom"), optional=("name", "custom"))
+        problems = territory_problems(
+            zip(df["_line"], df["region"], df["name"], df["custom"], strict=True), nuts_registry()
+        )
         with self._write() as s:
             self._campaign(s, campaign_id)
             known = self._region_set(s, campaign_id)
             seen: set[str] = set()
             rows = []
             for line, region, name in zip(df["_line"], df["region"], df["name"], strict=True):
-                if not TERRITORY_CODE.fullmatch(region):
-                    problems.append(
-                        Problem(
-                            f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)",
-                            line,
-                            "region",
-                        )
-                    )
-                elif region in known or region in seen:
+                if region in known or region in seen:
                     problems.append(Problem(f"region '{region}' is listed twice", line, "region"))
                 if "\x00" in name or len(name) > 1000:
                     problems.append(Problem("region name must be text of at most 1000 characters", line, "name"))
                 seen.add(region)
                 rows.append({"campaign_id": campaign_id, "region": region, "name": name or region})
             if problems:
-                raise InputError(problems)
+                raise InputError(sorted(problems, key=lambda p: p.line or 0))
             if rows:
                 s.execute(insert(m.Region), rows)
+
+    def remove_region(self, campaign_id: int, region: str, admin: str | None = None) -> None:
+        """Remove a region with its peer-group rows, links and unanswered respondents; refused
+        (InputError) once anyone from it has answered, so no answer loses its territory."""
+        with self._write() as s:
+            self._campaign(s, campaign_id, lock=True)
+            if region not in self._region_set(s, campaign_id):
+                raise NotFound(f"no region '{region}' in campaign {campaign_id}")
+            r = m.Respondent
+            ids = select(r.id).where(r.campaign_id == campaign_id, r.region == region)
+            answered = s.scalar(
+                select(func.count())
+                .select_from(r)
+                .where(
+                    r.campaign_id == campaign_id,
+                    r.region == region,
+                    or_(
+                        r.submitted_at.is_not(None),
+                        exists().where(m.Answer.respondent_id == r.id),
+                        exists().where(m.Comment.respondent_id == r.id),
+                    ),
+                )
+            )
+            if answered:
+                raise InputError(f"region '{region}' cannot be removed: {answered} respondent(s) from it have answered")
+            s.execute(delete(m.Contact).where(m.Contact.respondent_id.in_(ids)))
+            s.execute(delete(r).where(r.campaign_id == campaign_id, r.region == region))
+            s.execute(
+                delete(m.Invitation).where(m.Invitation.campaign_id == campaign_id, m.Invitation.region == region)
+            )
+            s.execute(delete(m.PeerGroup).where(m.PeerGroup.campaign_id == campaign_id, m.PeerGroup.region == region))
+            s.execute(delete(m.Region).where(m.Region.campaign_id == campaign_id, m.Region.region == region))
+            self._audit(
+                s, campaign_id, "remove_region", None, {"region": region, **({"admin": admin} if admin else {})}
+            )
 
     def add_groups(self, campaign_id: int, groups: pd.DataFrame) -> None:
         """Add `region,group` peer-group rows; the regions must be the campaign's."""
