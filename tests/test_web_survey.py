@@ -388,3 +388,36 @@ def test_autosave_keeps_answers_without_moving_on_and_leaves_out_invalid_values(
     client.post(f"{base}/submit", data={"csrf_token": csrf(review.text)})
     r = client.post(f"{base}/page/2/draft", data={"q1": "no", "csrf_token": csrf(review.text)})
     assert r.status_code == 409 and r.json()["saved"] is False and store.answers(rid)["q1"] == "yes"
+
+
+def test_open_link_after_a_submit_gives_a_colleague_a_fresh_questionnaire(sqlite_store, tiny_instrument):
+    """Issue 13: one browser, two people in turn on a shared open link; the second must not see thanks."""
+    cid = campaign(sqlite_store, tiny_instrument)
+    token = sqlite_store.create_open_link(cid, "SI", "en")
+    client = make_client(sqlite_store)
+
+    def one_person(group: str, years: str) -> None:
+        form = client.get(f"/r/{token}")
+        assert form.status_code == 200 and "Which group do you belong to?" in form.text
+        r = client.post(
+            f"/r/{token}",
+            data={"stakeholder_group": group, "language": "en", "csrf_token": csrf(form.text)},
+            follow_redirects=False,
+        )
+        assert r.headers["location"] == f"/r/{token}/page/1"
+        page = client.get(f"/r/{token}/page/1")
+        assert f'value="{years}"' not in page.text and "31415" not in page.text  # nothing of the first person
+        post_page(client, f"/r/{token}/page/1", {"years": years})
+        review = client.get(f"/r/{token}/review")
+        r = client.post(f"/r/{token}/submit", data={"csrf_token": csrf(review.text)}, follow_redirects=False)
+        assert r.headers["location"] == f"/r/{token}/thanks"
+        assert client.get(f"/r/{token}/thanks").status_code == 200
+
+    one_person("cluster_manager", "31415")
+    # pages of the submitted questionnaire lead to the fresh form, not to its thanks page
+    assert client.get(f"/r/{token}/page/1", follow_redirects=False).headers["location"] == f"/r/{token}"
+    one_person("policy_maker", "12")
+    rates = sqlite_store.response_rates(cid)
+    assert rates[rates["region"] == "SI"]["submitted"].sum() == 2
+    answers = sqlite_store.responses(cid)
+    assert sorted(answers[answers["item"] == "years"]["value"]) == ["12", "31415"]

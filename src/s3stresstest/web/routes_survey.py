@@ -203,7 +203,9 @@ def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
 def view_landing(request: Request, kind: str, token: str) -> Response:
     web = web_of(request)
     ctx = load_ctx(request, kind, token)
-    if kind == "open" and ctx.respondent is None:
+    # an open link is shared: once this browser's respondent has submitted, the next person
+    # using it (a colleague at the same desk) gets a fresh questionnaire, not the thanks page
+    if kind == "open" and (ctx.respondent is None or ctx.submitted):
         return view_open_form(request, ctx)
     if ctx.submitted:
         return web.redirect(request, f"{ctx.base}/thanks")
@@ -296,10 +298,10 @@ def start_open(request: Request, token: str, form) -> Response:
 def _need_respondent(request: Request, ctx: Ctx) -> Response | None:
     """Where to send a visitor who may not see this page now (None: may)."""
     web = web_of(request)
+    if ctx.kind == "open" and (ctx.respondent is None or ctx.submitted):
+        return web.redirect(request, ctx.base)  # the landing: a new questionnaire on a shared link
     if ctx.submitted:
         return web.redirect(request, f"{ctx.base}/thanks")
-    if ctx.kind == "open" and ctx.respondent is None:
-        return web.redirect(request, ctx.base)
     return None
 
 
