@@ -501,3 +501,24 @@ def test_item_distribution_pools_answers_of_fewer_than_k_people_and_its_legend_i
     assert "pooled" in chart.alt
     clean = charts.item_distribution(frame[frame["region"] == "AT32"], ["yes", "partly", "no"], min_respondents=2)
     assert "pooled" not in " ".join(texts(clean)) and "suppressed" not in " ".join(texts(clean))
+
+
+def test_likert_palette_diverges_around_a_neutral_midpoint_and_yes_reads_green():
+    for k in range(2, 8):
+        cols = palette.likert_colours(k)
+        assert len(set(cols)) == k
+        if k % 2:  # the midpoint is a neutral grey
+            r, g, b = palette.hex_rgb(cols[k // 2])
+            assert max(r, g, b) - min(r, g, b) < 8
+        # low end brown-ish (red > blue), high end green-ish (green > red)
+        lo, hi = palette.hex_rgb(cols[0]), palette.hex_rgb(cols[-1])
+        assert lo[0] > lo[2] and hi[1] > hi[0]
+    no, yes = palette.likert_colours(2)
+    assert palette.relative_luminance(no) > palette.relative_luminance(yes), "'no' is not the darkest colour"
+    frame = pd.DataFrame(
+        {"region": "AT33", "item": "q", "choice": ["yes", "no", "dk"], "share": [0.5, 0.3, 0.2], "n": 20}
+    )
+    svg = str(charts.item_distribution(frame, ["yes", "no", "dk"], scores={"yes": 100, "no": 0}))
+    assert yes in svg and no in svg
+    dk = palette.hex_rgb(palette.DONT_KNOW_FILL)
+    assert max(dk) - min(dk) < 8 and dk[0] < 250  # "don't know": neutral grey

@@ -42,8 +42,9 @@ def item_distribution(
     `distribution`: rows `region, item, choice, share, n` of one item. A territory is
     suppressed when its `n` is below `min_respondents` or any share is missing: it gets a
     hatched bar "suppressed (fewer than k answers)" and none of its figures (not even n).
-    "Don't know" (choices in `dont_know`) is drawn dotted, apart from the scored answers. Answer
-    colours go from light to dark along `choices_order`, or by `scores` (choice -> score) when given.
+    "Don't know" (choices in `dont_know`) is drawn dotted grey, apart from the scored answers. Answer
+    colours diverge from brown (low) over a neutral midpoint to blue-green (high) along
+    `choices_order`, or by `scores` (choice -> score) when given (`palette.likert_colours`).
     Multiple-response items (shares summing above 100%; or `multiple=True`) get one bar per
     choice, each the share of answering respondents who ticked it.
     """
@@ -61,11 +62,11 @@ def item_distribution(
     else:
         bars = regions
     scored = [c for c in choices if c not in dk]
-    if scores:  # lighter = lower score, as on every other chart
+    if scores:  # brown = lower score, blue-green = higher
         scored_by_value = sorted(scored, key=lambda c: (finite(scores.get(c)) is None, finite(scores.get(c)) or 0))
-    else:  # lighter = earlier in the answer scale
+    else:  # brown = earlier in the answer scale
         scored_by_value = scored
-    colours = dict(zip(scored_by_value, pal.ordinal_colours(len(scored)), strict=True))
+    colours = dict(zip(scored_by_value, pal.likert_colours(len(scored)), strict=True))
 
     data: dict[str | None, tuple[int, dict[str, float] | None]] = {}
     for reg in bars:
@@ -119,7 +120,9 @@ def item_distribution(
         if shares is None:
             cy = y + bar_h / 2 + 3
             doc.text(12 + label_w, cy + 4, rl, size=11.5, anchor="end", weight="bold")
-            word = f"suppressed (fewer than {min_respondents} answers)" if n > 0 or min_respondents <= 0 else "no answers"
+            word = (
+                f"suppressed (fewer than {min_respondents} answers)" if n > 0 or min_respondents <= 0 else "no answers"
+            )
             doc.rect(x0, cy - bar_h / 2, x1 - x0, bar_h, fill=miss_fill, stroke=pal.MUTED_INK, sw=0.6)
             tw = text_width(word, 11) + 10
             doc.rect((x0 + x1) / 2 - tw / 2, cy - 7.5, tw, 15, fill="#ffffff")

@@ -6,6 +6,10 @@
   colour alone.
 - `DIVERGING`: five classes for gaps (negative – about zero – positive), for use with a
   printed sign (+12 / −8): both ends are dark, so the sign carries the direction.
+- `likert_colours`: answer scales (No … Yes, Disagree … Agree): ColorBrewer BrBG, diverging and
+  colour-blind safe, brown for the low end, a neutral light grey midpoint when the scale has
+  one, blue-green for the high end ("yes" reads green-ish; "no" is a mid brown, not the darkest).
+  Charts print every share, so the order never rests on colour alone.
 - `MISSING_*` and `missing_pattern`: one light-grey, diagonally hatched style for every
   cell without a figure ("suppressed", "insufficient", "no data"); the word is always
   written next to or inside the hatched shape.
@@ -31,7 +35,7 @@ MUTED_INK = "#595959"  # secondary text (units, notes); contrast 7:1 on white
 GRID = "#d9d9d9"  # grid lines
 MISSING_FILL = "#f0f0f0"  # background of suppressed / insufficient / no-data shapes
 MISSING_STROKE = "#8c8c8c"  # the hatch lines
-DONT_KNOW_FILL = "#ffffff"
+DONT_KNOW_FILL = "#e3e3e3"  # neutral grey, apart from both ends of an answer scale
 DONT_KNOW_DOT = "#737373"
 BACKGROUND_LAND = "#ececec"  # maps: countries around the area of interest
 BOUNDARY = "#ffffff"  # maps: thin boundaries between filled regions
@@ -112,6 +116,31 @@ def ordinal_colours(k: int) -> list[str]:
         idx = [round(i * (len(SEQUENTIAL) - 1) / (k - 1)) for i in range(k)]
         return [SEQUENTIAL[i] for i in idx]
     return [_interpolate(i / (k - 1)) for i in range(k)]
+
+
+# ColorBrewer BrBG by number of scored answers (low -> high); odd lengths have a neutral midpoint.
+LIKERT: dict[int, tuple[str, ...]] = {
+    2: ("#d8b365", "#5ab4ac"),
+    3: ("#d8b365", "#f5f5f5", "#5ab4ac"),
+    4: ("#a6611a", "#dfc27d", "#80cdc1", "#018571"),
+    5: ("#a6611a", "#dfc27d", "#f5f5f5", "#80cdc1", "#018571"),
+    6: ("#8c510a", "#d8b365", "#f6e8c3", "#c7eae5", "#5ab4ac", "#01665e"),
+    7: ("#8c510a", "#d8b365", "#f6e8c3", "#f5f5f5", "#c7eae5", "#5ab4ac", "#01665e"),
+}
+
+
+def likert_colours(k: int) -> list[str]:
+    """k answer colours from lowest to highest score: diverging around a neutral midpoint (see LIKERT).
+
+    One answer gets the neutral grey; more than seven fall back to the sequential ramp.
+    """
+    if k <= 0:
+        return []
+    if k == 1:
+        return [LIKERT[3][1]]
+    if k in LIKERT:
+        return list(LIKERT[k])
+    return ordinal_colours(k)
 
 
 def _interpolate(t: float) -> str:

@@ -535,6 +535,7 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
                 regions=[tag[i.name] for i in its],
                 region_labels={tag[i.name]: tag[i.name] for i in its},
                 multiple=typ == "select_multiple",
+                scores={c.name: c.score for c in cl.choices},  # colours follow the score, not the listing order
                 id_prefix=f"dist-{region}-{block}-{list_name}",
             )
             fig = figure(

@@ -49,6 +49,9 @@ URL_RE = re.compile(r"(?:https?|ftp|file)://[^\s\"'<>)]*", re.IGNORECASE)
 SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
 # Printable area of A4 with the stylesheet's margins, in CSS px (1px = 0.75pt): 180 mm x 263 mm.
 PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 680.0, 900.0
+# charts that are not `wide` print at most this wide (about 82% of the text width, chart text
+# about 7pt): a regional report then holds two charts a page instead of one and a half
+PRINT_CHART_PX = 560.0
 PAGE_NOTICE = "SYNTHETIC DATA – generated answers; no real region, person or strategy"
 
 
@@ -302,7 +305,9 @@ def render_html(doc: Document) -> str:
                 b.fid = f"fig{n}"
                 if b.width and b.height:
                     scale = min(
-                        1.0, PRINT_WIDTH_PX / b.width, (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height
+                        1.0,
+                        (PRINT_WIDTH_PX if b.wide else PRINT_CHART_PX) / b.width,
+                        (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height,
                     )
                     sizes.append(f"#{b.fid} svg{{width:{b.width * scale:.0f}px;height:{b.height * scale:.0f}px}}")
     print_css = Markup("@media print{" + "".join(sizes) + "}") if sizes else Markup("")
@@ -374,6 +379,63 @@ def _mark_header_row(row) -> None:
     tr_pr.append(el)
 
 
+DOCX_TABLE_STYLE = "Light Grid Accent 1"
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, TOC …) in `paragraph`; Word fills it in when the document is opened or updated."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str):
+        r = OxmlElement("w:r")
+        fc = OxmlElement("w:fldChar")
+        fc.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            fc.set(qn("w:dirty"), "true")  # ask Word to compute it on opening
+        r.append(fc)
+        return r
+
+    p = paragraph._p
+    p.append(char("begin"))
+    r = OxmlElement("w:r")
+    it = OxmlElement("w:instrText")
+    it.set(qn("xml:space"), "preserve")
+    it.text = f" {instruction} "
+    r.append(it)
+    p.append(r)
+    p.append(char("separate"))
+    paragraph.add_run(placeholder)
+    p.append(char("end"))
+
+
+def _a4_with_page_numbers(d) -> None:
+    """A4 pages with 2 cm margins and 'Page N of M' centred in the footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    for sec in d.sections:
+        sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+        sec.left_margin = sec.right_margin = Cm(2.0)
+        sec.top_margin = sec.bottom_margin = Cm(2.0)
+        fp = sec.footer.paragraphs[0]
+        fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fp.add_run("Page ").font.size = Pt(8)
+        _field(fp, "PAGE", "1")
+        fp.add_run(" of ").font.size = Pt(8)
+        _field(fp, "NUMPAGES", "1")
+
+
+def _picture_alt_text(d, alt: str, title: str) -> None:
+    """Alt text (`descr`) on the picture just added, read by screen readers and shown in Word."""
+    from docx.oxml.ns import qn
+
+    props = d.paragraphs[-1]._p.findall(".//" + qn("wp:docPr"))
+    for el in props[-1:]:
+        el.set("descr", alt)
+        el.set("title", title)
+
+
 def _docx_table(d, table: Table) -> None:
     from docx.shared import Pt
 
@@ -381,7 +443,7 @@ def _docx_table(d, table: Table) -> None:
         p = d.add_paragraph(table.caption, style="Caption")
     ncol = max(len(table.columns), 1)
     t = d.add_table(rows=1, cols=ncol)
-    t.style = "Table Grid"
+    t.style = DOCX_TABLE_STYLE  # a built-in style: the reader restyles every table at once in Word
     hdr = t.rows[0]
     _mark_header_row(hdr)
     # a table without columns still gets one (empty) cell
@@ -425,9 +487,13 @@ def write_docx(doc: Document, path: str | Path) -> Path:
             run.font.size = Pt(8)
             run.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
             hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _a4_with_page_numbers(d)
     d.add_heading(doc.title, level=0)
     if doc.subtitle:
         d.add_paragraph(doc.subtitle)
+    if doc.kind != "memo":  # the memo is two pages: no contents
+        d.add_paragraph().add_run("Contents").bold = True  # not a heading: it would list itself
+        _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field to fill in.")
     if doc.synthetic and doc.banner and doc.kind != "memo":  # the memo: once per page, in the header
         p = d.add_paragraph()
         r = p.add_run(doc.banner)
@@ -469,6 +535,7 @@ def _docx_block(d, b) -> None:
             from docx.shared import Inches
 
             d.add_picture(io.BytesIO(png), width=Inches(min(6.3, (b.width or 600) / 96)))
+            _picture_alt_text(d, b.alt, b.title)
         d.add_paragraph(b.alt).runs[0].italic = True
         if b.caption:
             d.add_paragraph(b.caption)
