@@ -522,3 +522,19 @@ def test_likert_palette_diverges_around_a_neutral_midpoint_and_yes_reads_green()
     assert yes in svg and no in svg
     dk = palette.hex_rgb(palette.DONT_KNOW_FILL)
     assert max(dk) - min(dk) < 8 and dk[0] < 250  # "don't know": neutral grey
+
+
+def test_group_breakdown_legend_names_withheld_cells_only_when_there_are_some():
+    frame = pd.DataFrame(
+        {
+            "region": "AT33",
+            "block": "b1",
+            "stakeholder_group": ["policy_maker", "company"],
+            "score": [60.0, 40.0],
+            "n": [5, 7],
+            "status": "ok",
+        }
+    )
+    assert "not shown" not in " ".join(texts(charts.group_breakdown(frame, "b1")))
+    frame.loc[1, ["score", "status"]] = [np.nan, "suppressed"]
+    assert "not shown (suppressed" in " ".join(texts(charts.group_breakdown(frame, "b1")))

@@ -280,10 +280,9 @@ def group_breakdown(
     sub = (f"{region}: " if region else "") + (block_label or block)
     doc = Doc(width, 10, title, "")
     y = doc.heading(title, sub)
-    entries = [
-        ("fill", pal.SEQUENTIAL[3], "published score"),
-        ("fill", doc.pattern("missing"), "not shown (suppressed or insufficient answers)"),
-    ]
+    entries = [("fill", pal.SEQUENTIAL[3], "published score")]
+    if any(published_score(r) is None for r in recs):  # the legend names only what the chart holds
+        entries.append(("fill", doc.pattern("missing"), "not shown (suppressed or insufficient answers)"))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 8
     top = y
     h = 24
