@@ -198,3 +198,17 @@ def test_xlsx_export_writes_no_live_formula(tiny_instrument, tiny_responses, tmp
     ws = load_workbook(path)["responses"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == EVIL]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_item_named_like_a_respondent_column_keeps_its_column_only_when_answered(synthetic, tmp_path):
+    """Web answers store the profile question as the respondent's group, never as an item: no
+    always-empty `profile/stakeholder_group` column (nor its row in the items sheet)."""
+    ins, campaign = synthetic
+    x = campaign.responses
+    web_like = x[x["item"] != "stakeholder_group"]
+    wide = to_wide(web_like, ins)
+    assert "profile/stakeholder_group" not in wide.columns and "stakeholder_group" in wide.columns
+    assert canon(from_wide(wide, ins, keep_blank=False)).equals(answered(web_like))
+    path = write_wide_xlsx(web_like, ins, tmp_path / "w.xlsx")
+    items = pd.read_excel(path, sheet_name="items", dtype=str)
+    assert "profile/stakeholder_group" not in set(items["column"]) and len(items) == len(wide.columns) - 3

@@ -347,3 +347,21 @@ def test_response_rates_refresh_while_the_campaign_is_open(sqlite_store, tiny_in
     )  # admins only
     sqlite_store.close_campaign(cid)
     assert 'data-refresh-seconds="0"' in client.get(f"/admin/campaigns/{cid}").text  # closed: nothing to watch
+
+
+def test_admin_error_pages_use_admin_wording(sqlite_store, tiny_instrument):
+    """413 and a failed CSRF check on an admin page speak to the admin (nothing changed), not about
+    'your answers'; the respondent pages keep their own wording."""
+    sqlite_store.create_admin(ADMIN, PASSWORD)
+    client = make_client(sqlite_store, max_body_bytes=2000)
+    assert login(client).status_code == 303
+    cid = sqlite_store.create_campaign("x", sqlite_store.add_instrument(tiny_instrument), languages=["en", "de"])
+    r = client.post(f"/admin/campaigns/{cid}/regions", data={"csrf_token": "nope", "text": "AT33,Tirol"})
+    assert r.status_code == 403 and "Session check failed" in r.text and "Nothing was changed" in r.text
+    assert "Your answers" not in r.text
+    files = {"file": ("big.csv", b"x" * 5000, "text/csv")}
+    r = client.post(f"/admin/campaigns/{cid}/import", data={"csrf_token": "x"}, files=files)
+    assert r.status_code == 413 and "Upload too large" in r.text and "shorten your" not in r.text
+    survey = make_client(sqlite_store, max_body_bytes=2000)
+    r = survey.post("/s/whatever/page/1", data={"x": "y" * 5000}, headers={"Accept-Language": "de"})
+    assert r.status_code == 413 and "Zu viele Daten" in r.text

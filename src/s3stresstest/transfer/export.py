@@ -6,7 +6,9 @@ select_multiple answer stays one cell of space-separated choice names. An item
 whose name is one of those first columns (the StressTest's own
 `stakeholder_group` profile question) gets its group path as a prefix
 (`profile/stakeholder_group`), the way KoboToolbox writes group prefixes, so the
-file reads back unambiguously. `from_wide(to_wide(x), instrument)` gives back `x`
+file reads back unambiguously. Such a column is left out when no respondent answered it: the
+StressTest's profile question is stored as the respondent's `stakeholder_group`, so its own
+column would always be empty. `from_wide(to_wide(x), instrument)` gives back `x`
 (rows in respondent and instrument order, unanswered items as blank values).
 """
 
@@ -43,9 +45,9 @@ def to_wide(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     fixed = ["respondent_id", "region", "stakeholder_group"]
     if "language" in responses.columns:
         fixed.append("language")
-    items = [i.name for i in instrument.answerable_items]
+    known = responses[responses["item"].isin([i.name for i in instrument.answerable_items])]
+    items = wide_items(instrument, set(known["item"]))
     people = responses[fixed].drop_duplicates("respondent_id").reset_index(drop=True)
-    known = responses[responses["item"].isin(items)]
     if len(known):
         table = known.pivot(index="respondent_id", columns="item", values="value")
     else:
@@ -55,6 +57,12 @@ def to_wide(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     table.columns = [wide_column(instrument, n) for n in items]
     out = pd.concat([people.astype(object), table.reset_index(drop=True)], axis=1)
     return out.astype(object)
+
+
+def wide_items(instrument: Instrument, answered: set[str]) -> list[str]:
+    """The items that get a wide column: all answerable items but those named like a respondent
+    column (`stakeholder_group`) that nobody answered as an item (always-empty columns)."""
+    return [i.name for i in instrument.answerable_items if i.name not in RESPONDENT_COLUMNS or i.name in answered]
 
 
 def _table_from_frame(wide: pd.DataFrame, source: str) -> Table:
@@ -118,10 +126,13 @@ def write_wide_csv(responses: pd.DataFrame, instrument: Instrument, path: str | 
     return path
 
 
-def items_table(instrument: Instrument, language: str | None = None) -> pd.DataFrame:
-    """Name, label, type, block (and choice list) of every answerable item: the key to a wide table."""
+def items_table(instrument: Instrument, language: str | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """Name, label, type, block (and choice list) of every answerable item (of those with a wide
+    column among `columns`, when given): the key to a wide table."""
     rows = []
     for item in instrument.answerable_items:
+        if columns is not None and wide_column(instrument, item.name) not in columns:
+            continue
         rows.append(
             {
                 "column": wide_column(instrument, item.name),
@@ -165,7 +176,7 @@ def write_wide_xlsx(
     for k, col in enumerate(wide.columns, start=1):
         ws.column_dimensions[get_column_letter(k)].width = min(max(len(str(col)) + 2, 10), 40)
 
-    items = items_table(instrument, language)
+    items = items_table(instrument, language, columns=list(wide.columns))
     wi = wb.create_sheet("items")
     wi.append(list(items.columns))
     for row in items.itertuples(index=False, name=None):

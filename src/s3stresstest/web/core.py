@@ -278,6 +278,9 @@ class Web:
         if is_api(scope):
             return JSONResponse({"detail": i18n.t("en", text, **fmt)}, status_code=status)
         lang = self.error_language(request_or_scope)
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        if path.removeprefix(root).startswith("/admin") and text in i18n.ADMIN_ERRORS:  # admin wording
+            lang, heading, text = "en", i18n.ADMIN_ERRORS[heading], i18n.ADMIN_ERRORS[text]
         body = self.error_body(lang, heading, text, scope.get("root_path", ""), **fmt)
         return HTMLResponse(body, status_code=status)
 

@@ -489,6 +489,22 @@ def normalise(language: str | None) -> str:
     return code if code in STRINGS else DEFAULT
 
 
+# Error pages of the admin side: admins are not respondents ("your answers", "shorten your answers"
+# would mislead them); the admin pages are English. Keyed like STRINGS so `core.error_page` swaps them in.
+ADMIN_ERRORS: dict[str, str] = {
+    "forbidden_heading": "Session check failed",
+    "forbidden_text": (
+        "Nothing was changed: the form's security token was missing or out of date (the page was open "
+        "too long, or you signed in again in another tab). Go back, reload the page and repeat the action."
+    ),
+    "too_large_heading": "Upload too large",
+    "too_large_text": (
+        "The file or form you sent is larger than the server accepts ({limit}); nothing was imported or "
+        "changed. Split the file, or remove unused sheets and columns, and upload it again."
+    ),
+}
+
+
 def t(language: str | None, key: str, **values) -> str:
     """The text of `key` in `language` (English when the language or key is missing)."""
     table = STRINGS.get(normalise(language), STRINGS[DEFAULT])
