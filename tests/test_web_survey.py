@@ -421,3 +421,37 @@ def test_open_link_after_a_submit_gives_a_colleague_a_fresh_questionnaire(sqlite
     assert rates[rates["region"] == "SI"]["submitted"].sum() == 2
     answers = sqlite_store.responses(cid)
     assert sorted(answers[answers["item"] == "years"]["value"]) == ["12", "31415"]
+
+
+def test_open_link_resumes_on_another_device_with_the_personal_resume_link(sqlite_store, tiny_instrument):
+    """Issue 13: 'come back later with the same link' must not depend on one browser's cookie."""
+    cid = campaign(sqlite_store, tiny_instrument)
+    token = sqlite_store.create_open_link(cid, "SI", "en")
+    laptop = make_client(sqlite_store)
+    form = laptop.get(f"/r/{token}")
+    laptop.post(
+        f"/r/{token}", data={"stakeholder_group": "policy_maker", "language": "de", "csrf_token": csrf(form.text)}
+    )
+    page = laptop.get(f"/r/{token}/page/1")
+    found = re.search(r'<a href="(http://testserver/r/[^"]+/resume/[^"]+)"', page.text)
+    assert found, "no personal resume link on the page"
+    link = found.group(1)
+    assert link in laptop.get(f"/r/{token}").text  # on the landing too
+    post_page(laptop, f"/r/{token}/page/1", {"years": "7"})
+
+    phone = make_client(sqlite_store)
+    r = phone.get(link, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/r/{token}"
+    landing = phone.get(f"/r/{token}")
+    assert f'href="/r/{token}/page/2"' in landing.text
+    assert 'value="7"' in phone.get(f"/r/{token}/page/1").text  # the laptop's answer
+    post_page(phone, f"/r/{token}/page/2", {"q1": "yes"})
+    rates = sqlite_store.response_rates(cid)
+    assert rates[rates["region"] == "SI"]["started"].sum() == 1  # one respondent, two devices
+    # a forged or foreign code starts nobody's questionnaire: the fresh form of the link
+    stranger = make_client(sqlite_store)
+    bad = link[: link.rindex("/") + 1] + "x" + link[link.rindex("/") + 2 :]
+    assert stranger.get(bad, follow_redirects=False).headers["location"] == f"/r/{token}"
+    assert "Which group do you belong to?" in stranger.get(f"/r/{token}").text
+    # personal invitations have no such link (their link is personal already)
+    assert "/resume/" not in make_client(sqlite_store).get(f"/s/{invitation(sqlite_store, cid)}/page/1").text

@@ -39,6 +39,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "We do not ask for your name or e-mail address. Results are only reported for "
             "groups of respondents, never for a single person."
         ),
+        "resume_link_note": "To continue on another device or browser, keep this personal link (do not share it):",
         "region": "Region",
         "start": "Start the questionnaire",
         "continue": "Continue where you left off",
@@ -125,6 +126,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "privacy_note": (
             "Wir fragen weder nach Ihrem Namen noch nach Ihrer E-Mail-Adresse. Ergebnisse "
             "werden nur für Gruppen von Befragten berichtet, nie für eine einzelne Person."
+        ),
+        "resume_link_note": (
+            "Um auf einem anderen Gerät oder in einem anderen Browser weiterzumachen, bewahren Sie "
+            "diesen persönlichen Link auf (nicht weitergeben):"
         ),
         "region": "Region",
         "start": "Fragebogen beginnen",
@@ -221,6 +226,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "Nous ne demandons ni votre nom ni votre adresse e-mail. Les résultats ne sont "
             "présentés que pour des groupes de répondants, jamais pour une seule personne."
         ),
+        "resume_link_note": (
+            "Pour continuer sur un autre appareil ou navigateur, conservez ce lien personnel (ne le partagez pas) :"
+        ),
         "region": "Région",
         "start": "Commencer le questionnaire",
         "continue": "Reprendre là où vous vous êtes arrêté",
@@ -316,6 +324,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "Non chiediamo il suo nome né il suo indirizzo e-mail. I risultati sono presentati "
             "solo per gruppi di rispondenti, mai per una singola persona."
         ),
+        "resume_link_note": (
+            "Per continuare su un altro dispositivo o browser, conservi questo link personale (non lo condivida):"
+        ),
         "region": "Regione",
         "start": "Inizia il questionario",
         "continue": "Riprendi da dove si era fermato",
@@ -403,6 +414,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "privacy_note": (
             "Ne sprašujemo po vašem imenu ali e-poštnem naslovu. Rezultati so prikazani samo za "
             "skupine anketirancev, nikoli za posameznika."
+        ),
+        "resume_link_note": (
+            "Za nadaljevanje na drugi napravi ali v drugem brskalniku shranite to osebno povezavo (ne delite je):"
         ),
         "region": "Regija",
         "start": "Začni vprašalnik",

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..instrument import Instrument, pick_label
 from ..store.api import Locked
 from . import i18n
-from .core import NotFound, Web, token_fingerprint
+from .core import CampaignClosed, NotFound, Web, token_fingerprint
 from .deps import CsrfForm, web_of
 from .security import LANG_COOKIE
 from .survey import (
@@ -85,7 +85,11 @@ def _open_respondent(web: Web, request: Request, token: str, info: dict) -> tupl
     payload = web.signer.unsign("open-respondent", request.cookies.get(OPEN_COOKIE), max_age=OPEN_COOKIE_DAYS * 86400)
     if not payload or payload.get("link") != token_fingerprint(token):
         return None, None
-    rid = payload.get("rid")
+    return _open_respondent_by_id(web, payload.get("rid"), info)
+
+
+def _open_respondent_by_id(web: Web, rid: object, info: dict) -> tuple[str | None, dict | None]:
+    """The respondent `rid` when it belongs to this open link's campaign and region, else (None, None)."""
     if not isinstance(rid, str):
         return None, None
     try:
@@ -129,8 +133,10 @@ def load_ctx(request: Request, kind: str, token: str) -> Ctx:
     if hit is None or hit[0].get("kind") != kind:
         raise web.bad_token(request) or NotFound()
     info, campaign, invited = hit
-    if campaign.get("status") != "open":
-        raise NotFound()
+    if campaign.get("status") != "open":  # the link was right: say the survey ended, in its language
+        langs = campaign.get("languages") or []
+        said = [x for x in ((invited or {}).get("language"), info.get("language")) if x in langs]
+        raise CampaignClosed(said[0] if said else i18n.DEFAULT)
     instrument, pages = web.instrument_pages(campaign["instrument_id"])
     root = request.scope.get("root_path", "")
     base = f"{root}/{'s' if kind == 'invitation' else 'r'}/{token}"
@@ -187,6 +193,7 @@ def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
         return pick_label(ins.item(name).labels, lang) if ins.has_item(name) else name
 
     return {
+        "resume_link": _resume_link(request, ctx),
         "survey_title": ins.title or "S3 StressTest",
         "title": ins.title or "S3 StressTest",
         "switcher": _switcher(request, ctx, path),
@@ -197,6 +204,45 @@ def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
         "input_type": lambda item: INPUT_TYPES.get(item.type, "text"),
         "input_mode": lambda item: INPUT_MODES.get(item.type),
     }
+
+
+def _resume_link(request: Request, ctx: Ctx) -> str | None:
+    """An open-link respondent's personal link to go on on another device or browser.
+
+    The shared open link cannot say who is answering, and the cookie stays in one browser; this
+    signed link (the respondent id bound to the link, like the cookie) is shown on their own pages
+    only, so "come back later" works anywhere. None for personal invitations (their link is personal)."""
+    if ctx.kind != "open" or not ctx.respondent_id or ctx.submitted:
+        return None
+    web = web_of(request)
+    code = web.signer.sign("open-resume", {"rid": ctx.respondent_id, "link": token_fingerprint(ctx.token)})
+    return f"{web.base_url(request)}/r/{ctx.token}/resume/{code}"
+
+
+def resume_open(request: Request, token: str, code: str) -> Response:
+    """Take up an open-link questionnaire from its personal resume link: this browser gets the
+    respondent's cookie and lands on the questionnaire's start page ('continue where you left off').
+    A code that does not fit (another link, forged, submitted) leads to the link's fresh form."""
+    web = web_of(request)
+    ctx = load_ctx(request, "open", token)
+    payload = web.signer.unsign("open-resume", code, max_age=OPEN_COOKIE_DAYS * 86400)
+    if not payload or payload.get("link") != token_fingerprint(token):
+        if (limited := web.bad_token(request)) is not None:
+            raise limited
+        return web.redirect(request, ctx.base)
+    rid, resp = _open_respondent_by_id(web, payload.get("rid"), ctx.info)
+    if rid is None or resp is None or resp.get("submitted_at"):
+        return web.redirect(request, ctx.base)
+    web.queue_cookie(
+        request,
+        OPEN_COOKIE,
+        web.signer.sign("open-respondent", {"rid": rid, "link": token_fingerprint(token)}),
+        max_age=OPEN_COOKIE_DAYS * 86400,
+        path=ctx.base,
+    )
+    if resp.get("language") in ctx.languages:
+        web.queue_cookie(request, LANG_COOKIE, resp["language"], max_age=OPEN_COOKIE_DAYS * 86400, path=ctx.base)
+    return web.redirect(request, ctx.base)
 
 
 # -- views (sync: they talk to the database; run in the thread pool) -----------------------------
@@ -532,3 +578,8 @@ _register("r", "open")
 @router.post("/r/{token}")
 def open_start(request: Request, form: CsrfForm, token: str):
     return start_open(request, token, form)
+
+
+@router.get("/r/{token}/resume/{code}")
+def open_resume(request: Request, token: str, code: str):
+    return resume_open(request, token, code)
