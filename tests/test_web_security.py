@@ -318,6 +318,7 @@ def test_templates_escape_what_people_typed(live):
 def test_tokens_are_kept_out_of_logs():
     assert redact_path("GET /s/abcDEF_123-xyz/page/2 HTTP/1.1") == "GET /s/…/page/2 HTTP/1.1"
     assert redact_path("/r/TOKEN") == "/r/…"
+    assert redact_path("GET /r/TOKEN/resume/eyJyaWQ.aBc-_9 HTTP/1.1") == "GET /r/…/resume/… HTTP/1.1"
     assert redact_path("/admin/campaigns/1") == "/admin/campaigns/1"
 
 

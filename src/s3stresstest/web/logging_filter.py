@@ -1,4 +1,5 @@
-"""Keep survey tokens out of logs: access-log lines show `/s/…` instead of the secret link."""
+"""Keep survey tokens out of logs: access-log lines show `/s/…` instead of the secret link
+(and `/resume/…` instead of an open-link respondent's personal resume code)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import logging
 import re
 
 TOKEN_PATH = re.compile(r"(/[sr]/)[A-Za-z0-9_-]+")
+RESUME_PATH = re.compile(r"(/resume/)[A-Za-z0-9_.-]+")
 
 
 def redact_path(text: str) -> str:
-    return TOKEN_PATH.sub(r"\1…", text)
+    return RESUME_PATH.sub(r"\1…", TOKEN_PATH.sub(r"\1…", text))
 
 
 class RedactTokens(logging.Filter):
