@@ -19,6 +19,7 @@ from . import i18n
 from . import operations as ops
 from .core import Web, attachment
 from .deps import AdminDep, CampaignDep, CsrfForm, admin_router, form_text, web_of
+from .survey import missing_languages
 
 # Sign-in and sign-out stay open; every other page is on `router`, which needs a signed-in admin.
 login_router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -182,6 +183,7 @@ def campaign_page(
             "title": f"{campaign['name']} – S3 StressTest",
             "campaign": dict(campaign, closed_text=_when(campaign.get("closed_at"))),
             "instrument": instrument,
+            "missing_languages": missing_languages(instrument, list(campaign.get("languages") or [])),
             "regions": ops.records(web.store.regions(campaign_id)),
             "groups": ops.records(web.store.groups(campaign_id)),
             "audit": audit,

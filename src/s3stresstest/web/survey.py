@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..instrument import Instrument, Item, pick_label
 from ..instrument.loader import GROUP_ALIASES, _labels
+from ..instrument.model import language_code
 from . import i18n
 
 SHOWN_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text", "date", "time", "datetime", "note")
@@ -134,3 +135,13 @@ def display_value(instrument: Instrument, item: Item, value: str, language: str)
             out.append(pick_label(c.labels, language) if c else name)
         return "; ".join(out)
     return value
+
+
+def missing_languages(instrument: Instrument, languages: list[str]) -> list[str]:
+    """The campaign's languages the form has no labels in (its respondents would read the default
+    labels under a switcher offering their language): the admin page warns about them. A form with
+    plain `label` columns names no language, so every campaign language is listed."""
+    have = {language_code(lang) for lang in instrument.languages}
+    if instrument.default_language:
+        have.add(language_code(instrument.default_language))
+    return [code for code in languages if code not in have]
