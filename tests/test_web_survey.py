@@ -239,16 +239,14 @@ def dead_links(store, tiny_instrument) -> dict[str, str]:
     revoked = invitation(store, cid)
     store.revoke_token(revoked)
     open_token = store.create_open_link(cid, "AT33", "en")
-    closed_cid = campaign(store, tiny_instrument)
-    closed = invitation(store, closed_cid)
-    store.close_campaign(closed_cid)
     import secrets
+
+    # a closed campaign's link is not dead: it says the survey ended (tests/test_web_closed.py)
 
     return {
         "random": secrets.token_urlsafe(24),
         "expired": expired,
         "revoked": revoked,
-        "closed": closed,
         "open-link-on-invitation-path": open_token,
         "short": "abc",
         "odd": "a" * 300,

@@ -182,14 +182,16 @@ class InvitationsMixin(StoreBase):
 
     def token_context(self, token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None] | None:
         """(resolve_token(token), get_campaign(...), respondent(...) of a personal invitation or None)
-        in one read transaction and one query; None where resolve_token gives None."""
+        in one read transaction and one query; None for an unknown, wrong, expired or revoked token.
+        A live link of a closed campaign does come back (campaign status 'closed'), so that its page
+        can say the survey has ended, in the invitation's language: callers check the status."""
         if not _usable(token) or len(token) > 200:
             return None
         with self._readonly_conn() as conn:
             row = conn.execute(TOKEN_CONTEXT, {"h": _hash_token(token)}).first()
         if row is None:
             return None
-        if row.revoked_at is not None or _expired(row.expires_at) or row.status != "open":
+        if row.revoked_at is not None or _expired(row.expires_at):
             return None
         rid = row.r_id if row.kind == "invitation" else None
         info = {

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import InputError
-from .core import STATIC, CsrfFailed, LoginRequired, NotFound, RateLimited, Web, is_api
+from .core import STATIC, CampaignClosed, CsrfFailed, LoginRequired, NotFound, RateLimited, Web, is_api
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from .settings import WebSettings
 
@@ -125,6 +125,8 @@ def create_app_from_env() -> FastAPI:
 def _exception_handlers(app: FastAPI, web: Web) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
+        if isinstance(exc, CampaignClosed):
+            return web.closed_page(request, exc.language)
         return web.not_found(request)
 
     @app.exception_handler(RateLimited)

@@ -35,6 +35,15 @@ class NotFound(Exception):
     """Anything a visitor may not see: one page, one status, whatever the reason."""
 
 
+class CampaignClosed(NotFound):
+    """A live link of a closed campaign: still 404, but the page says the survey has ended, in the
+    invitation's `language` (the visitor already holds the link, so this reveals nothing new)."""
+
+    def __init__(self, language: str):
+        super().__init__(language)
+        self.language = language
+
+
 class RateLimited(Exception):
     pass
 
@@ -286,6 +295,11 @@ class Web:
 
     def not_found(self, request) -> Response:
         return self.error_page(request, 404, "not_found_heading", "not_found_text")
+
+    def closed_page(self, request: Request, language: str) -> Response:
+        """The 404 page of a closed campaign's link, in the invitation's language."""
+        body = self.error_body(language, "closed_heading", "closed_text", request.scope.get("root_path", ""))
+        return HTMLResponse(body, status_code=404)
 
     def too_large(self, scope) -> Response:
         return self.error_page(

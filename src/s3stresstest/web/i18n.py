@@ -93,6 +93,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "This link does not work. Please check that you copied the whole link from your "
             "invitation. If the survey has ended, the link no longer opens."
         ),
+        "closed_heading": "This survey has closed",
+        "closed_text": (
+            "The survey this link belongs to has ended, so no more answers can be given. Thank you for your interest."
+        ),
         "forbidden_heading": "This form has expired",
         "forbidden_text": (
             "Your answers could not be accepted because the form's security check failed. "
@@ -186,6 +190,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": (
             "Dieser Link funktioniert nicht. Bitte prüfen Sie, ob Sie den ganzen Link aus Ihrer "
             "Einladung kopiert haben. Nach dem Ende der Umfrage öffnet sich der Link nicht mehr."
+        ),
+        "closed_heading": "Diese Umfrage ist beendet",
+        "closed_text": (
+            "Die Umfrage, zu der dieser Link gehört, ist abgeschlossen; es können keine Antworten mehr "
+            "gegeben werden. Vielen Dank für Ihr Interesse."
         ),
         "forbidden_heading": "Dieses Formular ist abgelaufen",
         "forbidden_text": (
@@ -287,6 +296,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Ce lien ne fonctionne pas. Veuillez vérifier que vous avez copié le lien complet "
             "de votre invitation. Une fois l'enquête terminée, le lien ne s'ouvre plus."
         ),
+        "closed_heading": "Cette enquête est close",
+        "closed_text": (
+            "L'enquête à laquelle appartient ce lien est terminée : il n'est plus possible de répondre. Merci"
+            " de votre intérêt."
+        ),
         "forbidden_heading": "Ce formulaire a expiré",
         "forbidden_text": (
             "Vos réponses n'ont pas pu être acceptées car le contrôle de sécurité du formulaire "
@@ -380,6 +394,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "Questo link non funziona. Verifichi di aver copiato il link completo dal suo "
             "invito. Al termine dell'indagine il link non si apre più."
         ),
+        "closed_heading": "Questa indagine è chiusa",
+        "closed_text": (
+            "L'indagine a cui appartiene questo link è terminata: non è più possibile rispondere. Grazie per "
+            "l'interesse."
+        ),
         "forbidden_heading": "Questo modulo è scaduto",
         "forbidden_text": (
             "Le sue risposte non sono state accettate perché il controllo di sicurezza del "
@@ -470,6 +489,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_text": (
             "Ta povezava ne deluje. Preverite, ali ste iz vabila kopirali celotno povezavo. Po "
             "koncu ankete se povezava ne odpre več."
+        ),
+        "closed_heading": "Anketa je zaključena",
+        "closed_text": (
+            "Anketa, ki ji pripada ta povezava, je končana, zato odgovorov ni več mogoče oddati. Hvala za "
+            "vaše zanimanje."
         ),
         "forbidden_heading": "Ta obrazec je potekel",
         "forbidden_text": (

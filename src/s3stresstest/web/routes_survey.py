@@ -136,7 +136,7 @@ def load_ctx(request: Request, kind: str, token: str) -> Ctx:
     if campaign.get("status") != "open":  # the link was right: say the survey ended, in its language
         langs = campaign.get("languages") or []
         said = [x for x in ((invited or {}).get("language"), info.get("language")) if x in langs]
-        raise CampaignClosed(said[0] if said else i18n.DEFAULT)
+        raise CampaignClosed(str(said[0]) if said else i18n.DEFAULT)
     instrument, pages = web.instrument_pages(campaign["instrument_id"])
     root = request.scope.get("root_path", "")
     base = f"{root}/{'s' if kind == 'invitation' else 'r'}/{token}"
