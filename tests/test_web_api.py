@@ -131,6 +131,8 @@ def test_api_admin_operations(store):
     log = client.get(f"/api/v1/campaigns/{cid}/audit", auth=AUTH).json()
     assert [e["event"] for e in log] == [
         "create",
+        "regions_add",
+        "groups_add",
         "invitations",
         "invitations",
         "open_link",

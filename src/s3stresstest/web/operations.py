@@ -144,9 +144,13 @@ def known_regions(store, campaign_id: int) -> set[str]:
     return set(store.regions(campaign_id)["region"])
 
 
-def add_regions(store, campaign_id: int, data: bytes, filename: str | None) -> list[dict]:
-    """Add the regions of a CSV `region,name` (checked as a file: problems name its lines); all regions after."""
-    store.add_regions(campaign_id, regions_from_csv(data, filename))
+def add_regions(store, campaign_id: int, data: bytes, filename: str | None, admin: str = "") -> list[dict]:
+    """Add the regions of a CSV `region,name` (checked as a file: problems name its lines); all regions after.
+    With `admin`, the audit log says who added which regions."""
+    regions = regions_from_csv(data, filename)
+    store.add_regions(campaign_id, regions)
+    if admin:
+        store.log_admin_action(campaign_id, "regions_add", admin, regions=sorted(map(str, regions["region"])))
     return records(store.regions(campaign_id))
 
 
@@ -161,9 +165,13 @@ def remove_region(store, campaign_id: int, region: str, admin: str | None) -> li
     return records(store.regions(campaign_id))
 
 
-def add_groups(store, campaign_id: int, data: bytes, filename: str | None) -> list[dict]:
-    """Add the peer groups of a CSV `region,group` (regions must be the campaign's); all groups after."""
-    store.add_groups(campaign_id, groups_from_csv(data, filename, known_regions(store, campaign_id)))
+def add_groups(store, campaign_id: int, data: bytes, filename: str | None, admin: str = "") -> list[dict]:
+    """Add the peer groups of a CSV `region,group` (regions must be the campaign's); all groups after.
+    With `admin`, the audit log says who added how many rows."""
+    groups = groups_from_csv(data, filename, known_regions(store, campaign_id))
+    store.add_groups(campaign_id, groups)
+    if admin:
+        store.log_admin_action(campaign_id, "groups_add", admin, rows=len(groups))
     return records(store.groups(campaign_id))
 
 

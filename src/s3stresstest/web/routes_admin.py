@@ -218,7 +218,7 @@ def campaign_view(request: Request, campaign: CampaignDep):
     return campaign_page(request, campaign)
 
 
-def _table_upload(request: Request, campaign: dict, form, kind: str) -> Response:
+def _table_upload(request: Request, campaign: dict, form, kind: str, admin_: dict) -> Response:
     """Regions or peer groups from an uploaded CSV file, or from CSV text pasted into the form."""
     data, filename = _file_bytes(form, "file")
     text = form_text(form, "text")
@@ -228,15 +228,15 @@ def _table_upload(request: Request, campaign: dict, form, kind: str) -> Response
     try:
         if not data:
             raise InputError(f"choose a CSV file or paste its text ({columns})")
-        add(web_of(request).store, campaign["id"], data, filename)
+        add(web_of(request).store, campaign["id"], data, filename, admin=admin_["user"])
     except InputError as exc:
         return refused_page(request, campaign, exc)
     return back_to_campaign(request, campaign, f"notice={kind}")
 
 
 @router.post("/campaigns/{campaign_id}/regions")
-def upload_regions(request: Request, form: CsrfForm, campaign: CampaignDep):
-    return _table_upload(request, campaign, form, "regions")
+def upload_regions(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
+    return _table_upload(request, campaign, form, "regions", admin_)
 
 
 @router.post("/campaigns/{campaign_id}/regions/{region}/remove")
@@ -249,8 +249,8 @@ def remove_region(request: Request, form: CsrfForm, campaign: CampaignDep, admin
 
 
 @router.post("/campaigns/{campaign_id}/groups")
-def upload_groups(request: Request, form: CsrfForm, campaign: CampaignDep):
-    return _table_upload(request, campaign, form, "groups")
+def upload_groups(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
+    return _table_upload(request, campaign, form, "groups", admin_)
 
 
 def _count(raw) -> int:

@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
-from ..transfer.safe import to_safe_csv
 from . import i18n
 from . import operations as ops
 from .core import attachment
@@ -277,13 +276,13 @@ def get_regions(request: Request, campaign: CampaignDep):
     responses=PROBLEMS,
     summary="Add regions (territory codes such as DE2, ITH2, SI, CH022)",
 )
-def add_regions(request: Request, campaign: CampaignDep, rows: list[RegionRow]):
+def add_regions(request: Request, campaign: CampaignDep, admin: ApiAdminDep, rows: list[RegionRow]):
     # as the CSV the admin page uploads, so problems name the same lines (line 2: the first row)
     text = _csv(
         [{"region": r.region, "name": r.name, "custom": "true" if r.custom else ""} for r in rows],
         ["region", "name", "custom"],
     )
-    return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json")
+    return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json", admin=admin["user"])
 
 
 @router.delete(
@@ -312,15 +311,16 @@ def get_groups(request: Request, campaign: CampaignDep):
     responses=PROBLEMS,
     summary="Add peer groups (region, group); regions must be the campaign's",
 )
-def add_groups(request: Request, campaign: CampaignDep, rows: list[GroupRow]):
+def add_groups(request: Request, campaign: CampaignDep, admin: ApiAdminDep, rows: list[GroupRow]):
     text = _csv([{"region": r.region, "group": r.group} for r in rows], ["region", "group"])
-    return ops.add_groups(web_of(request).store, campaign["id"], text, "groups.json")
+    return ops.add_groups(web_of(request).store, campaign["id"], text, "groups.json", admin=admin["user"])
 
 
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
     import pandas as pd
 
-    return to_safe_csv(pd.DataFrame(rows, columns=columns)).encode("utf-8")
+    # input to the CSV readers, not a download: no formula guard (it would change the names)
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 @router.post(
