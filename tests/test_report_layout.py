@@ -65,8 +65,11 @@ def test_docx_charts_carry_alt_text(word):
 
 
 def test_regional_pdf_has_few_nearly_empty_pages(inputs):
-    """Fewer than 5% of pages hold 8 lines or fewer (a page break before every section made many)."""
+    """Fewer than 5% of pages hold 8 lines or fewer, and the body before the annex is 15-25 pages."""
     texts = page_texts(pdf_document(render_html(build_regional(inputs, REGION)), tagged=False))
     words = [len(t.split()) for t in texts]
     nearly_empty = [i + 1 for i, w in enumerate(words) if w < 40]  # about 8 short lines
     assert len(nearly_empty) <= max(0, int(0.05 * len(texts))), (len(texts), nearly_empty, words)
+    # 15-25 pages before the annex (a page per block section made 27 on this campaign)
+    body = next(i for i, t in enumerate(texts) if "Every question of" in t)
+    assert 15 <= body <= 25, body
