@@ -94,3 +94,72 @@ def test_item_rows_quote_open_answers_only_from_k_respondents():
 
     assert all(x == [] for x in excerpts(2))
     assert all(len(x) == 3 for x in excerpts(5))
+
+
+def test_topics_of_one_subject_and_the_same_partners_collapse():
+    from s3stresstest.recommend.topics import collapse_topics
+
+    def t(axis, code, title, partners=("BB", "CC"), strength=2.0):
+        return {"axis": axis, "code": code, "title": title, "partners": list(partners), "strength": strength}
+
+    out = collapse_topics(
+        [
+            t("ecosystem", "agri_food", "Agri-food", strength=2.5),
+            t("nace", "C10", "Manufacture of food products"),
+            t("nabs", "08", "Agriculture"),
+            t("priorities", "G1", "Smart Agrifood"),  # by a word of its title
+            t("nace", "A01", "Crop and animal production", partners=("BB",)),  # other partners
+            t("nace", "J62", "Computer programming"),
+            t("nace", "Z99", "Unknown"),
+        ]
+    )
+    assert [x["code"] for x in out] == ["agri_food", "A01", "J62", "Z99"]
+    assert [x["code"] for x in out[0]["same_as"]] == ["C10", "08", "G1"]
+    assert "same_as" not in out[1] and out[3] == t("nace", "Z99", "Unknown")
+
+
+def test_rows_on_the_same_subject_merge_into_the_first():
+    from s3stresstest.recommend.compose import _merge_same_subject
+
+    def row(rule, priority, keys, learn=""):
+        ev = {"triggered_by": [{"trigger": rule}], "learn_from": [{"territory": learn}] if learn else []}
+        return {
+            "rule_id": rule,
+            "title": rule.upper(),
+            "priority": priority,
+            "gap": -10.0,
+            "evidence": json.dumps(ev),
+            "frontrunners": learn,
+            "recommendation": "",
+            "_parts": ([(rule, f"{rule} opener.")], f"{rule} advice.", f"learn {learn}." if learn else ""),
+            "_subjects": keys,
+        }
+
+    out = _merge_same_subject(
+        [
+            row("low", 60, {"alignment:vertical"}),
+            row("perceived", 80, {"alignment:vertical"}),
+            row("weak-q", 50, {"item:q", "alignment:vertical"}, learn="PP1"),
+            row("other", 70, {"item:z"}),
+        ]
+    )
+    assert [r["rule_id"] for r in out] == ["perceived", "other"]
+    host = out[0]
+    ev = json.loads(host["evidence"])
+    assert [m["rule_id"] for m in ev["merged"]] == ["low", "weak-q"]
+    assert host["frontrunners"] == "PP1" and ev["learn_from"][0]["territory"] == "PP1"
+    assert host["recommendation"] == (
+        "perceived opener. low opener. weak-q opener. perceived advice. low advice. weak-q advice. learn PP1."
+    )
+    assert "_parts" not in host and "_subjects" not in host
+
+
+def test_a_perception_flag_concerns_the_lower_measured_axis():
+    from s3stresstest.recommend.compose import subjects
+
+    assert subjects([{"trigger": "perception_flag", "vertical": 20.0, "neighbours": 35.0}]) == {"alignment:vertical"}
+    assert subjects([{"trigger": "perception_flag", "vertical": 50.0, "neighbours": 35.0}]) == {"alignment:neighbour"}
+    assert subjects([{"trigger": "item_weakest", "item": "b2_national_ri_alignment"}]) == {
+        "item:b2_national_ri_alignment",
+        "alignment:vertical",
+    }

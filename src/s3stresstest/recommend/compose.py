@@ -32,6 +32,11 @@ what it was compared with, 0.8 without an interval, 0.65 when the interval inclu
 0.85 when fewer than 15 respondents stand behind the figure. Rows are ranked by this score (then
 larger gap, then rule id); the first ``WRITTEN`` of a territory are written out, the rest listed.
 
+One recommendation per subject: rows of a territory about the same question (``item:<id>``), the
+same alignment axis (national or neighbours: low measured alignment, a perception flag on the
+lower axis, the questions in ``ALIGNMENT_ITEMS``) or shared synergy topics are merged into the one
+ranked first; it keeps its score and carries the others' figures (evidence ``merged``) and advice.
+
 Texts: each action names the territory, the question by its text, the figure with interval and n
 and what it was compared with, the rule's advice, and whom to learn from, composed from phrase
 variants chosen by a stable hash of territory and rule, so no two territories share a paragraph.
@@ -548,6 +553,17 @@ class Composer:
             return f"In {who}, {len(figures)} block{many} could not be published for too few answers."
         return f"For {who}:"
 
+    def openers(self, region: str, rule_id: str, figures: list[dict]) -> list[tuple[str, str]]:
+        """(what it says, sentence): the row's opener, then one per further kind of figure, for a merged
+        row (`_merge_same_subject`) to add what its host does not say yet."""
+        out = [(_figure_key(figures[0]) if figures else "", self.opener(region, rule_id, figures))]
+        kinds = [str(f.get("trigger", "")) for f in figures]
+        for kind in dict.fromkeys(kinds[1:]):
+            if kind != kinds[0]:
+                same = [f for f in figures if f.get("trigger") == kind]
+                out.append((_figure_key(same[0]), self.opener(region, rule_id, same)))
+        return out
+
     def learn_text(self, region: str, rule_id: str, learn: list[dict], units: list[tuple[str, str]]) -> str:
         if not learn:
             return ""
@@ -588,6 +604,110 @@ def _join_contradictions(rows: list[dict]) -> list[dict]:
             host["_also"] = ev["also"]
             drop.add(good)
     return [r for r in rows if str(r["rule_id"]) not in drop]
+
+
+def _figure_key(f: Mapping) -> str:
+    return f"{f.get('trigger', '')}:{f.get('item') or f.get('block') or f.get('kind') or ''}"
+
+
+# questions whose answers are the perceived alignment on one axis of the measured one
+ALIGNMENT_ITEMS = {
+    "b2_national_ri_alignment": "vertical",
+    "b2_national_ind_alignment": "vertical",
+    "b2_neighbour_alignment": "neighbour",
+}
+
+
+def subjects(figures: list[dict], behind: list[dict] | None = None) -> set[str]:
+    """What a row is about: its questions (``item:<id>``), the alignment axis it concerns
+    (``alignment:vertical`` or ``alignment:neighbour``) and shared synergy topics (``synergy``).
+
+    A perception flag concerns the axis whose measured alignment is lower (the one that makes the
+    written strategies fall short of what respondents perceive)."""
+    out: set[str] = set()
+    for f in [*figures, *(behind or [])]:
+        if not isinstance(f, Mapping):
+            continue
+        if f.get("item"):
+            out.add(f"item:{f['item']}")
+            if str(f["item"]) in ALIGNMENT_ITEMS:
+                out.add(f"alignment:{ALIGNMENT_ITEMS[str(f['item'])]}")
+        kind = f.get("trigger")
+        if kind == "alignment_below":
+            out.add("alignment:vertical" if f.get("kind") == "vertical" else "alignment:neighbour")
+        elif kind == "perception_flag":
+            v, nb = _f(f.get("vertical")), _f(f.get("neighbours"))
+            if v != v and nb != nb:
+                out.add("alignment:perception")
+            else:
+                out.add("alignment:neighbour" if v != v or (nb == nb and nb < v) else "alignment:vertical")
+        elif kind == "synergy_shared":
+            out.add("synergy")
+    return out
+
+
+def _merge_same_subject(rows: list[dict]) -> list[dict]:
+    """One territory's rows with those about the same thing (a shared subject, see `subjects`, also
+    through a third row) merged into the one of highest priority: its text gains the others' figures
+    and advice, its evidence their figures (`merged`), and, when it has none, their territories to
+    learn from. A government gets one recommendation per subject, carrying all the evidence."""
+
+    def rank_key(i: int) -> tuple[int, float, str]:  # the ranking of `compose`: priority, |gap|, rule id
+        gap = abs(_f(rows[i].get("gap")))
+        return (-int(rows[i]["priority"]), -(gap if gap == gap else -1.0), str(rows[i]["rule_id"]))
+
+    order = sorted(range(len(rows)), key=rank_key)
+    groups: list[tuple[set[str], list[int]]] = []
+    for i in order:
+        keys = set(rows[i].pop("_subjects"))
+        hits = [g for g in groups if keys and g[0] & keys]
+        if not hits:
+            groups.append((keys, [i]))
+            continue
+        first = hits[0]
+        for g in hits[1:]:  # a row about two subjects joins their groups
+            first[0].update(g[0])
+            first[1].extend(g[1])
+            groups.remove(g)
+        first[0].update(keys)
+        first[1].append(i)
+    out = []
+    for _, members in groups:
+        members.sort(key=order.index)
+        host, others = rows[members[0]], [rows[i] for i in members[1:]]
+        openers, advice, learn_text = host.pop("_parts")
+        if others:
+            ev = json.loads(host["evidence"])
+            used = {openers[0][0]} if openers else set()
+            extra_openers: list[str] = []
+            extra_advice: list[str] = []
+            for o in others:
+                o_openers, o_adv, o_learn = o.pop("_parts")
+                o_ev = json.loads(o["evidence"])
+                ev.setdefault("merged", []).append(
+                    {
+                        "rule_id": o["rule_id"],
+                        "title": o["title"],
+                        "priority": int(o["priority"]),
+                        "triggered_by": o_ev.get("triggered_by") or [],
+                        **{k: o_ev[k] for k in ("questions_behind_peers", "also") if o_ev.get(k)},
+                    }
+                )
+                if not ev.get("learn_from") and o_ev.get("learn_from"):
+                    ev["learn_from"], ev["compared_on"] = o_ev["learn_from"], o_ev.get("compared_on", [])
+                    host["frontrunners"], learn_text = o["frontrunners"], o_learn
+                for key, sentence in o_openers:  # each figure said once (two synergy rows: one synergy sentence)
+                    if key not in used:
+                        used.add(key)
+                        extra_openers.append(sentence)
+                if o_adv and o_adv != advice and o_adv not in extra_advice:
+                    extra_advice.append(o_adv)
+            host["evidence"] = json.dumps(ev, ensure_ascii=False)
+            host["recommendation"] = " ".join(
+                t for t in (openers[0][1] if openers else "", *extra_openers, advice, *extra_advice, learn_text) if t
+            )
+        out.append(host)
+    return out
 
 
 def _stretch_advice(advice: str) -> str:
@@ -651,6 +771,7 @@ def compose(
             host_ev["questions_behind_peers"] = items
             host["evidence"] = json.dumps(host_ev, ensure_ascii=False)
             host["_behind"] = items
+        composed: list[dict] = []
         for r in mine:
             ev = json.loads(r["evidence"]) if r.get("evidence") else {}
             figures = [f for f in ev.get("triggered_by") or [] if isinstance(f, dict)]
@@ -672,23 +793,20 @@ def compose(
                 )
                 more = f", and {len(behind) - 2} more" if len(behind) > 2 else ""
                 advice = f"Start with the questions furthest behind: {listed}{more}. {advice}"
-            text = " ".join(
-                t
-                for t in (
-                    comp.opener(region, str(r["rule_id"]), figures),
-                    advice,
-                    comp.learn_text(region, str(r["rule_id"]), learn, units),
-                )
-                if t
-            )
+            opener = comp.opener(region, str(r["rule_id"]), figures)
+            learn_text = comp.learn_text(region, str(r["rule_id"]), learn, units)
+            text = " ".join(t for t in (opener, advice, learn_text) if t)
             gap = _f(r.get("gap"))
             r.update(
                 evidence=json.dumps(ev, ensure_ascii=False),
                 frontrunners=" ".join(e["territory"] for e in learn),
                 recommendation=text,
                 priority=priority_score(gap, float(r.pop("_weight")), comp.certainty(figures)),
+                _parts=(comp.openers(region, str(r["rule_id"]), figures), advice, learn_text),
+                _subjects=subjects(figures, ev.get("questions_behind_peers") or []),
             )
-            rows.append(r)
+            composed.append(r)
+        rows += _merge_same_subject(composed)
     out = pd.DataFrame(rows, columns=[*recs.columns] if len(recs.columns) else None)
     if not len(out):
         out["written"] = pd.Series(dtype=bool)

@@ -35,7 +35,8 @@ Types (fields; defaults in brackets):
 - ``perception_flag``: flag (perceived higher, perceived lower or consistent). The
   perception-versus-evidence table flags the territory so.
 - ``synergy_shared``: min_strength [0], min_topics [1], axes [every axis]. The territory
-  shares at least min_topics synergy topics of that strength with its neighbours.
+  shares at least min_topics synergy topics of that strength with its neighbours; topics of one
+  subject on several classifications joining the same territories count once (`topics.collapse_topics`).
 
 `gap` (points, used to rank) is the figure minus what it was compared with: score minus
 peer mean, minus frontrunner level, minus threshold; share minus min/max share (in
@@ -53,6 +54,8 @@ import numpy as np
 import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # what to_dict uses
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .topics import collapse_topics
 
 PERCEPTION_FLAGS = ("perceived higher", "perceived lower", "consistent")
 OK = "ok"
@@ -797,7 +800,7 @@ class SynergyShared(Trigger):
             return None
         topics = [
             t
-            for t in al.synergies_of(region)
+            for t in collapse_topics(al.synergies_of(region))  # one subject across classifications: once
             if (t["strength"] or 0) >= self.min_strength and (self.axes is None or t["axis"] in self.axes)
         ]
         if len(topics) < self.min_topics:

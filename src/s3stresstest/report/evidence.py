@@ -5,7 +5,9 @@ turns one such mapping into one sentence, naming the block or question, the figu
 interval and number of respondents, and the bound or peer value it was compared with. A trigger
 type it does not know (a user's own engine) falls back to 'name: key value; ...'. The questions
 behind peers joined to a block's row (`questions_behind_peers`, the first two) and a joined praise
-(`also`) get their sentences too; the territories to learn from (`learn_from`) one closing
+(`also`) get their sentences too, and so do the rows merged into this one for being about the
+same subject (`merged`); a synergy topic names the classifications it was collapsed from
+(`same_as`); the territories to learn from (`learn_from`) one closing
 sentence with their figures.
 """
 
@@ -162,7 +164,13 @@ def sentence(
         for t in (fig.get("topics") or [])[:3]:
             axis = AXES.get(str(t.get("axis")), str(t.get("axis")))
             partners = _list([territory(str(p)) for p in t.get("partners") or []])
-            topics.append(f"{t.get('title') or t.get('code')} ({axis}; with {partners})")
+            same = [
+                f"{AXES.get(str(x.get('axis')), str(x.get('axis')))} {x.get('code')}"
+                for x in t.get("same_as") or []
+                if isinstance(x, Mapping)
+            ]
+            also = f"; also as {_list(same)}" if same else ""
+            topics.append(f"{t.get('title') or t.get('code')} ({axis}{also}; with {partners})")
         n = fig.get("n_topics", len(topics))
         return f"{n} topic{'s' if n != 1 else ''} shared with neighbouring territories" + (
             f", the strongest: {'; '.join(topics)}." if topics else "."
@@ -178,18 +186,26 @@ def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, **labe
             evidence = json.loads(evidence) if evidence else {}
         except ValueError:
             return []
-    trig = (evidence or {}).get("triggered_by")
+    out = _figure_sentences(evidence or {}, limit, labels)
+    for m in (evidence or {}).get("merged") or []:  # rows on the same subject merged into this one
+        if isinstance(m, Mapping):
+            out += _figure_sentences(m, limit, labels)
+    learn = (evidence or {}).get("learn_from")
+    if learn and isinstance(learn, list):
+        out.append(learn_sentence(learn, territory=labels.get("territory", str)))
+    return out
+
+
+def _figure_sentences(evidence: Mapping, limit: int, labels: dict) -> list[str]:
+    trig = evidence.get("triggered_by")
     trig = [trig] if isinstance(trig, dict) else (trig or [])
     out = [_capital(sentence(t, **labels) if isinstance(t, Mapping) else str(t)) for t in trig[:limit]]
     if len(trig) > limit:
         out.append(f"… and {len(trig) - limit} more figures of the same kind.")
-    behind = (evidence or {}).get("questions_behind_peers") or []
+    behind = evidence.get("questions_behind_peers") or []
     out += [_capital(sentence(t, **labels)) for t in behind[:2] if isinstance(t, Mapping)]
-    also = (evidence or {}).get("also") or []
+    also = evidence.get("also") or []
     out += [_capital(sentence(t, **labels)) for t in also[:1] if isinstance(t, Mapping)]
-    learn = (evidence or {}).get("learn_from")
-    if learn and isinstance(learn, list):
-        out.append(learn_sentence(learn, territory=labels.get("territory", str)))
     return out
 
 
