@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .keywords import language_of, mark
 from .rules import RuleSet, as_ruleset, rules_record
 from .triggers import Context, _int, _isnum, num, perception_figures, rounded
 
@@ -217,9 +218,9 @@ class _Comments:
     """
 
     def __init__(self, open_comments: pd.DataFrame | None):
-        self._answers: dict[tuple[str, str], tuple[int, list[str]]] = {}
+        self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]]]] = {}
         self._usable: dict[tuple[str, str], set[str]] = {}
-        self._clean: dict[str, str] = {}
+        self._clean: dict[tuple[str, str], str] = {}
         if open_comments is None or not len(open_comments):
             return
         need = {"respondent_id", "region", "item", "text"}
@@ -233,27 +234,40 @@ class _Comments:
         oc = oc[oc["text"].str.strip() != ""]
         if not len(oc):
             return
+        # The respondent's recorded language when the comments carry one; else detected per answer.
+        recorded = oc["language"].fillna("").astype(str) if "language" in oc.columns else ""
+        oc["_answer"] = list(zip(oc["text"], oc.assign(_l=recorded)["_l"], strict=True))
         groups = oc.groupby(["region", "item"], sort=False)
         respondents = groups["respondent_id"].nunique()
-        texts = groups["text"].agg(list)
+        texts = groups["_answer"].agg(list)
         for (r, i), n, t in zip(respondents.index, respondents.tolist(), texts.tolist(), strict=True):
             self._answers[(str(r), str(i))] = (int(n), t)
 
     def usable(self, key: tuple[str, str], k: int) -> set[str]:
-        """The distinct cleaned answers that say something, when at least `k` respondents answered; else none."""
+        """The distinct cleaned answers that say something, when at least `k` respondents answered; else none.
+
+        Each keeps its language, marked " (de)" at its end (`keywords.mark`), when it is known.
+        """
         answers = self._answers.get(key)
         if answers is None or answers[0] < k:
             return set()
         got = self._usable.get(key)
         if got is None:
-            cleaned = [self._cleaned(t) for t in answers[1]]
-            got = self._usable[key] = {t for t in cleaned if t and not NON_ANSWER.match(t)}
+            got = self._usable[key] = {c for c in (self._cleaned(t, rec) for t, rec in answers[1]) if c}
         return got
 
-    def _cleaned(self, text: str) -> str:
-        got = self._clean.get(text)
+    def _cleaned(self, text: str, recorded: str) -> str:
+        """The cleaned answer marked with its language; "" for a non-answer such as "No further comment".
+
+        The language is the recorded one, else detected on the text without contact details.
+        """
+        got = self._clean.get((text, recorded))
         if got is None:
-            got = self._clean[text] = clean_excerpt(text)
+            language = language_of(clean_excerpt(text, len(text) + 1), recorded)
+            marker = len(mark("", language))
+            plain = clean_excerpt(text, EXCERPT_CHARS - marker)
+            got = "" if not plain or NON_ANSWER.match(plain) else mark(plain, language)
+            self._clean[(text, recorded)] = got
         return got
 
 

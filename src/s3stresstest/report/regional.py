@@ -14,7 +14,8 @@ written; its place says "suppressed (fewer than k respondents)" or "insufficient
 its value nor its n appears.
 
 Open-answer excerpts in a block's section follow a stated rule: answers to the open
-questions that mention one of the block's keywords (`EXCERPT_KEYWORDS`), only from questions
+questions that mention one of the block's keywords in EN, DE, FR, IT or SL (`EXCERPT_KEYWORDS`),
+each in its language and marked with it, only from questions
 that at least k respondents of the territory answered, cleaned of e-mail addresses, links and
 phone numbers, at most three, chosen with a fixed seed, never with the respondent or the
 stakeholder group.
@@ -28,6 +29,8 @@ import json
 import numpy as np
 import pandas as pd
 
+from ..recommend.keywords import BLOCK_KEYWORDS, quoted
+from ..recommend.keywords import describe as describe_keywords
 from .common import (
     ci_level_text,
     draw_chart,
@@ -54,25 +57,8 @@ from .render import (
     table_from_frame,
 )
 
-EXCERPT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "b1": (
-        "design",
-        "draft",
-        "edp",
-        "entrepreneurial discovery",
-        "revision",
-        "revise",
-        "involve",
-        "steer",
-        "consult",
-        "governance",
-    ),
-    "b2": ("neighbour", "national", "cross-border", "cross border", "other regions", "align", "interreg"),
-    "b3": ("fund", "call", "support", "administrative", "scheme", "implement", "grant", "paperwork"),
-    "b4": ("indicator", "monitor", "evaluat", "data", "measure"),
-    "b5": ("impact", "members", "new service", "effect", "benefit"),
-    "b6": ("portfolio", "overlap", "critical mass", "cluster managers", "joint", "all clusters"),
-}
+#: Keyword stems per block and language (EN, DE, FR, IT, SL); see `recommend.keywords`.
+EXCERPT_KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = BLOCK_KEYWORDS
 MAX_EXCERPTS = 3
 GROUP_ORDER = (
     "cluster_manager",
@@ -368,8 +354,14 @@ def _distribution_text(dist: pd.DataFrame, ins, item, language, k: int) -> str |
 
 
 def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str], str]:
-    keys = EXCERPT_KEYWORDS.get(block)
-    if not keys:
+    """Up to MAX_EXCERPTS quoted answers that mention the block in any of the five languages.
+
+    Each stays in its language and is marked with it: the respondent's recorded language when
+    the responses carry a `language` column, else the detected one (`recommend.keywords`).
+    """
+    from ..recommend.keywords import language_of, mark, mentions
+
+    if not EXCERPT_KEYWORDS.get(block):
         return [], "no keywords are defined for this block"
     answers = inputs.open_answers()
     if answers.empty:
@@ -380,22 +372,28 @@ def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str]
     k = inputs.min_respondents
     enough = mine.groupby("item")["respondent_id"].nunique()
     eligible = mine[mine["item"].isin(enough[enough >= k].index)]
+    recorded: dict[str, str] = {}
+    responses = getattr(inputs, "responses", None)
+    if isinstance(responses, pd.DataFrame) and "language" in responses.columns:
+        langs = responses[["respondent_id", "language"]].dropna().drop_duplicates("respondent_id")
+        recorded = dict(zip(langs["respondent_id"].astype(str), langs["language"].astype(str), strict=True))
     from ..recommend import clean_excerpt
+    from ..recommend.engine import EXCERPT_CHARS, NON_ANSWER
 
     found: set[str] = set()
-    for text in eligible["value"].astype(str):
-        low = text.lower()
-        if any(kw in low for kw in keys):
-            t = clean_excerpt(text)
-            if t:
-                found.add(t)
+    for rid, text in zip(eligible["respondent_id"].astype(str), eligible["value"].astype(str), strict=True):
+        if mentions(text, block):
+            lang = language_of(clean_excerpt(text, len(text) + 1), recorded.get(rid))
+            t = clean_excerpt(text, EXCERPT_CHARS - len(mark("", lang)))
+            if t and not NON_ANSWER.match(t):
+                found.add(mark(t, lang))
     pool = sorted(found)
     if not pool:
         return [], "no open answer mentions this block's keywords"
     h = int.from_bytes(hashlib.sha256(f"{seed}\x1f{region}\x1f{block}".encode()).digest()[:8], "big")
     rng = np.random.default_rng(h)
     chosen = rng.choice(len(pool), size=min(MAX_EXCERPTS, len(pool)), replace=False)
-    return [pool[i] for i in sorted(chosen)], ""
+    return [quoted(pool[i]) for i in sorted(chosen)], ""
 
 
 def block_section(inputs, region: str, block: str, language: str | None) -> Section:
@@ -606,13 +604,15 @@ def block_section(inputs, region: str, block: str, language: str | None) -> Sect
     s.add(Heading("Open answers", 3))
     ex, why = _excerpts(inputs, region, block)
     if ex:
-        s.add(Bullets([f"“{t}”" for t in ex]))
+        s.add(Bullets(ex))
     else:
         s.add(Paragraph(f"No excerpt: {why}.", style="note"))
     s.add(
         Paragraph(
             f"Excerpts: up to {MAX_EXCERPTS} answers to the open questions that mention "
-            f"{', '.join(repr(x) for x in EXCERPT_KEYWORDS.get(block, ()))}; only from questions answered "
+            f"{', '.join(repr(x) for x in EXCERPT_KEYWORDS.get(block, {}).get('en', ()))} or the German, "
+            "French, Italian or Slovenian keywords listed under provenance, each in its language and marked "
+            f"with it; only from questions answered "
             f"by at least {k} respondents here; cleaned of contact details; shown without the respondent "
             "or their group.",
             style="small",
@@ -910,10 +910,6 @@ def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | N
 DETAILED_RECOMMENDATIONS = 8
 
 
-def _learn_names(inputs, codes) -> str:
-    return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
-
-
 def recommendations_section(inputs, region: str, language: str | None = None) -> Section:
     s = Section("Recommendations", "recommendations", page_break=True)
     recs, why = recommendations(inputs)
@@ -922,30 +918,26 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     mine = recs[recs["region"] == region].sort_values("rank")
     written = mine[mine["written"] == True]  # noqa: E712 - the run marks them
 
+    def names(codes) -> str:
+        return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
+
     if mine.empty:
         s.add(Paragraph("No recommendation rule fired for this territory.", style="note"))
     else:
-        rest = len(mine) - len(written)
         s.add(
             Paragraph(
                 f"{len(mine)} recommendation{'s' if len(mine) != 1 else ''} for {inputs.label(region)}, ranked by "
                 "a priority score of 0 to 100 (the size of the gap, weighted by how certain the figure is and by "
-                f"the weight of the rule). The first {len(written)} are written out below"
-                + (f"; the other {rest} are listed in the annex 'Annex: further recommendations'" if rest else "")
-                + ". 'Learn from' names only territories with a clearly higher published figure on the same question."
+                f"the weight of the rule). The first {len(written)} are written out below the table; "
+                "'learn from' names only territories with a clearly higher published figure on the same question."
             )
         )
         s.add(
             Table(
                 ["Rank", "Recommendation", "Priority (0–100)", "Learn from"],
                 [
-                    [
-                        str(int(r["rank"])),
-                        str(r["title"]),
-                        str(int(r["priority"])),
-                        _learn_names(inputs, r["frontrunners"]),
-                    ]
-                    for r in written.to_dict("records")
+                    [str(int(r["rank"])), str(r["title"]), str(int(r["priority"])), names(r["frontrunners"])]
+                    for r in mine.to_dict("records")
                 ],
                 caption="Recommendations",
                 numeric=(0, 2),
@@ -959,7 +951,7 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         lines = [f"Priority score {int(r['priority'])} of 100."]
         lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"), inputs, language=language)]
         if r.get("frontrunners") and '"learn_from"' not in str(r.get("evidence") or ""):  # else in the evidence
-            lines.append(f"Learn from: {_learn_names(inputs, r['frontrunners'])}.")
+            lines.append(f"Learn from: {names(r['frontrunners'])}.")
         s.add(Bullets(lines))
         try:
             ex = json.loads(r.get("excerpts") or "[]")
@@ -977,38 +969,6 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
             f"{rec.get('ranking', 'by priority, then gap')}. Excerpts only from open questions answered by at "
             f"least {inputs.min_respondents} respondents, without respondent or group.",
             style="small",
-        )
-    )
-    return s
-
-
-def further_recommendations_section(inputs, region: str) -> Section | None:
-    """The territory's recommendations beyond those written out, listed only: the body keeps the few a
-    government can act on, the annex keeps every fired rule traceable. None when there are none."""
-    recs, _ = recommendations(inputs)
-    if recs is None:
-        return None
-    rest = recs[(recs["region"] == region) & (recs["written"] != True)].sort_values("rank")  # noqa: E712
-    if rest.empty:
-        return None
-    s = Section("Annex: further recommendations", "annex-recommendations", page_break=True)
-    s.add(
-        Paragraph(
-            f"{len(rest)} further recommendation{'s' if len(rest) != 1 else ''} for {inputs.label(region)}, ranked "
-            "below those written out in the section 'Recommendations' (same priority score); their figures are in "
-            "the run folder's recommendations table."
-        )
-    )
-    s.add(
-        Table(
-            ["Rank", "Recommendation", "Priority (0–100)", "Learn from"],
-            [
-                [str(int(r["rank"])), str(r["title"]), str(int(r["priority"])), _learn_names(inputs, r["frontrunners"])]
-                for r in rest.to_dict("records")
-            ],
-            caption="Further recommendations",
-            numeric=(0, 2),
-            compact=True,
         )
     )
     return s
@@ -1134,7 +1094,7 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None) 
     rows.append(
         [
             "Open-answer excerpts (block sections)",
-            "keywords per block: " + "; ".join(f"{b}: {', '.join(v)}" for b, v in EXCERPT_KEYWORDS.items()),
+            "keyword stems per block and language (case and accents ignored): " + describe_keywords(),
         ]
     )
     for key, value in (extra or {}).items():
@@ -1248,9 +1208,6 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
     doc.sections.append(alignment_section(inputs, region))
     doc.sections.append(context_section(inputs, region))
     doc.sections.append(recommendations_section(inputs, region, language))
-    further = further_recommendations_section(inputs, region)
-    if further is not None:
-        doc.sections.append(further)
     doc.sections.append(annex_section(inputs, region, lang))
     doc.sections.append(provenance_section(inputs))
     return doc

@@ -1,0 +1,158 @@
+"""Open-answer excerpts in EN, DE, FR, IT and SL: chosen for the right block, marked with their language."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from s3stresstest.recommend.engine import _Comments, select_excerpts
+from s3stresstest.recommend.keywords import BLOCK_KEYWORDS, detect_language, fold, language_of, mentions, quoted
+from s3stresstest.report.regional import _excerpts
+
+# (text, block it speaks about, its language)
+ANSWERS = [
+    ("Cooperation with neighbouring regions across the border should be stronger.", "b2", "en"),
+    ("Die Förderprogramme für Clusterorganisationen sind zu kompliziert und die Anträge dauern zu lange.", "b3", "de"),
+    ("Die Clusterorganisationen sollten früher in die Überarbeitung der Strategie einbezogen werden.", "b1", "de"),
+    ("Les indicateurs de suivi de la stratégie devraient être partagés avec les clusters.", "b4", "fr"),
+    ("Un evento congiunto di tutti i cluster manager una volta all'anno sarebbe utile.", "b6", "it"),
+    ("Razpisi za spodbude so preveč zapleteni za mala podjetja.", "b3", "sl"),
+    ("I nuovi servizi del cluster hanno un impatto positivo per i membri.", "b5", "it"),
+]
+IRRELEVANT = [
+    "Das Wetter war heute sehr schön.",
+    "Thank you, it was nice to take part.",
+    "Die größte Herausforderung ist der Fachkräftemangel.",  # "Herausforderung" is no "Förderung"
+]
+
+
+def test_fold_ignores_case_and_accents():
+    assert fold("FÖRDERPROGRAMME  für  Évaluation") == "forderprogramme fur evaluation"
+    assert fold("Preveč ŽELJA, straße") == "prevec zelja, strasse"
+
+
+@pytest.mark.parametrize(("text", "block", "language"), ANSWERS)
+def test_answers_in_each_language_are_found_for_their_block(text, block, language):
+    assert mentions(text, block)
+    assert detect_language(text) == language
+    # a single block here: the stems do not spill into unrelated blocks
+    assert [b for b in BLOCK_KEYWORDS if mentions(text, b)] == [block]
+
+
+@pytest.mark.parametrize("text", IRRELEVANT)
+def test_an_answer_about_nothing_relevant_is_not_selected(text):
+    assert not any(mentions(text, b) for b in BLOCK_KEYWORDS)
+
+
+def test_german_compounds_match_inside_a_word():
+    assert mentions("Mehr Innovationsförderung für KMU", "b3")
+    assert not mentions("innovationsforum", "b3")
+
+
+def test_every_block_has_stems_in_all_five_languages():
+    for block, by_lang in BLOCK_KEYWORDS.items():
+        assert set(by_lang) == {"en", "de", "fr", "it", "sl"}, block
+        for stems in by_lang.values():
+            assert stems and all(s == fold(s) and s for s in stems), block
+
+
+def test_language_recorded_wins_and_unknown_stays_unmarked():
+    assert language_of("Interreg!", "de-AT") == "de"
+    assert language_of("Interreg!", None) == ""
+    assert language_of("Interreg!", "es") == ""  # not one of the five: detected, here nothing
+    assert detect_language("Zeta idea") == ""
+    assert quoted("Mehr Daten (de)") == "“Mehr Daten” (German)"
+    assert quoted("Zeta idea") == "“Zeta idea”"
+
+
+# -- the regional report's block excerpts ------------------------------------------------------
+
+
+def _inputs(rows, k=3, languages=None):
+    answers = pd.DataFrame(rows, columns=["respondent_id", "region", "stakeholder_group", "item", "value"])
+    responses = answers.assign(language=[(languages or {}).get(r, "") for r in answers["respondent_id"]])
+    return SimpleNamespace(open_answers=lambda: answers, min_respondents=k, responses=responses)
+
+
+def _rows(texts, region="AT32", item="open_comments"):
+    return [(f"{region}-{i}", region, "cluster_manager", item, t) for i, t in enumerate(texts)]
+
+
+def test_regional_excerpts_quote_each_language_marked():
+    texts = [t for t, _, _ in ANSWERS] + IRRELEVANT
+    inp = _inputs(_rows(texts), k=3)
+    got, why = _excerpts(inp, "AT32", "b3")
+    assert why == ""
+    assert sorted(got) == sorted(
+        [
+            "“Die Förderprogramme für Clusterorganisationen sind zu kompliziert und die Anträge dauern "
+            "zu lange.” (German)",
+            "“Razpisi za spodbude so preveč zapleteni za mala podjetja.” (Slovenian)",
+        ]
+    )
+    got, _ = _excerpts(inp, "AT32", "b4")
+    assert got == ["“Les indicateurs de suivi de la stratégie devraient être partagés avec les clusters.” (French)"]
+
+
+def test_regional_excerpts_use_the_recorded_language():
+    inp = _inputs(_rows(["Interreg!", "x", "y"]), languages={"AT32-0": "sl"})
+    assert _excerpts(inp, "AT32", "b2")[0] == ["“Interreg!” (Slovenian)"]
+
+
+def test_regional_excerpts_keep_anonymity():
+    secret = "Förderung: schreiben Sie an max.muster@land.example.at oder +43 662 1234 5678, www.foerder.example.at"
+    rows = _rows([secret, "Weniger Bürokratie bei Anträgen.", "nichts"])
+    # below k respondents on a question: nothing quoted, even when it matches
+    assert _excerpts(_inputs(rows[:2]), "AT32", "b3")[0] == []
+    # another territory's answers count neither towards k nor into the excerpts
+    other = _rows(["Zu wenig Förderung für KMU."] * 5, region="ITH2")
+    got, _ = _excerpts(_inputs(rows + other), "AT32", "b3")
+    joined = " ".join(got)
+    assert len(got) == 2 and "KMU" not in joined
+    for leak in ("max.muster", "@", "1234", "www.", "example", "AT32-", "cluster_manager"):
+        assert leak not in joined, leak
+    assert "[e-mail]" in joined and "[phone]" in joined and "[link]" in joined
+
+
+# -- recommendation excerpts (engine) ----------------------------------------------------------
+
+
+def _comments(texts, languages=None, region="AT32", item="open_comments"):
+    df = pd.DataFrame(
+        {
+            "respondent_id": [f"{region}-{i}" for i in range(len(texts))],
+            "region": region,
+            "stakeholder_group": "policy_maker",
+            "item": item,
+            "text": texts,
+        }
+    )
+    if languages is not None:
+        df["language"] = languages
+    return df
+
+
+RULE = SimpleNamespace(id="r1", open_items=("open_comments",))
+
+
+def test_recommendation_excerpts_are_marked_with_their_language():
+    texts = [t for t, _, _ in ANSWERS[:5]]
+    got = select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 3, 10, 0)
+    assert sorted(got) == sorted(f"{t} ({lang})" for t, _, lang in ANSWERS[:5])
+    assert {quoted(g).rsplit(" (", 1)[1] for g in got} == {"English)", "German)", "French)", "Italian)"}
+
+
+def test_recommendation_excerpts_prefer_the_recorded_language_and_keep_anonymity():
+    texts = ["Interreg!", "No further comment.", "Mail to a.b@c.de please"]
+    got = select_excerpts(_Comments(_comments(texts, ["fr", "en", ""])), "AT32", RULE, 3, 10, 0)
+    assert sorted(got) == ["Interreg! (fr)", "Mail to [e-mail] please (en)"]
+    assert select_excerpts(_Comments(_comments(texts[:2])), "AT32", RULE, 3, 10, 0) == []
+    assert "AT32-" not in json.dumps(got) and "policy_maker" not in json.dumps(got)
+
+
+def test_marked_excerpts_stay_within_the_length_limit():
+    got = select_excerpts(_Comments(_comments(["the " * 100] * 3)), "AT32", RULE, 3, 10, 0)
+    assert len(got) == 1 and got[0].endswith("… (en)") and len(got[0]) <= 200
