@@ -390,3 +390,27 @@ def test_docx_carries_each_chart_as_a_picture_that_is_not_blank(built):
             im = Image.open(io.BytesIO(z.read(name))).convert("L")
             low, high = im.getextrema()
             assert low < 100 and high > 200, name  # dark marks on a light ground, not an empty image
+
+
+def test_only_written_recommendations_in_the_body_the_rest_in_an_annex(inputs):
+    """Issue 11: 3-7 written out; every other fired rule listed in 'Annex: further recommendations'."""
+    from s3stresstest.report.render import Table
+
+    recs = inputs.recommendations
+    counts = recs.groupby("region").size()
+    region = str(counts.idxmax())
+    mine = recs[recs["region"] == region]
+    n_written = int(mine["written"].sum())
+    assert len(mine) > n_written >= 3
+    doc = build_regional(inputs, region)
+    titles = [s.title for s in doc.sections]
+    at = titles.index("Annex: further recommendations")
+    assert titles[at - 1] == "Recommendations" and titles[at + 1] == "Annex: every item"
+
+    def table(title: str) -> Table:
+        return next(b for b in doc.sections[titles.index(title)].blocks if isinstance(b, Table))
+
+    body, annex = table("Recommendations"), table("Annex: further recommendations")
+    assert [int(r[0]) for r in body.rows] == list(range(1, n_written + 1))
+    assert [int(r[0]) for r in annex.rows] == list(range(n_written + 1, len(mine) + 1))
+    assert annex.columns == ["Rank", "Recommendation", "Priority (0–100)", "Learn from"]
