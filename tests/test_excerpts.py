@@ -156,3 +156,27 @@ def test_recommendation_excerpts_prefer_the_recorded_language_and_keep_anonymity
 def test_marked_excerpts_stay_within_the_length_limit():
     got = select_excerpts(_Comments(_comments(["the " * 100] * 3)), "AT32", RULE, 3, 10, 0)
     assert len(got) == 1 and got[0].endswith("… (en)") and len(got[0]) <= 200
+
+
+def test_campaign_open_comments_carry_the_recorded_language_to_the_excerpts():
+    from s3stresstest.campaign.model import Campaign
+
+    responses = pd.DataFrame(
+        {
+            "respondent_id": ["r1", "r2", "r3", "r1"],
+            "region": "AT32",
+            "stakeholder_group": "cluster_manager",
+            "item": ["open_comments"] * 3 + ["q1"],
+            "value": ["Interreg!", "Interreg?", "Interreg.", "3"],
+            "language": ["it", "sl", "de", "it"],
+        }
+    )
+    instrument = SimpleNamespace(
+        answerable_items=[SimpleNamespace(name="open_comments", type="text"), SimpleNamespace(name="q1", type="int")]
+    )
+    oc = Campaign(responses).open_comments(instrument)
+    assert list(oc["language"]) == ["it", "sl", "de"]
+    got = select_excerpts(_Comments(oc), "AT32", RULE, 3, 10, 0)
+    assert sorted(got) == ["Interreg! (it)", "Interreg. (de)", "Interreg? (sl)"]
+    # without a recorded language the column is absent, as before
+    assert "language" not in Campaign(responses.drop(columns="language")).open_comments(instrument).columns

@@ -58,11 +58,15 @@ class Campaign:
         return out.reset_index(drop=True)
 
     def open_comments(self, instrument: Instrument) -> pd.DataFrame:
-        """Non-empty answers to free-text items: respondent, region, group, item, text."""
+        """Non-empty answers to free-text items: respondent, region, group, item, text (and language, if recorded).
+
+        The language lets excerpts be marked with the language the respondent answered in.
+        """
         text_items = [i.name for i in instrument.answerable_items if i.type == "text"]
         rows = self.responses[self.responses["item"].isin(text_items) & (self.responses["value"] != "")]
+        extra = ["language"] if "language" in rows.columns else []
         return rows.rename(columns={"value": "text"})[
-            ["respondent_id", "region", "stakeholder_group", "item", "text"]
+            ["respondent_id", "region", "stakeholder_group", "item", "text", *extra]
         ].reset_index(drop=True)
 
     @property
