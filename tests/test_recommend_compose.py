@@ -163,3 +163,23 @@ def test_a_perception_flag_concerns_the_lower_measured_axis():
         "item:b2_national_ri_alignment",
         "alignment:vertical",
     }
+
+
+def test_the_overview_counts_rules_merged_into_another_row():
+    from s3stresstest.recommend.engine import recommendation_overview
+
+    ev = json.dumps({"triggered_by": [], "merged": [{"rule_id": "low", "title": "Low", "priority": 40}]})
+    recs = pd.DataFrame(
+        {
+            "region": ["AA11", "BB22"],
+            "rule_id": ["perceived", "low"],
+            "title": ["Perceived", "Low"],
+            "priority": [80, 60],
+            "blocks": ["b2", "b2"],
+            "topics": ["", ""],
+            "evidence": [ev, "{}"],
+        }
+    )
+    recs.attrs["record"] = {"territories": ["AA11", "BB22"]}
+    out = recommendation_overview(recs).set_index("rule_id")
+    assert out.loc["low", "territories"] == "AA11 BB22" and out.loc["perceived", "n_territories"] == 1

@@ -517,7 +517,8 @@ def recommend(
 
 
 def recommendation_overview(recs: pd.DataFrame, rules=None) -> pd.DataFrame:
-    """Rule x number of territories where it fired, for a synthesis report.
+    """Rule x number of territories where it fired (also when merged into another row, evidence
+    `merged`), for a synthesis report.
 
     With `rules` (a RuleSet or list of rules), rules that fired nowhere are listed with 0.
     `share_territories` needs the territory list of `recs.attrs["record"]` (else NaN).
@@ -545,8 +546,22 @@ def recommendation_overview(recs: pd.DataFrame, rules=None) -> pd.DataFrame:
                 "topics": first["topics"],
             },
         )
+    fired_in: dict[str, set[str]] = {}  # a rule merged into another row of the territory fired there too
+    for row in recs.to_dict("records") if len(recs) else []:
+        fired_in.setdefault(str(row["rule_id"]), set()).add(str(row["region"]))
+        try:
+            merged = json.loads(row.get("evidence") or "{}").get("merged") or []
+        except (ValueError, AttributeError):
+            merged = []
+        for e in merged:
+            if isinstance(e, dict) and e.get("rule_id"):
+                fired_in.setdefault(str(e["rule_id"]), set()).add(str(row["region"]))
+                meta.setdefault(
+                    str(e["rule_id"]),
+                    {"title": e.get("title", ""), "priority": int(e.get("priority") or 0), "blocks": "", "topics": ""},
+                )
     for rid, m in meta.items():
-        fired = sorted(recs.loc[recs["rule_id"] == rid, "region"].unique()) if len(recs) else []
+        fired = sorted(fired_in.get(rid, set()))
         rows.append(
             {
                 "rule_id": rid,
