@@ -910,6 +910,10 @@ def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | N
 DETAILED_RECOMMENDATIONS = 8
 
 
+def _learn_names(inputs, codes) -> str:
+    return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
+
+
 def recommendations_section(inputs, region: str, language: str | None = None) -> Section:
     s = Section("Recommendations", "recommendations", page_break=True)
     recs, why = recommendations(inputs)
@@ -918,26 +922,30 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     mine = recs[recs["region"] == region].sort_values("rank")
     written = mine[mine["written"] == True]  # noqa: E712 - the run marks them
 
-    def names(codes) -> str:
-        return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
-
     if mine.empty:
         s.add(Paragraph("No recommendation rule fired for this territory.", style="note"))
     else:
+        rest = len(mine) - len(written)
         s.add(
             Paragraph(
                 f"{len(mine)} recommendation{'s' if len(mine) != 1 else ''} for {inputs.label(region)}, ranked by "
                 "a priority score of 0 to 100 (the size of the gap, weighted by how certain the figure is and by "
-                f"the weight of the rule). The first {len(written)} are written out below the table; "
-                "'learn from' names only territories with a clearly higher published figure on the same question."
+                f"the weight of the rule). The first {len(written)} are written out below"
+                + (f"; the other {rest} are listed in the annex 'Annex: further recommendations'" if rest else "")
+                + ". 'Learn from' names only territories with a clearly higher published figure on the same question."
             )
         )
         s.add(
             Table(
                 ["Rank", "Recommendation", "Priority (0–100)", "Learn from"],
                 [
-                    [str(int(r["rank"])), str(r["title"]), str(int(r["priority"])), names(r["frontrunners"])]
-                    for r in mine.to_dict("records")
+                    [
+                        str(int(r["rank"])),
+                        str(r["title"]),
+                        str(int(r["priority"])),
+                        _learn_names(inputs, r["frontrunners"]),
+                    ]
+                    for r in written.to_dict("records")
                 ],
                 caption="Recommendations",
                 numeric=(0, 2),
@@ -951,7 +959,7 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         lines = [f"Priority score {int(r['priority'])} of 100."]
         lines += ["Evidence: " + x for x in evidence_lines(r.get("evidence"), inputs, language=language)]
         if r.get("frontrunners") and '"learn_from"' not in str(r.get("evidence") or ""):  # else in the evidence
-            lines.append(f"Learn from: {names(r['frontrunners'])}.")
+            lines.append(f"Learn from: {_learn_names(inputs, r['frontrunners'])}.")
         s.add(Bullets(lines))
         try:
             ex = json.loads(r.get("excerpts") or "[]")
@@ -969,6 +977,38 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
             f"{rec.get('ranking', 'by priority, then gap')}. Excerpts only from open questions answered by at "
             f"least {inputs.min_respondents} respondents, without respondent or group.",
             style="small",
+        )
+    )
+    return s
+
+
+def further_recommendations_section(inputs, region: str) -> Section | None:
+    """The territory's recommendations beyond those written out, listed only: the body keeps the few a
+    government can act on, the annex keeps every fired rule traceable. None when there are none."""
+    recs, _ = recommendations(inputs)
+    if recs is None:
+        return None
+    rest = recs[(recs["region"] == region) & (recs["written"] != True)].sort_values("rank")  # noqa: E712
+    if rest.empty:
+        return None
+    s = Section("Annex: further recommendations", "annex-recommendations", page_break=True)
+    s.add(
+        Paragraph(
+            f"{len(rest)} further recommendation{'s' if len(rest) != 1 else ''} for {inputs.label(region)}, ranked "
+            "below those written out in the section 'Recommendations' (same priority score); their figures are in "
+            "the run folder's recommendations table."
+        )
+    )
+    s.add(
+        Table(
+            ["Rank", "Recommendation", "Priority (0–100)", "Learn from"],
+            [
+                [str(int(r["rank"])), str(r["title"]), str(int(r["priority"])), _learn_names(inputs, r["frontrunners"])]
+                for r in rest.to_dict("records")
+            ],
+            caption="Further recommendations",
+            numeric=(0, 2),
+            compact=True,
         )
     )
     return s
@@ -1208,6 +1248,9 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
     doc.sections.append(alignment_section(inputs, region))
     doc.sections.append(context_section(inputs, region))
     doc.sections.append(recommendations_section(inputs, region, language))
+    further = further_recommendations_section(inputs, region)
+    if further is not None:
+        doc.sections.append(further)
     doc.sections.append(annex_section(inputs, region, lang))
     doc.sections.append(provenance_section(inputs))
     return doc
