@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-
 CONTEXT_COLUMNS = [
     "region",
     "indicator",
@@ -44,16 +42,3 @@ def context_from_statistics(
     ]
     out = out.rename(columns={"source": "source_file"})
     return out[CONTEXT_COLUMNS].reset_index(drop=True)
-
-
-def context_table(territories: list[str], folder: str | Path | None = None) -> pd.DataFrame | None:
-    """`context_from_statistics` on the installed statistics; None when none are installed."""
-    from .regions.statistics import load_statistics
-
-    try:
-        stats = load_statistics(folder, missing="skip")
-    except InputError:
-        return None
-    if stats.empty:
-        return None
-    return context_from_statistics(stats, territories, folder)

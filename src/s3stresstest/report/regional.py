@@ -69,7 +69,6 @@ GROUP_ORDER = (
     "company",
     "other",
 )
-PEER_K = 5
 
 
 # --------------------------------------------------------------------------------------------------
@@ -338,19 +337,6 @@ def _scale_text(ins, item, language) -> str:
         f"{_choice_label(c, language)} ({num(c.score) if c.score is not None else 'no score'})" for c in cl.choices
     ]
     return " / ".join(parts)
-
-
-def _distribution_text(dist: pd.DataFrame, ins, item, language, k: int) -> str | None:
-    """'Agree 35% · Neutral 20% …' for a published distribution, None when withheld."""
-    if dist.empty or dist["share"].isna().any() or (dist["n"] < k).any():
-        return None
-    cl = ins.choices_of(item)
-    by = dist.set_index("choice")["share"]
-    parts = []
-    for c in cl.choices if cl else []:
-        if c.name in by.index:
-            parts.append(f"{_choice_label(c, language)} {pct(by[c.name])}")
-    return " · ".join(parts)
 
 
 def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str], str]:
@@ -905,9 +891,6 @@ def evidence_lines(evidence: str, inputs=None, limit: int = 4, language: str | N
 
         labels = {"block": lambda code: f"Block {code}", "item": item, "territory": inputs.label, "choice": choice}
     return evidence_sentences(evidence, limit=limit, **labels)
-
-
-DETAILED_RECOMMENDATIONS = 8
 
 
 def _learn_names(inputs, codes) -> str:
