@@ -402,3 +402,32 @@ def test_a_folder_of_an_older_version_gets_a_clear_message(tmp_path):
         read_run(old)
     r = runner.invoke(app, ["report", "--results", str(old), "--out", str(tmp_path / "rep")])
     assert r.exit_code == 2 and "score the campaign again" in r.output
+
+
+def test_bad_invitations_file_names_row_and_column_and_writes_nothing(tmp_path, campaign):
+    paths = _campaign_files(campaign, tmp_path)
+    inv = tmp_path / "invitations.csv"
+    inv.write_text("region,stakeholder_group,invited\nITC1,company,forty\nXX99,company,3\nDE2,astronaut,2\n")
+    out = tmp_path / "out"
+    r = runner.invoke(
+        app,
+        [
+            "score",
+            "--responses",
+            str(paths["responses"]),
+            "--regions",
+            str(paths["regions"]),
+            "--invitations",
+            str(inv),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "0",
+            "--no-reference-data",
+        ],
+    )
+    assert r.exit_code == 2
+    assert "invitations.csv, line 2, column 'invited'" in r.stderr
+    assert "invitations.csv, line 3, column 'region'" in r.stderr
+    assert "invitations.csv, line 4, column 'stakeholder_group'" in r.stderr
+    assert not out.exists()
