@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m s3stresstest.i18n compile
 	$(BIN)/pip freeze --exclude-editable | grep -v -x -F -f $(LOCK) | sed 's/[=@ ].*//' \
 		| xargs -r $(BIN)/pip uninstall --quiet -y
 	touch $(STAMP)

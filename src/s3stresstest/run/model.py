@@ -75,6 +75,10 @@ class StressTestRun:
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
     findings: list[dict[str, Any]] = field(default_factory=list)
     typology: dict[str, Any] | None = None
+    # texts in every report language, one row per (row of the main table, language)
+    recommendation_texts: pd.DataFrame | None = None
+    finding_texts: pd.DataFrame | None = None
+    type_texts: pd.DataFrame | None = None
     record: dict[str, Any] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # what is left out of the run -> why
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -51,6 +51,12 @@ OPTIONAL_TABLES: dict[str, Schema] = {
     ),
     "structural_peers": schema("region:text level:int rank:int peer:text peer_name:text distance:float"),
     "structural_peer_values": schema("region:text peer:text variable:text value:float"),
+    # the texts of recommendations, findings and types in every report language (en, de, fr, it,
+    # sl); the English ones equal the columns of the main tables. Absent in folders written
+    # before reports were translated: a report in another language then asks for a rerun.
+    "recommendation_texts": schema("region:text rank:int language:text title:text action:text rationale:text"),
+    "finding_texts": schema("id:text language:text title:text statement:text rule:text evidence:text"),
+    "type_texts": schema("type:int language:text summary:text"),
 }
 
 # the inputs, under inputs/: enough to repeat the run and to write every report
