@@ -73,3 +73,25 @@ def test_catalogues_compile_and_translate(tmp_path):
 def test_extraction_finds_marked_texts_in_every_domain():
     for domain in DOMAINS:
         assert len(template(domain)) > 0, f"domain {domain} marks no text for translation"
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """`f"{t._('Contents')}"` runs but is never extracted (Babel skips f-strings), so the text would
+    stay English in every language without the completeness test noticing."""
+    import io
+    import re
+    import tokenize
+
+    call = re.compile(r"(?<![\w.])(?:\w+\.)?(?:_|gettext|ngettext|pgettext)\(")
+    found = []
+    for domain in DOMAINS:
+        for path in domain_files(domain):
+            if path.suffix != ".py":
+                continue
+            tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+            for tok in tokens:
+                prefix = re.match(r"[A-Za-z]*", tok.string)
+                is_f = tok.type == tokenize.STRING and prefix is not None and "f" in prefix.group().lower()
+                if (is_f or tok.type == getattr(tokenize, "FSTRING_MIDDLE", -1)) and call.search(tok.string):
+                    found.append(f"{path.name}:{tok.start[0]}")
+    assert not found, "translation calls inside f-strings (not extractable): " + ", ".join(found)
