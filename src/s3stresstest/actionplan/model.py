@@ -1,0 +1,209 @@
+"""A joint cluster action plan as data: action lines, actions with owners, timeline, KPIs, budget.
+
+The plan is a YAML file that the partners edit together (`starter_plan` writes a first one from
+the cooperation topics, with every unknown left as a marked gap). Validation names the action
+and field of every problem; a budget that is not set stays "not set", never 0.
+
+    format: s3stresstest-action-plan/1
+    title: Joint cluster action plan
+    status: draft               # or: agreed (then `source:` says who agreed it and when)
+    synthetic: false            # true for an invented example
+    territories: [AT32, ITC1, SI]
+    start: 2027-01
+    end: 2029-12
+    lines: [...]                # optional: replaces the default action lines
+    actions:
+      - id: A1
+        line: cooperation
+        title: Cross-border matchmaking on health technologies
+        topic: ecosystem:health
+        owner: Cluster organisation X
+        partners: [AT32, SI]
+        start: 2027-03
+        end: 2028-06
+        budget_eur: 120000       # optional
+        kpis:
+          - {indicator: Companies taking part, target: 40, unit: companies}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import InputError, Problem
+from ..i18n import LANGUAGES
+
+FORMAT = "s3stresstest-action-plan/1"
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(v: Any) -> dt.date:
+    """'2027-03' (or a date) -> the first day of that month."""
+    if isinstance(v, dt.date):
+        return v.replace(day=1)
+    m = MONTH.match(str(v).strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"must be a month written YYYY-MM, got {v!r}")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+class Line(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(min_length=1)
+    title: dict[str, str]
+
+    @field_validator("title")
+    @classmethod
+    def _english(cls, v: dict[str, str]) -> dict[str, str]:
+        if not str(v.get("en", "")).strip():
+            raise ValueError("needs at least an English title (en)")
+        unknown = [k for k in v if k not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown language {', '.join(unknown)}; use {', '.join(LANGUAGES)}")
+        return v
+
+    def title_in(self, language: str) -> str:
+        return self.title.get(language) or self.title["en"]
+
+
+class Kpi(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicator: str = Field(min_length=1)
+    target: float | None = None
+    unit: str = ""
+    baseline: float | None = None
+
+
+class Action(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(min_length=1)
+    line: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    topic: str = ""
+    owner: str = Field(min_length=1)
+    partners: tuple[str, ...] = ()
+    start: dt.date
+    end: dt.date
+    budget_eur: float | None = Field(default=None, ge=0)
+    kpis: tuple[Kpi, ...] = ()
+    description: str = ""
+
+    _months = field_validator("start", "end", mode="before")(_month)
+
+    @model_validator(mode="after")
+    def _order(self) -> Action:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end:%Y-%m} is before start {self.start:%Y-%m}")
+        return self
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+
+class ActionPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format: str = FORMAT
+    title: str = "Joint cluster action plan"
+    synthetic: bool = False
+    status: str = Field(default="draft", pattern="^(draft|agreed)$")
+    source: str = ""
+    territories: tuple[str, ...] = ()
+    start: dt.date
+    end: dt.date
+    lines: tuple[Line, ...] = ()
+    actions: tuple[Action, ...] = Field(min_length=1)
+
+    _months = field_validator("start", "end", mode="before")(_month)
+
+    def line(self, line_id: str) -> Line:
+        return next(x for x in self.lines if x.id == line_id)
+
+
+def default_lines_path() -> Path:
+    return Path(__file__).resolve().parent / "data" / "action_lines.yaml"
+
+
+def default_lines() -> tuple[Line, ...]:
+    data = yaml.safe_load(default_lines_path().read_text(encoding="utf-8"))
+    return tuple(Line.model_validate(x) for x in data["lines"])
+
+
+def _problem(e: dict, data: dict, source: str) -> Problem:
+    loc = list(e["loc"])
+    where = ".".join(str(x) for x in loc)
+    if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
+        actions = data.get("actions") or []
+        raw = actions[loc[1]] if loc[1] < len(actions) else {}
+        aid = raw.get("id") if isinstance(raw, dict) else None
+        field = ".".join(str(x) for x in loc[2:])
+        where = f"action {loc[1] + 1}" + (f" ({aid})" if aid else "") + (f", field {field}" if field else "")
+    return Problem(f"{where}: {e['msg']}" if where else e["msg"], source=source)
+
+
+def plan_from_data(data: Any, source: str = "action plan") -> ActionPlan:
+    """Validate a parsed plan; every problem names its action and field; lines default to the built-in ones."""
+    if not isinstance(data, dict):
+        raise InputError("an action plan file is a mapping with 'actions' (a list)", source=source)
+    if data.get("format", FORMAT) != FORMAT:
+        raise InputError(f"format must be '{FORMAT}'", source=source)
+    try:
+        plan = ActionPlan.model_validate(
+            {**data, "lines": data.get("lines") or [x.model_dump() for x in default_lines()]}
+        )
+    except ValidationError as exc:
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors()]
+        if any(len(e["loc"]) > 1 and e["loc"][0] == "actions" for e in errors):  # no "empty list" echo
+            errors = [e for e in errors if not (tuple(e["loc"]) == ("actions",) and e["type"] == "too_short")]
+        raise InputError([_problem(e, data, source) for e in errors]) from None
+    problems = []
+    if plan.status == "agreed" and not plan.source.strip():
+        problems.append(Problem("an agreed plan says who agreed it and when ('source: ...')", source=source))
+    lines = {x.id for x in plan.lines}
+    seen: set[str] = set()
+    for k, a in enumerate(plan.actions, start=1):
+        label = f"action {k} ({a.id})"
+        if a.id in seen:
+            problems.append(Problem(f"{label}, field id: used by an earlier action", source=source))
+        seen.add(a.id)
+        if a.line not in lines:
+            problems.append(
+                Problem(
+                    f"{label}, field line: unknown line '{a.line}'; the lines are {', '.join(lines)}", source=source
+                )
+            )
+        outside = [p for p in a.partners if plan.territories and p not in plan.territories]
+        if outside:
+            problems.append(
+                Problem(f"{label}, field partners: not territories of the plan: {', '.join(outside)}", source=source)
+            )
+        if a.start < plan.start or a.end > plan.end:
+            runs = f"runs {a.start:%Y-%m} to {a.end:%Y-%m}, outside the plan's {plan.start:%Y-%m} to {plan.end:%Y-%m}"
+            problems.append(Problem(f"{label}: {runs}", source=source))
+    if problems:
+        raise InputError(problems)
+    return plan
+
+
+def load_plan(path: str | Path) -> ActionPlan:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the action plan: {exc.strerror}", source=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            Problem(
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                line=mark.line + 1 if mark else None,
+                source=path.name,
+            )
+        ) from None
+    return plan_from_data(data, source=path.name)
