@@ -1,6 +1,8 @@
 """Numbers as text for people: scores, shares, intervals and statistics ('–' for missing).
 
-Shared by the findings (whose statements quote figures) and the reports.
+Shared by the findings (whose statements quote figures) and the reports. Every function takes
+`language` (default English): other languages go through the `Translator`'s locale formats
+("72,5" and "72,5 %" in German), with the same rounding and digits as in English.
 """
 
 from __future__ import annotations
@@ -15,22 +17,34 @@ def missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
 
 
-def num(v: Any, digits: int = 0) -> str:
+def _t(language: str):
+    from .i18n import translator
+
+    return translator(language)
+
+
+def num(v: Any, digits: int = 0, *, language: str = "en") -> str:
     if missing(v):
         return "–"
+    if language != "en":
+        return _t(language).number(float(v), digits)
     return f"{float(v):.{digits}f}"
 
 
-def pct(v: Any, digits: int = 0) -> str:
+def pct(v: Any, digits: int = 0, *, language: str = "en") -> str:
     if missing(v):
         return "–"
+    if language != "en":
+        return _t(language).percent(float(v), digits)
     return f"{100 * float(v):.{digits}f}%"
 
 
-def big(v: Any) -> str:
+def big(v: Any, *, language: str = "en") -> str:
     """Context statistics: thousands separated, sensible decimals."""
     if missing(v):
         return "–"
+    if language != "en":
+        return _t(language).big(float(v))
     v = float(v)
     if abs(v) >= 1000:
         return f"{v:,.0f}"
@@ -39,9 +53,10 @@ def big(v: Any) -> str:
     return f"{v:.2f}"
 
 
-def interval(score: Any, low: Any, high: Any, digits: int = 0) -> str:
+def interval(score: Any, low: Any, high: Any, digits: int = 0, *, language: str = "en") -> str:
     if missing(score):
         return "–"
     if missing(low) or missing(high):
-        return num(score, digits)
-    return f"{num(score, digits)} [{num(low, digits)}–{num(high, digits)}]"
+        return num(score, digits, language=language)
+    lo, hi = num(low, digits, language=language), num(high, digits, language=language)
+    return f"{num(score, digits, language=language)} [{lo}–{hi}]"

@@ -36,6 +36,7 @@ def item_distribution(
     scores: Mapping[str, float | None] | None = None,
     title: str | None = None,
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """Answer shares of one item as a 100% stacked horizontal bar per territory (sorted by code).
 
@@ -232,7 +233,13 @@ def publishable_shares(
 
 
 def distribution_text(
-    shares: Mapping[str, float], labels: Mapping[str, str], n: int, k: int, *, multiple: bool = False
+    shares: Mapping[str, float],
+    labels: Mapping[str, str],
+    n: int,
+    k: int,
+    *,
+    multiple: bool = False,
+    language: str = "en",
 ) -> str:
     """'Agree 35% · Neutral 20% · Yes, No: fewer than k each' - the text twin of a published bar."""
     shown, withheld = publishable_shares(shares, n, k, multiple=multiple)
@@ -259,6 +266,7 @@ def group_breakdown(
     reference_label: str = "territory score",
     title: str = "Block score by stakeholder group (0–100)",
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """Bars per stakeholder group for one block; suppressed and insufficient cells are labelled, empty.
 

@@ -31,7 +31,7 @@ def published_score(row: Mapping) -> float | None:
     return finite(row.get("score"))
 
 
-def status_word(status: object) -> str:
+def status_word(status: object, language: str = "en") -> str:
     """The word drawn in place of an unpublished figure; `status` as read from a row (any value, read as text)."""
     return STATUS_WORDS.get(str(status), str(status) or "no data")
 
@@ -81,6 +81,7 @@ def block_profile(
     region_label: str | None = None,
     title: str = "Block scores (0–100)",
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """One territory's score per block with its interval, against peer-group means and a frontrunner level.
 
@@ -197,6 +198,7 @@ def block_vs_peers(
     ci_level: float | None = None,
     title: str | None = None,
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """Small bar chart for one block: the territory's score, each peer group's mean and frontrunner level.
 
@@ -294,6 +296,7 @@ def heatmap(
     sort: str | None = "code",
     title: str = "Block scores by territory (0–100)",
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """Territories × blocks, score printed in each cell; unpublished cells hatched with the word.
 

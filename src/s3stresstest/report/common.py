@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
-from .render import Figure, Table
+from ..i18n import translator
+from .render import N_, Figure, Table
 
 log = logging.getLogger(__name__)
 
@@ -21,33 +22,55 @@ log = logging.getLogger(__name__)
 # -- words ---------------------------------------------------------------------------------------
 
 
-def group_label(g: str) -> str:
-    """A stakeholder group code as a reader says it: 'cluster_manager' -> 'Cluster manager'."""
+# Stakeholder groups of the questionnaire, as a reader says them (other codes: 'my_group' -> 'My group').
+GROUP_NAMES = {
+    "cluster_manager": N_("Cluster manager"),
+    "policy_maker": N_("Policy maker"),
+    "development_agency": N_("Development agency"),
+    "research_institution": N_("Research institution"),
+    "industry_association": N_("Industry association"),
+    "company": N_("Company"),
+    # TRANSLATORS: a stakeholder group: respondents who belong to none of the named groups
+    "other": N_("Other"),
+}
+
+
+def group_label(g: str, *, language: str = "en") -> str:
+    """A stakeholder group code as a reader says it: 'cluster_manager' -> 'Cluster manager' ('Clustermanager/in')."""
+    name = GROUP_NAMES.get(str(g))
+    if name is not None:
+        return translator(language)._(name)
     return str(g).replace("_", " ").capitalize()
 
 
-def peer_label(g: str) -> str:
-    """A peer group's name as a heading: 'all' -> 'All territories', 'alpine_space' -> 'Alpine Space'."""
-    return {"all": "All territories"}.get(g, str(g).replace("_", " ").title())
+def peer_label(g: str, *, language: str = "en") -> str:
+    """A peer group's name as a heading: 'all' -> 'All territories', 'alpine_space' -> 'Alpine Space'.
+
+    Only 'all' is a word of ours; other peer groups are names from the data and stay as they are."""
+    if g == "all":
+        # TRANSLATORS: the peer group made of every territory of the campaign
+        return translator(language)._("All territories")
+    return str(g).replace("_", " ").title()
 
 
-def withheld_text(status: str, k: int, *, group: bool = False) -> str:
+def withheld_text(status: str, k: int, *, group: bool = False, language: str = "en") -> str:
     """What stands in place of a figure that is not published, given its status and the threshold k.
 
     `group=True` for stakeholder-group figures, which are also withheld to protect a smaller
     group (secondary suppression).
     """
+    t = translator(language)
     if status == "insufficient":
-        return "insufficient (fewer than half of the block's items published)"
+        return t._("insufficient (fewer than half of the block's items published)")
     if group:
-        return f"suppressed (fewer than {k} respondents, or protecting a smaller group)"
-    return f"suppressed (fewer than {k} respondents)"
+        return t._("suppressed (fewer than {k} respondents, or protecting a smaller group)", k=t.integer(k))
+    return t._("suppressed (fewer than {k} respondents)", k=t.integer(k))
 
 
-def ci_level_text(inputs) -> str:
-    """The run's interval level as a percentage ('90%'), from its scoring parameters (90% when absent)."""
+def ci_level_text(inputs, *, language: str = "en") -> str:
+    """The run's interval level as a percentage ('90%', '90 %'), from its scoring parameters (90% when absent)."""
     lvl = inputs.parameters.get("ci_level")
-    return f"{float(lvl):.0%}" if lvl else "90%"
+    return translator(language).percent(float(lvl) if lvl else 0.9, 0)
 
 
 def error_message(exc: Exception) -> str:
@@ -101,6 +124,7 @@ def load_maps() -> ModuleType | None:
 
 
 __all__ = [
+    "GROUP_NAMES",
     "ci_level_text",
     "draw_chart",
     "error_message",

@@ -66,6 +66,7 @@ def sentence(
     item: Label = str,
     territory: Label = str,
     choice: Callable[[str, str], str] = lambda _item, name: name,
+    language: str = "en",
 ) -> str:
     """One fired trigger as a sentence; `block`, `item`, `territory` and `choice` (item, choice name)
     give readable names for codes."""
@@ -179,7 +180,7 @@ def sentence(
     return f"{kind.replace('_', ' ') or 'rule'}: " + "; ".join(parts)
 
 
-def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, **labels) -> list[str]:
+def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, language: str = "en", **labels) -> list[str]:
     """The sentences of a recommendation's evidence (the engine's JSON), the first `limit` of them."""
     if isinstance(evidence, str):
         try:
@@ -209,7 +210,7 @@ def _figure_sentences(evidence: Mapping, limit: int, labels: dict) -> list[str]:
     return out
 
 
-def learn_sentence(learn: list, *, territory: Label = str) -> str:
+def learn_sentence(learn: list, *, territory: Label = str, language: str = "en") -> str:
     """Whom to learn from, with the figures that make each clearly higher (the engine's `learn_from`)."""
     parts = []
     for e in learn:

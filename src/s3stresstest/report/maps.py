@@ -151,6 +151,7 @@ def territory_map(
     vmax: float = 100.0,
     width: int = 640,
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """The territory (outlined, white) and its neighbours coloured by their alignment score with it.
 
@@ -236,6 +237,7 @@ def alpine_space_map(
     width: int = 640,
     region_codes: Sequence[str] | None = None,
     id_prefix: str | None = None,
+    language: str = "en",
 ) -> Svg:
     """The 42 NUTS-2 regions of the Alpine Space, territories with a value coloured and labelled.
 

@@ -33,6 +33,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import check_language, translator
+
+
+def N_(message: str) -> str:
+    """Marks a text for extraction where it is defined; it is translated where it is shown (`t._(message)`)."""
+    return message
+
+
 SCHEME_RE = re.compile(r"\b(?:https?|ftp|file)://", re.IGNORECASE)
 # URLs a self-contained HTML file may hold: XML namespace names inside inline SVG (never fetched).
 NAMESPACE_URLS = (
@@ -52,7 +60,8 @@ PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 680.0, 900.0
 # charts that are not `wide` print at most this wide (about 82% of the text width, chart text
 # about 7pt): a regional report then holds two charts a page instead of one and a half
 PRINT_CHART_PX = 560.0
-PAGE_NOTICE = "SYNTHETIC DATA – generated answers; no real region, person or strategy"
+# TRANSLATORS: printed at the top of every page of a report made from generated (synthetic) answers
+PAGE_NOTICE = N_("SYNTHETIC DATA – generated answers; no real region, person or strategy")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -311,7 +320,17 @@ def render_html(doc: Document) -> str:
                     )
                     sizes.append(f"#{b.fid} svg{{width:{b.width * scale:.0f}px;height:{b.height * scale:.0f}px}}")
     print_css = Markup("@media print{" + "".join(sizes) + "}") if sizes else Markup("")
-    html = template.render(doc=doc, css=Markup(stylesheet()), page_notice=PAGE_NOTICE, print_css=print_css)
+    t = translator(check_language(doc.language))
+    html = template.render(
+        doc=doc,
+        css=Markup(stylesheet()),
+        page_notice=t._(PAGE_NOTICE),
+        print_css=print_css,
+        _=t.gettext,
+        ngettext=t.ngettext,
+        pgettext=t.pgettext,
+        t=t,
+    )
     return html
 
 
@@ -409,21 +428,66 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     p.append(char("end"))
 
 
-def _a4_with_page_numbers(d) -> None:
-    """A4 pages with 2 cm margins and 'Page N of M' centred in the footer."""
+def _a4_with_page_numbers(d, language: str = "en") -> None:
+    """A4 pages with 2 cm margins and 'Page N of M' (in the document's language) centred in the footer."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    t = translator(language)
+    # TRANSLATORS: page footer of a Word report; {k} and {n} become the page number and the page count
+    pattern = t._("Page {k} of {n}", k="\0k\0", n="\0n\0")
     for sec in d.sections:
         sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
         sec.left_margin = sec.right_margin = Cm(2.0)
         sec.top_margin = sec.bottom_margin = Cm(2.0)
         fp = sec.footer.paragraphs[0]
         fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fp.add_run("Page ").font.size = Pt(8)
-        _field(fp, "PAGE", "1")
-        fp.add_run(" of ").font.size = Pt(8)
-        _field(fp, "NUMPAGES", "1")
+        for piece in re.split(r"(\0[kn]\0)", pattern):
+            if piece == "\0k\0":
+                _field(fp, "PAGE", "1")
+            elif piece == "\0n\0":
+                _field(fp, "NUMPAGES", "1")
+            elif piece:
+                fp.add_run(piece).font.size = Pt(8)
+
+
+# Word's language tags (w:lang) of the report languages
+DOCX_LANGUAGES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "it": "it-IT", "sl": "sl-SI"}
+
+
+def _docx_language(d, language: str) -> None:
+    """The document's language (spelling, hyphenation, screen readers): w:lang on the default run
+    properties and on every style that sets fonts, and in the core properties."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = DOCX_LANGUAGES.get(language, language)
+    d.core_properties.language = tag
+    styles = d.styles.element
+    targets = []
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = OxmlElement("w:rPrDefault")
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            rpr_default.append(rpr)
+        targets.append(rpr)
+    for style in styles.findall(qn("w:style")):
+        rpr = style.find(qn("w:rPr"))
+        if rpr is not None:
+            targets.append(rpr)
+    for rpr in targets:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), tag)
+        lang.set(qn("w:eastAsia"), tag)
+        lang.set(qn("w:bidi"), tag)
 
 
 def _picture_alt_text(d, alt: str, title: str) -> None:
@@ -471,7 +535,10 @@ def write_docx(doc: Document, path: str | Path) -> Path:
     from docx.shared import Pt, RGBColor
 
     path = Path(path)
+    language = check_language(doc.language)
+    t = translator(language)
     d = docx.Document()
+    _docx_language(d, language)
     d.core_properties.title = doc.title
     d.core_properties.subject = doc.subtitle
     d.core_properties.comments = doc.banner or ""
@@ -482,18 +549,20 @@ def write_docx(doc: Document, path: str | Path) -> Path:
         if doc.synthetic:
             hp = sec.header.paragraphs[0]
             hp.text = ""
-            run = hp.add_run(doc.banner or PAGE_NOTICE)
+            run = hp.add_run(doc.banner or t._(PAGE_NOTICE))
             run.bold = True
             run.font.size = Pt(8)
             run.font.color.rgb = RGBColor(0xA0, 0x1C, 0x1C)
             hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _a4_with_page_numbers(d)
+    _a4_with_page_numbers(d, language)
     d.add_heading(doc.title, level=0)
     if doc.subtitle:
         d.add_paragraph(doc.subtitle)
     if doc.kind != "memo":  # the memo is two pages: no contents
-        d.add_paragraph().add_run("Contents").bold = True  # not a heading: it would list itself
-        _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field to fill in.")
+        d.add_paragraph().add_run(t._("Contents")).bold = True  # not a heading: it would list itself
+        # TRANSLATORS: stands in a Word file where the table of contents appears once Word updates the field
+        placeholder = t._("Right-click and choose Update Field to fill in.")
+        _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', placeholder)
     if doc.synthetic and doc.banner and doc.kind != "memo":  # the memo: once per page, in the header
         p = d.add_paragraph()
         r = p.add_run(doc.banner)
@@ -504,12 +573,12 @@ def write_docx(doc: Document, path: str | Path) -> Path:
             d.add_page_break()
         d.add_heading(s.title, level=1)
         for b in s.blocks:
-            _docx_block(d, b)
+            _docx_block(d, b, language)
     d.save(str(path))
     return path
 
 
-def _docx_block(d, b) -> None:
+def _docx_block(d, b, language: str = "en") -> None:
     from docx.shared import RGBColor
 
     if isinstance(b, Heading):
@@ -529,7 +598,8 @@ def _docx_block(d, b) -> None:
         _docx_table(d, b)
     elif isinstance(b, Figure):
         p = d.add_paragraph(style="Caption")
-        p.add_run(f"Figure: {b.title}").bold = True
+        # TRANSLATORS: the title line of a chart in a Word report
+        p.add_run(translator(language)._("Figure: {title}", title=b.title)).bold = True
         png = _svg_png(b.svg)
         if png is not None:
             from docx.shared import Inches

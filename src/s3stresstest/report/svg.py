@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..i18n import translator
 from . import palette as pal
 
 FONT_FAMILY = "DejaVu Sans, Helvetica, Arial, sans-serif"
@@ -67,14 +68,17 @@ def num(v: float) -> str:
     return "0" if s == "-0" else s
 
 
-def fmt_score(v: float) -> str:
-    """A value printed as a whole number (scores 0–100); never '-0'."""
+def fmt_score(v: float, language: str = "en") -> str:
+    """A value printed as a whole number (scores 0–100); never '-0'; the language's minus sign."""
     s = f"{v:.0f}"
-    return "0" if s == "-0" else s
+    s = "0" if s == "-0" else s
+    return translator(language).number(float(s), 0) if language != "en" else s
 
 
-def fmt_pct(share: float) -> str:
-    """A share 0–1 printed as a whole percentage."""
+def fmt_pct(share: float, language: str = "en") -> str:
+    """A share 0–1 printed as a whole percentage ('72%', '72 %' in German and French)."""
+    if language != "en":
+        return translator(language).percent(share, 0)
     return f"{100 * share:.0f}%"
 
 
@@ -283,6 +287,7 @@ def axis(
     step: float = 20,
     label: str | None = None,
     pct: bool = False,
+    language: str = "en",
 ) -> None:
     """Vertical grid lines from `top` to `bottom` with tick labels below, and the axis unit label under them.
 
@@ -292,7 +297,8 @@ def axis(
     while v <= vmax + 1e-9:
         x = x0 + (x1 - x0) * v / vmax
         doc.line(x, top, x, bottom, stroke=pal.GRID, sw=0.8)
-        doc.text(x, bottom + 13, f"{v:.0f}%" if pct else f"{v:.0f}", size=10, anchor="middle", fill=pal.MUTED_INK)
+        tick = fmt_pct(v / 100, language) if pct else fmt_score(v, language)
+        doc.text(x, bottom + 13, tick, size=10, anchor="middle", fill=pal.MUTED_INK)
         v += step
     if label:
         doc.text((x0 + x1) / 2, bottom + 28, label, size=11, anchor="middle", fill=pal.MUTED_INK)
