@@ -196,7 +196,12 @@ def _by_group(fill: Callable[[Vector], Vector]) -> Callable[[Vector, Vector], Ve
 
 i_mean_grp = _by_group(i_mean)
 i_median_grp = _by_group(i_median)
-IMPUTERS = {"i_mean": i_mean, "i_median": i_median, "i_mean_grp": i_mean_grp, "i_median_grp": i_median_grp}
+IMPUTERS: dict[str, Callable[..., Vector]] = {
+    "i_mean": i_mean,
+    "i_median": i_median,
+    "i_mean_grp": i_mean_grp,
+    "i_median_grp": i_median_grp,
+}
 
 
 # -- aggregation (rows = units, columns = children) --------------------------------------------
