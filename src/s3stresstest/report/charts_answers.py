@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from ..i18n import translator
 from . import palette as pal
 from .charts_scores import one_region, published_score, status_word
 from .common import group_label
@@ -49,6 +50,8 @@ def item_distribution(
     Multiple-response items (shares summing above 100%; or `multiple=True`) get one bar per
     choice, each the share of answering respondents who ticked it.
     """
+    t = translator(language)
+    k_text = t.integer(min_respondents)
     labels = dict(labels or {})
     region_labels = dict(region_labels or {})
     dk = set(dont_know)
@@ -83,11 +86,13 @@ def item_distribution(
     if multiple is None:
         multiple = any(s is not None and sum(s.values()) > 1.0 + 1e-6 for _, s in data.values())
 
-    item_name = item_label or (str(frame["item"].iloc[0]) if "item" in frame.columns and len(frame) else "item")
+    item_name = item_label or (
+        str(frame["item"].iloc[0]) if "item" in frame.columns and len(frame) else t._("question")
+    )
     title = title or (
-        "Answers (% of respondents who answered)"
+        t._("Answers (% of respondents who answered)")
         if not multiple
-        else "Answers ticked (% of respondents who answered; several answers possible)"
+        else t._("Answers ticked (% of respondents who answered; several answers possible)")
     )
     width, label_w = 720, 130
     x0 = 12 + label_w + 10
@@ -106,12 +111,15 @@ def item_distribution(
             (
                 "fill",
                 miss_fill,
-                f"answers given by fewer than {min_respondents} respondents: "
-                + ("not shown" if multiple else "pooled with the next smallest, no figure"),
+                t._("answers given by fewer than {k} respondents: not shown", k=k_text)
+                if multiple
+                else t._(
+                    "answers given by fewer than {k} respondents: pooled with the next smallest, no figure", k=k_text
+                ),
             )
         )
     if any(s is None for _, s in data.values()):
-        entries.append(("fill", miss_fill, f"whole bar suppressed (fewer than {min_respondents} answers)"))
+        entries.append(("fill", miss_fill, t._("whole bar suppressed (fewer than {k} answers)", k=k_text)))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 8
     bar_h = 20
     alt = []
@@ -122,7 +130,9 @@ def item_distribution(
             cy = y + bar_h / 2 + 3
             doc.text(12 + label_w, cy + 4, rl, size=11.5, anchor="end", weight="bold")
             word = (
-                f"suppressed (fewer than {min_respondents} answers)" if n > 0 or min_respondents <= 0 else "no answers"
+                t._("suppressed (fewer than {k} answers)", k=k_text)
+                if n > 0 or min_respondents <= 0
+                else t._("no answers")
             )
             doc.rect(x0, cy - bar_h / 2, x1 - x0, bar_h, fill=miss_fill, stroke=pal.MUTED_INK, sw=0.6)
             tw = text_width(word, 11) + 10
@@ -144,8 +154,11 @@ def item_distribution(
                     w = (x1 - x0) * sum(shares[w_] for w_ in withheld)
                     doc.rect(x, cy - bar_h / 2, w, bar_h, fill=miss_fill, stroke=pal.INK, sw=0.6)
                     parts.append(
-                        f"{', '.join(labels.get(w_, w_) for w_ in withheld)} pooled "
-                        f"(fewer than {min_respondents} respondents behind one of them)"
+                        t._(
+                            "{answers} pooled (fewer than {k} respondents behind one of them)",
+                            answers=", ".join(labels.get(w_, w_) for w_ in withheld),
+                            k=k_text,
+                        )
                     )
                     x += w
                     continue
@@ -158,15 +171,15 @@ def item_distribution(
                         tc = pal.INK if c in dk else pal.text_colour_on(fill)
                         if c in dk:
                             doc.rect(x + w / 2 - 15, cy - 6.5, 30, 13, fill="#ffffff")
-                        doc.text(x + w / 2, cy + 4, fmt_pct(s), size=10.5, anchor="middle", fill=tc)
-                parts.append(f"{labels.get(c, c)} {fmt_pct(s)}")
+                        doc.text(x + w / 2, cy + 4, fmt_pct(s, language), size=10.5, anchor="middle", fill=tc)
+                parts.append(f"{labels.get(c, c)} {fmt_pct(s, language)}")
                 x += w
-            doc.text(x1 + 8, cy + 4, f"n = {n}", size=10.5, fill=pal.MUTED_INK)
-            alt.append(f"{rl + ': ' if rl else ''}{', '.join(parts)} (n = {n})")
+            doc.text(x1 + 8, cy + 4, f"n = {t.integer(n)}", size=10.5, fill=pal.MUTED_INK)
+            alt.append(f"{rl + ': ' if rl else ''}{', '.join(parts)} (n = {t.integer(n)})")
             y += bar_h + 10
         else:
             if rl:
-                doc.text(12, y + 14, f"{rl} (n = {n})", size=11.5, weight="bold")
+                doc.text(12, y + 14, f"{rl} (n = {t.integer(n)})", size=11.5, weight="bold")
                 y += 20
             parts = []
             _, withheld = publishable_shares(shares, n, min_respondents, multiple=True)
@@ -175,7 +188,7 @@ def item_distribution(
                 cy = y + 9
                 doc.text(12 + label_w, cy + 4, labels.get(c, c), size=11, anchor="end")
                 if c in withheld:
-                    word = f"fewer than {min_respondents} respondents"
+                    word = t._("fewer than {k} respondents", k=k_text)
                     doc.rect(x0, cy - 7, text_width(word, 10.5) + 12, 14, fill=miss_fill, stroke=pal.MUTED_INK, sw=0.6)
                     doc.text(x0 + 6, cy + 4, word, size=10.5, italic=True)
                     parts.append(f"{labels.get(c, c)} {word}")
@@ -183,28 +196,32 @@ def item_distribution(
                     continue
                 fill = dk_fill if c in dk else colours[c]
                 doc.rect(x0, cy - 7, (x1 - x0) * s, 14, fill=fill, stroke=pal.INK, sw=0.6)
-                doc.text(x0 + (x1 - x0) * s + 5, cy + 4, fmt_pct(s), size=10.5)
-                parts.append(f"{labels.get(c, c)} {fmt_pct(s)}")
+                doc.text(x0 + (x1 - x0) * s + 5, cy + 4, fmt_pct(s, language), size=10.5)
+                parts.append(f"{labels.get(c, c)} {fmt_pct(s, language)}")
                 y += 20
-            alt.append(f"{rl + ' ' if rl else ''}(n = {n}): {', '.join(parts)}")
+            alt.append(f"{rl + ' ' if rl else ''}(n = {t.integer(n)}): {', '.join(parts)}")
             y += 6
     bottom = y
     for v in range(0, 101, 25):
         x = x0 + (x1 - x0) * v / 100
         doc.line(x, bottom, x, bottom + 4, stroke=pal.MUTED_INK, sw=0.8)
-        doc.text(x, bottom + 16, f"{v}%", size=10, anchor="middle", fill=pal.MUTED_INK)
+        doc.text(x, bottom + 16, fmt_pct(v / 100, language), size=10, anchor="middle", fill=pal.MUTED_INK)
     doc.line(x0, bottom, x1, bottom, stroke=pal.MUTED_INK, sw=0.8)
     doc.text(
         (x0 + x1) / 2,
         bottom + 30,
-        "Share of respondents who answered (%)",
+        t._("Share of respondents who answered (%)"),
         size=11,
         anchor="middle",
         fill=pal.MUTED_INK,
     )
     doc.height = int(bottom + 40)
-    kind = "Stacked bar chart (100%)" if not multiple else "Bar chart (several answers possible)"
-    doc.alt = f"{kind} of the answers to '{item_name}'. " + "; ".join(alt) + "."
+    lead = (
+        t._("Stacked bar chart (100%) of the answers to '{item}'.", item=item_name)
+        if not multiple
+        else t._("Bar chart (several answers possible) of the answers to '{item}'.", item=item_name)
+    )
+    doc.alt = f"{lead} " + "; ".join(alt) + "."
     return doc.render(id_prefix)
 
 
@@ -242,15 +259,20 @@ def distribution_text(
     language: str = "en",
 ) -> str:
     """'Agree 35% · Neutral 20% · Yes, No: fewer than k each' - the text twin of a published bar."""
+    t = translator(language)
     shown, withheld = publishable_shares(shares, n, k, multiple=multiple)
-    parts = [f"{labels.get(c, c)} {fmt_pct(s)}" for c, s in shares.items() if c in shown]
+    parts = [f"{labels.get(c, c)} {fmt_pct(s, language)}" for c, s in shares.items() if c in shown]
     if withheld:
         names = ", ".join(labels.get(c, c) for c in withheld)
         parts.append(
-            f"{names}: withheld (fewer than {k} respondents each)"
+            t._("{answers}: withheld (fewer than {k} respondents each)", answers=names, k=t.integer(k))
             if multiple
-            else f"{names}: {fmt_pct(sum(shares[c] for c in withheld))} together (not shown apart: fewer than {k} "
-            "respondents behind at least one of them)"
+            else t._(
+                "{answers}: {share} together (not shown apart: fewer than {k} respondents behind at least one of them)",
+                answers=names,
+                share=fmt_pct(sum(shares[c] for c in withheld), language),
+                k=t.integer(k),
+            )
         )
     return " · ".join(parts)
 
@@ -263,8 +285,8 @@ def group_breakdown(
     labels: Mapping[str, str] | None = None,
     block_label: str | None = None,
     reference: float | None = None,
-    reference_label: str = "territory score",
-    title: str = "Block score by stakeholder group (0–100)",
+    reference_label: str | None = None,
+    title: str | None = None,
     id_prefix: str | None = None,
     language: str = "en",
 ) -> Svg:
@@ -276,6 +298,10 @@ def group_breakdown(
     """
     from ..campaign.model import STAKEHOLDER_GROUPS
 
+    t = translator(language)
+    title = title or t._("Block score by stakeholder group (0–100)")
+    # TRANSLATORS: label of the dashed line marking the territory's own block score in a chart
+    reference_label = reference_label or t._("territory score")
     frame, region = one_region(group_block_scores, region, "group_block_scores")
     frame = frame[frame["block"] == block]
     labels = dict(labels or {})
@@ -288,22 +314,22 @@ def group_breakdown(
     sub = (f"{region}: " if region else "") + (block_label or block)
     doc = Doc(width, 10, title, "")
     y = doc.heading(title, sub)
-    entries = [("fill", pal.SEQUENTIAL[3], "published score")]
+    entries = [("fill", pal.SEQUENTIAL[3], t._("published score"))]
     if any(published_score(r) is None for r in recs):  # the legend names only what the chart holds
-        entries.append(("fill", doc.pattern("missing"), "not shown (suppressed or insufficient answers)"))
+        entries.append(("fill", doc.pattern("missing"), t._("not shown (suppressed or insufficient answers)")))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 8
     top = y
     h = 24
     alt = []
     rows = []
     for r in recs:
-        rows.append((labels.get(r["stakeholder_group"], group_label(r["stakeholder_group"])), r))
+        rows.append((labels.get(r["stakeholder_group"], group_label(r["stakeholder_group"], language=language)), r))
     # grid first, bars over it
     bottom = top + h * max(len(rows), 1) + 4
-    axis(doc, x0, x1, top, bottom, label="Score (0–100)")
+    axis(doc, x0, x1, top, bottom, label=t._("Score (0–100)"), language=language)
     if not rows:
-        doc.text(x0, top + 16, "no stakeholder-group figures", italic=True, fill=pal.MUTED_INK, size=11)
-        alt.append("no stakeholder-group figures")
+        doc.text(x0, top + 16, t._("no stakeholder-group figures"), italic=True, fill=pal.MUTED_INK, size=11)
+        alt.append(t._("no stakeholder-group figures"))
     for lab, r in rows:
         cy = y + h / 2 + 2
         doc.text(12 + label_w, cy + 4, lab, size=11.5, anchor="end")
@@ -311,28 +337,30 @@ def group_breakdown(
         if v is not None:
             n = finite(r.get("n"))
             doc.rect(x0, cy - 8, (x1 - x0) * v / 100, 16, fill=pal.SEQUENTIAL[3], stroke=pal.INK, sw=0.6)
-            extra = f" (n = {int(n)})" if n is not None else ""
-            doc.text(x1 + 10, cy + 4, fmt_score(v) + extra, size=11)
-            alt.append(f"{lab}: {fmt_score(v)}{extra}")
+            extra = f" (n = {t.integer(int(n))})" if n is not None else ""
+            doc.text(x1 + 10, cy + 4, fmt_score(v, language) + extra, size=11)
+            alt.append(f"{lab}: {fmt_score(v, language)}{extra}")
         else:
-            word = status_word(r.get("status", "missing"))
+            word = status_word(r.get("status", "missing"), language)
             doc.rect(x0, cy - 8, x1 - x0, 16, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
             tw = text_width(word, 11) * 1.08 + 12
             doc.rect(x0 + 6, cy - 7, tw, 14, fill="#ffffff")
             doc.text(x0 + 11, cy + 4, word, size=11, italic=True)
-            alt.append(f"{lab}: not shown ({word})")
+            alt.append(t._("{group}: not shown ({reason})", group=lab, reason=word))
         y += h
     ref = finite(reference)
     if ref is not None and rows:
         x = x0 + (x1 - x0) * ref / 100
         doc.line(x, top - 2, x, bottom, stroke=pal.INK, sw=1.4, extra=' stroke-dasharray="5 3"')
-        doc.text(x, top - 5, f"{reference_label} {fmt_score(ref)}", size=10.5, anchor="middle")
-        alt.append(f"{reference_label}: {fmt_score(ref)}")
+        doc.text(x, top - 5, f"{reference_label} {fmt_score(ref, language)}", size=10.5, anchor="middle")
+        alt.append(f"{reference_label}: {fmt_score(ref, language)}")
     doc.height = int(bottom + 40)
-    doc.alt = (
-        f"Bar chart of the score (0–100) of {sub} by stakeholder group; groups below the anonymity "
-        f"threshold are shown as such, without figures. " + "; ".join(alt) + "."
+    lead = t._(
+        "Bar chart of the score (0–100) of {subject} by stakeholder group; groups below the anonymity "
+        "threshold are shown as such, without figures.",
+        subject=sub,
     )
+    doc.alt = f"{lead} " + "; ".join(alt) + "."
     return doc.render(id_prefix)
 
 

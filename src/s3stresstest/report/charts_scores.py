@@ -16,10 +16,20 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from ..i18n import translator
 from . import palette as pal
+from .render import N_
 from .svg import Doc, Svg, axis, finite, fmt_score, legend_row, text_width, wrap
 
-STATUS_WORDS = {"suppressed": "suppressed", "insufficient": "insufficient answers", "missing": "no data"}
+# the word drawn in place of a figure that is not published (translated where it is drawn)
+STATUS_WORDS = {
+    # TRANSLATORS: in place of a score withheld because too few people answered (anonymity)
+    "suppressed": N_("suppressed"),
+    "insufficient": N_("insufficient answers"),
+    "missing": N_("no data"),
+}
+# shorter words for the cells of the heat map
+CELL_WORDS = {"suppressed": N_("suppressed"), "insufficient": N_("insufficient"), "missing": N_("no data")}
 
 # -- inputs ------------------------------------------------------------------------------------
 
@@ -33,7 +43,9 @@ def published_score(row: Mapping) -> float | None:
 
 def status_word(status: object, language: str = "en") -> str:
     """The word drawn in place of an unpublished figure; `status` as read from a row (any value, read as text)."""
-    return STATUS_WORDS.get(str(status), str(status) or "no data")
+    t = translator(language)
+    word = STATUS_WORDS.get(str(status))
+    return t._(word) if word else (str(status) or t._("no data"))
 
 
 def one_region(frame: pd.DataFrame, region: str | None, what: str) -> tuple[pd.DataFrame, str | None]:
@@ -61,8 +73,18 @@ def _peer_groups(bench: pd.DataFrame, groups: Sequence[str] | None) -> list[str]
     return named or found
 
 
-def _ci_text(level: float | None) -> str:
-    return f"{level:.0%} interval" if level else "interval"
+def _group_name(g: str, language: str) -> str:
+    """A peer group's code as charts print it: the code itself, except that 'all' is a word of the language."""
+    if g == "all" and language != "en":
+        # TRANSLATORS: the peer group of every territory of the campaign, quoted in charts
+        return translator(language)._("all")
+    return g
+
+
+def _ci_text(level: float | None, language: str = "en") -> str:
+    t = translator(language)
+    # TRANSLATORS: {level} is a percentage such as "90%": a 90% confidence interval
+    return t._("{level} interval", level=t.percent(level, 0)) if level else t._("interval")
 
 
 # -- charts ------------------------------------------------------------------------------------
@@ -79,7 +101,7 @@ def block_profile(
     frontrunner_group: str | None = None,
     ci_level: float | None = None,
     region_label: str | None = None,
-    title: str = "Block scores (0–100)",
+    title: str | None = None,
     id_prefix: str | None = None,
     language: str = "en",
 ) -> Svg:
@@ -91,6 +113,8 @@ def block_profile(
     when it is the only one); `frontrunner_group`: whose frontrunner level is marked (default
     `all` when present, else the first of `groups`). Blocks keep the instrument order.
     """
+    t = translator(language)
+    title = title or t._("Block scores (0–100)")
     scores, region = one_region(block_scores, region, "block_scores")
     labels = dict(labels or {})
     blocks = list(blocks) if blocks is not None else list(dict.fromkeys(scores["block"]))
@@ -108,8 +132,8 @@ def block_profile(
     width, label_w = 760, 250
     x0, x1 = 12 + label_w + 14, 12 + label_w + 14 + 330
     value_x = x1 + 14
-    who = region_label or region or "the territory"
-    ci = _ci_text(ci_level)
+    who = region_label or region or t._("the territory")
+    ci = _ci_text(ci_level, language)
     rows, alt_parts = [], []
     for b in blocks:
         name = labels.get(b, b)
@@ -117,17 +141,33 @@ def block_profile(
         rows.append((b, name, text_rows, max(34, 14 * len(text_rows) + 12)))
 
     subtitle = (
-        f"{who}: dot = block score with its {ci}; hollow markers = peer-group means; "
-        f"bar = frontrunner level" + (f" ({frontrunner_group})" if frontrunner_group else "") + "."
+        t._(
+            "{territory}: dot = block score with its {interval}; hollow markers = peer-group means; "
+            "bar = frontrunner level ({group}).",
+            territory=who,
+            interval=ci,
+            group=_group_name(frontrunner_group, language),
+        )
+        if frontrunner_group
+        else t._(
+            "{territory}: dot = block score with its {interval}; hollow markers = peer-group means; "
+            "bar = frontrunner level.",
+            territory=who,
+            interval=ci,
+        )
     )
     doc = Doc(width, 10, title, "")
     y = doc.heading(title, subtitle)
     entries: list[tuple[str, str | None, str]] = [("whisker", None, f"{who} ({ci})")]
-    entries += [("marker", shapes[g], f"mean of peer group '{g}'") for g in groups]
+    entries += [
+        ("marker", shapes[g], t._("mean of peer group '{group}'", group=_group_name(g, language))) for g in groups
+    ]
     if frontrunner_group:
-        entries.append(("marker", "bar", f"frontrunner level ('{frontrunner_group}')"))
+        entries.append(
+            ("marker", "bar", t._("frontrunner level ('{group}')", group=_group_name(frontrunner_group, language)))
+        )
     if any(by_block.get(b) is None or published_score(by_block[b]) is None for b in blocks):
-        entries.append(("fill", doc.pattern("missing"), "no published score"))
+        entries.append(("fill", doc.pattern("missing"), t._("no published score")))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
     top = y
     for _b, _name, text_rows, h in rows:
@@ -136,7 +176,7 @@ def block_profile(
         doc.line(x0, y + h, x1, y + h, stroke=pal.GRID, sw=0.6)
         y += h
     bottom = y
-    axis(doc, x0, x1, top, bottom, label="Score (0–100)")
+    axis(doc, x0, x1, top, bottom, label=t._("Score (0–100)"), language=language)
     y = top
     for b, name, _text_rows, h in rows:
         cy = y + h / 2
@@ -155,34 +195,44 @@ def block_profile(
             m = finite(peer.get((b, g), {}).get("peer_mean"))
             if m is not None:
                 doc.marker(shapes[g], x0 + (x1 - x0) * m / 100, cy, r=4.5)
-                peers_txt.append(f"mean of '{g}' {fmt_score(m)}")
+                peers_txt.append(
+                    t._("mean of '{group}' {score}", group=_group_name(g, language), score=fmt_score(m, language))
+                )
             else:
-                peers_txt.append(f"mean of '{g}' not available")
+                peers_txt.append(t._("mean of '{group}' not available", group=_group_name(g, language)))
         if frontrunner_group:
             f = finite(peer.get((b, frontrunner_group), {}).get("frontrunner_level"))
             if f is not None:
                 doc.marker("bar", x0 + (x1 - x0) * f / 100, cy, r=4.5)
-                peers_txt.append(f"frontrunner level {fmt_score(f)}")
+                peers_txt.append(t._("frontrunner level {score}", score=fmt_score(f, language)))
         if score is not None:
+            sc = fmt_score(score, language)
             if lo is not None and hi is not None:
-                vt = f"{fmt_score(score)} ({fmt_score(lo)}–{fmt_score(hi)})"
-                at = f"{fmt_score(score)} ({ci} {fmt_score(lo)} to {fmt_score(hi)})"
+                low, high = fmt_score(lo, language), fmt_score(hi, language)
+                vt = f"{sc} ({low}–{high})"
+                at = t._("{score} ({interval} {low} to {high})", score=sc, interval=ci, low=low, high=high)
             else:
-                vt, at = fmt_score(score), fmt_score(score)
+                vt, at = sc, sc
             doc.marker("dot", x0 + (x1 - x0) * score / 100, cy, r=5)
             doc.text(value_x, cy + 4, vt, size=11.5, weight="bold")
         else:
-            word = status_word(row.get("status") if row is not None else "missing")
+            word = status_word(row.get("status") if row is not None else "missing", language)
             doc.rect(value_x, cy - 7, 14, 12, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
             doc.text(value_x + 19, cy + 3, word, size=11, italic=True, fill=pal.MUTED_INK)
-            at = f"no published score ({word})"
+            at = t._("no published score ({reason})", reason=word)
         alt_parts.append(f"{name}: {at}" + (f"; {', '.join(peers_txt)}" if peers_txt else ""))
         y += h
     doc.height = int(bottom + 40)
-    doc.alt = (
-        f"Dot chart of the block scores (0–100) of {who} in {len(blocks)} blocks, each with its {ci}, "
-        f"against peer-group means and the frontrunner level. " + ". ".join(alt_parts) + "."
+    lead = t.ngettext(
+        "Dot chart of the block scores (0–100) of {territory} in {n} block, each with its {interval}, "
+        "against peer-group means and the frontrunner level.",
+        "Dot chart of the block scores (0–100) of {territory} in {n} blocks, each with its {interval}, "
+        "against peer-group means and the frontrunner level.",
+        len(blocks),
+        territory=who,
+        interval=ci,
     )
+    doc.alt = f"{lead} " + ". ".join(alt_parts) + "."
     return doc.render(id_prefix)
 
 
@@ -205,6 +255,7 @@ def block_vs_peers(
     The territory's score comes from `benchmarks` (NaN there when not published); with
     `block_scores`, its status and interval are taken from there.
     """
+    t = translator(language)
     bench = benchmarks[(benchmarks["region"] == region) & (benchmarks["block"] == block)]
     groups = _peer_groups(bench, groups)
     recs = {r["peer_group"]: r for r in bench.to_dict("records")}
@@ -223,9 +274,17 @@ def block_vs_peers(
         status = "ok" if score is not None else "suppressed"
     items: list[tuple[str, float | None, str]] = [(f"{who}", score, "own")]
     for g in groups:
-        items.append((f"mean of '{g}'", finite(recs.get(g, {}).get("peer_mean")), "mean"))
-        items.append((f"frontrunner level of '{g}'", finite(recs.get(g, {}).get("frontrunner_level")), "front"))
-    title = title or "Score against peer groups (0–100)"
+        items.append(
+            (t._("mean of '{group}'", group=_group_name(g, language)), finite(recs.get(g, {}).get("peer_mean")), "mean")
+        )
+        items.append(
+            (
+                t._("frontrunner level of '{group}'", group=_group_name(g, language)),
+                finite(recs.get(g, {}).get("frontrunner_level")),
+                "front",
+            )
+        )
+    title = title or t._("Score against peer groups (0–100)")
     width, label_w = 520, 170
     x0, x1 = 12 + label_w + 8, 12 + label_w + 8 + 250
     doc = Doc(width, 10, title, "")
@@ -251,21 +310,29 @@ def block_vs_peers(
             )
         if v is not None:
             doc.rect(x0, cy - 8, (x1 - x0) * v / 100, 16, fill=fills[kind], stroke=pal.INK, sw=0.6)
-            txt = fmt_score(v)
+            txt = fmt_score(v, language)
             if kind == "own" and lo is not None and hi is not None:
                 xl, xh = x0 + (x1 - x0) * lo / 100, x0 + (x1 - x0) * hi / 100
                 doc.line(xl, cy, xh, cy, stroke="#ffffff", sw=3.5)
                 doc.line(xl, cy, xh, cy, sw=1.5)
                 doc.line(xl, cy - 5, xl, cy + 5, sw=1.5)
                 doc.line(xh, cy - 5, xh, cy + 5, sw=1.5)
-                txt += f" ({fmt_score(lo)}–{fmt_score(hi)})"
-                alt.append(f"{lab}: {fmt_score(v)} ({_ci_text(ci_level)} {fmt_score(lo)} to {fmt_score(hi)})")
+                low, high = fmt_score(lo, language), fmt_score(hi, language)
+                txt += f" ({low}–{high})"
+                at = t._(
+                    "{score} ({interval} {low} to {high})",
+                    score=fmt_score(v, language),
+                    interval=_ci_text(ci_level, language),
+                    low=low,
+                    high=high,
+                )
+                alt.append(f"{lab}: {at}")
             else:
-                alt.append(f"{lab}: {fmt_score(v)}")
+                alt.append(f"{lab}: {fmt_score(v, language)}")
             reach = max(v, hi) if kind == "own" and hi is not None else v
             doc.text(x0 + (x1 - x0) * reach / 100 + 5, cy + 4, txt, size=11)
         else:
-            word = status_word(status) if kind == "own" else "not available"
+            word = status_word(status, language) if kind == "own" else t._("not available")
             doc.rect(x0, cy - 8, 60, 16, fill=doc.pattern("missing"), stroke=pal.MUTED_INK, sw=0.6)
             doc.text(x0 + 66, cy + 4, word, size=11, italic=True, fill=pal.MUTED_INK)
             alt.append(f"{lab}: {word}")
@@ -275,14 +342,17 @@ def block_vs_peers(
     for v in range(0, 101, 20):
         x = x0 + (x1 - x0) * v / 100
         doc.line(x, bottom, x, bottom + 4, stroke=pal.MUTED_INK, sw=0.8)
-        doc.text(x, bottom + 16, str(v), size=10, anchor="middle", fill=pal.MUTED_INK)
+        doc.text(x, bottom + 16, fmt_score(v, language), size=10, anchor="middle", fill=pal.MUTED_INK)
     doc.line(x0, top, x0, bottom, stroke=pal.INK, sw=0.8)
     doc.line(x0, bottom, x1, bottom, stroke=pal.MUTED_INK, sw=0.8)
-    doc.text((x0 + x1) / 2, bottom + 30, "Score (0–100)", size=11, anchor="middle", fill=pal.MUTED_INK)
+    doc.text((x0 + x1) / 2, bottom + 30, t._("Score (0–100)"), size=11, anchor="middle", fill=pal.MUTED_INK)
     doc.height = int(bottom + 40)
-    doc.alt = (
-        f"Bar chart of {block_label or block}: score (0–100) of {who} against peer groups. " + "; ".join(alt) + "."
+    lead = t._(
+        "Bar chart of {block}: score (0–100) of {territory} against peer groups.",
+        block=block_label or block,
+        territory=who,
     )
+    doc.alt = f"{lead} " + "; ".join(alt) + "."
     return doc.render(id_prefix)
 
 
@@ -294,7 +364,7 @@ def heatmap(
     *,
     territory_labels: Mapping[str, str] | None = None,
     sort: str | None = "code",
-    title: str = "Block scores by territory (0–100)",
+    title: str | None = None,
     id_prefix: str | None = None,
     language: str = "en",
 ) -> Svg:
@@ -304,6 +374,8 @@ def heatmap(
     the order given (`sort=None`). Long block labels are replaced by the block code in the
     header and listed in a key below.
     """
+    tr = translator(language)
+    title = title or tr._("Block scores by territory (0–100)")
     labels = dict(labels or {})
     territory_labels = dict(territory_labels or {})
     if territories is None:
@@ -331,11 +403,13 @@ def heatmap(
     doc = Doc(width, 10, title, "")
     y = doc.heading(
         title,
-        "Score printed in each cell; rows sorted by territory code" if sort == "code" else "Score printed in each cell",
+        tr._("Score printed in each cell; rows sorted by territory code")
+        if sort == "code"
+        else tr._("Score printed in each cell"),
     )
     classes = zip(pal.SEQUENTIAL, pal.class_bounds(), strict=True)
-    entries = [("fill", c, f"{lo:.0f}–{hi:.0f}") for c, (lo, hi) in classes]
-    entries.append(("fill", doc.pattern("missing"), "not published (word in cell)"))
+    entries = [("fill", c, f"{fmt_score(lo, language)}–{fmt_score(hi, language)}") for c, (lo, hi) in classes]
+    entries.append(("fill", doc.pattern("missing"), tr._("not published (word in cell)")))
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
     for j, b in enumerate(blocks):
         cx = x0 + cell_w * j + cell_w / 2
@@ -358,17 +432,18 @@ def heatmap(
                 doc.text(
                     x + cell_w / 2,
                     y + cell_h / 2 + 4,
-                    fmt_score(v),
+                    fmt_score(v, language),
                     size=11.5,
                     anchor="middle",
                     fill=pal.text_colour_on(fill),
                     weight="bold",
                 )
-                cells.append(f"{labels.get(b, b) if b not in dict(key) else b} {fmt_score(v)}")
+                cells.append(f"{labels.get(b, b) if b not in dict(key) else b} {fmt_score(v, language)}")
             else:
-                word = "no data" if r is None else str(r.get("status") or "no data")
-                if word == "ok":  # status ok but no number: nothing to publish
-                    word = "no data"
+                status = "missing" if r is None else str(r.get("status") or "missing")
+                if status == "ok":  # status ok but no number: nothing to publish
+                    status = "missing"
+                word = tr._(CELL_WORDS[status]) if status in CELL_WORDS else status
                 doc.rect(x, y, cell_w, cell_h, fill=doc.pattern("missing"), stroke="#ffffff", sw=1.5)
                 tw = text_width(word, 10) + 8
                 doc.rect(x + cell_w / 2 - tw / 2, y + cell_h / 2 - 7, tw, 14, fill="#ffffff")
@@ -378,20 +453,33 @@ def heatmap(
         y += cell_h
     y += 8
     if key:
-        doc.text(12, y + 12, "Blocks:", size=11, weight="bold")
+        doc.text(12, y + 12, tr._("Blocks:"), size=11, weight="bold")
         y += 14
         for b, lab in key:
             rows = wrap(f"{b}: {lab}", width - 36, 10.5, 3)
             doc.lines(24, y + 12, rows, size=10.5, leading=13, fill=pal.MUTED_INK)
             y += 13 * len(rows) + 3
     doc.height = int(y + 12)
-    keytxt = (" Blocks: " + "; ".join(f"{b} = {lab}" for b, lab in key) + ".") if key else ""
-    doc.alt = (
-        f"Table-like heat map of block scores (0–100) for {len(territories)} territories (rows, by code) "
-        f"and {len(blocks)} blocks (columns); cells without a published score are hatched and named."
-        f"{keytxt} " + "; ".join(alt) + "."
+    keytxt = (" " + tr._("Blocks: {list}.", list="; ".join(f"{b} = {lab}" for b, lab in key))) if key else ""
+    lead = tr.ngettext(
+        "Table-like heat map of block scores (0–100) for {n} territory (rows, by code) "
+        "and {blocks} blocks (columns); cells without a published score are hatched and named.",
+        "Table-like heat map of block scores (0–100) for {n} territories (rows, by code) "
+        "and {blocks} blocks (columns); cells without a published score are hatched and named.",
+        len(territories),
+        blocks=len(blocks),
     )
+    doc.alt = f"{lead}{keytxt} " + "; ".join(alt) + "."
     return doc.render(id_prefix)
 
 
-__all__ = ["STATUS_WORDS", "block_profile", "block_vs_peers", "heatmap", "one_region", "published_score", "status_word"]
+__all__ = [
+    "CELL_WORDS",
+    "STATUS_WORDS",
+    "block_profile",
+    "block_vs_peers",
+    "heatmap",
+    "one_region",
+    "published_score",
+    "status_word",
+]

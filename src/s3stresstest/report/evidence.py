@@ -16,47 +16,75 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
+from ..i18n import translator
+from .render import N_
+
 Label = Callable[[str], str]
 AXES = {
     "nace": "NACE",
     "nabs": "NABS",
-    "ecosystem": "industrial ecosystem",
-    "policy": "policy objective",
-    "priorities": "matched priorities",
+    "ecosystem": N_("industrial ecosystem"),
+    "policy": N_("policy objective"),
+    "priorities": N_("matched priorities"),
+}
+# how a territory to learn from relates to the one advised (the engine's `relation`)
+RELATIONS = {"structural peer": N_("structural peer"), "neighbour": N_("neighbour")}
+# the alignment module's comparison of perceived and measured alignment
+FLAGS = {
+    "perceived higher": N_("perceived higher"),
+    "perceived lower": N_("perceived lower"),
+    "consistent": N_("consistent"),
+    "no data": N_("no data"),
 }
 
 
-def _n(v) -> str:
+def _word(table: Mapping[str, str], key: object, language: str) -> str:
+    """A code's word from `table`, translated; unknown codes as they are."""
+    word = table.get(str(key))
+    return translator(language)._(word) if word is not None else str(key)
+
+
+def _n(v, language: str = "en") -> str:
     """A figure on the 0-100 scale: whole points, as the report's tables print them."""
     if v is None:
         return "–"
+    t = translator(language)
     f = float(v)
-    return str(round(f)) if abs(f - round(f)) < 0.05 or abs(f) >= 10 else f"{f:.1f}"
+    return t.number(round(f), 0) if abs(f - round(f)) < 0.05 or abs(f) >= 10 else t.number(f, 1)
 
 
-def _pct(v) -> str:
-    return "–" if v is None else f"{float(v) * 100:.0f}%"
+def _pct(v, language: str = "en") -> str:
+    return "–" if v is None else translator(language).percent(float(v), 0)
 
 
-def _score(fig: Mapping, bound=None) -> str:
+def _score(fig: Mapping, bound=None, language: str = "en") -> str:
     """'45 (interval 38–52, n = 9)' from the score figures of a trigger; one decimal where whole
     points would print the score equal to the `bound` it fell below."""
+    t = translator(language)
     inner = []
     if fig.get("ci_low") is not None and fig.get("ci_high") is not None:
-        inner.append(f"interval {_n(fig['ci_low'])}–{_n(fig['ci_high'])}")
+        inner.append(t._("interval {low}–{high}", low=_n(fig["ci_low"], language), high=_n(fig["ci_high"], language)))
     if fig.get("n") is not None:
-        inner.append(f"n = {fig['n']}")
-    score = _n(fig.get("score"))
-    if bound is not None and fig.get("score") is not None and score == _n(bound):
-        score = f"{float(fig['score']):.1f}"
+        n = fig["n"]
+        inner.append(f"n = {t.integer(n) if isinstance(n, (int, float)) else n}")
+    score = _n(fig.get("score"), language)
+    if bound is not None and fig.get("score") is not None and score == _n(bound, language):
+        score = t.number(float(fig["score"]), 1)
     return score + (f" ({', '.join(inner)})" if inner else "")
 
 
-def _list(words: list[str], last: str = "and") -> str:
+def _list(words: list[str], last: str = "and", language: str = "en") -> str:
+    """'a, b and c' ('a, b or c' with `last="or"`) in the language."""
+    t = translator(language)
     words = [w for w in words if w]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + f" {last} " + words[-1]
+    head, tail = ", ".join(words[:-1]), words[-1]
+    if last == "or":
+        # TRANSLATORS: the end of a list of alternatives: "A, B or C"
+        return t._("{items} or {last}", items=head, last=tail)
+    # TRANSLATORS: the end of a list: "A, B and C"
+    return t._("{items} and {last}", items=head, last=tail)
 
 
 def sentence(
@@ -69,115 +97,219 @@ def sentence(
     language: str = "en",
 ) -> str:
     """One fired trigger as a sentence; `block`, `item`, `territory` and `choice` (item, choice name)
-    give readable names for codes."""
+    give readable names for codes (in `language`, as the sentence)."""
+    t = translator(language)
+
+    def n(v) -> str:
+        return _n(v, language)
+
+    def score(f: Mapping, bound=None) -> str:
+        return _score(f, bound, language)
+
     kind = str(fig.get("trigger", ""))
-    b = block(str(fig["block"])) if fig.get("block") else "the block"
-    it = item(str(fig["item"])) if fig.get("item") else "the question"
+    b = block(str(fig["block"])) if fig.get("block") else t._("the block")
+    it = item(str(fig["item"])) if fig.get("item") else t._("the question")
+    group = fig.get("peer_group")
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
-        tail = "; the interval excludes that mean" if fig.get("interval_excludes_mean") else ""
-        return (
-            f"{b} scores {_score(fig)}, {_n(gap)} points below the mean of peer group "
-            f"'{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))}){tail}."
-        )
+        values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": n(fig.get("peer_mean"))}
+        if fig.get("interval_excludes_mean"):
+            return t._(
+                "{block} scores {score}, {gap} points below the mean of peer group '{group}' ({mean}); "
+                "the interval excludes that mean.",
+                **values,
+            )
+        return t._("{block} scores {score}, {gap} points below the mean of peer group '{group}' ({mean}).", **values)
     if kind == "block_below":
-        return (
-            f"{b} scores {_score(fig, fig.get('threshold'))}, below the rule's threshold of {_n(fig.get('threshold'))}."
+        return t._(
+            "{block} scores {score}, below the rule's threshold of {threshold}.",
+            block=b,
+            score=score(fig, fig.get("threshold")),
+            threshold=n(fig.get("threshold")),
         )
     if kind == "block_gap_to_frontrunner":
         gap = abs(float(fig["gap_to_frontrunner"])) if fig.get("gap_to_frontrunner") is not None else None
-        return (
-            f"{b} scores {_score(fig)}, {_n(gap)} points below the frontrunner level of peer group "
-            f"'{fig.get('peer_group')}' ({_n(fig.get('frontrunner_level'))})."
+        return t._(
+            "{block} scores {score}, {gap} points below the frontrunner level of peer group '{group}' ({level}).",
+            block=b,
+            score=score(fig),
+            gap=n(gap),
+            group=group,
+            level=n(fig.get("frontrunner_level")),
         )
     if kind == "item_below_peers":
-        return (
-            f"{it} scores {_score(fig)}, below the mean of peer group '{fig.get('peer_group')}' "
-            f"({_n(fig.get('peer_mean'))}); the interval excludes that mean."
+        return t._(
+            "{question} scores {score}, below the mean of peer group '{group}' ({mean}); "
+            "the interval excludes that mean.",
+            question=it,
+            score=score(fig),
+            group=group,
+            mean=n(fig.get("peer_mean")),
         )
     if kind == "item_weakest":
-        peers = ""
-        if fig.get("peer_mean") is not None:
-            side = "clearly above" if fig.get("stretch") else "compared with"
-            peers = f"; {side} the mean of peer group '{fig.get('peer_group')}' ({_n(fig.get('peer_mean'))})"
-        return (
-            f"{it} scores {_score(fig)}, one of the territory's weakest questions "
-            f"(its average over all questions: {_n(fig.get('own_mean'))}){peers}."
+        values = {"question": it, "score": score(fig), "own": n(fig.get("own_mean")), "group": group}
+        if fig.get("peer_mean") is None:
+            return t._(
+                "{question} scores {score}, one of the territory's weakest questions "
+                "(its average over all questions: {own}).",
+                **values,
+            )
+        if fig.get("stretch"):
+            return t._(
+                "{question} scores {score}, one of the territory's weakest questions "
+                "(its average over all questions: {own}); clearly above the mean of peer group '{group}' ({mean}).",
+                mean=n(fig.get("peer_mean")),
+                **values,
+            )
+        return t._(
+            "{question} scores {score}, one of the territory's weakest questions "
+            "(its average over all questions: {own}); compared with the mean of peer group '{group}' ({mean}).",
+            mean=n(fig.get("peer_mean")),
+            **values,
         )
     if kind == "item_below":
-        return (
-            f"{it} scores {_score(fig, fig.get('threshold'))}, "
-            f"below the rule's threshold of {_n(fig.get('threshold'))}."
+        return t._(
+            "{question} scores {score}, below the rule's threshold of {threshold}.",
+            question=it,
+            score=score(fig, fig.get("threshold")),
+            threshold=n(fig.get("threshold")),
         )
     if kind == "item_share":
-        choices = _list([f"\u2018{choice(str(fig.get('item')), str(c))}\u2019" for c in fig.get("choices") or []], "or")
-        bound = (
-            f"at least {_pct(fig['min_share'])}"
-            if fig.get("min_share") is not None
-            else f"at most {_pct(fig.get('max_share'))}"
+        choices = _list(
+            [f"\u2018{choice(str(fig.get('item')), str(c))}\u2019" for c in fig.get("choices") or []], "or", language
         )
-        n = f" of {fig['n']} respondents who answered" if fig.get("n") is not None else ""
-        return f"{_pct(fig.get('share'))}{n} chose {choices} at {it} (the rule looks for {bound})."
+        bound = (
+            t._("at least {share}", share=_pct(fig["min_share"], language))
+            if fig.get("min_share") is not None
+            else t._("at most {share}", share=_pct(fig.get("max_share"), language))
+        )
+        values = {"share": _pct(fig.get("share"), language), "choices": choices, "question": it, "bound": bound}
+        if fig.get("n") is not None:
+            return t._(
+                "{share} of {n} respondents who answered chose {choices} at {question} (the rule looks for {bound}).",
+                n=t.integer(fig["n"]),
+                **values,
+            )
+        return t._("{share} chose {choices} at {question} (the rule looks for {bound}).", **values)
     if kind == "groups_disagree":
-        groups = f" ({fig['groups_published']} groups published)" if fig.get("groups_published") else ""
-        return (
-            f"Stakeholder groups disagree at {it}: their published scores are "
-            f"{_n(fig.get('group_spread'))} points apart{groups}."
+        values = {"question": it, "spread": n(fig.get("group_spread"))}
+        if fig.get("groups_published"):
+            return t.ngettext(
+                "Stakeholder groups disagree at {question}: their published scores are {spread} points apart "
+                "({n} group published).",
+                "Stakeholder groups disagree at {question}: their published scores are {spread} points apart "
+                "({n} groups published).",
+                int(fig["groups_published"]),
+                **values,
+            )
+        return t._(
+            "Stakeholder groups disagree at {question}: their published scores are {spread} points apart.", **values
         )
     if kind == "stakeholder_groups_below":
-        k = fig.get("groups_published", 0)
-        return (
-            f"{b}: {k} stakeholder group{'s' if k != 1 else ''} with a published score "
-            f"(the rule wants at least {fig.get('min_groups')})."
+        k = int(fig.get("groups_published", 0) or 0)
+        return t.ngettext(
+            "{block}: {n} stakeholder group with a published score (the rule wants at least {minimum}).",
+            "{block}: {n} stakeholder groups with a published score (the rule wants at least {minimum}).",
+            k,
+            block=b,
+            minimum=fig.get("min_groups"),
         )
     if kind == "insufficient_data":
-        return f"{b} has no published score ({str(fig.get('status', 'missing')).replace('_', ' ')})."
+        status = str(fig.get("status", "missing"))
+        reason = _word(STATUS_REASONS, status, language) if status in STATUS_REASONS else status.replace("_", " ")
+        return t._("{block} has no published score ({reason}).", block=b, reason=reason)
     if kind == "alignment_below":
-        pairs = _list([f"{territory(str(p['territory']))} {_n(p.get('score'))}" for p in fig.get("pairs") or []])
-        what = (
-            "Alignment with the national strategy"
-            if fig.get("kind") == "vertical"
-            else "Lowest alignment with a neighbour"
-            if str(fig.get("statistic", "")).endswith("min")
-            else "Mean alignment with the neighbours"
+        pairs = _list(
+            [f"{territory(str(p['territory']))} {n(p.get('score'))}" for p in fig.get("pairs") or []],
+            language=language,
         )
-        return f"{what} is {_n(fig.get('score'))} of 100, below the rule's threshold of {_n(fig.get('threshold'))}" + (
-            f" ({pairs})." if pairs else "."
-        )
+        values = {"score": n(fig.get("score")), "threshold": n(fig.get("threshold"))}
+        if fig.get("kind") == "vertical":
+            text = t._(
+                "Alignment with the national strategy is {score} of 100, below the rule's threshold of {threshold}",
+                **values,
+            )
+        elif str(fig.get("statistic", "")).endswith("min"):
+            text = t._(
+                "Lowest alignment with a neighbour is {score} of 100, below the rule's threshold of {threshold}",
+                **values,
+            )
+        else:
+            text = t._(
+                "Mean alignment with the neighbours is {score} of 100, below the rule's threshold of {threshold}",
+                **values,
+            )
+        return text + (f" ({pairs})." if pairs else ".")
     if kind == "perception_flag":
         ci = (
-            f" (interval {_n(fig['perceived_ci_low'])}–{_n(fig['perceived_ci_high'])})"
+            " ("
+            + t._(
+                "interval {low}–{high}",
+                low=n(fig["perceived_ci_low"]),
+                high=n(fig["perceived_ci_high"]),
+            )
+            + ")"
             if fig.get("perceived_ci_low") is not None and fig.get("perceived_ci_high") is not None
             else ""
         )
         parts = [
-            f"national {_n(fig['vertical'])}" if fig.get("vertical") is not None else "",
-            f"neighbours {_n(fig['neighbours'])}" if fig.get("neighbours") is not None else "",
+            t._("national {score}", score=n(fig["vertical"])) if fig.get("vertical") is not None else "",
+            t._("neighbours {score}", score=n(fig["neighbours"])) if fig.get("neighbours") is not None else "",
         ]
-        measured = f" ({_list(parts)})" if any(parts) else ""
-        return (
-            f"Respondents rate alignment (block b2) at {_n(fig.get('perceived'))}{ci}; the written strategies "
-            f"measure {_n(fig.get('measured'))}{measured}. Compared as percentile ranks: "
-            f"{fig.get('flag', '')!s}."
+        measured = f" ({_list(parts, language=language)})" if any(parts) else ""
+        return t._(
+            "Respondents rate alignment (block b2) at {perceived}{interval}; the written strategies "
+            "measure {measured}{parts}. Compared as percentile ranks: {flag}.",
+            perceived=n(fig.get("perceived")),
+            interval=ci,
+            measured=n(fig.get("measured")),
+            parts=measured,
+            flag=_word(FLAGS, fig.get("flag", ""), language),
         )
     if kind == "synergy_shared":
         topics = []
-        for t in (fig.get("topics") or [])[:3]:
-            axis = AXES.get(str(t.get("axis")), str(t.get("axis")))
-            partners = _list([territory(str(p)) for p in t.get("partners") or []])
+        for tp in (fig.get("topics") or [])[:3]:
+            axis = _word(AXES, tp.get("axis"), language)
+            partners = _list([territory(str(p)) for p in tp.get("partners") or []], language=language)
             same = [
-                f"{AXES.get(str(x.get('axis')), str(x.get('axis')))} {x.get('code')}"
-                for x in t.get("same_as") or []
+                f"{_word(AXES, x.get('axis'), language)} {x.get('code')}"
+                for x in tp.get("same_as") or []
                 if isinstance(x, Mapping)
             ]
-            also = f"; also as {_list(same)}" if same else ""
-            topics.append(f"{t.get('title') or t.get('code')} ({axis}{also}; with {partners})")
-        n = fig.get("n_topics", len(topics))
-        return f"{n} topic{'s' if n != 1 else ''} shared with neighbouring territories" + (
-            f", the strongest: {'; '.join(topics)}." if topics else "."
+            name = tp.get("title") or tp.get("code")
+            topics.append(
+                t._(
+                    "{topic} ({axis}; also as {same}; with {partners})",
+                    topic=name,
+                    axis=axis,
+                    same=_list(same, language=language),
+                    partners=partners,
+                )
+                if same
+                else t._("{topic} ({axis}; with {partners})", topic=name, axis=axis, partners=partners)
+            )
+        count = int(fig.get("n_topics", len(topics)))
+        if topics:
+            return t.ngettext(
+                "{n} topic shared with neighbouring territories, the strongest: {topics}.",
+                "{n} topics shared with neighbouring territories, the strongest: {topics}.",
+                count,
+                topics="; ".join(topics),
+            )
+        return t.ngettext(
+            "{n} topic shared with neighbouring territories.", "{n} topics shared with neighbouring territories.", count
         )
     parts = [f"{k.replace('_', ' ')} {v}" for k, v in fig.items() if k != "trigger"]
-    return f"{kind.replace('_', ' ') or 'rule'}: " + "; ".join(parts)
+    return f"{kind.replace('_', ' ') or t._('rule')}: " + "; ".join(parts)
+
+
+# why a block has no published score (the engine's `status`), as the sentence names it
+STATUS_REASONS = {
+    "insufficient_items": N_("insufficient items"),
+    "insufficient": N_("insufficient answers"),
+    "suppressed": N_("suppressed"),
+    "missing": N_("missing"),
+}
 
 
 def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, language: str = "en", **labels) -> list[str]:
@@ -187,26 +319,33 @@ def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, langua
             evidence = json.loads(evidence) if evidence else {}
         except ValueError:
             return []
-    out = _figure_sentences(evidence or {}, limit, labels)
+    out = _figure_sentences(evidence or {}, limit, labels, language)
     for m in (evidence or {}).get("merged") or []:  # rows on the same subject merged into this one
         if isinstance(m, Mapping):
-            out += _figure_sentences(m, limit, labels)
+            out += _figure_sentences(m, limit, labels, language)
     learn = (evidence or {}).get("learn_from")
     if learn and isinstance(learn, list):
-        out.append(learn_sentence(learn, territory=labels.get("territory", str)))
+        out.append(learn_sentence(learn, territory=labels.get("territory", str), language=language))
     return out
 
 
-def _figure_sentences(evidence: Mapping, limit: int, labels: dict) -> list[str]:
+def _figure_sentences(evidence: Mapping, limit: int, labels: dict, language: str = "en") -> list[str]:
+    t = translator(language)
     trig = evidence.get("triggered_by")
     trig = [trig] if isinstance(trig, dict) else (trig or [])
-    out = [_capital(sentence(t, **labels) if isinstance(t, Mapping) else str(t)) for t in trig[:limit]]
+    out = [
+        _capital(sentence(x, language=language, **labels) if isinstance(x, Mapping) else str(x)) for x in trig[:limit]
+    ]
     if len(trig) > limit:
-        out.append(f"… and {len(trig) - limit} more figures of the same kind.")
+        out.append(
+            t.ngettext(
+                "… and {n} more figure of the same kind.", "… and {n} more figures of the same kind.", len(trig) - limit
+            )
+        )
     behind = evidence.get("questions_behind_peers") or []
-    out += [_capital(sentence(t, **labels)) for t in behind[:2] if isinstance(t, Mapping)]
+    out += [_capital(sentence(x, language=language, **labels)) for x in behind[:2] if isinstance(x, Mapping)]
     also = evidence.get("also") or []
-    out += [_capital(sentence(t, **labels)) for t in also[:1] if isinstance(t, Mapping)]
+    out += [_capital(sentence(x, language=language, **labels)) for x in also[:1] if isinstance(x, Mapping)]
     return out
 
 
@@ -216,10 +355,10 @@ def learn_sentence(learn: list, *, territory: Label = str, language: str = "en")
     for e in learn:
         if not isinstance(e, Mapping):
             continue
-        figs = ", ".join(_score(f) for f in e.get("figures") or [] if isinstance(f, Mapping))
-        rel = f", {e['relation']}" if e.get("relation") else ""
+        figs = ", ".join(_score(f, language=language) for f in e.get("figures") or [] if isinstance(f, Mapping))
+        rel = f", {_word(RELATIONS, e['relation'], language)}" if e.get("relation") else ""
         parts.append(f"{territory(str(e.get('territory')))} {figs}{rel}".strip())
-    return "Territories clearly higher on the same figure: " + "; ".join(parts) + "."
+    return translator(language)._("Territories clearly higher on the same figure: {list}.", list="; ".join(parts))
 
 
 def _capital(text: str) -> str:

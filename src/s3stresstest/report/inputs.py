@@ -17,8 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..i18n import translator
 from ..run import StressTestRun, read_run
 from ..run.folder import INSTRUMENT_FILE
+from .render import N_
 
 
 @dataclass
@@ -55,8 +57,20 @@ class ReportInputs(StressTestRun):
 
             inputs.data_folder = Path(data_folder) if data_folder is not None else data_dir()
         else:
-            inputs.missing["maps"] = "reference data switched off for this build: maps are left out"
+            inputs._no_maps(N_("reference data switched off for this build: maps are left out"))
         return inputs
+
+    def _no_maps(self, reason: str, **fields: str) -> None:
+        """Record why maps are left out: in English in `missing['maps']`, and as a message to translate."""
+        self.missing["maps"] = reason.format(**fields) if fields else reason
+        self.cache["no_maps"] = (reason, fields)
+
+    def missing_text(self, key: str, language: str = "en") -> str | None:
+        """Why a part of the report is left out (`missing[key]`), in `language` where the reason is ours."""
+        if key == "maps" and "no_maps" in self.cache and "maps" in self.missing:
+            reason, fields = self.cache["no_maps"]
+            return translator(language)._(reason, **fields)
+        return self.missing.get(key)
 
     @property
     def data_status(self) -> pd.DataFrame | None:
@@ -91,20 +105,22 @@ class ReportInputs(StressTestRun):
         if "registry" not in self.cache:
             self.cache["registry"] = None
             if self.data_folder is None:
-                self.missing.setdefault("maps", "reference data switched off: maps are left out")
+                if "maps" not in self.missing:
+                    self._no_maps(N_("reference data switched off: maps are left out"))
             else:
                 from ..regions.nuts import NutsRegistry
 
                 try:
                     self.cache["registry"] = NutsRegistry.load(self.data_folder)
                 except InputError as exc:
-                    self.missing["maps"] = (
-                        "NUTS boundaries are not installed, so maps are left out "
-                        f"({exc.problems[0].message if exc.problems else exc})"
+                    self._no_maps(
+                        N_("NUTS boundaries are not installed, so maps are left out ({error})"),
+                        error=exc.problems[0].message if exc.problems else str(exc),
                     )
                 except Exception as exc:  # noqa: BLE001 - a broken geometry file leaves the maps out, said so
-                    self.missing["maps"] = (
-                        f"NUTS boundaries could not be read ({exc.__class__.__name__}): maps left out"
+                    self._no_maps(
+                        N_("NUTS boundaries could not be read ({error}): maps left out"),
+                        error=exc.__class__.__name__,
                     )
         return self.cache["registry"]
 

@@ -24,11 +24,14 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
+from ..i18n import translator
 from . import palette as pal
+from .render import N_
 from .svg import Doc, Svg, finite, fmt_score, legend_row, num, text_width, wrap
 
 ATTRIBUTION = "© EuroGeographics for the administrative boundaries; source: Eurostat – GISCO"
 SIMPLIFY_PX = 0.35
+PROJECTION_NOTE = N_("Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale.")
 
 
 class Projection:
@@ -97,9 +100,9 @@ def _label_point(geom) -> tuple[float, float]:
     return p.x, p.y
 
 
-def _class_entries(doc: Doc, vmin: float, vmax: float) -> list[tuple]:
+def _class_entries(doc: Doc, vmin: float, vmax: float, language: str = "en") -> list[tuple]:
     return [
-        ("fill", c, f"{lo:.0f}–{hi:.0f}")
+        ("fill", c, f"{fmt_score(lo, language)}–{fmt_score(hi, language)}")
         for c, (lo, hi) in zip(pal.SEQUENTIAL, pal.class_bounds(vmin, vmax), strict=True)
     ]
 
@@ -115,9 +118,11 @@ def _background(doc: Doc, registry, proj: Projection, frame) -> None:
             doc.add(f'<path d="{d}" fill="{pal.BACKGROUND_LAND}" stroke="#c8c8c8" stroke-width="0.6"/>')
 
 
-def _region_label(doc: Doc, x: float, y: float, code: str, value: float | None, bold: bool = False) -> None:
+def _region_label(
+    doc: Doc, x: float, y: float, code: str, value: float | None, bold: bool = False, language: str = "en"
+) -> None:
     """Code (and value) on a white chip, legible on any fill and in greyscale."""
-    text = code if value is None else f"{code} {fmt_score(value)}"
+    text = code if value is None else f"{code} {fmt_score(value, language)}"
     w = text_width(text, 10) + 8
     doc.add(
         f'<rect x="{num(x - w / 2)}" y="{num(y - 8)}" width="{num(w)}" height="15" rx="2" fill="#ffffff" '
@@ -146,7 +151,7 @@ def territory_map(
     alignment_scores: Mapping[str, float | None] | None,
     *,
     title: str | None = None,
-    legend_label: str = "Alignment score (0–100)",
+    legend_label: str | None = None,
     vmin: float = 0.0,
     vmax: float = 100.0,
     width: int = 640,
@@ -158,6 +163,8 @@ def territory_map(
     `neighbours`: codes of any NUTS level (from `adjacency.territory_neighbours` or `neighbours`);
     `alignment_scores`: score 0–100 per neighbour code (a missing or None score: hatched "no score").
     """
+    t = translator(language)
+    legend_label = legend_label or t._("Alignment score (0–100)")
     centre = registry.get(code).code
     neigh = []
     for n in neighbours:
@@ -171,16 +178,20 @@ def territory_map(
     minx, miny, maxx, maxy = shapely.bounds(shapely.union_all(list(geoms.values())))
     padx, pady = (maxx - minx) * 0.06 + 0.05, (maxy - miny) * 0.06 + 0.05
     frame = (minx - padx, miny - pady, maxx + padx, maxy + pady)
-    title = title or f"Strategic alignment of {names[centre]} ({centre}) with its neighbours"
+    title = title or t._(
+        "Strategic alignment of {territory} ({code}) with its neighbours", territory=names[centre], code=centre
+    )
     doc = Doc(width, 10, title, "")
     y = doc.heading(
         title,
-        "Neighbours coloured by the alignment score of their strategy with this territory's; "
-        "code and score printed on each region.",
+        t._(
+            "Neighbours coloured by the alignment score of their strategy with this territory's; "
+            "code and score printed on each region."
+        ),
     )
-    entries = _class_entries(doc, vmin, vmax) + [
-        ("fill", doc.pattern("missing"), "no score"),
-        ("fill", "#ffffff", f"{centre} (this territory)"),
+    entries = _class_entries(doc, vmin, vmax, language) + [
+        ("fill", doc.pattern("missing"), t._("no score")),
+        ("fill", "#ffffff", t._("{code} (this territory)", code=centre)),
     ]
     doc.text(12, y + 8, legend_label, size=11, weight="bold")
     y = legend_row(doc, 12, y + 26, entries, width - 12) + 4
@@ -201,28 +212,33 @@ def territory_map(
             f'stroke-linejoin="round" fill-rule="evenodd"/>'
         )
         labels.append((c, v, fill, _label_point(g)))
-        alt.append(f"{names[c]} ({c}) {fmt_score(v)}" if v is not None else f"{names[c]} ({c}) no score")
+        alt.append(
+            f"{names[c]} ({c}) {fmt_score(v, language)}"
+            if v is not None
+            else t._("{territory} ({code}) no score", territory=names[c], code=c)
+        )
     g = proj.geometry(geoms[centre])
     doc.add(
         f'<path d="{path_data(g)}" fill="#ffffff" stroke="{pal.INK}" stroke-width="2.2" '
         f'stroke-linejoin="round" fill-rule="evenodd"/>'
     )
     for c, v, _fill, (lx, ly) in labels:
-        _region_label(doc, lx, ly, c, v)
+        _region_label(doc, lx, ly, c, v, language=language)
     lx, ly = _label_point(g)
-    _region_label(doc, lx, ly, centre, None, bold=True)
-    y = _footer(
-        doc,
-        y + proj.height + 4,
-        width,
-        "Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale.",
-    )
+    _region_label(doc, lx, ly, centre, None, bold=True, language=language)
+    y = _footer(doc, y + proj.height + 4, width, t._(PROJECTION_NOTE))
     doc.height = int(y + 4)
-    doc.alt = (
-        f"Map of {names[centre]} ({centre}) and its {len(neigh)} neighbours, each coloured by "
-        f"{legend_label.lower()} in five classes of equal width; codes and scores are printed on the map. "
-        + ("Scores: " + "; ".join(alt) + "." if alt else "No neighbours.")
+    lead = t.ngettext(
+        "Map of {territory} ({code}) and its {n} neighbour, coloured by {legend} in five classes of equal width; "
+        "codes and scores are printed on the map.",
+        "Map of {territory} ({code}) and its {n} neighbours, each coloured by {legend} in five classes of equal "
+        "width; codes and scores are printed on the map.",
+        len(neigh),
+        territory=names[centre],
+        code=centre,
+        legend=legend_label.lower() if language == "en" else legend_label,
     )
+    doc.alt = f"{lead} " + (t._("Scores: {list}.", list="; ".join(alt)) if alt else t._("No neighbours."))
     return doc.render(id_prefix)
 
 
@@ -230,7 +246,7 @@ def alpine_space_map(
     registry,
     values: Mapping[str, float | None],
     title: str,
-    legend_label: str = "Score (0–100)",
+    legend_label: str | None = None,
     *,
     vmin: float = 0.0,
     vmax: float = 100.0,
@@ -248,6 +264,8 @@ def alpine_space_map(
     """
     from ..regions.region_groups import ALPINE_SPACE
 
+    t = translator(language)
+    legend_label = legend_label or t._("Score (0–100)")
     base = list(region_codes or ALPINE_SPACE)
     base_set = set(base)
     base_geoms = {c: registry.geometry(c) for c in base}
@@ -273,10 +291,12 @@ def alpine_space_map(
     doc = Doc(width, 10, title, "")
     y = doc.heading(
         title,
-        "Alpine Space programme area (42 NUTS-2 regions); territories with a value are "
-        "outlined, with code and value printed.",
+        t._(
+            "Alpine Space programme area (42 NUTS-2 regions); territories with a value are "
+            "outlined, with code and value printed."
+        ),
     )
-    entries = _class_entries(doc, vmin, vmax) + [("fill", doc.pattern("missing"), "no data")]
+    entries = _class_entries(doc, vmin, vmax, language) + [("fill", doc.pattern("missing"), t._("no data"))]
     doc.text(12, y + 8, legend_label, size=11, weight="bold")
     y = legend_row(doc, 12, y + 26, entries, width - 12) + 4
     proj = Projection(frame, width - 24, 620, 12, y)
@@ -300,26 +320,28 @@ def alpine_space_map(
         if v is None:
             no_value.append(f"{names[c]} ({c})")
         else:
-            alt.append(f"{names[c]} ({c}) {fmt_score(v)}")
+            alt.append(f"{names[c]} ({c}) {fmt_score(v, language)}")
     for c, v, _fill, (lx, ly) in labels:
-        _region_label(doc, lx, ly, c, v, bold=v is not None)
-    note = "Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale."
+        _region_label(doc, lx, ly, c, v, bold=v is not None, language=language)
+    note = t._(PROJECTION_NOTE)
     if outside:
-        note += " Not in the Alpine Space, not drawn: " + ", ".join(sorted(outside)) + "."
+        note += " " + t._("Not in the Alpine Space, not drawn: {codes}.", codes=", ".join(sorted(outside)))
     y = _footer(doc, y + proj.height + 4, width, note)
     doc.height = int(y + 4)
     parts = [
-        (
-            f"Map of the Alpine Space ({len(base)} NUTS-2 regions) coloured by {legend_label} in five classes "
-            f"of equal width; territories are drawn at their own NUTS level and labelled with code and value."
+        t._(
+            "Map of the Alpine Space ({n} NUTS-2 regions) coloured by {legend} in five classes "
+            "of equal width; territories are drawn at their own NUTS level and labelled with code and value.",
+            n=t.integer(len(base)),
+            legend=legend_label,
         )
     ]
-    parts.append("Values: " + ("; ".join(alt) if alt else "none") + ".")
+    parts.append(t._("Values: {list}.", list="; ".join(alt)) if alt else t._("Values: none."))
     if no_value:
-        parts.append("Without a published value: " + "; ".join(no_value) + ".")
-    parts.append("All other areas: no data.")
+        parts.append(t._("Without a published value: {list}.", list="; ".join(no_value)))
+    parts.append(t._("All other areas: no data."))
     if outside:
-        parts.append("Not in the Alpine Space and not drawn: " + ", ".join(sorted(outside)) + ".")
+        parts.append(t._("Not in the Alpine Space and not drawn: {codes}.", codes=", ".join(sorted(outside))))
     doc.alt = " ".join(parts)
     return doc.render(id_prefix)
 

@@ -263,6 +263,11 @@ def _environment():
     )
     env.filters["css_string"] = css_string
     env.globals["col_widths"] = col_widths
+    # English unless the caller passes the texts of another language (`render_html` always does)
+    english = translator("en")
+    env.globals["_"] = english.gettext
+    env.globals["ngettext"] = english.ngettext
+    env.globals["pgettext"] = english.pgettext
     return env
 
 
