@@ -9,6 +9,7 @@ stderr and exit code 2, as every other command.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
@@ -110,8 +111,84 @@ def db_url(database_url: str | None = DB_OPTION) -> None:
     out.print(url.render_as_string(hide_password=True), soft_wrap=True)
 
 
+privacy_app = typer.Typer(
+    help="Data protection: retention purge, a person's data export and erasure.", no_args_is_help=True
+)
+CAMPAIGN = typer.Option(..., "--campaign", help="Campaign id.")
+INVITATION = typer.Option(None, "--invitation", help="The person's personal invitation id.")
+RESPONDENT = typer.Option(None, "--respondent", help="Or their pseudonymous respondent id (open links).")
+ADMIN = typer.Option(..., "--admin", help="Your admin name (the audit log records who acted).")
+
+
+@privacy_app.command("purge")
+def privacy_purge(
+    retention_days: int = typer.Option(365, "--retention-days", min=0, help="Days after closing a campaign."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Delete contact details and invitation tokens of campaigns closed longer than the retention period."""
+    store = _open(database_url)
+    try:
+        done = store.purge_expired(retention_days, admin="cli")
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    if not done:
+        out.print(f"no campaign closed more than {retention_days} days ago is left to purge")
+    for d in done:
+        out.print(f"campaign {d['campaign_id']}: {d['contacts']} contact details and {d['tokens']} tokens purged")
+
+
+@privacy_app.command("export")
+def privacy_export(
+    campaign: int = CAMPAIGN,
+    invitation: int | None = INVITATION,
+    respondent: str | None = RESPONDENT,
+    admin: str = ADMIN,
+    out_file: Path = typer.Option(..., "--out", help="JSON file to write (never overwritten)."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Everything stored about one person (GDPR Art. 15), as JSON; logged with your name."""
+    import json
+
+    if out_file.exists():
+        _fail(InputError(f"{out_file} exists: choose a new file"))
+    store = _open(database_url)
+    try:
+        data = store.respondent_data(campaign, invitation_id=invitation, respondent_id=respondent, admin=admin)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    out_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out.print(f"{len(data['respondents'])} record(s) written to {out_file}; the export is logged")
+
+
+@privacy_app.command("erase")
+def privacy_erase(
+    campaign: int = CAMPAIGN,
+    invitation: int | None = INVITATION,
+    respondent: str | None = RESPONDENT,
+    admin: str = ADMIN,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Erase one person's answers, open answers and contact details (GDPR Art. 17); logged with your name."""
+    if not yes:
+        typer.confirm("Erase this person's data for good?", abort=True)
+    store = _open(database_url)
+    try:
+        rows = store.erase_respondent_data(campaign, invitation_id=invitation, respondent_id=respondent, admin=admin)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    out.print(f"erased ({rows} rows); the audit log records the erasure")
+
+
 def register(app: typer.Typer) -> None:
     """Add the `admin`, `respondent` and `db` groups to the main CLI."""
     app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
     app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
     app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")
+    app.add_typer(privacy_app, name="privacy", help="Data protection: purge, a person's data export and erasure.")

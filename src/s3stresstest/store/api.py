@@ -49,6 +49,7 @@ from .db import ENV_URL, database_url
 from .imports import ImportsMixin
 from .invitations import InvitationsMixin
 from .pool import PoolMixin
+from .privacy import PrivacyMixin
 from .regions import RegionsMixin
 from .reports import ReportsMixin
 from .respondents import RespondentsMixin
@@ -79,5 +80,6 @@ class Store(
     RespondentsMixin,
     AdminsMixin,
     AuditMixin,
+    PrivacyMixin,
 ):
     """An Engine + sessionmaker over the survey database. Open with `Store.open()`."""
