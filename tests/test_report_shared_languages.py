@@ -37,6 +37,7 @@ from s3stresstest.report.render import (
     render_html,
     write_docx,
 )
+from s3stresstest.report.svg import text_width
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 OTHERS = [lang for lang in LANGUAGES if lang != "en"]
@@ -189,6 +190,30 @@ def test_charts_carry_no_english_fixed_text(block_scores, benchmarks, distributi
         assert not english_left(text, language), (name, english_left(text, language))
         english = all_charts(block_scores, benchmarks, distribution, groups, "en")[name]
         assert chart.svg != english.svg, f"{name}: the {language} chart is the English one"
+
+
+def outside(chart) -> list[str]:
+    """Texts whose estimated extent leaves the image sideways (as in test_report_charts)."""
+    root = ET.fromstring(chart.svg)
+    width = float(root.get("width"))
+    out = []
+    for el in root.iter(SVG_NS + "text"):
+        text = "".join(el.itertext())
+        if not text.strip() or el.get("x") is None:
+            continue
+        w = text_width(text, float(el.get("font-size", 12))) * (1.1 if el.get("font-weight") == "bold" else 1)
+        x = float(el.get("x"))
+        left = {"end": x - w, "middle": x - w / 2}.get(el.get("text-anchor"), x)
+        if left < -2 or left + w > width + 2:
+            out.append(f"{text!r} spans {left:.0f}..{left + w:.0f} px of {width:.0f}")
+    return out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_longer_words_stay_inside_the_image(block_scores, benchmarks, distribution, groups, language):
+    """German group names and French status words are longer than the English ones: the charts make room."""
+    for name, chart in all_charts(block_scores, benchmarks, distribution, groups, language).items():
+        assert not outside(chart), (name, outside(chart))
 
 
 def test_the_english_pieces_are_found_in_english_charts(block_scores, benchmarks, distribution, groups):
@@ -399,3 +424,29 @@ def test_index_page_in_german():
     assert not english_left(de, "de")
     en = env.get_template("index.html.j2").render(**context)  # without a language: English, as before
     assert '<html lang="en">' in en and "Regional reports" in en
+
+
+# -- the inputs' reasons and checks --------------------------------------------------------------------
+
+
+def test_inputs_say_why_maps_are_missing_and_check_files_in_the_language(tmp_path):
+    from report_support import make_results
+
+    from s3stresstest.report.inputs import ReportInputs
+
+    folder = make_results(tmp_path / "results", ["AT31", "DE2"], bootstrap=5, alignment=False, context=False)
+    off = ReportInputs.load(folder, reference_data=False)
+    assert (
+        off.missing_text("maps")
+        == off.missing["maps"]
+        == ("reference data switched off for this build: maps are left out")
+    )
+    assert off.missing_text("maps", "de") == "Referenzdaten für diese Erstellung abgeschaltet: Karten entfallen"
+    broken = ReportInputs.load(folder, data_folder=tmp_path / "nothing here")
+    assert broken.registry is None
+    assert broken.missing["maps"].startswith("NUTS boundaries")
+    assert broken.missing_text("maps", "it").startswith("I confini NUTS")
+    assert off.missing_text("no such part", "fr") is None
+    files = off.input_files("fr")
+    assert len(files) and set(files["check"]) <= {"conforme", "manquant", "modifié"}
+    assert set(off.input_files()["check"]) <= {"matches", "missing", "changed"}

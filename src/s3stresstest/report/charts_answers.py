@@ -309,7 +309,10 @@ def group_breakdown(
     recs = sorted(
         frame.to_dict("records"), key=lambda r: (order.get(r["stakeholder_group"], 99), str(r["stakeholder_group"]))
     )
-    width, label_w = 600, 170
+    names = [labels.get(r["stakeholder_group"], group_label(r["stakeholder_group"], language=language)) for r in recs]
+    # group names longer in some languages ('Politische/r Entscheidungsträger/in') widen the label column
+    label_w = max([170.0] + [text_width(name, 11.5) + 4 for name in names])
+    width = int(600 + label_w - 170)
     x0, x1 = 12 + label_w + 10, 12 + label_w + 10 + 300
     sub = (f"{region}: " if region else "") + (block_label or block)
     doc = Doc(width, 10, title, "")
@@ -322,8 +325,8 @@ def group_breakdown(
     h = 24
     alt = []
     rows = []
-    for r in recs:
-        rows.append((labels.get(r["stakeholder_group"], group_label(r["stakeholder_group"], language=language)), r))
+    for name, r in zip(names, recs, strict=True):
+        rows.append((name, r))
     # grid first, bars over it
     bottom = top + h * max(len(rows), 1) + 4
     axis(doc, x0, x1, top, bottom, label=t._("Score (0–100)"), language=language)

@@ -12,6 +12,7 @@ from `report.charts`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -132,6 +133,13 @@ def block_profile(
     width, label_w = 760, 250
     x0, x1 = 12 + label_w + 14, 12 + label_w + 14 + 330
     value_x = x1 + 14
+    # the word of an unpublished score is drawn right of the scale: a longer word (some languages) widens the chart
+    words = [
+        status_word(by_block[b].get("status") if b in by_block else "missing", language)
+        for b in blocks
+        if by_block.get(b) is None or published_score(by_block[b]) is None
+    ]
+    width = max(width, math.ceil(max([0.0] + [value_x + 19 + text_width(w, 11) + 4 for w in words])))
     who = region_label or region or t._("the territory")
     ci = _ci_text(ci_level, language)
     rows, alt_parts = [], []

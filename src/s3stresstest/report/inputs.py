@@ -80,9 +80,14 @@ class ReportInputs(StressTestRun):
             return None
         return pd.DataFrame(files).rename(columns={"how": "how"})
 
-    def input_files(self) -> pd.DataFrame:
-        """The run's inputs with their checksums, and whether the copy in the folder still matches."""
+    def input_files(self, language: str = "en") -> pd.DataFrame:
+        """The run's inputs with their checksums, and whether the copy in the folder still matches
+        (the word in `check` in `language`)."""
         from ..run.build import file_sha256
+
+        t = translator(language)
+        # TRANSLATORS: whether an input file in the run folder still has the checksum recorded at the run
+        words = {"matches": t._("matches"), "missing": t._("missing"), "changed": t._("changed")}
 
         rows = []
         for role, entry in (self.record.get("inputs") or {}).items():
@@ -94,7 +99,9 @@ class ReportInputs(StressTestRun):
                     "role": role,
                     "file": str(path),
                     "sha256": entry.get("sha256", ""),
-                    "check": "matches" if now == entry.get("sha256") else ("missing" if now is None else "changed"),
+                    "check": words[
+                        "matches" if now == entry.get("sha256") else ("missing" if now is None else "changed")
+                    ],
                 }
             )
         return pd.DataFrame(rows, columns=["role", "file", "sha256", "check"])
