@@ -175,8 +175,14 @@ def sentence(
             threshold=n(fig.get("threshold")),
         )
     if kind == "item_share":
+        # TRANSLATORS: an answer quoted in a sentence (the language's quotation marks)
         choices = _list(
-            [f"\u2018{choice(str(fig.get('item')), str(c))}\u2019" for c in fig.get("choices") or []], "or", language
+            [
+                t._("\u2018{answer}\u2019", answer=choice(str(fig.get("item")), str(c)))
+                for c in fig.get("choices") or []
+            ],
+            "or",
+            language,
         )
         bound = (
             t._("at least {share}", share=_pct(fig["min_share"], language))
