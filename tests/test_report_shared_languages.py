@@ -450,3 +450,16 @@ def test_inputs_say_why_maps_are_missing_and_check_files_in_the_language(tmp_pat
     files = off.input_files("fr")
     assert len(files) and set(files["check"]) <= {"conforme", "manquant", "modifié"}
     assert set(off.input_files()["check"]) <= {"matches", "missing", "changed"}
+
+
+def test_german_pdf_declares_its_language_and_the_page_notice_is_german(tmp_path):
+    from report_support import _pdf_plain, page_texts
+
+    from s3stresstest.report.render import pdf_document, write_pdf
+
+    doc = small_document("de")
+    path = write_pdf(doc, tmp_path / "de.pdf")
+    assert re.search(rb"/Lang\s*\(de\)", _pdf_plain(path.read_bytes()))
+    pages = page_texts(pdf_document(render_html(doc)))
+    assert "SYNTHETISCHE DATEN – erzeugte Antworten" in " ".join(pages[0].split())
+    assert PAGE_NOTICE not in pages[0]
