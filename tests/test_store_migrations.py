@@ -60,7 +60,8 @@ def test_store_open_migrates_and_installs_the_audit_triggers(empty_db_url):
                 )
                 assert names == {"audit_log_append_only", "audit_log_no_truncate"}
             else:
-                names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+                sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+                names = set(conn.execute(text(sql)).scalars())
                 assert names == {"audit_log_no_update", "audit_log_no_delete"}
     finally:
         st.close()

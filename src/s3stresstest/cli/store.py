@@ -186,9 +186,34 @@ def privacy_erase(
     out.print(f"erased ({rows} rows); the audit log records the erasure")
 
 
+def audit(
+    campaign: int | None = typer.Option(None, "--campaign", help="The campaign whose audit log to write."),
+    admin_log: bool = typer.Option(False, "--admin-log", help="Instead: the admin log (logins, failed logins...)."),
+    out_file: Path = typer.Option(..., "--out", help="CSV file to write (never overwritten)."),
+    database_url: str | None = DB_OPTION,
+) -> None:
+    """Download an audit log as CSV (spreadsheet-safe): a campaign's, or the admin log."""
+    from ..transfer.safe import to_safe_csv
+
+    if (campaign is None) == (not admin_log):
+        _fail(InputError("give either --campaign ID or --admin-log"))
+    if out_file.exists():
+        _fail(InputError(f"{out_file} exists: choose a new file"))
+    store = _open(database_url)
+    try:
+        df = store.admin_log() if admin_log else store.audit_log(campaign)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        store.close()
+    out_file.write_text(to_safe_csv(df), encoding="utf-8")
+    out.print(f"{len(df)} entries written to {out_file}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the `admin`, `respondent` and `db` groups to the main CLI."""
     app.add_typer(admin_app, name="admin", help="Administrator accounts of the web service.")
     app.add_typer(respondent_app, name="respondent", help="Respondents: delete one with all their answers.")
     app.add_typer(db_app, name="db", help="The database: upgrade its schema, show its URL.")
+    app.command()(audit)
     app.add_typer(privacy_app, name="privacy", help="Data protection: purge, a person's data export and erasure.")

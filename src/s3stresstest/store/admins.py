@@ -47,12 +47,21 @@ class AdminsMixin(StoreBase):
                 admin = m.Admin(username=username, password_hash=hashed, created=_now())
                 s.add(admin)
                 s.flush()
-                return admin.id
+                admin_id = admin.id
         except IntegrityError:  # created concurrently
             raise InputError(Problem(f"admin '{username}' exists already", field="username")) from None
+        self.log_admin_event("admin_created", username)  # type: ignore[attr-defined]
+        return admin_id
 
-    def verify_admin(self, username: str, password: str) -> int | None:
-        """Admin id when the password matches, else None (unknown user included, in similar time)."""
+    def verify_admin(self, username: str, password: str, *, address: str | None = None) -> int | None:
+        """Admin id when the password matches, else None (unknown user included, in similar time).
+        Both outcomes go to the admin log ('login', 'login_failed') with the name and the address."""
+        admin_id = self._verify_admin(username, password)
+        name = (username or "").strip()[:200] if isinstance(username, str) else ""
+        self.log_admin_event("login" if admin_id is not None else "login_failed", name, address=address)  # type: ignore[attr-defined]
+        return admin_id
+
+    def _verify_admin(self, username: str, password: str) -> int | None:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         ph = self._argon()

@@ -7,17 +7,18 @@ database refuses UPDATE and DELETE on the table.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from . import models as m
-from .base import StoreBase, _utc
+from .base import StoreBase, _now, _utc
 
 
 class AuditMixin(StoreBase):
-    """audit_log, log_admin_action."""
+    """audit_log, log_admin_action, admin_log, log_admin_event."""
 
     def log_admin_action(self, campaign_id: int, event: str, admin: str, **detail: Any) -> None:
         """Append an admin action (an export, invitations, scoring...) with the admin's name: the
@@ -27,6 +28,27 @@ class AuditMixin(StoreBase):
         with self._write() as s:
             self._campaign(s, campaign_id)
             self._audit(s, campaign_id, event[:20], None, {**detail, "admin": admin})
+
+    def log_admin_event(self, event: str, admin: str, *, address: str | None = None, **detail: Any) -> None:
+        """Append an admin action that belongs to no campaign (login, failed login, admin creation)."""
+        with self._write() as s:
+            s.execute(
+                insert(m.AdminLogEntry).values(
+                    at=_now(), event=event[:30], admin=(admin or "")[:200], address=(address or None) and address[:100],
+                    detail=json.dumps(detail, sort_keys=True, ensure_ascii=False),
+                )
+            )  # fmt: skip
+
+    def admin_log(self) -> pd.DataFrame:
+        """id, at, event, admin, address, detail (JSON) — oldest first; append-only like the audit log."""
+        a = m.AdminLogEntry
+        with self._read() as s:
+            rows = s.execute(select(a.id, a.at, a.event, a.admin, a.address, a.detail).order_by(a.id)).all()
+        df = pd.DataFrame(
+            [(r.id, _utc(r.at), r.event, r.admin, r.address or "", r.detail) for r in rows],
+            columns=["id", "at", "event", "admin", "address", "detail"],
+        )
+        return df.astype({"id": "int64"})
 
     def audit_log(self, campaign_id: int) -> pd.DataFrame:
         """id, at, event ('submit'|'import'|'delete'|'close'|admin actions), respondent_id ('' if none), detail

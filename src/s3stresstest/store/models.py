@@ -171,8 +171,22 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text)  # JSON: counts and sources, never answers
 
 
+class AdminLogEntry(Base):
+    """Admin actions outside any campaign (login, failed login, admin creation); append-only
+    (database triggers, migration 0002). `admin` is the name given, also for a failed login."""
+
+    __tablename__ = "admin_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[_dt.datetime] = mapped_column(Timestamp)
+    event: Mapped[str] = mapped_column(String(30))
+    admin: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    detail: Mapped[str] = mapped_column(Text)
+
+
 __all__ = [
     "Admin",
+    "AdminLogEntry",
     "Answer",
     "AuditEntry",
     "Base",
