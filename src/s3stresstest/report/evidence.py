@@ -306,7 +306,9 @@ def sentence(
             "{n} topic shared with neighbouring territories.", "{n} topics shared with neighbouring territories.", count
         )
     parts = [f"{k.replace('_', ' ')} {v}" for k, v in fig.items() if k != "trigger"]
-    return f"{kind.replace('_', ' ') or t._('rule')}: " + "; ".join(parts)
+    # TRANSLATORS: names a rule of the user's own engine whose trigger has no name
+    name = kind.replace("_", " ") or t._("rule")
+    return f"{name}: " + "; ".join(parts)
 
 
 # why a block has no published score (the engine's `status`), as the sentence names it
