@@ -110,6 +110,9 @@ def sentence(
     b = block(str(fig["block"])) if fig.get("block") else t._("the block")
     it = item(str(fig["item"])) if fig.get("item") else t._("the question")
     group = fig.get("peer_group")
+    if group == "all" and language != "en":  # the peer group of every territory: a word, not a name
+        # TRANSLATORS: the peer group of every territory of the campaign, quoted in sentences
+        group = t._("all")
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
         values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": n(fig.get("peer_mean"))}
