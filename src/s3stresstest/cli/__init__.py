@@ -13,7 +13,23 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import actionplan, align, calls, composite, cooperation, data, instrument, peers, regions, report, run, store, transfer, web
+from . import (
+    actionplan,
+    align,
+    calls,
+    composite,
+    cooperation,
+    data,
+    instrument,
+    peers,
+    pilots,
+    regions,
+    report,
+    run,
+    store,
+    transfer,
+    web,
+)
 from .common import out
 
 app = typer.Typer(
@@ -29,7 +45,22 @@ def version() -> None:
     out.print(__version__)
 
 
-for _module in (instrument, data, regions, peers, transfer, store, report, web, align, cooperation, actionplan, calls, composite):
+for _module in (
+    instrument,
+    data,
+    regions,
+    peers,
+    transfer,
+    store,
+    report,
+    web,
+    align,
+    cooperation,
+    actionplan,
+    calls,
+    composite,
+    pilots,
+):
     _module.register(app)
 del _module
 app.command()(version)

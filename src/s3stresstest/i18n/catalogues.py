@@ -45,7 +45,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     ),
     "findings": ("findings.py", "run/summary.py"),
     "recommend": ("recommend/**/*.py",),
-    "calls": ("calls/**/*.py", "cooperation/**/*.py", "actionplan/**/*.py"),
+    "calls": ("calls/**/*.py", "cooperation/**/*.py", "actionplan/**/*.py", "pilots/**/*.py"),
 }
 
 

@@ -1,0 +1,52 @@
+"""Write a service validation: scores as CSV, the verdicts, and the reports (all or nothing)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..results import staged_output_dir
+from ..transfer.safe import to_safe_csv
+from .model import PilotValidation
+from .report import overview_document, pilot_document
+
+
+def write_validation(
+    v: PilotValidation,
+    out: str | Path,
+    *,
+    formats: Iterable[str] = ("html",),
+    languages: Iterable[str] = ("en",),
+    overwrite: bool = False,
+) -> Path:
+    """pilots.csv, verdicts.csv, block_scores.csv, item_scores.csv, distributions.csv, record.json and
+    reports/<lang>/pilot_<CODE>.<ext> plus pilots_overview.<ext>."""
+    from ..report.render import render_html, write_docx, write_pdf
+
+    fmts = [f.strip().lower() for f in formats]
+    bad = [f for f in fmts if f not in ("html", "pdf", "docx")]
+    if bad:
+        raise ValueError(f"unknown format {', '.join(bad)}; use html, pdf, docx")
+    with staged_output_dir(out, overwrite) as tmp:
+        (tmp / "pilots.csv").write_text(to_safe_csv(v.pilots), encoding="utf-8")
+        (tmp / "verdicts.csv").write_text(to_safe_csv(v.verdicts), encoding="utf-8")
+        for name in ("block_scores", "item_scores", "distributions"):
+            (tmp / f"{name}.csv").write_text(to_safe_csv(getattr(v.result, name)), encoding="utf-8")
+        record = {**v.result.record, "synthetic": v.synthetic, "instrument": v.instrument.form_id}
+        (tmp / "record.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+        for lang in languages:
+            folder = tmp / "reports" / lang
+            folder.mkdir(parents=True)
+            docs = [overview_document(v, lang)] + [pilot_document(v, c, lang) for c in v.pilots["code"]]
+            for doc in docs:
+                html = render_html(doc)
+                for f in fmts:
+                    path = folder / f"{doc.stem}.{f}"
+                    if f == "html":
+                        path.write_text(html, encoding="utf-8")
+                    elif f == "pdf":
+                        write_pdf(html, path)
+                    else:
+                        write_docx(doc, path)
+    return Path(out)

@@ -1,0 +1,107 @@
+"""Pilot-cluster service validation: the second instrument, scores, verdicts, reports, commands."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from s3stresstest.cli import app
+from s3stresstest.errors import InputError
+from s3stresstest.i18n.tools import template
+from s3stresstest.instrument import load_builtin
+from s3stresstest.pilots import DEMO_PILOTS, check_pilots, pilot_demo, verdicts
+from s3stresstest.pilots.report import overview_document, pilot_document
+
+
+def test_the_instrument_has_the_five_dimensions_in_five_languages():
+    ins = load_builtin("pilot_services_v1")
+    assert [b.name for b in ins.blocks] == ["s1", "s2", "s3", "s4", "s5"]
+    scored = [i.name for i in ins.answerable_items if ins.is_scored(i)]
+    assert {i.split("_")[0] for i in scored} == {"s1", "s2", "s3", "s4", "s5"}
+    for lang in ("de", "fr", "it", "sl"):
+        for name in scored:
+            assert ins.item_label(name, lang) != ins.item_label(name, "en"), (name, lang)
+
+
+def test_verdict_rule_by_hand():
+    result = pilot_demo().result
+    blocks = result.block_scores.copy()
+
+    # force one pilot clearly above neutral on need, usefulness and recommendation, one not, one withheld
+    def set_low(code, value, status="ok"):
+        for b in ("s1", "s3", "s5"):
+            mask = (blocks["region"] == code) & (blocks["block"] == b)
+            blocks.loc[mask, "ci_low"] = value
+            blocks.loc[mask, "status"] = status
+
+    set_low("PC001", 51.0)
+    set_low("PC002", 50.0)
+    set_low("PC003", 70.0, status="withheld")
+    result.block_scores = blocks
+    v = verdicts(result, ["PC001", "PC002", "PC003"]).set_index("code")
+    assert v.loc["PC001", "verdict"] == "validated"
+    assert (
+        v.loc["PC002", "verdict"] == "not validated" and "need, usefulness, recommendation" in v.loc["PC002", "reason"]
+    )
+    assert v.loc["PC003", "verdict"] == "open"
+
+
+def test_demo_scores_every_pilot_and_reports_in_german_without_english_fixed_text():
+    v = pilot_demo()
+    assert v.synthetic and set(v.result.block_scores["region"]) == set(DEMO_PILOTS["code"])
+    assert set(v.verdicts["verdict"]) <= {"validated", "not validated", "open"}
+    english = [m.id for m in template("calls") if isinstance(m.id, str) and len(m.id) > 12 and "{" not in m.id]
+    for doc in (overview_document(v, "de"), pilot_document(v, "PC002", "de")):
+        text = doc.text()
+        assert not [e for e in english if e in text]
+        assert "SYNTHETISCHE DATEN" in (doc.banner or "")
+    assert "Weiterempfehlung" in pilot_document(v, "PC002", "de").text()
+
+
+def test_small_pilots_show_no_figures():
+    v = pilot_demo()
+    k = int(v.result.record["parameters"]["min_respondents"])
+    blocks = v.result.block_scores
+    small = blocks[blocks["status"] != "ok"]["region"].unique()
+    for code in small:
+        text = pilot_document(v, code).text()
+        assert f"fewer than {k}" in text
+
+
+def test_pilots_table_is_checked_by_row():
+    bad = pd.DataFrame({"code": ["PC001", "x1", "PC001"], "name": ["A", "B", ""], "region": ["AT32"] * 3,
+                        "service": ["s", "", "t"]})  # fmt: skip
+    with pytest.raises(InputError) as caught:
+        check_pilots(bad, source="pilots.csv")
+    text = caught.value.report()
+    assert "line 3" in text and "'x1' is not a unit code" in text and "service is empty" in text
+    assert "codes listed twice: PC001" in text
+
+
+def test_pilots_commands(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["pilots", "demo", "--out", str(tmp_path / "demo"), "--language", "it"])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "demo" / "reports" / "it" / "pilot_PC001.html").read_text(encoding="utf-8")
+    assert 'lang="it"' in html and "Convalida del servizio" in html
+    # the same answers through the files a real pilot would supply
+    v = pilot_demo()
+    v.result.instrument  # noqa: B018 - the instrument the answers follow
+    responses = tmp_path / "responses.csv"
+    from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign
+
+    campaign = generate_campaign(
+        load_builtin("pilot_services_v1"),
+        DEMO_PILOTS[["code", "name"]].rename(columns={"code": "region"}),
+        spec=SyntheticSpec(seed=2018, min_respondents=4, max_respondents=30, group_weights={"company": 1.0}),
+    )
+    campaign.responses.to_csv(responses, index=False)
+    DEMO_PILOTS.to_csv(tmp_path / "pilots.csv", index=False)
+    result = runner.invoke(
+        app, ["pilots", "validate", "--responses", str(responses), "--pilots", str(tmp_path / "pilots.csv"),
+              "--out", str(tmp_path / "real")]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(tmp_path / "real" / "verdicts.csv")
+    assert list(got["verdict"]) == list(v.verdicts["verdict"])
