@@ -68,7 +68,7 @@ def test_gantt_places_each_bar_at_its_months():
 def test_document_in_german_has_no_english_fixed_text_and_keeps_missing_budget_missing():
     plan = plan_from_data(PLAN)
     de = plan_document(plan, "de").text()
-    english = [m.id for m in template("calls") if isinstance(m.id, str) and len(m.id) > 12]
+    english = [m.id for m in template("action") if isinstance(m.id, str) and len(m.id) > 12]
     leaked = [e for e in english if "{" not in e and e in de]
     assert not leaked, leaked
     assert "Zeitplan der Maßnahmen" in de and "Vereinbart von: Steering group" in de

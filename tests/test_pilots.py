@@ -51,7 +51,7 @@ def test_demo_scores_every_pilot_and_reports_in_german_without_english_fixed_tex
     v = pilot_demo()
     assert v.synthetic and set(v.result.block_scores["region"]) == set(DEMO_PILOTS["code"])
     assert set(v.verdicts["verdict"]) <= {"validated", "not validated", "open"}
-    english = [m.id for m in template("calls") if isinstance(m.id, str) and len(m.id) > 12 and "{" not in m.id]
+    english = [m.id for m in template("action") if isinstance(m.id, str) and len(m.id) > 12 and "{" not in m.id]
     for doc in (overview_document(v, "de"), pilot_document(v, "PC002", "de")):
         text = doc.text()
         assert not [e for e in english if e in text]

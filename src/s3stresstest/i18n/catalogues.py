@@ -45,7 +45,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     ),
     "findings": ("findings.py", "run/summary.py"),
     "recommend": ("recommend/**/*.py",),
-    "calls": ("calls/**/*.py", "cooperation/**/*.py", "actionplan/**/*.py", "pilots/**/*.py"),
+    # from findings to action: cooperation topics, action plans, joint calls, pilot services
+    "action": ("calls/**/*.py", "cooperation/**/*.py", "actionplan/**/*.py", "pilots/**/*.py"),
 }
 
 
