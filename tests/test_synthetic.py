@@ -12,10 +12,19 @@ import pydantic
 import pytest
 
 from s3stresstest.campaign import RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, validate_responses
-from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign, is_open_question
+from s3stresstest.campaign.synthetic import (
+    OPEN_TEMPLATES,
+    OPEN_TEMPLATES_BY_LANGUAGE,
+    SyntheticSpec,
+    generate_campaign,
+    is_open_question,
+    territory_language,
+)
 from s3stresstest.campaign.territories import ALPINE_DEMO, EUROPEAN_DEMO, demo_groups, demo_regions
 from s3stresstest.instrument import instrument_from_workbook, load_builtin
 from s3stresstest.instrument.textform import loads
+from s3stresstest.recommend.engine import NON_ANSWER, clean_excerpt
+from s3stresstest.recommend.keywords import BLOCK_KEYWORDS, detect_language, language_of, mark, mentions
 
 GISCO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gisco"
 
@@ -221,6 +230,91 @@ def test_open_questions_are_marked_synthetic(instrument, demo):
     other_text = [i.name for i in instrument.answerable_items if i.type == "text" and i.name not in open_items]
     filled = df.loc[df["item"].isin(other_text) & (df["value"] != ""), "value"]
     assert filled.str.startswith("[synthetic] ").all()
+
+
+# -- open answers in the territory's language (issue 11, point 7) -------------------------
+def test_territory_language_follows_the_country():
+    assert [territory_language(c) for c in ("AT32", "DE2", "CH022", "FRC2", "ITC1", "SI", "ES21", "BE3")] == [
+        "de",
+        "de",
+        "de",
+        "fr",
+        "it",
+        "sl",
+        "en",
+        "en",
+    ]
+
+
+def _blocks(text: str) -> set[str]:
+    return {b for b in BLOCK_KEYWORDS if mentions(text, b)}
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "it", "sl"])
+def test_templates_keep_each_theme_and_are_recognised_in_their_language(language):
+    pool = OPEN_TEMPLATES_BY_LANGUAGE[language]
+    assert len(pool) == len(OPEN_TEMPLATES)
+    for english, text in zip(OPEN_TEMPLATES, pool, strict=True):
+        if NON_ANSWER.match(english):
+            assert text is None  # a non-answer is left blank, never written in another language
+            continue
+        assert text is not None and text.startswith("[synthetic] ")
+        assert _blocks(text) == _blocks(english), (language, text)
+        assert detect_language(text) == language, text
+        assert not NON_ANSWER.match(clean_excerpt(text))
+    assert len(set(pool)) == len(pool)
+    # the English pool itself is recognised as English (except the non-answer)
+    assert all(detect_language(t) == "en" for t in OPEN_TEMPLATES if not NON_ANSWER.match(t))
+
+
+def _open_answers(campaign, instrument) -> pd.DataFrame:
+    open_items = {i.name for i in instrument.answerable_items if is_open_question(i)}
+    df = campaign.responses
+    return df[df["item"].isin(open_items) & (df["value"] != "")]
+
+
+def test_synthetic_open_answers_are_in_the_territory_language_and_quoted_as_excerpts(instrument):
+    regions = pd.DataFrame({"region": ["AT32", "ITC1"], "name": ["Salzburg", "Piemonte"]})
+    c = generate_campaign(instrument, regions, spec=SyntheticSpec(seed=5), respondents=40)
+    answers = _open_answers(c, instrument)
+    assert "language" not in c.responses.columns  # no recorded language: excerpts rely on detection
+    for region, language in (("AT32", "de"), ("ITC1", "it")):
+        texts = answers.loc[answers["region"] == region, "value"]
+        assert len(texts) > 20
+        assert texts.str.startswith("[synthetic] ").all()
+        assert set(texts) <= set(OPEN_TEMPLATES_BY_LANGUAGE[language])
+        assert not set(texts) & set(OPEN_TEMPLATES)
+        for block in ("b1", "b2", "b3", "b4", "b6"):
+            # what the keyword selection makes of this territory's answers for the block
+            excerpts = {
+                mark(clean_excerpt(t), language_of(clean_excerpt(t)))
+                for t in texts
+                if mentions(t, block) and not NON_ANSWER.match(clean_excerpt(t))
+            }
+            assert excerpts, (region, block)
+            assert all(e.endswith(f" ({language})") for e in excerpts), excerpts
+    assert not any(mentions(t, "b5") for t in answers["value"])  # no template speaks about b5
+
+
+def test_language_changes_only_the_wording_not_the_draws(instrument):
+    spec = SyntheticSpec(seed=3)
+    german = generate_campaign(instrument, pd.DataFrame({"region": ["AT32"]}), spec=spec, respondents=60)
+    english = generate_campaign(instrument, pd.DataFrame({"region": ["ES21"]}), spec=spec, respondents=60)
+    g, e = german.responses, english.responses
+    open_items = {i.name for i in instrument.answerable_items if is_open_question(i)}
+    other = ~g["item"].isin(open_items)
+    assert g.loc[other, "value"].tolist() == e.loc[other, "value"].tolist()
+    slot_en = {t: k for k, t in enumerate(OPEN_TEMPLATES)}
+    slot_de = {t: k for k, t in enumerate(OPEN_TEMPLATES_BY_LANGUAGE["de"]) if t}
+    pairs = list(zip(g.loc[~other, "value"], e.loc[~other, "value"], strict=True))
+    assert any(de for de, _ in pairs)
+    for de, en in pairs:
+        if de:
+            assert slot_de[de] == slot_en[en]
+        else:  # blank in German: blank in English too, or the English non-answer
+            assert en == "" or NON_ANSWER.match(clean_excerpt(en))
+    again = generate_campaign(instrument, pd.DataFrame({"region": ["AT32"]}), spec=spec, respondents=60)
+    assert again.responses.equals(g)
 
 
 def test_integer_profile_item_is_small_whole_number(demo):

@@ -35,6 +35,16 @@ respondent's group; other select items get a uniform random choice; integer item
 or "...comment..." text items) get, for about 30% of respondents, one of a few
 neutral template sentences, every one prefixed "[synthetic] "; other text items
 are blank or a "[synthetic] ..." label. Date, time and metadata items stay blank.
+
+Open answers are written in the language of the respondent's territory
+(`territory_language`: AT, DE and CH German, FR French, IT Italian, SI Slovenian,
+every other country English): the same themes in every language (`OPEN_TEMPLATES_BY_LANGUAGE`),
+worded so that the keyword stems of `recommend.keywords` find each sentence under the
+same block as its English original. Only English has a "No further comment." template;
+in the other languages that slot stays blank (a respondent with nothing to add leaves the
+box empty), so no non-answer in another language is ever quoted as an excerpt. The
+choice of template uses the same random draws in every language, so a seed gives the
+same campaign as before apart from the language of the sentences.
 """
 
 from __future__ import annotations
@@ -60,6 +70,67 @@ OPEN_TEMPLATES = (
     SYNTHETIC_PREFIX + "Cooperation with neighbouring regions could be strengthened.",
     SYNTHETIC_PREFIX + "A joint event of all cluster managers once a year would be useful.",
     SYNTHETIC_PREFIX + "No further comment.",
+)
+
+#: The open-answer templates per language, slot by slot the same theme as `OPEN_TEMPLATES`
+#: (None: that slot is left blank in this language). Never real quotes.
+OPEN_TEMPLATES_BY_LANGUAGE: dict[str, tuple[str | None, ...]] = {
+    "en": OPEN_TEMPLATES,
+    "de": (
+        SYNTHETIC_PREFIX + "Die Clusterorganisationen sollten früher in die Überarbeitung der S3 einbezogen werden.",
+        SYNTHETIC_PREFIX + "Ein regelmäßigerer Austausch zwischen der Region und den Clustern wäre hilfreich.",
+        SYNTHETIC_PREFIX + "Die Förderausschreibungen sollten für kleine Unternehmen einfacher sein.",
+        SYNTHETIC_PREFIX + "Die Indikatoren für die Prioritätsbereiche der S3 sollten mit den Clustern geteilt werden.",
+        SYNTHETIC_PREFIX + "Die Zusammenarbeit mit den Nachbarregionen sollte gestärkt werden.",
+        SYNTHETIC_PREFIX + "Eine gemeinsame Veranstaltung aller Clustermanager einmal im Jahr wäre nützlich.",
+        None,
+    ),
+    "fr": (
+        SYNTHETIC_PREFIX + "Les organisations de cluster devraient être associées plus tôt à la révision de la S3.",
+        SYNTHETIC_PREFIX + "Des échanges plus réguliers entre la région et les clusters seraient utiles.",
+        SYNTHETIC_PREFIX + "Les appels à projets devraient être plus simples pour les petites entreprises.",
+        SYNTHETIC_PREFIX
+        + "Les indicateurs des domaines prioritaires de la S3 devraient être partagés avec les clusters.",
+        SYNTHETIC_PREFIX + "La coopération avec les régions voisines devrait être renforcée.",
+        SYNTHETIC_PREFIX + "Une rencontre annuelle commune de tous les gestionnaires de cluster serait utile.",
+        None,
+    ),
+    "it": (
+        SYNTHETIC_PREFIX
+        + "Le organizzazioni cluster dovrebbero essere coinvolte fin dalle prime fasi della revisione della S3.",
+        SYNTHETIC_PREFIX + "Uno scambio più regolare tra la regione e i cluster sarebbe utile.",
+        SYNTHETIC_PREFIX + "I bandi dovrebbero essere più semplici per le piccole imprese.",
+        SYNTHETIC_PREFIX + "Gli indicatori delle aree prioritarie della S3 dovrebbero essere condivisi con i cluster.",
+        SYNTHETIC_PREFIX
+        + "La cooperazione con le regioni vicine dovrebbe essere rafforzata, anche nel quadro dei programmi Interreg.",
+        SYNTHETIC_PREFIX + "Un incontro annuale congiunto di tutti i cluster manager sarebbe utile.",
+        None,
+    ),
+    "sl": (
+        SYNTHETIC_PREFIX + "Grozdne organizacije bi bilo treba v prenovo S3 vključiti že prej.",
+        SYNTHETIC_PREFIX + "Bolj redna izmenjava med regijo in grozdi bi bila v pomoč.",
+        SYNTHETIC_PREFIX + "Javni razpisi bi morali biti za mala podjetja preprostejši.",
+        SYNTHETIC_PREFIX + "Kazalnike za prednostna področja S3 bi bilo treba deliti z grozdi.",
+        SYNTHETIC_PREFIX + "Sodelovanje s sosednjimi regijami bi bilo treba okrepiti.",
+        SYNTHETIC_PREFIX + "Skupno letno srečanje vseh upravljavcev grozdov bi bilo dobrodošlo.",
+        None,
+    ),
+}
+
+#: The language synthetic respondents of a country write in (the first two letters of the
+#: territory code); every other country writes English. Switzerland is given German.
+COUNTRY_LANGUAGES = {"AT": "de", "DE": "de", "CH": "de", "FR": "fr", "IT": "it", "SI": "sl"}
+
+
+def territory_language(code: str) -> str:
+    """The language a synthetic respondent of territory `code` writes open answers in ("en" by default)."""
+    return COUNTRY_LANGUAGES.get(str(code)[:2].upper(), "en")
+
+
+_LANGUAGE_ORDER = tuple(OPEN_TEMPLATES_BY_LANGUAGE)  # "en" first: the default
+#: (language, slot) -> template sentence; "" where a language leaves the slot blank.
+_TEMPLATE_TABLE = np.array(
+    [[t or "" for t in OPEN_TEMPLATES_BY_LANGUAGE[lang]] for lang in _LANGUAGE_ORDER], dtype=object
 )
 
 #: Share of respondents who write something in an open question.
@@ -197,6 +268,9 @@ def generate_campaign(
     ids = np.array([f"{codes[r]}-{k:0{width}d}" for r, k in zip(region_idx, seq, strict=True)], dtype=object)
     group_idx = rng.choice(n_groups, size=n, p=spec.weights()) if n else np.zeros(0, dtype=np.int64)
     offset = rng.normal(0.0, spec.respondent_sd, n)
+    # The language of each respondent's open answers: its territory's (no random draw).
+    region_language = np.array([_LANGUAGE_ORDER.index(territory_language(c)) for c in codes], dtype=np.int64)
+    language_idx = region_language[region_idx] if n else np.zeros(0, dtype=np.int64)
 
     # Latent of every scored answer, (respondents x scored items).
     item_block = np.array([block_of[i.block] for i in scored], dtype=np.int64)
@@ -222,7 +296,7 @@ def generate_campaign(
             known = np.array([g if cl.get(g) is not None else "" for g in STAKEHOLDER_GROUPS], dtype=object)
             col = known[group_idx]
         else:
-            col = _unscored_column(instrument, item, n, u, spec, rng)
+            col = _unscored_column(instrument, item, n, u, spec, rng, language_idx)
         values[:, j] = col
 
     order = np.argsort(ids, kind="stable")
@@ -304,7 +378,13 @@ def _multiple_column(cl: ChoiceList, latent: np.ndarray, rng: np.random.Generato
 
 
 def _unscored_column(
-    instrument: Instrument, item: Item, n: int, u: np.ndarray, spec: SyntheticSpec, rng: np.random.Generator
+    instrument: Instrument,
+    item: Item,
+    n: int,
+    u: np.ndarray,
+    spec: SyntheticSpec,
+    rng: np.random.Generator,
+    language_idx: np.ndarray | None = None,
 ) -> np.ndarray:
     blank = u < spec.p_missing
     if item.type in ("select_one", "select_multiple"):
@@ -315,9 +395,10 @@ def _unscored_column(
     elif item.type == "decimal":
         col = np.char.mod("%.1f", rng.lognormal(math.log(10.0), 0.8, n)).astype(object)
     elif item.type == "text" and is_open_question(item):
-        texts = np.array(OPEN_TEMPLATES, dtype=object)
-        col = texts[rng.integers(0, len(texts), n)]
-        blank = rng.random(n) >= OPEN_ANSWER_SHARE
+        slot = rng.integers(0, len(OPEN_TEMPLATES), n)  # the same draws whatever the language
+        lang = np.zeros(n, dtype=np.int64) if language_idx is None else language_idx
+        col = _TEMPLATE_TABLE[lang, slot]
+        blank = (rng.random(n) >= OPEN_ANSWER_SHARE) | (col == "")
     elif item.type == "text":
         labels = np.array([f"{SYNTHETIC_PREFIX}{item.name} {k}" for k in range(1, 13)], dtype=object)
         col = labels[rng.integers(0, len(labels), n)]
