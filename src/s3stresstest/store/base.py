@@ -49,6 +49,9 @@ MAX_NAME = 200
 RESPONDENT_ID_MAX = 40
 
 
+MAX_ID = 2**63 - 1  # the largest integer key SQLite and PostgreSQL (bigint) can hold
+
+
 class NotFound(InputError):
     """The campaign, instrument or respondent does not exist."""
 
@@ -146,6 +149,8 @@ class StoreBase:
     # -- lookups inside an open transaction ------------------------------------
     @staticmethod
     def _campaign(s: Session, campaign_id: int, *, lock: bool = False) -> m.Campaign:
+        if not isinstance(campaign_id, int) or not 0 < campaign_id <= MAX_ID:  # no database holds such an id
+            raise NotFound(f"no campaign {campaign_id}")
         q = select(m.Campaign).where(m.Campaign.id == campaign_id)
         c = s.scalar(q.with_for_update() if lock else q)
         if c is None:
