@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "glossary.md"
 LOCALE = ROOT / "src" / "s3stresstest" / "locale"
+INSTRUMENTS = ROOT / "src" / "s3stresstest" / "instrument" / "data"
 TRANSLATED = ("de", "fr", "it", "sl")
 LANGUAGE_COLUMNS = {"en": "English", "de": "Deutsch", "fr": "Français", "it": "Italiano", "sl": "Slovenščina"}
 FIELD = re.compile(r"\{[^{}]*\}")
@@ -183,3 +185,38 @@ def test_catalogues_use_the_glossary_terms(glossary):
             cat = read_po(f, locale=language)
         found += violations(cat, language, glossary, where=str(path.relative_to(LOCALE)))
     assert not found, f"{len(found)} catalogue entries do not use the glossary's term:\n" + "\n".join(found)
+
+
+#: Questionnaire texts where a checked English word is not the glossary's concept (see docs/glossary.md).
+QUESTIONNAIRE_EXCEPTIONS = {
+    ("finding", "Findings from cluster-level monitoring"),  # everyday "findings", not the product's finding
+    ("cluster", "European Secretariat for Cluster Analysis"),  # a proper name, stays English
+}
+
+
+def test_questionnaire_uses_the_glossary_terms(glossary):
+    columns = {
+        "de": "Deutsch (de)",
+        "fr": "Français (fr)",
+        "it": "Italiano (it)",
+        "sl": "Slovenščina (sl)",
+    }
+    paths = sorted(INSTRUMENTS.glob("*.yaml"))
+    assert paths
+    found: list[str] = []
+    for path in paths:
+        sheets = yaml.safe_load(path.read_text(encoding="utf-8"))["sheets"]
+        for language, column in columns.items():
+            cat = Catalog(locale=language)
+            for sheet in sheets.values():
+                for row in sheet.get("rows") or []:
+                    for kind in ("label", "hint"):
+                        english, text = row.get(f"{kind}::English (en)"), row.get(f"{kind}::{column}")
+                        if english and text:
+                            cat.add(str(english), str(text))
+            found += [
+                v
+                for v in violations(cat, language, glossary, where=path.name)
+                if not any(f"'{tid}'" in v and needle in v for tid, needle in QUESTIONNAIRE_EXCEPTIONS)
+            ]
+    assert not found, f"{len(found)} questionnaire texts do not use the glossary's term:\n" + "\n".join(found)
