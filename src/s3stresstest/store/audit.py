@@ -30,14 +30,22 @@ class AuditMixin(StoreBase):
             self._audit(s, campaign_id, event[:20], None, {**detail, "admin": admin})
 
     def log_admin_event(self, event: str, admin: str, *, address: str | None = None, **detail: Any) -> None:
-        """Append an admin action that belongs to no campaign (login, failed login, admin creation)."""
+        """Append an admin action that belongs to no campaign (login, failed login, admin creation).
+        Names are stored as given, NUL characters replaced (a failed login may send anything)."""
+
+        def clean(text: str | None, size: int) -> str:
+            return (text or "").replace("\x00", "\ufffd")[:size]
+
         with self._write() as s:
             s.execute(
                 insert(m.AdminLogEntry).values(
-                    at=_now(), event=event[:30], admin=(admin or "")[:200], address=(address or None) and address[:100],
-                    detail=json.dumps(detail, sort_keys=True, ensure_ascii=False),
+                    at=_now(),
+                    event=clean(event, 30),
+                    admin=clean(admin, 200),
+                    address=clean(address, 100) or None,
+                    detail=json.dumps(detail, sort_keys=True, ensure_ascii=True),
                 )
-            )  # fmt: skip
+            )
 
     def admin_log(self) -> pd.DataFrame:
         """id, at, event, admin, address, detail (JSON) — oldest first; append-only like the audit log."""
