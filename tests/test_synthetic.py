@@ -95,6 +95,7 @@ def test_generated_responses_pass_validation(instrument, demo):
     assert len(checked) == len(df)
     assert demo.synthetic is True
     assert "synthetic" in demo.description.lower() and '"seed":2017' in demo.description
+    assert "language of each territory" in demo.description
     assert demo.groups.equals(demo_groups())
     assert list(demo.regions["region"]) == list(demo_regions()["region"])
 

@@ -317,7 +317,9 @@ def generate_campaign(
     description = (
         f"SYNTHETIC campaign: generated data, not real answers. {n} respondents in {n_regions} territories, "
         f"drawn from a latent-trait model by s3stresstest.campaign.synthetic for instrument "
-        f"{instrument.form_id} {instrument.version}. Spec: {spec.model_dump_json()}"
+        f"{instrument.form_id} {instrument.version}. Open answers are template sentences in the language of "
+        f"each territory (AT, DE, CH German; FR French; IT Italian; SI Slovenian; others English). "
+        f"Spec: {spec.model_dump_json()}"
     )
     return Campaign(responses=df, regions=regions, groups=groups, synthetic=True, description=description)
 
