@@ -53,6 +53,7 @@ from .privacy import PrivacyMixin
 from .regions import RegionsMixin
 from .reports import ReportsMixin
 from .respondents import RespondentsMixin
+from .shared import SharedStateMixin
 
 __all__ = [
     "CAMPAIGN_LOCK",
@@ -81,5 +82,6 @@ class Store(
     AdminsMixin,
     AuditMixin,
     PrivacyMixin,
+    SharedStateMixin,
 ):
     """An Engine + sessionmaker over the survey database. Open with `Store.open()`."""

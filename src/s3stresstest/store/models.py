@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -184,10 +185,29 @@ class AdminLogEntry(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
+class RateCounter(Base):
+    """Hits per key in one time bucket (fixed window), shared by every server process."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class AppSecret(Base):
+    """A secret every server process must share (the key that signs cookies and CSRF tokens)."""
+
+    __tablename__ = "app_secrets"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
 __all__ = [
     "Admin",
     "AdminLogEntry",
     "Answer",
+    "AppSecret",
     "AuditEntry",
     "Base",
     "Campaign",
@@ -196,6 +216,7 @@ __all__ = [
     "InstrumentVersion",
     "Invitation",
     "PeerGroup",
+    "RateCounter",
     "Region",
     "Respondent",
 ]
