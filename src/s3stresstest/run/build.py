@@ -29,7 +29,16 @@ from .model import SYNTHETIC_BANNER, RunParams, StressTestRun
 from .reference import ReferenceData
 
 FORMAT = "s3stresstest-run/1"
-STAGES = ("score", "response_counts", "context", "structural_peers", "alignment", "recommendations", "findings")
+STAGES = (
+    "score",
+    "response_counts",
+    "context",
+    "scoreboard",
+    "structural_peers",
+    "alignment",
+    "recommendations",
+    "findings",
+)
 BUILTIN_STRATEGIES = "s3_priorities_2014_2020.csv"
 
 
@@ -83,6 +92,10 @@ def build_run(
     run.response_counts = _stage("response_counts", stages.response_counts, campaign.responses, inv, territories)
     if reference.statistics is not None:
         run.context = _stage("context", stages.context, reference.statistics, territories, reference.folder)
+        if len(run.context):
+            run.scoreboard, run.cache["scoreboard_record"] = _stage(
+                "scoreboard", stages.scoreboard, run.context, params.scoring.seed
+            )
         names = _nuts_names(reference.registry)
         peers, values, notes = _stage(
             "structural_peers",
@@ -222,6 +235,7 @@ def _record(
         "reference_data": reference.record(),
         "recommendations": recs_record,
         "structural_peers": run.cache.get("structural_peers_record"),
+        "scoreboard": run.cache.get("scoreboard_record"),
         "typology": (
             {"k": run.typology["k"], "rule": run.typology["rule"], "excluded": run.typology["excluded"]}
             if run.typology

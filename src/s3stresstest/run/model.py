@@ -65,6 +65,7 @@ class StressTestRun:
     group_block_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     response_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
     context: pd.DataFrame | None = None
+    scoreboard: pd.DataFrame | None = None  # evidence scoreboard: region, pillar/index, score, 5-95 % range
     structural_peers: pd.DataFrame | None = None
     structural_peer_values: pd.DataFrame | None = None
     alignment: dict[str, pd.DataFrame] = field(default_factory=dict)

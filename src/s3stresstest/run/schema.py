@@ -49,6 +49,9 @@ OPTIONAL_TABLES: dict[str, Schema] = {
         "region:text indicator:text name:text kind:text value:float unit:text year:int? flag:text "
         "attribution:text source_file:text aggregated:bool recoded_from:text"
     ),
+    "scoreboard": schema(
+        "region:text code:text name:text level:int score:float low:float high:float indicators:int available:int"
+    ),
     "structural_peers": schema("region:text level:int rank:int peer:text peer_name:text distance:float"),
     "structural_peer_values": schema("region:text peer:text variable:text value:float"),
     # the texts of recommendations, findings and types in every report language (en, de, fr, it,

@@ -109,6 +109,14 @@ def context(statistics: pd.DataFrame, territories: list[str], folder: Any = None
     return context_from_statistics(statistics, territories, folder)
 
 
+def scoreboard(context: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The evidence scoreboard of the territories from their context statistics, with its 5-95 %
+    range (`composite.scoreboard`); a position among the run's territories, not a league table."""
+    from ..composite.scoreboard import evidence_scoreboard
+
+    return evidence_scoreboard(context, seed=seed)
+
+
 def structural_peers(
     statistics: pd.DataFrame, territories: list[str], k: int, names: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
