@@ -26,7 +26,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .formatting import interval, num, pct
+from .formatting import interval
+from .i18n import LANGUAGES, Translator, translator
+from .instrument import pick_label
 
 ORDER = (
     "weakest_items",
@@ -68,15 +70,21 @@ class FindingParams:
         return out
 
 
+def N_(message: str) -> str:
+    """Mark a text for translation where it is defined; it is translated where it is used."""
+    return message
+
+
 # Short names of the StressTest's blocks, used when the block's label is the StressTest question
 # (checked by its opening words), so that prose can name a block without its code or a full question.
 BLOCK_NAMES: dict[str, tuple[str, str]] = {
-    "b1": ("What role do clusters play", "clusters' role in designing the S3"),
-    "b2": ("Is S3 in line", "alignment with national and neighbouring strategies"),
-    "b3": ("How is S3 being implemented", "implementation and support schemes"),
-    "b4": ("At the cluster organisation, are there any tools", "monitoring and evaluation"),
-    "b5": ("What impact does S3 have", "impact on the cluster organisations"),
-    "b6": ("How effective is the regional cluster portfolio", "the cluster portfolio"),
+    # TRANSLATORS: short names of the questionnaire's areas, used inside sentences ("... on {area}")
+    "b1": ("What role do clusters play", N_("clusters' role in designing the S3")),
+    "b2": ("Is S3 in line", N_("alignment with national and neighbouring strategies")),
+    "b3": ("How is S3 being implemented", N_("implementation and support schemes")),
+    "b4": ("At the cluster organisation, are there any tools", N_("monitoring and evaluation")),
+    "b5": ("What impact does S3 have", N_("impact on the cluster organisations")),
+    "b6": ("How effective is the regional cluster portfolio", N_("the cluster portfolio")),
 }
 
 
@@ -85,7 +93,7 @@ def block_name(instrument, block: str, language: str | None = None) -> str:
     label = instrument.block_label(block, language)
     known = BLOCK_NAMES.get(block)
     if known and instrument.block_label(block).startswith(known[0]):
-        return known[1]
+        return translator(language or "en")._(known[1])
     return label.rstrip("?").strip() or block
 
 
@@ -99,20 +107,43 @@ def _namer(inputs) -> Callable[[str], str]:
     return lambda code: names.get(code, code)
 
 
-def _listing(pairs: list[tuple[Any, str]], limit: int) -> str:
-    shown = [f"{c} {v}" for c, v in pairs[:limit]]
+def _listing(t: Translator, pairs: list[tuple[Any, str]], limit: int) -> str:
+    shown = ", ".join(f"{c} {v}" for c, v in pairs[:limit])
     more = len(pairs) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        # TRANSLATORS: a list of territories with their figures, cut short: "AT32 71, DE21 68 and 4 more"
+        return t._("{listed} and {more} more", listed=shown, more=more)
+    return shown
 
 
 def _published(df: pd.DataFrame) -> pd.DataFrame:
     return df[(df["status"] == "ok") & df["score"].notna()]
 
 
+def _question(inputs, item: str, t: Translator) -> str:
+    """A question's text in the translator's language, without its closing mark."""
+    ins = inputs.instrument
+    label = ins.item_label(item, t.language) if ins.has_item(item) else item
+    return str(label).rstrip(".?").strip()
+
+
+def _choice(inputs, item: str, choice: str, t: Translator) -> str:
+    """An answer option's label in the translator's language (the option's name when unknown)."""
+    ins = inputs.instrument
+    choices = ins.choices_of(ins.item(item)) if ins.has_item(item) else None
+    found = choices.get(choice) if choices is not None else None
+    return pick_label(found.labels, t.language) if found is not None else choice
+
+
+def _en(t: Translator | None) -> Translator:
+    return t if t is not None else translator("en")
+
+
 # -- the findings -----------------------------------------------------------------------------------
 
 
-def design_role(inputs, p: FindingParams) -> dict | None:
+def design_role(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     bs = inputs.block_scores[inputs.block_scores["block"] == p.design_block]
     if bs.empty:
         return None
@@ -124,24 +155,42 @@ def design_role(inputs, p: FindingParams) -> dict | None:
     figures = pub.assign(name=pub["region"].map(_namer(inputs)), high=pub["score"] >= p.high_score)[
         ["region", "name", "score", "ci_low", "ci_high", "n", "high"]
     ].reset_index(drop=True)
+    area = block_name(inputs.instrument, p.design_block, t.language)
+    threshold = t.number(p.high_score)
+    if len(high):
+        listing = _listing(
+            t,
+            [(r.region, t.number(r.score)) for r in high.sort_values("score", ascending=False).itertuples()],
+            p.max_listed,
+        )
+        reached = t._("At or above {threshold}: {listing}.", threshold=threshold, listing=listing)
+    else:
+        reached = t._("No territory reaches {threshold}.", threshold=threshold)
+    median = t.ngettext(
+        "Median of the {n} published score: {median}.",
+        "Median of the {n} published scores: {median}.",
+        n,
+        median=t.number(pub["score"].median()),
+    )
     return {
         "id": "design_role",
-        "title": "Clusters' role in designing the S3",
-        "statement": f"{len(high)} of {n} territories have a score of at least {p.high_score:.0f} on "
-        f"{block_name(inputs.instrument, p.design_block)}.",
-        "rule": f"Count the territories whose published {p.design_block} block score is at least {p.high_score:.0f} "
-        f"(of 100); territories whose score is withheld ({withheld}) are not counted.",
-        "evidence": (
-            f"At or above {p.high_score:.0f}: "
-            + _listing(
-                [(r.region, num(r.score)) for r in high.sort_values("score", ascending=False).itertuples()],
-                p.max_listed,
-            )
-            + "."
-            if len(high)
-            else f"No territory reaches {p.high_score:.0f}."
-        )
-        + f" Median of the {n} published scores: {num(pub['score'].median())}.",
+        "title": t._("Clusters' role in designing the S3"),
+        "statement": t.ngettext(
+            "{k} of {n} territory has a score of at least {threshold} on {area}.",
+            "{k} of {n} territories have a score of at least {threshold} on {area}.",
+            n,
+            k=len(high),
+            threshold=threshold,
+            area=area,
+        ),
+        "rule": t._(
+            "Count the territories whose published score on {area} is at least {threshold} (of 100); "
+            "territories whose score is withheld ({withheld}) are not counted.",
+            area=area,
+            threshold=threshold,
+            withheld=withheld,
+        ),
+        "evidence": f"{reached} {median}",
         "figures": figures,
         "territories": list(high["region"]),
         "k": len(high),
@@ -150,7 +199,8 @@ def design_role(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def steering_seat(inputs, p: FindingParams) -> dict | None:
+def steering_seat(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     d = inputs.distributions
     rows = d[(d["item"] == p.seat_item) & (d["choice"] == p.seat_choice)]
     if rows.empty or not inputs.instrument.has_item(p.seat_item):
@@ -160,30 +210,43 @@ def steering_seat(inputs, p: FindingParams) -> dict | None:
     if n == 0:
         return None
     most = pub[pub["share"] >= p.majority_share]
-    item = inputs.instrument.item_label(p.seat_item)
+    question = _question(inputs, p.seat_item, t)
+    choice = _choice(inputs, p.seat_item, p.seat_choice, t)
+    share = t.percent(p.majority_share)
     figures = pub.assign(name=pub["region"].map(_namer(inputs)), most=pub["share"] >= p.majority_share)[
         ["region", "name", "share", "n", "most"]
     ].reset_index(drop=True)
+    if len(most):
+        listing = _listing(
+            t,
+            [(r.region, t.percent(r.share)) for r in most.sort_values("share", ascending=False).itertuples()],
+            p.max_listed,
+        )
+        reached = t._("At or above {threshold}: {listing}.", threshold=share, listing=listing)
+    else:
+        reached = t._("No territory reaches the threshold.")
     return {
         "id": "steering_seat",
-        "title": "A seat in the S3 steering body",
-        "statement": f"In {len(most)} of {n} territories at least {p.majority_share:.0%} of respondents answer "
-        f"'{p.seat_choice}' to “{item}”.",
-        "rule": f"Share of respondents answering '{p.seat_choice}' to question "
-        f"{inputs.instrument.item_number(p.seat_item)} ({p.seat_item}) among those who answered it, "
-        f"published distributions only (withheld: {withheld}); counted when the share is at least "
-        f"{p.majority_share:.0%}.",
-        "evidence": (
-            f"At or above {p.majority_share:.0%}: "
-            + _listing(
-                [(r.region, pct(r.share)) for r in most.sort_values("share", ascending=False).itertuples()],
-                p.max_listed,
-            )
-            + "."
-            if len(most)
-            else "No territory reaches the threshold."
-        )
-        + f" Median share: {pct(pub['share'].median())}.",
+        "title": t._("A seat in the S3 steering body"),
+        "statement": t.ngettext(
+            "In {k} of {n} territory at least {share} of respondents answer “{choice}” to “{question}”.",
+            "In {k} of {n} territories at least {share} of respondents answer “{choice}” to “{question}”.",
+            n,
+            k=len(most),
+            share=share,
+            choice=choice,
+            question=question,
+        ),
+        "rule": t._(
+            "Share of respondents answering “{choice}” to the question “{question}” among those who answered "
+            "it, published distributions only (withheld: {withheld}); a territory is counted when the share is "
+            "at least {share}.",
+            choice=choice,
+            question=question,
+            withheld=withheld,
+            share=share,
+        ),
+        "evidence": reached + " " + t._("Median share: {median}.", median=t.percent(pub["share"].median())),
         "figures": figures,
         "territories": list(most["region"]),
         "k": len(most),
@@ -192,13 +255,14 @@ def steering_seat(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def neighbour_alignment(inputs, p: FindingParams) -> dict | None:
-    t = inputs.alignment.get("alignment_territories")
-    if t is None or t.empty or "neighbours_mean" not in t.columns:
+def neighbour_alignment(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
+    tab = inputs.alignment.get("alignment_territories")
+    if tab is None or tab.empty or "neighbours_mean" not in tab.columns:
         return None
     campaign = set(inputs.territories)
-    t = t[t["territory"].isin(campaign)]
-    with_n = t[t["neighbours_mean"].notna()].sort_values("territory")
+    tab = tab[tab["territory"].isin(campaign)]
+    with_n = tab[tab["neighbours_mean"].notna()].sort_values("territory")
     n = len(with_n)
     if n == 0:
         return None
@@ -209,29 +273,45 @@ def neighbour_alignment(inputs, p: FindingParams) -> dict | None:
         .reset_index(drop=True)
     )
     figures["strong"] = figures["neighbours_mean"] >= p.neighbour_alignment
+    threshold = t.number(p.neighbour_alignment)
+    if len(strong):
+        listing = _listing(
+            t,
+            [
+                (r.territory, t.number(r.neighbours_mean))
+                for r in strong.sort_values("neighbours_mean", ascending=False).itertuples()
+            ],
+            p.max_listed,
+        )
+        reached = t._("At or above {threshold}: {listing}.", threshold=threshold, listing=listing)
+    else:
+        reached = t._("No territory reaches the threshold.")
+    span = t._(
+        "Range: {low}–{high}.",
+        low=t.number(with_n["neighbours_mean"].min()),
+        high=t.number(with_n["neighbours_mean"].max()),
+    )
     return {
         "id": "neighbour_alignment",
-        "title": "Alignment with neighbouring strategies",
-        "statement": f"Alignment with the neighbours' S3 priorities is at least {p.neighbour_alignment:.0f} "
-        f"(of 100) in {len(strong)} of {n} territories with sourced strategies and neighbours.",
-        "rule": f"Mean alignment score with the neighbouring territories' strategies (alignment_territories.csv, "
-        f"neighbours_mean), counted when at least {p.neighbour_alignment:.0f}; territories without a "
-        "sourced strategy or without neighbours with one are not counted "
-        f"({len(campaign) - n} of the campaign's {len(campaign)}).",
-        "evidence": (
-            f"At or above {p.neighbour_alignment:.0f}: "
-            + _listing(
-                [
-                    (r.territory, num(r.neighbours_mean))
-                    for r in strong.sort_values("neighbours_mean", ascending=False).itertuples()
-                ],
-                p.max_listed,
-            )
-            + "."
-            if len(strong)
-            else "None reaches the threshold."
-        )
-        + f" Range: {num(with_n['neighbours_mean'].min())}–{num(with_n['neighbours_mean'].max())}.",
+        "title": t._("Alignment with neighbouring strategies"),
+        "statement": t.ngettext(
+            "Alignment with the neighbours' S3 priorities is at least {threshold} (of 100) in {k} of {n} "
+            "territory with sourced strategies and neighbours.",
+            "Alignment with the neighbours' S3 priorities is at least {threshold} (of 100) in {k} of {n} "
+            "territories with sourced strategies and neighbours.",
+            n,
+            threshold=threshold,
+            k=len(strong),
+        ),
+        "rule": t._(
+            "Mean alignment of a territory's S3 priorities with the priorities of its neighbouring territories' "
+            "strategies (0 to 100), counted when at least {threshold}; territories without a sourced strategy or "
+            "without neighbours with one are not counted ({left_out} of the campaign's {total}).",
+            threshold=threshold,
+            left_out=len(campaign) - n,
+            total=len(campaign),
+        ),
+        "evidence": f"{reached} {span}",
         "figures": figures,
         "territories": list(strong["territory"]),
         "k": len(strong),
@@ -240,7 +320,8 @@ def neighbour_alignment(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def perception_gap(inputs, p: FindingParams) -> dict | None:
+def perception_gap(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     pe = inputs.alignment.get("perception_vs_evidence")
     if pe is None or pe.empty or "flag" not in pe.columns:
         return None
@@ -257,25 +338,51 @@ def perception_gap(inputs, p: FindingParams) -> dict | None:
     threshold = params.get("perception_threshold", 25)
     scale = params.get("perception_scale", "rank")
     block = params.get("perception_block", "b2")
+    area = block_name(inputs.instrument, block, t.language)
     figures = (
         compared[["territory", "perceived", "measured", "perceived_rank", "measured_rank", "gap", "flag"]]
         .rename(columns={"territory": "region"})
         .reset_index(drop=True)
     )
+    if scale == "rank":
+        rule = t._(
+            "Respondents' score on {area} (perceived) against the measured alignment of the sourced strategies "
+            "(mean of the vertical and neighbour alignment), compared as percentile ranks; a gap of at least "
+            "{threshold} is flagged. Territories without a sourced strategy or a published perceived score are "
+            "not counted.",
+            area=area,
+            threshold=t.number(threshold),
+        )
+    else:
+        rule = t._(
+            "Respondents' score on {area} (perceived) against the measured alignment of the sourced strategies "
+            "(mean of the vertical and neighbour alignment), compared in points; a gap of at least {threshold} "
+            "points is flagged. Territories without a sourced strategy or a published perceived score are not "
+            "counted.",
+            area=area,
+            threshold=t.number(threshold),
+        )
+    # TRANSLATORS: stands for an empty list of territories
+    none = t._("none")
     return {
         "id": "perception_gap",
-        "title": "Perceived and measured alignment",
-        "statement": f"Perceived alignment exceeds the measured alignment in {len(higher)} of {n} territories "
-        f"and falls short of it in {len(lower)}.",
-        "rule": f"Respondents' {block} score (perceived) against the measured alignment of the sourced strategies "
-        f"(mean of vertical and neighbour scores), compared as {'percentile ranks' if scale == 'rank' else 'points'}; "
-        f"a gap of at least {threshold} is flagged (perception_vs_evidence.csv). Territories without a "
-        "sourced strategy or a published perceived score are not counted.",
-        "evidence": "Perceived higher: "
-        + (", ".join(higher["territory"]) or "none")
-        + "; perceived lower: "
-        + (", ".join(lower["territory"]) or "none")
-        + f"; consistent: {n - len(higher) - len(lower)}.",
+        "title": t._("Perceived and measured alignment"),
+        "statement": t.ngettext(
+            "Perceived alignment exceeds the measured alignment in {k} of {n} territory and falls short of it "
+            "in {lower}.",
+            "Perceived alignment exceeds the measured alignment in {k} of {n} territories and falls short of it "
+            "in {lower}.",
+            n,
+            k=len(higher),
+            lower=len(lower),
+        ),
+        "rule": rule,
+        "evidence": t._(
+            "Perceived higher: {higher}; perceived lower: {lower}; consistent: {consistent}.",
+            higher=", ".join(higher["territory"]) or none,
+            lower=", ".join(lower["territory"]) or none,
+            consistent=n - len(higher) - len(lower),
+        ),
         "figures": figures,
         "territories": list(higher["territory"]),
         "k": len(higher),
@@ -307,22 +414,41 @@ def _block_spread(inputs) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["block", "label", "territories", "min", "q1", "median", "q3", "max", "iqr"])
 
 
-def widest_spread(inputs, p: FindingParams) -> dict | None:
+def widest_spread(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     spread = _block_spread(inputs)
     spread = spread[spread["territories"] >= 4]
     if spread.empty:
         return None
     top = spread.sort_values(["iqr", "block"], ascending=[False, True]).iloc[0]
     low = spread.sort_values(["iqr", "block"]).iloc[0]
+    ins = inputs.instrument
+    top_area = block_name(ins, str(top["block"]), t.language)
     return {
         "id": "widest_spread",
-        "title": "Where territories differ most",
-        "statement": f"Territories differ most on {block_name(inputs.instrument, top['block'])}: the middle half of "
-        f"the published scores spans {num(top['iqr'])} points ({num(top['q1'])}–{num(top['q3'])}).",
-        "rule": "Interquartile range of the published block scores across territories, per block (blocks with at "
-        "least 4 published scores); the block with the widest range is named.",
-        "evidence": f"Interquartile range from {num(low['iqr'])} ({low['block']}) to {num(top['iqr'])} "
-        f"({top['block']}); full range on {top['block']}: {num(top['min'])}–{num(top['max'])}.",
+        "title": t._("Where territories differ most"),
+        "statement": t._(
+            "Territories differ most on {area}: the middle half of the published scores spans {iqr} points "
+            "({q1}–{q3}).",
+            area=top_area,
+            iqr=t.number(top["iqr"]),
+            q1=t.number(top["q1"]),
+            q3=t.number(top["q3"]),
+        ),
+        "rule": t._(
+            "Interquartile range of the published scores of each question block across territories (blocks with "
+            "at least 4 published scores); the block with the widest range is named."
+        ),
+        "evidence": t._(
+            "Interquartile range from {low} ({low_area}) to {high} ({high_area}); full range on {high_area}: "
+            "{min}–{max}.",
+            low=t.number(low["iqr"]),
+            low_area=block_name(ins, str(low["block"]), t.language),
+            high=t.number(top["iqr"]),
+            high_area=top_area,
+            min=t.number(top["min"]),
+            max=t.number(top["max"]),
+        ),
         "figures": spread.reset_index(drop=True),
         "territories": [],
         "k": 1,
@@ -331,21 +457,34 @@ def widest_spread(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def weakest_block(inputs, p: FindingParams) -> dict | None:
+def weakest_block(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     spread = _block_spread(inputs)
     if spread.empty:
         return None
     low = spread.sort_values(["median", "block"]).iloc[0]
     high = spread.sort_values(["median", "block"], ascending=[False, True]).iloc[0]
+    ins = inputs.instrument
     return {
         "id": "weakest_block",
-        "title": "The weakest block",
-        "statement": f"{_cap(block_name(inputs.instrument, low['block']))} has the lowest median score across "
-        f"territories: {num(low['median'])}, against {num(high['median'])} on "
-        f"{block_name(inputs.instrument, high['block'])}.",
-        "rule": "Median of the published block scores across territories, per block; the lowest and the highest "
-        "are named.",
-        "evidence": "Medians: " + ", ".join(f"{r.block} {num(r.median)}" for r in spread.itertuples()) + ".",
+        "title": t._("The weakest area"),
+        "statement": t._(
+            "The lowest median score across territories is on {area}: {low}, against {high} on {high_area}.",
+            area=block_name(ins, str(low["block"]), t.language),
+            low=t.number(low["median"]),
+            high=t.number(high["median"]),
+            high_area=block_name(ins, str(high["block"]), t.language),
+        ),
+        "rule": t._(
+            "Median of the published scores of each question block across territories; the lowest and the "
+            "highest are named."
+        ),
+        "evidence": t._(
+            "Medians: {medians}.",
+            medians="; ".join(
+                f"{block_name(ins, str(r.block), t.language)} {t.number(r.median)}" for r in spread.itertuples()
+            ),
+        ),
         "figures": spread.reset_index(drop=True),
         "territories": [],
         "k": 1,
@@ -381,8 +520,9 @@ def item_spread(inputs, p: FindingParams) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def weakest_items(inputs, p: FindingParams) -> dict | None:
+def weakest_items(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
     """The questions that are weak almost everywhere: the headline a cross-territory synthesis should lead with."""
+    t = _en(t)
     spread = item_spread(inputs, p)
     if spread.empty:
         return None
@@ -390,35 +530,47 @@ def weakest_items(inputs, p: FindingParams) -> dict | None:
     common = spread[spread["share_below"] >= p.most_territories]
     head = spread.iloc[0]
     lowest = spread.sort_values(["median", "item"]).iloc[0]
+    threshold = t.number(p.low_score)
 
     def said(r) -> str:
-        low = f"below {p.low_score:.0f} in {int(r['below'])} of {int(r['territories'])}"
-        return f"“{str(r['question']).rstrip('.?')}” (median {num(r['median'])}, {low})"
+        return t._(
+            "“{question}” (median {median}, below {threshold} in {below} of {n})",
+            question=_question(inputs, str(r["item"]), t),
+            median=t.number(r["median"]),
+            threshold=threshold,
+            below=int(r["below"]),
+            n=int(r["territories"]),
+        )
 
-    statement = f"The weakest question across territories is {said(head)}."
+    statement = t._("The weakest question across territories is {question}.", question=said(head))
     if lowest["item"] != head["item"]:
-        statement += f" The lowest median is on {said(lowest)}."
+        statement += " " + t._("The lowest median is on {question}.", question=said(lowest))
     if len(common) > 1:
-        statement += (
-            f" {len(common)} of {len(spread)} questions score below {p.low_score:.0f} in at least "
-            f"{p.most_territories:.0%} of the territories."
+        statement += " " + t.ngettext(
+            "{k} of {n} question scores below {threshold} in at least {share} of the territories.",
+            "{k} of {n} questions score below {threshold} in at least {share} of the territories.",
+            len(spread),
+            k=len(common),
+            threshold=threshold,
+            share=t.percent(p.most_territories),
         )
     shown = spread.head(max(len(common), 5))
     figures = shown.drop(columns=["item"]).reset_index(drop=True)
     return {
         "id": "weakest_items",
-        "title": "Questions weak almost everywhere",
+        "title": t._("Questions weak almost everywhere"),
         "statement": statement,
-        "rule": f"For each scored question, the published territory scores: their median and quartiles, and the "
-        f"number of territories scoring below {p.low_score:.0f} (of 100). The question below {p.low_score:.0f} in "
-        f"the most territories is named first (ties: lower median), then the question with the lowest median; "
-        f"questions below {p.low_score:.0f} in at least {p.most_territories:.0%} of the territories are counted. "
-        f"Questions published in fewer than {p.min_territories} territories are left out.",
-        "evidence": "; ".join(
-            f"{r.number} median {num(r.median)}, below {p.low_score:.0f} in {r.below} of {r.territories}"
-            for r in shown.head(3).itertuples()
-        )
-        + ".",
+        "rule": t._(
+            "For each scored question, the published territory scores: their median and quartiles, and the number "
+            "of territories scoring below {threshold} (of 100). The question below {threshold} in the most "
+            "territories is named first (ties: lower median), then the question with the lowest median; questions "
+            "below {threshold} in at least {share} of the territories are counted. Questions published in fewer "
+            "than {min} territories are left out.",
+            threshold=threshold,
+            share=t.percent(p.most_territories),
+            min=p.min_territories,
+        ),
+        "evidence": "; ".join(said(r) for r in shown.head(3).to_dict("records")) + ".",
         "figures": figures,
         "territories": [],
         "k": len(common),
@@ -427,7 +579,8 @@ def weakest_items(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def group_disagreement(inputs, p: FindingParams) -> dict | None:
+def group_disagreement(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     disp = inputs.item_dispersion
     if disp.empty or "groups_disagree" not in disp.columns:
         return None
@@ -451,31 +604,55 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     by_item = by_item[by_item["territories"] >= p.min_territories]
     by_item["share"] = by_item["disagree"] / by_item["territories"]
     by_item = by_item.reset_index().sort_values(["share", "item"], ascending=[False, True])
-    ins = inputs.instrument
     top = by_item.iloc[0] if len(by_item) else None
     common = by_item[by_item["share"] >= p.common_disagreement]
-    top_txt = (
-        f" They disagree most often on “{ins.item_label(top['item']).rstrip('.?')}” ({int(top['disagree'])} of "
-        f"{int(top['territories'])} territories)"
-        + (
-            f"; {len(common)} questions divide the groups in at least {p.common_disagreement:.0%} of the territories."
-            if len(common) > 1
-            else "."
-        )
-        if top is not None
-        else ""
+    share = t.percent(p.disagreement_share)
+    statement = t.ngettext(
+        "In {k} of {n} territory stakeholder groups disagree on at least {share} of the questions where they can "
+        "be compared.",
+        "In {k} of {n} territories stakeholder groups disagree on at least {share} of the questions where they "
+        "can be compared.",
+        n,
+        k=len(hit),
+        share=share,
     )
+    if top is not None:
+        fields = {
+            "question": _question(inputs, str(top["item"]), t),
+            "k": int(top["disagree"]),
+            "total": int(top["territories"]),
+        }
+        if len(common) > 1:
+            statement += " " + t._(
+                "They disagree most often on “{question}” ({k} of {total} territories); {common} questions divide "
+                "the groups in at least {share} of the territories.",
+                common=len(common),
+                share=t.percent(p.common_disagreement),
+                **fields,
+            )
+        else:
+            statement += " " + t._("They disagree most often on “{question}” ({k} of {total} territories).", **fields)
     return {
         "id": "group_disagreement",
-        "title": "Stakeholder groups disagree",
-        "statement": f"In {len(hit)} of {n} territories stakeholder groups disagree on at least "
-        f"{p.disagreement_share:.0%} of the questions where they can be compared.{top_txt}",
-        "rule": f"A question counts as disagreement when the published scores of at least two stakeholder groups "
-        f"differ by {num(threshold)} points or more; a territory is counted when this holds for at least "
-        f"{p.disagreement_share:.0%} of its compared questions (and at least {p.disagreement_items}); "
-        "only published items and groups count. A "
-        "threshold that every territory (or none) meets sets none apart, and the finding is then left out.",
-        "evidence": f"Median share of questions with disagreement per territory: {pct(per['share'].median())}.",
+        "title": t._("Stakeholder groups disagree"),
+        "statement": statement,
+        "rule": t.ngettext(
+            "A question counts as disagreement when the published scores of at least two stakeholder groups differ "
+            "by {threshold} points or more; a territory is counted when this holds for at least {share} of its "
+            "compared questions (and for at least {n} question); only published questions and groups count. A "
+            "threshold that every territory (or none) meets sets none apart, and the finding is then left out.",
+            "A question counts as disagreement when the published scores of at least two stakeholder groups differ "
+            "by {threshold} points or more; a territory is counted when this holds for at least {share} of its "
+            "compared questions (and for at least {n} questions); only published questions and groups count. A "
+            "threshold that every territory (or none) meets sets none apart, and the finding is then left out.",
+            p.disagreement_items,
+            threshold=t.number(threshold),
+            share=share,
+        ),
+        "evidence": t._(
+            "Median share of questions with disagreement per territory: {share}.",
+            share=t.percent(per["share"].median()),
+        ),
         "figures": per.assign(name=per["region"].map(_namer(inputs)), counted=counted)[
             ["region", "name", "items_compared", "items_disagree", "share", "counted"]
         ].reset_index(drop=True),
@@ -486,7 +663,14 @@ def group_disagreement(inputs, p: FindingParams) -> dict | None:
     }
 
 
-def peer_groups(inputs, p: FindingParams) -> dict | None:
+def _peer_name(g: str, t: Translator) -> str:
+    from .report.common import peer_label  # the report package imports this module
+
+    return peer_label(g, language=t.language)
+
+
+def peer_groups(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
     a, b = p.peer_groups
     groups = inputs.peer_groups
     if a not in groups or b not in groups:
@@ -513,21 +697,42 @@ def peer_groups(inputs, p: FindingParams) -> dict | None:
     fig = pd.DataFrame(rows)
     above = fig[fig["difference"] > 0]
     big_row = fig.loc[cast(int, fig["difference"].abs().idxmax())]
-    big_name = block_name(inputs.instrument, str(big_row["block"]))
+    ins = inputs.instrument
+    names = {"a": _peer_name(a, t), "b": _peer_name(b, t)}
+
+    def signed(d: float) -> str:
+        return ("+" if d > 0 else "") + t.number(d)
+
     return {
         "id": "peer_groups",
-        "title": f"{a.title()} and {b.title()} territories",
-        "statement": f"The {a} mean is above the {b} mean in {len(above)} of {len(fig)} blocks; the largest "
-        f"difference is on {big_name} ({num(big_row['difference'])} points).",
-        "rule": f"Mean of the published block scores of the members of the peer groups '{a}' and '{b}' "
-        "(benchmarks.csv, peer_mean), per block; group means need at least "
-        f"{inputs.parameters.get('min_peer_regions', 3)} published members.",
-        "evidence": "Differences: "
-        + ", ".join(
-            f"{blk} {'+' if d > 0 else ''}{num(d)}"
-            for blk, d in zip(fig["block"].tolist(), fig["difference"].tolist(), strict=True)
-        )
-        + ".",
+        # TRANSLATORS: {a} and {b} are the names of two peer groups from the data ("Alpine", "European")
+        "title": t._("Peer groups {a} and {b} compared", **names),
+        "statement": t.ngettext(
+            "The mean of the peer group {a} is above the mean of {b} in {k} of {n} question block; the largest "
+            "difference is on {area} ({difference} points).",
+            "The mean of the peer group {a} is above the mean of {b} in {k} of {n} question blocks; the largest "
+            "difference is on {area} ({difference} points).",
+            len(fig),
+            k=len(above),
+            area=block_name(ins, str(big_row["block"]), t.language),
+            difference=t.number(big_row["difference"]),
+            **names,
+        ),
+        "rule": t.ngettext(
+            "Mean of the published block scores of the members of the peer groups {a} and {b}, per question block; "
+            "a group's mean needs at least {n} published member.",
+            "Mean of the published block scores of the members of the peer groups {a} and {b}, per question block; "
+            "a group's mean needs at least {n} published members.",
+            int(inputs.parameters.get("min_peer_regions", 3)),
+            **names,
+        ),
+        "evidence": t._(
+            "Differences: {differences}.",
+            differences="; ".join(
+                f"{block_name(ins, blk, t.language)} {signed(d)}"
+                for blk, d in zip(fig["block"].tolist(), fig["difference"].tolist(), strict=True)
+            ),
+        ),
         "figures": fig,
         "territories": [],
         "k": len(above),
@@ -549,16 +754,18 @@ RULES = {
 }
 
 
-def key_findings(inputs, params: FindingParams | None = None, *, only=None) -> list[dict]:
-    """Every finding the data allow, in `ORDER` (those whose data are missing are left out)."""
+def key_findings(inputs, params: FindingParams | None = None, *, only=None, language: str = "en") -> list[dict]:
+    """Every finding the data allow, in `ORDER` (those whose data are missing are left out), with its
+    texts in `language` (the figures are the same in every language)."""
     params = params or FindingParams()
-    key = ("findings", params, tuple(only or ()))
+    key = ("findings", params, tuple(only or ()), language)
     cache = getattr(inputs, "cache", None)
     if cache is not None and key in cache:
         return cache[key]
+    t = translator(language)
     out = []
     for fid in only or ORDER:
-        f = RULES[fid](inputs, params)
+        f = RULES[fid](inputs, params, t)
         if f is not None:
             out.append(f)
     if cache is not None:
@@ -566,14 +773,93 @@ def key_findings(inputs, params: FindingParams | None = None, *, only=None) -> l
     return out
 
 
+TEXT_COLUMNS = ("title", "statement", "rule", "evidence")
+
+
+def finding_texts(inputs, params: FindingParams | None = None) -> pd.DataFrame:
+    """The texts of every finding in every report language: id, language, title, statement, rule, evidence
+    (the English rows equal the findings' own texts)."""
+    rows = [
+        {"id": f["id"], "language": lang, **{c: f[c] for c in TEXT_COLUMNS}}
+        for lang in LANGUAGES
+        for f in key_findings(inputs, params, language=lang)
+    ]
+    return pd.DataFrame(rows, columns=["id", "language", *TEXT_COLUMNS])
+
+
+def type_texts(inputs, params: FindingParams | None = None) -> pd.DataFrame | None:
+    """The summary of every type of the typology in every report language: type, language, summary
+    (None when there is no typology)."""
+    rows = []
+    for lang in LANGUAGES:
+        t = typology(inputs, params, language=lang)
+        if t is None:
+            return None
+        rows += [{"type": int(d["type"]), "language": lang, "summary": d["summary"]} for d in t["descriptions"]]
+    return pd.DataFrame(rows, columns=["type", "language", "summary"])
+
+
 # -- typology -------------------------------------------------------------------------------------
 
 
-def typology(inputs, params: FindingParams | None = None) -> dict | None:
-    """Types of approach: k-means of complete block profiles; None with fewer than k + 1 complete profiles."""
+def typology_rule(k: int, seed: int, language: str = "en") -> str:
+    """How the typology is made, in words (no codes)."""
+    return translator(language)._(
+        "k-means clustering (scikit-learn, k = {k}, 20 starts, seed {seed}) of the territories' profile shapes: "
+        "each territory's published block scores minus its own mean, so that types differ by what a territory does "
+        "relatively well or badly, not by its overall level. Only complete profiles (every block published) take "
+        "part; types are numbered by size. Each type is described by the question blocks where its mean shape "
+        "departs most from the mean shape of all profiles; the table gives its mean block scores.",
+        k=k,
+        seed=seed,
+    )
+
+
+def _type_summary(ins, t: Translator, number: int, size: int, mean: float, rel: pd.Series) -> str:
+    """One type in words: its size and level, and the blocks where its shape departs most."""
+    # the block that departs most, and a second one only when it departs by a few points too
+    ahead = [b for i, b in enumerate(rel.index[::-1][:2]) if rel[b] > 0 and (i == 0 or rel[b] >= 3)]
+    behind = [b for i, b in enumerate(rel.index[:2]) if rel[b] < 0 and (i == 0 or rel[b] <= -3)]
+
+    def said(blocks: list) -> str:
+        parts = [
+            f"{block_name(ins, b, t.language)} ({'+' if rel[b] >= 0 else '−'}{t.number(abs(rel[b]))})" for b in blocks
+        ]
+        # TRANSLATORS: two areas joined: "monitoring and evaluation (+6) and the cluster portfolio (+4)"
+        return parts[0] if len(parts) == 1 else t._("{first} and {second}", first=parts[0], second=parts[1])
+
+    if ahead and behind:
+        shape = t._(
+            "relatively stronger than the other types on {ahead}; relatively weaker on {behind}",
+            ahead=said(ahead),
+            behind=said(behind),
+        )
+    elif ahead:
+        shape = t._("relatively stronger than the other types on {ahead}", ahead=said(ahead))
+    elif behind:
+        shape = t._("relatively weaker than the other types on {behind}", behind=said(behind))
+    else:
+        shape = t._("a profile as flat as the average")
+    head = t.ngettext(
+        "Type {type} ({n} territory, mean score {mean})",
+        "Type {type} ({n} territories, mean score {mean})",
+        size,
+        type=number,
+        mean=t.number(mean),
+    )
+    return t._(
+        "{type}: {shape}. Figures are points against each territory's own mean, compared with all profiles.",
+        type=head,
+        shape=shape,
+    )
+
+
+def typology(inputs, params: FindingParams | None = None, *, language: str = "en") -> dict | None:
+    """Types of approach: k-means of complete block profiles; None with fewer than k + 1 complete profiles.
+    The types' summaries are in `language`."""
     params = params or FindingParams()
     cache = getattr(inputs, "cache", None)
-    key = ("typology", params)
+    key = ("typology", params, language)
     if cache is not None and key in cache:
         return cache[key]
     bs = inputs.block_scores
@@ -609,32 +895,18 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
         profiles = complete.groupby(types).mean()
         profiles.insert(0, "territories", types.value_counts().sort_index())
         shapes = shape.groupby(types).mean()
-        ins = inputs.instrument
+        t = translator(language)
         desc = []
-        for t, row in profiles.iterrows():
-            rel = (shapes.loc[t, inputs.blocks] - overall).sort_values()
-            members = list(types[types == t].index)
-            # the block that departs most, and a second one only when it departs by a few points too
-            ahead = [b for i, b in enumerate(rel.index[::-1][:2]) if rel[b] > 0 and (i == 0 or rel[b] >= 3)]
-            behind = [b for i, b in enumerate(rel.index[:2]) if rel[b] < 0 and (i == 0 or rel[b] <= -3)]
-
-            def said(blocks: list, rel=rel) -> str:
-                return " and ".join(
-                    f"{block_name(ins, b)} ({'+' if rel[b] >= 0 else '−'}{num(abs(rel[b]))})" for b in blocks
-                )
-
-            parts = []
-            if ahead:
-                parts.append(f"relatively stronger than the other types on {said(ahead)}")
-            if behind:
-                parts.append(f"relatively weaker on {said(behind)}")
+        for number, row in profiles.iterrows():
+            rel = (shapes.loc[number, inputs.blocks] - overall).sort_values()
+            members = list(types[types == number].index)
             desc.append(
                 {
-                    "type": int(t),
+                    "type": int(cast(int, number)),
                     "territories": members,
-                    "summary": f"Type {t} ({len(members)} territories, mean score {num(row[inputs.blocks].mean())}): "
-                    + ("; ".join(parts) or "a profile as flat as the average")
-                    + ". Figures are points against each territory's own mean, compared with all profiles.",
+                    "summary": _type_summary(
+                        inputs.instrument, t, int(cast(int, number)), len(members), row[inputs.blocks].mean(), rel
+                    ),
                 }
             )
         result = {
@@ -643,12 +915,7 @@ def typology(inputs, params: FindingParams | None = None) -> dict | None:
             "profiles": profiles.reset_index(),
             "descriptions": desc,
             "excluded": excluded,
-            "rule": f"k-means clustering (scikit-learn, k = {k}, 20 starts, seed {params.typology_seed}) of the "
-            f"territories' profile shapes: each territory's published block scores ({', '.join(inputs.blocks)}) "
-            "minus its own mean, so that types differ by what a territory does relatively well or badly, not by "
-            "its overall level. Only complete profiles (every block published) take part; types are numbered by "
-            "size. Each type is described by the blocks where its mean shape departs most from the mean shape "
-            "of all profiles; the table gives its mean block scores.",
+            "rule": typology_rule(k, params.typology_seed, language),
         }
     if cache is not None:
         cache[key] = result

@@ -134,7 +134,7 @@ def build_run(
         run.names,
         run.peer_groups,
     )
-    run.findings, run.typology = _stage("findings", stages.findings, run)
+    run.findings, run.typology, run.finding_texts, run.type_texts = _stage("findings", stages.findings, run)
     run.record = _record(run, reference, recs_record, source or {}, extra_record or {})
     return run
 

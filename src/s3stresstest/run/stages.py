@@ -280,9 +280,13 @@ def _items(evidence: str) -> str:
     return " ".join(dict.fromkeys(names))
 
 
-def findings(run: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Key findings across territories and the typology of approaches (see `s3stresstest.findings`)."""
-    from ..findings import key_findings, typology
+def findings(
+    run: Any,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, pd.DataFrame, pd.DataFrame | None]:
+    """Key findings across territories and the typology of approaches (see `s3stresstest.findings`), with
+    their texts in every report language (`finding_texts`, `type_texts`; the English rows equal the texts
+    of the findings and types)."""
+    from ..findings import finding_texts, key_findings, type_texts, typology
 
     params = run.params.findings
-    return key_findings(run, params), typology(run, params)
+    return key_findings(run, params), typology(run, params), finding_texts(run, params), type_texts(run, params)
