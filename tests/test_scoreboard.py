@@ -57,3 +57,9 @@ def test_demo_context_gives_an_index_with_a_range_for_every_territory(shared_dat
     scored = index[index["score"].notna()]
     assert (scored["low"] <= scored["high"]).all()
     assert record["indicators"][:2] == ["gerd_total_pc_gdp", "gerd_bes_pc_gdp"]
+
+
+def test_without_enough_statistics_the_table_is_empty_and_the_record_says_why():
+    board, record = evidence_scoreboard(context({"R1": {"a": 1.0}, "R2": {"a": 2.0}}), FRAMEWORK, n=10)
+    assert board.empty and list(board.columns)[:2] == ["region", "code"]
+    assert "none of the scoreboard's indicators" in record["left_out"]

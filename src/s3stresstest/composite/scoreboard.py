@@ -64,9 +64,15 @@ def evidence_scoreboard(
     context: pd.DataFrame, framework: dict[str, Any] | None = None, *, n: int = 1000, seed: int = 1,
     min_share: float = 0.5,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:  # fmt: skip
-    """Scores of every territory on each pillar and the index with the index's 5-95 % range, and a record."""
+    """Scores of every territory on each pillar and the index with the index's 5-95 % range, and a record.
+
+    Without enough statistics (no indicator of the framework known for three territories) the table
+    is empty and the record says why under `left_out`: the run goes on without a scoreboard."""
     framework = framework or load_framework()
-    coin, absent = _coin(context, framework)
+    try:
+        coin, absent = _coin(context, framework)
+    except InputError as exc:
+        return pd.DataFrame(columns=COLUMNS), {"framework": framework.get("name"), "left_out": str(exc)}
     built = coin.regenerate(LOG)
     agg = built.get("Aggregated")
     s = coin.structure
