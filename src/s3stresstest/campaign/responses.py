@@ -22,7 +22,11 @@ from .validation import value_problem as _value_problem
 
 
 def read_regions(path: str | Path) -> pd.DataFrame:
-    """`region,name[,custom]` CSV: the territories of a campaign (custom: a territory outside NUTS)."""
+    """`region,name[,custom][,language]` CSV: the territories of a campaign (custom: a territory outside
+    NUTS; language: the language its regional report is written in by default, one of en, de, fr, it,
+    sl, or empty for English)."""
+    from ..i18n import LANGUAGES
+
     df = read_csv_table(path, ("region", "name"))
     src = Path(path).name
     problems = _bad_codes(df, "region", src)
@@ -30,9 +34,22 @@ def read_regions(path: str | Path) -> pd.DataFrame:
     problems += [
         Problem(f"region '{region}' is listed twice", line, "region", src) for line, region in _rows(dup, "region")
     ]
+    if "language" in df.columns:
+        df["language"] = df["language"].str.strip().str.lower()
+        bad = df[(df["language"] != "") & ~df["language"].isin(LANGUAGES)]
+        problems += [
+            Problem(
+                f"language '{value}' is not a report language (use one of {', '.join(LANGUAGES)}, or leave it empty)",
+                line,
+                "language",
+                src,
+            )
+            for line, value in _rows(bad, "language")
+        ]
     if problems:
         raise InputError(problems)
-    return df[["region", "name"] + (["custom"] if "custom" in df.columns else [])].reset_index(drop=True)
+    extra = [c for c in ("custom", "language") if c in df.columns]
+    return df[["region", "name", *extra]].reset_index(drop=True)
 
 
 def read_groups(path: str | Path, known_regions: set[str] | None = None) -> pd.DataFrame:

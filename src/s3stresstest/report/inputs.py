@@ -72,6 +72,16 @@ class ReportInputs(StressTestRun):
             return translator(language)._(reason, **fields)
         return self.missing.get(key)
 
+    def territory_language(self, code: str) -> str | None:
+        """The report language given for territory `code` in the regions file (`language` column), or
+        None when none was given (or the run folder predates the column)."""
+        regions = self.regions
+        if "language" not in regions.columns:
+            return None
+        hit = regions.loc[regions["region"] == code, "language"]
+        value = str(hit.iloc[0]).strip().lower() if len(hit) else ""
+        return value if value and value != "nan" else None
+
     @property
     def data_status(self) -> pd.DataFrame | None:
         """The reference data files the run used, with their checksums (for provenance)."""

@@ -413,6 +413,9 @@ def run_demo(
     instrument = load_builtin()
     spec = SyntheticSpec(seed=seed)
     campaign = generate_campaign(instrument, demo_regions(), demo_groups(), spec)
+    # each demo territory's report language: its country's (a Swiss canton's is not known: none)
+    countries = {"AT": "de", "DE": "de", "FR": "fr", "IT": "it", "SI": "sl"}
+    campaign.regions = campaign.regions.assign(language=[countries.get(c[:2], "") for c in campaign.regions["region"]])
     params = params or RunParams(scoring=ScoringParams(bootstrap=bootstrap))
     strategies = (files("s3stresstest.alignment") / "data" / BUILTIN_STRATEGIES).read_bytes()
     demo = {"generator_seed": seed, "generator": "s3stresstest.campaign.synthetic", "spec": spec.model_dump()}

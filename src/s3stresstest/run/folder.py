@@ -87,9 +87,11 @@ def _inputs(run: StressTestRun) -> dict[str, pd.DataFrame]:
     regions = run.campaign.regions
     if "name" not in regions.columns:
         regions = regions.assign(name="")
+    # the territory's default report language; empty: none given
+    regions = regions.assign(language=regions["language"].fillna("") if "language" in regions.columns else "")
     return {
         "responses": resp,
-        "regions": regions[["region", "name"]],
+        "regions": regions[["region", "name", "language"]],
         "groups": run.campaign.groups[["region", "group"]],
         "invitations": run.invitations,
     }

@@ -65,7 +65,9 @@ OPTIONAL_TABLES: dict[str, Schema] = {
 # the inputs, under inputs/: enough to repeat the run and to write every report
 INPUT_TABLES: dict[str, Schema] = {
     "responses": schema("respondent_id:text region:text stakeholder_group:text item:text value:text"),
-    "regions": schema("region:text name:text"),
+    # language: the territory's default report language (en, de, fr, it, sl; empty when not given);
+    # absent in folders written before territories had one
+    "regions": schema("region:text name:text language:text"),
     "groups": schema("region:text group:text"),
     "invitations": schema("region:text stakeholder_group:text invited:int"),
 }
