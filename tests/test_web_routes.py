@@ -18,8 +18,8 @@ from web_support import (
     sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
 
-# Open to anyone: survey links (their token is the key), sign-in and sign-out, the home redirect,
-# the health check, the OpenAPI schema and the static files.
+# Open to anyone: survey links (their token is the key), sign-in and sign-out, the admin language switch,
+# the home redirect, the health check, the OpenAPI schema and the static files.
 PUBLIC = {
     ("GET", "/"),
     ("GET", "/healthz"),
@@ -27,6 +27,7 @@ PUBLIC = {
     ("GET", "/admin/login"),
     ("POST", "/admin/login"),
     ("POST", "/admin/logout"),
+    ("GET", "/admin/language"),  # the language switch: sets a cookie and goes back to an admin page
 }
 PUBLIC_PREFIXES = ("/s/{token}", "/r/{token}", "/static")
 PARAM = re.compile(r"\{(\w+)\}")

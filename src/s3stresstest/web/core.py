@@ -26,6 +26,9 @@ from .survey import build_pages
 
 log = logging.getLogger("s3stresstest.web")
 
+# the language chosen with the admin pages' switch (not a secret: a plain cookie)
+ADMIN_LANG_COOKIE = "s3st_admin_lang"
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -228,10 +231,20 @@ class Web:
         root = request.scope.get("root_path", "") if request is not None else ""
         return lambda name: f"{root}/static/{quote(name)}"
 
+    def admin_language(self, request: Request) -> str:
+        """Language of the admin pages: the switch's cookie, else Accept-Language, else English."""
+        chosen = request.cookies.get(ADMIN_LANG_COOKIE)
+        if chosen in i18n.LANGUAGES:
+            return chosen
+        return i18n.from_accept_language(request.headers.get("accept-language"))
+
     def base_context(self, request: Request, lang: str) -> dict:
+        t = i18n.translator(lang)
         return {
             "lang": lang,
-            "_": i18n.translator(lang),
+            "t": t,
+            "_": t._,
+            "ngettext": t.ngettext,
             "static": self.static_url(request),
             "root": request.scope.get("root_path", ""),
             "title": "S3 StressTest",
@@ -269,9 +282,12 @@ class Web:
         return i18n.from_accept_language(request.headers.get("accept-language"))
 
     def error_body(self, lang: str, heading: str, text: str, root: str = "", **fmt) -> str:
+        t = i18n.translator(lang)
         ctx = {
             "lang": lang,
-            "_": i18n.translator(lang),
+            "t": t,
+            "_": t._,
+            "ngettext": t.ngettext,
             "static": lambda name: f"{root}/static/{quote(name)}",
             "root": root,
             "title": i18n.t(lang, heading),
@@ -288,8 +304,11 @@ class Web:
             return JSONResponse({"detail": i18n.t("en", text, **fmt)}, status_code=status)
         lang = self.error_language(request_or_scope)
         path, root = scope.get("path", ""), scope.get("root_path", "")
-        if path.removeprefix(root).startswith("/admin") and text in i18n.ADMIN_ERRORS:  # admin wording
-            lang, heading, text = "en", i18n.ADMIN_ERRORS[heading], i18n.ADMIN_ERRORS[text]
+        if path.removeprefix(root).startswith("/admin"):  # the admin's language, and admin wording
+            request = request_or_scope if isinstance(request_or_scope, Request) else Request(scope)
+            lang = self.admin_language(request)
+            if text in i18n.ADMIN_ERRORS:
+                heading, text = i18n.ADMIN_ERRORS[heading], i18n.ADMIN_ERRORS[text]
         body = self.error_body(lang, heading, text, scope.get("root_path", ""), **fmt)
         return HTMLResponse(body, status_code=status)
 

@@ -15,8 +15,9 @@ import re
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from ..campaign.responses import read_groups, read_regions
 from ..errors import InputError, Problem
 from ..transfer.safe import to_safe_csv
 from . import i18n
+from .i18n import N_
 
 MAX_INVITATIONS = 5000
 MAX_INVITATIONS_PER_ROW = 1000
@@ -32,6 +34,31 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_TYPE = "application/zip"
+
+
+@dataclass(frozen=True)
+class Said(Problem):
+    """A problem whose message is a translatable text (`template`) filled with `values`: the API and
+    the command line read `message` (English), the admin pages translate `template`."""
+
+    template: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def __eq__(self, other: object) -> bool:  # compares like the plain Problem it stands for
+        return isinstance(other, Problem) and (self.message, self.line, self.field, self.source) == (
+            other.message,
+            other.line,
+            other.field,
+            other.source,
+        )
+
+    __hash__ = Problem.__hash__
+
+
+def said(template: str, *, field: str | None = None, source: str | None = None, **values: Any) -> Said:
+    """A `Said` problem: `said(N_("unknown region '{region}'"), field="region", region=code)`."""
+    message = template.format(**values) if values else template
+    return Said(message, field=field, source=source, template=template, values=tuple(values.items()))
 
 
 class Download(NamedTuple):
@@ -70,7 +97,12 @@ def check_languages(languages) -> list[str]:
     if bad:
         raise InputError(
             [
-                Problem(f"language '{code}' is not offered (one of: {', '.join(i18n.LANGUAGES)})", field="languages")
+                said(
+                    N_("language '{code}' is not offered (one of: {languages})"),
+                    field="languages",
+                    code=code,
+                    languages=", ".join(i18n.LANGUAGES),
+                )
                 for code in bad
             ]
         )
@@ -83,9 +115,9 @@ def instrument_from_upload(data: bytes, filename: str | None):
 
     name = safe_filename(filename, "instrument.xlsx")
     if not name.lower().endswith((".xlsx", ".xlsm")):
-        raise InputError(f"'{name}' is not an XLSForm workbook (.xlsx)", source=name)
+        raise InputError(said(N_("'{name}' is not an XLSForm workbook (.xlsx)"), source=name, name=name))
     if not data:
-        raise InputError("the uploaded file is empty", source=name)
+        raise InputError(said(N_("the uploaded file is empty"), source=name))
     return _with_temp_file(data, name, load_instrument)
 
 
@@ -101,9 +133,9 @@ def create_campaign(
     """A new campaign (id); with `admin`, the audit log says who created it."""
     name = (name or "").strip()
     if not name:
-        raise InputError(Problem("a campaign needs a name", field="name"))
+        raise InputError(said(N_("a campaign needs a name"), field="name"))
     if len(name) > 200:
-        raise InputError(Problem("the name is longer than 200 characters", field="name"))
+        raise InputError(said(N_("the name is longer than 200 characters"), field="name"))
     langs = check_languages(languages)
     if instrument is not None:
         instrument_id = store.add_instrument(instrument)
@@ -185,34 +217,57 @@ def invitation_rows(store, campaign: dict, requests: list[tuple[str, str, str, i
     for n, (region, group, language, count) in enumerate(requests, start=1):
         if count == 0:
             continue
-        where = f"row {n}"
         if region not in known:
             problems.append(
-                Problem(f"{where}: unknown region '{region}' (add it to the campaign first)", field="region")
+                said(
+                    N_("row {row}: unknown region '{region}' (add it to the campaign first)"),
+                    field="region",
+                    row=n,
+                    region=region,
+                )
             )
         if group not in STAKEHOLDER_GROUPS:
             problems.append(
-                Problem(
-                    f"{where}: unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                said(
+                    N_("row {row}: unknown stakeholder group '{group}' (one of: {groups})"),
                     field="stakeholder_group",
+                    row=n,
+                    group=group,
+                    groups=", ".join(STAKEHOLDER_GROUPS),
                 )
             )
         if language not in campaign.get("languages", []):
             problems.append(
-                Problem(
-                    f"{where}: language '{language}' is not one of the campaign's "
-                    f"({', '.join(campaign.get('languages', []))})",
+                said(
+                    N_("row {row}: language '{language}' is not one of the campaign's ({languages})"),
                     field="language",
+                    row=n,
+                    language=language,
+                    languages=", ".join(campaign.get("languages", [])),
                 )
             )
         if not 0 < count <= MAX_INVITATIONS_PER_ROW:
-            problems.append(Problem(f"{where}: count must be between 1 and {MAX_INVITATIONS_PER_ROW}", field="count"))
+            problems.append(
+                said(
+                    N_("row {row}: count must be between 1 and {most}"),
+                    field="count",
+                    row=n,
+                    most=MAX_INVITATIONS_PER_ROW,
+                )
+            )
         total += max(count, 0)
         rows.extend([(region, group, language)] * max(min(count, MAX_INVITATIONS_PER_ROW), 0))
     if total > MAX_INVITATIONS:
-        problems.append(Problem(f"at most {MAX_INVITATIONS} invitations at once (asked for {total})", field="count"))
+        problems.append(
+            said(
+                N_("at most {most} invitations at once (asked for {total})"),
+                field="count",
+                most=MAX_INVITATIONS,
+                total=total,
+            )
+        )
     if not rows and not problems:
-        problems.append(Problem("no invitations asked for: give a count of at least 1", field="count"))
+        problems.append(said(N_("no invitations asked for: give a count of at least 1"), field="count"))
     if problems:
         raise InputError(problems)
     return rows
@@ -229,7 +284,7 @@ def open_link(base_url: str, token: str) -> str:
 def create_invitations(store, campaign: dict, requests, base_url: str, admin: str = "") -> list[dict]:
     """New personal links (shown once); with `admin`, logged with the count (never the tokens)."""
     if campaign.get("status") != "open":
-        raise InputError("the campaign is closed: no new invitations")
+        raise InputError(said(N_("the campaign is closed: no new invitations")))
     rows = invitation_rows(store, campaign, requests)
     made = store.create_invitations(campaign["id"], rows)
     if admin:
@@ -250,12 +305,16 @@ def invitations_download(invitations: list[dict], campaign_id: int) -> Download:
 
 def create_open_link(store, campaign: dict, region: str, language: str, base_url: str, admin: str = "") -> dict:
     if campaign.get("status") != "open":
-        raise InputError("the campaign is closed: no new links")
-    problems = []
+        raise InputError(said(N_("the campaign is closed: no new links")))
+    problems: list[Problem] = []
     if region not in known_regions(store, campaign["id"]):
-        problems.append(Problem(f"unknown region '{region}' (add it to the campaign first)", field="region"))
+        problems.append(
+            said(N_("unknown region '{region}' (add it to the campaign first)"), field="region", region=region)
+        )
     if language not in campaign.get("languages", []):
-        problems.append(Problem(f"language '{language}' is not one of the campaign's", field="language"))
+        problems.append(
+            said(N_("language '{language}' is not one of the campaign's"), field="language", language=language)
+        )
     if problems:
         raise InputError(problems)
     token = store.create_open_link(campaign["id"], region, language)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -17,41 +19,116 @@ from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError, Problem
 from . import i18n
 from . import operations as ops
-from .core import Web, attachment
+from .core import ADMIN_LANG_COOKIE, Web, attachment
 from .deps import AdminDep, CampaignDep, CsrfForm, admin_router, form_text, web_of
+from .i18n import N_
 from .survey import missing_languages
 
 # Sign-in and sign-out stay open; every other page is on `router`, which needs a signed-in admin.
 login_router = APIRouter(prefix="/admin", include_in_schema=False)
 router = admin_router()
 
-CLOSE_UNCONFIRMED = "the campaign is still open: tick 'I understand that closing cannot be undone' to close it"
+CLOSE_UNCONFIRMED = N_("the campaign is still open: tick 'I understand that closing cannot be undone' to close it")
+# TRANSLATORS: {columns} is the CSV header the file must have, e.g. "region,name"
+CHOOSE_CSV = N_("choose a CSV file or paste its text ({columns})")
 
 INVITE_ROWS = 6
 NOTICES = {
-    "created": "Campaign created.",
-    "regions": "Regions added.",
-    "region-removed": "Region removed, with its peer-group rows and links.",
-    "groups": "Peer groups added.",
-    "closed": "Campaign closed: its links no longer open and no answers are accepted.",
-    "signed-out": "You are signed out.",
+    "created": N_("Campaign created."),
+    "regions": N_("Regions added."),
+    "region-removed": N_("Region removed, with its peer-group rows and links."),
+    "groups": N_("Peer groups added."),
+    "closed": N_("Campaign closed: its links no longer open and no answers are accepted."),
+    "signed-out": N_("You are signed out."),
 }
 
+# What the audit log's events (stored in a stable English machine form) mean, for its display.
+EVENTS = {
+    "submit": N_("answers submitted"),
+    "import": N_("answers imported"),
+    "delete": N_("answers deleted"),
+    "close": N_("campaign closed"),
+    "create": N_("campaign created"),
+    "regions_add": N_("regions added"),
+    "remove_region": N_("region removed"),
+    "groups_add": N_("peer groups added"),
+    "invitations": N_("invitations generated"),
+    "open_link": N_("open link made"),
+    "export": N_("answers exported"),
+    "export_contacts": N_("contact details exported"),
+    "score": N_("scored"),
+    "purge": N_("old data purged"),
+    "gdpr_export": N_("a respondent's data exported (data protection request)"),
+    "gdpr_erase": N_("a respondent's data erased (data protection request)"),
+}
 
-def _when(v) -> str:
+STATUSES = {"open": N_("open"), "closed": N_("closed")}
+
+
+def admin_lang(request: Request) -> str:
+    return web_of(request).admin_language(request)
+
+
+def _t(request: Request):
+    return i18n.translator(admin_lang(request))
+
+
+def _when(request: Request, v) -> str:
+    """A moment in the admin's language: '6. Dezember 2026, 14:05 UTC'."""
     if isinstance(v, _dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M UTC")
+        t = _t(request)
+        return t._("{date}, {time} UTC", date=t.date(v, "medium"), time=v.strftime("%H:%M"))
     return str(v or "")
 
 
 def _notice(request: Request) -> str | None:
-    return NOTICES.get(request.query_params.get("notice", ""))
+    text = NOTICES.get(request.query_params.get("notice", ""))
+    return _t(request)._(text) if text else None
+
+
+def _switcher(request: Request, lang: str) -> list[tuple]:
+    """The language switch of every admin page: links through /admin/language back to this page."""
+    root = _root(request)
+    here = request.url.path
+    if request.method != "GET":  # a form's answer: come back to the page the form is on
+        on_campaign = re.match(r"(.*/admin/campaigns/\d+)/", here)
+        if on_campaign:
+            here = on_campaign.group(1)
+        elif here.endswith(("/campaigns", "/logout")):
+            here = f"{root}/admin"
+    target = quote(here, safe="/")
+    return [
+        (code, name, f"{root}/admin/language?lang={code}&next={target}", code == lang)
+        for code, name in i18n.LANGUAGE_NAMES.items()
+    ]
 
 
 def _render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     web = web_of(request)
-    ctx = {"admin": web.admin_session(request), "notice": _notice(request), **context}
-    return web.render(request, template, ctx, lang="en", status=status)
+    lang = admin_lang(request)
+    ctx = {
+        "admin": web.admin_session(request),
+        "notice": _notice(request),
+        "switcher": _switcher(request, lang),
+        **context,
+    }
+    return web.render(request, template, ctx, lang=lang, status=status)
+
+
+def _title(request: Request, heading: str) -> str:
+    return _t(request)._("{page} – S3 StressTest", page=heading)
+
+
+def _safe_next(request: Request, target: str | None) -> str:
+    """Where the language switch goes back to: an admin page of this site, else the admin index."""
+    root = _root(request)
+    home = f"{root}/admin"
+    if not target or "\\" in target or "//" in target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not (parts.path == home or parts.path.startswith(home + "/")):
+        return home
+    return parts.path
 
 
 def _file_bytes(form, name: str) -> tuple[bytes, str | None]:
@@ -66,12 +143,23 @@ def _root(request: Request) -> str:
     return request.scope.get("root_path", "")
 
 
+# -- language ---------------------------------------------------------------------------------
+@login_router.get("/language")
+def switch_language(request: Request):
+    """The admin pages' language switch: remember the choice in a cookie (a year), back to the page."""
+    web = web_of(request)
+    code = request.query_params.get("lang", "")
+    if code in i18n.LANGUAGES:
+        web.queue_cookie(request, ADMIN_LANG_COOKIE, code, max_age=365 * 86400, path=f"{_root(request)}/admin")
+    return web.redirect(request, _safe_next(request, request.query_params.get("next")))
+
+
 # -- login ----------------------------------------------------------------------------------
 @login_router.get("/login")
 def login_form(request: Request):
     if web_of(request).admin_session(request):
         return web_of(request).redirect(request, f"{_root(request)}/admin")
-    return _render(request, "admin/login.html", {"title": "Sign in – S3 StressTest"})
+    return _render(request, "admin/login.html", {"title": _title(request, _t(request)._("Sign in"))})
 
 
 @login_router.post("/login")
@@ -81,14 +169,15 @@ def login(request: Request, form: CsrfForm):
     password = form_text(form, "password")
     admin_id = web.verify_login(request, username, password)
     if admin_id is None:
+        t = _t(request)
         return _render(
             request,
             "admin/login.html",
             {
-                "title": "Sign in – S3 StressTest",
+                "title": _title(request, t._("Sign in")),
                 "username": username[:200],
-                "problems": ["Wrong user name or password."],
-                "problems_heading": "Not signed in",
+                "problems": [t._("Wrong user name or password.")],
+                "problems_heading": t._("Not signed in"),
             },
             status=401,
         )
@@ -104,8 +193,40 @@ async def logout(request: Request, form: CsrfForm):
 
 
 # -- campaigns ------------------------------------------------------------------------------
-def _campaign_rows(web: Web) -> list[dict]:
-    return [dict(c, created_text=_when(c.get("created"))) for c in web.store.list_campaigns()]
+def _status(request: Request, status) -> str:
+    text = STATUSES.get(str(status))
+    return _t(request)._(text) if text else str(status)
+
+
+def _campaign_rows(request: Request, web: Web) -> list[dict]:
+    return [
+        dict(c, created_text=_when(request, c.get("created")), status_text=_status(request, c.get("status")))
+        for c in web.store.list_campaigns()
+    ]
+
+
+def _problem_texts(request: Request, problems) -> list[str]:
+    """Refused input in the admin's language: messages this package knows are translated (with their
+    place: file, line, column), others (from the importers and checks shared with the API) stay as said."""
+    t = _t(request)
+    out = []
+    for p in problems:
+        if isinstance(p, Problem):
+            if isinstance(p, ops.Said):
+                message = t._(p.template, **dict(p.values))
+            else:
+                message = t._(p.message) if p.message in _KNOWN_PROBLEMS else p.message
+            where = []
+            if p.source:
+                where.append(p.source)
+            if p.line is not None:
+                where.append(t._("line {line}", line=p.line))
+            if p.field:
+                where.append(t._("column '{column}'", column=p.field))
+            out.append(t._("{place}: {problem}", place=", ".join(where), problem=message) if where else message)
+        else:
+            out.append(str(p))
+    return out
 
 
 def _index(request: Request, *, form: dict | None = None, problems: list | None = None, status: int = 200):
@@ -114,8 +235,8 @@ def _index(request: Request, *, form: dict | None = None, problems: list | None 
         request,
         "admin/index.html",
         {
-            "title": "Campaigns – S3 StressTest",
-            "campaigns": _campaign_rows(web),
+            "title": _title(request, _t(request)._("Campaigns")),
+            "campaigns": _campaign_rows(request, web),
             "all_languages": list(i18n.LANGUAGE_NAMES.items()),
             "form": form or {"name": "", "instrument_source": "builtin", "languages": list(i18n.LANGUAGES)},
             "problems": problems or [],
@@ -145,24 +266,63 @@ def create(request: Request, form: CsrfForm, admin_: AdminDep):
             instrument = ops.instrument_from_upload(*_file_bytes(form, "xlsform"))
         cid = ops.create_campaign(web.store, name, languages=languages, instrument=instrument, admin=admin_["user"])
     except InputError as exc:
-        return _index(request, form=fields, problems=[str(p) for p in exc.problems], status=422)
+        return _index(request, form=fields, problems=_problem_texts(request, exc.problems), status=422)
     return web.redirect(request, f"{_root(request)}/admin/campaigns/{cid}?notice=created")
 
 
-def _rate_text(rate) -> str:
+def _rate_text(request: Request, rate) -> str:
     if rate is None or (isinstance(rate, float) and math.isnan(rate)):
         return "–"
-    return f"{rate:.0%}"
+    return _t(request).percent(rate, 0)
 
 
-def _rates_context(web, campaign: dict) -> dict:
-    rates = [dict(r, rate_text=_rate_text(r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])]
+def _rates_context(request: Request, web, campaign: dict) -> dict:
+    rates = [
+        dict(r, rate_text=_rate_text(request, r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])
+    ]
+    now = _dt.datetime.now(_dt.UTC)
     return {
         "rates": rates,
         "campaign": campaign,
         "refresh_seconds": web.settings.rates_refresh_seconds,
-        "rates_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        "rates_at": f"{_t(request).date(now, 'medium')} {now:%H:%M:%S}",
     }
+
+
+def _audit_rows(request: Request, audit: list[dict]) -> list[dict]:
+    """The audit entries as shown: the stored (English, machine) event named in the admin's language."""
+    t = _t(request)
+    rows = []
+    for a in audit:
+        event = str(a.get("event", ""))
+        at = a.get("at")
+        at_text = _when(request, at) if isinstance(at, _dt.datetime) else str(at)[:19].replace("T", " ") + " UTC"
+        rows.append(dict(a, event_text=t._(EVENTS[event]) if event in EVENTS else event, at_text=at_text))
+    return rows
+
+
+def _imported(request: Request) -> str | None:
+    """The notice after an import (its counts come back in the redirect's query)."""
+    q = request.query_params
+    if q.get("notice") != "imported":
+        return None
+
+    def count(name: str) -> int:
+        try:
+            return max(0, int(q.get(name, "0")))
+        except ValueError:
+            return 0
+
+    t = _t(request)
+    answers, respondents, skipped = count("answers"), count("respondents"), count("skipped")
+    text = t._(
+        "Answers imported: {answers} answers of {respondents} respondents.",
+        answers=t.integer(answers),
+        respondents=t.integer(respondents),
+    )
+    if skipped:
+        text += " " + t.ngettext("{n} incomplete record skipped.", "{n} incomplete records skipped.", skipped)
+    return text
 
 
 def campaign_page(
@@ -172,22 +332,29 @@ def campaign_page(
     campaign_id = campaign["id"]
     instrument, _pages = web.instrument_pages(campaign["instrument_id"])
     try:
-        audit = ops.records(web.store.audit_log(campaign_id).tail(20).iloc[::-1])
+        audit = _audit_rows(request, ops.records(web.store.audit_log(campaign_id).tail(20).iloc[::-1]))
     except Exception:  # noqa: BLE001 - the audit list is informative only
         audit = []
+    lang = admin_lang(request)
     return _render(
         request,
         "admin/campaign.html",
         {
-            **_rates_context(web, campaign),
-            "title": f"{campaign['name']} – S3 StressTest",
-            "campaign": dict(campaign, closed_text=_when(campaign.get("closed_at"))),
+            **_rates_context(request, web, campaign),
+            "title": _title(request, campaign["name"]),
+            "campaign": dict(
+                campaign,
+                closed_text=_when(request, campaign.get("closed_at")),
+                status_text=_status(request, campaign.get("status")),
+            ),
+            "imported": _imported(request),
             "instrument": instrument,
+            "instrument_title": i18n.instrument_title(instrument.title, lang),
             "missing_languages": missing_languages(instrument, list(campaign.get("languages") or [])),
             "regions": ops.records(web.store.regions(campaign_id)),
             "groups": ops.records(web.store.groups(campaign_id)),
             "audit": audit,
-            "stakeholder_groups": STAKEHOLDER_GROUPS,
+            "stakeholder_groups": [(g, i18n.t(lang, f"group_{g}")) for g in STAKEHOLDER_GROUPS],
             "invite_rows": INVITE_ROWS,
             "max_invitations": ops.MAX_INVITATIONS_PER_ROW,
             "problems": problems or [],
@@ -199,7 +366,7 @@ def campaign_page(
 
 def refused_page(request: Request, campaign: dict, exc: InputError) -> Response:
     """Refused input on the campaign page: the page again, every problem listed, status 422."""
-    return campaign_page(request, campaign, problems=[str(p) for p in exc.problems], status=422)
+    return campaign_page(request, campaign, problems=_problem_texts(request, exc.problems), status=422)
 
 
 def back_to_campaign(request: Request, campaign: dict, query: str = "") -> Response:
@@ -227,7 +394,7 @@ def _table_upload(request: Request, campaign: dict, form, kind: str, admin_: dic
     add, columns = (ops.add_regions, "region,name") if kind == "regions" else (ops.add_groups, "region,group")
     try:
         if not data:
-            raise InputError(f"choose a CSV file or paste its text ({columns})")
+            raise InputError(Problem(_t(request)._(CHOOSE_CSV, columns=columns)))
         add(web_of(request).store, campaign["id"], data, filename, admin=admin_["user"])
     except InputError as exc:
         return refused_page(request, campaign, exc)
@@ -323,4 +490,8 @@ def invitation_status(request: Request, campaign: CampaignDep):
 @router.get("/campaigns/{campaign_id}/rates")
 def rates_fragment(request: Request, campaign: CampaignDep):
     """The response-rate table alone: the campaign page refreshes it while open (admin-rates.js)."""
-    return _render(request, "admin/_rates.html", _rates_context(web_of(request), campaign))
+    return _render(request, "admin/_rates.html", _rates_context(request, web_of(request), campaign))
+
+
+# texts of problems raised here and in `operations` that the admin pages show translated
+_KNOWN_PROBLEMS = frozenset({CLOSE_UNCONFIRMED})

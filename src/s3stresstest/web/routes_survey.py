@@ -194,8 +194,8 @@ def _common(request: Request, ctx: Ctx, path: str | None = None) -> dict:
 
     return {
         "resume_link": _resume_link(request, ctx),
-        "survey_title": ins.title or "S3 StressTest",
-        "title": ins.title or "S3 StressTest",
+        "survey_title": i18n.instrument_title(ins.title, lang),
+        "title": i18n.instrument_title(ins.title, lang),
         "switcher": _switcher(request, ctx, path),
         "label_of": label_of,
         "hint_of": hint_of,
