@@ -31,7 +31,10 @@ callable ``texts -> vectors``; nothing is ever downloaded.
 
 **Pair score** (`priority_pair_scores`): the weighted mean of the available axis similarities
 and the text similarity, the weights renormalised over what is available for the pair
-(default weights: nace 0.35, nabs 0.15, policy 0.15, ecosystem 0.10, text 0.25).
+(default weights: nace 0.35, nabs 0.15, policy 0.15, ecosystem 0.10, horizon_cluster 0.10, mission 0.05,
+text 0.25; they need not sum to 1). Strategies coded only on the four original axes (the 2014–2020
+data) score exactly as before the two Horizon Europe axes were added: an axis without codes
+drops out of the mean.
 
 **Matching and strategy score** (`match_priorities`, `strategy_alignment`): pair scores below
 ``min_pair_score`` (points, default 20) are set to 0, then the one-to-one matching of the two strategies'
@@ -61,7 +64,15 @@ from ..errors import InputError
 from .model import Priority, Strategy
 from .taxonomy import AXES, Taxonomy
 
-DEFAULT_WEIGHTS: dict[str, float] = {"nace": 0.35, "nabs": 0.15, "policy": 0.15, "ecosystem": 0.10, "text": 0.25}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "nace": 0.35,
+    "nabs": 0.15,
+    "policy": 0.15,
+    "ecosystem": 0.10,
+    "horizon_cluster": 0.10,
+    "mission": 0.05,
+    "text": 0.25,
+}
 COMPONENTS = (*AXES, "text")
 TEXT_METHODS = ("tfidf", "tfidf-char", "embedding")
 CODE_MEASURES = ("dice", "jaccard")

@@ -1,6 +1,7 @@
-"""Strategies and their priorities, and the importer of the priorities file (CSV or XLSX).
+"""Strategies and their priorities, and the importer of priorities files (CSV or XLSX).
 
-Schema (one row per priority; the schema of ``alignment/data/s3_priorities_2014_2020.csv``):
+Schema (one row per priority; the schema of ``alignment/data/s3_priorities_2014_2020.csv`` and
+``s3_priorities_2021_2027.csv``):
 
 ============== ======== =================================================================
 column         required meaning
@@ -18,11 +19,20 @@ nace           no       NACE Rev. 2 codes, space-separated: sections (``C``) or
 nabs           no       NABS 2007 codes, space-separated
 policy         no       EYE@RIS3 policy objective codes, space-separated
 ecosystem      no       industrial ecosystem codes, space-separated
+horizon_cluster no      Horizon Europe Pillar II cluster codes (CL1 ... CL6), space-separated
+mission        no       EU mission codes (adaptation, cancer, ocean, cities, soil), space-separated
 (others)       no       kept as the priority's ``meta`` (sources, excerpts, ...) and not scored
 ============== ======== =================================================================
 
-A strategy is the set of rows of one (territory, period). Codes are matched against the
-taxonomies case-insensitively and stored as spelled in the taxonomy.
+A strategy is the set of rows of one (territory, period). ``period`` is a field: one file (or
+several files read together) may hold several periods of a territory, e.g. its 2014-2020 and
+its 2021-2027 strategy. Where one strategy per territory is needed (an alignment run without
+``--period``), `latest_strategies` picks the strategy of the *latest* period of each territory:
+the largest start year, then the largest end year, of a ``YYYY-YYYY`` (or ``YYYY``) period.
+Codes are matched against the taxonomies case-insensitively and stored as spelled in the taxonomy.
+
+The built-in, sourced dataset is the union of `BUILTIN_PRIORITY_FILES` (see the data README):
+`read_builtin_strategies()` reads both files, `builtin_priorities_csv()` gives them as one CSV.
 
 Validation collects every problem with its row (the CSV line or worksheet row; the header is
 row 1) and refuses the whole file: unknown codes (with the axis), territories that are not
@@ -36,17 +46,19 @@ problem is found.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 from ..errors import InputError, Problem
-from .taxonomy import AXES, Taxonomy
+from .taxonomy import AXES, Taxonomy, builtin_data_folder
 
+BUILTIN_PRIORITY_FILES = ("s3_priorities_2014_2020.csv", "s3_priorities_2021_2027.csv")
 REQUIRED_COLUMNS = ("territory", "level", "period", "priority_id", "title")
 LEVELS = ("regional", "national")
 NUTS_SHAPE = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+PERIOD_YEARS = re.compile(r"^\s*(\d{4})(?:\s*[-\u2013/]\s*(\d{4}))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,11 @@ class Strategy:
 
     def __len__(self) -> int:
         return len(self.priorities)
+
+
+def _where(first_line: int, first_src: str | None, src: str | None) -> str:
+    """Where an earlier row is: its line, with its file when that is another file than the current row's."""
+    return f"line {first_line}" if first_src == src else f"{first_src} line {first_line}"
 
 
 def _norm_text(text: str) -> str:
@@ -132,17 +149,97 @@ def _rows_from_file(path: Path) -> tuple[list[dict], list[int], list[str], str]:
 
 
 def read_strategies(
-    path: str | Path, taxonomies: dict[str, Taxonomy], known_territories: Container[str] | None = None
+    path: str | Path | Sequence[str | Path],
+    taxonomies: dict[str, Taxonomy],
+    known_territories: Container[str] | None = None,
 ) -> list[Strategy]:
-    """Read and validate a priorities file (CSV or XLSX); every problem is listed, nothing is imported on any.
+    """Read and validate one or several priorities files (CSV or XLSX); every problem is listed, nothing is
+    imported on any.
 
-    `taxonomies` maps axis (``nace``, ``nabs``, ``policy``, ``ecosystem``) to a `Taxonomy`; an axis
-    column with codes but no taxonomy is refused. `known_territories` (e.g. a `NutsRegistry` or a
-    set of codes) restricts the territories; without it only the shape of the code is checked.
+    Several files are read as one table (their columns united, a column a file lacks is empty), so a
+    strategy's rows may not repeat a ``priority_id`` across files; problems name the file and row.
+    `taxonomies` maps axis (``nace``, ``nabs``, ``policy``, ``ecosystem``, ``horizon_cluster``,
+    ``mission``) to a `Taxonomy`; an axis column with codes but no taxonomy is refused.
+    `known_territories` (e.g. a `NutsRegistry` or a set of codes) restricts the territories; without it
+    only the shape of the code is checked. Every period is returned; see `latest_strategies`.
     """
-    path = Path(path)
-    rows, lines, header, source = _rows_from_file(path)
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if not paths:
+        raise InputError("no priorities file given")
+    rows: list[dict] = []
+    lines: list[int] = []
+    sources: list[str] = []
+    header: list[str] = []
+    for one in paths:
+        r, li, h, src = _rows_from_file(one)
+        rows += r
+        lines += li
+        sources += [src] * len(r)
+        header += [c for c in h if c not in header]
+    source: str | list[str] = sources[0] if len(paths) == 1 and sources else sources
     return strategies_from_rows(rows, taxonomies, known_territories, lines=lines, source=source, header=header)
+
+
+def period_key(period: str) -> tuple[int, int, int, str]:
+    """Sort key of a period, latest last: ``2021-2027`` -> (1, 2021, 2027, ...); a period that is not
+    ``YYYY-YYYY`` or ``YYYY`` sorts before every dated one (then by its text)."""
+    m = PERIOD_YEARS.match(period)
+    if m is None:
+        return (0, 0, 0, period)
+    start = int(m.group(1))
+    return (1, start, int(m.group(2) or start), period)
+
+
+def latest_strategies(strategies: Iterable[Strategy]) -> list[Strategy]:
+    """One strategy per territory: the one of the latest period (`period_key`: largest start year, then
+    largest end year), in the order of the input. E.g. Salzburg's ``2016-2025`` and ``2024-2030``
+    strategies -> ``2024-2030``; a territory with one strategy keeps it, whatever its period."""
+    strategies = list(strategies)
+    chosen: dict[str, Strategy] = {}
+    for s in strategies:
+        best = chosen.get(s.territory)
+        if best is None or period_key(s.period) > period_key(best.period):
+            chosen[s.territory] = s
+    keep = {id(s) for s in chosen.values()}
+    return [s for s in strategies if id(s) in keep]
+
+
+def builtin_priority_files() -> list[Path]:
+    """The files of the built-in, sourced priorities dataset (2014-2020 and 2021-2027), oldest first."""
+    base = builtin_data_folder()
+    return [base / name for name in BUILTIN_PRIORITY_FILES]
+
+
+def read_builtin_strategies(
+    taxonomies: dict[str, Taxonomy] | None = None, known_territories: Container[str] | None = None
+) -> list[Strategy]:
+    """Every strategy of the built-in dataset, all periods (pass the result to `latest_strategies` for
+    the current one per territory). `taxonomies` default to the built-in ones."""
+    if taxonomies is None:
+        from .taxonomy import builtin_taxonomies
+
+        taxonomies = builtin_taxonomies()
+    return read_strategies(builtin_priority_files(), taxonomies, known_territories)
+
+
+def builtin_priorities_csv() -> bytes:
+    """The built-in dataset as one UTF-8 CSV (the files' rows one after the other, columns united in order),
+    for callers that take one priorities file, e.g. a run's ``strategies`` bytes."""
+    import csv
+    import io
+
+    header: list[str] = []
+    rows: list[dict[str, str]] = []
+    for path in builtin_priority_files():
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header += [c for c in (reader.fieldnames or []) if c not in header]
+            rows += list(reader)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, header, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
 
 
 def strategies_from_rows(
@@ -151,12 +248,19 @@ def strategies_from_rows(
     known_territories: Container[str] | None = None,
     *,
     lines: list[int] | None = None,
-    source: str | None = None,
+    source: str | Sequence[str] | None = None,
     header: list[str] | None = None,
 ) -> list[Strategy]:
-    """Validate rows (dicts keyed by the schema's columns) into strategies; see `read_strategies`."""
+    """Validate rows (dicts keyed by the schema's columns) into strategies; see `read_strategies`.
+
+    `source` names the file of every row (one name, or one per row when the rows come from several files).
+    """
     rows = list(rows)
     lines = lines or list(range(2, len(rows) + 2))
+    row_sources: list[str | None] = (
+        [source] * len(rows) if source is None or isinstance(source, str) else [str(x) for x in source]
+    )
+    source = row_sources[0] if row_sources and len(set(row_sources)) == 1 else None
     header = header or sorted({k for r in rows for k in r})
     problems: list[Problem] = []
     axes_present = [a for a in AXES if a in header]
@@ -171,10 +275,10 @@ def strategies_from_rows(
         if c not in REQUIRED_COLUMNS and c not in AXES and c not in ("territory_name", "description", "_line")
     ]
     strategies: dict[tuple[str, str], dict] = {}
-    seen_ids: dict[tuple[str, str, str], int] = {}
-    seen_text: dict[tuple[str, str, str], int] = {}
+    seen_ids: dict[tuple[str, str, str], tuple[int, str | None]] = {}
+    seen_text: dict[tuple[str, str, str], tuple[int, str | None]] = {}
     suggest = getattr(known_territories, "suggest", None)
-    for line, row in zip(lines, rows, strict=False):
+    for line, row, src in zip(lines, rows, row_sources, strict=False):
 
         def val(col: str) -> str:
             v = row.get(col)  # noqa: B023 - called only within this iteration
@@ -182,7 +286,7 @@ def strategies_from_rows(
 
         empty = [c for c in REQUIRED_COLUMNS if not val(c)]
         for c in empty:
-            problems.append(Problem(f"{c} is empty", line, c, source))
+            problems.append(Problem(f"{c} is empty", line, c, src))
         territory = val("territory").upper()
         level = val("level").lower()
         period = val("period")
@@ -196,7 +300,7 @@ def strategies_from_rows(
                         "code (e.g. AT33, DE2, SI)",
                         line,
                         "territory",
-                        source,
+                        src,
                     )
                 )
                 ok = False
@@ -205,10 +309,10 @@ def strategies_from_rows(
                 hint = suggest(territory) if suggest else []
                 if hint:
                     msg += "; did you mean " + ", ".join(hint) + "?"
-                problems.append(Problem(msg, line, "territory", source))
+                problems.append(Problem(msg, line, "territory", src))
                 ok = False
         if level and level not in LEVELS:
-            problems.append(Problem(f"level '{val('level')}' is not one of {', '.join(LEVELS)}", line, "level", source))
+            problems.append(Problem(f"level '{val('level')}' is not one of {', '.join(LEVELS)}", line, "level", src))
             ok = False
         if ok and territory and level == "national" and len(territory) != 2:
             problems.append(
@@ -216,12 +320,12 @@ def strategies_from_rows(
                     f"a national strategy belongs to a country (two letters), not '{territory}'",
                     line,
                     "territory",
-                    source,
+                    src,
                 )
             )
         if ok and territory and level == "regional" and len(territory) == 2:
             problems.append(
-                Problem(f"'{territory}' is a country: give its strategy the level 'national'", line, "level", source)
+                Problem(f"'{territory}' is a country: give its strategy the level 'national'", line, "level", src)
             )
         codes: dict[str, tuple[str, ...]] = {}
         for axis in axes_present:
@@ -233,7 +337,7 @@ def strategies_from_rows(
             for code in raw:
                 canon = tax.canonical(code)
                 if canon is None:
-                    problems.append(Problem(tax.unknown_message(code), line, axis, source))
+                    problems.append(Problem(tax.unknown_message(code), line, axis, src))
                 elif canon not in out:
                     out.append(canon)
             codes[axis] = tuple(out)
@@ -241,16 +345,16 @@ def strategies_from_rows(
             continue
         key = (territory, period)
         entry = strategies.setdefault(
-            key, {"level": level, "name": val("territory_name"), "line": line, "priorities": []}
+            key, {"level": level, "name": val("territory_name"), "line": line, "src": src, "priorities": []}
         )
         if level and entry["level"] and level != entry["level"]:
             problems.append(
                 Problem(
                     f"level '{level}' differs from '{entry['level']}' given for {territory} "
-                    f"{period} at line {entry['line']}",
+                    f"{period} at {_where(entry['line'], entry['src'], src)}",
                     line,
                     "level",
-                    source,
+                    src,
                 )
             )
         if not entry["name"] and val("territory_name"):
@@ -259,32 +363,35 @@ def strategies_from_rows(
         if id_key in seen_ids:
             problems.append(
                 Problem(
-                    f"duplicate priority_id '{pid}' for {territory} {period} (first at line {seen_ids[id_key]})",
+                    f"duplicate priority_id '{pid}' for {territory} {period} "
+                    f"(first at {_where(*seen_ids[id_key], src)})",
                     line,
                     "priority_id",
-                    source,
+                    src,
                 )
             )
             continue
-        seen_ids[id_key] = line
+        seen_ids[id_key] = (line, src)
         if val("title"):
             text_key = (territory, period, _norm_text(val("title")) + "\0" + _norm_text(val("description")))
             if text_key in seen_text:
                 problems.append(
                     Problem(
-                        f"duplicate priority: same title and description as line "
-                        f"{seen_text[text_key]} in {territory} {period}",
+                        f"duplicate priority: same title and description as "
+                        f"{_where(*seen_text[text_key], src)} in {territory} {period}",
                         line,
                         "title",
-                        source,
+                        src,
                     )
                 )
                 continue
-            seen_text[text_key] = line
+            seen_text[text_key] = (line, src)
         meta = {c: val(c) for c in meta_cols if val(c)}
         entry["priorities"].append(Priority(pid, val("title"), val("description"), codes, meta, line))
     if problems:
         raise InputError(problems)
     if not strategies:
-        raise InputError(Problem("no priorities in the file", source=source))
+        raise InputError(
+            Problem("no priorities in the file", source=source or ", ".join(dict.fromkeys(x for x in row_sources if x)))
+        )
     return [Strategy(t, e["level"], p, tuple(e["priorities"]), e["name"]) for (t, p), e in strategies.items()]

@@ -34,7 +34,7 @@ from .. import __version__
 from ..errors import InputError
 from . import analysis, metrics
 from .metrics import DEFAULT_WEIGHTS, PairScorer
-from .model import Strategy
+from .model import Strategy, latest_strategies, period_key
 from .taxonomy import Taxonomy
 
 OUTPUT_TABLES = ("alignment_pairs", "alignment_matrix", "priority_matches", "synergies", "alignment_territories")
@@ -47,12 +47,14 @@ class AlignmentParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     period: str | None = Field(
-        None, description="Only the strategies of this period (needed when a territory has several)."
+        None,
+        description="Only the strategies of this period; by default every territory's strategy of its latest "
+        "period (largest start year, then end year).",
     )
     weights: dict[str, float] = Field(
         default_factory=lambda: dict(DEFAULT_WEIGHTS),
-        description="Weights of nace, nabs, policy, ecosystem and text in a pair score "
-        "(a component left out weighs 0).",
+        description="Weights of nace, nabs, policy, ecosystem, horizon_cluster, mission and text in a pair "
+        "score (a component left out weighs 0).",
     )
     partial_credit: float = Field(0.5, ge=0, le=1, description="Credit of two codes one step apart in the hierarchy.")
     code_measure: Literal["dice", "jaccard"] = Field("dice", description="Set similarity of the matched codes.")
@@ -126,14 +128,18 @@ def _sha256(path: str | Path) -> str:
 
 
 def select_period(strategies: Sequence[Strategy], period: str | None) -> list[Strategy]:
-    periods = sorted({s.period for s in strategies})
+    """The strategies a run compares: those of `period` when given, else the latest period of every
+    territory (`model.latest_strategies`: e.g. a territory's 2021-2027 strategy rather than its 2014-2020
+    one; a territory with a single strategy keeps it whatever its period)."""
+    periods = sorted({s.period for s in strategies}, key=period_key)
     if period is not None:
         chosen = [s for s in strategies if s.period == period]
         if not chosen:
             raise InputError(f"no strategy for the period '{period}' (the input has {', '.join(periods)})")
         return chosen
-    analysis.check_one_per_territory(strategies)
-    return list(strategies)
+    chosen = latest_strategies(strategies)
+    analysis.check_one_per_territory(chosen)
+    return chosen
 
 
 def _adjacency(strategies: list[Strategy], registry, adjacency_pairs, neighbours: str) -> tuple[set, dict]:
@@ -279,6 +285,9 @@ def _record(
             "synergy_topics": len(synergies),
         },
         "periods": {s.territory: s.period for s in strategies},
+        "period_rule": f"only the period {params.period}"
+        if params.period is not None
+        else "latest period of each territory (largest start year, then end year)",
         "notes": {
             "no_national_strategy": no_national,
             "text": "TF-IDF compares words: titles and descriptions must be in one language (English in the "

@@ -1,14 +1,21 @@
-"""Code lists (taxonomies) of the four axes on which S3 priorities are coded.
+"""Code lists (taxonomies) of the axes on which S3 priorities are coded.
+
+The axes (`AXES`): NACE Rev. 2 (``nace``), NABS 2007 (``nabs``), the Eye@RIS3 policy objectives
+(``policy``, shipped empty: a user-supplied list, see the data README), the 14 industrial
+ecosystems (``ecosystem``) and two policy-objective axes from Horizon Europe, Regulation (EU)
+2021/695: the six Pillar II clusters (``horizon_cluster``) and the five EU missions (``mission``).
 
 A taxonomy file is a UTF-8 CSV with the columns ``code,title`` and optionally ``level`` and
 ``parent``: a hierarchical list (NACE Rev. 2 sections and divisions, NABS 2007 chapters and
 sub-chapters) gives each code its parent, a flat list (EYE RIS3 policy objectives, the 14
-industrial ecosystems) leaves ``parent`` empty or omits it. A code's *depth* is computed from
-the parent chain (1 for a code without parent); the ``level`` column is kept as documentation
-and not trusted.
+industrial ecosystems, the Horizon Europe clusters and missions) leaves ``parent`` empty or
+omits it. A code's *depth* is computed from the parent chain (1 for a code without parent);
+the ``level`` column is kept as documentation and not trusted.
 
 Built-in taxonomies live in ``s3stresstest/alignment/data/`` (one file per axis, see `AXES`);
-`builtin_taxonomies()` loads them and says clearly which file is missing.
+`builtin_taxonomies()` loads them and says clearly which file is missing. A user's taxonomy
+folder must hold the files of the four original axes; the files of the `OPTIONAL_AXES`
+(Horizon Europe clusters and missions) are taken from the built-in folder when it lacks them.
 
     nace = load_taxonomy("nace_rev2.csv", name="nace")
     nace.parent("C26")          # 'C'
@@ -32,7 +39,11 @@ AXES: dict[str, tuple[str, str]] = {
     "nabs": ("nabs2007.csv", "NABS 2007"),
     "policy": ("eye_ris3_policy_objectives.csv", "EYE@RIS3 policy objective"),
     "ecosystem": ("industrial_ecosystems.csv", "industrial ecosystem"),
+    "horizon_cluster": ("horizon_europe_clusters.csv", "Horizon Europe cluster"),
+    "mission": ("eu_missions.csv", "EU mission"),
 }
+# axes whose file a user's taxonomy folder may leave out: the built-in file is used instead
+OPTIONAL_AXES: tuple[str, ...] = ("horizon_cluster", "mission")
 DATA_PACKAGE = "s3stresstest.alignment"
 DATA_FOLDER = "data"
 
@@ -234,24 +245,37 @@ def builtin_data_folder() -> Path:
 
 
 def load_taxonomies(folder: str | Path | None = None, axes: tuple[str, ...] | None = None) -> dict[str, Taxonomy]:
-    """The taxonomies of `axes` (default: all four) from `folder` (default: the built-in data folder).
+    """The taxonomies of `axes` (default: all of `AXES`) from `folder` (default: the built-in data folder).
 
-    Files are named as in `AXES`; a missing file is an InputError naming every missing one.
+    Files are named as in `AXES`; a missing file is an InputError naming every missing one, except
+    that a user's folder may leave out the files of `OPTIONAL_AXES`, which are then read from the
+    built-in folder (so a folder made for the four original axes keeps working).
     """
-    base = Path(folder) if folder is not None else builtin_data_folder()
+    builtin = builtin_data_folder()
+    base = Path(folder) if folder is not None else builtin
     axes = tuple(axes or AXES)
     unknown = [a for a in axes if a not in AXES]
     if unknown:
         raise InputError(f"unknown axis {', '.join(unknown)}; the axes are {', '.join(AXES)}")
-    missing = [AXES[a][0] for a in axes if not (base / AXES[a][0]).is_file()]
+    paths: dict[str, Path] = {}
+    missing: list[str] = []
+    for a in axes:
+        name = AXES[a][0]
+        if (base / name).is_file():
+            paths[a] = base / name
+        elif folder is not None and a in OPTIONAL_AXES and (builtin / name).is_file():
+            paths[a] = builtin / name
+        else:
+            missing.append(name)
     if missing:
         where = "the built-in taxonomy folder" if folder is None else "the taxonomy folder"
         raise InputError([Problem(f"taxonomy file '{m}' is not in {where} {base}", source=m) for m in missing])
-    return {a: load_taxonomy(base / AXES[a][0], name=a, label=AXES[a][1]) for a in axes}
+    return {a: load_taxonomy(paths[a], name=a, label=AXES[a][1]) for a in axes}
 
 
 def builtin_taxonomies() -> dict[str, Taxonomy]:
-    """All four built-in taxonomies (NACE Rev. 2, NABS 2007, EYE@RIS3 policy objectives, industrial ecosystems)."""
+    """All built-in taxonomies (NACE Rev. 2, NABS 2007, EYE@RIS3 policy objectives, industrial ecosystems,
+    Horizon Europe clusters, EU missions)."""
     return load_taxonomies(None)
 
 
