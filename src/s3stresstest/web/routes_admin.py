@@ -123,7 +123,7 @@ def _safe_next(request: Request, target: str | None) -> str:
     """Where the language switch goes back to: an admin page of this site, else the admin index."""
     root = _root(request)
     home = f"{root}/admin"
-    if not target or "\\" in target or "//" in target:
+    if not target or "\\" in target or "//" in target or ".." in target:
         return home
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not (parts.path == home or parts.path.startswith(home + "/")):
