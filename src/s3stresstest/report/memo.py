@@ -22,30 +22,38 @@ import datetime as _dt
 import pandas as pd
 
 from ..findings import FindingParams, block_name, item_spread, key_findings, typology
+from ..i18n import Translator, check_language, translator
 from . import palette as pal
 from .common import figure
-from .render import Bullets, Callout, Document, Paragraph, Section, Table, num, pct
+from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table
 from .svg import Doc, axis, wrap
+from .synthesis import _banner, type_summaries_in
 
 CHART_ITEMS = 6  # questions in the memo's chart
 STAND_OUT = (
-    "No message stands out.",
-    "One message stands out.",
-    "Two messages stand out.",
-    "Three messages stand out.",
+    N_("No message stands out."),
+    N_("One message stands out."),
+    N_("Two messages stand out."),
+    N_("Three messages stand out."),
 )
 
 
-def _q(text: str) -> str:
-    return f"“{str(text).rstrip('.?').strip()}”"
+def _q(inputs, item: str, t: Translator) -> str:
+    """A question by its text in the language, in the language's quotation marks."""
+    ins = inputs.instrument
+    text = ins.item_label(item, t.language) if ins.has_item(item) else item
+    # TRANSLATORS: a question quoted in a sentence; use your language's quotation marks
+    return t._("“{question}”", question=str(text).rstrip(".?").strip())
 
 
-def _names(inputs, codes: list[str], limit: int = 4) -> str:
+def _names(inputs, codes: list[str], t: Translator, limit: int = 4) -> str:
     shown = [inputs.name(c) for c in codes[:limit]]
     more = len(codes) - limit
     if more > 0:
-        return ", ".join(shown) + f" and {more} more"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1] if shown else ""
+        return t._("{listed} and {more} more", listed=", ".join(shown), more=more)
+    if len(shown) <= 1:
+        return "".join(shown)
+    return t._("{first} and {second}", first=", ".join(shown[:-1]), second=shown[-1])
 
 
 def _block_medians(inputs) -> pd.DataFrame:
@@ -61,38 +69,53 @@ def _block_medians(inputs) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["block", "median", "q1", "q3", "top"])
 
 
-def _messages(inputs, p: FindingParams) -> tuple[list[tuple[str, str]], list[str]]:
+def _messages(inputs, p: FindingParams, language: str = "en") -> tuple[list[tuple[str, str]], list[str]]:
     """Three (title, figure) messages and the three asks that follow from them."""
+    t = translator(language)
     ins = inputs.instrument
     msgs: list[tuple[str, str]] = []
     asks: list[str] = []
+    threshold = t.number(p.low_score)
     items = item_spread(inputs, p).sort_values(["share_below", "median", "item"], ascending=[False, True, True])
     if len(items):
         head = items.iloc[0]
         common = items[items["share_below"] >= p.most_territories]
         lowest = items.sort_values(["median", "item"]).iloc[0]
-        more = (
-            f" {len(common)} questions in all score below {p.low_score:.0f} in at least {p.most_territories:.0%} "
-            "of the territories"
-            + (
-                f"; the lowest median is on {_q(lowest['question'])} ({num(lowest['median'])})."
-                if lowest["item"] != head["item"]
-                else "."
-            )
-            if len(common) > 1
-            else ""
+        text = t.ngettext(
+            "Median score {median} of 100; below {threshold} in {below} of {n} territory.",
+            "Median score {median} of 100; below {threshold} in {below} of {n} territories.",
+            int(head["territories"]),
+            median=t.number(head["median"]),
+            threshold=threshold,
+            below=int(head["below"]),
         )
-        msgs.append(
-            (
-                f"Weak almost everywhere: {_q(head['question'])}",
-                f"Median score {num(head['median'])} of 100; below {p.low_score:.0f} in {int(head['below'])} of "
-                f"{int(head['territories'])} territories.{more}",
-            )
-        )
+        if len(common) > 1:
+            fields = {"count": len(common), "threshold": threshold, "share": t.percent(p.most_territories)}
+            if lowest["item"] != head["item"]:
+                text += " " + t._(
+                    "{count} questions in all score below {threshold} in at least {share} of the territories; the "
+                    "lowest median is on {question} ({median}).",
+                    question=_q(inputs, str(lowest["item"]), t),
+                    median=t.number(lowest["median"]),
+                    **fields,
+                )
+            else:
+                text += " " + t._(
+                    "{count} questions in all score below {threshold} in at least {share} of the territories.",
+                    **fields,
+                )
+        question = _q(inputs, str(head["item"]), t)
+        msgs.append((t._("Weak almost everywhere: {question}", question=question), text))
         asks.append(
-            f"Put {_q(head['question'])} on the agenda of the next S3 review in each of the {int(head['below'])} "
-            "territories scoring below "
-            f"{p.low_score:.0f}, with a named owner in the managing authority and a date to report back."
+            t.ngettext(
+                "Put {question} on the agenda of the next S3 review in the {n} territory scoring below {threshold}, "
+                "with a named owner in the managing authority and a date to report back.",
+                "Put {question} on the agenda of the next S3 review in each of the {n} territories scoring below "
+                "{threshold}, with a named owner in the managing authority and a date to report back.",
+                int(head["below"]),
+                question=question,
+                threshold=threshold,
+            )
         )
     blocks = _block_medians(inputs)
     if len(blocks):
@@ -103,18 +126,31 @@ def _messages(inputs, p: FindingParams) -> tuple[list[tuple[str, str]], list[str
             .sort_values(["iqr", "block"], ascending=[False, True])
             .iloc[0]
         )
+        wide_area = block_name(ins, str(wide["block"]), language)
         msgs.append(
             (
-                f"The weakest area is {block_name(ins, low['block'])}",
-                f"Median {num(low['median'])} of 100 across territories, against {num(high['median'])} on "
-                f"{block_name(ins, high['block'])}. Territories differ most on {block_name(ins, wide['block'])}: "
-                f"the middle half score between {num(wide['q1'])} and {num(wide['q3'])}.",
+                t._("The weakest area is {area}", area=block_name(ins, str(low["block"]), language)),
+                t._(
+                    "Median {median} of 100 across territories, against {high} on {high_area}. Territories differ "
+                    "most on {wide_area}: the middle half score between {q1} and {q3}.",
+                    median=t.number(low["median"]),
+                    high=t.number(high["median"]),
+                    high_area=block_name(ins, str(high["block"]), language),
+                    wide_area=wide_area,
+                    q1=t.number(wide["q1"]),
+                    q3=t.number(wide["q3"]),
+                ),
             )
         )
         asks.append(
-            f"Organise peer visits on {block_name(ins, wide['block'])}: territories in the top quarter (score "
-            f"{num(wide['q3'])} or more, such as {_names(inputs, list(wide['top']))}) host those in the bottom "
-            f"quarter (below {num(wide['q1'])}) within the coming year."
+            t._(
+                "Organise peer visits on {area}: territories in the top quarter (score {q3} or more, such as "
+                "{names}) host those in the bottom quarter (below {q1}) within the coming year.",
+                area=wide_area,
+                q3=t.number(wide["q3"]),
+                names=_names(inputs, list(wide["top"]), t),
+                q1=t.number(wide["q1"]),
+            )
         )
     found = {f["id"]: f for f in key_findings(inputs, p)}
     dis = found.get("group_disagreement")
@@ -126,47 +162,71 @@ def _messages(inputs, p: FindingParams) -> tuple[list[tuple[str, str]], list[str
         by_item = by_item[by_item["territories"] >= p.min_territories]
         by_item = (by_item["disagree"] / by_item["territories"]).sort_values(ascending=False)
         top_item = str(by_item.index[0]) if len(by_item) else None
-        threshold = num(inputs.parameters.get("disagreement_threshold", 25))
-        where = (
-            f" Most often on {_q(ins.item_label(top_item))} ({pct(by_item.iloc[0])} of the territories compared)."
-            if top_item
-            else ""
+        text = t.ngettext(
+            "In {k} of {n} territory the stakeholder groups differ by {threshold} points or more on at least "
+            "{share} of the questions they can be compared on (median share {median}).",
+            "In {k} of {n} territories the stakeholder groups differ by {threshold} points or more on at least "
+            "{share} of the questions they can be compared on (median share {median}).",
+            int(dis["n"]),
+            k=dis["k"],
+            threshold=t.number(inputs.parameters.get("disagreement_threshold", 25)),
+            share=t.percent(p.disagreement_share),
+            median=t.percent(fig["share"].median()),
         )
-        most = fig[fig["counted"].eq(True)].sort_values(["share", "region"], ascending=[False, True])
-        most = [str(c) for c in most["region"]]
-        msgs.append(
-            (
-                "Stakeholders often see the S3 differently",
-                f"In {dis['k']} of {dis['n']} territories the stakeholder groups differ by {threshold} points or more "
-                f"on at least {p.disagreement_share:.0%} of the questions they can be compared on (median share "
-                f"{pct(fig['share'].median())}).{where}",
+        if top_item:
+            text += " " + t._(
+                "Most often on {question} ({share} of the territories compared).",
+                question=_q(inputs, top_item, t),
+                share=t.percent(by_item.iloc[0]),
             )
-        )
-        asks.append(
-            "Bring policy makers, cluster managers and companies to one table in the "
-            f"{dis['k']} territories where they disagree most (such as {_names(inputs, most)})"
-            + (f", starting with {_q(ins.item_label(top_item))}" if top_item else "")
-            + ", and agree on one shared reading before the strategy is revised."
-        )
+        most = fig[fig["counted"].eq(True)].sort_values(["share", "region"], ascending=[False, True])
+        names = _names(inputs, [str(c) for c in most["region"]], t)
+        msgs.append((t._("Stakeholders often see the S3 differently"), text))
+        if top_item:
+            ask = t.ngettext(
+                "Bring policy makers, cluster managers and companies to one table in the {n} territory where they "
+                "disagree most ({names}), starting with {question}, and agree on one shared reading before the "
+                "strategy is revised.",
+                "Bring policy makers, cluster managers and companies to one table in the {n} territories where they "
+                "disagree most (such as {names}), starting with {question}, and agree on one shared reading before "
+                "the strategy is revised.",
+                int(dis["k"]),
+                names=names,
+                question=_q(inputs, top_item, t),
+            )
+        else:
+            ask = t.ngettext(
+                "Bring policy makers, cluster managers and companies to one table in the {n} territory where they "
+                "disagree most ({names}), and agree on one shared reading before the strategy is revised.",
+                "Bring policy makers, cluster managers and companies to one table in the {n} territories where they "
+                "disagree most (such as {names}), and agree on one shared reading before the strategy is revised.",
+                int(dis["k"]),
+                names=names,
+            )
+        asks.append(ask)
     else:
-        t = typology(inputs, p)
-        if t is not None and t["descriptions"]:
-            d = t["descriptions"][0]
+        ty = typology(inputs, p)
+        if ty is not None and ty["descriptions"]:
+            d = ty["descriptions"][0]
+            summary = type_summaries_in(inputs, language, p, ty).get(int(d["type"]), d["summary"])
             msgs.append(
                 (
-                    f"{len(t['descriptions'])} kinds of profile, not one ladder",
-                    f"Grouped by what they do relatively well or badly, the largest group ({len(d['territories'])} "
-                    f"territories) is {d['summary'].split(': ', 1)[-1].split('. Figures')[0]}.",
+                    t._("{n} kinds of profile, not one ladder", n=len(ty["descriptions"])),
+                    t._(
+                        "Grouped by what they do relatively well or badly, the largest group is this: {summary}",
+                        summary=summary,
+                    ),
                 )
             )
             asks.append(
-                "Choose partners for peer learning among territories of the same profile, not by overall score."
+                t._("Choose partners for peer learning among territories of the same profile, not by overall score.")
             )
     return msgs[:3], asks[:3]
 
 
-def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS):
+def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS, language: str = "en"):
     """Dot-and-range chart: median and middle half of the territory scores of the weakest questions."""
+    t = translator(language)
     items = item_spread(inputs, p).sort_values(["share_below", "median", "item"], ascending=[False, True, True])
     items = items.head(limit)
     if items.empty:
@@ -175,23 +235,29 @@ def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS):
     x0 = 12 + label_w + 12
     x1 = x0 + 250
     value_x = x1 + 12
-    title = "The questions weakest across territories"
+    threshold = t.number(p.low_score)
+    title = t._("The questions weakest across territories")
     doc = Doc(width, 10, title, "")
     y = doc.heading(
-        title, f"Dot: median territory score; bar: middle half of the territories; line: {p.low_score:.0f}."
+        title,
+        t._(
+            "Dot: median territory score; bar: middle half of the territories; line: {threshold}.",
+            threshold=threshold,
+        ),
     )
     y += 10
     rows = []
     for r in items.to_dict("records"):
-        lines = wrap(_q(str(r["question"])), label_w, 11, 3)
-        rows.append((r, lines, max(30, 14 * len(lines) + 10)))
+        question = _q(inputs, str(r["item"]), t)
+        lines = wrap(question, label_w, 11, 3)
+        rows.append((r, question, lines, max(30, 14 * len(lines) + 10)))
     top = y
-    bottom = top + sum(h for _, _, h in rows)
-    axis(doc, x0, x1, top, bottom, label="Score (0–100)")
+    bottom = top + sum(h for _, _, _, h in rows)
+    axis(doc, x0, x1, top, bottom, label=t._("Score (0–100)"), language=language)
     xl = x0 + (x1 - x0) * p.low_score / 100
     doc.line(xl, top, xl, bottom, stroke=pal.MUTED_INK, sw=1.0, extra=' stroke-dasharray="4 3"')
     alt = []
-    for r, lines, h in rows:
+    for r, question, lines, h in rows:
         cy = y + h / 2
         doc.lines(12, cy - (len(lines) - 1) * 7 + 4, lines, size=11, leading=14)
         a, b = x0 + (x1 - x0) * float(r["q1"]) / 100, x0 + (x1 - x0) * float(r["q3"]) / 100
@@ -200,86 +266,117 @@ def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS):
         doc.text(
             value_x,
             cy + 4,
-            f"{num(r['median'])} · {r['below']} of {r['territories']} below {p.low_score:.0f}",
+            t._(
+                "{median} · {below} of {n} below {threshold}",
+                median=t.number(r["median"]),
+                below=r["below"],
+                n=r["territories"],
+                threshold=threshold,
+            ),
             size=10.5,
         )
         alt.append(
-            f"{str(r['question']).rstrip('.?')}: median {num(r['median'])}, "
-            f"middle half {num(r['q1'])} to {num(r['q3'])}, "
-            f"{r['below']} of {r['territories']} territories below {p.low_score:.0f}"
+            t._(
+                "{question}: median {median}, middle half {q1} to {q3}, {below} of {n} territories below {threshold}",
+                question=question,
+                median=t.number(r["median"]),
+                q1=t.number(r["q1"]),
+                q3=t.number(r["q3"]),
+                below=r["below"],
+                n=r["territories"],
+                threshold=threshold,
+            )
         )
         y += h
     doc.height = int(bottom + 40)
-    doc.alt = "Dot chart of the weakest questions across territories. " + "; ".join(alt) + "."
+    doc.alt = t._("Dot chart of the weakest questions across territories. {details}.", details="; ".join(alt))
     svg = doc.render("memo-weakest")
     data = Table(
-        ["Question", "Median", "Middle half", f"Below {p.low_score:.0f}"],
+        [t._("Question"), t._("Median"), t._("Middle half"), t._("Below {threshold}", threshold=threshold)],
         [
             [
-                _q(str(r["question"])),
-                num(r["median"]),
-                f"{num(r['q1'])}–{num(r['q3'])}",
-                f"{r['below']} of {r['territories']}",
+                question,
+                t.number(r["median"]),
+                f"{t.number(r['q1'])}–{t.number(r['q3'])}",
+                t._("{k} of {n}", k=r["below"], n=r["territories"]),
             ]
-            for r in items.to_dict("records")
+            for r, question, _, _ in rows
         ],
         caption=title,
         compact=True,
         numeric=(1,),
     )
-    return figure(svg, "Each dot is the median of the territories' published scores.", data=data, wide=True)
+    return figure(svg, t._("Each dot is the median of the territories' published scores."), data=data, wide=True)
 
 
-def build_memo(inputs, *, findings_params: FindingParams | None = None) -> Document:
-    """At most two pages: three key messages with their figures, one chart, three asks, a note on the data."""
+def build_memo(inputs, *, findings_params: FindingParams | None = None, language: str = "en") -> Document:
+    """At most two pages: three key messages with their figures, one chart, three asks, a note on the data;
+    every text in `language` (en, de, fr, it, sl)."""
     from .. import __version__
 
+    language = check_language(language)
+    t = translator(language)
     p = findings_params or FindingParams()
     n = len(inputs.territories)
     counts = inputs.record.get("counts") or {}
-    respondents = counts.get("respondents", "–")
+    respondents = counts.get("respondents")
+    people = t.integer(respondents) if respondents is not None else "–"
     doc = Document(
         kind="memo",
-        title="Clusters in Smart Specialisation: what the S3 StressTest shows",
-        subtitle=f"Memo for decision makers. {n} territories, {respondents} respondents.",
-        stem="memo",
+        title=t._("Clusters in Smart Specialisation: what the S3 StressTest shows"),
+        subtitle=t._(
+            "Memo for decision makers. {n} territories, {respondents} respondents.",
+            n=t.integer(n),
+            respondents=people,
+        ),
+        stem="memo" if language == "en" else f"memo-{language}",
         synthetic=inputs.synthetic,
-        banner=inputs.banner,
+        banner=_banner(inputs, t),
         toc=False,
+        language=language,
         meta={"software": __version__, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},
     )
-    msgs, asks = _messages(inputs, p)
-    short = Section("In short", "short", in_toc=False)
+    msgs, asks = _messages(inputs, p, language)
+    short = Section(t._("In short"), "short", in_toc=False)
     short.add(
         Paragraph(
-            f"The S3 StressTest asked {respondents} people in {n} territories how well cluster organisations take "
-            "part in their region's Smart Specialisation Strategy (S3): in its design, its alignment with national "
-            "and neighbouring strategies, its implementation, monitoring and impact. Scores run from 0 (weakest) "
-            f"to 100. {STAND_OUT[len(msgs)]}",
+            t._(
+                "The S3 StressTest asked {respondents} people in {n} territories how well cluster organisations take "
+                "part in their region's Smart Specialisation Strategy (S3): in its design, its alignment with "
+                "national and neighbouring strategies, its implementation, monitoring and impact. Scores run from 0 "
+                "(weakest) to 100.",
+                respondents=people,
+                n=t.integer(n),
+            )
+            + " "
+            + t._(STAND_OUT[len(msgs)]),
             style="lead",
         )
     )
     doc.sections.append(short)
-    sec = Section("Key messages", "messages", in_toc=False)
+    sec = Section(t._("Key messages"), "messages", in_toc=False)
     for i, (title, text) in enumerate(msgs, 1):
-        sec.add(Callout(text, title=f"{i}. {title}.", kind_of="finding"))
+        sec.add(Callout(text, title=t._("{i}. {title}.", i=i, title=title), kind_of="finding"))
     if not msgs:
-        sec.add(Paragraph("These results hold too few published figures for a message.", style="note"))
+        sec.add(Paragraph(t._("These results hold too few published figures for a message."), style="note"))
     doc.sections.append(sec)
-    chart = weakest_questions_chart(inputs, p)
+    chart = weakest_questions_chart(inputs, p, language=language)
     if chart is not None:
-        doc.sections.append(Section("Where territories are weakest", "chart", in_toc=False).add(chart))
-    act = Section("What we ask", "asks", in_toc=False)
-    act.add(Bullets(asks, ordered=True) if asks else Paragraph("No ask: too few published figures.", style="note"))
+        doc.sections.append(Section(t._("Where territories are weakest"), "chart", in_toc=False).add(chart))
+    act = Section(t._("What we ask"), "asks", in_toc=False)
+    act.add(Bullets(asks, ordered=True) if asks else Paragraph(t._("No ask: too few published figures."), style="note"))
     doc.sections.append(act)
-    about = Section("About the figures", "data", in_toc=False)
+    about = Section(t._("About the figures"), "data", in_toc=False)
     about.add(
         Paragraph(
-            f"Each score is the mean answer of a territory's respondents on a 0–100 scale, with a "
-            f"{int(100 * float(inputs.parameters.get('ci_level', 0.9)))}% interval; a figure is published only when "
-            f"at least {inputs.min_respondents} respondents stand behind it, and only published figures count. "
-            "The synthesis report gives the rule and the full table behind each message; the regional reports "
-            "give each territory's own results.",
+            t._(
+                "Each score is the mean answer of a territory's respondents on a 0–100 scale, with a {level} "
+                "interval; a figure is published only when at least {k} respondents stand behind it, and only "
+                "published figures count. The synthesis report gives the rule and the full table behind each "
+                "message; the regional reports give each territory's own results.",
+                level=t.percent(float(inputs.parameters.get("ci_level", 0.9))),
+                k=t.integer(inputs.min_respondents),
+            ),
             style="small",
         )
     )

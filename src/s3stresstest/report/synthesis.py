@@ -1,24 +1,35 @@
 """The synthesis report across territories.
 
     doc = build_synthesis(inputs, block_for_map="b1")        # ranks=True adds rank intervals
+    doc = build_synthesis(inputs, language="de")             # every text in German
 
 Sections: about; territories x blocks (heatmap and table, territories by code - no league
 table); peer groups compared; ranks with intervals (only with ``ranks=True``); key findings
 (each with its rule and the figures behind it, see `findings`); a typology of approaches
 (k-means of block profiles); a map of the Alpine Space coloured by one block; an overview of
 the recommendations; provenance.
+
+The texts of the findings and the types are composed once, at run time, in every report
+language (the run's `finding_texts` and `type_texts`); a report in another language than
+English needs them and asks for `s3stresstest rerun` when the run is older than they are.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
-from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology
+from ..errors import InputError
+from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology, typology_rule
+from ..i18n import Translator, check_language, translator
+from ..run.model import SYNTHETIC_BANNER
 from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label, withheld_text
 from .regional import provenance_section, recommendations
 from .render import (
+    N_,
     Bullets,
     Callout,
     Document,
@@ -26,135 +37,229 @@ from .render import (
     Paragraph,
     Section,
     Table,
-    interval,
     missing,
-    num,
-    pct,
 )
 
-FIGURE_FORMATS = {
-    "score": num,
-    "ci_low": num,
-    "ci_high": num,
-    "share": pct,
-    "share_below": pct,
-    "neighbours_mean": num,
-    "neighbours_min": num,
-    "neighbours_max": num,
-    "perceived": num,
-    "measured": num,
-    "perceived_rank": num,
-    "measured_rank": num,
-    "gap": num,
-    "min": num,
-    "q1": num,
-    "median": num,
-    "q3": num,
-    "max": num,
-    "iqr": num,
-    "difference": lambda v: f"{'+' if v > 0 else ''}{num(v)}",
+
+def _signed(t: Translator, v: Any) -> str:
+    return ("+" if v > 0 else "") + t.number(v)
+
+
+# How each column of the figures tables is formatted: "score" as a score, "share" as a percentage.
+FIGURE_FORMATS: dict[str, str] = {
+    "score": "score",
+    "ci_low": "score",
+    "ci_high": "score",
+    "share": "share",
+    "share_below": "share",
+    "neighbours_mean": "score",
+    "neighbours_min": "score",
+    "neighbours_max": "score",
+    "perceived": "score",
+    "measured": "score",
+    "perceived_rank": "score",
+    "measured_rank": "score",
+    "gap": "score",
+    "min": "score",
+    "q1": "score",
+    "median": "score",
+    "q3": "score",
+    "max": "score",
+    "iqr": "score",
+    "difference": "signed",
 }
 
-# Column headings of the figures tables, as a reader says them (unlisted columns: '_' -> ' ').
+# Column headings of the figures tables, as a reader says them.
 FIGURE_HEADINGS = {
-    "region": "Territory",
-    "name": "Name",
-    "score": "Score",
-    "ci_low": "Interval low",
-    "ci_high": "Interval high",
-    "high": "Counted",
-    "most": "Counted",
-    "share": "Share",
-    "n_neighbours": "Neighbours",
-    "neighbours_mean": "Mean with neighbours",
-    "neighbours_min": "Lowest",
-    "neighbours_max": "Highest",
-    "perceived": "Perceived (b2)",
-    "measured": "Measured",
-    "perceived_rank": "Perceived rank",
-    "measured_rank": "Measured rank",
-    "gap": "Gap",
-    "flag": "Flag",
-    "items_compared": "Items compared",
-    "items_disagree": "Items with disagreement",
-    "strong": "Counted",
-    "block": "Block",
-    "label": "Question block",
-    "territories": "Territories",
-    "min": "Min",
-    "q1": "Lower quartile",
-    "median": "Median",
-    "q3": "Upper quartile",
-    "max": "Max",
-    "iqr": "Interquartile range",
-    "difference": "Difference",
-    "number": "No.",
-    "question": "Question",
-    "below": "Territories below threshold",
-    "share_below": "Share below threshold",
-    "counted": "Counted",
+    "region": N_("Territory"),
+    "name": N_("Name"),
+    "score": N_("Score"),
+    "ci_low": N_("Interval low"),
+    "ci_high": N_("Interval high"),
+    "high": N_("Counted"),
+    "most": N_("Counted"),
+    "share": N_("Share"),
+    "n": N_("Respondents"),
+    "n_neighbours": N_("Neighbours"),
+    "neighbours_mean": N_("Mean with neighbours"),
+    "neighbours_min": N_("Lowest"),
+    "neighbours_max": N_("Highest"),
+    "perceived": N_("Perceived"),
+    "measured": N_("Measured"),
+    "perceived_rank": N_("Perceived rank"),
+    "measured_rank": N_("Measured rank"),
+    "gap": N_("Gap"),
+    "flag": N_("Comparison"),
+    "items_compared": N_("Questions compared"),
+    "items_disagree": N_("Questions with disagreement"),
+    "strong": N_("Counted"),
+    "block": N_("Area"),
+    "label": N_("Question block"),
+    "territories": N_("Territories"),
+    "min": N_("Min"),
+    "q1": N_("Lower quartile"),
+    "median": N_("Median"),
+    "q3": N_("Upper quartile"),
+    "max": N_("Max"),
+    "iqr": N_("Interquartile range"),
+    "difference": N_("Difference"),
+    "number": N_("No."),
+    "question": N_("Question"),
+    "below": N_("Territories below threshold"),
+    "share_below": N_("Share below threshold"),
+    "counted": N_("Counted"),
+}
+
+# The comparison of perceived and measured alignment, as the figures table words it.
+FLAGS = {
+    "perceived higher": N_("perceived higher"),
+    "perceived lower": N_("perceived lower"),
+    "consistent": N_("consistent"),
 }
 
 
-def finding_table(f: dict, inputs) -> Table:
-    """The figures behind a finding as a table (every number formatted; booleans as yes/no)."""
+def _formatter(kind: str, t: Translator) -> Callable[[Any], str]:
+    if kind == "share":
+        return lambda v: t.percent(v)
+    if kind == "signed":
+        return lambda v: _signed(t, v)
+    return lambda v: t.number(v)
+
+
+def finding_table(f: dict, inputs, language: str = "en", title: str | None = None) -> Table:
+    """The figures behind a finding as a table (every number formatted in the language; booleans as yes/no;
+    blocks and questions named in the language)."""
+    t = translator(language)
+    ins = inputs.instrument
     fig = f["figures"]
     if not isinstance(fig, pd.DataFrame):
         fig = pd.DataFrame([fig])
     cols = list(fig.columns)
+    numbers = {ins.item_number(it.name): it.name for it in ins.scored_items}
     rows = []
     for rec in fig.to_dict("records"):
         cells = []
         for c in cols:
             v = rec[c]
             if isinstance(v, bool):
-                cells.append("yes" if v else "no")
+                cells.append(t._("yes") if v else t._("no"))
+            elif missing(v):
+                cells.append("–")
             elif c in FIGURE_FORMATS or c.endswith("_mean"):
-                cells.append("–" if missing(v) else FIGURE_FORMATS.get(c, num)(v))
+                cells.append(_formatter(FIGURE_FORMATS.get(c, "score"), t)(v))
+            elif c == "block":
+                cells.append(block_name(ins, str(v), language))
+            elif c == "label" and "block" in rec:
+                cells.append(ins.block_label(str(rec["block"]), language))
+            elif c == "question" and str(rec.get("number")) in numbers:
+                cells.append(ins.item_label(numbers[str(rec["number"])], language))
+            elif c == "flag" and str(v) in FLAGS:
+                cells.append(t._(FLAGS[str(v)]))
             elif isinstance(v, float):
-                cells.append("–" if missing(v) else num(v, 1))
+                cells.append(t.number(v, 1))
+            elif isinstance(v, int):
+                cells.append(t.integer(v))
             else:
-                cells.append("–" if missing(v) else str(v))
+                cells.append(str(v))
         rows.append(cells)
-    header = [
-        FIGURE_HEADINGS.get(c) or (f"Mean of '{c[:-5]}'" if c.endswith("_mean") else c.replace("_", " ")) for c in cols
-    ]
+    header = []
+    for c in cols:
+        if c in FIGURE_HEADINGS:
+            header.append(t._(FIGURE_HEADINGS[c]))
+        elif c.endswith("_mean"):
+            header.append(t._("Mean of {group}", group=peer_label(c[:-5], language=language)))
+        else:
+            header.append(c.replace("_", " "))
     return Table(
         header,
         rows,
-        caption=f"Figures behind: {f['title']}",
+        caption=t._("Figures behind: {title}", title=title or f["title"]),
         compact=True,
         numeric=tuple(i for i, c in enumerate(cols) if fig[c].dtype.kind in "if"),
     )
 
 
-def _intro(inputs, doc_kind: str = "synthesis") -> Section:
-    s = Section("About this synthesis", "about")
+def _rerun_needed(what: str, language: str) -> InputError:
+    return InputError(
+        f"these results hold the {what} in English only, so a report in '{language}' cannot be written; "
+        "run `s3stresstest rerun` on the results folder to compose them in every report language"
+    )
+
+
+def finding_texts_in(inputs, language: str, params: FindingParams) -> dict[str, dict[str, str]]:
+    """id -> {title, statement, rule, evidence} in `language`: from the run's `finding_texts` when they were
+    composed under these thresholds, else (thresholds other than the run's) composed now. A run without
+    the table can give English only (InputError asking for a rerun)."""
+    run_params = getattr(getattr(inputs, "params", None), "findings", None)
+    if language == "en" or (run_params is not None and params != run_params):
+        return {f["id"]: f for f in key_findings(inputs, params, language=language)}
+    table = inputs.finding_texts
+    if table is None or (len(inputs.findings) and not (table["language"] == language).any()):
+        raise _rerun_needed("texts of the key findings", language)
+    rows = table[table["language"] == language]
+    return {
+        str(r["id"]): {k: str(r[k]) for k in ("title", "statement", "rule", "evidence")} for _, r in rows.iterrows()
+    }
+
+
+def type_summaries_in(inputs, language: str, params: FindingParams, t: dict | None) -> dict[int, str]:
+    """type -> summary in `language` (from the run's `type_texts`, like `finding_texts_in`)."""
+    if t is None:
+        return {}
+    run_params = getattr(getattr(inputs, "params", None), "findings", None)
+    if language == "en" or (run_params is not None and params != run_params):
+        other = typology(inputs, params, language=language) or t
+        return {int(d["type"]): d["summary"] for d in other["descriptions"]}
+    table = inputs.type_texts
+    if table is None or not (table["language"] == language).any():
+        raise _rerun_needed("descriptions of the typology", language)
+    rows = table[table["language"] == language]
+    return {int(r["type"]): str(r["summary"]) for _, r in rows.iterrows()}
+
+
+def _intro(inputs, language: str = "en") -> Section:
+    t = translator(language)
+    s = Section(t._("About this synthesis"), "about")
     n = len(inputs.territories)
-    groups = list(inputs.peer_groups)
     counts = inputs.record.get("counts") or {}
+    respondents = counts.get("respondents")
+    groups = ", ".join(
+        f"{peer_label(g, language=language)} ({t.integer(len(inputs.peer_groups[g]))})" for g in inputs.peer_groups
+    )
     s.add(
         Paragraph(
-            f"{n} territories answered the {inputs.instrument.title} (version {inputs.instrument.version}); "
-            f"{counts.get('respondents', '–')} respondents in all. Peer groups: "
-            + ", ".join(f"{peer_label(g)} ({len(inputs.peer_groups[g])})" for g in groups)
-            + ".",
+            t.ngettext(
+                "{n} territory answered the {instrument} (version {version}); {respondents} respondents in all. "
+                "Peer groups: {groups}.",
+                "{n} territories answered the {instrument} (version {version}); {respondents} respondents in all. "
+                "Peer groups: {groups}.",
+                n,
+                instrument=inputs.instrument.title,
+                version=inputs.instrument.version,
+                respondents=t.integer(respondents) if respondents is not None else "–",
+                groups=groups or "–",
+            ),
             style="lead",
         )
     )
     s.add(
         Paragraph(
-            f"Scores run from 0 to 100 with {ci_level_text(inputs)} intervals. A figure is shown only when "
-            f"at least {inputs.min_respondents} respondents stand behind it. Territories are listed by code: "
-            "the comparison is a learning tool, not a league table."
+            t._(
+                "Scores run from 0 to 100 with {level} intervals. A figure is shown only when at least {k} "
+                "respondents stand behind it. Territories are listed by code: the comparison is a learning tool, "
+                "not a league table.",
+                level=ci_level_text(inputs, language=language),
+                k=t.integer(inputs.min_respondents),
+            )
         )
     )
     return s
 
 
-def scores_section(inputs) -> Section:
+def scores_section(inputs, language: str = "en") -> Section:
+    t = translator(language)
     ins = inputs.instrument
-    s = Section("Territories and blocks", "heatmap", page_break=True)
+    s = Section(t._("Territories and blocks"), "heatmap", page_break=True)
     blocks = inputs.blocks
     codes = sorted(inputs.territories)
     ch = load_charts()
@@ -164,13 +269,14 @@ def scores_section(inputs) -> Section:
             inputs.block_scores,
             codes,
             blocks,
-            {b: ins.block_label(b) for b in blocks},
+            {b: ins.block_label(b, language) for b in blocks},
             territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
             sort="code",
             id_prefix="heatmap",
+            language=language,
         )
-        s.add(figure(svg, "Territories by code; the table below gives the intervals.", wide=True))
-    s.add(Bullets([f"{b}: {ins.block_label(b)}" for b in blocks]))
+        s.add(figure(svg, t._("Territories by code; the table below gives the intervals."), wide=True))
+    s.add(Bullets([f"{b}: {ins.block_label(b, language)}" for b in blocks]))
     bs = inputs.block_scores.set_index(["region", "block"])
     rows, classes = [], []
     for c in codes:
@@ -179,33 +285,42 @@ def scores_section(inputs) -> Section:
         for b in blocks:
             if (c, b) in bs.index and bs.loc[(c, b), "status"] == "ok":
                 r = bs.loc[(c, b)]
-                cells.append(interval(r["score"], r["ci_low"], r["ci_high"]))
+                cells.append(t.interval(r["score"], r["ci_low"], r["ci_high"]))
             else:
                 status = bs.loc[(c, b), "status"] if (c, b) in bs.index else "suppressed"
-                cells.append("insufficient" if status == "insufficient" else "suppressed")
+                # TRANSLATORS: a table cell standing for a score that is not published
+                cells.append(t._("insufficient") if status == "insufficient" else t._("suppressed"))
                 any_withheld = True
         rows.append(cells)
         classes.append("withheld" if any_withheld else "")
     s.add(
         Table(
-            ["Territory"] + blocks,
+            [t._("Territory")] + blocks,
             rows,
-            caption=f"Block scores [{ci_level_text(inputs)} interval], by territory code",
+            caption=t._(
+                "Block scores [{level} interval], by territory code", level=ci_level_text(inputs, language=language)
+            ),
             row_classes=classes,
             compact=True,
-            note=f"suppressed: {withheld_text('suppressed', inputs.min_respondents)}; insufficient: "
-            f"{withheld_text('insufficient', inputs.min_respondents)}.",
+            note=t._(
+                "suppressed: {suppressed}; insufficient: {insufficient}.",
+                suppressed=withheld_text("suppressed", inputs.min_respondents, language=language),
+                insufficient=withheld_text("insufficient", inputs.min_respondents, language=language),
+            ),
         )
     )
     return s
 
 
-def peer_groups_section(inputs) -> Section:
-    s = Section("Peer groups compared", "peer-groups")
+def peer_groups_section(inputs, language: str = "en") -> Section:
+    t = translator(language)
+    s = Section(t._("Peer groups compared"), "peer-groups")
     s.add(
         Paragraph(
-            "For each block: the mean and median of the published scores of each peer group, the frontrunner "
-            "level and the frontrunners (listed by code)."
+            t._(
+                "For each block: the mean and median of the published scores of each peer group, the frontrunner "
+                "level and the frontrunners (listed by code)."
+            )
         )
     )
     bm = inputs.benchmarks.drop_duplicates(["peer_group", "block"])
@@ -221,19 +336,26 @@ def peer_groups_section(inputs) -> Section:
             pub = ok[(ok["block"] == b) & ok["region"].isin(members)]
             rows.append(
                 [
-                    f"{b} · {peer_label(g)}",
-                    f"{len(pub)} of {len(members)}",
-                    num(r["peer_mean"]),
-                    num(r["peer_median"]),
-                    num(r["frontrunner_level"]),
+                    f"{b} · {peer_label(g, language=language)}",
+                    t._("{k} of {n}", k=t.integer(len(pub)), n=t.integer(len(members))),
+                    t.number(r["peer_mean"]),
+                    t.number(r["peer_median"]),
+                    t.number(r["frontrunner_level"]),
                     " ".join(str(r["frontrunners"] or "").split()) or "–",
                 ]
             )
     s.add(
         Table(
-            ["Block · group", "Published", "Mean", "Median", "Frontrunner level", "Frontrunners"],
+            [
+                t._("Block · group"),
+                t._("Published"),
+                t._("Mean"),
+                t._("Median"),
+                t._("Frontrunner level"),
+                t._("Frontrunners"),
+            ],
             rows,
-            caption="Peer groups per block",
+            caption=t._("Peer groups per block"),
             numeric=(2, 3, 4),
             compact=True,
         )
@@ -241,13 +363,16 @@ def peer_groups_section(inputs) -> Section:
     return s
 
 
-def ranks_section(inputs) -> Section:
-    s = Section("Ranks with intervals (on request)", "ranks", page_break=True)
+def ranks_section(inputs, language: str = "en") -> Section:
+    t = translator(language)
+    s = Section(t._("Ranks with intervals (on request)"), "ranks", page_break=True)
     s.add(
         Callout(
-            "Ranks were asked for. A rank is shown as the range its interval allows: a territory is placed "
-            "ahead of another only when its interval lies wholly above the other's. Overlapping ranges mean the "
-            "order is not known.",
+            t._(
+                "Ranks were asked for. A rank is shown as the range its interval allows: a territory is placed "
+                "ahead of another only when its interval lies wholly above the other's. Overlapping ranges mean "
+                "the order is not known."
+            ),
             kind_of="note",
         )
     )
@@ -258,7 +383,7 @@ def ranks_section(inputs) -> Section:
         rows = [
             [
                 f"{inputs.name(r.region)} ({r.region})",
-                interval(r.score, r.ci_low, r.ci_high),
+                t.interval(r.score, r.ci_low, r.ci_high),
                 # pandas-stubs types itertuples fields as any scalar, NA included; ranks are integers here
                 f"{r.rank_best}–{r.rank_worst}" if r.rank_best != r.rank_worst else str(r.rank_best),  # type: ignore[operator]
             ]
@@ -266,9 +391,17 @@ def ranks_section(inputs) -> Section:
         ]
         s.add(
             Table(
-                ["Territory", f"Score [{ci_level_text(inputs)}]", "Possible ranks"],
+                [
+                    t._("Territory"),
+                    t._("Score [{level}]", level=ci_level_text(inputs, language=language)),
+                    t._("Possible ranks"),
+                ],
                 rows,
-                caption=f"{b}: {inputs.instrument.block_label(b)} (territories by code)",
+                caption=t._(
+                    "{block}: {label} (territories by code)",
+                    block=b,
+                    label=inputs.instrument.block_label(b, language),
+                ),
                 compact=True,
                 numeric=(2,),
             )
@@ -276,41 +409,68 @@ def ranks_section(inputs) -> Section:
     return s
 
 
-def findings_section(inputs, params: FindingParams) -> Section:
-    s = Section("Key findings", "findings", page_break=True)
+def findings_section(inputs, params: FindingParams, language: str = "en") -> Section:
+    t = translator(language)
+    s = Section(t._("Key findings"), "findings", page_break=True)
     found = key_findings(inputs, params)
+    texts = finding_texts_in(inputs, language, params)
     s.add(
         Paragraph(
-            "Each finding follows a stated rule and is traceable to the figures below it. Only published "
-            "figures count; withheld ones are counted apart."
+            t._(
+                "Each finding follows a stated rule and is traceable to the figures below it. Only published "
+                "figures count; withheld ones are counted apart."
+            )
         )
     )
     for i, f in enumerate(found, 1):
-        s.add(Heading(f"{i}. {f['title']}", 3))
-        s.add(Callout(f["statement"], kind_of="finding"))
-        s.add(Paragraph(f"Rule: {f['rule']}", style="small"))
-        s.add(finding_table(f, inputs))
+        text = texts.get(f["id"])
+        if text is None:
+            raise _rerun_needed("texts of the key findings", language)
+        s.add(Heading(f"{i}. {text['title']}", 3))
+        s.add(Callout(text["statement"], kind_of="finding"))
+        s.add(Paragraph(t._("Rule: {rule}", rule=text["rule"]), style="small"))
+        s.add(finding_table(f, inputs, language, title=text["title"]))
     if not found:
-        s.add(Paragraph("The data allow no finding under the stated rules.", style="note"))
+        s.add(Paragraph(t._("The data allow no finding under the stated rules."), style="note"))
     return s
 
 
-def typology_section(inputs, params: FindingParams) -> Section:
-    s = Section("A typology of approaches", "typology", page_break=True)
+def typology_section(inputs, params: FindingParams, language: str = "en") -> Section:
+    tr = translator(language)
+    s = Section(tr._("A typology of approaches"), "typology", page_break=True)
     t = typology(inputs, params)
     if t is None:
         return s.add(
             Callout(
-                f"No typology: fewer than {params.typology_k + 1} territories have every block published.",
+                tr._(
+                    "No typology: fewer than {n} territories have every block published.",
+                    n=tr.integer(params.typology_k + 1),
+                ),
                 kind_of="missing",
             )
         )
-    s.add(Paragraph(f"Rule: {t['rule']}", style="small"))
-    s.add(Bullets([d["summary"] + " Members: " + ", ".join(d["territories"]) + "." for d in t["descriptions"]]))
+    summaries = type_summaries_in(inputs, language, params, t)
+    s.add(Paragraph(tr._("Rule: {rule}", rule=typology_rule(t["k"], params.typology_seed, language)), style="small"))
+    s.add(
+        Bullets(
+            [
+                tr._(
+                    "{summary} Members: {members}.",
+                    summary=summaries.get(int(d["type"]), d["summary"]),
+                    members=", ".join(d["territories"]),
+                )
+                for d in t["descriptions"]
+            ]
+        )
+    )
     prof = t["profiles"]
     blocks = inputs.blocks
+
+    def type_name(r: dict) -> str:
+        return tr._("Type {type}", type=int(r["type"]))
+
     rows = [
-        [f"Type {int(r['type'])}", str(int(r["territories"]))] + [num(r[b]) for b in blocks]
+        [type_name(r), tr.integer(int(r["territories"]))] + [tr.number(r[b]) for b in blocks]
         for r in prof.to_dict("records")
     ]
     ch = load_charts()
@@ -318,7 +478,7 @@ def typology_section(inputs, params: FindingParams) -> Section:
         frame = pd.DataFrame(
             [
                 {
-                    "region": f"Type {int(r['type'])}",
+                    "region": type_name(r),
                     "block": b,
                     "score": r[b],
                     "ci_low": None,
@@ -335,47 +495,57 @@ def typology_section(inputs, params: FindingParams) -> Section:
             frame,
             list(dict.fromkeys(frame["region"])),
             blocks,
-            {b: inputs.instrument.block_label(b) for b in blocks},
+            {b: inputs.instrument.block_label(b, language) for b in blocks},
             sort=None,
-            title="Mean block profile per type (0–100)",
+            title=tr._("Mean block profile per type (0–100)"),
             id_prefix="typology",
+            language=language,
         )
-        s.add(figure(svg, "The data are in the table below."))
-    names = [block_name(inputs.instrument, b) for b in blocks]
+        s.add(figure(svg, tr._("The data are in the table below.")))
+    names = [block_name(inputs.instrument, b, language) for b in blocks]
     shape_rows = []
     for r in prof.to_dict("records"):
         level = sum(float(r[b]) for b in blocks) / len(blocks)
-        shape_rows.append([f"Type {int(r['type'])}", num(level)] + [f"{round(float(r[b]) - level):+d}" for b in blocks])
+        shape_rows.append([type_name(r), tr.number(level)] + [_signed(tr, round(float(r[b]) - level)) for b in blocks])
     s.add(
         Table(
-            ["Type", "Mean score"] + names,
+            [tr._("Type"), tr._("Mean score")] + names,
             shape_rows,
-            caption="Profile shape per type: points above (+) or below the type's own mean score",
+            caption=tr._("Profile shape per type: points above (+) or below the type's own mean score"),
             compact=True,
             numeric=tuple(range(1, len(blocks) + 2)),
         )
     )
     s.add(
         Table(
-            ["Type", "Territories"] + names,
+            [tr._("Type"), tr._("Territories")] + names,
             rows,
-            caption="Mean profile per type",
+            caption=tr._("Mean profile per type"),
             compact=True,
             numeric=tuple(range(1, len(blocks) + 2)),
         )
     )
     if t["excluded"]:
-        s.add(Paragraph("Not typed (a block is not published): " + ", ".join(t["excluded"]) + ".", style="note"))
+        s.add(
+            Paragraph(
+                tr._("Not typed (a block is not published): {codes}.", codes=", ".join(t["excluded"])), style="note"
+            )
+        )
     return s
 
 
-def map_section(inputs, block: str) -> Section:
+def map_section(inputs, block: str, language: str = "en") -> Section:
+    t = translator(language)
     ins = inputs.instrument
-    s = Section(f"The Alpine Space: {block}", "map", page_break=True)
+    s = Section(t._("The Alpine Space: {block}", block=block), "map", page_break=True)
     if block not in inputs.blocks:
         return s.add(
             Callout(
-                f"No map: block '{block}' is not in these results (blocks: {', '.join(inputs.blocks)}).",
+                t._(
+                    "No map: block “{block}” is not in these results (blocks: {blocks}).",
+                    block=block,
+                    blocks=", ".join(inputs.blocks),
+                ),
                 kind_of="missing",
             )
         )
@@ -383,25 +553,32 @@ def map_section(inputs, block: str) -> Section:
     values = {r.region: (float(r.score) if r.status == "ok" else None) for r in bs.itertuples()}
     mp, reg = load_maps(), inputs.registry
     if mp is None or reg is None:
-        return s.add(
-            Callout(f"No map: {inputs.missing.get('maps', 'NUTS boundaries are not installed')}.", kind_of="missing")
-        )
+        why = inputs.missing_text("maps", language) or t._("NUTS boundaries are not installed")
+        return s.add(Callout(t._("No map: {reason}.", reason=why), kind_of="missing"))
     known = {c: v for c, v in values.items() if c in reg}
     svg = draw_chart(
-        mp.alpine_space_map, reg, known, f"{block}: {ins.block_label(block)}", "Score (0–100)", id_prefix="alpine-map"
+        mp.alpine_space_map,
+        reg,
+        known,
+        f"{block}: {ins.block_label(block, language)}",
+        t._("Score (0–100)"),
+        id_prefix="alpine-map",
+        language=language,
     )
     if svg is None:
-        return s.add(Callout("No map: the map could not be drawn for these territories.", kind_of="missing"))
+        return s.add(Callout(t._("No map: the map could not be drawn for these territories."), kind_of="missing"))
     data = Table(
-        ["Territory", "Score"],
-        [[c, num(v) if v is not None else "suppressed"] for c, v in sorted(known.items())],
+        [t._("Territory"), t._("Score")],
+        [[c, t.number(v) if v is not None else t._("suppressed")] for c, v in sorted(known.items())],
         compact=True,
     )
     s.add(
         figure(
             svg,
-            "Territories outside the Alpine Space are left out of the map. © EuroGeographics for the "
-            "administrative boundaries; source: Eurostat – GISCO.",
+            t._(
+                "Territories outside the Alpine Space are left out of the map. © EuroGeographics for the "
+                "administrative boundaries; source: Eurostat – GISCO."
+            ),
             data=data,
             wide=True,
         )
@@ -409,33 +586,55 @@ def map_section(inputs, block: str) -> Section:
     return s
 
 
-def recommendations_overview_section(inputs) -> Section:
-    s = Section("Recommendations: overview", "recommendations", page_break=True)
+def _recommendation_titles(inputs, language: str) -> dict[tuple[str, int], str] | None:
+    """(region, rank) -> title in `language` from the run's `recommendation_texts` (None when absent)."""
+    table = getattr(inputs, "recommendation_texts", None)
+    if table is None or "language" not in table.columns:
+        return None
+    rows = table[table["language"] == language]
+    if rows.empty:
+        return None
+    return {(str(r["region"]), int(r["rank"])): str(r["title"]) for _, r in rows.iterrows()}
+
+
+def recommendations_overview_section(inputs, language: str = "en") -> Section:
+    t = translator(language)
+    s = Section(t._("Recommendations: overview"), "recommendations", page_break=True)
     recs, why = recommendations(inputs)
     if recs is None:
-        return s.add(Callout(f"No recommendations: {why}.", kind_of="missing"))
+        return s.add(Callout(t._("No recommendations: {reason}.", reason=why), kind_of="missing"))
+    titles = _recommendation_titles(inputs, language) if language != "en" else None
+    if language != "en" and titles is None and len(recs):
+        raise _rerun_needed("texts of the recommendations", language)
     n_all = len(inputs.territories)
     per_rule: list[tuple[int, float, str, str]] = []  # territories, median priority, title, where
     for _rule, g in recs.groupby("rule_id", sort=False):
         fired = sorted({str(x) for x in g["region"]})
-        per_rule.append((len(fired), float(g["priority"].median()), str(g["title"].iloc[0]), " ".join(fired)))
+        first = g.iloc[0]
+        title = str(first["title"])
+        if titles is not None and "rank" in g.columns:
+            title = titles.get((str(first["region"]), int(first["rank"])), title)
+        per_rule.append((len(fired), float(g["priority"].median()), title, " ".join(fired)))
     per_rule.sort(key=lambda r: (-r[0], -r[1], r[2]))
     rows = [
-        [title, num(median), str(n), pct(n / n_all) if n_all else "–", where or "–"]
+        [title, t.number(median), t.integer(n), t.percent(n / n_all) if n_all else "–", where or "–"]
         for n, median, title, where in per_rule
     ]
     s.add(
         Paragraph(
-            f"How often each recommendation rule fired, across {n_all} territories (most frequent first), with "
-            "the median of its priority scores (0 to 100: the size of the gap, weighted by how certain the "
-            "figure is and by the rule's weight). The regional reports give each territory's evidence."
+            t._(
+                "How often each recommendation rule fired, across {n} territories (most frequent first), with the "
+                "median of its priority scores (0 to 100: the size of the gap, weighted by how certain the figure is "
+                "and by the rule's weight). The regional reports give each territory's evidence.",
+                n=t.integer(n_all),
+            )
         )
     )
     s.add(
         Table(
-            ["Recommendation", "Median priority", "Territories", "Share", "Where"],
+            [t._("Recommendation"), t._("Median priority"), t._("Territories"), t._("Share"), t._("Where")],
             rows,
-            caption="Recommendations across territories",
+            caption=t._("Recommendations across territories"),
             numeric=(1, 2, 3),
             compact=True,
         )
@@ -444,32 +643,63 @@ def recommendations_overview_section(inputs) -> Section:
 
 
 def build_synthesis(
-    inputs, *, block_for_map: str = "b1", ranks: bool = False, findings_params: FindingParams | None = None
+    inputs,
+    *,
+    block_for_map: str = "b1",
+    ranks: bool = False,
+    findings_params: FindingParams | None = None,
+    language: str = "en",
 ) -> Document:
-    """The synthesis report across all territories of the results."""
+    """The synthesis report across all territories of the results, in `language` (en, de, fr, it, sl)."""
     from .. import __version__
 
+    language = check_language(language)
+    t = translator(language)
     params = findings_params or FindingParams()
     doc = Document(
         kind="synthesis",
-        title="S3 StressTest: synthesis across territories",
-        subtitle=f"{len(inputs.territories)} territories, {len(inputs.blocks)} blocks. "
-        f"{inputs.instrument.title}, version {inputs.instrument.version}.",
-        stem="synthesis",
+        title=t._("S3 StressTest: synthesis across territories"),
+        subtitle=t._(
+            "{territories} territories, {blocks} blocks. {instrument}, version {version}.",
+            territories=t.integer(len(inputs.territories)),
+            blocks=t.integer(len(inputs.blocks)),
+            instrument=inputs.instrument.title,
+            version=inputs.instrument.version,
+        ),
+        stem="synthesis" if language == "en" else f"synthesis-{language}",
         synthetic=inputs.synthetic,
-        banner=inputs.banner,
+        banner=_banner(inputs, t),
+        language=language,
         meta={"software": __version__, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},
     )
-    doc.sections += [_intro(inputs), scores_section(inputs), peer_groups_section(inputs)]
+    doc.sections += [_intro(inputs, language), scores_section(inputs, language), peer_groups_section(inputs, language)]
     if ranks:
-        doc.sections.append(ranks_section(inputs))
+        doc.sections.append(ranks_section(inputs, language))
     doc.sections += [
-        findings_section(inputs, params),
-        typology_section(inputs, params),
-        map_section(inputs, block_for_map),
-        recommendations_overview_section(inputs),
+        findings_section(inputs, params, language),
+        typology_section(inputs, params, language),
+        map_section(inputs, block_for_map, language),
+        recommendations_overview_section(inputs, language),
         provenance_section(
-            inputs, {"Map block": block_for_map, "Ranks shown": "yes" if ranks else "no"}, findings_params=params
+            inputs,
+            {t._("Map block"): block_for_map, t._("Ranks shown"): t._("yes") if ranks else t._("no")},
+            findings_params=params,
         ),
     ]
     return doc
+
+
+# The synthetic-data notice of the report body, in the report's language.
+SYNTHETIC_NOTICE = N_(
+    "SYNTHETIC DATA: every answer behind these results was generated by the S3 StressTest demo generator. "
+    "They describe no real region, person or strategy."
+)
+
+
+def _banner(inputs, t: Translator) -> str | None:
+    """The run's synthetic-data notice in the report's language (a notice of the run's own words stays as it is)."""
+    if not inputs.synthetic:
+        return None
+    if inputs.banner == SYNTHETIC_BANNER:
+        return t._(SYNTHETIC_NOTICE)
+    return inputs.banner
