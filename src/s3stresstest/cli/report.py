@@ -5,8 +5,13 @@ Builds the regional reports, the synthesis and the policy memo of a results fold
 Typer command function; `register(app)` adds it to the main CLI.
 `report_app` is a one-command Typer app around it (for running or testing it alone).
 
-Bad input (no such results folder, unknown territory - with suggestions -, unknown format or
-block, a non-empty output folder without --overwrite) gives the problems on stderr and exit
+Languages: `--language de` (en, de, fr, it, sl) writes every report and the index in German; the
+default `--language territory` writes each regional report in its territory's language (the
+`language` column of the regions file, English when none) and the rest in English;
+`--also-english` adds the English version of every report not in English (`<name>.en.<ext>`).
+
+Bad input (no such results folder, unknown territory - with suggestions -, unknown format,
+language or block, a non-empty output folder without --overwrite) gives the problems on stderr and exit
 code 2, and writes nothing.
 """
 
@@ -42,7 +47,18 @@ def report(
     map_block: str = typer.Option(
         "b1", "--map-block", help="Block that colours the Alpine Space map of the synthesis."
     ),
-    language: str | None = typer.Option(None, "--language", help="Instrument language of question labels (e.g. de)."),
+    language: str = typer.Option(
+        "territory",
+        "--language",
+        help="Language of every report and the index: en, de, fr, it or sl. Default 'territory': each regional "
+        "report in its territory's language (the regions file's language column; English when none), the "
+        "synthesis, the memo and the index in English.",
+    ),
+    also_english: bool = typer.Option(
+        False,
+        "--also-english",
+        help="Also write the English version of every report not in English, as <name>.en.<ext> beside it.",
+    ),
     data: Path | None = typer.Option(
         None, "--data", help="Reference data folder for maps and peers (default: the data directory, S3ST_DATA_DIR)."
     ),
@@ -57,12 +73,13 @@ def report(
         TimeElapsedColumn,
     )
 
-    from ..report import build_reports, parse_formats
+    from ..report import build_reports, parse_formats, parse_language
     from ..report.inputs import ReportInputs
     from ..results import prepare_out_dir
 
     try:
         formats = parse_formats(format)
+        fixed = parse_language(language)
         prepare_out_dir(out_dir, overwrite)
         if not results.is_dir():
             raise InputError(
@@ -102,20 +119,35 @@ def report(
                 overwrite=overwrite,
                 ranks=ranks,
                 map_block=map_block,
-                language=language,
+                language=fixed,
                 workers=workers,
                 inputs=inputs,
+                also_english=also_english,
             )
     except InputError as exc:
         _fail(exc)
         return
     regional = sum(1 for p in paths if p.parent.name == "regional")
+    reported = codes if codes is not None else inputs.territories
+    if fixed is not None:
+        where = f"every report in {fixed}"
+    else:
+        own = {c: inputs.territory_language(c) or "en" for c in reported}
+        counts = {lang: sum(1 for v in own.values() if v == lang) for lang in dict.fromkeys(sorted(own.values()))}
+        where = (
+            "regional reports in their territory's language ("
+            + ", ".join(f"{lang}: {n}" for lang, n in counts.items())
+            + "), the synthesis, the memo and the index in en"
+        )
+    if also_english:
+        where += "; English versions beside the others (<name>.en.<ext>)"
     if inputs.synthetic:
         out.print("[bold red]SYNTHETIC[/] results: every report says so on every page.", markup=True)
     out.print(
         f"{len(paths)} files ({', '.join(formats)}) in {out_dir}: {regional} regional report files, the "
         "synthesis and the policy memo."
     )
+    out.print(f"  languages: {where}")
     out.print(f"  index: {out_dir / 'index.html'}")
     out.print(f"  synthesis: {out_dir / 'synthesis'}.{{{','.join(formats)}}}")
     out.print(f"  memo: {out_dir / 'memo'}.{{{','.join(formats)}}}")

@@ -15,6 +15,13 @@ Layout of the output folder::
     synthesis.html|pdf|docx
     memo.html|pdf|docx
     regional/<CODE>.html|pdf|docx
+    regional/<CODE>.en.html|pdf|docx   with also_english, beside each report not in English
+                                       (likewise synthesis.en.* and memo.en.*)
+
+Languages (en, de, fr, it, sl): `language="de"` writes every report and the index in German. The
+default, `language=None` (or "territory"), writes each regional report in its territory's language
+(the `language` column of the regions file; English when none is given) and the synthesis, the memo
+and the index in English. `also_english=True` adds the English version of every report not in English.
 
 Every HTML file is self-contained (inline CSS and SVG, no external URL); PDFs come from the
 same HTML (WeasyPrint); DOCX from the same document model (see `render`). When the results are
@@ -52,6 +59,7 @@ __all__ = [
     "build_synthesis",
     "key_findings",
     "parse_formats",
+    "parse_language",
     "rank_intervals",
     "render_html",
     "typology",
@@ -78,6 +86,26 @@ def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: `language` value (and the CLI's default) for "each regional report in its territory's language"
+TERRITORY = "territory"
+
+
+def parse_language(language: str | None) -> str | None:
+    """A report language code (en, de, fr, it, sl), or None for "each territory's own" (None or "territory");
+    anything else refused with the allowed values."""
+    from ..i18n import LANGUAGES, check_language
+
+    if language is None or str(language).strip().lower() == TERRITORY:
+        return None
+    try:
+        return check_language(str(language))
+    except ValueError:
+        raise InputError(
+            f"unknown report language '{language}' (choose from {', '.join(LANGUAGES)}, or '{TERRITORY}' "
+            "for each regional report in its territory's language)"
+        ) from None
+
+
 def _pdf_job(html: str, path: str) -> str:
     write_pdf(html, path)
     return path
@@ -99,16 +127,22 @@ def build_reports(
     inputs: ReportInputs | None = None,
     synthesis: bool = True,
     memo: bool = True,
+    also_english: bool = False,
 ) -> list[Path]:
     """Write every report of a results folder to `out_dir` (all or nothing); returns the files written.
 
     `territories`: regional reports only for these codes (default: every territory); the synthesis
     and the memo always cover all. `progress(done, total, what)` is called after each file.
     `workers`: processes rendering PDFs (default: up to 2, or the CPU count if lower).
+    `language`: en, de, fr, it or sl for every report and the index; None or "territory": each
+    regional report in its territory's language (English when the regions file gives none), the
+    rest in English. `also_english`: the English version of every report not in English as well,
+    as `<name>.en.<ext>` beside it, linked from the index.
     """
     from ..results import prepare_out_dir
 
     fmts = parse_formats(formats)
+    fixed = parse_language(language)
     out = prepare_out_dir(out_dir, overwrite)
     inputs = inputs or ReportInputs.load(results_dir, data_folder=data_folder)
     codes = inputs.check_territories(list(territories)) if territories else list(inputs.territories)
@@ -117,12 +151,24 @@ def build_reports(
             f"--map-block '{map_block}' is not a block of these results (blocks: {', '.join(inputs.blocks)})"
         )
     inputs.prefetch()
-    jobs: list[tuple[str, Callable[[], Document]]] = []
+    common = fixed or "en"  # the language of the synthesis, the memo and the index
+    # (file stem, language, builder); the English versions of reports in another language follow them
+    jobs: list[tuple[str, str, Callable[[str], Document]]] = []
     if synthesis:  # first: the largest PDF starts first, so the workers finish together
-        jobs.append(("synthesis", lambda: build_synthesis(inputs, block_for_map=map_block, ranks=ranks)))
+        jobs.append(
+            (
+                "synthesis",
+                common,
+                lambda lang: build_synthesis(inputs, block_for_map=map_block, ranks=ranks, language=lang),
+            )
+        )
     if memo:
-        jobs.append(("memo", lambda: build_memo(inputs)))
-    jobs += [(f"regional/{c}", functools.partial(build_regional, inputs, c, language=language)) for c in codes]
+        jobs.append(("memo", common, lambda lang: build_memo(inputs, language=lang)))
+    for c in codes:
+        lang = fixed or inputs.territory_language(c) or "en"
+        jobs.append((f"regional/{c}", lang, functools.partial(_regional, inputs, c)))
+    if also_english:
+        jobs += [(f"{stem}.en", "en", make) for stem, lang, make in list(jobs) if lang != "en"]
     total = len(jobs) * len(fmts)
     done = 0
 
@@ -149,10 +195,10 @@ def build_reports(
                 # fork on Linux: workers start at once and need no importable __main__; spawn elsewhere
                 method = "fork" if sys.platform.startswith("linux") else "spawn"
                 pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method))
-        titles: dict[str, str] = {}
-        for rel, make in jobs:
-            doc = make()
-            titles[rel] = doc.title
+        titles: dict[str, tuple[str, str]] = {}
+        for rel, lang, make in jobs:
+            doc = make(lang)
+            titles[rel] = (doc.title, lang)
             # only HTML and PDF need the rendered page; a DOCX-only run skips rendering
             html = render_html(doc) if ("html" in fmts or "pdf" in fmts) else ""
             if "html" in fmts:
@@ -178,7 +224,7 @@ def build_reports(
                 fut.result()
                 written.append(f"{index[fut]}.pdf")
                 tick(f"{index[fut]}.pdf")
-        _write_index(tmp, inputs, titles, fmts)
+        _write_index(tmp, inputs, titles, fmts, common)
         written.append("index.html")
         replace_dir(tmp, out)
     except BaseException:
@@ -193,21 +239,35 @@ def build_reports(
     return [out / rel for rel in sorted(written)]
 
 
-def _write_index(folder: Path, inputs: ReportInputs, titles: dict[str, str], fmts: tuple[str, ...]) -> None:
+def _regional(inputs: ReportInputs, code: str, language: str) -> Document:
+    return build_regional(inputs, code, language=language)
+
+
+def _write_index(
+    folder: Path, inputs: ReportInputs, titles: dict[str, tuple[str, str]], fmts: tuple[str, ...], language: str
+) -> None:
+    """index.html in `language`: a row per report (its English version, if any, in a row of its own,
+    the language's name beside the title or territory when it is not the index's language)."""
     from markupsafe import Markup
 
     from .. import __version__
+    from ..i18n import LANGUAGE_NAMES, translator
     from .render import _environment, stylesheet
 
+    t = translator(language)
     entries = []
-    for rel, title in titles.items():
-        code = rel.split("/", 1)[1] if rel.startswith("regional/") else None
+    for rel, (title, lang) in titles.items():
+        stem = rel[: -len(".en")] if rel.endswith(".en") else rel
+        code = stem.split("/", 1)[1] if stem.startswith("regional/") else None
+        other = f" ({LANGUAGE_NAMES[lang]})" if lang != language else ""
         entries.append(
             {
                 "rel": rel,
-                "title": title,
+                "title": title + other,
                 "code": code,
-                "name": inputs.name(code) if code else "",
+                "name": (inputs.name(code) + other) if code else "",
+                "language": lang,
+                "language_name": LANGUAGE_NAMES[lang],
                 "files": [f"{rel}.{f}" for f in fmts],
             }
         )
@@ -218,9 +278,14 @@ def _write_index(folder: Path, inputs: ReportInputs, titles: dict[str, str], fmt
             entries=entries,
             css=Markup(stylesheet()),
             synthetic=inputs.synthetic,
-            banner=inputs.banner,
+            # the run's synthetic-data notice is a message of the report catalogues (another notice stays as is)
+            banner=t.gettext(inputs.banner) if inputs.banner else inputs.banner,
             version=__version__,
             results=inputs.results_dir.name,
+            language=language,
+            _=t.gettext,
+            ngettext=t.ngettext,
+            pgettext=t.pgettext,
         )
     )
     write_html(html, folder / "index.html")
