@@ -38,9 +38,18 @@ seed: $(STAMP)
 		echo "no $(SHARED_DATA): reference data not seeded (run: s3stresstest data pull)"; \
 	fi
 
+# The 11 territories of S3-4AlpClusters in the demo run, for the steps from findings to action.
+ALPINE := ITC1,ITC4,ITH2,ITH3,SI,AT31,AT32,DE2,DE1,FRC2,CH022
+
 demo: system-packages seed
 	$(BIN)/s3stresstest demo --out $(DEMO_OUT) --overwrite
 	$(BIN)/s3stresstest report --results $(DEMO_OUT) --out $(DEMO_OUT)/reports --format html,pdf,docx --overwrite
+	$(BIN)/s3stresstest topics --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/topics --overwrite
+	rm -f $(DEMO_OUT)/action/plan.yaml
+	$(BIN)/s3stresstest plan new --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/plan.yaml
+	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/plan --overwrite
+	$(BIN)/s3stresstest calls plan --topic ecosystem:digital --topic ecosystem:health --out $(DEMO_OUT)/action/calls --overwrite
+	$(BIN)/s3stresstest pilots demo --out $(DEMO_OUT)/action/pilots --format html,pdf --overwrite
 
 # Static checks (ruff lint + format check, mypy), then every test.
 test: system-packages seed lint
