@@ -131,7 +131,16 @@ def test_rows_on_the_same_subject_merge_into_the_first():
             "evidence": json.dumps(ev),
             "frontrunners": learn,
             "recommendation": "",
-            "_parts": ([(rule, f"{rule} opener.")], f"{rule} advice.", f"learn {learn}." if learn else ""),
+            "_parts": {
+                lang: (
+                    [(rule, f"{rule} opener {lang}.")],
+                    f"{rule} advice {lang}.",
+                    [],
+                    f"learn {learn}." if learn else "",
+                )
+                for lang in ("en", "de")
+            },
+            "texts": {lang: {"title": rule, "action": "", "rationale": ""} for lang in ("en", "de")},
             "_subjects": keys,
         }
 
@@ -149,8 +158,10 @@ def test_rows_on_the_same_subject_merge_into_the_first():
     assert [m["rule_id"] for m in ev["merged"]] == ["low", "weak-q"]
     assert host["frontrunners"] == "PP1" and ev["learn_from"][0]["territory"] == "PP1"
     assert host["recommendation"] == (
-        "perceived opener. low opener. weak-q opener. perceived advice. low advice. weak-q advice. learn PP1."
+        "perceived opener en. low opener en. weak-q opener en. perceived advice en. low advice en. weak-q advice en. "
+        "learn PP1."
     )
+    assert host["texts"]["de"]["action"] == host["recommendation"].replace(" en.", " de.")
     assert "_parts" not in host and "_subjects" not in host
 
 

@@ -53,8 +53,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import LANGUAGES, Translator, translator
 from .engine import _Comments, select_excerpts
-from .rules import RuleSet, as_ruleset
+from .keywords import mentions
+from .rules import Rule, RuleSet, as_ruleset
 
 WRITTEN = 7
 MIN_WRITTEN = 3
@@ -102,22 +104,124 @@ def _published(df: pd.DataFrame | None, key: str, k: int) -> dict[tuple[str, str
     return out
 
 
-def _pick(options: list[str], *parts: str) -> str:
+def N_(message: str) -> str:
+    """Marks a text for the catalogue; it is translated where it is used (`Translator._`)."""
+    return message
+
+
+def variant(count: int, *parts: str) -> int:
+    """The index of the phrase variant for a territory and rule: a stable hash, the same in every
+    language (each language's variants are translations of the English ones, in the same order)."""
     h = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    return options[h[0] % len(options)]
+    return h[0] % count
 
 
-def _n(v: float) -> str:
-    return "–" if v != v else str(round(v))
+def _pick(t: Translator, options: tuple[str, ...], parts: tuple[str, ...], **values: Any) -> str:
+    """The chosen variant (English message ids in `options`) in the translator's language, filled in."""
+    return t._(options[variant(len(options), *parts)], **values)
 
 
-def _fig_text(f: Figure) -> str:
-    inner = []
-    if f[1] == f[1] and f[2] == f[2]:
-        inner.append(f"interval {_n(f[1])}–{_n(f[2])}")
+def _n(v: float, t: Translator | None = None) -> str:
+    return (t or translator("en")).number(v, 0)
+
+
+def _g(v: float, t: Translator) -> str:
+    """A figure with the decimals it has (at most two): 0.5 -> '0,5' in German."""
+    if v != v:
+        return t.number(v)
+    for digits in (0, 1):
+        if round(v, digits) == round(v, 2):
+            return t.number(v, digits)
+    return t.number(v, 2)
+
+
+def _fig_text(f: Figure, t: Translator | None = None) -> str:
+    t = t or translator("en")
+    score = _n(f[0], t)
+    interval = f[1] == f[1] and f[2] == f[2]
+    if interval and f[3]:
+        return t._("{score} (interval {low}–{high}, n = {n})", score=score, low=_n(f[1], t), high=_n(f[2], t), n=f[3])
+    if interval:
+        return t._("{score} (interval {low}–{high})", score=score, low=_n(f[1], t), high=_n(f[2], t))
     if f[3]:
-        inner.append(f"n = {f[3]}")
-    return _n(f[0]) + (f" ({', '.join(inner)})" if inner else "")
+        return t._("{score} (n = {n})", score=score, n=f[3])
+    return score
+
+
+def _and(parts: list[str], t: Translator) -> str:
+    """'a, b and c' in the language."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    # TRANSLATORS: joins the last of several listed names or questions to the others ("A, B and C").
+    return t._("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _or(parts: list[str], t: Translator) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    # TRANSLATORS: joins the last of several answer options to the others ("'no' or 'partly'").
+    return t._("{items} or {last}", items=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _quote(text: str, t: Translator) -> str:
+    # TRANSLATORS: quotation marks around a question, block or peer-group name; use your language's marks.
+    return t.pgettext("quotation", "\u2018{text}\u2019", text=text)
+
+
+ITEM_TITLES = {
+    "below": N_("Behind peers: {question}"),
+    "stretch": N_("Stretch target: {question}"),
+    "weakest": N_("Weak point of the profile: {question}"),
+}
+ITEM_RATIONALES = {
+    "below": N_(
+        "The question's interval lies wholly below the mean of the published scores of the territory's peer "
+        "group, so the difference is unlikely to come from sampling alone."
+    ),
+    "stretch": N_(
+        "Among the territory's own published questions this is one of the weakest, although it is not behind "
+        "its peers: a stretch target where the territory already does comparatively well."
+    ),
+    "weakest": N_(
+        "Among the territory's own published questions this is one of the weakest, well below its average over "
+        "all questions."
+    ),
+}
+WEAKEST_OPENERS = (
+    N_("{who} scores {fig} on {what}, one of its weakest questions (its own average: {own})."),
+    N_(
+        "Of all questions asked in {who}, {what} is among the lowest at {fig}, against an average of {own} "
+        "over its questions."
+    ),
+    N_("A weak point of the profile of {who} is {what}: {fig}, while its questions average {own}."),
+)
+BELOW_PEERS_OPENERS = (
+    N_("{who} scores {fig} on {what}, below the mean of its peer group {group} ({mean}), beyond the interval."),
+    N_("On {what}, {who} reaches {fig}; the peers of {group} average {mean}, above its whole interval."),
+    N_("With {fig} on {what}, {who} is clearly behind the mean of its {group} peers ({mean})."),
+)
+SHARE_OPENERS = (
+    N_("In {who}, {pct} of {n} respondents answered {choices} to {what}."),
+    N_("{pct} of {n} respondents in {who} answer {choices} when asked {what}."),
+)
+SHARE_OPENERS_NO_N = (
+    N_("In {who}, {pct} of respondents answered {choices} to {what}."),
+    N_("{pct} of respondents in {who} answer {choices} when asked {what}."),
+)
+BELOW_OPENERS = (
+    N_("{who} scores {fig} on {what}, below {bound} on the 0–100 scale."),
+    N_("On {what}, {who} reaches only {fig} of 100."),
+)
+LEARN_QUESTION = (
+    N_("Learn from {names}, with clearly higher figures on the same question."),
+    N_("Clearly higher figures on the same question come from {names}: ask how they do it."),
+    N_("Peer learning: look at {names}, clearly ahead on this question."),
+)
+LEARN_MEASURE = (
+    N_("Learn from {names}, with clearly higher figures on the same measure."),
+    N_("Clearly higher figures on the same measure come from {names}: ask how they do it."),
+    N_("Peer learning: look at {names}, clearly ahead on this measure."),
+)
 
 
 def clearly_higher(other: Figure, own: Figure) -> bool:
@@ -180,30 +284,46 @@ class Composer:
                     "neighbours_mean": _f(r.get("neighbours_mean")),
                     "neighbours_min": _f(r.get("neighbours_min")),
                 }
-        self.advice_by_item: dict[str, str] = {}
-        self.advice_by_block: dict[str, str] = {}
+        self.advice_by_item: dict[str, Rule] = {}
+        self.advice_by_block: dict[str, Rule] = {}
         self.rule_by_block: dict[str, Any] = {}  # whose open questions give an item row its excerpts
         self.comments = _Comments(open_comments)
         self.max_excerpts = max_excerpts
+        self.themes = _themes(open_comments)
+        self.priorities: dict[str, list[str]] = {}
+        matches = al.get("priority_matches")
+        if matches is not None and len(matches):
+            found: dict[str, dict[str, str]] = {}
+            for r in matches.to_dict("records"):
+                for side in ("a", "b"):
+                    code, title = r.get(f"priority_{side}"), r.get(f"title_{side}")
+                    if isinstance(title, str) and title.strip():
+                        found.setdefault(str(r[f"territory_{side}"]), {}).setdefault(str(code), title.strip())
+            self.priorities = {
+                terr: list(dict.fromkeys(titles[c] for c in sorted(titles))) for terr, titles in found.items()
+            }
         for rule in rules:
             for it in sorted(rule.trigger.items()):
-                self.advice_by_item.setdefault(it, rule.recommendation)
+                self.advice_by_item.setdefault(it, rule)
             if rule.id.endswith("-below-peers") and rule.blocks:
-                self.advice_by_block.setdefault(rule.blocks[0], rule.recommendation)
+                self.advice_by_block.setdefault(rule.blocks[0], rule)
                 self.rule_by_block.setdefault(rule.blocks[0], rule)
 
     # labels
     def name(self, code: str) -> str:
         return self.names.get(code) or code
 
-    def question(self, item: str) -> str:
+    def question(self, item: str, t: Translator | None = None) -> str:
+        """The question's text in the translator's language, quoted."""
+        t = t or translator("en")
         if self.instrument is not None and self.instrument.has_item(item):
-            return "\u2018" + self.instrument.item_label(item, None).rstrip(" ?.") + "\u2019"
+            return _quote(self.instrument.item_label(item, t.language).rstrip(" ?.:"), t)
         return item
 
-    def block_text(self, block: str) -> str:
+    def block_text(self, block: str, t: Translator | None = None) -> str:
+        t = t or translator("en")
         if self.instrument is not None and any(b.name == block for b in self.instrument.blocks):
-            return "\u2018" + self.instrument.block_label(block, None).rstrip(" ?.") + "\u2019"
+            return _quote(self.instrument.block_label(block, t.language).rstrip(" ?.:"), t)
         return block
 
     # peers
@@ -291,7 +411,8 @@ class Composer:
             if len(parts) > 1:
                 figures = [json.loads(p["evidence"])["triggered_by"][0] for p in parts]
                 row["evidence"] = json.dumps({"triggered_by": figures}, ensure_ascii=False)
-                row["title"] = f"Behind peers on {len(parts)} questions of {self.block_text(block)}"
+                row["_item_text"] = ("many", block, len(parts))
+                row["title"] = self.item_title(row["_item_text"], translator("en"))
             rows.append(row)
         own_mean = sum(f[0] for f in mine.values()) / len(mine)
         weakest = [t for t in sorted(mine.items(), key=lambda t: (t[1][0], t[0])) if t[0] not in covered][:WEAKEST]
@@ -331,39 +452,77 @@ class Composer:
         if own_mean is not None:
             fig["own_mean"] = round(own_mean, 2)
             fig["stretch"] = bool(stretch)
-        if rule_id == ITEM_BELOW_PEERS:
-            title = f"Behind peers: {self.question(it)}"
-            rationale = (
-                "The question's interval lies wholly below the mean of the published scores of the "
-                "territory's peer group, so the difference is unlikely to come from sampling alone."
-            )
-        elif stretch:
-            title = f"Stretch target: {self.question(it)}"
-            rationale = (
-                "Among the territory's own published questions this is one of the weakest, although it is "
-                "not behind its peers: a stretch target where the territory already does comparatively well."
-            )
-        else:
-            title = f"Weak point of the profile: {self.question(it)}"
-            rationale = (
-                "Among the territory's own published questions this is one of the weakest, well below its "
-                "average over all questions."
-            )
+        kind = "below" if rule_id == ITEM_BELOW_PEERS else "stretch" if stretch else "weakest"
+        en = translator("en")
+        advice = self.advice_by_item.get(it) or self.advice_by_block.get(block)
         return {
             "region": region,
             "rule_id": rule_id,
-            "title": title,
+            "title": self.item_title((kind, it, 1), en),
             "priority": 0,
             "_weight": weight,
+            "_item_text": (kind, it, 1),
+            "_advice_rule": advice,
             "blocks": block,
             "topics": "",
-            "recommendation": self.advice_by_item.get(it) or self.advice_by_block.get(block, ""),
-            "rationale": rationale,
+            "recommendation": advice.recommendation if advice is not None else "",
+            "rationale": en._(ITEM_RATIONALES[kind]),
             "gap": round(gap, 4),
             "evidence": json.dumps({"triggered_by": [fig]}, ensure_ascii=False),
             "frontrunners": "",
             "excerpts": json.dumps(self.excerpts(region, block), ensure_ascii=False),
         }
+
+    def behind_text(self, behind: list[dict], t: Translator) -> str:
+        """The questions furthest behind peers that a block's below-peers row starts with."""
+        listed = "; ".join(
+            t._(
+                "{question} {figure} against {mean}",
+                question=self.question(str(x["item"]), t),
+                figure=_fig_text(self._score(x), t),
+                mean=_n(_f(x.get("peer_mean")), t),
+            )
+            for x in behind[:2]
+        )
+        if len(behind) > 2:
+            return t.ngettext(
+                "Start with the questions furthest behind: {listed}, and {n} more.",
+                "Start with the questions furthest behind: {listed}, and {n} more.",
+                len(behind) - 2,
+                listed=listed,
+            )
+        return t._("Start with the questions furthest behind: {listed}.", listed=listed)
+
+    def item_title(self, spec: tuple[str, str, int], t: Translator) -> str:
+        """The title of an item-level row: (kind, item or block, number of questions)."""
+        kind, code, count = spec
+        if kind == "many":
+            return t.ngettext(
+                "Behind peers on {n} question of {block}",
+                "Behind peers on {n} questions of {block}",
+                count,
+                block=self.block_text(code, t),
+            )
+        return t._(ITEM_TITLES[kind], question=self.question(code, t))
+
+    def row_texts(self, row: Mapping, t: Translator) -> tuple[str, str, str]:
+        """(title, the rule's advice, rationale) of a row in the translator's language: the rule's own texts
+        (`Rule.text`), for an item-level row its titles and rationales and the advice of the rule it borrows."""
+        spec = row.get("_item_text")
+        if spec is not None:
+            rule = row.get("_advice_rule")
+            advice = rule.text("recommendation", t.language) if rule is not None else ""
+            kind = spec[0] if spec[0] != "many" else "below"
+            return self.item_title(spec, t), advice, t._(ITEM_RATIONALES[kind])
+        try:
+            rule = self.rules[str(row["rule_id"])]
+        except KeyError:
+            return str(row["title"]), str(row["recommendation"]), str(row["rationale"])
+        return (
+            rule.text("title", t.language),
+            rule.text("recommendation", t.language),
+            rule.text("rationale", t.language),
+        )
 
     def excerpts(self, region: str, block: str) -> list[str]:
         """Open answers for an item row: those the block's below-peers rule quotes, with the engine's
@@ -412,178 +571,336 @@ class Composer:
         n = _f(f.get("n"))
         return (_f(f.get("score")), _f(f.get("ci_low")), _f(f.get("ci_high")), int(n) if n == n else 0)
 
-    def opener(self, region: str, rule_id: str, figures: list[dict]) -> str:
-        """The row's first sentence: territory, question or block by text, figure and comparison."""
+    def opener(self, region: str, rule_id: str, figures: list[dict], t: Translator | None = None) -> str:
+        """The row's first sentence(s): territory, question or block by text, figure and comparison."""
+        t = t or translator("en")
         who = self.name(region)
         f = figures[0] if figures else {}
         kind = str(f.get("trigger", ""))
-        fig = _fig_text(self._score(f))
+        fig = _fig_text(self._score(f), t)
         if f.get("item"):
-            what = self.question(str(f["item"]))
+            what = self.question(str(f["item"]), t)
         else:
-            what = self.block_text(str(f["block"])) if f.get("block") else ""
-        group = f"\u2018{f.get('peer_group')}\u2019"
-        mean = _n(_f(f.get("peer_mean")))
+            what = self.block_text(str(f["block"]), t) if f.get("block") else ""
+        group = _quote(str(f.get("peer_group")), t)
+        mean = _n(_f(f.get("peer_mean")), t)
         if kind == "item_weakest":
-            own = _n(_f(f.get("own_mean")))
-            peer = ""
+            own = _n(_f(f.get("own_mean")), t)
+            text = _pick(
+                t, WEAKEST_OPENERS, (region, rule_id, str(f.get("item"))), who=who, fig=fig, what=what, own=own
+            )
             if f.get("peer_mean") is not None:
                 if f.get("stretch"):
-                    peer = f"; it is still clearly above the mean of its {group} peers, {mean}"
+                    peer = t._(
+                        "It is still clearly above the mean of its {group} peers, {mean}.", group=group, mean=mean
+                    )
                 elif _f(f.get("score")) < _f(f.get("peer_mean")):
-                    peer = f"; it is also below the mean of its {group} peers, {mean}"
+                    peer = t._("It is also below the mean of its {group} peers, {mean}.", group=group, mean=mean)
                 else:
-                    peer = f"; the mean of its {group} peers is {mean}"
-            return _pick(
-                [
-                    f"{who} scores {fig} on {what}, one of its weakest questions (its own average: {own}){peer}.",
-                    f"Of all questions asked in {who}, {what} is among the lowest at {fig}, "
-                    f"against an average of {own} over its questions{peer}.",
-                    f"A weak point of {who}'s profile is {what}: {fig}, while its questions average {own}{peer}.",
-                ],
-                region,
-                rule_id,
-                str(f.get("item")),
-            )
+                    peer = t._("The mean of its {group} peers is {mean}.", group=group, mean=mean)
+                text = f"{text} {peer}"
+            return text
         if kind == "item_below_peers" and len(figures) > 1:
             listed = "; ".join(
-                f"{self.question(str(x['item']))} {_fig_text(self._score(x))} against {_n(_f(x.get('peer_mean')))}"
+                t._(
+                    "{question} {figure} against {mean}",
+                    question=self.question(str(x["item"]), t),
+                    figure=_fig_text(self._score(x), t),
+                    mean=_n(_f(x.get("peer_mean")), t),
+                )
                 for x in figures[:2]
             )
-            more = f", and {len(figures) - 2} more" if len(figures) > 2 else ""
-            return _pick(
-                [
-                    f"{who} is behind the mean of its {group} peers, beyond the interval, on {len(figures)} questions "
-                    f"of {self.block_text(str(f.get('block')))}: {listed}{more}.",
-                    f"On {len(figures)} questions of {self.block_text(str(f.get('block')))}, {who} scores clearly "
-                    f"below its {group} peers: {listed}{more}.",
-                ],
-                region,
-                rule_id,
-                str(f.get("block")),
+            block = self.block_text(str(f.get("block")), t)
+            values = {"who": who, "group": group, "block": block, "listed": listed, "count": len(figures)}
+            choice = variant(2, region, rule_id, str(f.get("block")))
+            more = len(figures) - 2
+            if more > 0 and choice == 0:
+                return t.ngettext(
+                    "{who} is behind the mean of its {group} peers, beyond the interval, on {count} questions of "
+                    "{block}: {listed}, and {n} more.",
+                    "{who} is behind the mean of its {group} peers, beyond the interval, on {count} questions of "
+                    "{block}: {listed}, and {n} more.",
+                    more,
+                    **values,
+                )
+            if more > 0:
+                return t.ngettext(
+                    "On {count} questions of {block}, {who} scores clearly below its {group} peers: {listed}, "
+                    "and {n} more.",
+                    "On {count} questions of {block}, {who} scores clearly below its {group} peers: {listed}, "
+                    "and {n} more.",
+                    more,
+                    **values,
+                )
+            if choice == 0:
+                return t._(
+                    "{who} is behind the mean of its {group} peers, beyond the interval, on {count} questions of "
+                    "{block}: {listed}.",
+                    **values,
+                )
+            return t._(
+                "On {count} questions of {block}, {who} scores clearly below its {group} peers: {listed}.", **values
             )
         if kind in ("item_below_peers", "block_below_peers"):
             return _pick(
-                [
-                    f"{who} scores {fig} on {what}, below the mean of its peer group {group} ({mean}), "
-                    "beyond the interval.",
-                    f"On {what}, {who} reaches {fig}; the peers of {group} average {mean}, above its whole interval.",
-                    f"With {fig} on {what}, {who} is clearly behind the mean of its {group} peers ({mean}).",
-                ],
-                region,
-                rule_id,
-                str(f.get("item") or f.get("block")),
+                t,
+                BELOW_PEERS_OPENERS,
+                (region, rule_id, str(f.get("item") or f.get("block"))),
+                who=who,
+                fig=fig,
+                what=what,
+                group=group,
+                mean=mean,
             )
         if kind == "item_share":
             share = _f(f.get("share"))
-            pct = "–" if share != share else f"{share * 100:.0f}%"
-            choices = " or ".join(f"\u2018{str(c).replace('_', ' ')}\u2019" for c in f.get("choices") or [])
-            of = f" of {f['n']}" if f.get("n") else ""
+            choices = _or([_quote(str(c).replace("_", " "), t) for c in f.get("choices") or []], t)
+            options = SHARE_OPENERS if f.get("n") else SHARE_OPENERS_NO_N
             return _pick(
-                [
-                    f"In {who}, {pct}{of} respondents answered {choices} to {what}.",
-                    f"{pct}{of} respondents in {who} answer {choices} when asked {what}.",
-                ],
-                region,
-                rule_id,
+                t,
+                options,
+                (region, rule_id),
+                who=who,
+                pct=t.percent(share, 0),
+                n=f.get("n"),
+                choices=choices,
+                what=what,
             )
         if kind in ("item_below", "block_below"):
-            bound = _n(_f(f.get("threshold")))
-            return _pick(
-                [
-                    f"{who} scores {fig} on {what}, below {bound} on the 0–100 scale.",
-                    f"On {what}, {who} reaches only {fig} of 100.",
-                ],
-                region,
-                rule_id,
-            )
+            bound = _n(_f(f.get("threshold")), t)
+            return _pick(t, BELOW_OPENERS, (region, rule_id), who=who, fig=fig, what=what, bound=bound)
         if kind == "block_gap_to_frontrunner":
-            gap = _n(abs(_f(f.get("gap_to_frontrunner"))))
-            level = _n(_f(f.get("frontrunner_level")))
-            return f"{who} scores {fig} on {what}, {gap} points below the frontrunners of {group} ({level})."
+            return t._(
+                "{who} scores {fig} on {what}, {gap} points below the frontrunners of {group} ({level}).",
+                who=who,
+                fig=fig,
+                what=what,
+                gap=_n(abs(_f(f.get("gap_to_frontrunner"))), t),
+                group=group,
+                level=_n(_f(f.get("frontrunner_level")), t),
+            )
         if kind == "groups_disagree":
-            items = " and ".join([self.question(str(x["item"])) for x in figures if x.get("item")][:2])
-            spread = _n(max(_f(x.get("group_spread")) for x in figures))
-            many = "s" if len(figures) != 1 else ""
-            return (
-                f"In {who}, stakeholder groups disagree on {len(figures)} question{many}, "
-                f"for example {items} (scores up to {spread} points apart)."
+            items = _and([self.question(str(x["item"]), t) for x in figures if x.get("item")][:2], t)
+            spread = _n(max(_f(x.get("group_spread")) for x in figures), t)
+            return t.ngettext(
+                "In {who}, stakeholder groups disagree on {n} question, for example {items} "
+                "(scores up to {spread} points apart).",
+                "In {who}, stakeholder groups disagree on {n} questions, for example {items} "
+                "(scores up to {spread} points apart).",
+                len(figures),
+                who=who,
+                items=items,
+                spread=spread,
             )
         if kind == "alignment_below":
-            other = "the national strategy" if f.get("kind") == "vertical" else "its neighbours' strategies"
+            score = _n(_f(f.get("score")), t)
+            k = self.n_priorities.get(region, math.nan)
+            if f.get("kind") == "vertical":
+                if k == k and k > 0:
+                    text = t.ngettext(
+                        "The written S3 of {who} (its {n} priority area compared) matches the national strategy "
+                        "at {score} of 100.",
+                        "The written S3 of {who} (its {n} priority areas compared) matches the national strategy "
+                        "at {score} of 100.",
+                        int(k),
+                        who=who,
+                        score=score,
+                    )
+                else:
+                    text = t._(
+                        "The written S3 of {who} matches the national strategy at {score} of 100.", who=who, score=score
+                    )
+            elif k == k and k > 0:
+                text = t.ngettext(
+                    "The written S3 of {who} (its {n} priority area compared) matches its neighbours' strategies "
+                    "at {score} of 100.",
+                    "The written S3 of {who} (its {n} priority areas compared) matches its neighbours' strategies "
+                    "at {score} of 100.",
+                    int(k),
+                    who=who,
+                    score=score,
+                )
+            else:
+                text = t._(
+                    "The written S3 of {who} matches its neighbours' strategies at {score} of 100.",
+                    who=who,
+                    score=score,
+                )
             pairs = [p for p in f.get("pairs") or [] if isinstance(p, dict) and p.get("territory")]
-            closing = "."
             if pairs and f.get("kind") != "vertical":
                 low, high = pairs[0], pairs[-1]
-                closing = f", from {_n(_f(low.get('score')))} with {self.name(str(low['territory']))}"
                 if high is not low:
-                    closing += f" to {_n(_f(high.get('score')))} with {self.name(str(high['territory']))}"
-                closing += "."
-            k = self.n_priorities.get(region, math.nan)
-            own = f" (its {int(k)} priority areas compared)" if k == k and k > 0 else ""
-            return f"The written S3 of {who}{own} matches {other} at {_n(_f(f.get('score')))} of 100{closing}"
+                    span = t._(
+                        "The match ranges from {low} with {low_name} to {high} with {high_name}.",
+                        low=_n(_f(low.get("score")), t),
+                        low_name=self.name(str(low["territory"])),
+                        high=_n(_f(high.get("score")), t),
+                        high_name=self.name(str(high["territory"])),
+                    )
+                else:
+                    span = t._(
+                        "The match with {name} is {score}.",
+                        name=self.name(str(low["territory"])),
+                        score=_n(_f(low.get("score")), t),
+                    )
+                text = f"{text} {span}"
+            return text
         if kind == "perception_flag":
-            return (
-                f"Respondents in {who} rate the alignment of the S3 at {_n(_f(f.get('perceived')))}, "
-                f"while the written strategies measure {_n(_f(f.get('measured')))}."
+            return t._(
+                "Respondents in {who} rate the alignment of the S3 at {perceived}, while the written strategies "
+                "measure {measured}.",
+                who=who,
+                perceived=_n(_f(f.get("perceived")), t),
+                measured=_n(_f(f.get("measured")), t),
             )
         if kind == "synergy_shared":
-            many = "s" if f.get("n_topics") != 1 else ""
             titles: dict[str, set[str]] = {}
-            for t in f.get("topics") or []:
-                if isinstance(t, dict) and t.get("title"):
-                    titles.setdefault(str(t["title"]), set()).update(str(x) for x in t.get("partners") or [])
-            among = ""
+            for tp in f.get("topics") or []:
+                if isinstance(tp, dict) and tp.get("title"):
+                    titles.setdefault(str(tp["title"]), set()).update(str(x) for x in tp.get("partners") or [])
+            n_topics = int(_f(f.get("n_topics"))) if _f(f.get("n_topics")) == _f(f.get("n_topics")) else 0
+            text = t.ngettext(
+                "{who} shares {n} priority topic of synergy strength {strength} or more with neighbouring territories.",
+                "{who} shares {n} priority topics of synergy strength {strength} or more with neighbouring "
+                "territories.",
+                n_topics,
+                who=who,
+                strength=_g(_f(f.get("min_strength")), t),
+            )
             if titles:
                 named = list(titles)[:3]
                 partners = sorted({x for n in named for x in titles[n]})
-                with_ = ", ".join(self.name(x) for x in partners[:3])
-                among = f", among them {', '.join(named)}" + (f" (with {with_})" if with_ else "")
-            return (
-                f"{who} shares {f.get('n_topics')} priority topic{many} of synergy "
-                f"strength {_f(f.get('min_strength')):g} or more with neighbouring territories{among}."
-            )
-        many = "s" if len(figures) != 1 else ""
+                topics = _and(named, t)
+                if partners:
+                    among = t._(
+                        "Among them: {topics} (with {partners}).",
+                        topics=topics,
+                        partners=_and([self.name(x) for x in partners[:3]], t),
+                    )
+                else:
+                    among = t._("Among them: {topics}.", topics=topics)
+                text = f"{text} {among}"
+            return text
         if kind == "stakeholder_groups_below":
-            return (
-                f"In {who}, {len(figures)} block{many} rest on fewer than {f.get('min_groups')} "
-                "stakeholder groups with a published score."
+            return t.ngettext(
+                "In {who}, {n} block rests on fewer than {groups} stakeholder groups with a published score.",
+                "In {who}, {n} blocks rest on fewer than {groups} stakeholder groups with a published score.",
+                len(figures),
+                who=who,
+                groups=f.get("min_groups"),
             )
         if kind == "insufficient_data":
-            return f"In {who}, {len(figures)} block{many} could not be published for too few answers."
-        return f"For {who}:"
+            return t.ngettext(
+                "In {who}, {n} block could not be published for too few answers.",
+                "In {who}, {n} blocks could not be published for too few answers.",
+                len(figures),
+                who=who,
+            )
+        return t._("For {who}:", who=who)
 
-    def openers(self, region: str, rule_id: str, figures: list[dict]) -> list[tuple[str, str]]:
+    def openers(
+        self, region: str, rule_id: str, figures: list[dict], t: Translator | None = None
+    ) -> list[tuple[str, str]]:
         """(what it says, sentence): the row's opener, then one per further kind of figure, for a merged
         row (`_merge_same_subject`) to add what its host does not say yet."""
-        out = [(_figure_key(figures[0]) if figures else "", self.opener(region, rule_id, figures))]
+        out = [(_figure_key(figures[0]) if figures else "", self.opener(region, rule_id, figures, t))]
         kinds = [str(f.get("trigger", "")) for f in figures]
         for kind in dict.fromkeys(kinds[1:]):
             if kind != kinds[0]:
                 same = [f for f in figures if f.get("trigger") == kind]
-                out.append((_figure_key(same[0]), self.opener(region, rule_id, same)))
+                out.append((_figure_key(same[0]), self.opener(region, rule_id, same, t)))
         return out
 
-    def learn_text(self, region: str, rule_id: str, learn: list[dict], units: list[tuple[str, str]]) -> str:
+    def learn_text(
+        self, region: str, rule_id: str, learn: list[dict], units: list[tuple[str, str]], t: Translator | None = None
+    ) -> str:
         if not learn:
             return ""
+        t = t or translator("en")
         parts = []
         for entry in learn:
-            figs = ", ".join(_n(_f(x["score"])) for x in entry["figures"])
-            rel = f", a {entry['relation']}" if entry["relation"] else ""
-            parts.append(f"{self.name(entry['territory'])} ({figs}{rel})")
-        names = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        unit = "question" if units and units[0][0] == "item" else "measure"
-        return _pick(
-            [
-                f"Learn from {names}, which score clearly higher on the same {unit}.",
-                f"{names} score{'s' if len(learn) == 1 else ''} clearly higher on the same {unit}: ask how they do it.",
-                f"Peer learning: {names} {'is' if len(learn) == 1 else 'are'} clearly ahead on this {unit}.",
-            ],
-            region,
-            rule_id,
-            "learn",
+            figs = ", ".join(_n(_f(x["score"]), t) for x in entry["figures"])
+            name = self.name(entry["territory"])
+            if entry["relation"] == "structural peer":
+                parts.append(t._("{name} ({figures}, a structural peer)", name=name, figures=figs))
+            elif entry["relation"] == "neighbour":
+                parts.append(t._("{name} ({figures}, a neighbour)", name=name, figures=figs))
+            else:
+                parts.append(t._("{name} ({figures})", name=name, figures=figs))
+        options = LEARN_QUESTION if units and units[0][0] == "item" else LEARN_MEASURE
+        return _pick(t, options, (region, rule_id, "learn"), names=_and(parts, t))
+
+    def context(self, region: str, row: Mapping, figures: list[dict], t: Translator) -> list[str]:
+        """The territory's own context where the row concerns it: the themes its respondents raise in their
+        open answers (the row's block, found by the keywords of `keywords`), and its S3 priority areas by
+        name when the row is about alignment, synergies or the portfolio of priorities."""
+        out = []
+        block = str(row.get("blocks") or "").split(" ")[0]
+        n = self.themes.get(region, {}).get(block, 0)
+        if block and n >= self.k:
+            out.append(
+                t.ngettext(
+                    "In their open answers, {n} respondent in {who} raises the theme of {theme} as well.",
+                    "In their open answers, {n} respondents in {who} raise the theme of {theme} as well.",
+                    n,
+                    who=self.name(region),
+                    theme=self.block_text(block, t),
+                )
+            )
+        kinds = {str(f.get("trigger", "")) for f in figures}
+        topics = set(str(row.get("topics") or "").split())
+        about_priorities = bool(kinds & {"alignment_below", "perception_flag", "synergy_shared"}) or bool(
+            topics & {"alignment", "portfolio"}
         )
+        titles = self.priorities.get(region, [])
+        k = self.n_priorities.get(region, math.nan)
+        count = max(len(titles), int(k) if k == k else 0)
+        if about_priorities and titles:
+            names = _and([_quote(x, t) for x in titles[:3]], t)
+            if count > 3:
+                out.append(
+                    t.ngettext(
+                        "Its S3 names {n} priority area, among them {names}.",
+                        "Its S3 names {n} priority areas, among them {names}.",
+                        count,
+                        names=names,
+                    )
+                )
+            else:
+                out.append(
+                    t.ngettext(
+                        "Its S3 names {n} priority area: {names}.",
+                        "Its S3 names {n} priority areas: {names}.",
+                        count,
+                        names=names,
+                    )
+                )
+        return out
+
+
+def _themes(open_comments: pd.DataFrame | None) -> dict[str, dict[str, int]]:
+    """Per territory and block: how many respondents speak about the block in any open answer, by the
+    block keywords of `keywords` in all five languages."""
+    from .keywords import BLOCK_KEYWORDS
+
+    out: dict[str, dict[str, int]] = {}
+    if (
+        open_comments is None
+        or not len(open_comments)
+        or not {"respondent_id", "region", "text"} <= set(open_comments.columns)
+    ):
+        return out
+    who: dict[tuple[str, str], set[str]] = {}
+    for r in open_comments[open_comments["text"].notna()].to_dict("records"):
+        text = str(r["text"])
+        if not text.strip():
+            continue
+        for block in BLOCK_KEYWORDS:
+            if mentions(text, block):
+                who.setdefault((str(r["region"]), block), set()).add(str(r["respondent_id"]))
+    for (region, block), ids in who.items():
+        out.setdefault(region, {})[block] = len(ids)
+    return out
 
 
 # (criticism, praise of the same thing): when both fire, the praise joins the criticism as its way out
@@ -650,7 +967,8 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
     """One territory's rows with those about the same thing (a shared subject, see `subjects`, also
     through a third row) merged into the one of highest priority: its text gains the others' figures
     and advice, its evidence their figures (`merged`), and, when it has none, their territories to
-    learn from. A government gets one recommendation per subject, carrying all the evidence."""
+    learn from. A government gets one recommendation per subject, carrying all the evidence.
+    The texts of every language are merged alike (`texts`)."""
 
     def rank_key(i: int) -> tuple[int, float, str]:  # the ranking of `compose`: priority, |gap|, rule id
         gap = abs(_f(rows[i].get("gap")))
@@ -675,14 +993,14 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
     for _, members in groups:
         members.sort(key=order.index)
         host, others = rows[members[0]], [rows[i] for i in members[1:]]
-        openers, advice, learn_text = host.pop("_parts")
+        parts = host.pop("_parts")
         if others:
             ev = json.loads(host["evidence"])
-            used = {openers[0][0]} if openers else set()
-            extra_openers: list[str] = []
-            extra_advice: list[str] = []
+            learn_from = {lang: p[3] for lang, p in parts.items()}
+            other_parts = []
             for o in others:
-                o_openers, o_adv, o_learn = o.pop("_parts")
+                o_parts = o.pop("_parts")
+                other_parts.append(o_parts)
                 o_ev = json.loads(o["evidence"])
                 ev.setdefault("merged", []).append(
                     {
@@ -695,23 +1013,42 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
                 )
                 if not ev.get("learn_from") and o_ev.get("learn_from"):
                     ev["learn_from"], ev["compared_on"] = o_ev["learn_from"], o_ev.get("compared_on", [])
-                    host["frontrunners"], learn_text = o["frontrunners"], o_learn
-                for key, sentence in o_openers:  # each figure said once (two synergy rows: one synergy sentence)
-                    if key not in used:
-                        used.add(key)
-                        extra_openers.append(sentence)
-                if o_adv and o_adv != advice and o_adv not in extra_advice:
-                    extra_advice.append(o_adv)
+                    host["frontrunners"] = o["frontrunners"]
+                    learn_from = {lang: p[3] for lang, p in o_parts.items()}
             host["evidence"] = json.dumps(ev, ensure_ascii=False)
-            host["recommendation"] = " ".join(
-                t for t in (openers[0][1] if openers else "", *extra_openers, advice, *extra_advice, learn_text) if t
-            )
+            for lang, (openers, advice, context, _) in parts.items():
+                used = {openers[0][0]} if openers else set()
+                extra_openers: list[str] = []
+                extra_advice: list[str] = []
+                contexts = list(context)
+                for o_parts in other_parts:
+                    o_openers, o_adv, o_context, _ = o_parts[lang]
+                    for key, sentence in o_openers:  # each figure said once (two synergy rows: one synergy sentence)
+                        if key not in used:
+                            used.add(key)
+                            extra_openers.append(sentence)
+                    if o_adv and o_adv != advice and o_adv not in extra_advice:
+                        extra_advice.append(o_adv)
+                    contexts += [x for x in o_context if x not in contexts]
+                host["texts"][lang]["action"] = " ".join(
+                    x
+                    for x in (
+                        openers[0][1] if openers else "",
+                        *extra_openers,
+                        advice,
+                        *extra_advice,
+                        *contexts,
+                        learn_from[lang],
+                    )
+                    if x
+                )
+            host["recommendation"] = host["texts"]["en"]["action"]
         out.append(host)
     return out
 
 
-def _stretch_advice(advice: str) -> str:
-    return "Set a stretch target for the next S3 review: " + advice[:1].lower() + advice[1:] if advice else ""
+def _stretch_advice(advice: str, t: Translator) -> str:
+    return t._("Set a stretch target for the next S3 review. {advice}", advice=advice) if advice else ""
 
 
 def compose(
@@ -781,35 +1118,49 @@ def compose(
             ev["compared_on"] = [f"{k}:{c}" for k, c in units]
             ev["learn_from"] = learn
             stretch = bool(figures and figures[0].get("stretch"))
-            advice = _stretch_advice(r["recommendation"]) if stretch else r["recommendation"]
             also = r.pop("_also", None)
-            if also:
-                advice = f"{advice} Build on what is shared already: {comp.opener(region, 'also', also)}"
             behind = r.pop("_behind", None)
-            if behind:
-                listed = "; ".join(
-                    f"{comp.question(str(x['item']))} {_fig_text(comp._score(x))} against {_n(_f(x.get('peer_mean')))}"
-                    for x in behind[:2]
-                )
-                more = f", and {len(behind) - 2} more" if len(behind) > 2 else ""
-                advice = f"Start with the questions furthest behind: {listed}{more}. {advice}"
-            opener = comp.opener(region, str(r["rule_id"]), figures)
-            learn_text = comp.learn_text(region, str(r["rule_id"]), learn, units)
-            text = " ".join(t for t in (opener, advice, learn_text) if t)
+            rule_id = str(r["rule_id"])
+            parts: dict[str, tuple] = {}
+            texts: dict[str, dict[str, str]] = {}
+            for lang in LANGUAGES:  # every language from the same figures, variants and order
+                t = translator(lang)
+                title, advice, rationale = comp.row_texts(r, t)
+                if stretch:
+                    advice = _stretch_advice(advice, t)
+                if also:
+                    shared = t._(
+                        "Build on what is shared already: {shared}", shared=comp.opener(region, "also", also, t)
+                    )
+                    advice = f"{advice} {shared}" if advice else shared
+                if behind:
+                    advice = " ".join(x for x in (comp.behind_text(behind, t), advice) if x)
+                openers = comp.openers(region, rule_id, figures, t)
+                context = comp.context(region, r, figures, t)
+                learn_text = comp.learn_text(region, rule_id, learn, units, t)
+                parts[lang] = (openers, advice, context, learn_text)
+                action = " ".join(x for x in (openers[0][1], advice, *context, learn_text) if x)
+                texts[lang] = {"title": title, "action": action, "rationale": rationale}
             gap = _f(r.get("gap"))
+            r.pop("_item_text", None)
+            r.pop("_advice_rule", None)
             r.update(
+                title=texts["en"]["title"],
+                rationale=texts["en"]["rationale"],
                 evidence=json.dumps(ev, ensure_ascii=False),
                 frontrunners=" ".join(e["territory"] for e in learn),
-                recommendation=text,
+                recommendation=texts["en"]["action"],
                 priority=priority_score(gap, float(r.pop("_weight")), comp.certainty(figures)),
-                _parts=(comp.openers(region, str(r["rule_id"]), figures), advice, learn_text),
+                texts=texts,
+                _parts=parts,
                 _subjects=subjects(figures, ev.get("questions_behind_peers") or []),
             )
             composed.append(r)
         rows += _merge_same_subject(composed)
-    out = pd.DataFrame(rows, columns=[*recs.columns] if len(recs.columns) else None)
+    out = pd.DataFrame(rows, columns=[*recs.columns, "texts"] if len(recs.columns) else None)
     if not len(out):
         out["written"] = pd.Series(dtype=bool)
+        out["texts"] = pd.Series(dtype=object)
         return out
     out["_abs"] = out["gap"].astype(float).abs().fillna(-1.0)
     out = out.sort_values(
@@ -829,6 +1180,9 @@ def compose(
         written=WRITTEN,
         weakest=WEAKEST,
         learn_from={"max": LEARN_FROM, "margin_without_intervals": MARGIN},
+        languages=list(LANGUAGES),
+        # rules without texts in a language: their recommendations show the English texts there
+        untranslated={r.id: r.untranslated() for r in rs if r.untranslated()},
     )
     out.attrs = {**recs.attrs, "record": record}
     return out

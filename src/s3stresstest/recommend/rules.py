@@ -19,6 +19,13 @@ A rules file is YAML::
       priority: 1                             # 1 high, 2 medium, 3 low
       evidence: [block_scores, item_distribution:b3_mgmt_funding, open_answers:open_obstacles]
       peer_group: own                         # optional: whose frontrunners to show (own, any, none, a group)
+      translations:                           # the texts in the other report languages (de, fr, it, sl)
+        de: {title: ..., recommendation: ..., rationale: ...}
+
+`translations` gives, per language, every text field of the rule (title, recommendation,
+rationale) with the same `{fields}` as the English one. It is optional in a user's rules
+file: a language it lacks shows the English texts, and the run record lists the rule under
+`untranslated`; the built-in rules have all four languages.
 
 The trigger vocabulary is described in `s3stresstest.recommend.triggers`. Every problem
 of a file is reported at once, each naming the file, the rule id and the field.
@@ -54,7 +61,10 @@ RULE_FIELDS = (
     "priority",
     "evidence",
     "peer_group",
+    "translations",
 )
+TEXT_FIELDS = ("title", "recommendation", "rationale")
+TRANSLATED_LANGUAGES = ("de", "fr", "it", "sl")
 REQUIRED_FIELDS = ("id", "title", "trigger", "recommendation", "rationale", "priority")
 FILE_KEYS = ("format", "version", "description", "disable", "rules")
 PEER_GROUP_HELP = "a peer-group name, 'own' (the territory's own groups), 'any' or 'none'"
@@ -79,6 +89,16 @@ class Rule:
     evidence: tuple[str, ...] = ()
     peer_group: str = "own"
     source: str = ""
+    # language -> text field -> text (the languages other than English; see `text`)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def text(self, name: str, language: str = "en") -> str:
+        """A text field (title, recommendation, rationale) in a language; English when the rule lacks it."""
+        return (self.translations.get(language) or {}).get(name) or getattr(self, name)
+
+    def untranslated(self) -> list[str]:
+        """The report languages whose texts this rule lacks (they show English)."""
+        return [lang for lang in TRANSLATED_LANGUAGES if lang not in self.translations]
 
     @property
     def open_items(self) -> list[str]:
@@ -107,6 +127,7 @@ class Rule:
             "priority": self.priority,
             "evidence": list(self.evidence),
             "peer_group": self.peer_group,
+            **({"translations": {k: dict(v) for k, v in self.translations.items()}} if self.translations else {}),
         }
 
 
@@ -204,6 +225,8 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
     peer_group = raw.get("peer_group", "own")
     if not _text(peer_group):
         problems.append(bad("peer_group", f"must be {PEER_GROUP_HELP}"))
+    translations, tprobs = _translations(raw)
+    problems.extend(bad(path, msg) for path, msg in tprobs)
     trigger: AnyTrigger | None = None
     if "trigger" in raw:
         trigger, tprobs = parse_trigger(raw["trigger"])
@@ -227,7 +250,49 @@ def parse_rule(raw, position: int, source: str) -> tuple[Rule | None, list[Probl
         evidence=tuple(evidence),
         peer_group=peer_group.strip(),
         source=source,
+        translations=translations,
     ), []
+
+
+def _translations(raw: dict) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
+    """The `translations` of a rule: per language, every text field, with the English `{fields}`."""
+    from ..i18n.translator import placeholders
+
+    value = raw.get("translations", {})
+    if value is None or value == {}:
+        return {}, []
+    if not isinstance(value, dict):
+        return {}, [("translations", f"must be a mapping of languages ({', '.join(TRANSLATED_LANGUAGES)})")]
+    out: dict[str, dict[str, str]] = {}
+    problems: list[tuple[str, str]] = []
+    for lang, texts in value.items():
+        where = f"translations.{lang}"
+        if lang not in TRANSLATED_LANGUAGES:
+            problems.append((where, f"unknown language (known: {', '.join(TRANSLATED_LANGUAGES)})"))
+            continue
+        if not isinstance(texts, dict):
+            problems.append((where, f"must be a mapping of the text fields {', '.join(TEXT_FIELDS)}"))
+            continue
+        for key in texts:
+            if key not in TEXT_FIELDS:
+                problems.append((f"{where}.{key}", f"unknown text field (known: {', '.join(TEXT_FIELDS)})"))
+        got = {}
+        for key in TEXT_FIELDS:
+            text = texts.get(key)
+            if not _text(text):
+                problems.append((f"{where}.{key}", "missing or empty: a language gives every text field"))
+                continue
+            english = raw.get(key)
+            if _text(english) and placeholders(text) != placeholders(english):
+                problems.append(
+                    (
+                        f"{where}.{key}",
+                        f"fields {sorted(placeholders(text))} differ from the English {sorted(placeholders(english))}",
+                    )
+                )
+            got[key] = text.strip() if key == "title" else " ".join(text.split())
+        out[lang] = got
+    return out, problems
 
 
 def parse_rules_data(data, source: str) -> tuple[list[Rule], list[str]]:

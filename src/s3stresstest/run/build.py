@@ -122,7 +122,7 @@ def build_run(
         run.alignment_graph = graphml(result)
         run.strategies_csv, run.strategies_name = strategies, strategies_name
     oc = campaign.open_comments(instrument)
-    run.recommendations, recs_record = _stage(
+    run.recommendations, recs_record, run.recommendation_texts = _stage(
         "recommendations",
         stages.recommendations,
         run.result(),
@@ -134,6 +134,12 @@ def build_run(
         run.names,
         run.peer_groups,
     )
+    untranslated = recs_record.get("untranslated") or {}
+    if untranslated:
+        run.missing["recommendation_translations"] = (
+            "rules without texts in some languages show their English texts there: "
+            + "; ".join(f"{rid} ({', '.join(langs)})" for rid, langs in sorted(untranslated.items()))
+        )
     run.findings, run.typology, run.finding_texts, run.type_texts = _stage("findings", stages.findings, run)
     run.record = _record(run, reference, recs_record, source or {}, extra_record or {})
     return run

@@ -219,13 +219,16 @@ def recommendations(
     structural_peers: pd.DataFrame | None = None,
     names: dict[str, str] | None = None,
     peer_groups: dict[str, list[str]] | None = None,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Every territory's recommendations, ranked by the 0-100 priority score, in the run's columns.
+) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
+    """Every territory's recommendations, ranked by the 0-100 priority score, in the run's columns,
+    the record, and their texts in every report language (`recommendation_texts`).
 
     The rules file's rules (`recommend.recommend`) plus item-level triggers, learn-from and texts
-    (`recommend.compose`). `items`: the questions whose figures fired the row (empty for
-    block-level triggers); `learn_from`: territories clearly higher on them; `written`: the first
-    `compose.WRITTEN` of a territory, detailed in the regional report.
+    (`recommend.compose`). `items`: the questions whose figures fired the row, also those of rows
+    merged into it (empty for block-level triggers naming no question); `learn_from`: territories clearly higher on
+    them; `written`: the first `compose.WRITTEN` of a territory, detailed in the regional report.
+    `recommendation_texts`: one row per recommendation and language (en, de, fr, it, sl), composed
+    from the same figures and phrase variants; the English rows equal the main table's texts.
     """
     from ..recommend import recommend
     from ..recommend.compose import compose
@@ -268,14 +271,41 @@ def recommendations(
         }
     )
     out["written"] = out["written"].astype(bool)
-    return out.reset_index(drop=True), dict(recs.attrs.get("record") or {})
+    from ..i18n import LANGUAGES
+
+    texts = pd.DataFrame(
+        [
+            {
+                "region": str(r["region"]),
+                "rank": int(r["rank"]),
+                "language": lang,
+                "title": r["texts"][lang]["title"],
+                "action": r["texts"][lang]["action"],
+                "rationale": r["texts"][lang]["rationale"],
+            }
+            for r in recs.to_dict("records")
+            for lang in LANGUAGES
+        ],
+        columns=["region", "rank", "language", "title", "action", "rationale"],
+    )
+    texts["rank"] = texts["rank"].astype("int64")
+    return out.reset_index(drop=True), dict(recs.attrs.get("record") or {}), texts
 
 
 def _items(evidence: str) -> str:
+    """The questions of a row: those whose figures fired it, then those of the rows merged into it."""
     try:
-        figures = json.loads(evidence).get("triggered_by") or []
-    except (ValueError, AttributeError):
+        ev = json.loads(evidence)
+    except ValueError:
         return ""
+    if not isinstance(ev, dict):
+        return ""
+    figures = list(ev.get("triggered_by") or [])
+    figures += ev.get("questions_behind_peers") or []
+    for merged in ev.get("merged") or []:
+        if isinstance(merged, dict):
+            figures += merged.get("triggered_by") or []
+            figures += merged.get("questions_behind_peers") or []
     names = [str(f["item"]) for f in figures if isinstance(f, dict) and f.get("item")]
     return " ".join(dict.fromkeys(names))
 
