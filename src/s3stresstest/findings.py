@@ -135,6 +135,11 @@ def _choice(inputs, item: str, choice: str, t: Translator) -> str:
     return pick_label(found.labels, t.language) if found is not None else choice
 
 
+def threshold_text(t: Translator, v: Any) -> str:
+    """A threshold as set: whole numbers without decimals, others with one ('47,5' in German)."""
+    return t.number(v, 0 if float(v).is_integer() else 1)
+
+
 def _en(t: Translator | None) -> Translator:
     return t if t is not None else translator("en")
 
@@ -156,7 +161,7 @@ def design_role(inputs, p: FindingParams, t: Translator | None = None) -> dict |
         ["region", "name", "score", "ci_low", "ci_high", "n", "high"]
     ].reset_index(drop=True)
     area = block_name(inputs.instrument, p.design_block, t.language)
-    threshold = t.number(p.high_score)
+    threshold = threshold_text(t, p.high_score)
     if len(high):
         listing = _listing(
             t,
@@ -273,7 +278,7 @@ def neighbour_alignment(inputs, p: FindingParams, t: Translator | None = None) -
         .reset_index(drop=True)
     )
     figures["strong"] = figures["neighbours_mean"] >= p.neighbour_alignment
-    threshold = t.number(p.neighbour_alignment)
+    threshold = threshold_text(t, p.neighbour_alignment)
     if len(strong):
         listing = _listing(
             t,
@@ -351,7 +356,7 @@ def perception_gap(inputs, p: FindingParams, t: Translator | None = None) -> dic
             "{threshold} is flagged. Territories without a sourced strategy or a published perceived score are "
             "not counted.",
             area=area,
-            threshold=t.number(threshold),
+            threshold=threshold_text(t, threshold),
         )
     else:
         rule = t._(
@@ -360,7 +365,7 @@ def perception_gap(inputs, p: FindingParams, t: Translator | None = None) -> dic
             "points is flagged. Territories without a sourced strategy or a published perceived score are not "
             "counted.",
             area=area,
-            threshold=t.number(threshold),
+            threshold=threshold_text(t, threshold),
         )
     # TRANSLATORS: stands for an empty list of territories
     none = t._("none")
@@ -530,7 +535,7 @@ def weakest_items(inputs, p: FindingParams, t: Translator | None = None) -> dict
     common = spread[spread["share_below"] >= p.most_territories]
     head = spread.iloc[0]
     lowest = spread.sort_values(["median", "item"]).iloc[0]
-    threshold = t.number(p.low_score)
+    threshold = threshold_text(t, p.low_score)
 
     def said(r) -> str:
         return t._(
@@ -646,7 +651,7 @@ def group_disagreement(inputs, p: FindingParams, t: Translator | None = None) ->
             "compared questions (and for at least {n} questions); only published questions and groups count. A "
             "threshold that every territory (or none) meets sets none apart, and the finding is then left out.",
             p.disagreement_items,
-            threshold=t.number(threshold),
+            threshold=threshold_text(t, threshold),
             share=share,
         ),
         "evidence": t._(

@@ -21,7 +21,7 @@ import datetime as _dt
 
 import pandas as pd
 
-from ..findings import FindingParams, block_name, item_spread, key_findings, typology
+from ..findings import FindingParams, block_name, item_spread, key_findings, threshold_text, typology
 from ..i18n import Translator, check_language, translator
 from . import palette as pal
 from .common import figure
@@ -75,7 +75,7 @@ def _messages(inputs, p: FindingParams, language: str = "en") -> tuple[list[tupl
     ins = inputs.instrument
     msgs: list[tuple[str, str]] = []
     asks: list[str] = []
-    threshold = t.number(p.low_score)
+    threshold = threshold_text(t, p.low_score)
     items = item_spread(inputs, p).sort_values(["share_below", "median", "item"], ascending=[False, True, True])
     if len(items):
         head = items.iloc[0]
@@ -235,7 +235,7 @@ def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS, 
     x0 = 12 + label_w + 12
     x1 = x0 + 250
     value_x = x1 + 12
-    threshold = t.number(p.low_score)
+    threshold = threshold_text(t, p.low_score)
     title = t._("The questions weakest across territories")
     doc = Doc(width, 10, title, "")
     y = doc.heading(
