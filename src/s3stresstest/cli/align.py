@@ -52,7 +52,9 @@ def align(
         None, "--taxonomies", help="Folder with the taxonomy CSVs (default: the built-in ones)."
     ),
     period: str | None = typer.Option(
-        None, "--period", help="Only the strategies of this period (needed when a territory has several)."
+        None,
+        "--period",
+        help="Only the strategies of this period (default: every territory's strategy of its latest period).",
     ),
     text_method: str = typer.Option("tfidf", "--text-method", help="Text similarity: tfidf, tfidf-char or embedding."),
     embedding_model: Path | None = typer.Option(
