@@ -236,3 +236,29 @@ def test_a_run_compares_the_latest_period_by_default(tmp_path):
     assert pair["score"] == pytest.approx(100.0)
     old = run_alignment(strategies, taxonomies=small_taxonomies(), params=AlignmentParams(period="2014-2020"))
     assert old.record["periods"] == {"AT31": "2014-2020"} and "2014-2020" in old.record["period_rule"]
+
+
+def test_align_command_on_both_periods_compares_the_latest(tmp_path, shared_data):
+    import json
+
+    from typer.testing import CliRunner
+
+    from s3stresstest.cli.align import align_app
+
+    src = tmp_path / "s3_priorities_all.csv"
+    src.write_bytes(builtin_priorities_csv())
+    out = tmp_path / "out"
+    args = ["--strategies", str(src), "--out", str(out), "--data-folder", str(shared_data)]
+    r = CliRunner().invoke(align_app, args)
+    assert r.exit_code == 0, r.output
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    periods = record["periods"]
+    assert periods["AT32"] == "2024-2030" and periods["ITC1"] == "2021-2027" and periods["SI"] == "2014-2020"
+    assert len(periods) == len(PROJECT_TERRITORIES) + 1  # and Italy's national strategy
+    synergies = rows_of(out / "synergies.csv")
+    assert any(s["topic_axis"] == "horizon_cluster" for s in synergies)  # the new axis gives topics
+    out_old = tmp_path / "old"
+    r = CliRunner().invoke(align_app, [*args[:2], "--out", str(out_old), *args[4:], "--period", "2014-2020"])
+    assert r.exit_code == 0, r.output
+    old = json.loads((out_old / "run.json").read_text(encoding="utf-8"))["periods"]
+    assert set(old.values()) == {"2014-2020"} and "AT32" not in old
