@@ -140,7 +140,9 @@ def check_one_per_territory(strategies: Sequence[Strategy]) -> None:
     several = [f"{t} ({', '.join(p)})" for t, p in periods.items() if len(p) > 1]
     if several:
         raise InputError(
-            "several strategies for one territory: " + "; ".join(several) + "; compare one period at a time (--period)"
+            "several strategies for one territory: "
+            + "; ".join(several)
+            + "; compare one period at a time (--period) or the latest of each territory (model.latest_strategies)"
         )
 
 
