@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -1191,6 +1192,12 @@ def _learn_names(inputs, codes) -> str:
     return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
 
 
+def _recommendation_head(t: Translator) -> list[str]:
+    # TRANSLATORS: column of the table of a territory's recommendations (their titles)
+    title = t.pgettext("recommendations table", "Recommendation")
+    return [t._("Rank"), title, t._("Priority (0–100)"), t._("Learn from")]
+
+
 def _texts_in(inputs, language: str) -> pd.DataFrame:
     """The run's recommendations with title, action and rationale in `language` (engine column names).
 
@@ -1235,7 +1242,7 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     recs = _texts_in(inputs, t.language)
     mine = recs[recs["region"] == region].sort_values("rank")
     written = mine[mine["written"] == True]  # noqa: E712 - the run marks them
-    head = [t._("Rank"), t._("Recommendation"), t._("Priority (0–100)"), t._("Learn from")]
+    head = _recommendation_head(t)
 
     if mine.empty:
         s.add(Paragraph(t._("No recommendation rule fired for this territory."), style="note"))
@@ -1360,7 +1367,7 @@ def further_recommendations_section(inputs, region: str, language: str = "en") -
     )
     s.add(
         Table(
-            [t._("Rank"), t._("Recommendation"), t._("Priority (0–100)"), t._("Learn from")],
+            _recommendation_head(t),
             [
                 [
                     t.integer(r["rank"]),
@@ -1471,6 +1478,35 @@ def annex_section(inputs, region: str, language: str = "en") -> Section:
     return s
 
 
+# The description `campaign.synthetic` gives a generated campaign (recorded in English in run.json).
+SYNTHETIC_CAMPAIGN = re.compile(
+    r"SYNTHETIC campaign: generated data, not real answers\. (?P<n>\d+) respondents in (?P<regions>\d+) "
+    r"territories, drawn from a latent-trait model by (?P<generator>\S+) for instrument (?P<form>\S+) "
+    r"(?P<version>\S+)\. Open answers are template sentences in the language of each territory \(AT, DE, CH "
+    r"German; FR French; IT Italian; SI Slovenian; others English\)\. Spec: (?P<spec>.*)",
+    re.DOTALL,
+)
+
+
+def _campaign_text(text: str, t: Translator) -> str:
+    """The campaign's description: a generated campaign's in the report's language, any other as recorded."""
+    m = SYNTHETIC_CAMPAIGN.fullmatch(text.strip())
+    if m is None or t.language == "en":
+        return text
+    return t._(
+        "SYNTHETIC campaign: generated data, not real answers. {n} respondents in {regions} territories, drawn from "
+        "a latent-trait model by {generator} for instrument {form} {version}. Open answers are template sentences "
+        "in the language of each territory (AT, DE, CH German; FR French; IT Italian; SI Slovenian; others "
+        "English). Spec: {spec}",
+        n=t.integer(int(m["n"])),
+        regions=t.integer(int(m["regions"])),
+        generator=m["generator"],
+        form=m["form"],
+        version=m["version"],
+        spec=m["spec"],
+    )
+
+
 def provenance_section(inputs, extra: dict | None = None, findings_params=None, language: str = "en") -> Section:
     """How the report was made: instrument, data sets and versions, parameters, seed, software."""
     from .. import __version__
@@ -1496,7 +1532,7 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None, 
         [t._("Results folder"), inputs.results_dir.name],
         [t._("Results made"), str(rec.get("created", "–"))],
         [t._("Synthetic data"), t._("yes: {notice}", notice=banner or "") if inputs.synthetic else t._("no")],
-        [t._("Campaign"), str(rec.get("campaign") or "–")[:400]],
+        [t._("Campaign"), _campaign_text(str(rec.get("campaign") or "–"), t)[:400]],
         [t._("Scoring parameters"), ", ".join(f"{k}={v}" for k, v in inputs.parameters.items())],
         [t._("Seed (bootstrap)"), str(rec.get("seed", "–"))],
         [
@@ -1519,8 +1555,12 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None, 
                 ),
             ]
         )
-    for key, text in (rec.get("rules") or {}).items():
-        rows.append([t._("Rule: {name}", name=key.replace("_", " ")), str(text)])
+    scoring_rules = rec.get("rules") or {}
+    for key, text in scoring_rules.items():
+        # English: the rule's key as words; other languages: the key as recorded, beside its recorded text
+        rows.append([t._("Rule: {name}", name=key.replace("_", " ") if t.language == "en" else key), str(text)])
+    if scoring_rules and t.language != "en":
+        rows.append([t._("Scoring rules"), t._("quoted above as the run recorded them (in English)")])
     if findings_params is not None:
         rows.append([t._("Key-finding thresholds"), ", ".join(f"{k}={v}" for k, v in findings_params.record().items())])
     rr = inputs.record.get("recommendations") or {}
