@@ -130,3 +130,10 @@ def test_question_texts_are_in_the_language(inputs):
     german = ins.item_label(item, "de").rstrip(".?").strip()
     assert german != ins.item_label(item, "en").rstrip(".?").strip()
     assert f"„{german}“" in de["weakest_items"]["statement"]
+
+
+def test_summary_names_the_text_tables(inputs):
+    from s3stresstest.run.summary import summary_markdown
+
+    text = summary_markdown(inputs)
+    assert "finding_texts.csv" in text and "type_texts.csv" in text

@@ -329,7 +329,7 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
             n=t.integer(n),
             respondents=people,
         ),
-        stem="memo" if language == "en" else f"memo-{language}",
+        stem="memo",
         synthetic=inputs.synthetic,
         banner=_banner(inputs, t),
         toc=False,

@@ -666,7 +666,7 @@ def build_synthesis(
             instrument=inputs.instrument.title,
             version=inputs.instrument.version,
         ),
-        stem="synthesis" if language == "en" else f"synthesis-{language}",
+        stem="synthesis",
         synthetic=inputs.synthetic,
         banner=_banner(inputs, t),
         language=language,

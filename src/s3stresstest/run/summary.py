@@ -69,6 +69,13 @@ def summary_markdown(run: StressTestRun) -> str:
         "- `response_counts.csv`: respondents per territory and stakeholder group, with invitations when known",
         f"- `recommendations.csv`: {len(run.recommendations)} recommendations, ranked per territory",
         "- `findings.csv` (figures in `findings/`), `typology*.csv`: findings across territories",
+    ]
+    if run.finding_texts is not None or run.type_texts is not None:
+        lines += [
+            "- `finding_texts.csv`, `type_texts.csv`: the texts of the findings and of the types in every report "
+            "language (en, de, fr, it, sl), composed with the run",
+        ]
+    lines += [
         "- `run.json`: every parameter, seed, input checksum, reference-data and software version",
         "- `schema.json`: the columns and their kinds of every table",
         "- `inputs/`: the answers, territories, peer groups, invitations and questionnaire, to repeat the run",
