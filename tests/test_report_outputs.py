@@ -306,7 +306,7 @@ def test_formats_carry_the_same_content(built, inputs):
 def test_question_labels_in_another_language(inputs):
     html = render_html(build_regional(inputs, "ITC1", language="de"))
     assert "Welche Rolle spielen Cluster bei der Entwicklung der S3?" in html
-    assert "Executive summary" in html  # the report's own text stays English
+    assert "Zusammenfassung" in html and "Executive summary" not in html  # the report's own text too (issue 12)
 
 
 # -- without reference data ------------------------------------------------------------------------
