@@ -137,3 +137,12 @@ def test_summary_names_the_text_tables(inputs):
 
     text = summary_markdown(inputs)
     assert "finding_texts.csv" in text and "type_texts.csv" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_typology_rule_is_plain_language(inputs, language):
+    from s3stresstest.findings import typology_rule
+
+    text = typology_rule(3, 0, language)
+    assert not FILE.search(text) and not IDENTIFIER.search(text) and not BLOCK_CODE.search(text), text
+    assert "3" in text

@@ -3,6 +3,8 @@ issue 12)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from report_support import make_results, page_texts
 
@@ -28,3 +30,13 @@ def test_memo_fits_two_pages_in_every_language(inputs, language):
     notice = translator(language)._(PAGE_NOTICE)
     for i, t in enumerate(pages, 1):
         assert t.count(notice) == 1, f"{language}, page {i}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_memo_names_no_codes_files_or_columns_in_any_language(inputs, language):
+    text = build_memo(inputs, language=language).text()
+    assert not re.search(r"\b\w+\.(csv|json|yaml|parquet)\b", text)
+    assert not re.search(r"\bb\d(\.\d+)?\b", text), "a block or question code"
+    assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", text), "a column name or identifier"
+    for item in inputs.instrument.scored_items:
+        assert item.name not in text
