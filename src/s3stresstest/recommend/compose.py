@@ -770,7 +770,7 @@ class Composer:
             if titles:
                 named = list(titles)[:3]
                 partners = sorted({x for n in named for x in titles[n]})
-                topics = _and(named, t)
+                topics = _and([_quote(x, t) for x in named], t)
                 if partners:
                     among = t._(
                         "Among them: {topics} (with {partners}).",
