@@ -312,7 +312,7 @@ def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], ow
         )
     if cautions:
         # TRANSLATORS: {cautions} are one or more cautions separated by semicolons
-        out.append(t._("Caution: {cautions}.", cautions="; ".join(cautions)))
+        out.append(t._("Caution: {cautions}.", cautions=(" ; " if lang == "fr" else "; ").join(cautions)))
     return out
 
 
