@@ -39,8 +39,16 @@ ranked first; it keeps its score and carries the others' figures (evidence ``mer
 
 Texts: each action names the territory, the question by its text, the figure with interval and n
 and what it was compared with, the rule's advice, and whom to learn from, composed from phrase
-variants chosen by a stable hash of territory and rule, so no two territories share a paragraph.
+variants chosen by a stable hash of territory and rule, so no two territories share a paragraph,
+and the territory's context where it bears on the row (`Composer.context`: the themes respondents
+raise in open answers, its S3 priority areas by name).
 Figures come only from published scores (status ok, at least k respondents).
+
+Languages: every row is composed in each of `i18n.LANGUAGES` from the same figures and the same
+variant index (`variant`): the sentences are messages of the `recommend` catalogue, the rules' texts
+come from their `translations` (`Rule.text`, English where a user's rule lacks a language, listed
+in the record under `untranslated`). The column `texts` holds, per language, the row's title, action
+and rationale; the English ones equal the columns `title`, `recommendation` and `rationale`.
 """
 
 from __future__ import annotations
