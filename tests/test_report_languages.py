@@ -79,7 +79,9 @@ def english_left(text: str, language: str) -> dict[str, list[str]]:
 
 
 def html_text(html: str) -> str:
-    """The page's text and attribute values (alt, title, aria-label), entities decoded."""
+    """The page's text, attribute values (alt, title, aria-label) and stylesheet strings (CSS `content`,
+    e.g. page headers of the PDF), entities decoded; the stylesheet's comments are not text."""
+    html = re.sub(r"/\*.*?\*/", " ", html, flags=re.S)
     return html_lib.unescape(re.sub(r"<[^>]*?>", lambda m: " " + " ".join(re.findall(r'="([^"]*)"', m[0])) + " ", html))
 
 
@@ -131,6 +133,16 @@ def test_the_checker_finds_the_english_texts_in_an_english_report(inputs):
     found = english_left(html_text(render_html(doc)), "en")
     assert sum(len(v) for v in found.values()) >= 5, found
     assert english_left("Nothing to see here.", "en") == {}
+
+
+def test_html_text_keeps_text_attributes_and_css_strings_but_not_css_comments():
+    html = (
+        '<style>/* S3 StressTest reports */ @page { @top-center { content: "Seite 1"; } }</style>'
+        '<p title="Ein Titel">Text &amp; mehr</p>'
+    )
+    text = " ".join(html_text(html).split())
+    assert "S3 StressTest reports" not in text
+    assert "Seite 1" in text and "Ein Titel" in text and "Text & mehr" in text
 
 
 # -- every report type in every language ---------------------------------------------------------
