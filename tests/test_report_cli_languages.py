@@ -254,3 +254,24 @@ def test_report_command_with_a_language(results, tmp_path, stand_ins):
     assert r.exit_code == 0, r.output
     assert "every report in sl" in r.output
     assert {_html_lang(p) for p in out.rglob("*.html")} == {"sl"}
+
+
+def test_real_reports_in_their_territory_language_with_english_beside(results, tmp_path):
+    """The real builders: each regional report declares its territory's language, its English copy English."""
+    out = tmp_path / "rep"
+    inputs = ReportInputs.load(results, reference_data=False)
+    build_reports(results, out, "html", inputs=inputs, also_english=True)
+    langs = {str(p.relative_to(out)): _html_lang(p) for p in out.rglob("*.html")}
+    assert langs == {
+        "index.html": "en",
+        "synthesis.html": "en",
+        "memo.html": "en",
+        "regional/ITC1.html": "it",
+        "regional/ITC1.en.html": "en",
+        "regional/AT31.html": "de",
+        "regional/AT31.en.html": "en",
+        "regional/ES21.html": "en",
+    }
+    german = (out / "regional" / "AT31.html").read_text(encoding="utf-8")
+    english = (out / "regional" / "AT31.en.html").read_text(encoding="utf-8")
+    assert "Executive summary" in english and "Executive summary" not in german
