@@ -38,7 +38,8 @@ class Campaign:
 
     `responses` has the columns of `RESPONSE_COLUMNS`, all text, empty value = not answered,
     and optionally `language` (the respondent's questionnaire language, e.g. `de`).
-    `regions` has `region,name`; `groups` has `region,group` (a region may be in several).
+    `regions` has `region,name` (and optionally `language`, the territory's report language, "" for none);
+    `groups` has `region,group` (a region may be in several).
     """
 
     responses: pd.DataFrame
