@@ -70,8 +70,13 @@ class FindingParams:
         return out
 
 
-def N_(message: str) -> str:
-    """Mark a text for translation where it is defined; it is translated where it is used."""
+AREA = "area of the questionnaire"
+
+
+def pgettext(context: str, message: str) -> str:
+    """Mark a message with its context for translation (the extraction finds it by this name); it is
+    translated where it is used. The context keeps a short area name ("monitoring and evaluation") apart
+    from the same words elsewhere, which other parts of the product may translate differently."""
     return message
 
 
@@ -79,12 +84,21 @@ def N_(message: str) -> str:
 # (checked by its opening words), so that prose can name a block without its code or a full question.
 BLOCK_NAMES: dict[str, tuple[str, str]] = {
     # TRANSLATORS: short names of the questionnaire's areas, used inside sentences ("... on {area}")
-    "b1": ("What role do clusters play", N_("clusters' role in designing the S3")),
-    "b2": ("Is S3 in line", N_("alignment with national and neighbouring strategies")),
-    "b3": ("How is S3 being implemented", N_("implementation and support schemes")),
-    "b4": ("At the cluster organisation, are there any tools", N_("monitoring and evaluation")),
-    "b5": ("What impact does S3 have", N_("impact on the cluster organisations")),
-    "b6": ("How effective is the regional cluster portfolio", N_("the cluster portfolio")),
+    "b1": ("What role do clusters play", pgettext("area of the questionnaire", "clusters' role in designing the S3")),
+    "b2": (
+        "Is S3 in line",
+        pgettext("area of the questionnaire", "alignment with national and neighbouring strategies"),
+    ),
+    "b3": ("How is S3 being implemented", pgettext("area of the questionnaire", "implementation and support schemes")),
+    "b4": (
+        "At the cluster organisation, are there any tools",
+        pgettext("area of the questionnaire", "monitoring and evaluation"),
+    ),
+    "b5": ("What impact does S3 have", pgettext("area of the questionnaire", "impact on the cluster organisations")),
+    "b6": (
+        "How effective is the regional cluster portfolio",
+        pgettext("area of the questionnaire", "the cluster portfolio"),
+    ),
 }
 
 
@@ -93,12 +107,8 @@ def block_name(instrument, block: str, language: str | None = None) -> str:
     label = instrument.block_label(block, language)
     known = BLOCK_NAMES.get(block)
     if known and instrument.block_label(block).startswith(known[0]):
-        return translator(language or "en")._(known[1])
+        return translator(language or "en").pgettext(AREA, known[1])
     return label.rstrip("?").strip() or block
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _namer(inputs) -> Callable[[str], str]:

@@ -632,7 +632,13 @@ def recommendations_overview_section(inputs, language: str = "en") -> Section:
     )
     s.add(
         Table(
-            [t._("Recommendation"), t._("Median priority"), t._("Territories"), t._("Share"), t._("Where")],
+            [
+                t.pgettext("recommendations table", "Recommendation"),
+                t._("Median priority"),
+                t._("Territories"),
+                t._("Share"),
+                t._("Where"),
+            ],
             rows,
             caption=t._("Recommendations across territories"),
             numeric=(1, 2, 3),
@@ -684,6 +690,7 @@ def build_synthesis(
             inputs,
             {t._("Map block"): block_for_map, t._("Ranks shown"): t._("yes") if ranks else t._("no")},
             findings_params=params,
+            language=language,
         ),
     ]
     return doc
