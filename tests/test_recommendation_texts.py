@@ -259,11 +259,11 @@ def test_texts_name_the_themes_respondents_raise_in_their_open_answers_in_every_
     for lang in LANGUAGES:
         t = translator(lang)
         expected = t.ngettext(
-            "In their open answers, {n} respondent in {who} raises the theme of {theme} as well.",
-            "In their open answers, {n} respondents in {who} raise the theme of {theme} as well.",
+            "In their open answers, {n} respondent in {who} raises {theme} as well.",
+            "In their open answers, {n} respondents in {who} raise {theme} as well.",
             4,
             who="AA11",
-            theme="b1",
+            theme=t._(c.THEMES["b1"]),
         )
         assert expected in row[lang]["action"], lang
     row = composed(2)  # fewer than k respondents raise it: not said

@@ -220,6 +220,15 @@ BELOW_OPENERS = (
     N_("{who} scores {fig} on {what}, below {bound} on the 0–100 scale."),
     N_("On {what}, {who} reaches only {fig} of 100."),
 )
+# what respondents speak about when their open answers match a block's keywords (`keywords.BLOCK_KEYWORDS`)
+THEMES = {
+    "b1": N_("the involvement of clusters in the design of the S3"),
+    "b2": N_("the alignment with national and neighbouring strategies"),
+    "b3": N_("support schemes and funding"),
+    "b4": N_("monitoring and evaluation"),
+    "b5": N_("the impact on cluster members"),
+    "b6": N_("the cluster portfolio and cooperation among clusters"),
+}
 LEARN_QUESTION = (
     N_("Learn from {names}, with clearly higher figures on the same question."),
     N_("Clearly higher figures on the same question come from {names}: ask how they do it."),
@@ -848,11 +857,11 @@ class Composer:
         if block and n >= self.k:
             out.append(
                 t.ngettext(
-                    "In their open answers, {n} respondent in {who} raises the theme of {theme} as well.",
-                    "In their open answers, {n} respondents in {who} raise the theme of {theme} as well.",
+                    "In their open answers, {n} respondent in {who} raises {theme} as well.",
+                    "In their open answers, {n} respondents in {who} raise {theme} as well.",
                     n,
                     who=self.name(region),
-                    theme=self.block_text(block, t),
+                    theme=t._(THEMES[block]) if block in THEMES else self.block_text(block, t),
                 )
             )
         kinds = {str(f.get("trigger", "")) for f in figures}
