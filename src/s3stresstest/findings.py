@@ -107,7 +107,7 @@ def block_name(instrument, block: str, language: str | None = None) -> str:
     label = instrument.block_label(block, language)
     known = BLOCK_NAMES.get(block)
     if known and instrument.block_label(block).startswith(known[0]):
-        return translator(language or "en").pgettext(AREA, known[1])
+        return translator(language if language in LANGUAGES else "en").pgettext(AREA, known[1])
     return label.rstrip("?").strip() or block
 
 
