@@ -495,9 +495,8 @@ def _scale_text(ins, item, t: Translator) -> str:
     if cl is None:
         return t._(ITEM_TYPES[item.type]) if item.type in ITEM_TYPES else item.type
     il = _labels(t.language)
-    parts = [
-        f"{_choice_label(c, il)} ({t.number(c.score) if c.score is not None else t._('no score')})" for c in cl.choices
-    ]
+    no_score = t._("no score")
+    parts = [f"{_choice_label(c, il)} ({t.number(c.score) if c.score is not None else no_score})" for c in cl.choices]
     return " / ".join(parts)
 
 
