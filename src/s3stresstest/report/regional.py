@@ -83,6 +83,15 @@ GROUP_ORDER = (
 # --------------------------------------------------------------------------------------------------
 
 
+# The built-in questionnaire's title (an instrument has one title; the report shows this one translated).
+INSTRUMENT_TITLES = (N_("S3 StressTest questionnaire"),)
+
+
+def _title(title: str, t: Translator) -> str:
+    """The questionnaire's title in the report's language when it is the built-in one, else as the form gives it."""
+    return t._(title) if title in INSTRUMENT_TITLES else title
+
+
 def _lang(language: str | None) -> str:
     """The report language's code ('en' for None)."""
     return check_language(language or "en")
@@ -1443,7 +1452,7 @@ def annex_section(inputs, region: str, language: str = "en") -> Section:
             t._(
                 "Every question of {title} ({form} version {version}) in questionnaire order, with its answer "
                 "scale and this territory's score.",
-                title=ins.title,
+                title=_title(ins.title, t),
                 form=ins.form_id,
                 version=ins.version,
             )
@@ -1521,7 +1530,7 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None, 
             t._("Instrument"),
             t._(
                 "{title} ({form} version {version})",
-                title=ins.get("title", inputs.instrument.title),
+                title=_title(str(ins.get("title", inputs.instrument.title)), t),
                 form=ins.get("form_id", inputs.instrument.form_id),
                 version=ins.get("version", inputs.instrument.version),
             ),
@@ -1707,7 +1716,7 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
         title=t._("S3 StressTest: {territory}", territory=inputs.label(region)),
         subtitle=t._(
             "Regional report. {title}, version {version}. Peer groups: {groups}.",
-            title=inputs.instrument.title,
+            title=_title(inputs.instrument.title, t),
             version=inputs.instrument.version,
             groups=peers,
         ),
