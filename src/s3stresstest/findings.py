@@ -838,7 +838,14 @@ def _type_summary(ins, t: Translator, number: int, size: int, mean: float, rel: 
 
     def said(blocks: list) -> str:
         parts = [
-            f"{block_name(ins, b, t.language)} ({'+' if rel[b] >= 0 else '−'}{t.number(abs(rel[b]))})" for b in blocks
+            # TRANSLATORS: an area with its difference in points, inside a sentence ("... stronger on {ahead}");
+            # quote the area if your language needs it to stay grammatical there
+            t._(
+                "{area} ({difference})",
+                area=block_name(ins, b, t.language),
+                difference=("+" if rel[b] >= 0 else "−") + t.number(abs(rel[b])),
+            )
+            for b in blocks
         ]
         # TRANSLATORS: two areas joined: "monitoring and evaluation (+6) and the cluster portfolio (+4)"
         return parts[0] if len(parts) == 1 else t._("{first} and {second}", first=parts[0], second=parts[1])
