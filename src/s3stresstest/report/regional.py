@@ -1486,6 +1486,51 @@ def annex_section(inputs, region: str, language: str = "en") -> Section:
     return s
 
 
+# The scoring rules a run records (`run.build._rules`, in English): names and texts in the report's language.
+SCORING_RULES = {
+    "item_score": N_("item score"),
+    # TRANSLATORS: name of the scoring rule for answers left blank or without a score
+    "missing": N_("missing answers"),
+    "select_multiple": N_("multiple choice"),
+    "suppression": N_("suppression"),
+    "block_score": N_("block score"),
+    "interval": N_("interval"),
+}
+SCORING_RULE_TEXTS = (
+    N_("mean over respondents with a value"),
+    N_("mean of stakeholder-group means"),
+    N_("blank answers and choices without a score are missing, never 0"),
+    N_("sum of the ticked choices' scores, capped at 100"),
+    N_("mean of published item scores, if at least half of the block's scored items are published"),
+)
+SUPPRESSION_RULE = re.compile(
+    r"figures with fewer than (\d+) respondents with a value are suppressed; stakeholder-group cells get secondary "
+    r"suppression"
+)
+INTERVAL_RULE = re.compile(r"(\d+)% percentile bootstrap over respondents within each territory")
+
+
+def _scoring_rule(key: str, text: str, t: Translator) -> tuple[str, str | None]:
+    """A recorded scoring rule's name and text in the report's language (text None: not a rule this
+    report knows, shown as recorded). English keeps the record's words."""
+    if t.language == "en":
+        return key.replace("_", " "), text
+    name = t._(SCORING_RULES[key]) if key in SCORING_RULES else key
+    if text in SCORING_RULE_TEXTS:
+        return name, t._(text)
+    if m := SUPPRESSION_RULE.fullmatch(text):
+        return name, t._(
+            "figures with fewer than {k} respondents with a value are suppressed; stakeholder-group cells get "
+            "secondary suppression",
+            k=t.integer(int(m[1])),
+        )
+    if m := INTERVAL_RULE.fullmatch(text):
+        return name, t._(
+            "{level} percentile bootstrap over respondents within each territory", level=t.percent(int(m[1]) / 100)
+        )
+    return name, None
+
+
 # The description `campaign.synthetic` gives a generated campaign (recorded in English in run.json).
 SYNTHETIC_CAMPAIGN = re.compile(
     r"SYNTHETIC campaign: generated data, not real answers\. (?P<n>\d+) respondents in (?P<regions>\d+) "
@@ -1563,12 +1608,13 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None, 
                 ),
             ]
         )
-    scoring_rules = rec.get("rules") or {}
-    for key, text in scoring_rules.items():
-        # English: the rule's key as words; other languages: the key as recorded, beside its recorded text
-        rows.append([t._("Rule: {name}", name=key.replace("_", " ") if t.language == "en" else key), str(text)])
-    if scoring_rules and t.language != "en":
-        rows.append([t._("Scoring rules"), t._("quoted above as the run recorded them (in English)")])
+    as_recorded = False
+    for key, text in (rec.get("rules") or {}).items():
+        name, said = _scoring_rule(str(key), str(text), t)
+        as_recorded = as_recorded or said is None
+        rows.append([t._("Rule: {name}", name=name), str(text) if said is None else said])
+    if as_recorded and t.language != "en":
+        rows.append([t._("Scoring rules"), t._("a rule this report does not know is quoted as the run recorded it")])
     if findings_params is not None:
         rows.append([t._("Key-finding thresholds"), ", ".join(f"{k}={v}" for k, v in findings_params.record().items())])
     rr = inputs.record.get("recommendations") or {}
