@@ -27,7 +27,7 @@ from . import palette as pal
 from .common import figure
 from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table
 from .svg import Doc, axis, wrap
-from .synthesis import _banner, type_summaries_in
+from .synthesis import synthetic_banner, type_summaries_in
 
 CHART_ITEMS = 6  # questions in the memo's chart
 STAND_OUT = (
@@ -331,7 +331,7 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
         ),
         stem="memo",
         synthetic=inputs.synthetic,
-        banner=_banner(inputs, t),
+        banner=synthetic_banner(inputs, t),
         toc=False,
         language=language,
         meta={"software": __version__, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},

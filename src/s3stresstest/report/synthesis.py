@@ -674,7 +674,7 @@ def build_synthesis(
         ),
         stem="synthesis",
         synthetic=inputs.synthetic,
-        banner=_banner(inputs, t),
+        banner=synthetic_banner(inputs, t),
         language=language,
         meta={"software": __version__, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},
     )
@@ -703,7 +703,7 @@ SYNTHETIC_NOTICE = N_(
 )
 
 
-def _banner(inputs, t: Translator) -> str | None:
+def synthetic_banner(inputs, t: Translator) -> str | None:
     """The run's synthetic-data notice in the report's language (a notice of the run's own words stays as it is)."""
     if not inputs.synthetic:
         return None
