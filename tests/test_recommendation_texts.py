@@ -15,6 +15,7 @@ from s3stresstest.errors import InputError
 from s3stresstest.i18n import LANGUAGES, translator
 from s3stresstest.i18n.tools import template
 from s3stresstest.i18n.translator import placeholders
+from s3stresstest.instrument.model import pick_label
 from s3stresstest.recommend import load_rules, recommend
 from s3stresstest.recommend.rules import TEXT_FIELDS, TRANSLATED_LANGUAGES
 from s3stresstest.run import ReferenceData, run_demo
@@ -87,6 +88,20 @@ def test_no_fixed_english_phrase_of_the_composer_in_the_other_languages(texts):
         joined = " ".join([*sub["title"], *sub["action"], *sub["rationale"]])
         found = [p for p in phrases if p in joined]
         assert not found, (lang, found[:5])
+        # questions and answer options are quoted in the language's marks and words
+        assert "\u2018" not in joined and "\u2018No\u2019" not in joined, lang
+
+
+def test_answer_options_are_worded_as_the_questionnaire_does_in_each_language(demo, texts):
+    rows = demo.recommendations[demo.recommendations["rule"] == "b1-no-governance-seat"]
+    assert len(rows)
+    key = rows.iloc[0][["region", "rank"]].tolist()
+    mine = texts[(texts["region"] == key[0]) & (texts["rank"] == key[1])].set_index("language")["action"]
+    inst = demo.instrument
+    no = inst.select_list(inst.item("b1_governance_seat")).choice("no")
+    for lang in LANGUAGES:
+        label = pick_label(no.labels, lang)
+        assert translator(lang).pgettext("quotation", "\u2018{text}\u2019", text=label) in mine[lang], lang
 
 
 def _pattern(message: str) -> re.Pattern:

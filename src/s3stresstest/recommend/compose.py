@@ -77,6 +77,7 @@ RULE_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
 ITEM_BELOW_PEERS, ITEM_WEAKEST = "item-below-peers", "item-weakest"
 WEIGHT_BELOW_PEERS, WEIGHT_WEAKEST, WEIGHT_STRETCH = 0.8, 0.6, 0.5
 FEW_RESPONDENTS = 15
+STRIP = " ?.:\u00a0\u202f"  # trailing punctuation of a question or option label quoted in a sentence
 
 Figure = tuple[float, float, float, int]  # score, ci_low, ci_high, n (NaN where unknown)
 
@@ -334,13 +335,25 @@ class Composer:
         """The question's text in the translator's language, quoted."""
         t = t or translator("en")
         if self.instrument is not None and self.instrument.has_item(item):
-            return _quote(self.instrument.item_label(item, t.language).rstrip(" ?.:"), t)
+            return _quote(self.instrument.item_label(item, t.language).rstrip(STRIP), t)
         return item
+
+    def choice_text(self, item: str, choice: str, t: Translator) -> str:
+        """An answer option as the questionnaire words it in the translator's language, quoted."""
+        label = choice.replace("_", " ")
+        if self.instrument is not None and self.instrument.has_item(item):
+            options = self.instrument.choices_of(self.instrument.item(item))
+            found = options.get(choice) if options is not None else None
+            if found is not None and found.labels:
+                from ..instrument.model import pick_label
+
+                label = pick_label(found.labels, t.language).rstrip(STRIP)
+        return _quote(label, t)
 
     def block_text(self, block: str, t: Translator | None = None) -> str:
         t = t or translator("en")
         if self.instrument is not None and any(b.name == block for b in self.instrument.blocks):
-            return _quote(self.instrument.block_label(block, t.language).rstrip(" ?.:"), t)
+            return _quote(self.instrument.block_label(block, t.language).rstrip(STRIP), t)
         return block
 
     # peers
@@ -671,7 +684,7 @@ class Composer:
             )
         if kind == "item_share":
             share = _f(f.get("share"))
-            choices = _or([_quote(str(c).replace("_", " "), t) for c in f.get("choices") or []], t)
+            choices = _or([self.choice_text(str(f.get("item")), str(c), t) for c in f.get("choices") or []], t)
             options = SHARE_OPENERS if f.get("n") else SHARE_OPENERS_NO_N
             return _pick(
                 t,
