@@ -172,6 +172,11 @@ def _or(parts: list[str], t: Translator) -> str:
     return t._("{items} or {last}", items=", ".join(parts[:-1]), last=parts[-1])
 
 
+def _semicolon(t: Translator) -> str:
+    # TRANSLATORS: separates listed questions with their figures; French puts a no-break space before it.
+    return t.pgettext("separator", "; ")
+
+
 def _quote(text: str, t: Translator) -> str:
     # TRANSLATORS: quotation marks around a question, block or peer-group name; use your language's marks.
     return t.pgettext("quotation", "\u2018{text}\u2019", text=text)
@@ -505,7 +510,7 @@ class Composer:
 
     def behind_text(self, behind: list[dict], t: Translator) -> str:
         """The questions furthest behind peers that a block's below-peers row starts with."""
-        listed = "; ".join(
+        listed = _semicolon(t).join(
             t._(
                 "{question} {figure} against {mean}",
                 question=self.question(str(x["item"]), t),
@@ -631,7 +636,7 @@ class Composer:
                 text = f"{text} {peer}"
             return text
         if kind == "item_below_peers" and len(figures) > 1:
-            listed = "; ".join(
+            listed = _semicolon(t).join(
                 t._(
                     "{question} {figure} against {mean}",
                     question=self.question(str(x["item"]), t),
