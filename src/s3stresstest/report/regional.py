@@ -83,8 +83,10 @@ GROUP_ORDER = (
 # --------------------------------------------------------------------------------------------------
 
 
-# The built-in questionnaire's title (an instrument has one title; the report shows this one translated).
-INSTRUMENT_TITLES = (N_("S3 StressTest questionnaire"),)
+# The built-in questionnaire's title (an instrument has one title; the report shows this one translated). Its
+# translation is the web catalogue's (`web.i18n.INSTRUMENT_TITLES`, the questionnaire's header), which the
+# report's Translator holds as it merges every domain.
+INSTRUMENT_TITLES = ("S3 StressTest questionnaire",)
 
 
 def _title(title: str, t: Translator) -> str:
