@@ -40,6 +40,14 @@ from .render import (
     missing,
 )
 
+# The built-in questionnaire's title (shown translated; another instrument's title as its form gives it).
+INSTRUMENT_TITLES = (N_("S3 StressTest questionnaire"),)
+
+
+def instrument_title(title: str, t: Translator) -> str:
+    """The questionnaire's title in the report's language when it is the built-in one."""
+    return t._(title) if title in INSTRUMENT_TITLES else title
+
 
 def _signed(t: Translator, v: Any) -> str:
     return ("+" if v > 0 else "") + t.number(v)
@@ -234,7 +242,7 @@ def _intro(inputs, language: str = "en") -> Section:
                 "{n} territories answered the {instrument} (version {version}); {respondents} respondents in all. "
                 "Peer groups: {groups}.",
                 n,
-                instrument=inputs.instrument.title,
+                instrument=instrument_title(inputs.instrument.title, t),
                 version=inputs.instrument.version,
                 respondents=t.integer(respondents) if respondents is not None else "–",
                 groups=groups or "–",
@@ -669,7 +677,7 @@ def build_synthesis(
             "{territories} territories, {blocks} blocks. {instrument}, version {version}.",
             territories=t.integer(len(inputs.territories)),
             blocks=t.integer(len(inputs.blocks)),
-            instrument=inputs.instrument.title,
+            instrument=instrument_title(inputs.instrument.title, t),
             version=inputs.instrument.version,
         ),
         stem="synthesis",
