@@ -49,7 +49,7 @@ MAX_NAME = 200
 RESPONDENT_ID_MAX = 40
 
 
-MAX_ID = 2**63 - 1  # the largest integer key SQLite and PostgreSQL (bigint) can hold
+MAX_ID = 2**31 - 1  # the largest integer key every backend holds (PostgreSQL INTEGER columns)
 
 
 class NotFound(InputError):

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 
 from ..errors import InputError
 from . import models as m
-from .base import NotFound, StoreBase, _hash_token, _now, _utc
+from .base import MAX_ID, NotFound, StoreBase, _hash_token, _now, _utc
 
 DEFAULT_RETENTION_DAYS = 365
 
@@ -73,7 +73,7 @@ class PrivacyMixin(StoreBase):
         if respondent_id is not None:
             rows = s.scalars(q.where(m.Respondent.id == respondent_id)).all()
         else:
-            inv = s.get(m.Invitation, invitation_id)
+            inv = s.get(m.Invitation, invitation_id) if invitation_id and 0 < invitation_id <= MAX_ID else None
             if inv is None or inv.campaign_id != campaign_id:
                 raise NotFound(f"no invitation {invitation_id} in campaign {campaign_id}")
             if inv.kind == "open":

@@ -161,8 +161,16 @@ def _exception_handlers(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        if is_api(request.scope):
-            return JSONResponse({"detail": _jsonable(exc.errors())}, status_code=422)
+        if is_api(request.scope):  # the documented ProblemReport, as for every other refused input
+            from ..errors import Problem
+            from .routes_api import refused
+
+            problems = []
+            for e in exc.errors():
+                loc = [str(x) for x in e.get("loc", ())]
+                where, field = (loc[0], ".".join(loc[1:]) or None) if loc else (None, None)
+                problems.append(Problem(str(e.get("msg", "invalid")), field=field, source=where))
+            return refused(InputError(problems or [Problem("invalid request")]))
         return web.not_found(request)  # e.g. /s/<token>/page/abc
 
     @app.exception_handler(InputError)
