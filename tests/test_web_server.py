@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 import sys
 import time
@@ -55,9 +54,13 @@ def test_module_starts_prints_ready_and_serves(tmp_path):
         assert r.status_code == 200 and r.json() == {"status": "ok"}
         assert httpx.get(f"{base}/s/{'n' * 32}", timeout=10).status_code == 404
         assert "server" not in r.headers
-        # a secret key was generated for this data directory, readable by its owner only
-        key = tmp_path / "data" / SECRET_FILE
-        assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
+        # a signing key was generated once and kept in the database, where every server process on
+        # every host finds the same one (no key file beside one host's data)
+        import sqlite3
+
+        with sqlite3.connect(db) as conn:
+            (stored,) = conn.execute("SELECT value FROM app_secrets WHERE name = 'signing_key'").fetchone()
+        assert len(stored) >= 32 and not (tmp_path / "data" / SECRET_FILE).exists()
     finally:
         proc.terminate()
         try:

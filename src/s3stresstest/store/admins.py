@@ -53,12 +53,17 @@ class AdminsMixin(StoreBase):
         self.log_admin_event("admin_created", username)  # type: ignore[attr-defined]
         return admin_id
 
-    def verify_admin(self, username: str, password: str, *, address: str | None = None) -> int | None:
+    def verify_admin(
+        self, username: str, password: str, *, address: str | None = None, log_success: bool = True
+    ) -> int | None:
         """Admin id when the password matches, else None (unknown user included, in similar time).
-        Both outcomes go to the admin log ('login', 'login_failed') with the name and the address."""
+        A failure always goes to the admin log ('login_failed', with the name given and the address);
+        a success ('login') unless `log_success` is False (API Basic auth checks every request)."""
         admin_id = self._verify_admin(username, password)
         name = (username or "").strip()[:200] if isinstance(username, str) else ""
-        self.log_admin_event("login" if admin_id is not None else "login_failed", name, address=address)  # type: ignore[attr-defined]
+        if admin_id is None or log_success:
+            event = "login" if admin_id is not None else "login_failed"
+            self.log_admin_event(event, name, address=address)  # type: ignore[attr-defined]
         return admin_id
 
     def _verify_admin(self, username: str, password: str) -> int | None:

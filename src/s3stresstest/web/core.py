@@ -20,7 +20,17 @@ from starlette.templating import Jinja2Templates
 
 from . import i18n
 from .operations import CSV_TYPE
-from .security import ADMIN_COOKIE, CSRF_COOKIE, CSRF_FIELD, RateLimiter, Signer, client_key, new_token, same_token
+from .security import (
+    ADMIN_COOKIE,
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    RateLimiter,
+    SharedRateLimiter,
+    Signer,
+    client_key,
+    new_token,
+    same_token,
+)
 from .settings import WebSettings
 from .survey import build_pages
 
@@ -69,10 +79,11 @@ class Web:
     def __init__(self, store, settings: WebSettings):
         self.store = store
         self.settings = settings
-        self.signer = Signer(settings.resolved_secret())
-        self.login_limiter = RateLimiter(settings.login_rate)
+        self.signer = Signer(settings.resolved_secret(store))
+        # failures count in the database, so the limits hold across server processes and hosts
+        self.login_limiter = SharedRateLimiter(store, "login", settings.login_rate)
         self.token_limiter = RateLimiter(settings.token_rate)
-        self.bad_token_limiter = RateLimiter(settings.bad_token_rate)
+        self.bad_token_limiter = SharedRateLimiter(store, "bad-token", settings.bad_token_rate)
         env = Environment(
             loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=select_autoescape(default=True),
@@ -202,13 +213,16 @@ class Web:
             raise CsrfFailed()
 
     # -- rate limits ---------------------------------------------------------------
-    def verify_login(self, request: Request, username: str, password: str) -> int | None:
+    def verify_login(self, request: Request, username: str, password: str, *, log_success: bool = True) -> int | None:
         """The admin id of a user name and password (login form and API Basic auth alike), else None.
         Failures count against the client address; past the limit, `RateLimited` before any check."""
         key = client_key(request)
         if self.login_limiter.blocked(key):
             raise RateLimited()
-        admin_id = self.store.verify_admin(username, password) if username and password else None
+        if username and password:
+            admin_id = self.store.verify_admin(username, password, address=key, log_success=log_success)
+        else:
+            admin_id = None
         if admin_id is None:
             self.login_limiter.hit(key)
         return admin_id

@@ -43,7 +43,7 @@ def api_admin(request: Request, credentials: HTTPBasicCredentials | None = Depen
     keep the credentials for any page to reuse). Sync: checking a password hits the database."""
     web = web_of(request)
     if credentials is not None:
-        admin_id = web.verify_login(request, credentials.username, credentials.password)
+        admin_id = web.verify_login(request, credentials.username, credentials.password, log_success=False)
         if admin_id is None:
             raise HTTPException(401, "wrong user name or password")
         return {"uid": admin_id, "user": credentials.username, "via": "basic"}

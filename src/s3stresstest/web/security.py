@@ -136,6 +136,25 @@ class RateLimiter:
             self._hits.clear()
 
 
+class SharedRateLimiter:
+    """The `RateLimiter` interface over counters in the database (`Store.rate_hit`): every server
+    process, on every host, counts into the same window. Used for failures (logins, unknown links),
+    which are few; the per-link request limit stays in each process's memory."""
+
+    def __init__(self, store, name: str, limit: int, window: float = 60.0):
+        self.store, self.name, self.limit, self.window = store, name, limit, window
+
+    def blocked(self, key: str) -> bool:
+        if self.limit <= 0:
+            return False
+        return bool(self.store.rate_count(f"{self.name} {key}", self.window) >= self.limit)
+
+    def hit(self, key: str) -> bool:
+        if self.limit <= 0:
+            return True
+        return bool(self.store.rate_hit(f"{self.name} {key}", self.window) <= self.limit)
+
+
 def client_key(scope_or_request) -> str:
     client = getattr(scope_or_request, "client", None)
     if client is None and isinstance(scope_or_request, dict):

@@ -123,9 +123,10 @@ def _serve_workers(host: str, port: int, database_url: str | None, settings, wor
     from .settings import ENV, WebSettings
 
     url = resolve_url(database_url)
-    Store.open(url).close()  # migrate once, here, before any worker opens the database
     settings = settings or WebSettings.from_env()
-    env = {ENV_URL: url, ENV["secret_key"]: settings.resolved_secret().decode()}
+    with Store.open(url) as store:  # migrate once, here, before any worker opens the database
+        secret = settings.resolved_secret(store)  # the database's key: the same on every host
+    env = {ENV_URL: url, ENV["secret_key"]: secret.decode()}
     for name, var in ENV.items():  # explicit settings reach the workers through their environment
         value = getattr(settings, name)
         if name != "secret_key" and value is not None:

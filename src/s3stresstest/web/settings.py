@@ -66,13 +66,17 @@ class WebSettings(BaseModel):
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def resolved_secret(self) -> bytes:
-        """The signing key: given, else from the environment, else the key file (made on first use)."""
+    def resolved_secret(self, store=None) -> bytes:
+        """The signing key: given, else from the environment, else — with a `store` — the key kept in
+        the database (made by whichever server process asks first, so every process on every host
+        signs alike), else the key file in the data directory (made on first use)."""
         if self.secret_key:
             return self.secret_key.encode()
         env = os.environ.get(ENV["secret_key"], "").strip()
         if env:
             return env.encode()
+        if store is not None:
+            return str(store.shared_secret("signing_key")).encode()
         folder = self.data_dir
         if folder is None:
             from ..regions.datadir import data_dir
