@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
+from web_support import sqlite_store  # noqa: F401 - fixture
 
 from s3stresstest.cli import app
 
@@ -50,3 +51,19 @@ def test_audit_command_downloads_a_campaign_log_and_the_admin_log(tmp_path, tiny
     result = runner.invoke(app, ["audit", "--admin-log", "--out", str(tmp_path / "admins.csv"), "--database-url", url])
     assert result.exit_code == 0, result.output
     assert "admin_created" in (tmp_path / "admins.csv").read_text(encoding="utf-8")
+
+
+def test_admin_pages_offer_the_whole_audit_log_and_the_admin_log(sqlite_store, tiny_instrument):
+    from web_support import ADMIN, PASSWORD, campaign, login, make_client
+
+    sqlite_store.create_admin(ADMIN, PASSWORD)
+    cid = campaign(sqlite_store, tiny_instrument)
+    client = make_client(sqlite_store)
+    assert client.get(f"/admin/campaigns/{cid}/audit.csv", follow_redirects=False).status_code in (303, 401)
+    login(client)
+    page = client.get(f"/admin/campaigns/{cid}").text
+    assert f"/admin/campaigns/{cid}/audit.csv" in page and "/admin/admin-log.csv" in page
+    audit = client.get(f"/admin/campaigns/{cid}/audit.csv")
+    assert audit.status_code == 200 and audit.text.splitlines()[0] == "id,at,event,respondent_id,detail"
+    admins = client.get("/admin/admin-log.csv")
+    assert admins.status_code == 200 and ",login," in admins.text and ADMIN in admins.text

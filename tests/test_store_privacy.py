@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from test_store import all_cells, setup_campaign
 from typer.testing import CliRunner
+from web_support import sqlite_store  # noqa: F401 - fixture
 
 from s3stresstest.cli import app
 from s3stresstest.errors import InputError
@@ -109,3 +110,19 @@ def test_privacy_commands(tmp_path, tiny_instrument):
     assert result.exit_code == 0, result.output and "4 rows" in result.output
     result = runner.invoke(app, ["privacy", "purge", "--retention-days", "0", "--database-url", url])
     assert result.exit_code == 0 and "no campaign" in result.output
+
+
+def test_the_server_purges_on_start_what_the_retention_period_allows(sqlite_store, tiny_instrument):
+    from web_support import make_client
+
+    cid = setup_campaign(sqlite_store, tiny_instrument)
+    _inv, rid = answered(sqlite_store, cid)
+    sqlite_store.close_campaign(cid, admin="ana")
+    with make_client(sqlite_store, retention_days=30):  # closed today: kept
+        pass
+    assert sqlite_store.contact(rid) == "maria@example.org"
+    with make_client(sqlite_store, retention_days=0):  # the app's start runs the purge
+        pass
+    assert sqlite_store.contact(rid) is None
+    entry = sqlite_store.audit_log(cid).iloc[-1]
+    assert entry["event"] == "purge" and json.loads(entry["detail"])["admin"] == "server start"

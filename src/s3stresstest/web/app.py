@@ -50,6 +50,7 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
         try:
             limit_request_threads()
             web.warm_up()
+            _purge_expired(store, settings)
             yield
         finally:
             if owns_store:
@@ -109,6 +110,18 @@ def limit_request_threads(n: int | None = None) -> None:
     from ..store.db import POOL_SIZE
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = n or POOL_SIZE
+
+
+def _purge_expired(store, settings: WebSettings) -> None:
+    """The scheduled data-protection check: purge what the retention period allows (logged by the store)."""
+    if settings.retention_days is None:
+        return
+    try:
+        for done in store.purge_expired(settings.retention_days, admin="server start"):
+            log.info("purged contacts and links of campaign %s (retention %s days)", done["campaign_id"],
+                     settings.retention_days)  # fmt: skip
+    except Exception:
+        log.exception("the retention purge failed; it runs again on the next start")
 
 
 def create_app_from_env() -> FastAPI:

@@ -365,6 +365,16 @@ def invitation_status_download(store, campaign_id: int, pages: list) -> Download
     return Download(text, CSV_TYPE, f"invitation-status-campaign{campaign_id}.csv")
 
 
+def audit_download(store, campaign_id: int) -> Download:
+    """The campaign's whole audit log as spreadsheet-safe CSV (append-only; events in their stored form)."""
+    return Download(to_safe_csv(store.audit_log(campaign_id)), CSV_TYPE, f"audit-log-campaign{campaign_id}.csv")
+
+
+def admin_log_download(store) -> Download:
+    """The admin log (logins, failed logins, admin creation) as spreadsheet-safe CSV."""
+    return Download(to_safe_csv(store.admin_log()), CSV_TYPE, "admin-log.csv")
+
+
 def answers_export(store, campaign: dict, fmt: str, *, submitted_only: bool = True, admin: str = "") -> Download:
     """The campaign's answers as long CSV (`long`), wide CSV (`wide`) or wide XLSX (`xlsx`); never
     contact details (`contacts_download` is their own export). With `admin`, the audit log says who

@@ -487,6 +487,18 @@ def invitation_status(request: Request, campaign: CampaignDep):
     return send(request, ops.invitation_status_download(web.store, campaign["id"], pages))
 
 
+@router.get("/campaigns/{campaign_id}/audit.csv")
+def audit_csv(request: Request, campaign: CampaignDep):
+    """The campaign's whole audit log: who did what, when (never answers)."""
+    return send(request, ops.audit_download(web_of(request).store, campaign["id"]))
+
+
+@router.get("/admin-log.csv")
+def admin_log_csv(request: Request, admin_: AdminDep):
+    """The admin log: logins, failed logins (with the name given and the address), admin creation."""
+    return send(request, ops.admin_log_download(web_of(request).store))
+
+
 @router.get("/campaigns/{campaign_id}/rates")
 def rates_fragment(request: Request, campaign: CampaignDep):
     """The response-rate table alone: the campaign page refreshes it while open (admin-rates.js)."""

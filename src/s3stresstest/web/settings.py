@@ -2,7 +2,7 @@
 
 | setting | environment | default |
 | --- | --- | --- |
-| secret_key | S3ST_SECRET_KEY | generated once and kept in `<data dir>/web-secret.key` (mode 0600) |
+| secret_key | S3ST_SECRET_KEY | generated once and kept in the database, shared by every server process |
 | max_body_bytes | S3ST_MAX_BODY_BYTES | 10 MB |
 | login_rate | S3ST_LOGIN_RATE | 5 login attempts per minute per client address |
 | token_rate | S3ST_TOKEN_RATE | 600 requests per minute to one survey link from one client address |
@@ -11,6 +11,7 @@
 | secure_cookies | S3ST_SECURE_COOKIES | only when the request came over https |
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
 | rates_refresh_seconds | S3ST_RATES_REFRESH_SECONDS | 30: the admin page refreshes its response rates (0: never) |
+| retention_days | S3ST_RETENTION_DAYS | 365: on start, purge contacts and links of older closed campaigns (`none`: never) |
 
 A rate of 0 switches that limit off (load tests from one address).
 """
@@ -34,6 +35,7 @@ ENV = {
     "secure_cookies": "S3ST_SECURE_COOKIES",
     "session_hours": "S3ST_SESSION_HOURS",
     "rates_refresh_seconds": "S3ST_RATES_REFRESH_SECONDS",
+    "retention_days": "S3ST_RETENTION_DAYS",
 }
 
 
@@ -43,6 +45,12 @@ class WebSettings(BaseModel):
     login_rate: int = Field(5, ge=0, description="Login attempts per minute per client address (0: no limit).")
     token_rate: int = Field(600, ge=0, description="Requests per minute to one survey link from one client address.")
     bad_token_rate: int = Field(30, ge=0, description="Unknown survey links per minute per client address.")
+    retention_days: int | None = Field(
+        365,
+        ge=0,
+        description="Days after closing a campaign until its contact details and links are purged (checked on "
+        "start; empty: never).",
+    )
     base_url: str | None = Field(None, description="Public base URL for links, e.g. https://survey.example.org")
     secure_cookies: bool | None = Field(None, description="Force the Secure cookie flag (default: when https).")
     session_hours: float = Field(8.0, gt=0, description="Lifetime of an admin session.")
@@ -61,7 +69,9 @@ class WebSettings(BaseModel):
         values: dict = {}
         for name, var in ENV.items():
             raw = os.environ.get(var, "").strip()
-            if raw:
+            if raw.lower() == "none" and name == "retention_days":
+                values[name] = None
+            elif raw:
                 values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
