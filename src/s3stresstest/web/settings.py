@@ -11,7 +11,7 @@
 | secure_cookies | S3ST_SECURE_COOKIES | only when the request came over https |
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
 | rates_refresh_seconds | S3ST_RATES_REFRESH_SECONDS | 30: the admin page refreshes its response rates (0: never) |
-| retention_days | S3ST_RETENTION_DAYS | 365: on start, purge contacts and links of older closed campaigns (`none`: never) |
+| retention_days | S3ST_RETENTION_DAYS | 365: on start, purge old closed campaigns' contacts and links (`none`: never) |
 
 A rate of 0 switches that limit off (load tests from one address).
 """
