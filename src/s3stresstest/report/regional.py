@@ -1104,6 +1104,7 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
             )
         else:
             s.add(Paragraph(t._("No context statistics for this territory."), style="note"))
+    scoreboard_block(s, inputs, region, t)
     peers = inputs.structural_peers
     if peers is None:
         why = inputs.missing.get(
@@ -1162,6 +1163,56 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
         )
     )
     return s
+
+
+def _scoreboard_names(t: Translator) -> dict[str, str]:
+    """The areas of the built-in scoreboard framework (composite/data/scoreboard.yaml) in the language."""
+    return {
+        "rd_investment": t._("R&D investment"),
+        "human_resources": t._("Human resources in science and technology"),
+        "technology_output": t._("Technology output"),
+        "economic_level": t._("Economic level"),
+        "scoreboard": t._("Evidence scoreboard"),
+    }
+
+
+def scoreboard_block(s: Section, inputs, region: str, t: Translator) -> None:
+    """The territory on the evidence scoreboard: each area and the index with its range, beside the
+    survey's perceptions; a position among the run's territories, never a rank."""
+    board = getattr(inputs, "scoreboard", None)
+    if board is None or board.empty:
+        return
+    mine = board[board["region"] == region]
+    if mine.empty:
+        return
+    names = _scoreboard_names(t)
+    rows = []
+    for r in mine.sort_values(["level", "code"], ascending=[False, True]).itertuples():
+        name = names.get(str(r.code), str(r.name))
+        if pd.isna(r.score):
+            figure = t._("not enough statistics")
+        elif r.level == 3 and not pd.isna(r.low):
+            figure = t._("{score} (range {low}–{high})", score=t.number(r.score), low=t.number(r.low),
+                         high=t.number(r.high))  # fmt: skip
+        else:
+            figure = t.number(r.score)
+        rows.append([name, figure, t._("{available} of {indicators}", available=int(r.available),
+                                       indicators=int(r.indicators))])  # fmt: skip
+    s.add(
+        Table(
+            [t._("Area"), t._("Score (0–100)"), t._("Indicators with data")],
+            rows,
+            caption=t._("Evidence scoreboard: {territory}", territory=inputs.label(region)),
+            numeric=(1, 2),
+            compact=True,
+            note=t._(
+                "A composite of the Eurostat statistics above: 0 is the lowest and 100 the highest value "
+                "among the territories of this run. The range shows where the index lies in 90% of 1,000 "
+                "variations of weights and method. It places the territory among the others; it is not "
+                "a rank and says nothing about the survey's answers."
+            ),
+        )
+    )
 
 
 def evidence_lines(evidence: str | None, inputs=None, limit: int = 4, language: str | None = None) -> list[str]:
