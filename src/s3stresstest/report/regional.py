@@ -1169,7 +1169,7 @@ def _scoreboard_names(t: Translator) -> dict[str, str]:
     """The areas of the built-in scoreboard framework (composite/data/scoreboard.yaml) in the language."""
     return {
         "rd_investment": t._("R&D investment"),
-        "human_resources": t._("Human resources in science and technology"),
+        "human_resources": t._("Science and technology workforce"),
         "technology_output": t._("Technology output"),
         "economic_level": t._("Economic level"),
         "scoreboard": t._("Evidence scoreboard"),
