@@ -32,7 +32,7 @@ def new(
         if out_file.exists():
             raise InputError(f"{out_file} exists: the draft never overwrites a plan")
         try:
-            first = _month(start) if start else dt.date(dt.date.today().year + 1, 1, 1)
+            first = _month(start) if start else dt.date(dt.datetime.now(dt.UTC).year + 1, 1, 1)
         except ValueError as exc:
             raise InputError(f"--start {exc}") from None
         group = [c.strip() for c in territories.split(",") if c.strip()] if territories else None
