@@ -180,3 +180,12 @@ def test_campaign_open_comments_carry_the_recorded_language_to_the_excerpts():
     assert sorted(got) == ["Interreg! (it)", "Interreg. (de)", "Interreg? (sl)"]
     # without a recorded language the column is absent, as before
     assert "language" not in Campaign(responses.drop(columns="language")).open_comments(instrument).columns
+
+
+def test_the_language_mark_is_named_in_the_pages_language():
+    from s3stresstest.recommend.keywords import quoted
+
+    assert quoted("Mehr Förderung (de)") == "“Mehr Förderung” (German)"
+    assert quoted("Mehr Förderung (de)", "fr") == "“Mehr Förderung” (allemand)"
+    assert quoted("Più fondi (it)", "sl") == "“Più fondi” (italijanščina)"
+    assert quoted("no mark") == "“no mark”"

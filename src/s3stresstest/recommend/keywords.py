@@ -189,12 +189,20 @@ def mark(excerpt: str, language: str) -> str:
     return f"{excerpt} ({language})" if language in LANGUAGES else excerpt
 
 
-def quoted(excerpt: str) -> str:
-    """A marked excerpt for a page: “text” (German); the mark outside the quotation marks."""
+def quoted(excerpt: str, language: str = "en") -> str:
+    """A marked excerpt for a page: “text” (German), the language named in the page's `language`
+    ("Deutsch", "allemand", "tedesco"...: CLDR names); the mark outside the quotation marks."""
     m = _MARK.search(excerpt)
     if not m:
         return f"“{excerpt}”"
-    return f"“{excerpt[: m.start()]}” ({LANGUAGE_NAMES[m.group(1)]})"
+    code = m.group(1)
+    if language == "en":
+        name = LANGUAGE_NAMES[code]
+    else:
+        from babel import Locale
+
+        name = Locale.parse(language).languages.get(code, LANGUAGE_NAMES[code])
+    return f"“{excerpt[: m.start()]}” ({name})"
 
 
 def describe() -> str:

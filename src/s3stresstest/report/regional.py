@@ -511,7 +511,7 @@ def _scale_text(ins, item, t: Translator) -> str:
     return " / ".join(parts)
 
 
-def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str], str]:
+def _excerpts(inputs, region: str, block: str, seed: int = 0, language: str = "en") -> tuple[list[str], str]:
     """Up to MAX_EXCERPTS quoted answers that mention the block in any of the five languages.
 
     Each stays in its language and is marked with it: the respondent's recorded language when
@@ -551,7 +551,7 @@ def _excerpts(inputs, region: str, block: str, seed: int = 0) -> tuple[list[str]
     h = int.from_bytes(hashlib.sha256(f"{seed}\x1f{region}\x1f{block}".encode()).digest()[:8], "big")
     rng = np.random.default_rng(h)
     chosen = rng.choice(len(pool), size=min(MAX_EXCERPTS, len(pool)), replace=False)
-    return [quoted(pool[i]) for i in sorted(chosen)], ""
+    return [quoted(pool[i], language) for i in sorted(chosen)], ""
 
 
 def block_section(inputs, region: str, block: str, language: str = "en") -> Section:
@@ -781,7 +781,7 @@ def block_section(inputs, region: str, block: str, language: str = "en") -> Sect
         s.add(Paragraph(t._("No stakeholder-group figures for this block."), style="note"))
     # open answers
     s.add(Heading(t._("Open answers"), 3))
-    ex, why = _excerpts(inputs, region, block)
+    ex, why = _excerpts(inputs, region, block, language=t.language)
     if ex:
         s.add(Bullets(ex))
     else:
@@ -1366,7 +1366,11 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         except ValueError:
             ex = []
         if ex:
-            s.add(Callout("", title=t._("In respondents' words"), kind_of="note", lines=[quoted(x) for x in ex]))
+            s.add(
+                Callout(
+                    "", title=t._("In respondents' words"), kind_of="note", lines=[quoted(x, t.language) for x in ex]
+                )
+            )
     rec = recs.attrs.get("record") or {}
     rules = rec.get("rules") or {}
     digest = rules.get("rules_sha256") or rules.get("sha256")
