@@ -1056,6 +1056,8 @@ def _nuts_names(inputs) -> dict[str, str] | None:
 
 
 def context_section(inputs, region: str, language: str = "en") -> Section:
+    from .indicator_names import indicator_text
+
     t = translator(language)
     s = Section(t._("Context statistics and structural peers"), "context", page_break=True)
     s.add(
@@ -1083,9 +1085,9 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
         mine = ctx[ctx["region"] == region]
         rows = [
             [
-                str(r.name),
+                indicator_text(str(r.name), t.language),
                 t.big(r.value),
-                str(r.unit),
+                indicator_text(str(r.unit), t.language),
                 str(int(r.year)) if not missing(r.year) else "–",
                 str(r.flag or ""),
                 str(r.attribution or ""),
@@ -1124,14 +1126,14 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
             )
         )
         return s
-    from ..regions.peers import indicator_label
+    from .indicator_names import indicator_label
 
     vals = inputs.structural_peer_values
     vals = vals[vals["region"] == region] if vals is not None else pd.DataFrame(columns=["peer", "variable", "value"])
     variables = list(dict.fromkeys(vals["variable"]))
     value = {(r.peer, r.variable): r.value for r in vals.itertuples()}
     level = int(mine["level"].iloc[0])
-    head = [t._("Region"), t._("Distance")] + [indicator_label(v) for v in variables]
+    head = [t._("Region"), t._("Distance")] + [indicator_label(v, t.language) for v in variables]
     rows = [
         [t._("{territory} (this territory)", territory=inputs.label(region)), t.number(0)]
         + [t.big(value.get((region, v))) for v in variables]
