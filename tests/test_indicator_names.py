@@ -21,3 +21,12 @@ def test_names_and_units_in_other_languages():
         for text in TEXTS:
             if text != "km²":
                 assert indicator_text(text, language) != text, (language, text)
+
+
+def test_the_source_of_a_statistic_is_introduced_in_the_reports_language():
+    from s3stresstest.i18n import translator
+    from s3stresstest.report.regional import _source
+
+    assert _source("Source: Eurostat (reg_area3)", translator("de")) == "Quelle: Eurostat (reg_area3)"
+    assert _source("Source: Eurostat (reg_area3)", translator("en")) == "Source: Eurostat (reg_area3)"
+    assert _source("derived", translator("fr")) == "derived"

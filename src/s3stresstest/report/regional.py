@@ -1055,6 +1055,14 @@ def _nuts_names(inputs) -> dict[str, str] | None:
     return inputs.cache["nuts_names"]
 
 
+def _source(attribution: str, t: Translator) -> str:
+    """'Source: Eurostat (nama_10r_3gdp)' as recorded, with its first word in the report's language."""
+    prefix = "Source: "
+    if attribution.startswith(prefix):
+        return t._("Source: {source}", source=attribution[len(prefix) :])
+    return attribution
+
+
 def context_section(inputs, region: str, language: str = "en") -> Section:
     from .indicator_names import indicator_text
 
@@ -1090,7 +1098,7 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
                 indicator_text(str(r.unit), t.language),
                 str(int(r.year)) if not missing(r.year) else "–",
                 str(r.flag or ""),
-                str(r.attribution or ""),
+                _source(str(r.attribution or ""), t),
             ]
             for r in mine.itertuples()
         ]
