@@ -83,7 +83,7 @@ def _rows(texts, region="AT32", item="open_comments"):
 
 def test_regional_excerpts_quote_each_language_marked():
     texts = [t for t, _, _ in ANSWERS] + IRRELEVANT
-    inp = _inputs(_rows(texts), k=3)
+    inp = _inputs(_rows(texts), k=1)  # one answer per language: the per-language k has its own test
     got, why = _excerpts(inp, "AT32", "b3")
     assert why == ""
     assert sorted(got) == sorted(
@@ -98,20 +98,20 @@ def test_regional_excerpts_quote_each_language_marked():
 
 
 def test_regional_excerpts_use_the_recorded_language():
-    inp = _inputs(_rows(["Interreg!", "x", "y"]), languages={"AT32-0": "sl"})
+    inp = _inputs(_rows(["Interreg!", "x", "y"]), k=1, languages={"AT32-0": "sl"})
     assert _excerpts(inp, "AT32", "b2")[0] == ["“Interreg!” (Slovenian)"]
 
 
 def test_regional_excerpts_keep_anonymity():
     secret = "Förderung: schreiben Sie an max.muster@land.example.at oder +43 662 1234 5678, www.foerder.example.at"
-    rows = _rows([secret, "Weniger Bürokratie bei Anträgen.", "nichts"])
+    rows = _rows([secret, "Weniger Bürokratie bei Anträgen.", "Keine weiteren Anmerkungen zu den Anträgen."])
     # below k respondents on a question: nothing quoted, even when it matches
     assert _excerpts(_inputs(rows[:2]), "AT32", "b3")[0] == []
     # another territory's answers count neither towards k nor into the excerpts
     other = _rows(["Zu wenig Förderung für KMU."] * 5, region="ITH2")
     got, _ = _excerpts(_inputs(rows + other), "AT32", "b3")
     joined = " ".join(got)
-    assert len(got) == 2 and "KMU" not in joined
+    assert len(got) == 3 and "KMU" not in joined  # three German answers: k = 3 writers of German
     for leak in ("max.muster", "@", "1234", "www.", "example", "AT32-", "cluster_manager"):
         assert leak not in joined, leak
     assert "[e-mail]" in joined and "[phone]" in joined and "[link]" in joined
@@ -140,14 +140,15 @@ RULE = SimpleNamespace(id="r1", open_items=("open_comments",))
 
 def test_recommendation_excerpts_are_marked_with_their_language():
     texts = [t for t, _, _ in ANSWERS[:5]]
-    got = select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 3, 10, 0)
+    got = select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 1, 10, 0)
     assert sorted(got) == sorted(f"{t} ({lang})" for t, _, lang in ANSWERS[:5])
+    assert select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 3, 10, 0) == []  # no language has 3
     assert {quoted(g).rsplit(" (", 1)[1] for g in got} == {"English)", "German)", "French)", "Italian)"}
 
 
 def test_recommendation_excerpts_prefer_the_recorded_language_and_keep_anonymity():
     texts = ["Interreg!", "No further comment.", "Mail to a.b@c.de please"]
-    got = select_excerpts(_Comments(_comments(texts, ["fr", "en", ""])), "AT32", RULE, 3, 10, 0)
+    got = select_excerpts(_Comments(_comments(texts, ["fr", "en", ""])), "AT32", RULE, 1, 10, 0)
     assert sorted(got) == ["Interreg! (fr)", "Mail to [e-mail] please (en)"]
     assert select_excerpts(_Comments(_comments(texts[:2])), "AT32", RULE, 3, 10, 0) == []
     assert "AT32-" not in json.dumps(got) and "policy_maker" not in json.dumps(got)
@@ -176,7 +177,7 @@ def test_campaign_open_comments_carry_the_recorded_language_to_the_excerpts():
     )
     oc = Campaign(responses).open_comments(instrument)
     assert list(oc["language"]) == ["it", "sl", "de"]
-    got = select_excerpts(_Comments(oc), "AT32", RULE, 3, 10, 0)
+    got = select_excerpts(_Comments(oc), "AT32", RULE, 1, 10, 0)
     assert sorted(got) == ["Interreg! (it)", "Interreg. (de)", "Interreg? (sl)"]
     # without a recorded language the column is absent, as before
     assert "language" not in Campaign(responses.drop(columns="language")).open_comments(instrument).columns
@@ -189,3 +190,27 @@ def test_the_language_mark_is_named_in_the_pages_language():
     assert quoted("Mehr Förderung (de)", "fr") == "“Mehr Förderung” (allemand)"
     assert quoted("Più fondi (it)", "sl") == "“Più fondi” (italijanščina)"
     assert quoted("no mark") == "“no mark”"
+
+
+def test_non_answers_in_every_survey_language_are_never_quoted():
+    from s3stresstest.recommend.engine import NON_ANSWER
+
+    for text in ("Keine weiteren Anmerkungen.", "Pas d'autres commentaires", "Nessun commento", "Brez pripomb."):
+        assert NON_ANSWER.match(text), text
+    assert not NON_ANSWER.match("Keine Förderung für Cluster ohne Strategie")
+
+
+def test_an_answer_in_a_language_fewer_than_k_used_is_not_quoted():
+    """Twelve respondents answer in German, two in English: the English answers would point to their
+    writers (by the mark or by the text itself), so only German excerpts are usable."""
+    import pandas as pd
+
+    from s3stresstest.recommend.engine import _Comments
+
+    german = [f"Die Cluster brauchen mehr Förderung für gemeinsame Projekte, Nummer {i}." for i in range(12)]
+    english = ["Clusters need more funding for joint projects across the border.", "More money for clusters please."]
+    rows = [(f"r{i}", "AT32", "open_suggestions", text) for i, text in enumerate(german + english)]
+    comments = _Comments(pd.DataFrame(rows, columns=["respondent_id", "region", "item", "text"]))
+    usable = comments.usable(("AT32", "open_suggestions"), 3)
+    assert usable and all(x.endswith(" (de)") for x in usable)
+    assert len(comments.usable(("AT32", "open_suggestions"), 13)) == 0  # 14 answered, but only 12 in German

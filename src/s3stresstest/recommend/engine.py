@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -65,9 +66,13 @@ URL = re.compile(
     r"\b(?:[a-z0-9\-]+\.)+(?:com|org|net|eu|info|io|de|at|it|fr|ch|si|li|be|es|pl|nl|uk)(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-NON_ANSWER = re.compile(
+NON_ANSWER = re.compile(  # "no further comment" and the like, in the five survey languages
     r"^(?:\[synthetic\]\s*)?(?:no(?:thing)?(?: further| more| other)?(?: comments?| remarks?)?"
-    r"|none|n\.?/?a\.?|-+|\.+|\?+)[.!]?$",
+    r"|none|n\.?/?a\.?|-+|\.+|\?+"
+    r"|keine?(?: weiteren?| sonstigen?)?(?: anmerkungen?| kommentare?| bemerkungen?)?|nichts|entfällt"
+    r"|(?:pas|aucun)(?: d'autres?| de)?(?: commentaires?| remarques?)?|rien|sans objet"
+    r"|nessun(?:a|o)?(?: altro| altra| ulteriore)?(?: commento| osservazione)?|niente|nulla"
+    r"|brez(?: dodatnih)? pripomb|ni(?: dodatnih)? pripomb|nič|nimam pripomb)[.!]?$",
     re.IGNORECASE,
 )
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().\-/]{5,}\d")
@@ -219,8 +224,8 @@ class _Comments:
 
     def __init__(self, open_comments: pd.DataFrame | None):
         self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]]]] = {}
-        self._usable: dict[tuple[str, str], set[str]] = {}
-        self._clean: dict[tuple[str, str], str] = {}
+        self._usable: dict[tuple[str, str, int], set[str]] = {}
+        self._clean: dict[tuple[str, str], tuple[str, str]] = {}
         if open_comments is None or not len(open_comments):
             return
         need = {"respondent_id", "region", "item", "text"}
@@ -246,27 +251,29 @@ class _Comments:
     def usable(self, key: tuple[str, str], k: int) -> set[str]:
         """The distinct cleaned answers that say something, when at least `k` respondents answered; else none.
 
-        Each keeps its language, marked " (de)" at its end (`keywords.mark`), when it is known.
+        Each keeps its language, marked " (de)" at its end (`keywords.mark`), when it is known. An
+        answer in a language fewer than `k` of the question's respondents wrote in is left out: its
+        language alone (the mark, or the text itself) could point to the person who wrote it.
         """
         answers = self._answers.get(key)
         if answers is None or answers[0] < k:
             return set()
-        got = self._usable.get(key)
+        got = self._usable.get((*key, k))
         if got is None:
-            got = self._usable[key] = {c for c in (self._cleaned(t, rec) for t, rec in answers[1]) if c}
+            done = [self._cleaned(t, rec) for t, rec in answers[1]]
+            per_language = Counter(language for _, language in done)  # every answer, non-answers too
+            got = self._usable[(*key, k)] = {c for c, language in done if c and per_language[language] >= k}
         return got
 
-    def _cleaned(self, text: str, recorded: str) -> str:
-        """The cleaned answer marked with its language; "" for a non-answer such as "No further comment".
-
-        The language is the recorded one, else detected on the text without contact details.
-        """
+    def _cleaned(self, text: str, recorded: str) -> tuple[str, str]:
+        """The cleaned answer marked with its language ("" for a non-answer such as "No further
+        comment"), and the language: the recorded one, else detected on the text without contact details."""
         got = self._clean.get((text, recorded))
         if got is None:
             language = language_of(clean_excerpt(text, len(text) + 1), recorded)
             marker = len(mark("", language))
             plain = clean_excerpt(text, EXCERPT_CHARS - marker)
-            got = "" if not plain or NON_ANSWER.match(plain) else mark(plain, language)
+            got = ("" if not plain or NON_ANSWER.match(plain) else mark(plain, language), language)
             self._clean[(text, recorded)] = got
         return got
 

@@ -538,13 +538,22 @@ def _excerpts(inputs, region: str, block: str, seed: int = 0, language: str = "e
     from ..recommend import clean_excerpt
     from ..recommend.engine import EXCERPT_CHARS, NON_ANSWER
 
+    # the language of every usable answer: one written in a language fewer than k of the question's
+    # respondents used is left out, since its language alone could point to its writer
+    answers = []
+    for rid, item, text in zip(
+        eligible["respondent_id"].astype(str), eligible["item"].astype(str), eligible["value"].astype(str), strict=True
+    ):
+        lang = language_of(clean_excerpt(text, len(text) + 1), recorded.get(rid))
+        t = clean_excerpt(text, EXCERPT_CHARS - len(mark("", lang)))
+        answers.append((rid, item, lang, t if t and not NON_ANSWER.match(t) else "", text))
+    writers: dict[tuple[str, str], set[str]] = {}  # every answer counts, non-answers too
+    for rid, item, lang, _t, _text in answers:
+        writers.setdefault((item, lang), set()).add(rid)
     found: set[str] = set()
-    for rid, text in zip(eligible["respondent_id"].astype(str), eligible["value"].astype(str), strict=True):
-        if mentions(text, block):
-            lang = language_of(clean_excerpt(text, len(text) + 1), recorded.get(rid))
-            t = clean_excerpt(text, EXCERPT_CHARS - len(mark("", lang)))
-            if t and not NON_ANSWER.match(t):
-                found.add(mark(t, lang))
+    for _rid, item, lang, t, text in answers:
+        if t and len(writers[(item, lang)]) >= k and mentions(text, block):
+            found.add(mark(t, lang))
     pool = sorted(found)
     if not pool:
         return [], N_("no open answer mentions this block's keywords")
