@@ -555,11 +555,11 @@ def test_admin_sees_response_rates_change_without_reloading(tmp_path):
             page.get_by_role("button", name="Sign in").click()
         page.goto(f"{server.base_url}/admin/campaigns/{prepared.campaign_id}")
         row = page.locator("#rates tbody tr").first
-        expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*0\s*0\s*0%"))
+        expect(row).to_have_text(re.compile(r"AT33\s*Cluster manager\s*2\s*0\s*0\s*0%"))
         with Store.open(url) as store:  # a respondent submits meanwhile
             rid = store.start_and_save_page(prepared.tokens[0], "profile", {"years_involved": "5"})
             store.submit(rid)
-        expect(row).to_have_text(re.compile(r"AT33\s*cluster_manager\s*2\s*1\s*1\s*50%"))
+        expect(row).to_have_text(re.compile(r"AT33\s*Cluster manager\s*2\s*1\s*1\s*50%"))
         checks.page(page, "admin campaign (refreshed)")
         context.close()
     assert not checks.problems, checks.problems

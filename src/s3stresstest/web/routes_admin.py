@@ -276,9 +276,23 @@ def _rate_text(request: Request, rate) -> str:
     return _t(request).percent(rate, 0)
 
 
+def _group_text(lang: str, group: str | None) -> str:
+    """A stakeholder group's name in the admin's language (the code itself when it has none)."""
+    if not group:
+        return ""
+    text = i18n.t(lang, f"group_{group}")
+    return group if text == f"group_{group}" else text
+
+
 def _rates_context(request: Request, web, campaign: dict) -> dict:
+    lang = admin_lang(request)
     rates = [
-        dict(r, rate_text=_rate_text(request, r.get("rate"))) for r in ops.response_rates(web.store, campaign["id"])
+        dict(
+            r,
+            rate_text=_rate_text(request, r.get("rate")),
+            group_text=_group_text(lang, r.get("stakeholder_group")),
+        )
+        for r in ops.response_rates(web.store, campaign["id"])
     ]
     now = _dt.datetime.now(_dt.UTC)
     return {
