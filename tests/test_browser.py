@@ -355,7 +355,7 @@ def test_respondent_resumes_in_german_submits_and_admin_sees_it(survey):
             assert page.url.endswith(f"/admin/campaigns/{prepared.campaign_id}")
             rows = page.locator("section[aria-labelledby=h-rates] tbody tr")
             table = [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(rows.count())]
-            assert ["AT33", "cluster_manager", "3", "1", "1", "33%"] in table, table
+            assert ["AT33", "Cluster manager", "3", "1", "1", "33%"] in table, table
             assert len(table) == 1, table
             checks.page(page, "admin campaign")
             checks.shot(page, "admin-campaign")
