@@ -435,28 +435,27 @@ def main(argv: list[str] | None = None) -> dict:
         workdir = Path(args.keep or tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-            for think, label in rounds:  # each round on a fresh database
-                key = backend if not label else f"{backend}_capacity"
-                if backend == "sqlite":
-                    url = f"sqlite:///{workdir / f'collect-{label}{int(time.time())}.db'}"
+            if backend not in ("sqlite", "postgres"):
+                raise SystemExit(f"unknown backend '{backend}' (sqlite, postgres)")
+            srv = None
+            if backend == "postgres":
+                import pg
+
+                srv = pg.server()  # one throwaway cluster for both rounds, a fresh database each
+            try:
+                for think, label in rounds:
+                    key = backend if not label else f"{backend}_capacity"
+                    if srv is None:
+                        url = f"sqlite:///{workdir / f'collect-{label}{int(time.time())}.db'}"
+                    else:
+                        url = srv.url(srv.new_database())
                     out[key] = bench_backend(
                         backend, url, workdir, think, args.respondents, args.saves, args.servers, args.workers,
                         args.keep, label,
                     )  # fmt: skip
-                elif backend == "postgres":
-                    import pg
-
-                    srv = pg.server()
-                    try:
-                        name = srv.new_database()
-                        out[key] = bench_backend(
-                            backend, srv.url(name), workdir, think, args.respondents, args.saves, args.servers,
-                            args.workers, args.keep, label,
-                        )  # fmt: skip
-                    finally:
-                        pg.stop()
-                else:
-                    raise SystemExit(f"unknown backend '{backend}' (sqlite, postgres)")
+            finally:
+                if srv is not None:
+                    pg.stop()
     missed = [
         f"{b} {k}"
         for b, f in out.items()
