@@ -144,3 +144,10 @@ def test_unknown_trigger_falls_back_to_its_figures_and_long_lists_are_cut():
     lines = evidence_sentences({"triggered_by": figs}, limit=4, **LABELS)
     assert len(lines) == 5 and lines[-1] == "… and 2 more figures of the same kind."
     assert evidence_sentences("not json") == [] and evidence_sentences(None) == []
+
+
+def test_every_alignment_axis_has_words_in_the_reports():
+    from s3stresstest.alignment.taxonomy import AXES as TAXONOMY_AXES
+    from s3stresstest.report.evidence import AXES
+
+    assert set(TAXONOMY_AXES) <= set(AXES), set(TAXONOMY_AXES) - set(AXES)

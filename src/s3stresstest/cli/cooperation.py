@@ -16,7 +16,9 @@ def topics(
     territories: str | None = typer.Option(
         None, "--territories", help="The group, comma-separated codes (default: every territory of the run)."
     ),
-    axis: str = typer.Option("ecosystem", "--axis", help="Taxonomy of the topics: ecosystem, nace, nabs or policy."),
+    axis: str = typer.Option(
+        "ecosystem", "--axis", help="Taxonomy of the topics: ecosystem, nace, nabs, policy, horizon_cluster or mission."
+    ),
     weight: list[str] | None = typer.Option(
         None, "--weight", help="Weight of a dimension, NAME=NUMBER (overlap, willingness, capacity, closeness)."
     ),

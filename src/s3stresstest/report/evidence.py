@@ -25,6 +25,8 @@ AXES = {
     "nabs": "NABS",
     "ecosystem": N_("industrial ecosystem"),
     "policy": N_("policy objective"),
+    "horizon_cluster": N_("Horizon Europe cluster"),
+    "mission": N_("EU mission"),
     "priorities": N_("matched priorities"),
 }
 # how a territory to learn from relates to the one advised (the engine's `relation`)
