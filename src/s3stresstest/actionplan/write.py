@@ -21,24 +21,13 @@ def write_plan_documents(
     overwrite: bool = False,
 ) -> list[Path]:
     """`action_plan.<lang>.<ext>` for each language and format; returns the files (under `out`)."""
-    from ..report.render import render_html, write_docx, write_pdf
+    from ..report import parse_formats
+    from ..report.render import write_document
 
-    fmts = [f.strip().lower() for f in formats]
-    bad = [f for f in fmts if f not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown format {', '.join(bad)}; use {', '.join(FORMATS)}")
+    fmts = parse_formats(formats)
     names = []
     with staged_output_dir(out, overwrite) as tmp:
         for lang in languages:
-            doc = plan_document(plan, lang)
-            html = render_html(doc)
-            for f in fmts:
-                name = f"action_plan.{lang}.{f}"
-                if f == "html":
-                    (tmp / name).write_text(html, encoding="utf-8")
-                elif f == "pdf":
-                    write_pdf(html, tmp / name)
-                else:
-                    write_docx(doc, tmp / name)
-                names.append(name)
+            for path in write_document(plan_document(plan, lang), tmp, f"action_plan.{lang}", fmts):
+                names.append(path.name)
     return [Path(out) / n for n in names]

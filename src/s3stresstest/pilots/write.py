@@ -22,12 +22,10 @@ def write_validation(
 ) -> Path:
     """pilots.csv, verdicts.csv, block_scores.csv, item_scores.csv, distributions.csv, record.json and
     reports/<lang>/pilot_<CODE>.<ext> plus pilots_overview.<ext>."""
-    from ..report.render import render_html, write_docx, write_pdf
+    from ..report import parse_formats
+    from ..report.render import write_document
 
-    fmts = [f.strip().lower() for f in formats]
-    bad = [f for f in fmts if f not in ("html", "pdf", "docx")]
-    if bad:
-        raise ValueError(f"unknown format {', '.join(bad)}; use html, pdf, docx")
+    fmts = parse_formats(formats)
     with staged_output_dir(out, overwrite) as tmp:
         (tmp / "pilots.csv").write_text(to_safe_csv(v.pilots), encoding="utf-8")
         (tmp / "verdicts.csv").write_text(to_safe_csv(v.verdicts), encoding="utf-8")
@@ -40,13 +38,5 @@ def write_validation(
             folder.mkdir(parents=True)
             docs = [overview_document(v, lang)] + [pilot_document(v, c, lang) for c in v.pilots["code"]]
             for doc in docs:
-                html = render_html(doc)
-                for f in fmts:
-                    path = folder / f"{doc.stem}.{f}"
-                    if f == "html":
-                        path.write_text(html, encoding="utf-8")
-                    elif f == "pdf":
-                        write_pdf(html, path)
-                    else:
-                        write_docx(doc, path)
+                write_document(doc, folder, doc.stem, fmts)
     return Path(out)

@@ -388,6 +388,26 @@ def write_pdf(html: str | Document, path: str | Path, *, tagged: bool = PDF_TAGS
     return path
 
 
+def write_document(doc: Document, folder: str | Path, stem: str, formats: Iterable[str]) -> list[Path]:
+    """`doc` as `<folder>/<stem>.<fmt>` for each of `formats` (html, pdf, docx), rendered to HTML once;
+    the HTML goes through `write_html`, so a document that would load external URLs is refused."""
+    folder = Path(folder)
+    html = render_html(doc) if {"html", "pdf"} & set(formats) else ""
+    written = []
+    for fmt in formats:
+        path = folder / f"{stem}.{fmt}"
+        if fmt == "html":
+            write_html(html, path)
+        elif fmt == "pdf":
+            write_pdf(html, path)
+        elif fmt == "docx":
+            write_docx(doc, path)
+        else:
+            raise ValueError(f"unknown document format {fmt!r}")
+        written.append(path)
+    return written
+
+
 # ------------------------------------------------------------------------------------------------
 # DOCX
 # ------------------------------------------------------------------------------------------------
