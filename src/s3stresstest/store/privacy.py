@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from ..errors import InputError
 from . import models as m
 from .base import MAX_ID, NotFound, StoreBase, _hash_token, _now, _utc
+from .respondents import remove_respondent
 
 DEFAULT_RETENTION_DAYS = 365
 
@@ -133,15 +134,7 @@ class PrivacyMixin(StoreBase):
             rows = self._respondents_of(s, campaign_id, invitation_id, respondent_id)
             n = 0
             for r in rows:
-                for table in (m.Answer, m.Comment, m.Contact):
-                    n += s.execute(delete(table).where(table.respondent_id == r.id)).rowcount  # type: ignore[attr-defined]
-                if r.personal_invitation_id is not None:
-                    s.execute(
-                        update(m.Invitation)
-                        .where(m.Invitation.id == r.personal_invitation_id)
-                        .values(revoked_at=_now())
-                    )
                 rid = r.id
-                n += s.execute(delete(m.Respondent).where(m.Respondent.id == rid)).rowcount  # type: ignore[attr-defined]
+                n += remove_respondent(s, r)
                 self._audit(s, campaign_id, "gdpr_erase", rid, {"admin": admin, "invitation_id": invitation_id})
         return n

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
 from . import models as m
@@ -52,21 +53,8 @@ class RespondentsMixin(StoreBase):
         The audit log gets a deletion event without answers."""
         with self._write() as s:
             r = self._respondent_row(s, respondent_id, lock=True)
-            n = 0
-            for table in (m.Answer, m.Comment, m.Contact):
-                done: CursorResult[Any] = s.execute(  # type: ignore[assignment]  # a DELETE gives a CursorResult
-                    delete(table).where(table.respondent_id == r.id)
-                )
-                n += done.rowcount
-            if r.personal_invitation_id is not None:
-                s.execute(
-                    update(m.Invitation).where(m.Invitation.id == r.personal_invitation_id).values(revoked_at=_now())
-                )
             campaign_id, rid = r.campaign_id, r.id
-            gone: CursorResult[Any] = s.execute(  # type: ignore[assignment]
-                delete(m.Respondent).where(m.Respondent.id == rid)
-            )
-            n += gone.rowcount
+            n = remove_respondent(s, r)
             self._audit(s, campaign_id, "delete", rid, {"rows": n})
         return n
 
@@ -93,3 +81,21 @@ class RespondentsMixin(StoreBase):
         with self._read() as s:
             r = self._respondent_row(s, respondent_id)
             return s.scalar(select(m.Contact.contact).where(m.Contact.respondent_id == r.id))
+
+
+def remove_respondent(s: Session, r: m.Respondent) -> int:
+    """Inside a transaction: delete a respondent with answers, comments and contact, revoke their
+    personal link; the rows deleted (respondent included)."""
+    n = 0
+    for table in (m.Answer, m.Comment, m.Contact):
+        done: CursorResult[Any] = s.execute(  # type: ignore[assignment]  # a DELETE gives a CursorResult
+            delete(table).where(table.respondent_id == r.id)
+        )
+        n += done.rowcount
+    if r.personal_invitation_id is not None:
+        s.execute(update(m.Invitation).where(m.Invitation.id == r.personal_invitation_id).values(revoked_at=_now()))
+    rid = r.id
+    gone: CursorResult[Any] = s.execute(  # type: ignore[assignment]
+        delete(m.Respondent).where(m.Respondent.id == rid)
+    )
+    return n + gone.rowcount

@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from . import models as m
 from .base import StoreBase, _now
+from .statements import dialect_insert
 
 KEEP_SECONDS = 7200  # counters older than this are deleted now and then (no window is longer)
 
@@ -28,16 +28,13 @@ KEEP_SECONDS = 7200  # counters older than this are deleted now and then (no win
 class SharedStateMixin(StoreBase):
     """rate_hit, rate_count, shared_secret."""
 
-    def _insert(self):
-        return postgresql.insert if self.backend == "postgresql" else sqlite.insert
-
     def rate_hit(self, key: str, window: float, *, now: float | None = None) -> float:
         """Count one hit of `key`; returns the hits within the last `window` seconds, this one included."""
         now = time.time() if now is None else now
         size = max(1, int(window))
         bucket = int(now // size) * size
         t = m.RateCounter.__table__
-        stmt = self._insert()(t).values(key=key[:300], bucket=bucket, hits=1)
+        stmt = dialect_insert(self.backend)(t).values(key=key[:300], bucket=bucket, hits=1)
         stmt = stmt.on_conflict_do_update(index_elements=[t.c.key, t.c.bucket], set_={"hits": t.c.hits + 1})
         with self._write() as s:
             current = int(s.execute(stmt.returning(t.c.hits)).scalar_one())
@@ -62,5 +59,7 @@ class SharedStateMixin(StoreBase):
         """The secret called `name`, created once (by whichever process asks first) and then shared."""
         t = m.AppSecret.__table__
         with self._write() as s:
-            s.execute(self._insert()(t).values(name=name, value=make(), created=_now()).on_conflict_do_nothing())
+            s.execute(
+                dialect_insert(self.backend)(t).values(name=name, value=make(), created=_now()).on_conflict_do_nothing()
+            )
             return str(s.scalar(select(t.c.value).where(t.c.name == name)))
