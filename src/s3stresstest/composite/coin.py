@@ -251,8 +251,13 @@ class Coin:
 
     def regenerate(self, log: list[dict[str, Any]] | None = None) -> Coin:
         """Rebuild every dataset from the raw data by replaying `log` (default: this coin's own)."""
-        coin = replace(self, datasets={"Raw": self.datasets["Raw"]}, log=[], details={})
-        for entry in log if log is not None else self.log:
+        fresh = replace(self, datasets={"Raw": self.datasets["Raw"]}, log=[], details={})
+        return fresh.apply(log if log is not None else self.log)
+
+    def apply(self, log: list[dict[str, Any]]) -> Coin:
+        """The steps of `log` run on this coin as it is (its datasets and log kept)."""
+        coin = self
+        for entry in log:
             params = {k: v for k, v in entry.items() if k != "step"}
             coin = getattr(coin, entry["step"])(**params)
         return coin

@@ -42,15 +42,15 @@ class UncertaintyResult:
 
 
 def _fixed_part(coin: Coin, pipeline: str | list[dict[str, Any]]) -> tuple[Coin, str, list[dict[str, Any]]]:
-    """The coin after the steps that do not vary, its last dataset, and the full nominal log."""
-    log = PIPELINES[pipeline] if isinstance(pipeline, str) else pipeline
+    """The coin after the steps that do not vary, its last dataset, and the steps that do."""
     if isinstance(pipeline, str) and pipeline not in PIPELINES:
         raise InputError(f"unknown pipeline '{pipeline}'; use {', '.join(PIPELINES)}")
+    log = PIPELINES[pipeline] if isinstance(pipeline, str) else pipeline
     k = next((i for i, e in enumerate(log) if e["step"] == "normalise"), None)
     if k is None or log[-1]["step"] != "aggregate":
         raise InputError("the pipeline must normalise and end with an aggregation")
     fixed = coin.regenerate(log[:k])
-    return fixed, log[k]["dset"], log
+    return fixed, log[k]["dset"], log[k:]
 
 
 def _parse_para(f_n: str, text: Any) -> dict[str, Any]:
@@ -125,7 +125,7 @@ def replay(
     unknown = sorted(set(design["weight_set"]) - set(weight_sets["weight_set"]), key=str)
     if unknown:
         raise InputError(f"design names weight sets not in the weights file: {', '.join(map(str, unknown[:5]))}")
-    fixed, dset, log = _fixed_part(coin, pipeline)
+    fixed, dset, varying = _fixed_part(coin, pipeline)
     base = fixed.get(dset)
     units = list(base.index)
     codes = list(base.columns)
@@ -140,7 +140,7 @@ def replay(
         names = list(design.loc[rows, "weight_set"])
         w = _weights_matrix(fixed, weight_sets, names)
         scores[where] = _aggregate_many(fixed, norm, codes, f_ag, w)
-    nominal = coin.regenerate(log).ranks(code=index_code)
+    nominal = fixed.apply(varying).ranks(code=index_code)  # the fixed steps are not run again
     table = pd.DataFrame(
         {
             "uCode": np.tile(units, len(design)),
