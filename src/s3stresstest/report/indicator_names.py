@@ -8,11 +8,7 @@ unit of the catalogue is listed here.
 from __future__ import annotations
 
 from ..i18n import translator
-
-
-def N_(message: str) -> str:
-    return message
-
+from .render import N_
 
 TEXTS = (
     N_("Population on 1 January"),
