@@ -79,6 +79,8 @@ def test_bad_design_is_refused(asem):
         replay(coin, "example", design.assign(f_n_para="1"), weights)
     with pytest.raises(InputError, match="lacks the column"):
         replay(coin, "example", design.drop(columns="f_ag"), weights)
+    with pytest.raises(InputError, match="unknown pipeline 'nope'; use example, default"):
+        replay(coin, "nope", design, weights)
 
 
 def test_sobol_indices_name_aggregation_as_the_main_driver(asem):
