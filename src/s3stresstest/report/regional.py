@@ -1272,6 +1272,14 @@ def _learn_names(inputs, codes) -> str:
     return ", ".join(inputs.label(c) for c in str(codes or "").split()) or "–"
 
 
+def _recommendation_rows(inputs, recs: pd.DataFrame, t: Translator) -> list[list[str]]:
+    """Rank, title, priority and whom to learn from: one row per recommendation of the table."""
+    return [
+        [t.integer(r["rank"]), str(r["title"]), t.integer(r["priority"]), _learn_names(inputs, r["frontrunners"])]
+        for r in recs.to_dict("records")
+    ]
+
+
 def _recommendation_head(t: Translator) -> list[str]:
     # TRANSLATORS: column of the table of a territory's recommendations (their titles)
     title = t.pgettext("recommendations table", "Recommendation")
@@ -1354,15 +1362,7 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         s.add(
             Table(
                 head,
-                [
-                    [
-                        t.integer(r["rank"]),
-                        str(r["title"]),
-                        t.integer(r["priority"]),
-                        _learn_names(inputs, r["frontrunners"]),
-                    ]
-                    for r in written.to_dict("records")
-                ],
+                _recommendation_rows(inputs, written, t),
                 caption=t._("Recommendations"),
                 numeric=(0, 2),
                 compact=True,
@@ -1452,15 +1452,7 @@ def further_recommendations_section(inputs, region: str, language: str = "en") -
     s.add(
         Table(
             _recommendation_head(t),
-            [
-                [
-                    t.integer(r["rank"]),
-                    str(r["title"]),
-                    t.integer(r["priority"]),
-                    _learn_names(inputs, r["frontrunners"]),
-                ]
-                for r in rest.to_dict("records")
-            ],
+            _recommendation_rows(inputs, rest, t),
             caption=t._("Further recommendations"),
             numeric=(0, 2),
             compact=True,
