@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -105,3 +107,24 @@ def test_pilots_commands(tmp_path):
     assert result.exit_code == 0, result.output
     got = pd.read_csv(tmp_path / "real" / "verdicts.csv")
     assert list(got["verdict"]) == list(v.verdicts["verdict"])
+
+
+def test_fee_shares_standing_for_fewer_than_k_companies_are_not_shown():
+    v = pilot_demo()
+    k = int(v.result.record["parameters"]["min_respondents"])
+    dist = v.result.distributions
+    fees = dist[dist["item"] == "fee_band"]
+    checked = 0
+    for code, g in fees.groupby("region"):
+        n = int(g["n"].max())
+        if n < k:
+            continue
+        text = pilot_document(v, code).text()
+        for share in g["share"]:
+            count = round(float(share) * n)
+            if 0 < count < k:
+                section = text.split("What companies would pay")[1]
+                assert not re.search(rf"\| {round(100 * float(share))}%(\s|$)", section), section
+                checked += 1
+        assert "fewer than" in text or checked == 0
+    assert checked > 0, "the demo has small fee bands: the test must see some"

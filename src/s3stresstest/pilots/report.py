@@ -88,11 +88,24 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
         sec2.add(Paragraph(t._("Fewer than {k} companies answered this question: no figures are shown.", k=k)))
     else:
         labels = {c.name: c for c in v.instrument.lists["fee_band"].choices}
+        n = int(fees["n"].max())
+        counts = {c: round(float(sh) * n) for c, sh in zip(fees["choice"], fees["share"], strict=True)}
+        hidden = {c for c, x in counts.items() if 0 < x < k}
+        if len(hidden) == 1:  # one hidden share would follow from the others: hide the next smallest too
+            rest = sorted((x, c) for c, x in counts.items() if x > 0 and c not in hidden)
+            hidden |= {rest[0][1]} if rest else set()
         fee_rows = [
-            [pick_label(labels[c].labels, language) or c, t.percent(s)]
-            for c, s in zip(fees["choice"], fees["share"], strict=True)
+            [pick_label(labels[c].labels, language) or c, t._("fewer than {k}", k=k) if c in hidden else t.percent(sh)]
+            for c, sh in zip(fees["choice"], fees["share"], strict=True)
         ]
-        sec2.add(Table([t._("Yearly fee"), t._("Share of companies")], fee_rows, numeric=(1,)))
+        sec2.add(
+            Table(
+                [t._("Yearly fee"), t._("Share of companies")],
+                fee_rows,
+                numeric=(1,),
+                note=t._("A share standing for fewer than {k} companies is not shown.", k=k),
+            )
+        )
     return doc
 
 
