@@ -89,8 +89,11 @@ def _rows(df: pd.DataFrame, *cols: str) -> Iterator[tuple[Any, ...]]:
 
 
 def read_responses(path: str | Path, instrument: Instrument, known_regions: set[str] | None = None) -> pd.DataFrame:
-    """Read a long responses CSV and validate it against the instrument."""
-    df = read_csv_table(path, RESPONSE_COLUMNS)
+    """Read a long responses CSV and validate it against the instrument. The formula guard of the
+    product's own exports comes off first (`unguard_frame`), so export -> read gives the answers."""
+    from ..transfer.safe import unguard_frame  # here: transfer imports this module
+
+    df = unguard_frame(read_csv_table(path, RESPONSE_COLUMNS))
     return validate_responses(df, instrument, known_regions, source=Path(path).name)
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from ..campaign.model import RESPONSE_COLUMNS
 from ..instrument import Instrument
 from .kobo import kobo_candidates
-from .safe import csv_safe, xlsx_text
+from .safe import csv_safe, unguard, xlsx_text
 from .tables import Table, read_table
 from .wide import Dialect, ImportReport, ImportResult, Respondents, import_table
 
@@ -96,8 +96,13 @@ def import_wide_table(table: Table, instrument: Instrument, **options) -> Import
 def import_wide(
     path: str | Path, instrument: Instrument, *, known_regions: set[str] | None = None, keep_blank: bool = True
 ) -> ImportResult:
-    """Read back a wide CSV or XLSX written by `write_wide_csv` / `write_wide_xlsx` (first sheet)."""
-    return import_wide_table(read_table(path), instrument, known_regions=known_regions, keep_blank=keep_blank)
+    """Read back a wide CSV or XLSX written by `write_wide_csv` / `write_wide_xlsx` (first sheet).
+    A CSV loses the formula guard `csv_safe` gave it (an XLSX has none: its cells are typed)."""
+    table = read_table(path)
+    if table.delimiter is not None:
+        table.columns = [unguard(c) for c in table.columns]
+        table.rows = [[unguard(c) for c in row] for row in table.rows]
+    return import_wide_table(table, instrument, known_regions=known_regions, keep_blank=keep_blank)
 
 
 def read_wide(path: str | Path, instrument: Instrument, **options) -> pd.DataFrame:

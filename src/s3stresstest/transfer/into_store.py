@@ -130,10 +130,12 @@ def _mapping(mapping, kind: str):
 
 
 def _read_long(path: Path) -> ImportResult:
-    """The project's long responses CSV, kept with its `_line` numbers for the store's checks."""
+    """The project's long responses CSV, kept with its `_line` numbers for the store's checks; the
+    formula guard of its own exports comes off (`unguard_frame`), so an export imports as it was."""
     from ..campaign.csvfile import read_csv_table
+    from .safe import unguard_frame
 
-    df = read_csv_table(path, RESPONSE_COLUMNS)
+    df = unguard_frame(read_csv_table(path, RESPONSE_COLUMNS))
     if "language" in df.columns and not df["language"].astype(str).str.strip().any():
         df = df.drop(columns=["language"])  # as exported for respondents without a known language
     report = ImportReport(source=path.name, format="long responses CSV")
