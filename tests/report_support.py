@@ -32,13 +32,12 @@ def make_results(
     context: bool = True,
 ) -> Path:
     """Write a synthetic run folder; `edit(responses) -> responses` changes the answers before scoring."""
-    from importlib.resources import files
 
     from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign
     from s3stresstest.campaign.territories import demo_regions
     from s3stresstest.instrument import load_builtin
     from s3stresstest.run import ReferenceData, RunParams, build_run, write_run
-    from s3stresstest.run.build import BUILTIN_STRATEGIES
+    from s3stresstest.run.build import BUILTIN_STRATEGIES, builtin_strategies
     from s3stresstest.scoring import ScoringParams
 
     regions = regions or ALPINE + EUROPEAN
@@ -58,7 +57,7 @@ def make_results(
     if not context:
         reference.statistics = None
         reference.missing["context"] = reference.missing["structural_peers"] = "left out by the test"
-    strategies = (files("s3stresstest.alignment") / "data" / BUILTIN_STRATEGIES).read_bytes() if alignment else None
+    strategies = builtin_strategies() if alignment else None
     run = build_run(
         campaign,
         instrument,

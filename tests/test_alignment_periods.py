@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 
 import pytest
@@ -256,3 +257,65 @@ def test_align_command_on_both_periods_compares_the_latest(tmp_path, shared_data
     assert r.exit_code == 0, r.output
     old = json.loads((out_old / "run.json").read_text(encoding="utf-8"))["periods"]
     assert set(old.values()) == {"2014-2020"} and "AT32" not in old
+
+
+# -- vertical alignment across periods (issue 14 point 2) ------------------------------------------
+
+
+def test_vertical_alignment_across_periods_is_kept_and_said(tmp_path):
+    """A region's 2021-2027 S3 is compared with the latest sourced national S3 (2014-2020), with a note in the
+    vertical and territory tables and in the record; pinning 2021-2027 leaves the region without one."""
+    from s3stresstest.alignment import analysis
+
+    text = (
+        HEADER
+        + "AT31,regional,2014-2020,AT31-01,Mechatronics,C27\n"
+        + "AT31,regional,2021-2027,AT31-01,Software,J62\n"
+        + "AT,national,2014-2020,AT-01,Software,J62\n"
+    )
+    path = tmp_path / "p.csv"
+    path.write_text(text, encoding="utf-8")
+    strategies = read_strategies(path, small_taxonomies())
+    result = run_alignment(strategies, taxonomies=small_taxonomies())
+    note = "national strategy AT 2014-2020, the latest sourced; 2021-2027 not sourced"
+    (v,) = result.vertical.to_dict("records")
+    assert (v["period"], v["national_period"], v["note"]) == ("2021-2027", "2014-2020", note)
+    assert v["score"] == pytest.approx(100.0)  # the 2021-2027 priority (J62) is the one compared
+    terr = result.territories.set_index("territory")
+    assert terr.loc["AT31", "note"].startswith(note) and terr.loc["AT31", "national_period"] == "2014-2020"
+    assert terr.loc["AT31", "vertical"] == pytest.approx(100.0)
+    assert result.record["notes"]["vertical_across_periods"] == {"AT31": note}
+    # the same period: no note; the other way round, the note names the older regional strategy
+    same = Strategy("AT", "national", "2021-2027", ())
+    assert analysis.period_note(strategies[1], same) == ""
+    assert analysis.period_note(strategies[0], same) == (
+        "regional strategy 2014-2020, the latest sourced; national strategy AT 2021-2027"
+    )
+    pinned = run_alignment(strategies, taxonomies=small_taxonomies(), params=AlignmentParams(period="2021-2027"))
+    terr = pinned.territories.set_index("territory")
+    assert math.isnan(terr.loc["AT31", "vertical"])  # missing, never 0
+    assert terr.loc["AT31", "note"].startswith("no national strategy for AT in the input")
+    assert pinned.record["notes"]["vertical_across_periods"] == {}
+
+
+def test_the_demo_aligns_each_territorys_latest_strategy_and_records_it(shared_data):
+    from s3stresstest.run import ReferenceData, run_demo
+    from s3stresstest.run.build import BUILTIN_STRATEGIES
+
+    reference = ReferenceData.load(shared_data)
+    run = run_demo(seed=2017, bootstrap=0, reference=reference)
+    assert run.strategies_name == BUILTIN_STRATEGIES and b"2021-2027" in run.strategies_csv
+    al = run.record["alignment"]
+    assert al["period"] is None and "latest period" in al["period_rule"]
+    periods = al["periods"]
+    assert periods["ITH2"] == "2021-2027" and periods["AT32"] == "2024-2030" and periods["CH022"] == "2024-2027"
+    assert periods["FRC2"] == "2021-2027" and periods["SI"] == "2014-2020" and periods["IT"] == "2014-2020"
+    assert set(al["vertical_across_periods"]) == {"ITC1", "ITC4", "ITH2", "ITH3"}
+    terr = run.alignment["alignment_territories"].set_index("territory")
+    assert terr.loc["ITH2", "period"] == "2021-2027" and terr.loc["ITH2", "national_period"] == "2014-2020"
+    assert not math.isnan(terr.loc["ITH2", "vertical"])
+    assert run.params.alignment_period is None
+    old = run_demo(seed=2017, bootstrap=0, reference=reference, period="2014-2020")
+    assert old.params.alignment_period == "2014-2020" and old.record["parameters"]["alignment_period"] == "2014-2020"
+    assert set(old.record["alignment"]["periods"].values()) == {"2014-2020"}
+    assert old.record["alignment"]["vertical_across_periods"] == {}

@@ -8,6 +8,13 @@ the national strategy of its country (the first two letters of the NUTS code, or
 ``national_of``); ``neighbour`` when the two territories share a border (the adjacency pairs
 given, normally `regions.adjacency.territory_adjacency`); ``other`` otherwise.
 
+**Periods.** A run holds one strategy per territory (a national strategy is the territory of its
+country), by default the latest sourced one of each (`model.latest_strategies`). A regional strategy is
+compared vertically with the national strategy of its country in the run; when their periods differ
+(e.g. a region's 2021-2027 S3 and the latest sourced national S3, of 2014-2020) the comparison is kept
+and `period_note` says so in ``note`` of the vertical and territory tables, never silently: the
+``national_period`` column gives the national strategy's period next to the territory's ``period``.
+
 **Horizontal set.** Horizontal comparisons (neighbours, synergies) use the regional strategies
 plus the national strategies of countries without any regional strategy in the input (a
 country such as Slovenia or Estonia whose national S3 is its only one): these stand for their
@@ -51,7 +58,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .metrics import PairScorer, StrategyAlignment
-from .model import Strategy
+from .model import Strategy, period_key
 from .taxonomy import AXES, Taxonomy
 
 VERTICAL, NEIGHBOUR, OTHER = "vertical", "neighbour", "other"
@@ -149,6 +156,22 @@ def check_one_per_territory(strategies: Sequence[Strategy]) -> None:
 def national_of_default(strategies: Iterable[Strategy]) -> dict[str, str]:
     """Regional territory -> country code (the first two letters of the NUTS code)."""
     return {s.territory: s.country for s in strategies if s.level == "regional"}
+
+
+def period_note(regional: Strategy, national: Strategy) -> str:
+    """The note of a vertical comparison across periods ("" when both strategies have one period): e.g.
+    "national strategy IT 2014-2020, the latest sourced; 2021-2027 not sourced"."""
+    if regional.period == national.period:
+        return ""
+    if period_key(national.period) < period_key(regional.period):
+        return (
+            f"national strategy {national.territory} {national.period}, the latest sourced; "
+            f"{regional.period} not sourced"
+        )
+    return (
+        f"regional strategy {regional.period}, the latest sourced; "
+        f"national strategy {national.territory} {national.period}"
+    )
 
 
 def horizontal_strategies(strategies: Sequence[Strategy]) -> list[Strategy]:
@@ -274,7 +297,9 @@ def vertical_alignment(
         row = {
             "territory": s.territory,
             "name": s.name,
+            "period": s.period,
             "national": country,
+            "national_period": "",
             "score": np.nan,
             "n_priorities": len(s),
             "n_national_priorities": np.nan,
@@ -289,6 +314,8 @@ def vertical_alignment(
         else:
             al = scorer.align(s, nat)
             row.update(
+                national_period=nat.period,
+                note=period_note(s, nat),
                 score=al.score,
                 n_national_priorities=len(nat),
                 n_matched=len(al.matches),
@@ -302,7 +329,9 @@ def vertical_alignment(
         columns=[
             "territory",
             "name",
+            "period",
             "national",
+            "national_period",
             "score",
             "n_priorities",
             "n_national_priorities",
@@ -360,6 +389,7 @@ def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neigh
     """Per territory: vertical score, neighbour and other-territory means (horizontal set), priorities."""
     hset = {s.territory for s in horizontal_strategies(strategies)}
     nationals = {s.territory for s in strategies if s.level == "national"}
+    by_territory = {s.territory: s for s in strategies}
     rows = []
     for s in strategies:
         mine = pairs[(pairs["territory_a"] == s.territory) | (pairs["territory_b"] == s.territory)]
@@ -370,6 +400,11 @@ def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neigh
         others = mine[(mine["kind"] == OTHER).to_numpy() & in_h]
         n_adjacent = sum(1 for p in neighbours if s.territory in p)
         note = ""
+        national = None
+        if s.level == "regional" and len(vert) == 1:
+            v = vert.iloc[0]
+            national = by_territory.get(v["territory_b"] if v["territory_a"] == s.territory else v["territory_a"])
+            note = period_note(s, national) if national is not None else ""
         if s.level == "regional" and vert.empty:
             note = f"no national strategy for {s.country} in the input"
         elif s.level == "national" and s.territory not in hset:
@@ -385,6 +420,8 @@ def territory_summary(strategies: Sequence[Strategy], pairs: pd.DataFrame, neigh
                 "territory": s.territory,
                 "name": s.name,
                 "level": s.level,
+                "period": s.period,
+                "national_period": national.period if national is not None else "",
                 "n_priorities": len(s),
                 "vertical": float(vert["score"].iloc[0]) if len(vert) == 1 and s.level == "regional" else np.nan,
                 "n_neighbours": len(neigh),

@@ -230,7 +230,17 @@ def run_alignment(
             scale=params.perception_scale,
         )
     record = _record(
-        chosen, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception, taxonomy_folder
+        chosen,
+        params,
+        taxonomies,
+        inputs,
+        adjacency_note,
+        territories,
+        vertical,
+        pairs,
+        synergies,
+        perception,
+        taxonomy_folder,
     )
     return AlignmentResult(
         chosen, pairs, matrix, matches, synergies, territories, vertical, horizontal, perception, record
@@ -260,11 +270,23 @@ def _versions() -> dict:
 
 
 def _record(
-    strategies, params, taxonomies, inputs, adjacency_note, territories, pairs, synergies, perception, taxonomy_folder
+    strategies,
+    params,
+    taxonomies,
+    inputs,
+    adjacency_note,
+    territories,
+    vertical,
+    pairs,
+    synergies,
+    perception,
+    taxonomy_folder,
 ) -> dict:
     from .taxonomy import taxonomy_metadata
 
     no_national = territories.loc[territories["note"].str.contains("no national strategy"), "territory"].tolist()
+    across = vertical[(vertical["national_period"] != "") & (vertical["national_period"] != vertical["period"])]
+    cross_period = dict(zip(across["territory"].astype(str), across["note"].astype(str), strict=True))
     return {
         "software": _versions(),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -290,6 +312,7 @@ def _record(
         else "latest period of each territory (largest start year, then end year)",
         "notes": {
             "no_national_strategy": no_national,
+            "vertical_across_periods": cross_period,
             "text": "TF-IDF compares words: titles and descriptions must be in one language (English in the "
             "schema); title_original is not compared."
             if params.text_method != "embedding"
@@ -311,7 +334,9 @@ def _record(
                 if params.strategy_score == "max"
                 else "100 * mean of (sum of matched pair scores / n_a, ... / n_b)"
             ),
-            "vertical": "regional strategy against the national strategy of its country (first two letters)",
+            "vertical": "regional strategy against the national strategy of its country (first two letters) in the "
+            "run; where their periods differ (the latest sourced national strategy is older or newer), the "
+            "comparison is kept and notes.vertical_across_periods says so",
             "horizontal_set": "regional strategies plus national strategies of countries without a regional one",
             "synergy_strength": "sum over the group's neighbour pairs of the best pair score (0-1) on the topic",
             "perception": analysis.PERCEPTION_RULE if perception is not None else None,

@@ -33,6 +33,11 @@ STRATEGIES_OPTION = typer.Option(
     "--strategies",
     help="S3 priorities file (CSV/XLSX, see `align`) for the alignment stage; without it alignment is left out.",
 )
+PERIOD_OPTION = typer.Option(
+    None,
+    "--period",
+    help="Align only the S3 strategies of this period (e.g. 2014-2020); default: each territory's latest.",
+)
 
 
 DB_OPTION_RUN = typer.Option(
@@ -76,6 +81,7 @@ def score(
         None, "--invitations", help="CSV region,stakeholder_group,invited: people invited, for response rates."
     ),
     strategies: Path | None = STRATEGIES_OPTION,
+    period: str | None = PERIOD_OPTION,
     data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
@@ -94,7 +100,8 @@ def score(
             ci_level=ci_level,
             disagreement_threshold=disagreement_threshold,
             min_peer_regions=min_peer_regions,
-        )
+        ),
+        alignment_period=period,
     )
     try:
         prepare_out_dir(out_dir, overwrite)
@@ -140,16 +147,18 @@ def demo(
     out_dir: Path = typer.Option(Path("demo-output"), "--out", help="Output folder."),
     seed: int = typer.Option(2017, min=0, help="Seed of the synthetic answers."),
     bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples."),
+    period: str | None = PERIOD_OPTION,
     data: Path | None = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
-    """Generate the SYNTHETIC demo campaign (36 territories), run the whole StressTest and write its run folder."""
+    """Generate the SYNTHETIC demo campaign (36 territories), run the whole StressTest and write its run folder.
+    Alignment uses the built-in sourced S3 priorities: each territory's latest strategy, or --period's."""
     from ..run import run_demo
 
     try:
         prepare_out_dir(out_dir, overwrite)
         with err.status(f"Generating and running the synthetic demo ({bootstrap} bootstrap resamples)..."):
-            run = run_demo(seed=seed, bootstrap=bootstrap, reference=_reference(data, False))
+            run = run_demo(seed=seed, bootstrap=bootstrap, reference=_reference(data, False), period=period)
         write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
@@ -188,13 +197,14 @@ def campaign_score(
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
     database_url: str | None = DB_OPTION_RUN,
     strategies: Path | None = STRATEGIES_OPTION,
+    period: str | None = PERIOD_OPTION,
     data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Run the StressTest on a stored campaign's submitted answers (with its territories, peer groups and
     invitations) into a run folder that `report` reads."""
-    from ..run import run_from_store
+    from ..run import RunParams, run_from_store
     from ..store import NotFound
     from .store import _open
 
@@ -204,7 +214,11 @@ def campaign_score(
         try:
             with err.status("Running the StressTest on the stored answers..."):
                 run = run_from_store(
-                    store, campaign_id, strategies=strategies, reference=_reference(data, no_reference_data)
+                    store,
+                    campaign_id,
+                    strategies=strategies,
+                    reference=_reference(data, no_reference_data),
+                    params=RunParams(alignment_period=period),
                 )
         except NotFound:
             raise InputError(f"no campaign with id {campaign_id} in this database") from None

@@ -39,7 +39,16 @@ STAGES = (
     "recommendations",
     "findings",
 )
-BUILTIN_STRATEGIES = "s3_priorities_2014_2020.csv"
+# name, in a run's inputs/, of the built-in sourced priorities: both periods in one file (see builtin_strategies)
+BUILTIN_STRATEGIES = "s3_priorities_2014_2020_and_2021_2027.csv"
+
+
+def builtin_strategies() -> bytes:
+    """The built-in sourced S3 priorities, 2014-2020 and 2021-2027, as one CSV (`alignment.builtin_priorities_csv`):
+    a run compares each territory's latest strategy unless `RunParams.alignment_period` pins one period."""
+    from ..alignment.model import builtin_priorities_csv
+
+    return builtin_priorities_csv()
 
 
 def _stage(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -114,7 +123,15 @@ def build_run(
             "NUTS boundaries are not installed, so neighbours cannot be found: alignment is left out"
         )
     else:
-        result = _stage("alignment", _align, strategies, strategies_name, run.block_scores, reference.registry)
+        result = _stage(
+            "alignment",
+            _align,
+            strategies,
+            strategies_name,
+            run.block_scores,
+            reference.registry,
+            params.alignment_period,
+        )
         run.alignment = {k: v.reset_index(drop=True) for k, v in result.tables().items()}
         run.alignment_record = result.record
         from ..alignment.run import graphml
@@ -170,7 +187,7 @@ def _nuts_names(registry: Any) -> dict[str, str] | None:
     return dict(zip(registry.table["code"], registry.table["name_latn"], strict=True))
 
 
-def _align(strategies: bytes, name: str, block_scores: pd.DataFrame, registry: Any) -> Any:
+def _align(strategies: bytes, name: str, block_scores: pd.DataFrame, registry: Any, period: str | None = None) -> Any:
     import tempfile
 
     from ..alignment.model import read_strategies
@@ -180,7 +197,7 @@ def _align(strategies: bytes, name: str, block_scores: pd.DataFrame, registry: A
         path = Path(tmp) / name
         path.write_bytes(strategies)
         parsed = read_strategies(path, load_taxonomies(None), known_territories=registry)
-        result = stages.alignment(parsed, block_scores, registry, inputs={"strategies": path})
+        result = stages.alignment(parsed, block_scores, registry, inputs={"strategies": path}, period=period)
     entry = result.record.get("inputs", {}).get("strategies")
     if isinstance(entry, dict):
         entry["path"] = f"inputs/{name}"
@@ -250,11 +267,16 @@ def _record(
         "left_out": dict(run.missing),
     }
     if run.alignment:
+        al = run.alignment_record
         rec["alignment"] = {
             "folder": "alignment",
             "note": "alignment of the given S3 priorities; "
             "perception_vs_evidence.csv joins them with block-2 scores"
             + (" (SYNTHETIC)" if campaign.synthetic else ""),
+            "period": p.alignment_period,
+            "period_rule": al.get("period_rule"),
+            "periods": al.get("periods"),
+            "vertical_across_periods": (al.get("notes") or {}).get("vertical_across_periods") or {},
         }
     rec.update(extra)
     return rec
@@ -405,12 +427,17 @@ def _safe_url(store: Any) -> str:
 
 
 def run_demo(
-    *, seed: int = 2017, bootstrap: int = 1000, params: RunParams | None = None, reference: ReferenceData | None = None
+    *,
+    seed: int = 2017,
+    bootstrap: int = 1000,
+    params: RunParams | None = None,
+    reference: ReferenceData | None = None,
+    period: str | None = None,
 ) -> StressTestRun:
-    """The built-in demo: a SYNTHETIC campaign for the 36 demo territories, with the sourced 2014-2020 S3
-    priorities for alignment. Every output built from it says that the answers are synthetic."""
-    from importlib.resources import files
-
+    """The built-in demo: a SYNTHETIC campaign for the 36 demo territories, with the sourced S3 priorities of
+    2014-2020 and 2021-2027 for alignment (each territory's latest strategy, unless
+    ``params.alignment_period`` pins one period). Every output built from it says that the answers are
+    synthetic. `period` pins the alignment to one period (sets ``params.alignment_period``)."""
     from ..campaign.synthetic import SyntheticSpec, generate_campaign
     from ..campaign.territories import demo_groups, demo_regions
     from ..instrument import load_builtin
@@ -423,7 +450,9 @@ def run_demo(
     countries = {"AT": "de", "DE": "de", "FR": "fr", "IT": "it", "SI": "sl"}
     campaign.regions = campaign.regions.assign(language=[countries.get(c[:2], "") for c in campaign.regions["region"]])
     params = params or RunParams(scoring=ScoringParams(bootstrap=bootstrap))
-    strategies = (files("s3stresstest.alignment") / "data" / BUILTIN_STRATEGIES).read_bytes()
+    if period is not None:
+        params = params.model_copy(update={"alignment_period": period})
+    strategies = builtin_strategies()
     demo = {"generator_seed": seed, "generator": "s3stresstest.campaign.synthetic", "spec": spec.model_dump()}
     return build_run(
         campaign,

@@ -44,6 +44,11 @@ class RunParams(BaseModel):
     findings: FindingParams = Field(default_factory=FindingParams)
     structural_peers: int = Field(5, ge=1, le=50, description="structural peers listed per territory")
     max_excerpts: int = Field(3, ge=0, le=10, description="open-answer excerpts per recommendation")
+    alignment_period: str | None = Field(
+        None,
+        description="compare only the S3 strategies of this period (e.g. 2014-2020); by default each "
+        "territory's latest sourced strategy",
+    )
 
 
 @dataclass

@@ -194,9 +194,14 @@ def _float(v: Any) -> float:
 
 
 def alignment(
-    strategies: list[Any], block_scores: pd.DataFrame, registry: Any, inputs: dict[str, Any] | None = None
+    strategies: list[Any],
+    block_scores: pd.DataFrame,
+    registry: Any,
+    inputs: dict[str, Any] | None = None,
+    period: str | None = None,
 ) -> Any:
-    """Alignment of the strategies (vertical, neighbours, matrix, synergies) and perception vs evidence."""
+    """Alignment of the strategies (vertical, neighbours, matrix, synergies) and perception vs evidence:
+    those of `period`, or by default each territory's latest (`alignment.run.select_period`)."""
     from ..alignment.run import params_from, run_alignment
     from ..alignment.taxonomy import load_taxonomies
 
@@ -204,7 +209,7 @@ def alignment(
         strategies,
         taxonomies=load_taxonomies(None),
         registry=registry,
-        params=params_from(),
+        params=params_from(period=period),
         block_scores=block_scores,
         inputs=inputs,
     )
