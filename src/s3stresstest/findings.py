@@ -36,6 +36,7 @@ ORDER = (
     "steering_seat",
     "neighbour_alignment",
     "perception_gap",
+    "scoreboard_gap",
     "weakest_block",
     "group_disagreement",
     "widest_spread",
@@ -62,6 +63,13 @@ class FindingParams:
     typology_k: int = 3  # number of types
     typology_seed: int = 0
     peer_groups: tuple[str, str] = ("alpine", "european")  # the two groups compared (if the campaign has them)
+    # the block compared with the evidence scoreboard: the StressTest has no block on the region's innovation
+    # performance as such; b6 (the regional cluster portfolio: critical mass, reach, management, links) is the
+    # one about the region's innovation ecosystem rather than about the S3 process
+    evidence_block: str = "b6"
+    evidence_gap: float = (
+        25.0  # ... flagged when positions differ by at least this (percentile points) beyond the ranges
+    )
     max_listed: int = 12  # territories named in a one-line evidence
 
     def record(self) -> dict:
@@ -124,6 +132,12 @@ def _listing(t: Translator, pairs: list[tuple[Any, str]], limit: int) -> str:
         # TRANSLATORS: a list of territories with their figures, cut short: "AT32 71, DE21 68 and 4 more"
         return t._("{listed} and {more} more", listed=shown, more=more)
     return shown
+
+
+def _codes(t: Translator, codes: list[str], limit: int) -> str:
+    """Territory codes listed, cut short after `limit` ("AT32, DE21 and 4 more")."""
+    shown, more = ", ".join(codes[:limit]), len(codes) - limit
+    return t._("{listed} and {more} more", listed=shown, more=more) if more > 0 else shown
 
 
 def _published(df: pd.DataFrame) -> pd.DataFrame:
@@ -403,6 +417,127 @@ def perception_gap(inputs, p: FindingParams, t: Translator | None = None) -> dic
         "k": len(higher),
         "n": n,
         "withheld": 0,
+    }
+
+
+def positions(others: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Percentile position (0-100) of `at[i]` among `others[j]` for every j other than i: the share below it,
+    ties counting half. `positions(scores, scores)` is the percentile rank of the scores."""
+    n = len(at)
+    if n < 2:
+        return np.full(n, 50.0)
+    off = ~np.eye(n, dtype=bool)
+    below = ((others[None, :] < at[:, None]) & off).sum(axis=1)
+    ties = ((others[None, :] == at[:, None]) & off).sum(axis=1)
+    return (below + 0.5 * ties) / (n - 1) * 100.0
+
+
+def scoreboard_comparison(inputs, block: str, min_gap: float = 0.0) -> tuple[pd.DataFrame, int, int]:
+    """Respondents' view of `block` and the evidence scoreboard as percentile positions with ranges.
+
+    Returns (figures, withheld, without_index). Compared: the territories with a published score on the
+    block and a scoreboard index. Each position has a range: the score's interval (bootstrap) and the
+    scoreboard's 5-95 % range, each widened to hold its score and placed among the others' ranges. A
+    territory is flagged when the two position ranges do not overlap (the gap is larger than both
+    uncertainties) and its positions differ by at least `min_gap` percentile points."""
+    cols = [
+        "region", "name", "perceived", "perceived_low", "perceived_high", "perceived_position",
+        "perceived_position_low", "perceived_position_high", "evidence", "evidence_low", "evidence_high",
+        "evidence_position", "evidence_position_low", "evidence_position_high", "flag",
+    ]  # fmt: skip
+    board = getattr(inputs, "scoreboard", None)
+    bs = inputs.block_scores
+    bs = bs[(bs["block"] == block) & bs["region"].isin(set(inputs.territories))]
+    if board is None or board.empty or bs.empty:
+        return pd.DataFrame(columns=cols), 0, 0
+    index = board[(board["level"] == 3) & board["score"].notna()].drop_duplicates("region").set_index("region")
+    pub = _published(bs).drop_duplicates("region").set_index("region")
+    withheld = int(len(bs) - len(pub))
+    both = sorted(set(pub.index) & set(index.index))
+    without = len(set(pub.index) - set(index.index))
+    if not both:
+        return pd.DataFrame(columns=cols), withheld, without
+    p, e = pub.loc[both], index.loc[both]
+    ps, es = p["score"].to_numpy(float), e["score"].to_numpy(float)
+    # an interval that is missing or does not hold its score is widened to hold it (never narrowed)
+    p_lo = np.fmin(p["ci_low"].to_numpy(float), ps)
+    p_hi = np.fmax(p["ci_high"].to_numpy(float), ps)
+    e_lo = np.fmin(e["low"].to_numpy(float), es)
+    e_hi = np.fmax(e["high"].to_numpy(float), es)
+    fig = pd.DataFrame({"region": both, "name": [_namer(inputs)(c) for c in both]})
+    for side, score, lo, hi in (("perceived", ps, p_lo, p_hi), ("evidence", es, e_lo, e_hi)):
+        fig[side], fig[f"{side}_low"], fig[f"{side}_high"] = score, lo, hi
+        fig[f"{side}_position"] = positions(score, score)
+        # lowest position: the territory at its low, the others at their highs (and the reverse), as in
+        # `rank_intervals`: a territory is placed below another only when its range lies wholly below
+        fig[f"{side}_position_low"] = positions(hi, lo)
+        fig[f"{side}_position_high"] = positions(lo, hi)
+    gap = fig["perceived_position"] - fig["evidence_position"]
+    higher = (fig["perceived_position_low"] > fig["evidence_position_high"]) & (gap >= min_gap)
+    lower = (fig["perceived_position_high"] < fig["evidence_position_low"]) & (gap <= -min_gap)
+    fig["flag"] = np.select([higher, lower], ["perceived higher", "perceived lower"], "consistent")
+    return fig[cols], withheld, without
+
+
+def scoreboard_gap(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
+    t = _en(t)
+    block = p.evidence_block
+    if block not in set(inputs.blocks):
+        return None
+    fig, withheld, without = scoreboard_comparison(inputs, block, p.evidence_gap)
+    n = len(fig)
+    if n < p.min_territories:
+        return None
+    higher = fig[fig["flag"] == "perceived higher"]
+    lower = fig[fig["flag"] == "perceived lower"]
+    flagged = fig[fig["flag"] != "consistent"]
+    area = block_name(inputs.instrument, block, t.language)
+    # TRANSLATORS: stands for an empty list of territories
+    none = t._("none")
+    return {
+        "id": "scoreboard_gap",
+        "title": t._("Perceptions and the evidence scoreboard"),
+        "statement": t.ngettext(
+            "In {k} of {n} territory, respondents rate {area} higher or lower than the Eurostat statistics "
+            "place the territory, by more than the uncertainty of both: higher in {higher}, lower in {lower}.",
+            "In {k} of {n} territories, respondents rate {area} higher or lower than the Eurostat statistics "
+            "place the territory, by more than the uncertainty of both: higher in {higher}, lower in {lower}.",
+            n,
+            k=len(flagged),
+            area=area,
+            higher=len(higher),
+            lower=len(lower),
+        ),
+        "rule": t._(
+            "Respondents' published score on {area} (the questionnaire's area on the region's cluster-based "
+            "innovation ecosystem) against the index of the evidence scoreboard (a composite of the territory's "
+            "Eurostat statistics on R&D, skills, patents and income), both as percentile positions among the "
+            "territories with both (0 lowest, 100 highest). Each position has a range: from the score's "
+            "{level} interval over respondents and from the scoreboard's range over {replications} variations "
+            "of its weights and method; a territory is placed above another only when its range lies wholly "
+            "above the other's. A territory is flagged only when the two position ranges do not overlap and the "
+            "positions differ by at least {gap} points, so that a difference within the uncertainty is not "
+            "called a finding. Withheld scores ({withheld}) and territories without a scoreboard index "
+            "({without}) are not compared.",
+            area=area,
+            level=t.percent(float(inputs.parameters.get("ci_level", 0.9))),
+            replications=t.integer((getattr(inputs, "record", {}).get("scoreboard") or {}).get("replications", 1000)),
+            withheld=withheld,
+            without=without,
+            gap=threshold_text(t, p.evidence_gap),
+        ),
+        "evidence": t._(
+            "Rated higher than the statistics place them: {higher}; rated lower: {lower}; within the "
+            "uncertainty: {consistent}.",
+            higher=_codes(t, list(higher["region"]), p.max_listed) or none,
+            lower=_codes(t, list(lower["region"]), p.max_listed) or none,
+            consistent=n - len(flagged),
+        ),
+        "figures": fig.reset_index(drop=True),
+        "territories": list(flagged["region"]),
+        "k": len(flagged),
+        "n": n,
+        "withheld": withheld,
     }
 
 
@@ -762,6 +897,7 @@ RULES = {
     "steering_seat": steering_seat,
     "neighbour_alignment": neighbour_alignment,
     "perception_gap": perception_gap,
+    "scoreboard_gap": scoreboard_gap,
     "weakest_block": weakest_block,
     "group_disagreement": group_disagreement,
     "widest_spread": widest_spread,

@@ -1232,6 +1232,61 @@ def scoreboard_block(s: Section, inputs, region: str, t: Translator) -> None:
             ),
         )
     )
+    gap = scoreboard_gap_text(inputs, region, t)
+    if gap is not None:
+        s.add(Callout(gap[1], kind_of="finding") if gap[0] else Paragraph(gap[1], style="note"))
+
+
+def scoreboard_gap_text(inputs, region: str, t: Translator) -> tuple[bool, str] | None:
+    """(flagged, sentence): the territory's place in the key finding that compares respondents' view of the
+    innovation ecosystem with the evidence scoreboard; None when the territory is not compared."""
+    from ..findings import FindingParams, block_name, key_findings
+
+    params = getattr(getattr(inputs, "params", None), "findings", None) or FindingParams()
+    found = key_findings(inputs, params, only=["scoreboard_gap"])
+    if not found:
+        return None
+    fig = found[0]["figures"]
+    mine = fig[fig["region"] == region]
+    if mine.empty:
+        return None
+    r = mine.iloc[0]
+    fields = {
+        "area": block_name(inputs.instrument, params.evidence_block, t.language),
+        "score": t.number(r["perceived"]),
+        "low": t.number(r["perceived_low"]),
+        "high": t.number(r["perceived_high"]),
+        "position": t.number(r["perceived_position"]),
+        "position_low": t.number(r["perceived_position_low"]),
+        "position_high": t.number(r["perceived_position_high"]),
+        "evidence": t.number(r["evidence_position"]),
+        "evidence_low": t.number(r["evidence_position_low"]),
+        "evidence_high": t.number(r["evidence_position_high"]),
+        "n": len(fig),
+    }
+    if r["flag"] == "perceived higher":
+        return True, t._(
+            "Respondents rate {area} higher than the Eurostat statistics place the territory: their score of "
+            "{score} (interval {low}–{high}) puts it at position {position} (range {position_low}–{position_high}) "
+            "of 100 among the {n} territories compared, while the evidence scoreboard puts it at {evidence} "
+            "(range {evidence_low}–{evidence_high}). The gap is larger than the uncertainty of both.",
+            **fields,
+        )
+    if r["flag"] == "perceived lower":
+        return True, t._(
+            "Respondents rate {area} lower than the Eurostat statistics place the territory: their score of "
+            "{score} (interval {low}–{high}) puts it at position {position} (range {position_low}–{position_high}) "
+            "of 100 among the {n} territories compared, while the evidence scoreboard puts it at {evidence} "
+            "(range {evidence_low}–{evidence_high}). The gap is larger than the uncertainty of both.",
+            **fields,
+        )
+    return False, t._(
+        "Respondents' view of {area} (position {position}, range {position_low}–{position_high}, of 100 among "
+        "the {n} territories compared) and the evidence scoreboard (position {evidence}, range "
+        "{evidence_low}–{evidence_high}) do not differ by more than their uncertainty and the key findings' "
+        "threshold.",
+        **fields,
+    )
 
 
 def evidence_lines(evidence: str | None, inputs=None, limit: int = 4, language: str | None = None) -> list[str]:

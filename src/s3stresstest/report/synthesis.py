@@ -67,6 +67,9 @@ FIGURE_FORMATS: dict[str, str] = {
     "measured": "score",
     "perceived_rank": "score",
     "measured_rank": "score",
+    "perceived_position": "score",
+    "evidence": "score",
+    "evidence_position": "score",
     "gap": "score",
     "min": "score",
     "q1": "score",
@@ -96,6 +99,9 @@ FIGURE_HEADINGS = {
     "measured": N_("Measured"),
     "perceived_rank": N_("Perceived rank"),
     "measured_rank": N_("Measured rank"),
+    "perceived_position": N_("Perceived position"),
+    "evidence": N_("Evidence scoreboard"),
+    "evidence_position": N_("Scoreboard position"),
     "gap": N_("Gap"),
     "flag": N_("Comparison"),
     "items_compared": N_("Questions compared"),
@@ -142,14 +148,21 @@ def finding_table(f: dict, inputs, language: str = "en", title: str | None = Non
     fig = f["figures"]
     if not isinstance(fig, pd.DataFrame):
         fig = pd.DataFrame([fig])
-    cols = list(fig.columns)
+    # a figure with its range (x, x_low, x_high) is one cell: "72 (65–78)"
+    ranged = {c for c in fig.columns if f"{c}_low" in fig.columns and f"{c}_high" in fig.columns}
+    cols = [c for c in fig.columns if not any(c in (f"{r}_low", f"{r}_high") for r in ranged)]
     numbers = {ins.item_number(it.name): it.name for it in ins.scored_items}
     rows = []
     for rec in fig.to_dict("records"):
         cells = []
         for c in cols:
             v = rec[c]
-            if isinstance(v, bool):
+            if c in ranged and not missing(v):
+                cells.append(
+                    t._("{score} ({low}–{high})", score=t.number(v), low=t.number(rec[f"{c}_low"]),
+                        high=t.number(rec[f"{c}_high"]))
+                )  # fmt: skip
+            elif isinstance(v, bool):
                 cells.append(t._("yes") if v else t._("no"))
             elif missing(v):
                 cells.append("–")
