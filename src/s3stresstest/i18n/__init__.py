@@ -14,7 +14,7 @@ CLDR data), so a German report reads "72,5 %" and an Italian one "72,5%".
 from __future__ import annotations
 
 from .catalogues import DOMAINS, LOCALE_DIR, compile_catalogues, load_catalogue
-from .translator import DEFAULT, LANGUAGE_NAMES, LANGUAGES, Translator, check_language, translator
+from .translator import DEFAULT, LANGUAGE_NAMES, LANGUAGES, N_, Translator, check_language, translator
 
 __all__ = [
     "DEFAULT",
@@ -22,6 +22,7 @@ __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "LOCALE_DIR",
+    "N_",
     "Translator",
     "check_language",
     "compile_catalogues",

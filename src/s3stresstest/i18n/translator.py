@@ -29,6 +29,11 @@ LANGUAGE_NAMES = {
 MISSING = "–"
 
 
+def N_(message: str) -> str:
+    """Marks a text for extraction where it is defined; it is translated where it is shown (`t._(message)`)."""
+    return message
+
+
 def check_language(language: str) -> str:
     """The language code, or a ValueError naming the supported ones."""
     code = (language or "").strip().lower()

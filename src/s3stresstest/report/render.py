@@ -33,13 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import check_language, translator
-
-
-def N_(message: str) -> str:
-    """Marks a text for extraction where it is defined; it is translated where it is shown (`t._(message)`)."""
-    return message
-
+from ..i18n import N_, check_language, translator
 
 SCHEME_RE = re.compile(r"\b(?:https?|ftp|file)://", re.IGNORECASE)
 # URLs a self-contained HTML file may hold: XML namespace names inside inline SVG (never fetched).

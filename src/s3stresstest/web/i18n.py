@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..i18n import DEFAULT, LANGUAGE_NAMES, LANGUAGES, Translator
+from ..i18n import DEFAULT, LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from ..i18n import translator as _translator
 
 __all__ = [
@@ -24,17 +24,13 @@ __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "MESSAGES",
+    "N_",
     "from_accept_language",
     "gettext_for",
     "normalise",
     "t",
     "translator",
 ]
-
-
-def N_(message: str) -> str:
-    """Mark a text for extraction; it is translated where it is shown."""
-    return message
 
 
 # name -> English source text of the texts looked up by name at run time
