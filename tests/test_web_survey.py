@@ -9,6 +9,8 @@ import pytest
 from web_support import (
     audit,
     campaign,
+    consent,
+    consent_fields,
     csrf,
     invitation,
     make_client,
@@ -29,8 +31,12 @@ def test_full_invitation_flow_resume_review_and_idempotent_submit(store, tiny_in
 
     landing = client.get(base)
     assert landing.status_code == 200
-    assert "Start the questionnaire" in landing.text and f'href="{base}/page/1"' in landing.text
+    assert "Start the questionnaire" in landing.text and f'href="{base}/consent"' in landing.text
     assert store.resolve_token(token)["respondent_id"] is None  # looking starts nothing
+    # the first question page waits for consent to the privacy notice; agreeing starts the respondent
+    assert client.get(f"{base}/page/1", follow_redirects=False).headers["location"] == f"{base}/consent"
+    assert store.resolve_token(token)["respondent_id"] is None
+    assert consent(client, base).headers["location"] == f"{base}/page/1"
 
     page1 = client.get(f"{base}/page/1")
     assert "Page 1 of 3" in page1.text and '<progress max="3" value="1"' in page1.text
@@ -96,6 +102,7 @@ def test_language_switch_shows_german_labels_and_sticks(sqlite_store, tiny_instr
     client = make_client(sqlite_store)
     landing = client.get(f"/s/{token}?lang=de")
     assert '<html lang="de">' in landing.text and "Willkommen" in landing.text
+    consent(client, f"/s/{token}")
     page = client.get(f"/s/{token}/page/1")  # the choice is kept without ?lang
     assert '<html lang="de">' in page.text
     assert "Jahre" in page.text and "Speichern und weiter" in page.text and "Seite 1 von 3" in page.text
@@ -118,7 +125,9 @@ def test_language_switch_shows_german_labels_and_sticks(sqlite_store, tiny_instr
 def test_invitation_language_is_the_default(sqlite_store, tiny_instrument):
     cid = campaign(sqlite_store, tiny_instrument)
     token = invitation(sqlite_store, cid, language="de")
-    page = make_client(sqlite_store).get(f"/s/{token}/page/1")
+    client = make_client(sqlite_store)
+    consent(client, f"/s/{token}")
+    page = client.get(f"/s/{token}/page/1")
     assert '<html lang="de">' in page.text and "Jahre" in page.text
 
 
@@ -179,13 +188,12 @@ def test_open_link_declares_group_then_resumes_in_same_browser(store, tiny_instr
     found = audit(form.text)
     assert not found.unlabelled()
     # no group chosen: the form comes back with a message, nobody is created
-    r = client.post(f"/r/{token}", data={"language": "de", "csrf_token": csrf(form.text)}, follow_redirects=False)
+    agree = consent_fields(form.text)
+    r = client.post(f"/r/{token}", data={**agree, "language": "de"}, follow_redirects=False)
     assert r.status_code == 422 and "Bitte wählen Sie Ihre Gruppe." in r.text
     assert store.response_rates(cid).empty
     r = client.post(
-        f"/r/{token}",
-        data={"stakeholder_group": "policy_maker", "language": "de", "csrf_token": csrf(form.text)},
-        follow_redirects=False,
+        f"/r/{token}", data={**agree, "stakeholder_group": "policy_maker", "language": "de"}, follow_redirects=False
     )
     assert r.status_code == 303 and r.headers["location"] == f"/r/{token}/page/1"
     page = client.get(f"/r/{token}/page/1")
@@ -306,6 +314,12 @@ def test_pages_are_accessible_markup(sqlite_store, tiny_instrument):
     cid = campaign(sqlite_store, tiny_instrument)
     token = invitation(sqlite_store, cid)
     client = make_client(sqlite_store)
+    urls = [f"/s/{token}", f"/s/{token}/consent", f"/s/{token}/declined"]
+    for url in urls:  # before consent
+        html = client.get(url).text
+        found = audit(html)
+        assert not found.unlabelled() and found.inline_scripts == 0 and found.style_attrs == 0, url
+    consent(client, f"/s/{token}")
     urls = [f"/s/{token}", f"/s/{token}/page/1", f"/s/{token}/page/2", f"/s/{token}/page/3", f"/s/{token}/review"]
     for url in urls:
         html = client.get(url).text
@@ -337,6 +351,9 @@ def test_builtin_questionnaire_in_each_language(sqlite_store, lang):
     landing = client.get(f"/s/{token}")
     t = i18n.translator(lang)
     assert f'<html lang="{lang}">' in landing.text and t._("Welcome") in landing.text
+    notice = client.get(f"/s/{token}/consent").text
+    assert t._("Privacy notice") in notice and t._("I do not agree") in notice
+    assert consent(client, f"/s/{token}").headers["location"] == f"/s/{token}/page/1"
     for page in pages:
         html = client.get(f"/s/{token}/page/{page.number}").text
         title = page_title(page, lang)
@@ -355,12 +372,17 @@ def test_autosave_keeps_answers_without_moving_on_and_leaves_out_invalid_values(
     token = invitation(store, cid)
     client = make_client(store)
     base = f"/s/{token}"
+    # before consent a draft stores nothing (and starts nobody)
+    notice = client.get(f"{base}/consent")
+    r = client.post(f"{base}/page/1/draft", data={"years": "7", "csrf_token": csrf(notice.text)})
+    assert r.status_code == 409 and store.resolve_token(token)["respondent_id"] is None
+    consent(client, base)
     page1 = client.get(f"{base}/page/1")
     assert f'data-autosave="{base}/page/1/draft"' in page1.text and "/static/autosave.js" in page1.text
     assert 'id="autosave-status"' in page1.text and 'role="status"' in page1.text
     token_field = csrf(page1.text)
 
-    # the first draft of a personal invitation starts its respondent, but the last page stays unset
+    # a draft keeps the answers, but the last page stays unset
     r = client.post(f"{base}/page/1/draft", data={"years": "7", "csrf_token": token_field})
     assert r.status_code == 200 and r.json() == {"saved": True, "invalid": []}
     rid = store.resolve_token(token)["respondent_id"]
@@ -400,7 +422,7 @@ def test_open_link_after_a_submit_gives_a_colleague_a_fresh_questionnaire(sqlite
         assert form.status_code == 200 and "Which group do you belong to?" in form.text
         r = client.post(
             f"/r/{token}",
-            data={"stakeholder_group": group, "language": "en", "csrf_token": csrf(form.text)},
+            data={**consent_fields(form.text), "stakeholder_group": group, "language": "en"},
             follow_redirects=False,
         )
         assert r.headers["location"] == f"/r/{token}/page/1"
@@ -429,7 +451,7 @@ def test_open_link_resumes_on_another_device_with_the_personal_resume_link(sqlit
     laptop = make_client(sqlite_store)
     form = laptop.get(f"/r/{token}")
     laptop.post(
-        f"/r/{token}", data={"stakeholder_group": "policy_maker", "language": "de", "csrf_token": csrf(form.text)}
+        f"/r/{token}", data={**consent_fields(form.text), "stakeholder_group": "policy_maker", "language": "de"}
     )
     page = laptop.get(f"/r/{token}/page/1")
     found = re.search(r'<a href="(http://testserver/r/[^"]+/resume/[^"]+)"', page.text)

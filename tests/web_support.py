@@ -19,6 +19,8 @@ from s3stresstest.web import WebSettings, create_app
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 REGIONS = pd.DataFrame({"region": ["AT33", "SI", "ITH2"], "name": ["Tirol", "Slovenija", "Trento"]})
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+NOTICE_RE = re.compile(r'name="notice" value="([0-9a-f]{64})"')
+NOTICE_LANGUAGE_RE = re.compile(r'name="notice_language" value="([a-z]+)"')
 ADMIN, PASSWORD = "admin", "correct horse battery"
 
 
@@ -47,9 +49,34 @@ def invitation(store: Store, cid: int, region="AT33", group="company", language=
     return store.create_invitations(cid, [(region, group, language)])[0]["token"]
 
 
+def consent_fields(html: str, decision: str = "agree") -> dict:
+    """The fields a click on "I agree" (or "I do not agree") posts from a page showing the privacy
+    notice: the consent step, or an open link's start form."""
+    notice, language = NOTICE_RE.search(html), NOTICE_LANGUAGE_RE.search(html)
+    assert notice and language, "no privacy notice in the page"
+    return {
+        "consent": decision,
+        "notice": notice.group(1),
+        "notice_language": language.group(1),
+        "csrf_token": csrf(html),
+    }
+
+
+def consent(client: TestClient, base: str, decision: str = "agree"):
+    """Agree (or not) on the consent step of the link `base` ('/s/<token>'); the POST's response."""
+    page = client.get(f"{base}/consent")
+    assert page.status_code == 200, page.text
+    return client.post(f"{base}/consent", data=consent_fields(page.text, decision), follow_redirects=False)
+
+
 def post_page(client: TestClient, url: str, data: dict, *, follow=False):
-    """GET the page for its CSRF token, then POST the answers (lists for checkboxes)."""
+    """GET the page for its CSRF token, then POST the answers (lists for checkboxes). When the
+    page sends to the consent step first (a respondent who has not agreed yet), agree there."""
     page = client.get(url)
+    if page.status_code == 200 and page.url.path.endswith("/consent"):
+        agreed = client.post(page.url.path, data=consent_fields(page.text), follow_redirects=False)
+        assert agreed.status_code == 303, agreed.text
+        page = client.get(url)
     assert page.status_code == 200, page.text
     return client.post(url, data={**data, "csrf_token": csrf(page.text)}, follow_redirects=follow)
 

@@ -24,6 +24,7 @@ the connections, transactions, shared lookups and helpers):
 - invitations.py: personal invitations, open links, tokens;
 - answers.py: starting from a link, saving pages and drafts, language, submitting;
 - respondents.py: a respondent's record, answers, contact details, deletion;
+- consent.py: a campaign's privacy notice and each respondent's consent to it;
 - reports.py: response rates, invitation status, responses, `campaign_data`;
 - imports.py: `import_responses`;  audit.py: `audit_log`;  admins.py: admin accounts;
 - pool.py: `warm_pool`;  statements.py: the prebuilt SQL of the hot paths.
@@ -45,6 +46,7 @@ from .base import (
     NotFound,
 )
 from .campaigns import CampaignsMixin
+from .consent import ConsentMixin
 from .db import ENV_URL, database_url
 from .imports import ImportsMixin
 from .invitations import InvitationsMixin
@@ -72,6 +74,7 @@ __all__ = [
 
 class Store(
     PoolMixin,
+    ConsentMixin,
     AnswersMixin,
     InvitationsMixin,
     ImportsMixin,

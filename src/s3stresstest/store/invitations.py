@@ -224,5 +224,6 @@ class InvitationsMixin(StoreBase):
                 "updated": _utc(row.r_updated),
                 "submitted_at": _utc(row.submitted_at),
                 "source": row.source,
+                "consented_at": _utc(row.consented_at),
             }
         return info, campaign, resp

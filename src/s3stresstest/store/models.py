@@ -72,6 +72,10 @@ class Campaign(Base):
     languages: Mapped[str] = mapped_column(String(200))  # space-separated codes
     created: Mapped[_dt.datetime] = mapped_column(Timestamp)
     closed_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+    # who is responsible for the survey's data (GDPR controller) and whom respondents write to;
+    # the default privacy notice names them (migration 0004)
+    privacy_controller: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    privacy_contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class Region(Base):
@@ -125,6 +129,11 @@ class Respondent(Base):
     updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
     last_page: Mapped[str | None] = mapped_column(String(200), nullable=True)
     submitted_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+    # consent to the privacy notice (migration 0004): when, and the sha256 of the exact text agreed
+    # to (its text is in `notice_texts`); NULL = not asked yet (respondents from before the consent
+    # step, imports): the web pages ask once before anything more is stored
+    consented_at: Mapped[_dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+    consent_notice: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Answer(Base):
@@ -154,6 +163,26 @@ class Contact(Base):
     respondent_id: Mapped[str] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True)
     contact: Mapped[str] = mapped_column(Text)
     updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class PrivacyNotice(Base):
+    """A campaign's own privacy notice in one language; without a row the built-in notice is shown."""
+
+    __tablename__ = "privacy_notices"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated: Mapped[_dt.datetime] = mapped_column(Timestamp)
+
+
+class NoticeText(Base):
+    """Every notice text a respondent agreed to, verbatim, by its sha256: the proof of what a
+    consent covered, kept when the campaign's notice is edited later (no personal data)."""
+
+    __tablename__ = "notice_texts"
+    checksum: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[_dt.datetime] = mapped_column(Timestamp)
 
 
 class AuditEntry(Base):
@@ -215,7 +244,9 @@ __all__ = [
     "Contact",
     "InstrumentVersion",
     "Invitation",
+    "NoticeText",
     "PeerGroup",
+    "PrivacyNotice",
     "RateCounter",
     "Region",
     "Respondent",

@@ -117,6 +117,8 @@ class PrivacyMixin(StoreBase):
                         "answers": dict(sorted(answers.items())),
                         "open_answers": dict(sorted(comments.items())),
                         "contact": contact,
+                        "consented_at": str(_utc(r.consented_at)) if r.consented_at else None,
+                        "consent_notice": r.consent_notice,
                     }
                 )
             self._audit(s, campaign_id, "gdpr_export", rows[0].id if len(rows) == 1 else None,

@@ -31,7 +31,7 @@ class RespondentsMixin(StoreBase):
 
     def respondent(self, respondent_id: str) -> dict[str, Any]:
         """{id, campaign_id, region, stakeholder_group, language, last_page, created, updated,
-        submitted_at, source}."""
+        submitted_at, source, consented_at}."""
         with self._read() as s:
             r = self._respondent_row(s, respondent_id)
             return {
@@ -45,6 +45,7 @@ class RespondentsMixin(StoreBase):
                 "updated": _utc(r.updated),
                 "submitted_at": _utc(r.submitted_at),
                 "source": r.source,
+                "consented_at": _utc(r.consented_at),
             }
 
     def delete_respondent(self, respondent_id: str) -> int:

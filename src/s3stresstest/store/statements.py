@@ -62,6 +62,7 @@ def _token_context_query() -> Select[*tuple[Any, ...]]:
             r.updated.label("r_updated"),
             r.submitted_at,
             r.source,
+            r.consented_at,
         )
         .select_from(i)
         .join(c, c.id == i.campaign_id)

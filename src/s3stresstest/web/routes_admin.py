@@ -60,6 +60,8 @@ EVENTS = {
     "purge": N_("old data purged"),
     "gdpr_export": N_("a respondent's data exported (data protection request)"),
     "gdpr_erase": N_("a respondent's data erased (data protection request)"),
+    "consent": N_("privacy notice agreed to"),
+    "privacy_edit": N_("privacy notice changed"),
 }
 
 STATUSES = {"open": N_("open"), "closed": N_("closed")}

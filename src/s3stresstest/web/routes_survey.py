@@ -18,7 +18,7 @@ from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError
 from ..instrument import Instrument, pick_label
 from ..store.api import Locked
-from . import i18n
+from . import consent, i18n
 from .core import CampaignClosed, NotFound, Web, token_fingerprint
 from .deps import CsrfForm, web_of
 from .security import LANG_COOKIE
@@ -76,6 +76,8 @@ class Ctx:
 
     @property
     def resume_url(self) -> str:
+        if not consent.consented(self):
+            return consent.consent_url(self)
         done = self.pages_done
         return f"{self.base}/review" if done >= len(self.pages) else self.page_url(done + 1)
 
@@ -276,7 +278,13 @@ def view_landing(request: Request, kind: str, token: str) -> Response:
 
 
 def view_open_form(
-    request: Request, ctx: Ctx, *, error: str | None = None, chosen: str | None = None, status: int = 200
+    request: Request,
+    ctx: Ctx,
+    *,
+    error: str | None = None,
+    chosen: str | None = None,
+    consent_error: str | None = None,
+    status: int = 200,
 ) -> Response:
     web = web_of(request)
     return web.render(
@@ -290,6 +298,8 @@ def view_open_form(
             "language_options": [(c, i18n.LANGUAGE_NAMES.get(c, c)) for c in ctx.languages],
             "error": error,
             "chosen": chosen,
+            "consent_error": consent_error,
+            **consent.open_form_context(request, ctx),
         },
         lang=ctx.lang,
         status=status,
@@ -320,14 +330,26 @@ def start_open(request: Request, token: str, form) -> Response:
     ctx = load_ctx(request, "open", token)
     if ctx.respondent is not None and not ctx.submitted:
         return web.redirect(request, ctx.resume_url)
+    agreed = consent.agreed_notice(request, ctx, form)  # nobody is stored without consent
+    if isinstance(agreed, Response):  # declined
+        return agreed
     group = form.get("stakeholder_group")
     language = form.get("language")
     if language in ctx.languages:
         ctx.lang = language
-    if group not in STAKEHOLDER_GROUPS:
-        return view_open_form(request, ctx, error=i18n.t(ctx.lang, "group_required"), status=422)
+    if group not in STAKEHOLDER_GROUPS or isinstance(agreed, str):
+        return view_open_form(
+            request,
+            ctx,
+            error=None if group in STAKEHOLDER_GROUPS else i18n.t(ctx.lang, "group_required"),
+            chosen=group if isinstance(group, str) else None,
+            consent_error=agreed if isinstance(agreed, str) else None,
+            status=422,
+        )
     try:
-        rid = web.store.start_respondent(token, stakeholder_group=group, language=ctx.lang)
+        rid = web.store.start_with_consent(
+            token, agreed.text, language=ctx.lang, notice_language=agreed.language, stakeholder_group=group
+        )
     except InputError:  # a closed campaign or a dead link: the visitor learns no more than "not found"
         raise NotFound() from None
     web.queue_cookie(
@@ -348,7 +370,7 @@ def _need_respondent(request: Request, ctx: Ctx) -> Response | None:
         return web.redirect(request, ctx.base)  # the landing: a new questionnaire on a shared link
     if ctx.submitted:
         return web.redirect(request, f"{ctx.base}/thanks")
-    return None
+    return consent.need_consent(request, ctx)
 
 
 def view_page(request: Request, kind: str, token: str, n: int) -> Response:
@@ -434,7 +456,7 @@ def save_draft(request: Request, kind: str, token: str, n: int, form) -> Respons
     web = web_of(request)
     ctx = load_ctx(request, kind, token)
     page = ctx.page(n)
-    if ctx.submitted or (ctx.kind == "open" and ctx.respondent is None):
+    if ctx.submitted or not consent.consented(ctx):  # an open link's or anyone's without consent
         return JSONResponse({"saved": False, "invalid": []}, status_code=409)
     answers = read_answers(page, form)
     invalid: list[str] = []
@@ -498,6 +520,8 @@ def submit(request: Request, kind: str, token: str) -> Response:
         return web.redirect(request, f"{ctx.base}/thanks")
     if ctx.respondent_id is None:
         return web.redirect(request, ctx.base)
+    if (away := consent.need_consent(request, ctx)) is not None:
+        return away
     try:
         web.store.submit(ctx.respondent_id)
     except Locked:  # the campaign closed meanwhile
@@ -528,6 +552,8 @@ def save_contact(request: Request, kind: str, token: str, form) -> Response:
     ctx = load_ctx(request, kind, token)
     if ctx.respondent_id is None:
         return web.redirect(request, ctx.base)
+    if (away := consent.need_consent(request, ctx)) is not None:
+        return away
     raw = form.get("contact")
     contact = raw.strip()[:CONTACT_MAX] if isinstance(raw, str) else ""
     web.store.set_contact(ctx.respondent_id, contact or None)
