@@ -30,8 +30,10 @@ def make_results(
     edit=None,
     alignment: bool = True,
     context: bool = True,
+    period: str | None = None,
 ) -> Path:
-    """Write a synthetic run folder; `edit(responses) -> responses` changes the answers before scoring."""
+    """Write a synthetic run folder; `edit(responses) -> responses` changes the answers before scoring; `period`
+    pins the alignment to one S3 period (default: each territory's latest)."""
 
     from s3stresstest.campaign.synthetic import SyntheticSpec, generate_campaign
     from s3stresstest.campaign.territories import demo_regions
@@ -61,7 +63,7 @@ def make_results(
     run = build_run(
         campaign,
         instrument,
-        RunParams(scoring=ScoringParams(bootstrap=bootstrap)),
+        RunParams(scoring=ScoringParams(bootstrap=bootstrap), alignment_period=period),
         strategies=strategies,
         strategies_name=BUILTIN_STRATEGIES,
         reference=reference,

@@ -832,6 +832,108 @@ PERCEPTION_FLAGS = {
 }
 # TRANSLATORS: kinds of alignment pairs: with the national strategy, with a neighbouring territory's
 PAIR_KINDS = {"vertical": N_("national"), "neighbour": N_("neighbour")}
+# TRANSLATORS: kinds of source of an S3 strategy's priorities (the source_type column of the priorities file)
+SOURCE_TYPES = {
+    "official_strategy": N_("official strategy"),
+    "regional_publication": N_("regional government publication"),
+    "s3_platform": N_("S3 Platform"),
+    "secondary": N_("secondary source"),
+}
+
+
+def _period_text(period) -> str:
+    """'2021-2027' -> '2021–2027' (as written in the report); '' for a missing period."""
+    return "" if missing(period) or not str(period) else str(period).replace("-", "–")
+
+
+def _strategy_sources(inputs, territory: str, period: str) -> dict[str, list[str]]:
+    """URLs, source types and reading dates (each distinct, in file order) of one strategy's priorities in the
+    run's priorities file; empty lists when the file is not a CSV or has no such columns."""
+    import csv
+    import io
+
+    out: dict[str, list[str]] = {"source_url": [], "source_type": [], "read_on": []}
+    if not inputs.strategies_csv or not str(inputs.strategies_name).lower().endswith(".csv"):
+        return out
+    reader = csv.DictReader(io.StringIO(inputs.strategies_csv.decode("utf-8-sig", errors="replace")))
+    for r in reader:
+        if str(r.get("territory", "")).strip().upper() == territory and str(r.get("period", "")).strip() == period:
+            for col, values in out.items():
+                v = str(r.get(col) or "").strip()
+                if v and v not in values:
+                    values.append(v)
+    return out
+
+
+def _strategies_compared(inputs, region: str, terr: pd.DataFrame, t) -> Table | None:
+    """Which strategies the section compares: this territory's and its national one, with period and sources."""
+    if "period" not in terr.columns:
+        return None
+    rows = []
+    me = terr[terr["territory"] == region].iloc[0]
+    national = str(me.get("national_period") or "")
+    who = [(region, str(me["period"]), inputs.label(region) if region in inputs.names else region)]
+    if national:
+        nat = region[:2]
+        who.append((nat, national, t._("National strategy ({code})", code=nat)))
+    for code, period, label in who:
+        src = _strategy_sources(inputs, code, period)
+        kinds = [SOURCE_TYPES.get(k) for k in src["source_type"]]
+        rows.append(
+            [
+                label,
+                t._("S3 {period}", period=_period_text(period)),
+                " ".join(src["source_url"]) or "–",
+                ", ".join(t._(k) if k else "" for k in kinds) or "–",
+                ", ".join(src["read_on"]) or "–",
+            ]
+        )
+    return Table(
+        [t._("Strategy"), t._("Period"), t._("Source"), t._("Source type"), t._("Read on")],
+        rows,
+        caption=t._("Strategies compared"),
+        compact=True,
+        note=t._(
+            "Each priority, its source and a short quote are in the run's priorities file ({file}). Sources read on "
+            "the date given; a page may have changed since.",
+            file="inputs/" + str(inputs.strategies_name),
+        ),
+    )
+
+
+def _period_sentences(inputs, a, t) -> tuple[str, str | None]:
+    """(which period is compared, the note on a national comparison across periods or None)."""
+    period = _period_text(a.get("period"))
+    pinned = (inputs.alignment_record.get("parameters") or {}).get("period")
+    if pinned:
+        which = t._(
+            "Only the S3 strategies of {period} are compared: the run was set to that period.",
+            period=_period_text(pinned),
+        )
+    else:
+        which = t._(
+            "Each territory's latest sourced S3 strategy is compared: for this territory the S3 {period}. "
+            "Neighbours' strategies may be of other periods (see the pairs table).",
+            period=period,
+        )
+    national = _period_text(a.get("national_period"))
+    if not national or national == period:
+        return which, None
+    fields = {"period": period, "national_period": national, "code": str(a.get("territory", ""))[:2]}
+    from ..alignment.model import period_key
+
+    if period_key(str(a.get("national_period"))) < period_key(str(a.get("period"))):
+        return which, t._(
+            "The national strategy compared ({code}) is the S3 {national_period}, the latest sourced: its S3 "
+            "{period} is not in the sourced data. The national alignment therefore compares strategies of two "
+            "periods.",
+            **fields,
+        )
+    return which, t._(
+        "This territory's latest sourced strategy is the S3 {period}; the national strategy compared ({code}) is "
+        "the S3 {national_period}. The national alignment therefore compares strategies of two periods.",
+        **fields,
+    )
 
 
 def alignment_section(inputs, region: str, language: str = "en") -> Section:
@@ -869,12 +971,22 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
             )
         )
     )
+    which, across = _period_sentences(inputs, a, t) if "period" in terr.columns else ("", None)
+    if which:
+        s.add(Paragraph(which))
+    s.add(_strategies_compared(inputs, region, terr, t))
+    if across:
+        s.add(Callout(across, kind_of="note"))
     facts = [
         [
             t._("National (vertical) alignment"),
             t.number(a.get("vertical"))
             if not missing(a.get("vertical"))
-            else (str(a.get("note") or t._("no national strategy in the input"))),
+            else (
+                t._("no national S3 of {code} is in the sourced data", code=region[:2])
+                if str(a.get("note") or "").startswith("no national strategy")
+                else str(a.get("note") or t._("no national strategy in the input"))
+            ),
         ],
         [t._("Neighbours with a strategy"), t.number(a.get("n_neighbours"))],
         [t._("Alignment with neighbours: mean"), t.number(a.get("neighbours_mean"))],
@@ -885,7 +997,13 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
         [t._("Mean alignment with other territories"), t.number(a.get("others_mean"))],
         [t._("Priorities in the strategy"), t.number(a.get("n_priorities"))],
     ]
-    s.add(Table([t._("Measure"), t._("Value")], facts, caption=t._("Alignment of the strategy"), compact=True))
+    caption = (
+        t._("Alignment of the strategy (S3 {period})", period=_period_text(a.get("period")))
+        if _period_text(a.get("period"))
+        else t._("Alignment of the strategy")
+    )
+    s.add(Table([t._("Measure"), t._("Value")], facts, caption=caption, compact=True))
+    periods = dict(zip(terr["territory"], terr["period"], strict=True)) if "period" in terr.columns else {}
     pairs = al.get("alignment_pairs")
     scores, neigh = {}, []
     if pairs is not None and len(pairs):
@@ -905,6 +1023,7 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
                 [
                     inputs.label(other) if other in inputs.names else other,
                     t._(kind) if kind else str(p["kind"]),
+                    t._("S3 {period}", period=_period_text(periods[other])) if other in periods else "–",
                     t.number(p["score"]),
                     t._(
                         "{k} of {n}",
@@ -920,13 +1039,14 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
                     [
                         t._("Other strategy"),
                         t._("Kind"),
+                        t._("Period"),
                         t._("Alignment"),
                         t._("Own priorities matched"),
                         t._("Shared codes"),
                     ],
                     prow,
                     caption=t._("Pairs: national and neighbours"),
-                    numeric=(2, 4),
+                    numeric=(3, 5),
                     compact=True,
                 )
             )
