@@ -58,9 +58,9 @@ def default_notice(
         )
     parts.append(
         t._(
-            "What is stored: your answers to the questionnaire, with your region, your group of "
-            "respondents, the language you chose and when you saved. We do not ask for your name or "
-            "e-mail address: your answers are kept under a random code, not under your name."
+            "What is stored: your answers to the questionnaire, with your region, your stakeholder "
+            "group, the language you chose and when you saved. We do not ask for your name or e-mail "
+            "address: your answers are kept under a random code, not under your name."
         )
     )
     parts.append(
