@@ -57,3 +57,13 @@ def test_a_run_pinned_to_2014_2020_says_so(tmp_path, shared_data):
     text = _text(alignment_section(pinned, "ITH2", "en"))
     assert "Only the S3 strategies of 2014–2020 are compared" in text and "two periods" not in text
     assert "Alignment of the strategy (S3 2014–2020)" in text and "National strategy (IT) | S3 2014–2020" in text
+
+
+def test_the_neighbour_alignment_finding_lists_each_territorys_s3_period(inputs):
+    from s3stresstest.findings import FindingParams, key_findings
+    from s3stresstest.report.synthesis import FIGURE_HEADINGS
+
+    (found,) = key_findings(inputs, FindingParams(), only=["neighbour_alignment"])
+    fig = found["figures"].set_index("region")
+    assert fig.loc["ITH2", "period"] == "2021–2027" and fig.loc["AT31", "period"] == "2020–2030"
+    assert FIGURE_HEADINGS["period"] == "S3 period"

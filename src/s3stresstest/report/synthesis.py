@@ -92,6 +92,8 @@ FIGURE_HEADINGS = {
     "share": N_("Share"),
     "n": N_("Respondents"),
     "n_neighbours": N_("Neighbours"),
+    # TRANSLATORS: the period of the S3 strategy compared (e.g. 2021–2027)
+    "period": N_("S3 period"),
     "neighbours_mean": N_("Mean with neighbours"),
     "neighbours_min": N_("Lowest"),
     "neighbours_max": N_("Highest"),
