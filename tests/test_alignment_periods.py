@@ -319,3 +319,24 @@ def test_the_demo_aligns_each_territorys_latest_strategy_and_records_it(shared_d
     assert old.params.alignment_period == "2014-2020" and old.record["parameters"]["alignment_period"] == "2014-2020"
     assert set(old.record["alignment"]["periods"].values()) == {"2014-2020"}
     assert old.record["alignment"]["vertical_across_periods"] == {}
+
+
+def test_demo_command_pins_the_period_and_records_it(tmp_path, shared_data):
+    import json
+
+    from typer.testing import CliRunner
+
+    from s3stresstest.cli import app
+
+    out = tmp_path / "demo"
+    args = ["demo", "--out", str(out), "--bootstrap", "0", "--data", str(shared_data), "--period", "2014-2020"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["parameters"]["alignment_period"] == "2014-2020"
+    assert record["alignment"]["period"] == "2014-2020" and set(record["alignment"]["periods"].values()) == {
+        "2014-2020"
+    }
+    assert (out / "inputs" / "s3_priorities_2014_2020_and_2021_2027.csv").is_file()
+    r = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "bad"), "--bootstrap", "0", "--period", "1999"])
+    assert r.exit_code != 0 and "no strategy for the period '1999'" in r.output
