@@ -76,7 +76,7 @@ def test_open_links_and_bad_requests_are_refused_clearly(store, tiny_instrument)
         link_id = conn.execute(text("SELECT id FROM invitations WHERE kind = 'open'")).scalar_one()
     with pytest.raises(InputError, match="open link shared by many respondents"):
         store.respondent_data(cid, invitation_id=link_id, admin="ana")
-    with pytest.raises(InputError, match="either the invitation id or the respondent id"):
+    with pytest.raises(InputError, match="exactly one of: the invitation id, the respondent id"):
         store.respondent_data(cid, admin="ana")
     with pytest.raises(ValueError, match="admin"):
         store.erase_respondent_data(cid, respondent_id="x", admin="")

@@ -189,7 +189,7 @@ def test_admin_flow_builtin_campaign_to_scores(store):
 
     # closing: links die, saving is refused, the page says so
     # closing cannot be undone: without the ticked box nothing happens (no JavaScript needed)
-    assert 'name="confirm" value="yes" required' in page.text
+    assert 'name="confirm" value="yes" required' in client.get(f"/admin/campaigns/{cid}/close").text
     r = client.post(f"/admin/campaigns/{cid}/close", data={"csrf_token": csrf(page.text)}, follow_redirects=False)
     assert r.status_code == 422 and "closing cannot be undone" in r.text
     assert store.get_campaign(cid)["status"] == "open"

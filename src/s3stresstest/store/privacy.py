@@ -5,8 +5,10 @@ pseudonymous answers. After a campaign has been closed for the retention period,
 deletes its contact details and makes its invitation links unusable for good (the stored token
 hash is replaced by the hash of a random value, so no one can resolve a link any more), and logs
 the purge; run it from the command line or let the server run it on start. A respondent who asks
-for their data or its erasure is found by their invitation (or pseudonymous respondent id); both
-actions are logged with the admin's name, never with the data.
+for their data or its erasure is found by their personal link (its token), its invitation id, or
+their pseudonymous respondent id (an open link is shared: the web pages find that id from the
+person's link to continue); every view, export and erasure is logged with the admin's name, never
+with the data (nor the link).
 """
 
 from __future__ import annotations
@@ -17,16 +19,35 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from . import models as m
-from .base import MAX_ID, NotFound, StoreBase, _hash_token, _now, _utc
+from .base import MAX_ID, RESPONDENT_ID_MAX, NotFound, StoreBase, _hash_token, _now, _usable, _utc
 from .respondents import remove_respondent
 
 DEFAULT_RETENTION_DAYS = 365
 
+# Why a person was not found, as stable English templates: the web pages translate them by these
+# texts (`web.data_requests`), the command line and the API show them filled in.
+GIVE_ONE = "give exactly one of: the invitation id, the respondent id, the person's link"
+NO_RESPONDENT = "no respondent '{respondent}' in this campaign"
+NO_LINK = "this link belongs to no invitation of this campaign (or it was made unusable by an erasure or purge)"
+NO_INVITATION = "no invitation {invitation} in campaign {campaign}"
+OPEN_LINK = (
+    "invitation {invitation} is an open link shared by many respondents: ask the person for the "
+    "personal link to continue that their questionnaire pages show"
+)
+NO_ANSWERS = "nothing is stored for invitation {invitation}: its link was never used to answer"
+
+
+def refusal(kind: type[InputError], template: str, field: str | None, **values: Any) -> InputError:
+    """`kind` (InputError or NotFound) with `template` filled in; `template` and `values` stay on it."""
+    exc = kind(Problem(template.format(**values), field=field))
+    exc.template, exc.values = template, values  # type: ignore[attr-defined]
+    return exc
+
 
 class PrivacyMixin(StoreBase):
-    """purge_expired, respondent_data, erase_respondent_data."""
+    """purge_expired, respondent_data, erase_respondent_data, erase_person."""
 
     def purge_expired(
         self, retention_days: int = DEFAULT_RETENTION_DAYS, *, now: _dt.datetime | None = None, admin: str = "system"
@@ -65,37 +86,65 @@ class PrivacyMixin(StoreBase):
         return done
 
     def _respondents_of(
-        self, s: Any, campaign_id: int, invitation_id: int | None, respondent_id: str | None
-    ) -> list[m.Respondent]:
+        self, s: Any, campaign_id: int, invitation_id: int | None, respondent_id: str | None, token: str | None = None
+    ) -> tuple[list[m.Respondent], int | None]:
+        """The person's respondent rows and their personal invitation's id (None when found by respondent id)."""
         self._campaign(s, campaign_id)
-        if (invitation_id is None) == (respondent_id is None):
-            raise InputError("give either the invitation id or the respondent id")
+        if sum(x is not None for x in (invitation_id, respondent_id, token)) != 1:
+            raise refusal(InputError, GIVE_ONE, None)
         q = select(m.Respondent).where(m.Respondent.campaign_id == campaign_id)
         if respondent_id is not None:
-            rows = s.scalars(q.where(m.Respondent.id == respondent_id)).all()
-        else:
-            inv = s.get(m.Invitation, invitation_id) if invitation_id and 0 < invitation_id <= MAX_ID else None
-            if inv is None or inv.campaign_id != campaign_id:
-                raise NotFound(f"no invitation {invitation_id} in campaign {campaign_id}")
-            if inv.kind == "open":
-                raise InputError(
-                    f"invitation {invitation_id} is an open link shared by many respondents: "
-                    "ask the person for their respondent id (shown on their resume link page)"
+            found = _usable(respondent_id) and len(respondent_id) <= RESPONDENT_ID_MAX
+            rows = s.scalars(q.where(m.Respondent.id == respondent_id)).all() if found else []
+            if not rows:
+                raise refusal(NotFound, NO_RESPONDENT, "respondent_id", respondent=respondent_id[:RESPONDENT_ID_MAX])
+            return list(rows), None
+        if token is not None:
+            inv = None
+            if _usable(token) and len(token) <= 200:
+                inv = s.scalar(
+                    select(m.Invitation).where(
+                        m.Invitation.token_hash == _hash_token(token), m.Invitation.campaign_id == campaign_id
+                    )
                 )
-            rows = s.scalars(q.where(m.Respondent.personal_invitation_id == invitation_id)).all()
+            if inv is None:
+                raise refusal(NotFound, NO_LINK, "link")
+        else:
+            inv = (
+                s.get(m.Invitation, invitation_id)
+                if isinstance(invitation_id, int) and 0 < invitation_id <= MAX_ID
+                else None
+            )
+            if inv is None or inv.campaign_id != campaign_id:
+                raise refusal(NotFound, NO_INVITATION, "invitation_id", invitation=invitation_id, campaign=campaign_id)
+        if inv.kind == "open":
+            raise refusal(InputError, OPEN_LINK, "invitation_id", invitation=inv.id)
+        rows = s.scalars(q.where(m.Respondent.personal_invitation_id == inv.id)).all()
         if not rows:
-            raise NotFound("no answers stored for this person")
-        return list(rows)
+            raise refusal(NotFound, NO_ANSWERS, "invitation_id", invitation=inv.id)
+        return list(rows), inv.id
 
     def respondent_data(
-        self, campaign_id: int, *, invitation_id: int | None = None, respondent_id: str | None = None, admin: str
+        self,
+        campaign_id: int,
+        *,
+        invitation_id: int | None = None,
+        respondent_id: str | None = None,
+        token: str | None = None,
+        admin: str,
+        purpose: str = "export",
+        **detail: Any,
     ) -> dict[str, Any]:
         """Everything stored about one person (Art. 15): their respondent record, answers, open
-        answers and contact details, as JSON-ready data. The export is logged (not its content)."""
+        answers and contact details, as JSON-ready data, found by exactly one of `invitation_id`,
+        `respondent_id` or `token` (of their personal link). Logged as `gdpr_export` or, with
+        `purpose="view"` (an admin page showing it), `gdpr_view`, with `detail` (never the content)."""
         if not admin:
             raise ValueError("a data export needs the admin's name")
+        if purpose not in ("export", "view"):
+            raise ValueError("purpose is 'export' or 'view'")
         with self._write() as s:
-            rows = self._respondents_of(s, campaign_id, invitation_id, respondent_id)
+            rows, invitation_id = self._respondents_of(s, campaign_id, invitation_id, respondent_id, token)
             out = []
             for r in rows:
                 answers = dict(
@@ -121,22 +170,43 @@ class PrivacyMixin(StoreBase):
                         "consent_notice": r.consent_notice,
                     }
                 )
-            self._audit(s, campaign_id, "gdpr_export", rows[0].id if len(rows) == 1 else None,
-                        {"admin": admin, "respondents": len(rows), "invitation_id": invitation_id})  # fmt: skip
-        return {"campaign_id": campaign_id, "exported": str(_now()), "respondents": out}
+            logged = {**detail, "admin": admin, "respondents": len(rows), "invitation_id": invitation_id}
+            self._audit(s, campaign_id, f"gdpr_{purpose}", rows[0].id if len(rows) == 1 else None, logged)
+        return {"campaign_id": campaign_id, "invitation_id": invitation_id, "exported": str(_now()), "respondents": out}
 
     def erase_respondent_data(
-        self, campaign_id: int, *, invitation_id: int | None = None, respondent_id: str | None = None, admin: str
+        self,
+        campaign_id: int,
+        *,
+        invitation_id: int | None = None,
+        respondent_id: str | None = None,
+        token: str | None = None,
+        admin: str,
     ) -> int:
         """Erase one person's data (Art. 17): respondent, answers, open answers, contact; their
         personal link is revoked. Returns the rows deleted; logged with the admin's name."""
+        return self.erase_person(
+            campaign_id, invitation_id=invitation_id, respondent_id=respondent_id, token=token, admin=admin
+        )["rows"]
+
+    def erase_person(
+        self,
+        campaign_id: int,
+        *,
+        invitation_id: int | None = None,
+        respondent_id: str | None = None,
+        token: str | None = None,
+        admin: str,
+    ) -> dict[str, Any]:
+        """`erase_respondent_data` saying what went: {invitation_id, respondents (the ids erased), rows}."""
         if not admin:
             raise ValueError("an erasure needs the admin's name")
         with self._write() as s:
-            rows = self._respondents_of(s, campaign_id, invitation_id, respondent_id)
-            n = 0
+            rows, invitation_id = self._respondents_of(s, campaign_id, invitation_id, respondent_id, token)
+            n, erased = 0, []
             for r in rows:
                 rid = r.id
                 n += remove_respondent(s, r)
+                erased.append(rid)
                 self._audit(s, campaign_id, "gdpr_erase", rid, {"admin": admin, "invitation_id": invitation_id})
-        return n
+        return {"invitation_id": invitation_id, "respondents": erased, "rows": n}

@@ -163,6 +163,19 @@ def close_campaign(store, campaign_id: int, admin: str = "") -> dict:
     return store.get_campaign(campaign_id)
 
 
+def close_summary(store, campaign_id: int) -> dict[str, int]:
+    """What closing cuts off, for the confirmation page: respondents who submitted, respondents who
+    started but have not submitted (their answers stay, unfinished), personal invitations never opened."""
+    rates = store.response_rates(campaign_id)
+    started, submitted = int(rates["started"].sum()), int(rates["submitted"].sum())
+    status = store.invitation_status(campaign_id)
+    return {
+        "submitted": submitted,
+        "unfinished": started - submitted,
+        "not_started": int((status["status"] == "not started").sum()),
+    }
+
+
 # -- regions and peer groups --------------------------------------------------------------
 def regions_from_csv(data: bytes, filename: str | None) -> pd.DataFrame:
     return _with_temp_file(data, safe_filename(filename, "regions.csv"), read_regions)

@@ -58,6 +58,7 @@ EVENTS = {
     "export_contacts": N_("contact details exported"),
     "score": N_("scored"),
     "purge": N_("old data purged"),
+    "gdpr_view": N_("a respondent's data looked up (data protection request)"),
     "gdpr_export": N_("a respondent's data exported (data protection request)"),
     "gdpr_erase": N_("a respondent's data erased (data protection request)"),
     "consent": N_("privacy notice agreed to"),
@@ -476,12 +477,36 @@ def open_links(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: 
     return campaign_page(request, campaign, new_link=link)
 
 
+def close_page(request: Request, campaign: dict, *, problems: list | None = None, status: int = 200) -> Response:
+    """The confirmation page of closing: what it means and who it cuts off, with the form that closes."""
+    return _render(
+        request,
+        "admin/close.html",
+        {
+            "title": _title(request, campaign["name"]),
+            "campaign": campaign,
+            "counts": ops.close_summary(web_of(request).store, campaign["id"]),
+            "problems": problems or [],
+        },
+        status=status,
+    )
+
+
+@router.get("/campaigns/{campaign_id}/close")
+def close_confirm(request: Request, campaign: CampaignDep):
+    """Closing cannot be undone, so the campaign page's button leads here first (a closed campaign: back)."""
+    if campaign.get("status") != "open":
+        return back_to_campaign(request, campaign)
+    return close_page(request, campaign)
+
+
 @router.post("/campaigns/{campaign_id}/close")
 def close(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
     """Closing cannot be undone: without the ticked confirmation box (checked here too, not only by
-    the browser's `required`) the page comes back with the reason and nothing changes."""
+    the browser's `required`) the confirmation page comes back with the reason and nothing changes."""
     if form_text(form, "confirm") != "yes":
-        return refused_page(request, campaign, InputError(Problem(CLOSE_UNCONFIRMED, field="confirm")))
+        problems = _problem_texts(request, [Problem(CLOSE_UNCONFIRMED)])
+        return close_page(request, campaign, problems=problems, status=422)
     ops.close_campaign(web_of(request).store, campaign["id"], admin=admin_["user"])
     return back_to_campaign(request, campaign, "notice=closed")
 

@@ -411,3 +411,104 @@ def score(request: Request, campaign: CampaignDep, admin: ApiAdminDep):
 @router.get("/campaigns/{campaign_id}/audit", responses=PROBLEMS, summary="The campaign's audit log")
 def audit(request: Request, campaign: CampaignDep) -> list[dict]:
     return ops.records(web_of(request).store.audit_log(campaign["id"]))
+
+
+# -- a person's data requests (GDPR Art. 15 and 17) ---------------------------------------------
+class PersonRef(BaseModel):
+    """Exactly one of these names the person."""
+
+    link: str | None = Field(
+        None,
+        max_length=2000,
+        description="The personal invitation link the person received, or for an open link the personal "
+        "link to continue that their questionnaire pages show.",
+    )
+    invitation_id: int | None = Field(None, description="The invitation id of the mail-merge file.")
+    respondent_id: str | None = Field(None, max_length=200, description="A respondent id, e.g. from an export.")
+
+
+class ErasureIn(PersonRef):
+    confirm: bool = Field(False, description="Must be true: the erasure cannot be undone.")
+
+
+class RespondentRecord(BaseModel):
+    respondent_id: str
+    region: str
+    stakeholder_group: str | None = None
+    language: str | None = None
+    created: str
+    updated: str
+    submitted_at: str | None = None
+    answers: dict[str, str]
+    open_answers: dict[str, str]
+    contact: str | None = None
+    consented_at: str | None = None
+    consent_notice: str | None = None
+
+
+class PersonData(BaseModel):
+    campaign_id: int
+    invitation_id: int | None = Field(None, description="The person's personal invitation, when they have one.")
+    exported: str
+    respondents: list[RespondentRecord]
+
+
+class ErasureOut(BaseModel):
+    campaign_id: int
+    invitation_id: int | None = None
+    respondents: list[str] = Field(..., description="The respondent ids erased.")
+    rows: int = Field(..., description="Rows deleted: respondents, answers, open answers, contact details.")
+
+
+def _person(request: Request, body: PersonRef):
+    from . import data_requests as dr
+    from .routes_data_requests import _unsign
+
+    given = [v for v in (body.link, body.invitation_id, body.respondent_id) if v is not None]
+    if len(given) != 1:
+        raise InputError(ops.said(dr.STORE_TEXTS[dr.privacy.GIVE_ONE]))
+    if body.link is not None:
+        return dr.person("link", body.link, _unsign(request))
+    if body.invitation_id is not None:
+        return dr.Person(invitation_id=body.invitation_id)
+    return dr.person("respondent", str(body.respondent_id), _unsign(request))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/data-requests/access",
+    response_model=PersonData,
+    responses={
+        **PROBLEMS,
+        200: {"content": {"text/csv": {}}, "description": "with ?format=csv one row per stored value"},
+    },
+    summary="Everything stored about one person (GDPR Art. 15); logged with the admin's name",
+)
+def data_access(
+    request: Request,
+    campaign: CampaignDep,
+    body: PersonRef,
+    admin: ApiAdminDep,
+    format: Literal["json", "csv"] = Query("json"),
+):
+    from . import data_requests as dr
+
+    who = _person(request, body)
+    data = dr.person_data(web_of(request).store, campaign["id"], who, admin=admin["user"], format=format, via="api")
+    if format == "csv":
+        return attachment(*dr.download(data, "csv"))
+    return data
+
+
+@router.post(
+    "/campaigns/{campaign_id}/data-requests/erase",
+    response_model=ErasureOut,
+    responses=PROBLEMS,
+    summary="Erase one person's data (GDPR Art. 17); cannot be undone; logged with the admin's name",
+)
+def data_erase(request: Request, campaign: CampaignDep, body: ErasureIn, admin: ApiAdminDep):
+    from . import data_requests as dr
+
+    who = _person(request, body)
+    if not body.confirm:
+        raise InputError(ops.said(dr.CONFIRM_ERASURE, field="confirm"))
+    return dr.erase(web_of(request).store, campaign["id"], who, admin=admin["user"])
