@@ -138,13 +138,15 @@ def test_the_demo_territories_have_their_country_language():
         mp.setattr(build_module, "build_run", fake_build_run)
         with pytest.raises(RuntimeError, match="stop"):
             build_module.run_demo(bootstrap=5)
-    assert {c: seen[c] for c in ("AT32", "DE2", "FRC2", "ITC1", "SI", "CH022", "ES21")} == {
+    assert {c: seen[c] for c in ("AT32", "DE2", "FRC2", "ITC1", "SI", "CH022", "BE3", "BE2", "ES21")} == {
         "AT32": "de",
         "DE2": "de",
         "FRC2": "fr",
         "ITC1": "it",
         "SI": "sl",
-        "CH022": "",
+        "CH022": "fr",  # Fribourg: bilingual, French-speaking majority
+        "BE3": "fr",  # Wallonia
+        "BE2": "",  # Flanders: Dutch is not a report language
         "ES21": "",
     }
 

@@ -439,16 +439,15 @@ def run_demo(
     ``params.alignment_period`` pins one period). Every output built from it says that the answers are
     synthetic. `period` pins the alignment to one period (sets ``params.alignment_period``)."""
     from ..campaign.synthetic import SyntheticSpec, generate_campaign
-    from ..campaign.territories import demo_groups, demo_regions
+    from ..campaign.territories import demo_groups, demo_language, demo_regions
     from ..instrument import load_builtin
     from ..scoring import ScoringParams
 
     instrument = load_builtin()
     spec = SyntheticSpec(seed=seed)
     campaign = generate_campaign(instrument, demo_regions(), demo_groups(), spec)
-    # each demo territory's report language: its country's (a Swiss canton's is not known: none)
-    countries = {"AT": "de", "DE": "de", "FR": "fr", "IT": "it", "SI": "sl"}
-    campaign.regions = campaign.regions.assign(language=[countries.get(c[:2], "") for c in campaign.regions["region"]])
+    # each demo territory's report language (its country's, or its own where they differ; see demo_language)
+    campaign.regions = campaign.regions.assign(language=[demo_language(c) for c in campaign.regions["region"]])
     params = params or RunParams(scoring=ScoringParams(bootstrap=bootstrap))
     if period is not None:
         params = params.model_copy(update={"alignment_period": period})
