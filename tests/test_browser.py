@@ -216,8 +216,17 @@ def test_respondent_resumes_in_german_submits_and_admin_sees_it(survey):
             checks.page(page, "landing (de)")
             checks.shot(page, "landing-de")
 
-            # 2. keyboard only: Tab to "start", Enter; the profile page
+            # 2. keyboard only: Tab to "start", Enter; the privacy notice in German, agreed to by
+            # keyboard; the profile page
             tab_until(page, lambda i: i["tag"] == "a" and i["text"] == "Fragebogen beginnen", "the start link")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert page.url.endswith("/consent") and page.inner_text("h1") == "Datenschutzerklärung"
+            assert "Was gespeichert wird" in page.inner_text("#privacy-notice")
+            checks.page(page, "consent (de)")
+            checks.shot(page, "consent-de")
+            agree = "Ich stimme zu – weiter zum Fragebogen"
+            tab_until(page, lambda i: i["tag"] == "button" and i["text"] == agree, "the agree button")
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             assert page.url.endswith("/page/1")
@@ -429,6 +438,13 @@ def test_questionnaire_filled_in_and_submitted_in_each_of_five_languages(tmp_pat
             t = i18n.translator(lang)
             assert page.inner_text("h1") == t._("Welcome")
             checks.page(page, f"landing ({lang})")
+            with page.expect_navigation():
+                page.get_by_role("link", name=t._("Start the questionnaire")).click()
+            assert page.inner_text("h1") == t._("Privacy notice"), f"{lang}: no consent step"
+            checks.page(page, f"consent ({lang})")
+            with page.expect_navigation():
+                page.get_by_role("button", name=t._("I agree – continue to the questionnaire")).click()
+            assert page.url.endswith("/page/1"), page.url
             plans = [plan_answers(instrument, qpage, rng) for qpage in pages]
             for qpage, plan in zip(pages, plans, strict=True):
                 page.goto(f"{base}/page/{qpage.number}")
@@ -487,7 +503,10 @@ def test_autosave_keeps_answers_of_a_page_left_without_continuing(tmp_path):
     with served(url, tmp_path) as (server, browser):
         base = f"{server.base_url}/s/{token}"
         context, page = desktop_page(browser, checks)
-        page.goto(f"{base}/page/1")
+        page.goto(f"{base}/page/1")  # sent to the privacy notice first
+        with page.expect_navigation():
+            page.get_by_role("button", name="I agree – continue to the questionnaire").click()
+        assert page.url.endswith("/page/1")
         page.click(f'label[for="q-{size.name}-2"]')
         status = page.locator("#autosave-status")
         expect(status).to_have_text(re.compile(r"^Saved automatically at \d"))
