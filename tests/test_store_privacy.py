@@ -126,3 +126,39 @@ def test_the_server_purges_on_start_what_the_retention_period_allows(sqlite_stor
     assert sqlite_store.contact(rid) is None
     entry = sqlite_store.audit_log(cid).iloc[-1]
     assert entry["event"] == "purge" and json.loads(entry["detail"])["admin"] == "server start"
+
+
+def test_a_person_is_found_by_their_links_token_also_after_closing(store, tiny_instrument):
+    """The link a person quotes finds them (its hash is looked up, the token is never logged); views
+    and exports are logged apart; erase_person says what went; the refusals carry their template."""
+    from s3stresstest.store import privacy
+
+    cid = setup_campaign(store, tiny_instrument)
+    inv, rid = answered(store, cid)
+    store.close_campaign(cid, admin="ana")  # a closed campaign's links no longer open, but still find
+    data = store.respondent_data(cid, token=inv["token"], admin="ana", purpose="view")
+    assert data["invitation_id"] == inv["invitation_id"] and data["respondents"][0]["respondent_id"] == rid
+    store.respondent_data(cid, token=inv["token"], admin="ana", format="csv")
+    log = store.audit_log(cid)
+    assert list(log["event"][-2:]) == ["gdpr_view", "gdpr_export"]
+    assert json.loads(log["detail"].iloc[-1]) == {
+        "admin": "ana",
+        "format": "csv",
+        "invitation_id": inv["invitation_id"],
+        "respondents": 1,
+    }
+    assert inv["token"] not in "".join(log["detail"])
+    with pytest.raises(NotFound) as exc:
+        store.respondent_data(cid, token="no-such-token", admin="ana")
+    assert exc.value.template == privacy.NO_LINK
+    with pytest.raises(NotFound) as exc:
+        store.respondent_data(cid, respondent_id="nul\x00byte", admin="ana")
+    assert exc.value.template == privacy.NO_RESPONDENT
+    with pytest.raises(InputError) as exc:
+        store.respondent_data(cid, token=inv["token"], invitation_id=inv["invitation_id"], admin="ana")
+    assert exc.value.template == privacy.GIVE_ONE
+    done = store.erase_person(cid, token=inv["token"], admin="ben")
+    assert done == {"invitation_id": inv["invitation_id"], "respondents": [rid], "rows": 4}
+    with pytest.raises(NotFound) as exc:  # the link still names its invitation, which holds nothing now
+        store.respondent_data(cid, token=inv["token"], admin="ana")
+    assert exc.value.template == privacy.NO_ANSWERS and "or the data were erased" in str(exc.value)

@@ -36,7 +36,7 @@ OPEN_LINK = (
     "invitation {invitation} is an open link shared by many respondents: ask the person for the "
     "personal link to continue that their questionnaire pages show"
 )
-NO_ANSWERS = "nothing is stored for invitation {invitation}: its link was never used to answer"
+NO_ANSWERS = "nothing is stored for invitation {invitation}: its link was not used to answer, or the data were erased"
 
 
 def refusal(kind: type[InputError], template: str, field: str | None, **values: Any) -> InputError:

@@ -40,7 +40,9 @@ STORE_TEXTS = {
         "invitation {invitation} is an open link shared by many respondents: ask the person for the "
         "personal link to continue that their questionnaire pages show"
     ),
-    privacy.NO_ANSWERS: N_("nothing is stored for invitation {invitation}: its link was never used to answer"),
+    privacy.NO_ANSWERS: N_(
+        "nothing is stored for invitation {invitation}: its link was not used to answer, or the data were erased"
+    ),
 }
 NOT_A_LINK = N_("'{text}' is not a survey link: paste the whole link the person received, or the link to continue")
 NOT_AN_ID = N_("'{text}' is not an invitation id (a whole number, as in the mail-merge file)")
