@@ -106,8 +106,16 @@ def test_privacy_commands(tmp_path, tiny_instrument):
     result = runner.invoke(app, ["privacy", "export", *common, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["respondents"][0]["contact"] == "maria@example.org"
-    result = runner.invoke(app, ["privacy", "erase", *common, "--yes"])
-    assert result.exit_code == 0, result.output and "4 rows" in result.output
+    by_link = [*common[:2], "--link", f"https://survey.example/s/{inv['token']}", *common[4:]]
+    again = tmp_path / "again.json"
+    result = runner.invoke(app, ["privacy", "export", *by_link, "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(again.read_text(encoding="utf-8"))["invitation_id"] == inv["invitation_id"]
+    result = runner.invoke(app, ["privacy", "export", *common[:2], "--link", "hello", *common[4:], "--out", "x.json"])
+    assert result.exit_code != 0 and "not a survey link" in result.output
+    result = runner.invoke(app, ["privacy", "erase", *by_link, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "4 rows" in result.output
     result = runner.invoke(app, ["privacy", "purge", "--retention-days", "0", "--database-url", url])
     assert result.exit_code == 0 and "no campaign" in result.output
 

@@ -117,6 +117,23 @@ privacy_app = typer.Typer(
 CAMPAIGN = typer.Option(..., "--campaign", help="Campaign id.")
 INVITATION = typer.Option(None, "--invitation", help="The person's personal invitation id.")
 RESPONDENT = typer.Option(None, "--respondent", help="Or their pseudonymous respondent id (open links).")
+LINK = typer.Option(
+    None, "--link", help="Or the personal invitation link they quote (for an open link: the admin pages)."
+)
+
+
+def _link_token(link: str | None) -> str | None:
+    """The token of `--link`; a text that is no survey link is refused."""
+    if link is None:
+        return None
+    from ..store.privacy import link_token
+
+    token = link_token(link)
+    if token is None:
+        _fail(InputError(f"'{link[:80]}' is not a survey link (…/s/TOKEN): paste the whole link the person received"))
+    return token
+
+
 ADMIN = typer.Option(..., "--admin", help="Your admin name (the audit log records who acted).")
 
 
@@ -144,6 +161,7 @@ def privacy_export(
     campaign: int = CAMPAIGN,
     invitation: int | None = INVITATION,
     respondent: str | None = RESPONDENT,
+    link: str | None = LINK,
     admin: str = ADMIN,
     out_file: Path = typer.Option(..., "--out", help="JSON file to write (never overwritten)."),
     database_url: str | None = DB_OPTION,
@@ -155,7 +173,9 @@ def privacy_export(
         _fail(InputError(f"{out_file} exists: choose a new file"))
     store = _open(database_url)
     try:
-        data = store.respondent_data(campaign, invitation_id=invitation, respondent_id=respondent, admin=admin)
+        data = store.respondent_data(
+            campaign, invitation_id=invitation, respondent_id=respondent, token=_link_token(link), admin=admin
+        )
     except InputError as exc:
         _fail(exc)
     finally:
@@ -169,6 +189,7 @@ def privacy_erase(
     campaign: int = CAMPAIGN,
     invitation: int | None = INVITATION,
     respondent: str | None = RESPONDENT,
+    link: str | None = LINK,
     admin: str = ADMIN,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     database_url: str | None = DB_OPTION,
@@ -178,7 +199,9 @@ def privacy_erase(
         typer.confirm("Erase this person's data for good?", abort=True)
     store = _open(database_url)
     try:
-        rows = store.erase_respondent_data(campaign, invitation_id=invitation, respondent_id=respondent, admin=admin)
+        rows = store.erase_respondent_data(
+            campaign, invitation_id=invitation, respondent_id=respondent, token=_link_token(link), admin=admin
+        )
     except InputError as exc:
         _fail(exc)
     finally:

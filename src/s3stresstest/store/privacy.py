@@ -14,6 +14,7 @@ with the data (nor the link).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import secrets
 from typing import Any
 
@@ -37,6 +38,18 @@ OPEN_LINK = (
     "personal link to continue that their questionnaire pages show"
 )
 NO_ANSWERS = "nothing is stored for invitation {invitation}: its link was not used to answer, or the data were erased"
+
+
+_LINK_TOKEN = re.compile(r"/[sr]/([A-Za-z0-9_-]{1,200})/?$")
+
+
+def link_token(link: str) -> str | None:
+    """The token of a survey link (`…/s/TOKEN` personal, `…/r/TOKEN` open; query and fragment
+    ignored), else None. A link to continue (`…/resume/CODE`) names the person by a respondent id
+    signed by the web server: only the server reads it (`web.data_requests`)."""
+    path = (link or "").strip().split("?", 1)[0].split("#", 1)[0]
+    found = _LINK_TOKEN.search(path)
+    return found.group(1) if found else None
 
 
 def refusal(kind: type[InputError], template: str, field: str | None, **values: Any) -> InputError:

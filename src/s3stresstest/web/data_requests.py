@@ -26,7 +26,6 @@ from .operations import CSV_TYPE, Download, said, stamp
 KINDS = ("link", "invitation", "respondent")
 FORMATS = ("json", "csv")
 _RESUME = re.compile(r"/r/[A-Za-z0-9_-]+/resume/([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+)/?$")
-_LINK = re.compile(r"/[sr]/([A-Za-z0-9_-]+)/?$")
 
 # The store's refusals (`store.privacy`), the same English texts marked here for the web catalogue.
 STORE_TEXTS = {
@@ -89,12 +88,12 @@ def person(kind: str, text: str, unsign) -> Person:
         if not rid:
             raise InputError(said(NOT_A_LINK, field="who", text=shown))
         return Person(respondent_id=rid)
-    link = _LINK.search(path)
-    if not link:
+    token = privacy.link_token(path)
+    if token is None:
         raise InputError(said(NOT_A_LINK, field="who", text=shown))
-    if "/r/" in path[link.start() : link.start() + 3]:
+    if path.rstrip("/").endswith(f"/r/{token}"):
         raise InputError(said(OPEN_LINK_GIVEN, field="who"))
-    return Person(token=link.group(1))
+    return Person(token=token)
 
 
 def _said(exc: InputError) -> InputError:
