@@ -5,8 +5,9 @@ cluster from the Debian binaries, started by `tests/pg.py`), a campaign on the b
 questionnaire with 200 personal invitations, and the real service as a subprocess
 (`python -m s3stresstest.web --port 0` with 2 worker processes, as `s3stresstest serve --workers 2` runs it,
 rate limits off). Then 200 simulated respondents run at once (asyncio, each with its own
-keep-alive connection and cookie jar): each opens its first page (for the CSRF cookie and
-token, not counted as a save) and saves 10 pages of answers, each save a real form POST
+keep-alive connection and cookie jar): each reads the privacy notice and agrees (the consent
+step, which starts the respondent), opens its first page (for the CSRF cookie and token; neither
+is counted as a save) and saves 10 pages of answers, each save a real form POST
 answered by the 303 redirect to the next page. The built-in questionnaire has 8 pages
 (profile, blocks 1-6, comments), so a respondent saves pages 1..8 and then pages 1 and 2 again
 with new answers (cyclic): every save writes one whole real page (3 to 10 answers).
@@ -185,7 +186,7 @@ async def respondent(
 async def _respondent(
     client, token: str, plan: list, think: tuple[float, float], rng: random.Random, result: Result, n_pages: int
 ) -> None:
-    from browser_support import CSRF_RE, stored_form
+    from browser_support import CSRF_RE, consent_form, stored_form
 
     def error(kind: str) -> None:
         result.errors += 1
@@ -194,6 +195,10 @@ async def _respondent(
     await asyncio.sleep(rng.uniform(0, think[1]))  # arrivals spread over the first think time
     thinks = stratified(rng, think, len(plan))
     try:
+        _status, _headers, notice = await client.request("GET", f"/s/{token}/consent")
+        status, headers, _body = await client.request("POST", f"/s/{token}/consent", consent_form(notice.decode()))
+        if status != 303 or headers.get("location") != f"/s/{token}/page/1":
+            raise RuntimeError(f"consent refused: HTTP {status}")
         status, _headers, page = await client.request("GET", f"/s/{token}/page/1")
         csrf = CSRF_RE.search(page.decode()).group(1)
     except Exception as exc:  # noqa: BLE001 - every failure counts, each of its saves too

@@ -43,6 +43,8 @@ ADMIN, PASSWORD = "admin", "correct horse battery"
 REGIONS = (("AT33", "Tirol"), ("SI", "Slovenija"), ("ITH2", "Provincia Autonoma di Trento"))
 READY_RE = re.compile(r"s3stresstest web: ready on (http://[^\s:]+:(\d+))")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+NOTICE_RE = re.compile(r'name="notice" value="([0-9a-f]{64})"')
+NOTICE_LANGUAGE_RE = re.compile(r'name="notice_language" value="([a-z]+)"')
 START_TIMEOUT_S = 60
 
 
@@ -210,6 +212,16 @@ def page_answers(instrument, page, rng: random.Random) -> dict[str, str | list[s
         elif item.type == "text":
             out[item.name] = f"note {rng.randint(0, 10**9)} about {item.name}"
     return out
+
+
+def consent_form(html: str) -> dict[str, str]:
+    """What "I agree" posts from a page showing the privacy notice (the consent step of a link)."""
+    return {
+        "consent": "agree",
+        "notice": NOTICE_RE.search(html).group(1),
+        "notice_language": NOTICE_LANGUAGE_RE.search(html).group(1),
+        "csrf_token": CSRF_RE.search(html).group(1),
+    }
 
 
 def stored_form(answers: dict) -> dict[str, str]:

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from browser_support import CSRF_RE, WebServer, builtin_pages, page_answers, prepare_campaign, stored_form
+from browser_support import (
+    CSRF_RE,
+    WebServer,
+    builtin_pages,
+    consent_form,
+    page_answers,
+    prepare_campaign,
+    stored_form,
+)
 
 pytestmark = pytest.mark.slow  # a real server process, a burst of saves and a SIGKILL: about 5 s
 
@@ -54,6 +62,10 @@ def _respondent(client: httpx.Client, token: str, instrument, pages, rng: random
     """Save pages 1..n of one respondent; False once the server is unreachable."""
     base = f"/s/{token}"
     try:
+        notice = client.get(f"{base}/consent")  # the privacy notice first: agreeing starts the respondent
+        assert notice.status_code == 200, notice.text[:500]
+        agreed = client.post(f"{base}/consent", data=consent_form(notice.text))
+        assert agreed.status_code == 303 and agreed.headers["location"] == f"{base}/page/1", agreed.text[:500]
         first = client.get(f"{base}/page/1")
     except httpx.TransportError:
         return False

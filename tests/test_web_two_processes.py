@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from browser_support import WebServer
-from web_support import ADMIN, PASSWORD, REGIONS, csrf
+from web_support import ADMIN, PASSWORD, REGIONS, consent_fields, csrf
 
 from s3stresstest.store import Store
 
@@ -31,6 +31,12 @@ def test_two_processes_share_sessions_csrf_and_rate_limits(pg_server, tiny_instr
             assert codes[:6] == [404] * 6 and codes[6:] == [429, 429]
             # ... while a valid link from the same address is served by both
             assert client.get(f"{a.base_url}/s/{token}").status_code == 200
+            # the privacy notice read on B is agreed to on A
+            notice = client.get(f"{b.base_url}/s/{token}/consent")
+            agreed = client.post(
+                f"{a.base_url}/s/{token}/consent", data=consent_fields(notice.text), follow_redirects=False
+            )
+            assert agreed.status_code == 303, agreed.text[:300]
             page = client.get(f"{b.base_url}/s/{token}/page/1")
             assert page.status_code == 200
             # a page read on B is saved on A: the CSRF token and the cookies are signed alike
