@@ -66,6 +66,17 @@ class Person:
         return {"invitation_id": self.invitation_id, "respondent_id": self.respondent_id, "token": self.token}
 
 
+def resume_reader(signer):
+    """`unsign` for `person`: the respondent id in the code of a link to continue this server signed
+    (no age limit: the signature proves the id), else None."""
+
+    def unsign(code: str) -> str | None:
+        rid = (signer.unsign("open-resume", code) or {}).get("rid")
+        return rid if isinstance(rid, str) else None
+
+    return unsign
+
+
 def person(kind: str, text: str, unsign) -> Person:
     """The person named by `text` of `kind` ('link' | 'invitation' | 'respondent'). `unsign(code)`
     gives the respondent id of a signed link to continue (None when the code is not this server's)."""

@@ -462,16 +462,16 @@ class ErasureOut(BaseModel):
 
 def _person(request: Request, body: PersonRef):
     from . import data_requests as dr
-    from .routes_data_requests import _unsign
 
+    unsign = dr.resume_reader(web_of(request).signer)
     given = [v for v in (body.link, body.invitation_id, body.respondent_id) if v is not None]
     if len(given) != 1:
         raise InputError(ops.said(dr.STORE_TEXTS[dr.privacy.GIVE_ONE]))
     if body.link is not None:
-        return dr.person("link", body.link, _unsign(request))
+        return dr.person("link", body.link, unsign)
     if body.invitation_id is not None:
         return dr.Person(invitation_id=body.invitation_id)
-    return dr.person("respondent", str(body.respondent_id), _unsign(request))
+    return dr.person("respondent", str(body.respondent_id), unsign)
 
 
 @router.post(

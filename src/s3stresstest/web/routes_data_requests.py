@@ -24,20 +24,9 @@ router = admin_router()
 ERASE_UNCONFIRMED = N_("nothing was erased: tick the box to confirm the erasure")
 
 
-def _unsign(request: Request):
-    signer = web_of(request).signer
-
-    def unsign(code: str) -> str | None:
-        payload = signer.unsign("open-resume", code)  # no age limit: the signature proves the id
-        rid = (payload or {}).get("rid")
-        return rid if isinstance(rid, str) else None
-
-    return unsign
-
-
 def _who(request: Request, form) -> tuple[str, str, dr.Person]:
     kind, text = form_text(form, "kind") or "link", form_text(form, "who")
-    return kind, text, dr.person(kind, text, _unsign(request))
+    return kind, text, dr.person(kind, text, dr.resume_reader(web_of(request).signer))
 
 
 def _carried(data: dict) -> tuple[str, str]:
