@@ -39,6 +39,37 @@ PERIOD_OPTION = typer.Option(
     help="Align only the S3 strategies of this period (e.g. 2014-2020); default: each territory's latest.",
 )
 
+BLOCK_COMPOSITE_OPTION = typer.Option(
+    False,
+    "--block-composite",
+    help="Also build a composite of the published block scores with its 5-95 % range over block weights "
+    "varied by ±25 % (reports show the score and its range, no rank).",
+)
+BLOCK_WEIGHTS_OPTION = typer.Option(
+    None,
+    "--block-weights",
+    metavar="b1=2,b3=0.5",
+    help="Weights of the blocks in the composite (blocks not named weigh 1); implies --block-composite.",
+)
+
+
+def block_composite_params(on: bool, weights: str | None):
+    """`BlockCompositeParams` from the command line (None: no composite); 'b1=2,b3=0.5' as weights."""
+    from ..composite.blocks import BlockCompositeParams
+
+    if not on and not weights:
+        return None
+    parsed: dict[str, float] = {}
+    for part in (weights or "").split(","):
+        if not part.strip():
+            continue
+        name, _, value = part.partition("=")
+        try:
+            parsed[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--block-weights: '{part.strip()}' is not BLOCK=NUMBER (e.g. b1=2)") from None
+    return BlockCompositeParams(weights=parsed)
+
 
 DB_OPTION_RUN = typer.Option(
     None,
@@ -82,6 +113,8 @@ def score(
     ),
     strategies: Path | None = STRATEGIES_OPTION,
     period: str | None = PERIOD_OPTION,
+    block_composite: bool = BLOCK_COMPOSITE_OPTION,
+    block_weights: str | None = BLOCK_WEIGHTS_OPTION,
     data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
@@ -91,7 +124,12 @@ def score(
     from ..run import RunParams, run_from_files
     from ..scoring import ScoringParams
 
+    try:
+        composite = block_composite_params(block_composite, block_weights)
+    except InputError as exc:
+        _fail(exc)
     params = RunParams(
+        block_composite=composite,
         scoring=ScoringParams(
             weighting=weighting.value,
             min_respondents=min_respondents,
@@ -148,17 +186,24 @@ def demo(
     seed: int = typer.Option(2017, min=0, help="Seed of the synthetic answers."),
     bootstrap: int = typer.Option(1000, min=0, help="Bootstrap resamples."),
     period: str | None = PERIOD_OPTION,
+    block_composite: bool = BLOCK_COMPOSITE_OPTION,
+    block_weights: str | None = BLOCK_WEIGHTS_OPTION,
     data: Path | None = DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Generate the SYNTHETIC demo campaign (36 territories), run the whole StressTest and write its run folder.
     Alignment uses the built-in sourced S3 priorities: each territory's latest strategy, or --period's."""
-    from ..run import run_demo
+    from ..run import RunParams, run_demo
+    from ..scoring import ScoringParams
 
     try:
+        composite = block_composite_params(block_composite, block_weights)
+        params = RunParams(scoring=ScoringParams(bootstrap=bootstrap), block_composite=composite)
         prepare_out_dir(out_dir, overwrite)
         with err.status(f"Generating and running the synthetic demo ({bootstrap} bootstrap resamples)..."):
-            run = run_demo(seed=seed, bootstrap=bootstrap, reference=_reference(data, False), period=period)
+            run = run_demo(
+                seed=seed, bootstrap=bootstrap, params=params, reference=_reference(data, False), period=period
+            )
         write_run(run, out_dir, overwrite=overwrite)
     except InputError as exc:
         _fail(exc)
@@ -198,6 +243,8 @@ def campaign_score(
     database_url: str | None = DB_OPTION_RUN,
     strategies: Path | None = STRATEGIES_OPTION,
     period: str | None = PERIOD_OPTION,
+    block_composite: bool = BLOCK_COMPOSITE_OPTION,
+    block_weights: str | None = BLOCK_WEIGHTS_OPTION,
     data: Path | None = DATA_OPTION,
     no_reference_data: bool = NO_DATA_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
@@ -209,6 +256,7 @@ def campaign_score(
     from .store import _open
 
     try:
+        composite = block_composite_params(block_composite, block_weights)
         prepare_out_dir(out_dir, overwrite)
         store = _open(database_url)
         try:
@@ -218,7 +266,7 @@ def campaign_score(
                     campaign_id,
                     strategies=strategies,
                     reference=_reference(data, no_reference_data),
-                    params=RunParams(alignment_period=period),
+                    params=RunParams(alignment_period=period, block_composite=composite),
                 )
         except NotFound:
             raise InputError(f"no campaign with id {campaign_id} in this database") from None

@@ -29,7 +29,8 @@ from .pipeline import PIPELINES
 
 DESIGN_COLUMNS = ["rep", "f_n", "f_n_para", "f_ag", "weight_set"]
 WEIGHT_COLUMNS = ["weight_set", "iCode", "Level", "Weight"]
-PARA_NAMES = {"n_minmax": "l_u", "n_zscore": "m_sd"}
+PARA_NAMES = {"n_minmax": "l_u", "n_zscore": "m_sd", "n_goalposts": "gposts"}
+PARA_COUNTS = {"n_minmax": 2, "n_zscore": 2, "n_goalposts": 3}  # goalposts: lower, upper, scale
 
 
 @dataclass
@@ -54,13 +55,17 @@ def _fixed_part(coin: Coin, pipeline: str | list[dict[str, Any]]) -> tuple[Coin,
 
 
 def _parse_para(f_n: str, text: Any) -> dict[str, Any]:
-    try:
-        a, b = (float(v) for v in str(text).replace(";", ",").split(","))
-    except ValueError:
-        raise InputError(f"f_n_para must be two numbers 'a,b' (got {text!r})") from None
     if f_n not in PARA_NAMES:
         raise InputError(f"f_n must be one of {', '.join(PARA_NAMES)} (got {f_n!r})")
-    return {PARA_NAMES[f_n]: (a, b)}
+    k = PARA_COUNTS[f_n]
+    try:
+        values = tuple(float(v) for v in str(text).replace(";", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != k:
+        form = "two numbers 'a,b'" if k == 2 else "three numbers 'lower,upper,scale'"
+        raise InputError(f"f_n_para must be {form} for {f_n} (got {text!r})")
+    return {PARA_NAMES[f_n]: values}
 
 
 def _weights_matrix(coin: Coin, weight_sets: pd.DataFrame, names: list[Any]) -> dict[str, np.ndarray]:

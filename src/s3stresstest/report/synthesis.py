@@ -386,6 +386,83 @@ def peer_groups_section(inputs, language: str = "en") -> Section:
     return s
 
 
+def block_composite_section(inputs, language: str = "en", *, ranks: bool = False) -> Section:
+    """The composite of block scores (built only when the run asked for it): each territory's score with its
+    5-95 % range over block weights, by territory code; the possible ranks only when ranks were asked for."""
+    t = translator(language)
+    s = Section(t._("Composite of the block scores (on request)"), "block-composite")
+    table = inputs.block_composite
+    rec = (inputs.record or {}).get("block_composite") or {}
+    weights = rec.get("weights") or {}
+    equal = len(set(weights.values())) <= 1
+    blocks = ", ".join(rec.get("blocks") or inputs.blocks)
+    s.add(
+        Callout(
+            (
+                t._(
+                    "Asked for when the run was made: the mean of each territory's published block scores ({blocks}), "
+                    "every block weighing the same.",
+                    blocks=blocks,
+                )
+                if equal
+                else t._(
+                    "Asked for when the run was made: the weighted mean of each territory's published block scores "
+                    "(weights: {weights}).",
+                    weights=", ".join(f"{b} {t.number(w, 2)}" for b, w in weights.items()),
+                )
+            )
+            + " "
+            + t._(
+                "The range shows where the composite lies in {share} of {n} variations of the weights (each by up "
+                "to ±{noise}); it leaves out the block scores' own intervals. It sums up very different areas and "
+                "is not a league table: read it with the block scores above.",
+                share=t.percent(0.9),
+                n=t.integer(rec.get("replications", 1000)),
+                noise=t.percent(rec.get("noise", 0.25)),
+            ),
+            kind_of="note",
+        )
+    )
+    rows, classes = [], []
+    for r in table.sort_values("region").itertuples():
+        name = f"{inputs.name(r.region)} ({r.region})" if inputs.name(r.region) != r.region else str(r.region)
+        if pd.isna(r.score):
+            figure_text = t.ngettext(
+                "no composite: {published} of {n} block published",
+                "no composite: {published} of {n} blocks published",
+                int(r.blocks),
+                published=int(r.published),
+            )
+            classes.append("withheld")
+        else:
+            figure_text = t._(
+                "{score} (range {low}–{high})", score=t.number(r.score), low=t.number(r.low), high=t.number(r.high)
+            )
+            classes.append("")
+        row = [name, figure_text]
+        if ranks:
+            best, worst = t.number(r.rank_best), t.number(r.rank_worst)
+            row.append("–" if pd.isna(r.score) else (best if best == worst else f"{best}–{worst}"))
+        rows.append(row)
+    head = [t._("Territory"), t._("Composite (0–100)")] + ([t._("Possible ranks")] if ranks else [])
+    s.add(
+        Table(
+            head,
+            rows,
+            caption=t._("Composite of the block scores, by territory code"),
+            row_classes=classes,
+            compact=True,
+            numeric=(2,) if ranks else (),
+            note=t.ngettext(
+                "A territory needs {n} published block for a composite; a withheld block stays missing, never 0.",
+                "A territory needs {n} published blocks for a composite; a withheld block stays missing, never 0.",
+                int(rec.get("min_blocks", len(inputs.blocks))),
+            ),
+        )
+    )
+    return s
+
+
 def ranks_section(inputs, language: str = "en") -> Section:
     t = translator(language)
     s = Section(t._("Ranks with intervals (on request)"), "ranks", page_break=True)
@@ -702,6 +779,8 @@ def build_synthesis(
         meta={"software": __version__, "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")},
     )
     doc.sections += [_intro(inputs, language), scores_section(inputs, language), peer_groups_section(inputs, language)]
+    if getattr(inputs, "block_composite", None) is not None:
+        doc.sections.append(block_composite_section(inputs, language, ranks=ranks))
     if ranks:
         doc.sections.append(ranks_section(inputs, language))
     doc.sections += [

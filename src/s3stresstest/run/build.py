@@ -32,6 +32,7 @@ FORMAT = "s3stresstest-run/1"
 STAGES = (
     "score",
     "response_counts",
+    "block_composite",
     "context",
     "scoreboard",
     "structural_peers",
@@ -99,6 +100,11 @@ def build_run(
         setattr(run, name, getattr(scores, name))
     territories = run.territories
     run.response_counts = _stage("response_counts", stages.response_counts, campaign.responses, inv, territories)
+    if params.block_composite is not None:
+        run.block_composite, run.cache["block_composite_record"] = _stage(
+            "block_composite", stages.block_composite, run.block_scores, run.blocks, params.block_composite,
+            params.scoring.seed,
+        )  # fmt: skip
     if reference.statistics is not None:
         run.context = _stage("context", stages.context, reference.statistics, territories, reference.folder)
         if len(run.context):
@@ -259,6 +265,7 @@ def _record(
         "recommendations": recs_record,
         "structural_peers": run.cache.get("structural_peers_record"),
         "scoreboard": run.cache.get("scoreboard_record"),
+        "block_composite": run.cache.get("block_composite_record"),
         "typology": (
             {"k": run.typology["k"], "rule": run.typology["rule"], "excluded": run.typology["excluded"]}
             if run.typology

@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..campaign import Campaign
+from ..composite.blocks import BlockCompositeParams
 from ..errors import InputError, Problem
 from ..findings import FindingParams
 from ..instrument import Instrument
@@ -44,6 +45,8 @@ class RunParams(BaseModel):
     findings: FindingParams = Field(default_factory=FindingParams)
     structural_peers: int = Field(5, ge=1, le=50, description="structural peers listed per territory")
     max_excerpts: int = Field(3, ge=0, le=10, description="open-answer excerpts per recommendation")
+    # the composite of block scores with its range over block weights: only when asked for (None: not built)
+    block_composite: BlockCompositeParams | None = None
     alignment_period: str | None = Field(
         None,
         description="compare only the S3 strategies of this period (e.g. 2014-2020); by default each "
@@ -71,6 +74,7 @@ class StressTestRun:
     response_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
     context: pd.DataFrame | None = None
     scoreboard: pd.DataFrame | None = None  # evidence scoreboard: region, pillar/index, score, 5-95 % range
+    block_composite: pd.DataFrame | None = None  # on request: composite of block scores, 5-95 % range, ranks
     structural_peers: pd.DataFrame | None = None
     structural_peer_values: pd.DataFrame | None = None
     alignment: dict[str, pd.DataFrame] = field(default_factory=dict)

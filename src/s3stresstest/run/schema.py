@@ -52,6 +52,11 @@ OPTIONAL_TABLES: dict[str, Schema] = {
     "scoreboard": schema(
         "region:text code:text name:text level:int score:float low:float high:float indicators:int available:int"
     ),
+    # on request only (RunParams.block_composite): ranks are kept for the record, reports show none by default
+    "block_composite": schema(
+        "region:text score:float low:float high:float rank:float rank_best:float rank_worst:float blocks:int "
+        "published:int"
+    ),
     "structural_peers": schema("region:text level:int rank:int peer:text peer_name:text distance:float"),
     "structural_peer_values": schema("region:text peer:text variable:text value:float"),
     # the texts of recommendations, findings and types in every report language (en, de, fr, it,

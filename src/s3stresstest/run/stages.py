@@ -117,6 +117,22 @@ def scoreboard(context: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict[str
     return evidence_scoreboard(context, seed=seed)
 
 
+def block_composite(block_scores: pd.DataFrame, blocks: list[str], params: Any, seed: int):
+    """The composite of the published block scores with its 5-95 % range and rank interval over
+    block weights varied by ±`params.noise` (`composite.blocks`); only when the run asks for it."""
+    from ..composite.blocks import block_composite as compose
+
+    return compose(
+        block_scores,
+        blocks,
+        dict(params.weights),
+        noise=params.noise,
+        n=params.replications,
+        seed=seed,
+        min_blocks=params.min_blocks,
+    )
+
+
 def structural_peers(
     statistics: pd.DataFrame, territories: list[str], k: int, names: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
