@@ -83,3 +83,14 @@ def test_memo_docx_carries_the_notice_in_the_header_only(memo, tmp_path):
     body = "\n".join(p.text for p in d.paragraphs)
     header = "\n".join(p.text for s in d.sections for p in s.header.paragraphs)
     assert "SYNTHETIC" in header and "SYNTHETIC" not in body
+
+
+def test_the_memo_is_dated_with_the_day_of_its_results(inputs):
+    """A printed memo says how current it is: the day its results were made, in the memo's language."""
+    import datetime as dt
+
+    from s3stresstest.i18n import translator
+
+    created = dt.datetime.fromisoformat(inputs.record["created"]).date()
+    for language in ("en", "de", "sl"):
+        assert translator(language).date(created) in build_memo(inputs, language=language).subtitle

@@ -29,6 +29,7 @@ import pandas as pd
 from .formatting import interval
 from .i18n import LANGUAGES, Translator, translator
 from .instrument import pick_label
+from .instrument.scope import applicable
 
 ORDER = (
     "weakest_items",
@@ -646,8 +647,9 @@ def weakest_block(inputs, p: FindingParams, t: Translator | None = None) -> dict
 
 
 def item_spread(inputs, p: FindingParams) -> pd.DataFrame:
-    """Per scored question: published territories, quartiles of their scores, and how many are below `low_score`."""
-    it = _published(inputs.item_scores)
+    """Per scored question: published territories, quartiles of their scores, and how many are below `low_score`;
+    a territory a question does not apply to (`instrument.scope`) is not counted on it."""
+    it = _published(applicable(inputs.item_scores))
     ins = inputs.instrument
     rows = []
     for item, s in it.groupby("item", sort=False)["score"]:

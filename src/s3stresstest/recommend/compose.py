@@ -62,6 +62,7 @@ from typing import Any
 import pandas as pd
 
 from ..i18n import LANGUAGES, Translator, translator
+from ..instrument.scope import applicable
 from .engine import _Comments, select_excerpts
 from .keywords import mentions
 from .rules import Rule, RuleSet, as_ruleset
@@ -271,7 +272,7 @@ class Composer:
         max_excerpts: int = 3,
     ):
         self.k = int(min_respondents)
-        self.items = _published(result.item_scores, "item", self.k)
+        self.items = _published(applicable(result.item_scores), "item", self.k)  # see instrument.scope
         self.blocks = _published(result.block_scores, "block", self.k)
         self.instrument = getattr(result, "instrument", None)
         self.names = dict(names or {})

@@ -55,6 +55,7 @@ import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # what to_dict uses
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..instrument.scope import applicable
 from .topics import collapse_topics
 
 PERCEPTION_FLAGS = ("perceived higher", "perceived lower", "consistent")
@@ -345,9 +346,10 @@ class Context:
     def __init__(self, result, alignment=None, min_respondents: int = 3):
         self.min_respondents = int(min_respondents)
         blocks = _Table(result.block_scores)
-        items = _Table(result.item_scores)
+        # a question that does not apply to a territory (instrument.scope) triggers nothing there
+        items = _Table(applicable(result.item_scores))
         bench = _Table(result.benchmarks)
-        dispersion = _Table(result.item_dispersion)
+        dispersion = _Table(applicable(result.item_dispersion))
         group_blocks = _Table(result.group_block_scores)
         self.block = _Indexed(blocks, ["region", "block"])
         self.item = _Indexed(items, ["region", "item"])
@@ -356,7 +358,7 @@ class Context:
         self.dispersion_by_item = _Indexed(dispersion, ["region", "item"])
         self.group_blocks = _Grouped(group_blocks, ["region", "block"])
         self.has_group_blocks = group_blocks.size > 0
-        self.dist = _Distributions(result.distributions, self.min_respondents)
+        self.dist = _Distributions(applicable(result.distributions), self.min_respondents)
         self.blocks = list(dict.fromkeys(blocks.strings("block")))
         self.all_groups = sorted(set(bench.codes("peer_group")[1]))
         self._all_groups = set(self.all_groups)

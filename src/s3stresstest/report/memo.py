@@ -309,6 +309,14 @@ def weakest_questions_chart(inputs, p: FindingParams, limit: int = CHART_ITEMS, 
     return figure(svg, t._("Each dot is the median of the territories' published scores."), data=data, wide=True)
 
 
+def _run_date(record) -> _dt.date | None:
+    """The day the results were made (the run record's `created`), so a printed memo says how current it is."""
+    try:
+        return _dt.datetime.fromisoformat(str((record or {}).get("created") or "")).date()
+    except ValueError:
+        return None
+
+
 def build_memo(inputs, *, findings_params: FindingParams | None = None, language: str = "en") -> Document:
     """At most two pages: three key messages with their figures, one chart, three asks, a note on the data;
     every text in `language` (en, de, fr, it, sl)."""
@@ -321,14 +329,24 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
     counts = inputs.record.get("counts") or {}
     respondents = counts.get("respondents")
     people = t.integer(respondents) if respondents is not None else "–"
-    doc = Document(
-        kind="memo",
-        title=t._("Clusters in Smart Specialisation: what the S3 StressTest shows"),
-        subtitle=t._(
+    run_date = _run_date(inputs.record)
+    if run_date is not None:
+        subtitle = t._(
+            "Memo for decision makers, from the results of {date}. {n} territories, {respondents} respondents.",
+            date=t.date(run_date),
+            n=t.integer(n),
+            respondents=people,
+        )
+    else:
+        subtitle = t._(
             "Memo for decision makers. {n} territories, {respondents} respondents.",
             n=t.integer(n),
             respondents=people,
-        ),
+        )
+    doc = Document(
+        kind="memo",
+        title=t._("Clusters in Smart Specialisation: what the S3 StressTest shows"),
+        subtitle=subtitle,
         stem="memo",
         synthetic=inputs.synthetic,
         banner=synthetic_banner(inputs, t),
