@@ -163,6 +163,13 @@ def _group_in_prose(g: str, language: str) -> str:
     return name if language == "de" else name.lower()
 
 
+def _below_k(inputs, region: str) -> bool:
+    """Whether the territory has respondents, but fewer than k: then nothing about them is shown."""
+    counts = inputs.respondent_counts()
+    total = int(counts.loc[counts["region"] == region, "respondents"].sum())
+    return 0 < total < inputs.min_respondents
+
+
 def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], own: list[str]) -> list[str]:
     """The summary in prose: strengths, weaknesses, peer position, disagreement and cautions, with figures.
 
@@ -180,13 +187,29 @@ def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], ow
     counts = counts[(counts["region"] == region) & (counts["respondents"] > 0)]
     total = int(counts["respondents"].sum())
     present = set(counts["stakeholder_group"])
+    k = inputs.min_respondents
+    if 0 < total < k:
+        # below k the territory shows that it is below k and nothing more: no count, group or caution
+        # naming who did or did not answer (docs/anonymity.md)
+        out.append(
+            t._(
+                "{territory}: fewer than {k} respondents answered the StressTest, so nothing about them is published.",
+                territory=inputs.label(region),
+                k=t.integer(k),
+            )
+        )
+        out.append(t._("No question has enough answers to be published."))
+        return out
     out.append(
         t.ngettext(
-            "{territory}: {total} respondents from {n} stakeholder group answered the StressTest.",
-            "{territory}: {total} respondents from {n} stakeholder groups answered the StressTest.",
-            len(present),
+            # TRANSLATORS: {groups} is "{n} stakeholder group(s)", translated separately
+            "{territory}: {total} respondent from {groups} answered the StressTest.",
+            "{territory}: {total} respondents from {groups} answered the StressTest.",
+            total,
             territory=inputs.label(region),
             total=t.integer(total),
+            # TRANSLATORS: inside "{total} respondents from {groups} answered the StressTest."
+            groups=t.ngettext("{n} stakeholder group", "{n} stakeholder groups", len(present)),
         )
     )
     items = inputs.rows("item_scores", region)
@@ -423,6 +446,19 @@ def response_profile(inputs, region: str, language: str = "en") -> Section:
     total = int(c.sum())
     order = [g for g in GROUP_ORDER if g in c.index] + sorted(g for g in c.index if g not in GROUP_ORDER)
     k = inputs.min_respondents
+    if 0 < total < k:
+        # the territory is below k: say so and nothing more (no count, rate, group or group count)
+        s.add(
+            Paragraph(
+                t._(
+                    "Fewer than {k} respondents answered for {territory}. Their number, the response rate and "
+                    "their stakeholder groups are not shown, since they would point to single people.",
+                    k=t.integer(k),
+                    territory=inputs.label(region),
+                )
+            )
+        )
+        return s
     # a group below k is named but never counted (nor its share, which would give the count back)
     hidden = {g for g in order if c[g] < k}
     # secondary: the total minus the printed groups must not give back fewer than k people
@@ -453,20 +489,16 @@ def response_profile(inputs, region: str, language: str = "en") -> Section:
     )
     if total >= k:
         answered = t.ngettext(
-            "{total} respondents from {n} stakeholder group answered for {territory}.",
-            "{total} respondents from {n} stakeholder groups answered for {territory}.",
-            len(order),
+            # TRANSLATORS: {groups} is "{n} stakeholder group(s)", translated separately
+            "{total} respondent from {groups} answered for {territory}.",
+            "{total} respondents from {groups} answered for {territory}.",
+            total,
             total=t.integer(total),
             territory=inputs.label(region),
+            groups=t.ngettext("{n} stakeholder group", "{n} stakeholder groups", len(order)),
         )
     else:
-        answered = t.ngettext(
-            "Fewer than {k} respondents from {n} stakeholder group answered for {territory}.",
-            "Fewer than {k} respondents from {n} stakeholder groups answered for {territory}.",
-            len(order),
-            k=t.integer(k),
-            territory=inputs.label(region),
-        )
+        answered = t._("Nobody answered for {territory}.", territory=inputs.label(region))
     s.add(Paragraph(answered + " " + t._("Response rate: {rate}.", rate=rate)))
     s.add(
         Table(
@@ -750,6 +782,8 @@ def block_section(inputs, region: str, block: str, language: str = "en") -> Sect
     s.add(Heading(t._("Stakeholder groups"), 3))
     g = inputs.rows("group_block_scores", region)
     g = g[g["block"] == block]
+    if _below_k(inputs, region):
+        g = g.iloc[0:0]  # naming the groups of a territory below k would tell who answered
     order = {x: i for i, x in enumerate(GROUP_ORDER)}
     grows, gclasses = [], []
     for rec in sorted(
