@@ -86,7 +86,7 @@ def test_the_finding_follows_the_shape_of_the_others_and_its_threshold():
     assert f["territories"] == ["A", "B", "D"]
     assert f["statement"].startswith("In 3 of 5 territories, respondents rate the cluster portfolio higher or lower")
     assert "higher in 2, lower in 1" in f["statement"]
-    assert "at least 25 points" in f["rule"] and "90%" in f["rule"] and "1,000 variations" in f["rule"]
+    assert "at least 25 points" in f["rule"] and "90%" in f["rule"] and "1000 variations" in f["rule"]
     assert "Rated higher than the statistics place them: A, B; rated lower: D" in f["evidence"]
     # B's positions differ by 50 points: not a finding when 60 are asked for
     strict = scoreboard_gap(make_inputs(), FindingParams(evidence_gap=60))

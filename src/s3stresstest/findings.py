@@ -524,7 +524,8 @@ def scoreboard_gap(inputs, p: FindingParams, t: Translator | None = None) -> dic
             "({without}) are not compared.",
             area=area,
             level=t.percent(float(inputs.parameters.get("ci_level", 0.9))),
-            replications=t.integer((getattr(inputs, "record", {}).get("scoreboard") or {}).get("replications", 1000)),
+            # without grouping: "1.000" would read as a decimal beside the scores
+            replications=t.number((getattr(inputs, "record", {}).get("scoreboard") or {}).get("replications", 1000)),
             withheld=withheld,
             without=without,
             gap=threshold_text(t, p.evidence_gap),

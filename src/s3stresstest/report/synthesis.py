@@ -417,7 +417,7 @@ def block_composite_section(inputs, language: str = "en", *, ranks: bool = False
                 "to ±{noise}); it leaves out the block scores' own intervals. It sums up very different areas and "
                 "is not a league table: read it with the block scores above.",
                 share=t.percent(0.9),
-                n=t.integer(rec.get("replications", 1000)),
+                n=t.number(rec.get("replications", 1000)),
                 noise=t.percent(rec.get("noise", 0.25)),
             ),
             kind_of="note",
