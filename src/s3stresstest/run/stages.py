@@ -117,7 +117,9 @@ def scoreboard(context: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict[str
     return evidence_scoreboard(context, seed=seed)
 
 
-def block_composite(block_scores: pd.DataFrame, blocks: list[str], params: Any, seed: int):
+def block_composite(
+    block_scores: pd.DataFrame, blocks: list[str], params: Any, seed: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The composite of the published block scores with its 5-95 % range and rank interval over
     block weights varied by ±`params.noise` (`composite.blocks`); only when the run asks for it."""
     from ..composite.blocks import block_composite as compose
