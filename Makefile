@@ -48,7 +48,7 @@ demo: system-packages seed
 	rm -f $(DEMO_OUT)/action/plan.yaml
 	$(BIN)/s3stresstest plan new --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/plan.yaml
 	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/plan --overwrite
-	$(BIN)/s3stresstest calls plan --topic ecosystem:digital --topic ecosystem:health --out $(DEMO_OUT)/action/calls --overwrite
+	$(BIN)/s3stresstest calls plan --plan $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/calls --overwrite
 	$(BIN)/s3stresstest pilots demo --out $(DEMO_OUT)/action/pilots --format html,pdf --overwrite
 
 # Static checks (ruff lint + format check, mypy), then every test.

@@ -73,7 +73,7 @@ def test_document_in_german_has_no_english_fixed_text_and_keeps_missing_budget_m
     assert not leaked, leaked
     assert "Zeitplan der Maßnahmen" in de and "Vereinbart von: Steering group" in de
     assert "120.000" in de and "40,5 companies" in de and "(Ausgangswert 10)" in de
-    assert "Budget (EUR): nicht festgelegt" in de  # A2 has no budget: not 0
+    assert "Budget (EUR): noch festzulegen" in de  # A2 has no budget: not 0
     assert "1 Maßnahme hat noch kein Budget." in de
     en = plan_document(plan, "en").text()
     assert "Budget of the actions with a budget: EUR 120,000. 1 action has no budget yet." in en
@@ -91,6 +91,9 @@ def test_draft_from_the_demo_run_validates_and_builds(shared_data, tmp_path):
     plan = plan_from_data(data)
     assert len(plan.actions) == 4 and all(a.owner.startswith("[") for a in plan.actions)
     assert all(a.budget_eur is None for a in plan.actions)
+    for a in plan.actions:  # words for the partners' document: priorities by title, no codes, no command line
+        assert "~" not in a.description and "`" not in a.description and "s3stresstest" not in a.description
+    assert "“" in plan.actions[0].description and "of 100" in plan.actions[0].description
     write_run(run, tmp_path / "run")
     runner = CliRunner()
     result = runner.invoke(app, ["plan", "new", "--results", str(tmp_path / "run"), "--out", str(tmp_path / "p.yaml"),
@@ -108,3 +111,71 @@ def test_draft_from_the_demo_run_validates_and_builds(shared_data, tmp_path):
     assert 'lang="it"' in html and "ESEMPIO SINTETICO" in html and "Cronoprogramma delle azioni" in html
     assert (out / "action_plan.it.docx").stat().st_size > 0
     assert load_plan(tmp_path / "p.yaml").status == "draft"
+
+
+def _topics(*rows):
+    """Ranked cooperation topics by hand: (topic, title, partners, readable best match)."""
+    import pandas as pd
+
+    from s3stresstest.cooperation import CooperationTopics
+
+    table = pd.DataFrame(
+        [{"rank": k, "topic": t, "title": ti, "partners": p, "best_matches": "X:X-01~Y:Y-01 (80)"}
+         for k, (t, ti, p, _) in enumerate(rows, start=1)]
+    )  # fmt: skip
+    texts = {t: [m] for t, _, _, m in rows}
+    return CooperationTopics(table, pd.DataFrame(), ["ITC1", "ITC4", "AT32"], "ecosystem", {}, True, texts)
+
+
+def test_draft_indicators_fit_the_partnership_and_texts_name_priorities():
+    topics = _topics(
+        ("ecosystem:aerospace_defence", "Aerospace & defence", "ITC1 ITC4", "“Aerospace” (Piemonte) and …: 83 of 100"),
+        ("ecosystem:health", "Health", "ITC1 AT32", "“Health” (Piemonte) and “Life sciences” (Salzburg): 79 of 100"),
+    )
+    plan = plan_from_data(yaml.safe_load(starter_plan(topics, top=2, start=dt.date(2027, 1, 1))))
+    kpis = {a.id: a.kpis[0].indicator for a in plan.actions}
+    assert kpis["T1.1"] == "Interregional project ideas"  # two Italian regions: not cross-border
+    assert kpis["T2.1"] == "Cross-border project ideas"  # Italy and Austria
+    assert (
+        plan.actions[0].description
+        == "Best-matching S3 priorities of the partners: “Aerospace” (Piemonte) and …: 83 of 100."
+    )
+    assert "`" not in plan.actions[1].description and "s3stresstest" not in plan.actions[1].description
+
+
+def test_overview_counts_the_partners_that_take_part_and_names_the_others():
+    plan = plan_from_data(dict(PLAN, territories=["AT32", "ITC1", "SI", "DE2"]))
+    en = plan_document(plan, "en").text()
+    assert "with 3 partner territories" in en  # AT32, SI, ITC1 take part; DE2 does not
+    assert "1 territory of the plan takes part in no action yet: DE2." in en
+    bare = plan_from_data(
+        dict(PLAN, actions=[{k: v for k, v in a.items() if k != "budget_eur"} for a in PLAN["actions"]])
+    )
+    en = plan_document(bare, "en").text()
+    assert "EUR not set" not in en and "Budget: to be set (none of the 2 actions has a budget yet)." in en
+    assert "Budget: noch festzulegen" in plan_document(bare, "de").text()
+
+
+def test_calls_follow_the_joint_call_actions_of_a_plan(tmp_path):
+    import pandas as pd
+
+    data = dict(PLAN, territories=["AT32", "ITC1", "SI", "DE2", "ITC4"])
+    data["actions"] = [
+        dict(PLAN["actions"][1], id="C1", topic="ecosystem:digital", partners=["AT32", "DE2", "SI"]),
+        dict(PLAN["actions"][1], id="C2", topic="ecosystem:aerospace_defence", partners=["ITC1", "ITC4"]),
+        dict(PLAN["actions"][0], topic="ecosystem:health"),  # matchmaking: not a call
+    ]
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["calls", "plan", "--plan", str(tmp_path / "plan.yaml"), "--out", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 0, result.output
+    calls = pd.read_csv(tmp_path / "c" / "calls.csv")
+    assert calls["topic"].tolist() == ["ecosystem:digital", "ecosystem:aerospace_defence"]
+    assert calls["call"].tolist() == ["synthetic-call-C1", "synthetic-call-C2"]
+    assert calls.loc[0, "regions"] == "AT32 DE2"  # the partners' programmes only (ITC1 has one too, not a partner)
+    assert calls.loc[1, "status"] == "infeasible" and "cover" in calls.loc[1, "blocking"]  # says why not
+    assert "partners without a programme on it: ITC1, ITC4" in " ".join(result.output.split())
+    both = CliRunner().invoke(app, ["calls", "plan", "--plan", str(tmp_path / "plan.yaml"),
+                                    "--topic", "ecosystem:digital", "--out", str(tmp_path / "d")])  # fmt: skip
+    assert both.exit_code != 0 and "not both" in both.output

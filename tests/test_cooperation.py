@@ -125,3 +125,14 @@ def test_topics_command_on_the_demo_run(shared_data, tmp_path):
     assert topics["score"].is_monotonic_decreasing
     assert len(list((out / "diamonds").glob("*.svg"))) == 3
     assert "SYNTHETIC" in next((out / "diamonds").glob("01-*.svg")).read_text(encoding="utf-8")
+
+
+def test_best_matches_in_words_name_the_priorities_and_territories():
+    run = fake_run()
+    run.alignment["priority_matches"].loc[0, ["title_a", "title_b"]] = ["Health", "Life sciences"]
+    result = cooperation_topics(run)
+    assert result.match_texts["ecosystem:health"][:2] == [
+        "“Health” (Alpha) and “Life sciences” (Beta): 80 of 100",
+        "“BB-1” (Beta) and “CC-1” (Gamma): 50 of 100",  # no title in the table: its code
+    ]
+    assert result.topics.set_index("topic").loc["ecosystem:health", "best_matches"].startswith("AA:AA-1~BB:BB-1 (80)")

@@ -27,7 +27,7 @@ def _kpis(a: Action, t) -> str:
 
 
 def _budget(v: float | None, t) -> str:
-    return t._("not set") if v is None else t.integer(v)
+    return t._("to be set") if v is None else t.integer(v)
 
 
 def plan_document(plan: ActionPlan, language: str = "en") -> Document:
@@ -60,6 +60,8 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
         overview.add(Paragraph(t._("Agreed by: {source}", source=plan.source), style="note"))
     with_budget = [a.budget_eur for a in plan.actions if a.budget_eur is not None]
     without = len(plan.actions) - len(with_budget)
+    # the partners are the territories that take part in an action; the plan may list more
+    partners = {p for a in plan.actions for p in a.partners}
     overview.add(
         Paragraph(
             t.ngettext(
@@ -67,15 +69,33 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
                 "{n} actions in {lines} action lines, with {territories} partner territories.",
                 len(plan.actions),
                 lines=len({a.line for a in plan.actions}),
-                territories=len(plan.territories) or len({p for a in plan.actions for p in a.partners}),
+                territories=len(partners),
             ),
             style="lead",
         )
     )
-    total = t.integer(sum(with_budget)) if with_budget else t._("not set")
-    budget_text = t._("Budget of the actions with a budget: EUR {total}.", total=total)
-    if without:
-        budget_text += " " + t.ngettext("{n} action has no budget yet.", "{n} actions have no budget yet.", without)
+    idle = [c for c in plan.territories if c not in partners]
+    if idle:
+        overview.add(
+            Paragraph(
+                t.ngettext(
+                    "{n} territory of the plan takes part in no action yet: {codes}.",
+                    "{n} territories of the plan take part in no action yet: {codes}.",
+                    len(idle),
+                    codes=", ".join(idle),
+                )
+            )
+        )
+    if with_budget:
+        budget_text = t._("Budget of the actions with a budget: EUR {total}.", total=t.integer(sum(with_budget)))
+        if without:
+            budget_text += " " + t.ngettext("{n} action has no budget yet.", "{n} actions have no budget yet.", without)
+    else:
+        budget_text = t.ngettext(
+            "Budget: to be set (the action has no budget yet).",
+            "Budget: to be set (none of the {n} actions has a budget yet).",
+            len(plan.actions),
+        )
     overview.add(Paragraph(budget_text))
     per_line: dict[str, list[float]] = defaultdict(list)
     for a in plan.actions:
@@ -87,7 +107,7 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
         if acts:
             money = per_line.get(line.id)
             rows.append(
-                [line.title_in(language), t.integer(len(acts)), t.integer(sum(money)) if money else t._("not set")]
+                [line.title_in(language), t.integer(len(acts)), t.integer(sum(money)) if money else t._("to be set")]
             )
     overview.add(Table([t._("Action line"), t._("Actions"), t._("Budget (EUR)")], rows, numeric=(1, 2)))
     svg = gantt_svg(plan, language)

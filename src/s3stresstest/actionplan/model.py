@@ -80,6 +80,9 @@ class Kpi(BaseModel):
     baseline: float | None = None
 
 
+FUNDING_LINE = "funding"  # the action line of synchronised funding and joint calls
+
+
 class Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(min_length=1)
@@ -124,6 +127,11 @@ class ActionPlan(BaseModel):
 
     def line(self, line_id: str) -> Line:
         return next(x for x in self.lines if x.id == line_id)
+
+    def joint_calls(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(action id, topic, partners) of every action of the `funding` line with a topic: the joint calls
+        the plan asks for, so that `calls plan --plan` plans these and no others."""
+        return [(a.id, a.topic, a.partners) for a in self.actions if a.line == FUNDING_LINE and a.topic]
 
 
 def default_lines_path() -> Path:

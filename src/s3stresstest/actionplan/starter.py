@@ -2,7 +2,10 @@
 
 The draft proposes one action per top topic and per action line that the topic's evidence
 supports; owners, budgets and KPI targets are left for the partners to agree ("[...]" entries),
-and the dates only spread the actions over the plan's period.
+and the dates only spread the actions over the plan's period. Its texts are for the partners'
+document, not for a terminal: the matched S3 priorities by title and territory name, and
+indicators that fit the partnership (cross-border only when the partners are in more than one
+country; regions of one country cooperate interregionally).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, yea
         partners = str(row.partners).split()
         topic, title = str(row.topic), str(row.title)
         first = _add_months(start, 2 * (k - 1))
+        matches = topics.match_texts.get(topic) or [str(row.best_matches)]
+        ideas = "Cross-border project ideas" if spans_countries(partners) else "Interregional project ideas"
         actions += [
             {
                 "id": f"T{k}.1",
@@ -40,8 +45,8 @@ def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, yea
                 "partners": partners,
                 "start": f"{first:%Y-%m}",
                 "end": f"{_add_months(first, 11):%Y-%m}",
-                "kpis": [{"indicator": "Cross-border project ideas", "unit": "ideas"}],
-                "description": f"Shared priorities: {row.best_matches}.",
+                "kpis": [{"indicator": ideas, "unit": "ideas"}],
+                "description": "Best-matching S3 priorities of the partners: " + "; ".join(matches) + ".",
             },
             {
                 "id": f"T{k}.2",
@@ -53,7 +58,11 @@ def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, yea
                 "start": f"{_add_months(first, 9):%Y-%m}",
                 "end": f"{_add_months(first, 26):%Y-%m}",
                 "kpis": [{"indicator": "Transregional projects funded", "unit": "projects"}],
-                "description": "Plan the call with `s3stresstest calls plan --topic " + topic + "`.",
+                "description": (
+                    f"One call on {title}: a consortium of the partners applies once, each region funds its own "
+                    "participants from an existing programme. The joint calls plan names the programmes, the "
+                    "common window and the decision date."
+                ),
             },
         ]
     plan = {
@@ -74,6 +83,11 @@ def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, yea
     if topics.synthetic:
         head += "# SYNTHETIC: the topics come from invented survey answers.\n"
     return head + yaml.dump(plan, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
+
+
+def spans_countries(partners: list[str]) -> bool:
+    """Whether the partners (NUTS codes) are in more than one country: only then is a project cross-border."""
+    return len({str(p)[:2].upper() for p in partners}) > 1
 
 
 class _NoAliases(yaml.SafeDumper):

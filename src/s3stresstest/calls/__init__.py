@@ -11,7 +11,7 @@ what differs between the programmes, a calendar and a call-text skeleton in five
     write_plan(plan, "calls-out")
 """
 
-from .plan import CALL_COLUMNS, Call, CallPlan, harmonisation, plan_call, plan_calls
+from .plan import CALL_COLUMNS, Call, CallPlan, harmonisation, plan_call, plan_calls, plan_partner_calls
 from .programmes import Programme, Programmes, example_programmes_path, load_programmes, programmes_from_data
 from .window import Change, Window, blocking_changes, earliest_window
 from .write import write_plan
@@ -31,6 +31,7 @@ __all__ = [
     "load_programmes",
     "plan_call",
     "plan_calls",
+    "plan_partner_calls",
     "programmes_from_data",
     "write_plan",
 ]

@@ -187,3 +187,24 @@ def plan_calls(
     prefix = "synthetic-call" if programmes.synthetic else "call"  # so that calls.csv itself says so
     calls = [plan_call(f"{prefix}-{i}", t, programmes, taxonomies, regions) for i, t in enumerate(topics, start=1)]
     return CallPlan(calls, programmes)
+
+
+def plan_partner_calls(
+    programmes: Programmes,
+    wanted: Sequence[tuple[str, str, Sequence[str]]],
+    taxonomies: dict[str, Taxonomy] | None = None,
+) -> CallPlan:
+    """One call per (name, topic, partners), e.g. the joint-call actions of an action plan
+    (`ActionPlan.joint_calls`): only the partners' programmes join; a partner without a programme on
+    the topic is listed (`regions_without_programme`), and a call that no two partners' programmes can
+    carry stays in the plan with the reason, so the calls follow the plan or say why they cannot.
+    Ids are call-<name> (synthetic-call-<name> from a synthetic file)."""
+    if not wanted:
+        raise InputError("the action plan has no joint-call action with a topic (line 'funding', field topic)")
+    taxonomies = taxonomies or builtin_taxonomies()
+    tp.check_programme_topics(programmes, taxonomies, source=programmes.path)
+    prefix = "synthetic-call" if programmes.synthetic else "call"
+    calls = [
+        plan_call(f"{prefix}-{name}", topic, programmes, taxonomies, list(partners)) for name, topic, partners in wanted
+    ]
+    return CallPlan(calls, programmes)

@@ -21,7 +21,7 @@ Pure: a run in, tables out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,9 @@ class CooperationTopics:
     axis: str
     weights: dict[str, float]
     synthetic: bool
+    #: per topic, its best matches in words for people ("“Aerospace” (Lombardia) and “Aerospace”
+    #: (Piemonte): 83 of 100"), where `best_matches` gives their codes
+    match_texts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _published_means(item_scores: pd.DataFrame, items: Sequence[str]) -> dict[str, float]:
@@ -92,7 +95,8 @@ def cooperation_topics(
         (matches["kind"] != "vertical") & matches["territory_a"].isin(inside) & matches["territory_b"].isin(inside)
     ]
     prefix = f"{axis}:"
-    best: dict[tuple[str, str, str], tuple[float, str]] = {}  # (code, a, b) -> (score, evidence)
+    names = {t: run.name(t) for t in group}
+    best: dict[tuple[str, str, str], tuple[float, str, str]] = {}  # (code, a, b) -> (score, evidence, in words)
     for r in m.itertuples(index=False):
         for code in str(r.shared_codes).split():
             if not code.startswith(prefix):
@@ -102,7 +106,12 @@ def cooperation_topics(
             score = float(r.score)
             if key not in best or score > best[key][0]:
                 ev = f"{r.territory_a}:{r.priority_a}~{r.territory_b}:{r.priority_b} ({score:.0f})"
-                best[key] = (score, ev)
+                a_, b_ = str(r.territory_a), str(r.territory_b)
+                words = (
+                    f"“{_title(r, 'a')}” ({names.get(a_, a_)}) and “{_title(r, 'b')}” ({names.get(b_, b_)}): "
+                    f"{score:.0f} of 100"
+                )
+                best[key] = (score, ev, words)
 
     willing = _published_means(run.item_scores, WILLINGNESS)
     capable = _published_means(run.item_scores, CAPACITY)
@@ -117,6 +126,7 @@ def cooperation_topics(
     titles = _titles(run, axis)
 
     topics, positions = [], []
+    match_texts: dict[str, list[str]] = {}
     for code in sorted({k[0] for k in best}):
         edges = {(a, b): v for (c, a, b), v in best.items() if c == code}
         partners = sorted({t for ab in edges for t in ab}, key=group.index)
@@ -161,12 +171,19 @@ def cooperation_topics(
             }
         )
         positions.append(pos.assign(topic=f"{axis}:{code}"))
+        match_texts[f"{axis}:{code}"] = [v[2] for v in top]
     table = pd.DataFrame(topics, columns=[c for c in TOPIC_COLUMNS if c != "rank"])
     if len(table):
         table = table.sort_values(["score", "n_partners", "topic"], ascending=[False, False, True], kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
     pos_all = pd.concat(positions, ignore_index=True) if positions else pd.DataFrame(columns=POSITION_COLUMNS)
-    return CooperationTopics(table.reset_index(drop=True), pos_all, group, axis, w, bool(run.synthetic))
+    return CooperationTopics(table.reset_index(drop=True), pos_all, group, axis, w, bool(run.synthetic), match_texts)
+
+
+def _title(match, side: str) -> str:
+    """A matched priority's title (its code when the matches table has no title)."""
+    title = str(getattr(match, f"title_{side}", "") or "").strip()
+    return title if title and title != "nan" else str(getattr(match, f"priority_{side}"))
 
 
 def _titles(run, axis: str) -> dict[str, str]:
