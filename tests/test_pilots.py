@@ -12,6 +12,7 @@ from s3stresstest.cli import app
 from s3stresstest.errors import InputError
 from s3stresstest.i18n.tools import template
 from s3stresstest.instrument import load_builtin
+from s3stresstest.instrument.model import pick_label
 from s3stresstest.pilots import DEMO_PILOTS, check_pilots, pilot_demo, verdicts
 from s3stresstest.pilots.report import overview_document, pilot_document
 
@@ -128,3 +129,60 @@ def test_fee_shares_standing_for_fewer_than_k_companies_are_not_shown():
                 checked += 1
         assert "fewer than" in text or checked == 0
     assert checked > 0, "the demo has small fee bands: the test must see some"
+
+
+def _fee_table(doc):
+    from s3stresstest.report.render import Table
+
+    sec = next(s for s in doc.sections if s.id == "fees")
+    return next(b for b in sec.blocks if isinstance(b, Table))
+
+
+def test_a_fee_share_hidden_to_protect_a_smaller_one_is_not_called_fewer_than_k():
+    """PC004 (demo): 'over 2000' stands for 2 companies, 'nothing' for 3; both are hidden, but only the
+    first is 'fewer than 3' - the second is withheld so that the first cannot be worked out."""
+    v = pilot_demo()
+    k = int(v.result.record["parameters"]["min_respondents"])
+    fees = v.result.distributions
+    fees = fees[(fees["region"] == "PC004") & (fees["item"] == "fee_band")]
+    n = int(fees["n"].max())
+    counts = {c: round(float(s) * n) for c, s in zip(fees["choice"], fees["share"], strict=True)}
+    assert counts["over_2000"] == 2 and counts["none"] == 3, counts
+    ins = load_builtin("pilot_services_v1")
+    label = {c.name: pick_label(c.labels, "en") or c.name for c in ins.lists["fee_band"].choices}
+    cells = {r[0]: r[1] for r in _fee_table(pilot_document(v, "PC004")).rows}
+    assert cells[label["over_2000"]] == f"fewer than {k}"
+    assert cells[label["none"]] == "not shown (protects a smaller share)"
+    for lang in ("de", "fr", "it", "sl"):
+        rows = _fee_table(pilot_document(v, "PC004", lang)).rows
+        assert len({r[1] for r in rows if not r[1].rstrip().endswith("%")}) == 2, (lang, rows)
+
+
+def test_pilot_intervals_are_labelled_with_the_level_they_were_computed_at():
+    v = pilot_demo()
+    level = v.result.record["parameters"]["ci_level"]
+    text = pilot_document(v, "PC001").text()
+    assert f"with their {round(100 * level)}% intervals" in text
+    assert "95%" not in text or level == 0.95
+
+
+def test_the_pilot_csvs_beside_the_reports_follow_k(tmp_path):
+    from s3stresstest.pilots import write_validation
+
+    v = pilot_demo()
+    k = int(v.result.record["parameters"]["min_respondents"])
+    out = write_validation(v, tmp_path / "p")
+    dist = pd.read_csv(out / "distributions.csv")
+    assert set(dist["status"]) <= {"ok", "withheld", "suppressed"}
+    shown = dist[dist["share"].notna()]
+    counts = (shown["share"] * shown["n"]).round()
+    assert ((counts == 0) | (counts >= k)).all(), shown[(counts > 0) & (counts < k)]
+    # the PC004 fee bands: the 2-company cell and the cell hiding it are blank
+    fee = dist[(dist["region"] == "PC004") & (dist["item"] == "fee_band")].set_index("choice")
+    assert fee.loc[["over_2000", "none"], "share"].isna().all() and (fee.loc["over_2000", "status"] == "withheld")
+    # what is left does not give the hidden cells back one by one
+    assert fee["share"].sum() < 1 - 2 * (k - 1) / fee["n"].max() or fee["share"].isna().sum() >= 2
+    for name in ("item_scores", "block_scores"):
+        t = pd.read_csv(out / f"{name}.csv")
+        assert (t["n"].dropna() >= k).all()
+        assert t.loc[t["status"] != "ok", "score"].isna().all()

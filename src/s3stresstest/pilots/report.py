@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..disclosure import publishable_shares
 from ..i18n import check_language, translator
 from ..instrument.model import pick_label
 from ..report.render import Document, Paragraph, Table
@@ -28,6 +29,11 @@ def _verdict(t, verdict: str) -> str:
 
 def _banner(t, v: PilotValidation) -> str | None:
     return t._("SYNTHETIC DATA: invented pilot clusters and invented answers.") if v.synthetic else None
+
+
+def _ci_level(v: PilotValidation) -> float:
+    """The interval level the scores were computed with (the scoring parameters; 90% by default)."""
+    return float(v.result.record["parameters"].get("ci_level") or 0.9)
 
 
 def _figure(t, row, k: int) -> str:
@@ -57,7 +63,12 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
     blocks = v.result.block_scores
     mine = {r["block"]: r for r in blocks[blocks["region"] == code].to_dict("records")}
     n = max((int(r["n"]) for r in mine.values()), default=0)
-    sec.add(Paragraph(t.ngettext("{n} company answered.", "{n} companies answered.", n), style="lead"))
+    answered = (
+        t.ngettext("{n} company answered.", "{n} companies answered.", n)
+        if n == 0 or n >= k
+        else t._("Fewer than {k} companies answered.", k=k)  # a count below k is never printed
+    )
+    sec.add(Paragraph(answered, style="lead"))
     sec.add(Paragraph(_verdict(t, verdict), style="strong"))
     sec.add(
         Paragraph(
@@ -72,13 +83,17 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
     rows = []
     for b in DIMENSIONS:
         r = mine.get(b)
-        rows.append([names[b], _figure(t, r, k), t.number(others.get(b)), t.integer(r["n"]) if r else "–"])
+        shown = r is not None and r["status"] == "ok" and r["n"] >= k
+        rows.append([names[b], _figure(t, r, k), t.number(others.get(b)), t.integer(r["n"]) if shown else "–"])
     sec.add(
         Table(
             [t._("Dimension"), t._("Score [interval]"), t._("Mean of the other pilots"), t._("Answers")],
             rows,
             numeric=(1, 2, 3),
-            caption=t._("Scores from 0 (least favourable) to 100 (most favourable) with their 95% intervals."),
+            caption=t._(
+                "Scores from 0 (least favourable) to 100 (most favourable) with their {level} intervals.",
+                level=t.percent(_ci_level(v)),
+            ),
         )
     )
     dist = v.result.distributions
@@ -89,21 +104,32 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
     else:
         labels = {c.name: c for c in v.instrument.lists["fee_band"].choices}
         n = int(fees["n"].max())
-        counts = {c: round(float(sh) * n) for c, sh in zip(fees["choice"], fees["share"], strict=True)}
-        hidden = {c for c, x in counts.items() if 0 < x < k}
-        if len(hidden) == 1:  # one hidden share would follow from the others: hide the next smallest too
-            rest = sorted((x, c) for c, x in counts.items() if x > 0 and c not in hidden)
-            hidden |= {rest[0][1]} if rest else set()
+        shares = {c: float(sh) for c, sh in zip(fees["choice"], fees["share"], strict=True)}
+        # the reports' rule: small shares, and the next smallest while they could be worked out, are withheld
+        _, hidden = publishable_shares(shares, n, k)
+        small = {c for c, sh in shares.items() if 0 < round(sh * n) < k}
         fee_rows = [
-            [pick_label(labels[c].labels, language) or c, t._("fewer than {k}", k=k) if c in hidden else t.percent(sh)]
-            for c, sh in zip(fees["choice"], fees["share"], strict=True)
+            [
+                pick_label(labels[c].labels, language) or c,
+                t.percent(sh)
+                if c not in hidden
+                else t._("fewer than {k}", k=k)
+                if c in small
+                # TRANSLATORS: a share of k or more companies, hidden so that a smaller one cannot be worked out
+                else t._("not shown (protects a smaller share)"),
+            ]
+            for c, sh in shares.items()
         ]
         sec2.add(
             Table(
                 [t._("Yearly fee"), t._("Share of companies")],
                 fee_rows,
                 numeric=(1,),
-                note=t._("A share standing for fewer than {k} companies is not shown.", k=k),
+                note=t._(
+                    "A share standing for fewer than {k} companies is not shown; nor is the next smallest share "
+                    "while the hidden ones could be worked out from the rest.",
+                    k=k,
+                ),
             )
         )
     return doc

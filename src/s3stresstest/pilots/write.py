@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..disclosure import publishable_distributions, publishable_scores
 from ..results import staged_output_dir
 from ..transfer.safe import to_safe_csv
 from .model import PilotValidation
@@ -21,7 +22,8 @@ def write_validation(
     overwrite: bool = False,
 ) -> Path:
     """pilots.csv, verdicts.csv, block_scores.csv, item_scores.csv, distributions.csv, record.json and
-    reports/<lang>/pilot_<CODE>.<ext> plus pilots_overview.<ext>."""
+    reports/<lang>/pilot_<CODE>.<ext> plus pilots_overview.<ext>. The CSVs follow k as the reports do
+    (`disclosure`): a withheld figure is blank, with its status."""
     from ..report import parse_formats
     from ..report.render import write_document
 
@@ -29,8 +31,16 @@ def write_validation(
     with staged_output_dir(out, overwrite) as tmp:
         (tmp / "pilots.csv").write_text(to_safe_csv(v.pilots), encoding="utf-8")
         (tmp / "verdicts.csv").write_text(to_safe_csv(v.verdicts), encoding="utf-8")
-        for name in ("block_scores", "item_scores", "distributions"):
-            (tmp / f"{name}.csv").write_text(to_safe_csv(getattr(v.result, name)), encoding="utf-8")
+        # published beside the reports, so under the reports' rule: nothing from fewer than k companies
+        k = int(v.result.record["parameters"]["min_respondents"])
+        multiple = [i.name for i in v.instrument.answerable_items if i.type == "select_multiple"]
+        tables = {
+            "block_scores": publishable_scores(v.result.block_scores, k),
+            "item_scores": publishable_scores(v.result.item_scores, k),
+            "distributions": publishable_distributions(v.result.distributions, k, multiple),
+        }
+        for name, table in tables.items():
+            (tmp / f"{name}.csv").write_text(to_safe_csv(table), encoding="utf-8")
         record = {**v.result.record, "synthetic": v.synthetic, "instrument": v.instrument.form_id}
         (tmp / "record.json").write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
         for lang in languages:

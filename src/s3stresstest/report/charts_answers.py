@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from ..disclosure import publishable_shares
 from ..i18n import translator
 from . import palette as pal
 from .charts_scores import one_region, published_score, status_word
@@ -223,30 +224,6 @@ def item_distribution(
     )
     doc.alt = f"{lead} " + "; ".join(alt) + "."
     return doc.render(id_prefix)
-
-
-def publishable_shares(
-    shares: Mapping[str, float], n: int, k: int, *, multiple: bool = False
-) -> tuple[dict[str, float], list[str]]:
-    """Split answer shares into those that may be printed and those withheld for anonymity.
-
-    A share standing for 1 to k-1 respondents would let a reader count them, so it is never
-    shown. Single-choice items pool such answers into one unlabelled segment; while the pool
-    itself stands for fewer than k respondents the next smallest answer joins it (secondary
-    suppression), so no printed share, nor the pool, stands for fewer than k. Multiple-response
-    items (each choice its own yes/no count) withhold each small choice on its own.
-    Returns (printable shares, withheld choices in input order).
-    """
-    counts = {c: round(s * n) for c, s in shares.items()}
-    small = [c for c, m in counts.items() if 0 < m < k]
-    if multiple or not small:
-        return {c: s for c, s in shares.items() if c not in small}, small
-    pool = set(small)
-    rest = sorted((m, c) for c, m in counts.items() if c not in pool and m > 0)
-    while sum(counts[c] for c in pool) < k and rest:
-        pool.add(rest.pop(0)[1])
-    withheld = [c for c in shares if c in pool]
-    return {c: s for c, s in shares.items() if c not in pool}, withheld
 
 
 def distribution_text(
