@@ -14,6 +14,7 @@ from web_support import (
     ADMIN,
     PASSWORD,
     campaign,
+    consent,
     csrf,
     login,
     make_client,
@@ -48,6 +49,7 @@ def _answer_everything(client, link: str, values: dict[str, str]):
     path = link.replace("http://testserver", "")
     landing = client.get(path)
     n = int(re.search(r"<progress max=\"(\d+)\"", landing.text).group(1))
+    assert consent(client, path).status_code == 303  # the privacy notice, agreed to
     for k in range(1, n + 1):
         page = client.get(f"{path}/page/{k}").text
         names = set(re.findall(r'name="([a-z0-9_]+)"', page)) - {"csrf_token", "nav"}
