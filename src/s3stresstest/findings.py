@@ -304,7 +304,7 @@ def neighbour_alignment(inputs, p: FindingParams, t: Translator | None = None) -
     )
     figures["strong"] = figures["neighbours_mean"] >= p.neighbour_alignment
     if "period" in with_n.columns:  # which S3 of each territory was compared (runs before issue 14 lack it)
-        figures.insert(2, "period", [str(x).replace("-", "\u2013") for x in with_n["period"]])
+        figures.insert(2, "period", ["" if pd.isna(x) else str(x).replace("-", "\u2013") for x in with_n["period"]])
     threshold = threshold_text(t, p.neighbour_alignment)
     if len(strong):
         listing = _listing(

@@ -905,7 +905,7 @@ def _strategies_compared(inputs, region: str, terr: pd.DataFrame, t) -> Table | 
         return None
     rows = []
     me = terr[terr["territory"] == region].iloc[0]
-    national = str(me.get("national_period") or "")
+    national = "" if missing(me.get("national_period")) else str(me.get("national_period") or "")
     who = [(region, str(me["period"]), inputs.label(region) if region in inputs.names else region)]
     if national:
         nat = region[:2]
