@@ -434,3 +434,16 @@ def test_bad_invitations_file_names_row_and_column_and_writes_nothing(tmp_path, 
     assert "invitations.csv, line 3, column 'region'" in r.stderr
     assert "invitations.csv, line 4, column 'stakeholder_group'" in r.stderr
     assert not out.exists()
+
+
+def test_the_folder_says_it_is_a_working_record_not_a_publication(folder):
+    """The run tables keep small cells (the reports pool them); the folder must say it is not for publication."""
+    k = json.loads((folder / "run.json").read_text(encoding="utf-8"))["parameters"]["scoring"]["min_respondents"]
+    d = pd.read_csv(folder / "distributions.csv")
+    counts = (d["share"] * d["n"]).round()
+    assert ((counts > 0) & (counts < k)).any(), "the working record keeps small cells"
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    assert "NOT a publication" in readme and "inputs/responses.csv" in readme and f"k = {k}" in readme
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert "NOT a publication" in record["publication"] and "README.txt" in record["outputs"]
+    assert "Not for publication" in (folder / "summary.md").read_text(encoding="utf-8")

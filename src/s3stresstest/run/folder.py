@@ -1,6 +1,7 @@
 """The run folder: one format, written by `write_run` and read by `read_run`, for every surface.
 
     results/
+      README.txt                what the folder is: the analyst's working record, not for publication
       run.json                  the record: parameters, seeds, checksums, data and software versions
       schema.json               every CSV of the folder with its columns and their kinds
       summary.md                a short readable account
@@ -159,6 +160,7 @@ def write_run(run: StressTestRun, out: str | Path, *, overwrite: bool = False) -
         if run.strategies_csv is not None:
             roles["strategies"] = f"inputs/{run.strategies_name}"
         record = dict(run.record)
+        record["publication"] = WORKING_RECORD.format(k=run.params.scoring.min_respondents)
         record["inputs"] = {role: {"path": rel, "sha256": file_sha256(tmp / rel)} for role, rel in roles.items()}
         (tmp / "schema.json").write_text(
             json.dumps({"format": FORMAT, "tables": schemas}, indent=1) + "\n", encoding="utf-8"
@@ -173,9 +175,25 @@ def write_run(run: StressTestRun, out: str | Path, *, overwrite: bool = False) -
     return Path(out)
 
 
+# Why the run folder is not for publication (README.txt, run.json "publication", docs/anonymity.md).
+WORKING_RECORD = (
+    "This folder is the analyst's working record of a StressTest run, NOT a publication. It holds the "
+    "answers themselves (inputs/responses.csv) and tables with every figure as computed, including answer "
+    "shares, counts and n that stand for fewer than {k} respondents (distributions.csv, response_counts.csv, "
+    "the n of suppressed rows): the reports need them to pool and withhold small figures, and a rerun needs "
+    "the answers. Share it only with people who may see the raw answers. What may be published is what "
+    "`s3stresstest report` (reports folder) and the action commands (pilots, topics, calls, plan) write "
+    "from it: those apply the threshold k = {k} and protect against working a figure out by difference "
+    "(docs/anonymity.md)."
+)
+
+
 def _readmes(run: StressTestRun, tmp: Path) -> None:
-    """Plain-text notes beside the inputs and the alignment: what they are, and the synthetic notice when due."""
+    """Plain-text notes: the folder's purpose (working record, not for publication) and what the inputs and
+    the alignment are, with the synthetic notice when due."""
     notice = f"{run.banner}\n\n" if run.synthetic else ""
+    k = run.params.scoring.min_respondents
+    (tmp / "README.txt").write_text(notice + WORKING_RECORD.format(k=k) + "\n", encoding="utf-8")
     (tmp / "inputs" / "README.txt").write_text(
         notice + "The inputs of this run, as the run read them: responses.csv (long answers), regions.csv "
         "(territories), groups.csv (peer groups), invitations.csv (people invited per territory and stakeholder "

@@ -21,9 +21,14 @@ def summary_markdown(run: StressTestRun) -> str:
         f"Territories: {c.get('territories')}; respondents: {c.get('respondents')}.",
         "",
         f"Scores are on 0–100 with {p.ci_level:.0%} bootstrap intervals ({p.bootstrap} resamples, seed "
-        f"{p.seed}). A figure is shown only when at least {p.min_respondents} respondents with a value stand "
+        f"{p.seed}). A score is published only when at least {p.min_respondents} respondents with a value stand "
         "behind it; 'suppressed' and 'insufficient' mark figures that are withheld. The comparison is a "
         "learning tool, not a league table.",
+        "",
+        f"**Not for publication.** This folder is the analyst's working record: it holds the answers "
+        f"(inputs/responses.csv) and tables with figures from fewer than {p.min_respondents} respondents "
+        "(answer shares, counts, n), which the reports need to pool and withhold. Publish the reports and "
+        "action outputs made from it, never the folder (README.txt).",
         "",
     ]
     blocks = run.blocks
