@@ -93,6 +93,17 @@ def test_notice_edits_are_validated_audited_with_the_admin_and_keep_agreed_texts
         cid, admin="alice", controller="Region of Tirol", contact="privacy@example.org", notices={"de": NOTICE}
     )
     assert changed == ["controller", "contact", "notice:de"]
+    # a browser's line ends (CRLF) are stored as LF: the same text, nothing changed
+    assert (
+        store.set_privacy(
+            cid,
+            admin="alice",
+            controller="Region of Tirol",
+            contact="privacy@example.org",
+            notices={"de": NOTICE.replace("\n", "\r\n")},
+        )
+        == []
+    )
     assert store.privacy_settings(cid) == {
         "controller": "Region of Tirol",
         "contact": "privacy@example.org",

@@ -77,7 +77,10 @@ class ConsentMixin(AnswersMixin):
                 problems.append(Problem(f"the {name} must be at most {MAX_NAME} characters", field=name))
         if contact is not None and "@" not in contact and "://" not in contact:
             problems.append(Problem("the privacy contact must be an e-mail address or a web address", field="contact"))
-        texts = {str(k): (v or "").strip() for k, v in (notices or {}).items()}
+        # a browser's textarea sends CRLF: kept as LF, the text shown is the text stored and checksummed
+        texts = {
+            str(k): (v or "").replace("\r\n", "\n").replace("\r", "\n").strip() for k, v in (notices or {}).items()
+        }
         with self._write() as s:
             c = self._campaign(s, campaign_id)
             offered = c.languages.split()
