@@ -21,7 +21,7 @@ CASES = {
             "interval_excludes_mean": True,
         },
         "Block b2 scores 42 (interval 35–49, n = 14), 13 points below the mean of peer group "
-        "'alpine' (55); the interval excludes that mean.",
+        "'Alpine regions' (55); the interval excludes that mean.",
     ),
     "block_below": (
         {"block": "b5", **SCORE, "threshold": 45.0},
@@ -29,7 +29,8 @@ CASES = {
     ),
     "block_gap_to_frontrunner": (
         {"block": "b1", "peer_group": "all", **SCORE, "frontrunner_level": 70.0, "gap_to_frontrunner": -28.4},
-        "Block b1 scores 42 (interval 35–49, n = 14), 28 points below the frontrunner level of peer group 'all' (70).",
+        "Block b1 scores 42 (interval 35–49, n = 14), 28 points below the frontrunner level of peer group "
+        "'All territories' (70).",
     ),
     "item_below": (
         {

@@ -7,8 +7,36 @@ the planner cannot know (objectives, evaluation criteria, contacts) as a marked 
 
 from __future__ import annotations
 
-from ..i18n import translator
+from ..i18n import N_, Translator, translator
 from .plan import Call, CallPlan
+
+# The kinds of beneficiary the programmes files name (docs/action.md); another kind stays as written.
+BENEFICIARIES = {
+    "sme": N_("SME"),
+    "large enterprise": N_("large enterprise"),
+    "research organisation": N_("research organisation"),
+    "cluster organisation": N_("cluster organisation"),
+    "university": N_("university"),
+}
+
+
+def _beneficiary(kind: str, t: Translator) -> str:
+    word = BENEFICIARIES.get(" ".join(str(kind).casefold().split()))
+    return t._(word) if word else str(kind)
+
+
+def _language_name(code: str, t: Translator) -> str:
+    """'de' -> 'German' ('Deutsch', 'allemand'...): CLDR's name in t's language; another text as written."""
+    from babel import Locale
+
+    return Locale.parse(t.language).languages.get(str(code).strip().lower(), str(code))
+
+
+def topic_name(axis: str, code: str, title: str, language: str) -> str:
+    """The call topic's title in `language` when it is a built-in EU list's (`report.topic_names`)."""
+    from ..report.topic_names import topic_name as name
+
+    return name(axis, code, title, language)
 
 
 def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
@@ -22,13 +50,14 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
             "> " + t._("SYNTHETIC EXAMPLE: the programmes behind this text are invented, not real funding programmes."),
             "",
         ]
-    out += ["# " + t._("Joint call on {topic} ({call})", call=call.id, topic=call.topic_title), ""]
+    topic = topic_name(call.topic[0], call.topic[1], call.topic_title, t.language)
+    out += ["# " + t._("Joint call on {topic} ({call})", call=call.id, topic=topic), ""]
     if not call.feasible:
         if call.changes:
             reason = t._(
                 "The programmes' dates leave no common window. The smallest change that makes the call "
                 "feasible: {change}.",
-                change=call.changes[0].describe(),
+                change=call.changes[0].text(t),
             )
         elif len(call.regions) < 2:
             reason = t._("Fewer than two regions have a programme on this topic.")
@@ -42,7 +71,7 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
             "This joint call supports transregional projects on {topic} ({code}). It is built on existing "
             "regional programmes: consortia apply once, and each region funds its own participants under "
             "its own programme.",
-            topic=call.topic_title,
+            topic=topic,
             code=code,
         ),
         "",
@@ -88,7 +117,7 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
         "",
     ]
     for p in call.programmes:
-        who = ", ".join(p.eligible_beneficiaries) if p.eligible_beneficiaries else gap
+        who = ", ".join(_beneficiary(b, t) for b in p.eligible_beneficiaries) if p.eligible_beneficiaries else gap
         out.append(f"- {p.region} ({p.name}): {who}")
     out += [
         "",
@@ -96,7 +125,7 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
         "",
     ]
     for p in call.programmes:
-        langs = ", ".join(p.languages) if p.languages else gap
+        langs = ", ".join(_language_name(x, t) for x in p.languages) if p.languages else gap
         out.append(f"- {p.region}: {langs}")
     out += [
         "",

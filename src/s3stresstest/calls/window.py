@@ -15,9 +15,11 @@ constraint never removes a feasible window, so feasibility is monotone in the da
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..i18n import Translator
 from .programmes import Programme
 
 DAY = dt.timedelta(days=1)
@@ -41,7 +43,47 @@ class Change:
     new: str
 
     def describe(self) -> str:
+        """The change as the plan's record states it (English, field names as in the programmes file)."""
         return f"{self.programme}.{self.field} {self.old} -> {self.new} ({self.days} days)"
+
+    def text(self, t: Translator) -> str:
+        """The change in words of t's language, dates in its format: for a call text a reader acts on."""
+        days = t.ngettext("{n} day", "{n} days", self.days)
+        old, new = _dates(self.old, t), _dates(self.new, t)
+        if self.field == "latest_close":
+            return t._(
+                "programme {programme}: latest closing date {old} → {new} ({days} later)",
+                programme=self.programme,
+                old=old,
+                new=new,
+                days=days,
+            )
+        if self.field == "earliest_open":
+            return t._(
+                "programme {programme}: earliest opening date {old} → {new} ({days} earlier)",
+                programme=self.programme,
+                old=old,
+                new=new,
+                days=days,
+            )
+        if self.field == "min_open_days":
+            return t._(
+                "programme {programme}: minimum days open {old} → {new}", programme=self.programme, old=old, new=new
+            )
+        if self.new == "removed":
+            return t._("programme {programme}: blackout period {old} removed", programme=self.programme, old=old)
+        return t._(
+            "programme {programme}: blackout period {old} → {new} ({days} shorter)",
+            programme=self.programme,
+            old=old,
+            new=new,
+            days=days,
+        )
+
+
+def _dates(text: str, t: Translator) -> str:
+    """ISO dates in `text` in t's date format ('[2027-01-01, 2027-01-31]' -> '[01.01.2027, 31.01.2027]')."""
+    return re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: t.date(dt.date.fromisoformat(m[0])), text)
 
 
 def _blocked(day: dt.date, blackouts: Sequence[tuple[dt.date, dt.date]]) -> dt.date | None:

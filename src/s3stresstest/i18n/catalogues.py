@@ -33,6 +33,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "report/render.py",
         "report/inputs.py",
         "report/indicator_names.py",
+        "report/topic_names.py",
         "report/templates/base.html.j2",
         "report/templates/index.html.j2",
         "formatting.py",

@@ -183,6 +183,26 @@ def _quote(text: str, t: Translator) -> str:
     return t.pgettext("quotation", "\u2018{text}\u2019", text=text)
 
 
+#: How composed recommendations are ordered, as the run record states it (reports word it in their
+#: language from this exact text).
+RANKING = "per territory: priority score (0-100) first, then larger |gap|, then rule id"
+
+
+def _peer_name(group: object, t: Translator) -> str:
+    """A peer group as the report's tables name it ('european' -> 'European reference set'), in t's language."""
+    from ..report.common import peer_label  # the report package imports this module
+
+    return peer_label(str(group), language=t.language)
+
+
+def _topic_name(topic: Mapping, t: Translator) -> str:
+    """A synergy topic's title in t's language when it or a topic merged into it has a built-in EU list's
+    title (`report.topic_names`)."""
+    from ..report.topic_names import topic_title  # the report package imports this module
+
+    return topic_title(topic, t.language)
+
+
 ITEM_TITLES = {
     "below": N_("Behind peers: {question}"),
     "stretch": N_("Stretch target: {question}"),
@@ -618,7 +638,7 @@ class Composer:
             what = self.question(str(f["item"]), t)
         else:
             what = self.block_text(str(f["block"]), t) if f.get("block") else ""
-        group = _quote(str(f.get("peer_group")), t)
+        group = _quote(_peer_name(f.get("peer_group"), t), t)
         mean = _n(_f(f.get("peer_mean")), t)
         if kind == "item_weakest":
             own = _n(_f(f.get("own_mean")), t)
@@ -793,7 +813,8 @@ class Composer:
             titles: dict[str, set[str]] = {}
             for tp in f.get("topics") or []:
                 if isinstance(tp, dict) and tp.get("title"):
-                    titles.setdefault(str(tp["title"]), set()).update(str(x) for x in tp.get("partners") or [])
+                    title = _topic_name(tp, t)
+                    titles.setdefault(title, set()).update(str(x) for x in tp.get("partners") or [])
             n_topics = int(_f(f.get("n_topics"))) if _f(f.get("n_topics")) == _f(f.get("n_topics")) else 0
             text = t.ngettext(
                 "{who} shares {n} priority topic of synergy strength {strength} or more with neighbouring territories.",
@@ -1209,7 +1230,7 @@ def compose(
     out["written"] = out["rank"] <= WRITTEN
     record = dict(recs.attrs.get("record") or {})
     record.update(
-        ranking="per territory: priority score (0-100) first, then larger |gap|, then rule id",
+        ranking=RANKING,
         priority_score="round(100 * weight * certainty * (0.4 + 0.6 * min(|gap|, 40) / 40))",
         rule_weights={"1": 1.0, "2": 0.8, "3": 0.6, ITEM_BELOW_PEERS: WEIGHT_BELOW_PEERS, ITEM_WEAKEST: WEIGHT_WEAKEST},
         stretch_weight=WEIGHT_STRETCH,

@@ -145,6 +145,11 @@ class AlignmentView:
         return sorted(out, key=lambda t: (-(t["strength"] or 0), t["axis"], t["code"]))
 
 
+#: How the engine orders a territory's recommendations, as the run record states it (reports word it
+#: in their language from this exact text).
+RANKING = "per territory: priority (1 first), then larger |gap| first (no gap last), then rule id"
+
+
 def _perception(block_scores, territories, params) -> pd.DataFrame | None:
     from ..alignment.analysis import perception_vs_evidence
     from ..errors import InputError
@@ -518,7 +523,7 @@ def recommend(
         "open_comments": open_comments is not None,
         "not_evaluated": dict.fromkeys(not_evaluated, "needs alignment results"),
         "skipped": skipped,
-        "ranking": "per territory: priority (1 first), then larger |gap| first (no gap last), then rule id",
+        "ranking": RANKING,
     }
     return out
 

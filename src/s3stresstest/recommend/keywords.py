@@ -190,19 +190,34 @@ def mark(excerpt: str, language: str) -> str:
 
 
 def quoted(excerpt: str, language: str = "en") -> str:
-    """A marked excerpt for a page: “text” (German), the language named in the page's `language`
-    ("Deutsch", "allemand", "tedesco"...: CLDR names); the mark outside the quotation marks."""
+    """A marked excerpt for a page in `language`: „text“ in German (the language's quotation marks), the
+    answer's language named in the page's language ("Deutsch", "allemand", "tedesco"...: CLDR names) after
+    it. A synthetic answer (the demo's "[synthetic] " data mark) is said to be synthetic in the page's
+    language instead of its English mark, so the label stays but reads in every report."""
+    from ..campaign.synthetic import SYNTHETIC_PREFIX
+    from ..i18n import translator
+
+    t = translator(language)
     m = _MARK.search(excerpt)
-    if not m:
-        return f"“{excerpt}”"
-    code = m.group(1)
-    if language == "en":
+    text, code = (excerpt[: m.start()], m.group(1)) if m else (excerpt, "")
+    synthetic = text.startswith(SYNTHETIC_PREFIX)
+    if synthetic:
+        text = text[len(SYNTHETIC_PREFIX) :]
+    # TRANSLATORS: quotation marks around a respondent's answer; use your language's marks (de „…“, fr « … »)
+    quote = t.pgettext("answer quotation", "\u201c{text}\u201d", text=text)
+    name = ""
+    if code and language == "en":
         name = LANGUAGE_NAMES[code]
-    else:
+    elif code:
         from babel import Locale
 
         name = Locale.parse(language).languages.get(code, LANGUAGE_NAMES[code])
-    return f"“{excerpt[: m.start()]}” ({name})"
+    if synthetic and name:
+        # TRANSLATORS: after a quoted answer: the answer's language, and that the answer is made up for the demo
+        return t._("{quote} ({language}; synthetic answer)", quote=quote, language=name)
+    if synthetic:
+        return t._("{quote} (synthetic answer)", quote=quote)
+    return f"{quote} ({name})" if name else quote
 
 
 def describe() -> str:

@@ -5,7 +5,8 @@ ecosystems, priority groups), so one shared subject, e.g. agri-food, comes out a
 synergy topics. A recommendation that lists them separately counts and names one subject
 several times. `collapse_topics` keeps, of the topics that belong to one subject
 (``data/topic_subjects.yaml``) and join the same territories, the strongest one, and lists the
-others under its ``same_as``. Topics without a subject, or with other partners, stay apart.
+others under its ``same_as``; topics without a subject merge likewise when their titles are the same
+("Health" on three axes). Topics with other partners stay apart.
 The alignment outputs themselves are not changed.
 """
 
@@ -50,6 +51,8 @@ def collapse_topics(topics: Iterable[dict]) -> list[dict]:
     host: dict[tuple[str, frozenset[str]], dict] = {}
     for t in topics:
         subject = subject_of(str(t.get("axis", "")), str(t.get("code", "")), t.get("title"))
+        if subject is None and str(t.get("title") or "").strip():
+            subject = "title:" + " ".join(str(t["title"]).casefold().split())
         key = (subject or "", frozenset(str(p) for p in t.get("partners") or []))
         if subject is None or key not in host:
             t = dict(t)

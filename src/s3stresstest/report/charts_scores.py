@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..i18n import translator
 from . import palette as pal
+from .common import peer_label
 from .render import N_
 from .svg import Doc, Svg, axis, finite, fmt_score, legend_row, text_width, wrap
 
@@ -75,11 +76,8 @@ def _peer_groups(bench: pd.DataFrame, groups: Sequence[str] | None) -> list[str]
 
 
 def _group_name(g: str, language: str) -> str:
-    """A peer group's code as charts print it: the code itself, except that 'all' is a word of the language."""
-    if g == "all" and language != "en":
-        # TRANSLATORS: the peer group of every territory of the campaign, quoted in charts
-        return translator(language)._("all")
-    return g
+    """A peer group's name as charts print it: the same as the report's tables (`common.peer_label`)."""
+    return peer_label(g, language=language)
 
 
 def _ci_text(level: float | None, language: str = "en") -> str:

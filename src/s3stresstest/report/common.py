@@ -43,13 +43,28 @@ def group_label(g: str, *, language: str = "en") -> str:
     return str(g).replace("_", " ").capitalize()
 
 
-def peer_label(g: str, *, language: str = "en") -> str:
-    """A peer group's name as a heading: 'all' -> 'All territories', 'alpine_space' -> 'Alpine Space'.
+# Peer groups whose ids are words of ours: 'all' of every campaign, 'alpine' and 'european' of the demo
+# campaign (`campaign.territories.demo_groups`). 'european' is the reference set of regions outside the
+# Alpine group, not an EU average, so it is named as a set.
+PEER_GROUP_NAMES = {
+    # TRANSLATORS: the peer group made of every territory of the campaign
+    "all": N_("All territories"),
+    # TRANSLATORS: the demo's peer group of the Alpine S3-4AlpClusters territories
+    "alpine": N_("Alpine regions"),
+    # TRANSLATORS: the demo's peer group of European regions outside the Alpine group; not an EU average
+    "european": N_("European reference set"),
+}
 
-    Only 'all' is a word of ours; other peer groups are names from the data and stay as they are."""
-    if g == "all":
-        # TRANSLATORS: the peer group made of every territory of the campaign
-        return translator(language)._("All territories")
+
+def peer_label(g: str, *, language: str = "en") -> str:
+    """A peer group's name as a reader says it: 'all' -> 'All territories', 'european' -> 'European
+    reference set', 'alpine_space' -> 'Alpine Space'.
+
+    Only the ids of `PEER_GROUP_NAMES` are words of ours; other peer groups are names from the data and
+    stay as they are (underscores as spaces, title case)."""
+    name = PEER_GROUP_NAMES.get(str(g))
+    if name is not None:
+        return translator(language)._(name)
     return str(g).replace("_", " ").title()
 
 

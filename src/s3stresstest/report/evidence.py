@@ -17,7 +17,9 @@ import json
 from collections.abc import Callable, Mapping
 
 from ..i18n import translator
+from .common import peer_label
 from .render import N_
+from .topic_names import topic_title
 
 Label = Callable[[str], str]
 AXES = {
@@ -46,13 +48,25 @@ def _word(table: Mapping[str, str], key: object, language: str) -> str:
     return translator(language)._(word) if word is not None else str(key)
 
 
+# axes whose codes are public classification codes a reader can look up (NACE C21, NABS 07, CL1); the
+# others' codes are ids of ours or of the run (ecosystem 'agri_food', priority group 'G1')
+CODED_AXES = frozenset({"nace", "nabs", "horizon_cluster"})
+
+
+def classification(axis: object, code: object, language: str = "en") -> str:
+    """A topic's classification as a reader says it: 'NACE C21', 'Horizon Europe cluster CL1',
+    'industrial ecosystem' (no raw id)."""
+    word = _word(AXES, axis, language)
+    return f"{word} {code}" if str(axis) in CODED_AXES and code not in (None, "") else word
+
+
 def _n(v, language: str = "en") -> str:
     """A figure on the 0-100 scale: whole points, as the report's tables print them."""
     if v is None:
         return "–"
-    t = translator(language)
-    f = float(v)
-    return t.number(round(f), 0) if abs(f - round(f)) < 0.05 or abs(f) >= 10 else t.number(f, 1)
+    # whole points everywhere (not '8,9 (2,1–16)' beside tables that say '9 [2–16]'); `_score` adds a
+    # decimal only where whole points would hide that a score fell below its bound
+    return translator(language).number(float(v), 0)
 
 
 def _pct(v, language: str = "en") -> str:
@@ -112,9 +126,8 @@ def sentence(
     b = block(str(fig["block"])) if fig.get("block") else t._("the block")
     it = item(str(fig["item"])) if fig.get("item") else t._("the question")
     group = fig.get("peer_group")
-    if group == "all" and language != "en":  # the peer group of every territory: a word, not a name
-        # TRANSLATORS: the peer group of every territory of the campaign, quoted in sentences
-        group = t._("all")
+    if group is not None:  # named as the report's tables name it
+        group = peer_label(str(group), language=language)
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
         values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": n(fig.get("peer_mean"))}
@@ -282,12 +295,14 @@ def sentence(
         for tp in (fig.get("topics") or [])[:3]:
             axis = _word(AXES, tp.get("axis"), language)
             partners = _list([territory(str(p)) for p in tp.get("partners") or []], language=language)
-            same = [
-                f"{_word(AXES, x.get('axis'), language)} {x.get('code')}"
-                for x in tp.get("same_as") or []
-                if isinstance(x, Mapping)
-            ]
-            name = tp.get("title") or tp.get("code")
+            same = list(
+                dict.fromkeys(
+                    classification(x.get("axis"), x.get("code"), language)
+                    for x in tp.get("same_as") or []
+                    if isinstance(x, Mapping)
+                )
+            )
+            name = topic_title(tp, language) or tp.get("code")
             topics.append(
                 t._(
                     "{topic} ({axis}; also as {same}; with {partners})",

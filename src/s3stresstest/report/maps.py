@@ -29,7 +29,9 @@ from . import palette as pal
 from .render import N_
 from .svg import Doc, Svg, finite, fmt_score, legend_row, num, text_width, wrap
 
-ATTRIBUTION = "© EuroGeographics for the administrative boundaries; source: Eurostat – GISCO"
+# GISCO's attribution: "© EuroGeographics" stays as it is in every language, the words around it are translated
+# TRANSLATORS: keep "© EuroGeographics" and "Eurostat – GISCO" as they are; translate the other words
+ATTRIBUTION = N_("© EuroGeographics for the administrative boundaries; source: Eurostat – GISCO")
 SIMPLIFY_PX = 0.35
 PROJECTION_NOTE = N_("Equirectangular projection (longitude scaled by the cosine of the mean latitude); not to scale.")
 
@@ -131,12 +133,12 @@ def _region_label(
     doc.text(x, y + 3.5, text, size=10, anchor="middle", weight="bold" if bold else None)
 
 
-def _footer(doc: Doc, y: float, width: float, note: str | None = None) -> float:
+def _footer(doc: Doc, y: float, width: float, note: str | None = None, language: str = "en") -> float:
     if note:
         for row in wrap(note, width - 24, 10, 3):
             doc.text(12, y + 12, row, size=10, fill=pal.MUTED_INK)
             y += 13
-    doc.text(12, y + 14, ATTRIBUTION, size=10, fill=pal.MUTED_INK)
+    doc.text(12, y + 14, translator(language)._(ATTRIBUTION), size=10, fill=pal.MUTED_INK)
     return y + 22
 
 
@@ -226,7 +228,7 @@ def territory_map(
         _region_label(doc, lx, ly, c, v, language=language)
     lx, ly = _label_point(g)
     _region_label(doc, lx, ly, centre, None, bold=True, language=language)
-    y = _footer(doc, y + proj.height + 4, width, t._(PROJECTION_NOTE))
+    y = _footer(doc, y + proj.height + 4, width, t._(PROJECTION_NOTE), language)
     doc.height = int(y + 4)
     lead = t.ngettext(
         "Map of {territory} ({code}) and its {n} neighbour, coloured by {legend} in five classes of equal width; "
@@ -326,7 +328,7 @@ def alpine_space_map(
     note = t._(PROJECTION_NOTE)
     if outside:
         note += " " + t._("Not in the Alpine Space, not drawn: {codes}.", codes=", ".join(sorted(outside)))
-    y = _footer(doc, y + proj.height + 4, width, note)
+    y = _footer(doc, y + proj.height + 4, width, note, language)
     doc.height = int(y + 4)
     parts = [
         t._(

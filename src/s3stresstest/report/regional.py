@@ -832,30 +832,67 @@ def block_section(inputs, region: str, block: str, language: str = "en") -> Sect
     s.add(
         Paragraph(
             t._(
-                "Excerpts: up to {max} answers to the open questions that mention {keywords} or the German, French, "
-                "Italian or Slovenian keywords listed under provenance, each in its language and marked with it; "
-                "only from questions answered by at least {k} respondents here; cleaned of contact details; shown "
-                "without the respondent or their group.",
-                max=t.integer(MAX_EXCERPTS),
-                keywords=", ".join(repr(x) for x in EXCERPT_KEYWORDS.get(block, {}).get("en", ())),
-                k=t.integer(k),
-            )
-            if lang == "en"
-            else t._(
-                # TRANSLATORS: {language_keywords} are keyword stems in the report's language, {keywords} the others
-                "Excerpts: up to {max} answers to the open questions that mention {language_keywords} or the "
-                "keywords in the other languages listed under provenance ({keywords}), each in its language and "
-                "marked with it; only from questions answered by at least {k} respondents here; cleaned of contact "
+                "Excerpts: up to {max} answers to the open questions that touch this block's topic (found by "
+                "keywords in the five survey languages, listed under provenance), each in its language and marked "
+                "with it; only from questions answered by at least {k} respondents here; cleaned of contact "
                 "details; shown without the respondent or their group.",
                 max=t.integer(MAX_EXCERPTS),
-                language_keywords=", ".join(repr(x) for x in EXCERPT_KEYWORDS.get(block, {}).get(lang, ())) or "–",
-                keywords=", ".join(repr(x) for x in EXCERPT_KEYWORDS.get(block, {}).get("en", ())),
                 k=t.integer(k),
             ),
             style="small",
         )
     )
     return s
+
+
+def _synergy_rows(mine: pd.DataFrame, t: Translator) -> list[list[str]]:
+    """Up to ten synergy topics of a territory, strongest first, one row per subject (`collapse_topics`: "Health"
+    on NABS, Horizon Europe and the ecosystems is one row), its classifications named without raw ids."""
+    from ..recommend.topics import collapse_topics
+    from .evidence import classification
+    from .topic_names import topic_title
+
+    ordered = mine.sort_values(["strength", "topic_code"], ascending=[False, True])
+    topics = collapse_topics(
+        {
+            "axis": str(x.topic_axis),
+            "code": str(x.topic_code),
+            "title": str(x.topic_title),
+            "partners": str(x.territories).split(),
+            "row": x,
+        }
+        for x in ordered.itertuples()
+    )
+    rows = []
+    for tp in topics[:10]:
+        x = tp["row"]
+        named = [classification(tp["axis"], tp["code"], t.language)]
+        named += [classification(o.get("axis"), o.get("code"), t.language) for o in tp.get("same_as") or []]
+        rows.append(
+            [
+                topic_title(tp, t.language),
+                "; ".join(dict.fromkeys(named)),
+                " ".join(tp["partners"]),
+                t.number(x.mean_pair_score),
+                t.number(x.strength, 1),
+            ]
+        )
+    return rows
+
+
+def _ranking_text(recorded: object, t: Translator) -> str:
+    """The run record's ranking rule in the report's language; a rule of a user's own engine as recorded in
+    English, and said to be in the run record in other languages."""
+    from ..recommend.compose import RANKING as COMPOSED
+    from ..recommend.engine import RANKING as ENGINE
+
+    if not recorded:
+        return t._("by priority, then gap")
+    if recorded == COMPOSED:
+        return t._("per territory: priority score (0–100) first, then the larger gap, then the rule id")
+    if recorded == ENGINE:
+        return t._("per territory: priority (1 first), then the larger gap (rows without a gap last), then the rule id")
+    return str(recorded) if t.language == "en" else t._("as stated in the run record (run.json)")
 
 
 PERCEPTION_FLAGS = {
@@ -1120,32 +1157,24 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
     if syn is not None and len(syn):
         mine = syn[syn["territories"].astype(str).str.split().apply(lambda xs: region in xs)]
         if len(mine):
-            srow = [
-                [
-                    str(x.topic_title),
-                    str(x.topic_axis),
-                    " ".join(str(x.territories).split()),
-                    t.number(x.mean_pair_score),
-                    t.number(x.strength, 1),
-                ]
-                for x in mine.sort_values(["strength", "topic_code"], ascending=[False, True]).head(10).itertuples()
-            ]
             s.add(
                 Table(
                     [
                         t._("Topic"),
-                        t._("Axis"),
+                        t._("Classified as"),
                         t._("Territories sharing it"),
                         t._("Mean match"),
                         t._("Strength"),
                     ],
-                    srow,
+                    _synergy_rows(mine, t),
                     caption=t._("Synergy topics shared with neighbours"),
                     numeric=(3, 4),
                     compact=True,
                     note=t._(
                         "Topics in the priorities of at least two neighbouring territories (up to ten, strongest "
-                        "first)."
+                        "first); a subject found on several classifications with the same territories is listed "
+                        "once. Titles of NACE and NABS codes and of the strategies' priority areas are given in "
+                        "English, as their sources give them."
                     ),
                 )
             )
@@ -1604,7 +1633,7 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
     digest = rules.get("rules_sha256") or rules.get("sha256")
     count = rules.get("count", "–")
     source = rules.get("format") or t._("built-in")
-    ranking = rec.get("ranking") or t._("by priority, then gap")
+    ranking = _ranking_text(rec.get("ranking"), t)
     k = t.integer(inputs.min_respondents)
     s.add(
         Paragraph(
@@ -2033,7 +2062,10 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
     t = translator(lang)
     region = inputs.check_territories([region])[0]
     _texts_in(inputs, lang)  # refuse a run without texts in this language before any work
-    peers = ", ".join(peer_label(g, language=lang) for g in inputs.groups_of(region)) or t._("none")
+    # the groups the report compares with (as the summary and the tables), not only those it belongs to
+    bm = inputs.rows("benchmarks", region)
+    compared = list(dict.fromkeys(bm["peer_group"])) if len(bm) else inputs.groups_of(region)
+    peers = ", ".join(peer_label(g, language=lang) for g in compared) or t._("none")
     doc = Document(
         kind="regional",
         title=t._("S3 StressTest: {territory}", territory=inputs.label(region)),

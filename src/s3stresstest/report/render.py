@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import __version__
 from ..i18n import N_, check_language, translator
 
 SCHEME_RE = re.compile(r"\b(?:https?|ftp|file)://", re.IGNORECASE)
@@ -296,6 +297,10 @@ def css_string(text: str) -> str:
     return Markup(f'"{t}"')
 
 
+# documents that show scores, whose footer says what scores are for (an action plan or a pilot report has none)
+SCORED_KINDS = ("regional", "synthesis", "memo")
+
+
 def render_html(doc: Document) -> str:
     """The document as one self-contained HTML page."""
     env = _environment()
@@ -329,6 +334,8 @@ def render_html(doc: Document) -> str:
         ngettext=t.ngettext,
         pgettext=t.pgettext,
         t=t,
+        version=__version__,  # when the document's meta does not name the software's version
+        scored_kinds=SCORED_KINDS,
     )
     return html
 
