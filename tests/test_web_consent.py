@@ -278,3 +278,33 @@ def test_admin_edits_the_notice_with_a_preview_and_the_audit_log_names_them(sqli
     assert len(_events(sqlite_store, cid, "privacy_edit")) == 1
     # the audit list of the campaign page names the event in words
     assert "Datenschutzerklärung geändert" in admin.get(f"/admin/campaigns/{cid}").text
+
+
+def test_api_reads_and_sets_the_notice_audited_with_the_admin(store, tiny_instrument):
+    import base64
+
+    cid = campaign(store, tiny_instrument)
+    store.create_admin(ADMIN, PASSWORD)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{ADMIN}:{PASSWORD}".encode()).decode()}
+    client = make_client(store)
+    url = f"/api/v1/campaigns/{cid}/privacy-notice"
+    got = client.get(url, headers=auth).json()
+    assert got["controller"] is None and set(got["notices"]) == {"en", "de"}
+    built_in = default_notice("de", campaign="Alps 2026", controller=None, contact=None, retention_days=365)
+    assert got["notices"]["de"] == {"text": built_in, "own": False, "checksum": notice_checksum(built_in)}
+    r = client.put(
+        url,
+        headers=auth,
+        json={"controller": "Land Tirol", "contact": "dp@tirol.example", "notices": {"de": "Eigener Text."}},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["changed"] == ["controller", "contact", "notice:de"]
+    assert body["notices"]["de"]["own"] is True and body["notices"]["de"]["text"] == "Eigener Text."
+    assert "Land Tirol" in body["notices"]["en"]["text"]
+    assert _events(store, cid, "privacy_edit")[0]["detail"]["admin"] == ADMIN
+    for bad in ({"contact": "nowhere"}, {"notices": {"fr": "x"}}, {"controller": "x" * 201}):
+        r = client.put(url, headers=auth, json={"controller": "Land Tirol", "contact": "dp@tirol.example", **bad})
+        assert r.status_code == 422 and r.json()["problems"], bad
+    assert len(_events(store, cid, "privacy_edit")) == 1
+    assert client.get(url).status_code == 401  # admins only

@@ -82,6 +82,7 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(routes_admin.router)
     app.include_router(routes_data_requests.router)
     app.include_router(routes_privacy.router)
+    app.include_router(routes_privacy.api)
     app.include_router(routes_api.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
