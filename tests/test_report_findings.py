@@ -43,9 +43,14 @@ def test_design_role_counts_published_scores_at_or_above_the_threshold(inputs):
 
 def test_steering_seat_uses_the_yes_share_of_published_distributions(inputs):
     f = {x["id"]: x for x in key_findings(inputs)}["steering_seat"]
+    from s3stresstest.disclosure import publishable_distributions
+
+    # only the shares a report would print: a 'yes' of 1 to k-1 respondents (or pooled with one) is withheld
     d = inputs.distributions
-    yes = d[(d["item"] == "b1_governance_seat") & (d["choice"] == "yes") & d["share"].notna()]
+    d = publishable_distributions(d[d["item"] == "b1_governance_seat"], inputs.min_respondents)
+    yes = d[(d["choice"] == "yes") & d["share"].notna()]
     assert f["k"] == int((yes["share"] >= 0.5).sum()) and f["n"] == len(yes)
+    assert f["withheld"] == d.loc[d["choice"] == "yes", "share"].isna().sum()
     strict = {x["id"]: x for x in key_findings(inputs, FindingParams(majority_share=1.01))}["steering_seat"]
     assert strict["k"] == 0
 

@@ -26,6 +26,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from .disclosure import publishable_distributions
 from .formatting import interval
 from .i18n import LANGUAGES, Translator, translator
 from .instrument import pick_label
@@ -213,12 +214,22 @@ def design_role(inputs, p: FindingParams, t: Translator | None = None) -> dict |
             threshold=threshold,
             area=area,
         ),
-        "rule": t._(
+        "rule": t.ngettext(
             "Count the territories whose published score on {area} is at least {threshold} (of 100); "
-            "territories whose score is withheld ({withheld}) are not counted.",
+            "{withheld} territory whose score is withheld is not counted.",
+            "Count the territories whose published score on {area} is at least {threshold} (of 100); "
+            "{withheld} territories whose score is withheld are not counted.",
+            withheld,
             area=area,
             threshold=threshold,
-            withheld=withheld,
+            withheld=t.integer(withheld),
+        )
+        if withheld
+        else t._(
+            "Count the territories whose published score on {area} is at least {threshold} (of 100); every "
+            "territory's score is published.",
+            area=area,
+            threshold=threshold,
         ),
         "evidence": f"{reached} {median}",
         "figures": figures,
@@ -232,8 +243,13 @@ def design_role(inputs, p: FindingParams, t: Translator | None = None) -> dict |
 def steering_seat(inputs, p: FindingParams, t: Translator | None = None) -> dict | None:
     t = _en(t)
     d = inputs.distributions
-    rows = d[(d["item"] == p.seat_item) & (d["choice"] == p.seat_choice)]
-    if rows.empty or not inputs.instrument.has_item(p.seat_item):
+    if not inputs.instrument.has_item(p.seat_item):
+        return None
+    # the shares a report would print: one standing for fewer than k respondents (or pooled with one) is withheld
+    multiple = inputs.instrument.item(p.seat_item).type == "select_multiple"
+    d = publishable_distributions(d[d["item"] == p.seat_item], inputs.min_respondents, [p.seat_item] * multiple)
+    rows = d[d["choice"] == p.seat_choice]
+    if rows.empty:
         return None
     pub = rows[rows["share"].notna()].sort_values("region")
     n, withheld = len(pub), int(rows["region"].nunique() - len(pub))
@@ -267,13 +283,27 @@ def steering_seat(inputs, p: FindingParams, t: Translator | None = None) -> dict
             choice=choice,
             question=question,
         ),
-        "rule": t._(
+        "rule": t.ngettext(
             "Share of respondents answering “{choice}” to the question “{question}” among those who answered "
-            "it, published distributions only (withheld: {withheld}); a territory is counted when the share is "
-            "at least {share}.",
+            "it; a territory is counted when the share is at least {share}. Only published shares count: {withheld} "
+            "territory's share is withheld (fewer than {k} respondents behind it or behind a smaller answer).",
+            "Share of respondents answering “{choice}” to the question “{question}” among those who answered "
+            "it; a territory is counted when the share is at least {share}. Only published shares count: "
+            "{withheld} territories' shares are withheld (fewer than {k} respondents behind them or behind a "
+            "smaller answer).",
+            withheld,
             choice=choice,
             question=question,
-            withheld=withheld,
+            withheld=t.integer(withheld),
+            share=share,
+            k=t.integer(inputs.min_respondents),
+        )
+        if withheld
+        else t._(
+            "Share of respondents answering “{choice}” to the question “{question}” among those who answered "
+            "it; a territory is counted when the share is at least {share}. Every territory's share is published.",
+            choice=choice,
+            question=question,
             share=share,
         ),
         "evidence": reached + " " + t._("Median share: {median}.", median=t.percent(pub["share"].median())),

@@ -115,7 +115,10 @@ def item_distribution(
                 t._("answers given by fewer than {k} respondents: not shown", k=k_text)
                 if multiple
                 else t._(
-                    "answers given by fewer than {k} respondents: pooled with the next smallest, no figure", k=k_text
+                    # TRANSLATORS: legend of the hatched segment; it can stand for many respondents (small answer
+                    # options merged with larger ones), so it must not read as "fewer than k respondents"
+                    "merged, no figure: options chosen by fewer than {k} respondents each, plus the next smallest",
+                    k=k_text,
                 ),
             )
         )

@@ -163,6 +163,14 @@ def _group_in_prose(g: str, language: str) -> str:
     return name if language == "de" else name.lower()
 
 
+def _decimals(values) -> int:
+    """One precision per statistic, from its typical size across all territories, so that a statistic reads
+    alike in every report ('148.0' and '76.0', not '148.0' and '76.00')."""
+    v = pd.to_numeric(values, errors="coerce").abs().dropna()
+    m = float(v.median()) if len(v) else 0.0
+    return 0 if m >= 100 else 1 if m >= 10 else 2
+
+
 def _below_k(inputs, region: str) -> bool:
     """Whether the territory has respondents, but fewer than k: then nothing about them is shown."""
     counts = inputs.respondent_counts()
@@ -758,9 +766,22 @@ def block_section(inputs, region: str, block: str, language: str = "en") -> Sect
                 id_prefix=f"dist-{region}-{block}-{list_name}",
                 language=lang,
             )
+            from .charts_answers import DONT_KNOW
+
+            dk = [c for c in cl.choices if c.name in DONT_KNOW]
             fig = figure(
                 svg,
-                t._("Questions as numbered in the table of item scores."),
+                t._("Questions as numbered in the table of item scores.")
+                + (
+                    " "
+                    + t._(
+                        "The n beside a bar counts every answer, “{dont_know}” included; the n of the item score "
+                        "counts only answers with a score, so it can be smaller.",
+                        dont_know=_choice_label(dk[0], il),
+                    )
+                    if dk
+                    else ""
+                ),
                 data=Table(answers_head, [drows[i.name] for i in its], compact=True),
             )
             if fig is not None:
@@ -1283,10 +1304,11 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
         )
     else:
         mine = ctx[ctx["region"] == region]
+        digits = {name: _decimals(g["value"]) for name, g in ctx.groupby("name")}
         rows = [
             [
                 indicator_text(str(r.name), t.language),
-                t.big(r.value),
+                t.number(r.value, digits.get(r.name, 0), grouping=True),
                 indicator_text(str(r.unit), t.language),
                 str(int(r.year)) if not missing(r.year) else "–",
                 str(r.flag or ""),
@@ -1332,16 +1354,18 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
     vals = vals[vals["region"] == region] if vals is not None else pd.DataFrame(columns=["peer", "variable", "value"])
     variables = list(dict.fromkeys(vals["variable"]))
     value = {(r.peer, r.variable): r.value for r in vals.itertuples()}
+    every = inputs.structural_peer_values
+    digits = {v: _decimals(every.loc[every["variable"] == v, "value"]) for v in variables}
     level = int(mine["level"].iloc[0])
     head = [t._("Region"), t._("Distance")] + [indicator_label(v, t.language) for v in variables]
     rows = [
         [t._("{territory} (this territory)", territory=inputs.label(region)), t.number(0)]
-        + [t.big(value.get((region, v))) for v in variables]
+        + [t.number(value.get((region, v)), digits[v], grouping=True) for v in variables]
     ]
     for p in mine.itertuples():
         rows.append(
             [f"{p.peer_name} ({p.peer})" if p.peer_name else p.peer, t.number(p.distance, 2)]
-            + [t.big(value.get((p.peer, v))) for v in variables]
+            + [t.number(value.get((p.peer, v)), digits[v], grouping=True) for v in variables]
         )
     pools = (inputs.record.get("structural_peers") or {}).get("pool_by_level") or {}
     s.add(

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology, typology_rule
 from ..i18n import Translator, check_language, translator
 from ..run.model import SYNTHETIC_BANNER
-from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label, withheld_text
+from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label
 from .regional import provenance_section, recommendations
 from .render import (
     N_,
@@ -134,12 +134,17 @@ FLAGS = {
 }
 
 
-def _formatter(kind: str, t: Translator) -> Callable[[Any], str]:
+def _formatter(kind: str, t: Translator, digits: int = 0) -> Callable[[Any], str]:
     if kind == "share":
-        return lambda v: t.percent(v)
+        return lambda v: t.percent(v, digits)
     if kind == "signed":
         return lambda v: _signed(t, v)
-    return lambda v: t.number(v)
+    return lambda v: t.number(v, digits)
+
+
+# The column a finding compares with its threshold, by the flag column that says whether a row is counted.
+# That column gets one decimal: 59.6 under "at least 60" must not print as 60 beside "Counted: no".
+COMPARED = {"high": "score", "most": "share", "strong": "neighbours_mean", "counted": "share"}
 
 
 def finding_table(f: dict, inputs, language: str = "en", title: str | None = None) -> Table:
@@ -154,22 +159,24 @@ def finding_table(f: dict, inputs, language: str = "en", title: str | None = Non
     ranged = {c for c in fig.columns if f"{c}_low" in fig.columns and f"{c}_high" in fig.columns}
     cols = [c for c in fig.columns if not any(c in (f"{r}_low", f"{r}_high") for r in ranged)]
     numbers = {ins.item_number(it.name): it.name for it in ins.scored_items}
+    exact = {COMPARED[c] for c in fig.columns if c in COMPARED}
     rows = []
     for rec in fig.to_dict("records"):
         cells = []
         for c in cols:
             v = rec[c]
             if c in ranged and not missing(v):
+                d = 1 if c in exact else 0
                 cells.append(
-                    t._("{score} ({low}–{high})", score=t.number(v), low=t.number(rec[f"{c}_low"]),
-                        high=t.number(rec[f"{c}_high"]))
+                    t._("{score} ({low}–{high})", score=t.number(v, d), low=t.number(rec[f"{c}_low"], d),
+                        high=t.number(rec[f"{c}_high"], d))
                 )  # fmt: skip
             elif isinstance(v, bool):
                 cells.append(t._("yes") if v else t._("no"))
             elif missing(v):
                 cells.append("–")
             elif c in FIGURE_FORMATS or c.endswith("_mean"):
-                cells.append(_formatter(FIGURE_FORMATS.get(c, "score"), t)(v))
+                cells.append(_formatter(FIGURE_FORMATS.get(c, "score"), t, 1 if c in exact else 0)(v))
             elif c == "block":
                 cells.append(block_name(ins, str(v), language))
             elif c == "label" and "block" in rec:
@@ -326,9 +333,12 @@ def scores_section(inputs, language: str = "en") -> Section:
             row_classes=classes,
             compact=True,
             note=t._(
-                "suppressed: {suppressed}; insufficient: {insufficient}.",
-                suppressed=withheld_text("suppressed", inputs.min_respondents, language=language),
-                insufficient=withheld_text("insufficient", inputs.min_respondents, language=language),
+                # TRANSLATORS: {suppressed} and {insufficient} are the table's cell words, explained here
+                "{suppressed}: fewer than {k} respondents; {insufficient}: fewer than half of the block's items "
+                "published.",
+                suppressed=t._("suppressed"),
+                insufficient=t._("insufficient"),
+                k=t.integer(inputs.min_respondents),
             ),
         )
     )
