@@ -255,3 +255,27 @@ def test_no_translation_needs_a_names_case_gender_or_number(domain):
     for mid, strings in _strings("de", domain):
         bad += [(mid, s) for s in strings if re.search(r"\{names\}( \([^)]*\))?, die\b", s)]
     assert not bad, bad
+
+
+def test_one_subject_on_several_classifications_is_one_topic():
+    from s3stresstest.recommend.topics import collapse_topics
+    from s3stresstest.report.topic_names import topic_title
+
+    def tp(axis, code, title, partners=("AT31", "DE2")):
+        return {"axis": axis, "code": code, "title": title, "partners": list(partners)}
+
+    out = collapse_topics(
+        [
+            tp("nabs", "07", "Health"),
+            tp("horizon_cluster", "CL1", "Health"),
+            tp("ecosystem", "digital", "Digital"),
+            tp("priorities", "G6", "Digitalisation"),  # a priority group titled by the strategies' word
+            tp("nace", "Z99", "Quantum technologies"),  # no subject: the same title still merges
+            tp("priorities", "G9", "Quantum technologies"),
+            tp("priorities", "G7", "Quantum technologies", partners=("DE2",)),  # other partners: apart
+        ]
+    )
+    assert [x["code"] for x in out] == ["07", "digital", "Z99", "G7"]
+    assert [x["code"] for x in out[1]["same_as"]] == ["G6"]
+    # the row reads in the report's language when it or a merged topic has a built-in EU title
+    assert topic_title(out[0], "de") == "Gesundheit" and topic_title(out[2], "de") == "Quantum technologies"
