@@ -271,22 +271,39 @@ def stylesheet() -> str:
     return (files("s3stresstest.report") / "templates" / "report.css").read_text(encoding="utf-8")
 
 
+#: Characters of table text on one line across a printed A4 page (180 mm of 7.4 pt type), and the
+#: longest header word and cell word a column is made wide enough for: longer ones are hyphenated
+#: (`hyphens: auto` in the print CSS, in the document's language).
+LINE_CHARS = 110
+WHOLE_WORD = 9
+CELL_WORD = 20
+
+
 def col_widths(table: Table) -> list[float]:
-    """Column widths in % from the longest cell (capped) and the longest word of the column: print tables use a
-    fixed layout with these widths, which is much faster to lay out than automatic widths and reads as well."""
+    """Column widths in % for the fixed layout of printed tables (much faster than automatic widths).
+
+    Each column first gets room for its longest word (up to `WHOLE_WORD` letters; header words in bold)
+    and its cell padding, counted in characters of a printed line (`LINE_CHARS`), so that a header such
+    as "Median" or "Abstand" is never split; what is left of the line goes to the columns with longer
+    cells. When the words alone need more than a line, the widths follow the words."""
     n = len(table.columns)
     if n == 0:
         return []
-    token = [max((len(w) for w in str(h).split()), default=1) for h in table.columns]
+    # header words (bold) up to WHOLE_WORD letters; cell words, often names and codes, up to CELL_WORD
+    word = [min(max((len(w) for w in str(h).split()), default=1), WHOLE_WORD) * 1.1 for h in table.columns]
     content = [len(str(h)) // 2 for h in table.columns]
     for row in table.rows:
         for i, cell in enumerate(row[:n]):
             content[i] = max(content[i], len(cell))
-            longest = max((len(w) for w in cell.split()), default=0)
-            token[i] = max(token[i], longest)
-    weights = [max(min(c, 50) ** 0.9, (min(t, 24) + 3) * 1.1) for c, t in zip(content, token, strict=True)]
-    total = sum(weights)
-    return [round(100 * w / total, 1) for w in weights]
+            word[i] = max(word[i], min(max((len(w) for w in cell.split()), default=0), CELL_WORD))
+    need = [w + 2.5 for w in word]  # + cell padding
+    spare = LINE_CHARS - sum(need)
+    if spare > 0:
+        extra = [max(min(c, 60) - k, 0.0) ** 0.9 for c, k in zip(content, need, strict=True)]
+        total = sum(extra)
+        need = [k + (spare * e / total if total else spare / n) for k, e in zip(need, extra, strict=True)]
+    total = sum(need)
+    return [round(100 * k / total, 1) for k in need]
 
 
 def css_string(text: str) -> str:
