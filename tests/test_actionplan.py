@@ -179,3 +179,10 @@ def test_calls_follow_the_joint_call_actions_of_a_plan(tmp_path):
     both = CliRunner().invoke(app, ["calls", "plan", "--plan", str(tmp_path / "plan.yaml"),
                                     "--topic", "ecosystem:digital", "--out", str(tmp_path / "d")])  # fmt: skip
     assert both.exit_code != 0 and "not both" in both.output
+
+
+def test_topics_read_as_titles_in_the_documents_language():
+    data = dict(PLAN, actions=[dict(PLAN["actions"][0], topic="ecosystem:health"), PLAN["actions"][1]])
+    plan = plan_from_data(data)
+    assert "Thema: Gesundheit" in plan_document(plan, "de").text()
+    assert "Topic: Health" in plan_document(plan, "en").text() and "ecosystem:" not in plan_document(plan, "en").text()

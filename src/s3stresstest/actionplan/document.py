@@ -26,6 +26,16 @@ def _kpis(a: Action, t) -> str:
     return "; ".join(parts)
 
 
+def _topic(topic: str, language: str) -> str:
+    """'ecosystem:health' as the reader reads it ('Gesundheit'): the title of a built-in EU list in the
+    document's language; any other topic as written."""
+    from ..report.topic_names import TITLES, topic_name
+
+    axis, _, code = topic.partition(":")
+    english = TITLES.get((axis, code))
+    return topic_name(axis, code, english, language) if english else topic
+
+
 def _budget(v: float | None, t) -> str:
     return t._("to be set") if v is None else t.integer(v)
 
@@ -139,7 +149,7 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
                     [
                         t._("Owner: {owner}", owner=a.owner),
                         t._("Partners: {partners}", partners=", ".join(a.partners) or t._("not set")),
-                        t._("Topic: {topic}", topic=a.topic or t._("not set")),
+                        t._("Topic: {topic}", topic=_topic(a.topic, language) or t._("not set")),
                         t._(
                             "Runs from {start} to {end} ({months} months)",
                             start=t.date(a.start, "MMMM y"),
