@@ -83,6 +83,8 @@ class Region(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     region: Mapped[str] = mapped_column(String(10), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    # the report language (en, de, fr, it, sl); NULL (regions from before 0005): the territory's default
+    language: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class PeerGroup(Base):

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 
 from ..errors import InputError, Problem
+from ..i18n import LANGUAGES
+from ..regions.languages import territory_language
 from ..regions.territories import nuts_registry, territory_problems
 from . import models as m
 from .base import MAX_NAME, NotFound, StoreBase, _frame
 
 
 class RegionsMixin(StoreBase):
-    """add_regions, remove_region, add_groups, regions, groups."""
+    """add_regions, remove_region, set_region_language, add_groups, regions, groups."""
 
     def add_regions(self, campaign_id: int, regions: pd.DataFrame) -> None:
-        """Add `region,name[,custom]` rows (territory codes, each once; an empty name becomes the code).
+        """Add `region,name[,custom][,language]` rows (territory codes, each once; an empty name becomes
+        the code; an empty or missing language becomes the territory's default, `territory_language`).
 
         Codes are checked against the NUTS 2021 registry (`regions.territories`): a code outside
         NUTS needs `custom` true and a name; without the reference data only custom rows pass.
         InputError names each bad row (line = row number + 1, as in a CSV with a header)."""
-        df = _frame(regions, ("region", "name", "custom"), optional=("name", "custom"))
+        df = _frame(regions, ("region", "name", "custom", "language"), optional=("name", "custom", "language"))
         problems = territory_problems(
             zip(df["_line"], df["region"], df["name"], df["custom"], strict=True), nuts_registry()
         )
@@ -29,13 +32,16 @@ class RegionsMixin(StoreBase):
             known = self._region_set(s, campaign_id)
             seen: set[str] = set()
             rows = []
-            for line, region, name in zip(df["_line"], df["region"], df["name"], strict=True):
+            for line, region, name, lang in zip(df["_line"], df["region"], df["name"], df["language"], strict=True):
                 if region in known or region in seen:
                     problems.append(Problem(f"region '{region}' is listed twice", line, "region"))
                 if "\x00" in name or len(name) > 1000:
                     problems.append(Problem("region name must be text of at most 1000 characters", line, "name"))
+                lang = lang.lower() or territory_language(region)
+                if lang not in LANGUAGES:
+                    problems.append(_language_problem(lang, line))
                 seen.add(region)
-                rows.append({"campaign_id": campaign_id, "region": region, "name": name or region})
+                rows.append({"campaign_id": campaign_id, "region": region, "name": name or region, "language": lang})
             if problems:
                 raise InputError(sorted(problems, key=lambda p: p.line or 0))
             if rows:
@@ -76,6 +82,22 @@ class RegionsMixin(StoreBase):
                 s, campaign_id, "remove_region", None, {"region": region, **({"admin": admin} if admin else {})}
             )
 
+    def set_region_language(self, campaign_id: int, region: str, language: str, admin: str | None = None) -> None:
+        """Set the report language of a campaign's territory (one of en, de, fr, it, sl), audited."""
+        if language not in LANGUAGES:
+            raise InputError([_language_problem(language, None)])
+        with self._write() as s:
+            self._campaign(s, campaign_id)
+            if region not in self._region_set(s, campaign_id):
+                raise NotFound(f"no region '{region}' in campaign {campaign_id}")
+            s.execute(
+                update(m.Region)
+                .where(m.Region.campaign_id == campaign_id, m.Region.region == region)
+                .values(language=language)
+            )
+            detail = {"region": region, "language": language, **({"admin": admin} if admin else {})}
+            self._audit(s, campaign_id, "region_language", None, detail)
+
     def add_groups(self, campaign_id: int, groups: pd.DataFrame) -> None:
         """Add `region,group` peer-group rows; the regions must be the campaign's."""
         df = _frame(groups, ("region", "group"))
@@ -107,15 +129,17 @@ class RegionsMixin(StoreBase):
                 s.execute(insert(m.PeerGroup), rows)
 
     def regions(self, campaign_id: int) -> pd.DataFrame:
-        """`region,name` sorted by region."""
+        """`region,name,language` sorted by region (language: the territory's report language; the
+        territory's default for regions stored before languages were)."""
         with self._read() as s:
             self._campaign(s, campaign_id)
             rows = s.execute(
-                select(m.Region.region, m.Region.name)
+                select(m.Region.region, m.Region.name, m.Region.language)
                 .where(m.Region.campaign_id == campaign_id)
                 .order_by(m.Region.region)
             ).all()
-        return pd.DataFrame([tuple(r) for r in rows], columns=["region", "name"], dtype=object).astype(str)
+        rows = [(code, name, lang or territory_language(code)) for code, name, lang in rows]
+        return pd.DataFrame(rows, columns=["region", "name", "language"], dtype=object).astype(str)
 
     def groups(self, campaign_id: int) -> pd.DataFrame:
         """`region,group` sorted by group, region."""
@@ -126,3 +150,9 @@ class RegionsMixin(StoreBase):
                 select(g.region, g.group_name).where(g.campaign_id == campaign_id).order_by(g.group_name, g.region)
             ).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["region", "group"], dtype=object).astype(str)
+
+
+def _language_problem(language: str, line: int | None) -> Problem:
+    return Problem(
+        f"language '{language}' is not a report language (use one of {', '.join(LANGUAGES)})", line, "language"
+    )

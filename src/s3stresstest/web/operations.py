@@ -210,6 +210,26 @@ def remove_region(store, campaign_id: int, region: str, admin: str | None) -> li
     return records(store.regions(campaign_id))
 
 
+def set_region_language(store, campaign_id: int, region: str, language: str, admin: str | None) -> list[dict]:
+    """Set a territory's report language (its reports and, by default, its invitations); all regions after.
+    An unknown region is the web's NotFound (404); a language outside en, de, fr, it, sl is refused."""
+    from .core import NotFound
+
+    if region not in known_regions(store, campaign_id):
+        raise NotFound()
+    if language not in i18n.LANGUAGES:
+        raise InputError(
+            said(
+                N_("language '{code}' is not offered (one of: {languages})"),
+                field="language",
+                code=language,
+                languages=", ".join(i18n.LANGUAGES),
+            )
+        )
+    store.set_region_language(campaign_id, region, language, admin=admin)
+    return records(store.regions(campaign_id))
+
+
 def add_groups(store, campaign_id: int, data: bytes, filename: str | None, admin: str = "") -> list[dict]:
     """Add the peer groups of a CSV `region,group` (regions must be the campaign's); all groups after.
     With `admin`, the audit log says who added how many rows."""
@@ -222,14 +242,17 @@ def add_groups(store, campaign_id: int, data: bytes, filename: str | None, admin
 
 # -- invitations --------------------------------------------------------------------------
 def invitation_rows(store, campaign: dict, requests: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str]]:
-    """Expand (region, group, language, count) requests into one tuple per link, checking each."""
-    known = known_regions(store, campaign["id"])
+    """Expand (region, group, language, count) requests into one tuple per link, checking each.
+    An empty language is the region's report language (`default_language`)."""
+    languages = region_languages(store, campaign["id"])
+    known = set(languages)
     problems: list[Problem] = []
     rows: list[tuple[str, str, str]] = []
     total = 0
     for n, (region, group, language, count) in enumerate(requests, start=1):
         if count == 0:
             continue
+        language = language or default_language(campaign, languages.get(region, ""))
         if region not in known:
             problems.append(
                 said(
@@ -286,6 +309,19 @@ def invitation_rows(store, campaign: dict, requests: list[tuple[str, str, str, i
     return rows
 
 
+def region_languages(store, campaign_id: int) -> dict[str, str]:
+    """Each region's report language: {region: language}."""
+    df = store.regions(campaign_id)
+    return dict(zip(df["region"], df["language"], strict=True))
+
+
+def default_language(campaign: dict, language: str) -> str:
+    """The language of a link made without one: the region's report language when the campaign offers it,
+    else the campaign's first language."""
+    offered = list(campaign.get("languages") or [])
+    return language if language in offered or not offered else offered[0]
+
+
 def invitation_link(base_url: str, token: str) -> str:
     return f"{base_url}/s/{token}"
 
@@ -320,7 +356,9 @@ def create_open_link(store, campaign: dict, region: str, language: str, base_url
     if campaign.get("status") != "open":
         raise InputError(said(N_("the campaign is closed: no new links")))
     problems: list[Problem] = []
-    if region not in known_regions(store, campaign["id"]):
+    languages = region_languages(store, campaign["id"])
+    language = language or default_language(campaign, languages.get(region, ""))
+    if region not in languages:
         problems.append(
             said(N_("unknown region '{region}' (add it to the campaign first)"), field="region", region=region)
         )

@@ -37,6 +37,7 @@ NOTICES = {
     "created": N_("Campaign created."),
     "regions": N_("Regions added."),
     "region-removed": N_("Region removed, with its peer-group rows and links."),
+    "region-language": N_("Report language saved."),
     "groups": N_("Peer groups added."),
     "closed": N_("Campaign closed: its links no longer open and no answers are accepted."),
     "signed-out": N_("You are signed out."),
@@ -51,6 +52,7 @@ EVENTS = {
     "create": N_("campaign created"),
     "regions_add": N_("regions added"),
     "remove_region": N_("region removed"),
+    "region_language": N_("report language of a region set"),
     "groups_add": N_("peer groups added"),
     "invitations": N_("invitations generated"),
     "open_link": N_("open link made"),
@@ -369,6 +371,8 @@ def campaign_page(
             "instrument_title": i18n.instrument_title(instrument.title, lang),
             "missing_languages": missing_languages(instrument, list(campaign.get("languages") or [])),
             "regions": ops.records(web.store.regions(campaign_id)),
+            "all_languages": list(i18n.LANGUAGE_NAMES.items()),
+            "language_names": i18n.LANGUAGE_NAMES,
             "groups": ops.records(web.store.groups(campaign_id)),
             "audit": audit,
             "stakeholder_groups": [(g, i18n.t(lang, f"group_{g}")) for g in STAKEHOLDER_GROUPS],
@@ -430,6 +434,18 @@ def remove_region(request: Request, form: CsrfForm, campaign: CampaignDep, admin
     except InputError as exc:  # NotFound included: the page lists the regions that exist
         return refused_page(request, campaign, exc)
     return back_to_campaign(request, campaign, "notice=region-removed")
+
+
+@router.post("/campaigns/{campaign_id}/regions/{region}/language")
+def region_language(request: Request, form: CsrfForm, campaign: CampaignDep, admin: AdminDep, region: str):
+    """A territory's report language (its reports are written in it; its invitations default to it)."""
+    try:
+        ops.set_region_language(
+            web_of(request).store, campaign["id"], region, form_text(form, "language"), admin.get("user")
+        )
+    except InputError as exc:  # NotFound included: the page lists the regions that exist
+        return refused_page(request, campaign, exc)
+    return back_to_campaign(request, campaign, "notice=region-language")
 
 
 @router.post("/campaigns/{campaign_id}/groups")

@@ -80,6 +80,7 @@ class RegionRow(BaseModel):
     region: str
     name: str = ""
     custom: bool = False  # a territory outside NUTS 2021 (then a name is needed); not stored
+    language: str = Field("", description="Report language (en, de, fr, it, sl); empty: the territory's own")
 
 
 class GroupRow(BaseModel):
@@ -279,8 +280,11 @@ def get_regions(request: Request, campaign: CampaignDep):
 def add_regions(request: Request, campaign: CampaignDep, admin: ApiAdminDep, rows: list[RegionRow]):
     # as the CSV the admin page uploads, so problems name the same lines (line 2: the first row)
     text = _csv(
-        [{"region": r.region, "name": r.name, "custom": "true" if r.custom else ""} for r in rows],
-        ["region", "name", "custom"],
+        [
+            {"region": r.region, "name": r.name, "custom": "true" if r.custom else "", "language": r.language}
+            for r in rows
+        ],
+        ["region", "name", "custom", "language"],
     )
     return ops.add_regions(web_of(request).store, campaign["id"], text, "regions.json", admin=admin["user"])
 
