@@ -8,6 +8,7 @@ import sys
 import time
 
 import httpx
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -91,3 +92,112 @@ def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("S3ST_SECRET_KEY")
     kept = WebSettings(data_dir=tmp_path).resolved_secret()
     assert len(kept) >= 32 and WebSettings(data_dir=tmp_path).resolved_secret() == kept
+
+
+def _accepted(sock) -> int:
+    """Accept (and close) every connection waiting on a listening socket; how many there were."""
+    sock.setblocking(False)
+    n = 0
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except BlockingIOError:
+            return n
+        conn.close()
+        n += 1
+
+
+def test_worker_sockets_share_one_port_and_the_connections():
+    """Each worker gets its own listening socket on the same port (SO_REUSEPORT): the kernel spreads
+    new connections over them, where one shared socket let whichever worker woke first take a
+    whole burst (200 respondents arriving at once split 146/54, and stayed so on keep-alive)."""
+    import socket
+
+    import uvicorn
+
+    from s3stresstest.web.server import worker_sockets
+
+    socks = worker_sockets(uvicorn.Config("app:app", host="127.0.0.1", port=0), 2)
+    clients = []
+    try:
+        if not sys.platform.startswith("linux"):  # elsewhere: uvicorn's one shared socket
+            assert len(socks) == 1
+            return
+        assert len(socks) == 2
+        port = socks[0].getsockname()[1]
+        assert port != 0 and socks[1].getsockname()[1] == port
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(200)]
+        counts = [_accepted(s) for s in socks]
+        # hashed over two sockets: 100 +- 7 each; below 60 is a chance of about 1e-8
+        assert sum(counts) == 200 and min(counts) >= 60, counts
+    finally:
+        for c in clients:
+            c.close()
+        for s in socks:
+            s.close()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _listening_inodes(pid: int, port: int) -> set[str]:
+    """Inodes of the sockets listening on `port` that process `pid` holds (Linux /proc)."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                listening.add(f[9])
+    held = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in listening:
+            held.add(target[8:-1])
+    return held
+
+
+def test_two_workers_listen_each_on_its_own_socket(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-worker sockets (SO_REUSEPORT) are used on Linux only")
+    env = dict(os.environ, S3ST_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1", S3ST_SECRET_KEY="k" * 40)
+    cmd = [sys.executable, "-m", "s3stresstest.web", "--port", "0", "--workers", "2", "--no-access-log"]
+    cmd += ["--database-url", f"sqlite:///{tmp_path / 'survey.db'}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        seen = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any("ready on http://" in s for s in seen):
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+        ready = next((s for s in seen if "ready on http://" in s), None)
+        assert ready, "".join(seen)
+        base = ready.strip().rsplit(" ", 1)[1]
+        port = int(base.rsplit(":", 1)[1])
+        workers = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == proc.pid]
+        held = [_listening_inodes(w, port) for w in workers]
+        held = [h for h in held if h]  # the supervisor's helper processes listen on nothing
+        assert len(held) == 2 and all(len(h) == 1 for h in held) and held[0] != held[1], held
+        with httpx.Client(timeout=10) as client:
+            assert all(client.get(f"{base}/healthz").status_code == 200 for _ in range(20))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
