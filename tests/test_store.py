@@ -247,6 +247,22 @@ def test_close_waits_for_a_save_in_flight_and_keeps_it(store, tiny_instrument):
     assert store.answers(rid) == {"q1": "yes"}  # acknowledged before the close: kept
 
 
+def test_one_save_writes_and_clears_answers_and_comments_and_a_closed_campaign_is_said_first(store, tiny_instrument):
+    """On PostgreSQL a save's writes are one statement (after the touch): answers and comments
+    written and cleared together; refused values on a closed campaign still say Locked, as before."""
+    cid = setup_campaign(store, tiny_instrument)
+    rid = store.start_respondent(store.create_invitations(cid, [("SI", "company", "en")])[0]["token"])
+    store.save_page(rid, "g1", {"q1": "yes", "years": "3", "open1": "first"})
+    store.save_page(rid, "g1", {"q1": "no", "years": "", "open1": ""})
+    assert store.answers(rid) == {"q1": "no"}
+    store.save_page(rid, "g2", {"open1": "again"})
+    assert store.answers(rid) == {"q1": "no", "open1": "again"} and store.respondent(rid)["last_page"] == "g2"
+    store.close_campaign(cid)
+    with pytest.raises(Locked):
+        store.save_page(rid, "g1", {"q1": "maybe"})
+    assert store.answers(rid) == {"q1": "no", "open1": "again"}
+
+
 def test_save_started_during_a_close_is_refused(store, tiny_instrument, monkeypatch):
     """A save that begins while the close is uncommitted waits for it, then sees the campaign
     closed (on PostgreSQL: its status read must come after the lock, not from an older snapshot)."""

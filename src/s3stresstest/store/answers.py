@@ -121,16 +121,27 @@ class AnswersMixin(InvitationsMixin):
             if submitted is None:
                 raise NotFound("unknown respondent")
             raise Locked("the questionnaire was already submitted")
-        c = conn.execute(sql.campaign, {"cid": row[0]}).first()
-        if c is None or c[0] != "open":
-            raise Locked("the campaign is closed: answers are no longer accepted")
-        instrument = self._instruments.get(c[1])
+        cid, instrument_id = row[0], row[1]
+        if sql.write is None:  # SQLite: one writer at a time, the status cannot change meanwhile
+            self._check_open(conn, cid)
+        instrument = self._instruments.get(instrument_id)
         if instrument is None:
             with self._read() as s:
-                instrument = self._instrument(s, c[1])
+                instrument = self._instrument(s, instrument_id)
         closed, texts, problems = _check_answers(instrument, answers)
         if problems:
+            if sql.write is not None:  # a closed campaign is said first, as on SQLite
+                self._check_open(conn, cid)
             raise InputError(problems)
+        if sql.write is not None:  # PostgreSQL: the status and every write in one statement
+            params: dict[str, Any] = {"cid": cid, "rid": respondent_id, "now": now}
+            for prefix, values in (("answers", closed), ("comments", texts)):
+                params[f"{prefix}_cleared"] = [k for k, v in values.items() if v == ""]
+                params[f"{prefix}_items"] = [k for k, v in values.items() if v]
+                params[f"{prefix}_values"] = [v for v in values.values() if v]
+            if conn.execute(sql.write, params).scalar() != "open":
+                raise Locked("the campaign is closed: answers are no longer accepted")
+            return
         for table, values, upsert in ((m.Answer, closed, sql.upsert_answer), (m.Comment, texts, sql.upsert_comment)):
             cleared = [k for k, v in values.items() if v == ""]
             if cleared:
@@ -138,6 +149,12 @@ class AnswersMixin(InvitationsMixin):
             kept = [{"rid": respondent_id, "item": k, "v": v, "now": now} for k, v in values.items() if v]
             if kept:
                 conn.execute(upsert, kept)  # executemany of one constant statement: compiled once
+
+    def _check_open(self, conn: Connection, campaign_id: int) -> None:
+        """Locked unless the campaign is open (read after the touch took the campaign's lock)."""
+        c = conn.execute(self._save_sql.campaign, {"cid": campaign_id}).first()
+        if c is None or c[0] != "open":
+            raise Locked("the campaign is closed: answers are no longer accepted")
 
     def start_and_save_page(
         self, token: str, page: str, answers: dict[str, str], *, language: str | None = None, draft: bool = False
