@@ -61,19 +61,13 @@ EUROPEAN_DEMO: tuple[tuple[str, str], ...] = (
 )
 
 
-#: The report language of the demo territories, by country: the country's language where it is one of
-#: the five report languages. Other countries' territories get none (their reports are in English).
-DEMO_COUNTRY_LANGUAGES = {"AT": "de", "DE": "de", "FR": "fr", "IT": "it", "SI": "sl"}
-#: Territories whose language is not their country's (or whose country has several): Wallonia
-#: (`BE3`) is French-speaking; the canton of Fribourg (`CH022`, officially bilingual French and
-#: German, "Freiburg" in GISCO) has a French-speaking majority, so its report is in French.
-DEMO_TERRITORY_LANGUAGES = {"BE3": "fr", "CH022": "fr"}
-
-
 def demo_language(code: str) -> str:
-    """The report language of demo territory `code` ("" when none of the five report languages is its own)."""
-    code = str(code)
-    return DEMO_TERRITORY_LANGUAGES.get(code) or DEMO_COUNTRY_LANGUAGES.get(code[:2], "")
+    """The report language of demo territory `code`: the default of `regions.languages` (Fribourg and
+    Wallonia French, AT/DE German, ...), "" where that is only the English fallback."""
+    from ..regions.languages import FALLBACK, territory_language
+
+    lang = territory_language(code)
+    return "" if lang == FALLBACK else lang
 
 
 def demo_regions() -> pd.DataFrame:
