@@ -77,3 +77,16 @@ def test_the_plural_follows_the_number_of_respondents(inputs):
     assert int(m.group(1)) > 1
     assert "respondents from 1 stakeholder groups" not in text
     assert "Response rate:" in text
+
+
+def test_one_respondent_reads_in_the_singular_when_k_is_one(inputs, monkeypatch):
+    """With k = 1 a single respondent may be counted: the sentence then takes its plural from that 1."""
+    from s3stresstest.report.regional import executive_summary, response_profile
+    from s3stresstest.report.render import Paragraph
+
+    monkeypatch.setattr(type(inputs), "min_respondents", property(lambda self: 1))
+    lead = " ".join(b.text for b in executive_summary(inputs, TINY).blocks if isinstance(b, Paragraph))
+    profile = " ".join(b.text for b in response_profile(inputs, TINY).blocks if isinstance(b, Paragraph))
+    assert "1 respondent from 1 stakeholder group answered the StressTest" in lead, lead
+    assert "1 respondent from 1 stakeholder group answered for" in profile, profile
+    assert "1 respondents" not in lead + profile
