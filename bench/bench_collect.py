@@ -313,6 +313,14 @@ def tree_cpu_s(pid: int) -> float:
     return total
 
 
+def postmaster_pid(srv) -> int | None:
+    """The main process of a PostgreSQL cluster started by tests/pg.py (None for an external server)."""
+    try:
+        return int((srv.workdir / "data" / "postmaster.pid").read_text().split()[0])
+    except (AttributeError, TypeError, OSError, ValueError, IndexError):
+        return None
+
+
 def count_lost(url: str, campaign_id: int, acked: dict, unsure: dict) -> tuple[int, int]:
     """(acknowledged answers, those missing or different in the database). A save that got no
     answer after the acknowledged one may have replaced it: its value counts as found too."""
@@ -342,7 +350,9 @@ def bench_backend(
     workers: int = WORKERS,
     trace_to: Path | None = None,
     label: str = "",
+    db_pid: int | None = None,
 ) -> dict:
+    """One round; `db_pid`: the PostgreSQL server's main process, whose CPU per save is reported too."""
     from browser_support import WebServer, prepare_campaign
 
     prepared = prepare_campaign(url, respondents, admin=False)
@@ -359,9 +369,11 @@ def bench_backend(
                 ).start()
             )
         cpu0, own0 = sum(tree_cpu_s(s.pid) for s in started), time.process_time()
+        db0 = tree_cpu_s(db_pid) if db_pid else 0.0
         asyncio.run(run_load([s.base_url for s in started], prepared.tokens, think, saves_each, result))
         server_cpu = sum(tree_cpu_s(s.pid) for s in started) - cpu0
         client_cpu = time.process_time() - own0
+        db_cpu = tree_cpu_s(db_pid) - db0 if db_pid else None
     finally:
         for s in started:
             s.stop()
@@ -390,7 +402,8 @@ def bench_backend(
     if saves:
         print(
             f"# {backend}: CPU per acknowledged save (opening page 1 included): server "
-            f"{server_cpu / saves * 1000:.1f} ms, load generator {client_cpu / saves * 1000:.1f} ms",
+            f"{server_cpu / saves * 1000:.1f} ms, load generator {client_cpu / saves * 1000:.1f} ms"
+            + (f", PostgreSQL {db_cpu / saves * 1000:.1f} ms" if db_cpu is not None else ""),
             flush=True,
         )
     name = f"collect_{backend}_{label}"
@@ -456,7 +469,7 @@ def main(argv: list[str] | None = None) -> dict:
                         url = srv.url(srv.new_database())
                     out[key] = bench_backend(
                         backend, url, workdir, think, args.respondents, args.saves, args.servers, args.workers,
-                        args.keep, label,
+                        args.keep, label, postmaster_pid(srv),
                     )  # fmt: skip
             finally:
                 if srv is not None:
