@@ -201,3 +201,19 @@ def test_two_workers_listen_each_on_its_own_socket(tmp_path):
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_warm_up_compiles_every_template_of_the_respondents_pages(tmp_path):
+    """Compiling a page does not compile what it extends, imports or includes: those were compiled
+    by the first requests, in every worker, while the first burst of respondents waited."""
+    from s3stresstest.store import Store
+    from s3stresstest.web.core import Web
+
+    with Store.open(f"sqlite:///{tmp_path / 'survey.db'}") as store:
+        web = Web(store, WebSettings(secret_key="k" * 40, data_dir=tmp_path))
+        web.warm_up()
+        loaded = {name for _loader, name in web.env.cache.keys()} if web.env.cache is not None else set()
+        for name in ("base.html", "survey/_item.html", "survey/_progress.html", "survey/consent.html"):
+            assert name in loaded, name
+            compiled = web.env.get_template(name)
+            assert web.env.get_template(name) is compiled  # from the cache, not compiled again

@@ -121,7 +121,9 @@ class Web:
             for campaign in self.store.list_campaigns():
                 if campaign.get("status") == "open":
                     self.instrument_pages(campaign["instrument_id"])
-            for name in ("survey/page.html", "survey/landing.html", "survey/review.html", "error.html"):
+            # every template of the respondents' pages, the ones they import, include and extend too:
+            # compiling a page loads only itself, the rest was compiled during the first burst
+            for name in self.env.list_templates(filter_func=_respondent_template):
                 self.env.get_template(name)
         except Exception:  # an optimisation only: the requests load what they need
             log.warning("warm-up skipped", exc_info=True)
@@ -344,6 +346,10 @@ class Web:
         if self.settings.base_url:
             return self.settings.base_url
         return str(request.base_url).rstrip("/")
+
+
+def _respondent_template(name: str) -> bool:
+    return name.startswith("survey/") or name in ("base.html", "error.html")
 
 
 def attachment(body: bytes | str, media_type: str, filename: str, *, status_code: int = 200) -> Response:
