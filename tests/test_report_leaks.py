@@ -26,6 +26,8 @@ from report_support import make_results
 from s3stresstest.i18n.catalogues import po_path
 from s3stresstest.recommend.keywords import BLOCK_KEYWORDS
 from s3stresstest.report import ReportInputs, build_regional, render_html
+from s3stresstest.report.alignment_notes import PATTERNS as NOTE_PATTERNS
+from s3stresstest.report.alignment_notes import note_parts
 from s3stresstest.report.render import Document
 from s3stresstest.report.topic_names import TITLES
 
@@ -93,6 +95,9 @@ def _leaks(text: str, language: str, inputs) -> list[str]:
     for english in (COMPOSED, ENGINE, "per territory", ATTRIBUTION, "[synthetic]", "\u201d"):
         if english in text:
             found.append(f"English record text {english!r}")
+    for code, pattern in NOTE_PATTERNS.items():  # the alignment's English notes ("... in the input")
+        if re.search(pattern, text):
+            found.append(f"English alignment note {code!r}")
     from s3stresstest.i18n import translator
 
     t = translator(language)
@@ -106,10 +111,21 @@ def _leaks(text: str, language: str, inputs) -> list[str]:
 def test_the_checker_finds_the_leaks_it_looks_for(inputs):
     text = (
         "Mittelwert von „alpine“ 42; Health | nabs AT31; '[synthetic] Mehr Daten'; 'uberarbeit', 'antrage'; "
-        "Reihung: per territory: priority score (0-100) first, then larger |gap|, then rule id; « all » 3"
+        "Reihung: per territory: priority score (0-100) first, then larger |gap|, then rule id; « all » 3; "
+        "Nationale Abstimmung no national strategy for AT in the input; no neighbour with a strategy in the input"
     )
     found = " | ".join(_leaks(text, "de", inputs))
-    for what in ("'alpine'", "'all'", "'nabs'", "'uberarbeit'", "[synthetic]", "per territory", "'Health'"):
+    for what in (
+        "'alpine'",
+        "'all'",
+        "'nabs'",
+        "'uberarbeit'",
+        "[synthetic]",
+        "per territory",
+        "'Health'",
+        "'no_national'",
+        "'no_neighbour'",
+    ):
         assert what in found, what
     assert _leaks("Alpenregionen, Gesundheit (NABS 07)", "de", inputs) == []
 
@@ -279,3 +295,49 @@ def test_one_subject_on_several_classifications_is_one_topic():
     assert [x["code"] for x in out[1]["same_as"]] == ["G6"]
     # the row reads in the report's language when it or a merged topic has a built-in EU title
     assert topic_title(out[0], "de") == "Gesundheit" and topic_title(out[2], "de") == "Quantum technologies"
+
+
+# -- alignment notes (item 5) -----------------------------------------------------------------------
+
+
+def test_every_alignment_note_of_a_run_is_read_completely(inputs, national_run):
+    for run in (inputs, national_run):
+        notes = run.alignment["alignment_territories"]["note"].dropna().astype(str)
+        assert (notes != "").any()
+        for note in notes:
+            assert all(code for code, _ in note_parts(note)), note
+
+
+@pytest.fixture(scope="module")
+def national_run(tmp_path_factory, shared_data):
+    """A run with Slovenia, whose S3 is the national strategy, and territories without a national strategy."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("S3ST_DATA_DIR", str(shared_data))
+        folder = make_results(
+            tmp_path_factory.mktemp("national") / "results", ["SI", "ITC4", "AT31", "ES21"], bootstrap=10
+        )
+    return ReportInputs.load(folder, data_folder=shared_data)
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_alignment_notes_are_worded_in_the_language_and_in_their_row(national_run, language):
+    from s3stresstest.i18n import translator
+    from s3stresstest.report.render import Table
+
+    t = translator(language)
+    for region in ("SI", "AT31"):
+        doc = build_regional(national_run, region, language=language)
+        text = _text(render_html(doc))
+        assert not _leaks(text, language, national_run), (region, _leaks(text, language, national_run))
+        facts = next(
+            b
+            for s in doc.sections
+            if s.id == "alignment"
+            for b in s.blocks
+            if isinstance(b, Table) and b.columns == [t._("Measure"), t._("Value")]
+        )
+        national = {r[0]: r[1] for r in facts.rows}[t._("National (vertical) alignment")]
+        if region == "SI":  # a national S3: no neighbour message in the national row
+            assert national == t._("not applicable: its S3 is the national strategy"), national
+        else:
+            assert national == t._("no national S3 of {code} is in the sourced data", code="AT"), national

@@ -38,7 +38,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "report/templates/index.html.j2",
         "formatting.py",
     ),
-    "regional": ("report/regional.py", "report/templates/regional.html.j2"),
+    "regional": ("report/regional.py", "report/alignment_notes.py", "report/templates/regional.html.j2"),
     "synthesis": (
         "report/synthesis.py",
         "report/memo.py",

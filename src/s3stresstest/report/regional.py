@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..i18n import Translator, check_language, translator
 from ..recommend.keywords import BLOCK_KEYWORDS, quoted
 from ..recommend.keywords import describe as describe_keywords
+from .alignment_notes import NATIONAL, NEIGHBOURS, note_text
 from .common import (
     ci_level_text,
     draw_chart,
@@ -1069,18 +1070,20 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
     s.add(_strategies_compared(inputs, region, terr, t))
     if across:
         s.add(Callout(across, kind_of="note"))
+    # the run's English notes worded in the report's language, each in its row (`alignment_notes`)
+    if not missing(a.get("vertical")):
+        national = t.number(a.get("vertical"))
+    elif str(a.get("level") or "") == "national":
+        national = t._("not applicable: its S3 is the national strategy")
+    else:
+        national = note_text(a.get("note"), t.language, codes=NATIONAL) or t._("no national strategy in the input")
+    neighbours = t.number(a.get("n_neighbours"))
+    why_none = note_text(a.get("note"), t.language, codes=NEIGHBOURS)
+    if why_none:
+        neighbours = f"{neighbours} ({why_none})"
     facts = [
-        [
-            t._("National (vertical) alignment"),
-            t.number(a.get("vertical"))
-            if not missing(a.get("vertical"))
-            else (
-                t._("no national S3 of {code} is in the sourced data", code=region[:2])
-                if str(a.get("note") or "").startswith("no national strategy")
-                else str(a.get("note") or t._("no national strategy in the input"))
-            ),
-        ],
-        [t._("Neighbours with a strategy"), t.number(a.get("n_neighbours"))],
+        [t._("National (vertical) alignment"), national],
+        [t._("Neighbours with a strategy"), neighbours],
         [t._("Alignment with neighbours: mean"), t.number(a.get("neighbours_mean"))],
         [
             t._("… lowest / highest"),
