@@ -70,7 +70,16 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
 
-    from . import consent, routes_admin, routes_api, routes_data_requests, routes_import, routes_privacy, routes_survey
+    from . import (
+        consent,
+        routes_admin,
+        routes_api,
+        routes_data_requests,
+        routes_import,
+        routes_privacy,
+        routes_reports,
+        routes_survey,
+    )
 
     # Open to all: the survey pages, sign-in and sign-out, "/", /healthz, /openapi.json and /static.
     # Every other route is on a router of `deps.admin_router()` or `deps.api_router()`, which
@@ -80,6 +89,7 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
     app.include_router(routes_admin.login_router)
     app.include_router(routes_import.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_reports.router)
     app.include_router(routes_data_requests.router)
     app.include_router(routes_privacy.router)
     app.include_router(routes_privacy.api)

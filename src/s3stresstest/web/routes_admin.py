@@ -19,6 +19,7 @@ from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError, Problem
 from . import i18n
 from . import operations as ops
+from . import reports as runs_kept
 from .core import ADMIN_LANG_COOKIE, Web, attachment
 from .deps import AdminDep, CampaignDep, CsrfForm, admin_router, form_text, web_of
 from .i18n import N_
@@ -59,6 +60,7 @@ EVENTS = {
     "export": N_("answers exported"),
     "export_contacts": N_("contact details exported"),
     "score": N_("scored"),
+    "reports": N_("reports written"),
     "purge": N_("old data purged"),
     "gdpr_view": N_("a respondent's data looked up (data protection request)"),
     "gdpr_export": N_("a respondent's data exported (data protection request)"),
@@ -375,6 +377,10 @@ def campaign_page(
             "language_names": i18n.LANGUAGE_NAMES,
             "groups": ops.records(web.store.groups(campaign_id)),
             "audit": audit,
+            "runs": [
+                dict(r, when_text=_when(request, r["when"]))
+                for r in runs_kept.kept_runs(web.settings.resolved_runs_dir(), campaign_id)
+            ],
             "stakeholder_groups": [(g, i18n.t(lang, f"group_{g}")) for g in STAKEHOLDER_GROUPS],
             "invite_rows": INVITE_ROWS,
             "max_invitations": ops.MAX_INVITATIONS_PER_ROW,

@@ -12,6 +12,7 @@
 | session_hours | S3ST_SESSION_HOURS | 8 hours of admin session |
 | rates_refresh_seconds | S3ST_RATES_REFRESH_SECONDS | 30: the admin page refreshes its response rates (0: never) |
 | retention_days | S3ST_RETENTION_DAYS | 365: on start, purge old closed campaigns' contacts and links (`none`: never) |
+| runs_dir | S3ST_RUNS_DIR | `web-runs` in the data directory: runs and reports made from the admin pages |
 
 A rate of 0 switches that limit off (load tests from one address).
 """
@@ -36,6 +37,7 @@ ENV = {
     "session_hours": "S3ST_SESSION_HOURS",
     "rates_refresh_seconds": "S3ST_RATES_REFRESH_SECONDS",
     "retention_days": "S3ST_RETENTION_DAYS",
+    "runs_dir": "S3ST_RUNS_DIR",
 }
 
 
@@ -58,6 +60,21 @@ class WebSettings(BaseModel):
         30, ge=0, description="How often an open campaign page refreshes its response rates (0: never)."
     )
     data_dir: Path | None = Field(None, description="Where a generated secret key is kept.")
+    runs_dir: Path | None = Field(
+        None,
+        description="Where runs scored in the admin pages and their reports are kept (default: data_dir/web-runs).",
+    )
+
+    def resolved_runs_dir(self) -> Path:
+        """The folder of runs and reports made from the admin pages (made on first use)."""
+        if self.runs_dir is not None:
+            return Path(self.runs_dir)
+        folder = self.data_dir
+        if folder is None:
+            from ..regions.datadir import data_dir
+
+            folder = data_dir()
+        return Path(folder) / "web-runs"
 
     @field_validator("base_url")
     @classmethod

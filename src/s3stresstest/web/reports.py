@@ -1,0 +1,138 @@
+"""Reports from the admin pages: a campaign is scored into a run kept on the server, and its regional
+reports, synthesis and memo are written from that run by the library the `report` command uses
+(`s3stresstest.report.build_reports`), each regional report in its territory's language.
+
+Nothing is recomputed for a report: it reads the kept run folder. A campaign's runs live in
+`<runs_dir>/campaign<id>/<run id>/` with the run folder in `results/` and the HTML reports in
+`reports/`. Run ids are UTC times (`run-20261206-181500`); every path a request names is checked
+against them, so no request reads outside that folder.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+RUN_ID = re.compile(r"run-\d{8}-\d{6}(?:-\d{1,3})?")
+REPORT_FILE = re.compile(r"(?:regional/)?[A-Za-z0-9_.-]{1,80}\.html")
+
+
+def campaign_runs(root: Path, campaign_id: int) -> Path:
+    return Path(root) / f"campaign{int(campaign_id)}"
+
+
+def run_dir(root: Path, campaign_id: int, run_id: str) -> Path | None:
+    """The folder of a kept run, None when `run_id` is no run of this campaign."""
+    if not RUN_ID.fullmatch(str(run_id)):
+        return None
+    folder = campaign_runs(root, campaign_id) / run_id
+    return folder if (folder / "results" / "run.json").is_file() else None
+
+
+def _new_run_id(folder: Path) -> str:
+    base = "run-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 1
+    while (folder / run_id).exists():
+        run_id, n = f"{base}-{n}", n + 1
+    return run_id
+
+
+def keep_run(store, campaign_id: int, root: Path) -> str:
+    """Score the campaign's submitted answers (`run.run_from_store`) into a run folder kept on the
+    server; its id. InputError when there is nothing to score."""
+    from ..run import run_from_store, write_run
+
+    run = run_from_store(store, int(campaign_id))
+    folder = campaign_runs(root, campaign_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    run_id = _new_run_id(folder)
+    try:
+        write_run(run, folder / run_id / "results")
+    except BaseException:
+        shutil.rmtree(folder / run_id, ignore_errors=True)
+        raise
+    return run_id
+
+
+def write_reports(root: Path, campaign_id: int, run_id: str) -> list[Path]:
+    """The HTML reports of a kept run: every regional report in its territory's language, the synthesis,
+    the memo and an index (replacing earlier ones of the same run)."""
+    from ..report import build_reports
+
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None:
+        raise FileNotFoundError(run_id)
+    return build_reports(folder / "results", folder / "reports", ["html"], overwrite=True)
+
+
+def _regions(folder: Path) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(folder / "results" / "inputs" / "regions.csv", dtype=str, keep_default_na=False)
+    except (OSError, ValueError):
+        return pd.DataFrame(columns=["region", "name", "language"])
+    return df if "language" in df.columns else df.assign(language="")
+
+
+def report_files(root: Path, campaign_id: int, run_id: str) -> list[dict]:
+    """The reports of a kept run, for a list of links: kind (index, synthesis, memo, regional), file
+    (relative to the reports folder), territory code and name, language; empty before they are written."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None or not (folder / "reports" / "index.html").is_file():
+        return []
+    out = [{"kind": k, "file": f"{k}.html", "region": "", "name": "", "language": "en"} for k in ("synthesis", "memo")]
+    regions = _regions(folder)
+    for rec in regions.to_dict("records"):
+        if (folder / "reports" / "regional" / f"{rec['region']}.html").is_file():
+            out.append(
+                {
+                    "kind": "regional",
+                    "file": f"regional/{rec['region']}.html",
+                    "region": rec["region"],
+                    "name": rec["name"],
+                    "language": rec["language"] or "en",
+                }
+            )
+    return [r for r in out if (folder / "reports" / r["file"]).is_file()]
+
+
+def kept_runs(root: Path, campaign_id: int) -> list[dict]:
+    """A campaign's kept runs, newest first: id, when (UTC), whether its reports are written."""
+    folder = campaign_runs(root, campaign_id)
+    if not folder.is_dir():
+        return []
+    runs = []
+    for path in folder.iterdir():
+        if run_dir(root, campaign_id, path.name) is None:
+            continue
+        when = _dt.datetime.strptime(path.name[4:19], "%Y%m%d-%H%M%S").replace(tzinfo=_dt.UTC)
+        runs.append({"id": path.name, "when": when, "reports": (path / "reports" / "index.html").is_file()})
+    return sorted(runs, key=lambda r: r["id"], reverse=True)
+
+
+def report_path(root: Path, campaign_id: int, run_id: str, name: str) -> Path | None:
+    """The file of one report (`synthesis.html`, `regional/AT32.html`), None when there is no such report."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None or not REPORT_FILE.fullmatch(name) or ".." in name:
+        return None
+    path = folder / "reports" / name
+    return path if path.is_file() else None
+
+
+def reports_zip(root: Path, campaign_id: int, run_id: str) -> bytes | None:
+    """Every report of a kept run as one zip (the reports folder as written: index, synthesis, memo,
+    regional/), None before they are written. The run's answers are not part of it."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None or not (folder / "reports" / "index.html").is_file():
+        return None
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted((folder / "reports").rglob("*")):
+            if path.is_file():
+                zf.write(path, f"reports-{run_id}/" + path.relative_to(folder / "reports").as_posix())
+    return buf.getvalue()

@@ -1,0 +1,105 @@
+"""Reports in the admin pages: score a campaign into a run kept on the server and write its regional
+reports, synthesis and memo in HTML (each regional report in its territory's language), then read
+them in the browser, one by one or as a zip. The work is `web.reports`; this is the thin page shell.
+
+Writing reports is audited with the admin's name and the run's id (`reports`); the run folder
+stays on the server (`WebSettings.runs_dir`) so the reports can be written again from it.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from ..errors import InputError
+from . import i18n
+from . import reports as rep
+from .core import NotFound, attachment
+from .deps import AdminDep, CampaignDep, CsrfForm, admin_router, web_of
+from .routes_admin import _render, _root, _t, _title, _when, admin_lang, refused_page
+
+router = admin_router()
+
+# a report file shown in the browser: its inline styles and embedded images, nothing else
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _root_dir(request: Request):
+    return web_of(request).settings.resolved_runs_dir()
+
+
+def runs_context(request: Request, campaign: dict) -> list[dict]:
+    """The campaign's kept runs for its page, newest first, with when they were made in the admin's words."""
+    return [
+        dict(r, when_text=_when(request, r["when"])) for r in rep.kept_runs(_root_dir(request), int(campaign["id"]))
+    ]
+
+
+@router.post("/campaigns/{campaign_id}/reports")
+def make_reports(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep):
+    """Score now and write the reports (HTML) from that run; then the page of the run's reports."""
+    web = web_of(request)
+    root = _root_dir(request)
+    try:
+        run_id = rep.keep_run(web.store, campaign["id"], root)
+    except InputError as exc:
+        return refused_page(request, campaign, exc)
+    web.store.log_admin_action(campaign["id"], "score", admin_["user"], run=run_id)
+    paths = rep.write_reports(root, campaign["id"], run_id)
+    regional = sum(1 for p in paths if p.parent.name == "regional")
+    web.store.log_admin_action(campaign["id"], "reports", admin_["user"], run=run_id, regional=regional, format="html")
+    return web.redirect(request, f"{_root(request)}/admin/campaigns/{campaign['id']}/runs/{run_id}")
+
+
+@router.get("/campaigns/{campaign_id}/runs/{run_id}")
+def run_reports(request: Request, campaign: CampaignDep, run_id: str):
+    """The reports of one kept run: a link per report (with its territory and language) and the zip."""
+    root = _root_dir(request)
+    runs = {r["id"]: r for r in runs_context(request, campaign)}
+    if run_id not in runs:
+        raise NotFound()
+    t = _t(request)
+    names = i18n.LANGUAGE_NAMES
+    kinds = {"synthesis": t._("Synthesis of all territories"), "memo": t._("Policy memo")}
+    files = [
+        dict(
+            f,
+            title=kinds.get(f["kind"]) or t._("{name} ({code})", name=f["name"], code=f["region"]),
+            language_name=names.get(f["language"], f["language"]),
+        )
+        for f in rep.report_files(root, campaign["id"], run_id)
+    ]
+    return _render(
+        request,
+        "admin/reports.html",
+        {
+            "title": _title(request, t._("Reports")),
+            "campaign": campaign,
+            "run": runs[run_id],
+            "files": files,
+            "lang": admin_lang(request),
+        },
+    )
+
+
+@router.get("/campaigns/{campaign_id}/runs/{run_id}/reports.zip")
+def reports_zip(request: Request, campaign: CampaignDep, run_id: str):
+    data = rep.reports_zip(_root_dir(request), campaign["id"], run_id)
+    if data is None:
+        raise NotFound()
+    name = f"reports-campaign{campaign['id']}-{run_id}.zip"
+    return web_of(request).finish(request, attachment(data, "application/zip", name))
+
+
+@router.get("/campaigns/{campaign_id}/runs/{run_id}/reports/{name:path}")
+def report_file(request: Request, campaign: CampaignDep, run_id: str, name: str):
+    """One report as written (HTML with its charts embedded), shown in the browser."""
+    path = rep.report_path(_root_dir(request), campaign["id"], run_id, name)
+    if path is None:
+        raise NotFound()
+    response = Response(path.read_bytes(), media_type="text/html; charset=utf-8")
+    response.headers["content-security-policy"] = REPORT_CSP
+    return web_of(request).finish(request, response)
