@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError, Problem
-from . import i18n
+from . import audit_text, i18n
 from . import operations as ops
 from . import reports as runs_kept
 from .core import ADMIN_LANG_COOKIE, Web, attachment
@@ -311,14 +311,16 @@ def _rates_context(request: Request, web, campaign: dict) -> dict:
 
 
 def _audit_rows(request: Request, audit: list[dict]) -> list[dict]:
-    """The audit entries as shown: the stored (English, machine) event named in the admin's language."""
+    """The audit entries as shown: the stored (English, machine) event and details in the admin's language."""
     t = _t(request)
     rows = []
     for a in audit:
         event = str(a.get("event", ""))
         at = a.get("at")
         at_text = _when(request, at) if isinstance(at, _dt.datetime) else str(at)[:19].replace("T", " ") + " UTC"
-        rows.append(dict(a, event_text=t._(EVENTS[event]) if event in EVENTS else event, at_text=at_text))
+        event_text = t._(EVENTS[event]) if event in EVENTS else event
+        detail_text = audit_text.describe(t, a.get("detail"))
+        rows.append(dict(a, event_text=event_text, at_text=at_text, detail_text=detail_text))
     return rows
 
 
