@@ -55,6 +55,7 @@ import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]  # what to_dict uses
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..disclosure import publishable_shares
 from ..instrument.scope import applicable
 from .topics import collapse_topics
 
@@ -629,6 +630,11 @@ class ItemShare(Trigger):
     def evaluate(self, ctx, region):
         dist = ctx.dist_ok(region, self.item)
         if dist is None or any(c not in dist["shares"] for c in self.choices):
+            return None
+        # the evidence prints the share with its n: only answers the report's chart prints may enter it (none
+        # given by 1 to k-1 respondents nor pooled with one), else the share would count those people
+        _, withheld = publishable_shares(dist["shares"], dist["n"], ctx.min_respondents)
+        if any(c in withheld for c in self.choices):
             return None
         share = sum(dist["shares"][c] for c in self.choices)
         if self.min_share is not None:
