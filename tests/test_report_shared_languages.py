@@ -306,7 +306,7 @@ def test_words_in_five_languages():
 
     assert group_label("cluster_manager") == "Cluster manager"
     assert group_label("cluster_manager", language="de") == "Clustermanager/in"
-    assert group_label("policy_maker", language="fr") == "Décideur politique"
+    assert group_label("policy_maker", language="fr") == "Responsable politique"  # the questionnaire's label
     assert group_label("my_group", language="it") == "My group"  # a code of its own: shown as it is
     assert peer_label("all", language="sl") == "Vsa območja" and peer_label("alpine_space", language="de") == (
         "Alpine Space"

@@ -35,8 +35,17 @@ GROUP_NAMES = {
 }
 
 
-def group_label(g: str, *, language: str = "en") -> str:
-    """A stakeholder group code as a reader says it: 'cluster_manager' -> 'Cluster manager' ('Clustermanager/in')."""
+def group_label(g: str, *, language: str = "en", instrument=None) -> str:
+    """A stakeholder group code as a reader says it: 'cluster_manager' -> 'Cluster manager' ('Clustermanager/in').
+
+    The questionnaire's own label first (`instrument`, default the built-in one), so a report names a group
+    as the survey and the admin pages do; then the report's words, then the code made readable."""
+    from ..instrument.groups import builtin_instrument
+    from ..instrument.groups import group_label as instrument_label
+
+    own = instrument_label(instrument if instrument is not None else builtin_instrument(), str(g), language)
+    if own:
+        return own
     name = GROUP_NAMES.get(str(g))
     if name is not None:
         return translator(language)._(name)

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from ..campaign.model import STAKEHOLDER_GROUPS
 from ..errors import InputError, Problem
 from . import audit_text, i18n
 from . import operations as ops
@@ -283,21 +282,22 @@ def _rate_text(request: Request, rate) -> str:
     return _t(request).percent(rate, 0)
 
 
-def _group_text(lang: str, group: str | None) -> str:
-    """A stakeholder group's name in the admin's language (the code itself when it has none)."""
-    if not group:
-        return ""
-    text = i18n.t(lang, f"group_{group}")
-    return group if text == f"group_{group}" else text
+def _group_names(request: Request, campaign: dict) -> dict[str, str]:
+    """The stakeholder groups' names in the admin's language, from the campaign's questionnaire as the
+    survey shows them (`routes_survey.group_options`), so admin, survey and reports say the same."""
+    from .routes_survey import group_options
+
+    instrument, _pages = web_of(request).instrument_pages(campaign["instrument_id"])
+    return dict(group_options(instrument, admin_lang(request)))
 
 
 def _rates_context(request: Request, web, campaign: dict) -> dict:
-    lang = admin_lang(request)
+    names = _group_names(request, campaign)
     rates = [
         dict(
             r,
             rate_text=_rate_text(request, r.get("rate")),
-            group_text=_group_text(lang, r.get("stakeholder_group")),
+            group_text=names.get(str(r.get("stakeholder_group")), str(r.get("stakeholder_group") or "")),
         )
         for r in ops.response_rates(web.store, campaign["id"])
     ]
@@ -383,7 +383,7 @@ def campaign_page(
                 dict(r, when_text=_when(request, r["when"]))
                 for r in runs_kept.kept_runs(web.settings.resolved_runs_dir(), campaign_id)
             ],
-            "stakeholder_groups": [(g, i18n.t(lang, f"group_{g}")) for g in STAKEHOLDER_GROUPS],
+            "stakeholder_groups": list(_group_names(request, campaign).items()),
             "invite_rows": INVITE_ROWS,
             "max_invitations": ops.MAX_INVITATIONS_PER_ROW,
             "problems": problems or [],
