@@ -140,3 +140,15 @@ def test_context_statistics_keep_one_precision_per_statistic(inputs):
             if m:
                 widths.setdefault(row[0], set()).add(len(m.group(1) or ""))
     assert widths and all(len(w) == 1 for w in widths.values()), widths
+
+
+def test_the_scoreboard_rule_states_who_is_left_out_without_zero_counts(inputs):
+    from s3stresstest.report import key_findings
+
+    f = {x["id"]: x for x in key_findings(inputs)}.get("scoreboard_gap")
+    assert f is not None, "the run has a scoreboard: the finding must be there"
+    assert "(0)" not in f["rule"] and "({" not in f["rule"]
+    if f["withheld"] == 0:
+        assert "with a withheld score" not in f["rule"]
+    else:
+        assert re.search(rf"\b{f['withheld']} territor(y|ies) with a withheld score", f["rule"])

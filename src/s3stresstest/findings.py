@@ -166,6 +166,28 @@ def threshold_text(t: Translator, v: Any) -> str:
     return t.number(v, 0 if float(v).is_integer() else 1)
 
 
+def _left_out(t: Translator, withheld: int, without: int) -> str:
+    """Who is not compared, by count; a count of 0 is not printed ("withheld (0)" read like missing as 0)."""
+    parts = []
+    if withheld:
+        parts.append(
+            t.ngettext(
+                "{n} territory with a withheld score is not compared.",
+                "{n} territories with a withheld score are not compared.",
+                withheld,
+            )
+        )
+    if without:
+        parts.append(
+            t.ngettext(
+                "{n} territory without a scoreboard index is not compared.",
+                "{n} territories without a scoreboard index are not compared.",
+                without,
+            )
+        )
+    return " ".join(parts) or t._("Every territory has a published score and a scoreboard index.")
+
+
 def _en(t: Translator | None) -> Translator:
     return t if t is not None else translator("en")
 
@@ -550,16 +572,15 @@ def scoreboard_gap(inputs, p: FindingParams, t: Translator | None = None) -> dic
             "of its weights and method; a territory is placed above another only when its range lies wholly "
             "above the other's. A territory is flagged only when the two position ranges do not overlap and the "
             "positions differ by at least {gap} points, so that a difference within the uncertainty is not "
-            "called a finding. Withheld scores ({withheld}) and territories without a scoreboard index "
-            "({without}) are not compared.",
+            "called a finding.",
             area=area,
             level=t.percent(float(inputs.parameters.get("ci_level", 0.9))),
             # without grouping: "1.000" would read as a decimal beside the scores
             replications=t.number((getattr(inputs, "record", {}).get("scoreboard") or {}).get("replications", 1000)),
-            withheld=withheld,
-            without=without,
             gap=threshold_text(t, p.evidence_gap),
-        ),
+        )
+        + " "
+        + _left_out(t, withheld, without),
         "evidence": t._(
             "Rated higher than the statistics place them: {higher}; rated lower: {lower}; within the "
             "uncertainty: {consistent}.",
