@@ -35,13 +35,15 @@ def fast_stack() -> dict:
     }
 
 
-SWITCH_INTERVAL_S = 0.001
+SWITCH_INTERVAL_S = 0.005
 
 
 def tune_gil() -> None:
-    """Hand the GIL around every 1 ms instead of 5: a request thread that got its answer from the
-    database waits for the GIL, and a save makes several round trips, each of which can wait one
-    full interval behind a busy thread (the event loop, a page being rendered)."""
+    """Hand the GIL around every 5 ms (Python's default). 1 ms was tried for the latency of a save
+    waiting behind a busy thread, but at saturation the extra forced switches between the request
+    threads cost CPU: with 200 respondents and no think time (bench_collect on PostgreSQL, nine
+    pairs of runs on a busy shared machine) 1 ms took 4-14 % more server CPU per save than 5 ms in
+    every pair and gave fewer saves/s in most, and the round with think time had no better p99."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
