@@ -58,6 +58,8 @@ def test_every_recommendation_has_its_texts_in_five_languages(demo, texts):
 
 def test_german_figures_use_a_decimal_comma(texts):
     de = " ".join(texts[texts["language"] == "de"]["action"])
+    # quoted names are data in their own spelling ("Industry 4.0" is a priority's name, not a figure)
+    de = re.sub(r"„[^“]*“|“[^”]*”|\"[^\"]*\"", "", de)
     assert re.search(r"\d,\d", de), "no decimal figure in the German texts to check"
     assert not re.search(r"\d\.\d", de)
     en = " ".join(texts[texts["language"] == "en"]["action"])
