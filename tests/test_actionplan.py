@@ -89,11 +89,12 @@ def test_draft_from_the_demo_run_validates_and_builds(shared_data, tmp_path):
     data = yaml.safe_load(text)
     assert data["status"] == "draft" and data["synthetic"] is True and "&id" not in text
     plan = plan_from_data(data)
-    assert len(plan.actions) == 4 and all(a.owner.startswith("[") for a in plan.actions)
+    assert len(plan.actions) == 4 and all(a.owner["en"].startswith("[") for a in plan.actions)
     assert all(a.budget_eur is None for a in plan.actions)
     for a in plan.actions:  # words for the partners' document: priorities by title, no codes, no command line
-        assert "~" not in a.description and "`" not in a.description and "s3stresstest" not in a.description
-    assert "“" in plan.actions[0].description and "of 100" in plan.actions[0].description
+        for text in a.description.values():
+            assert "~" not in text and "`" not in text and "s3stresstest" not in text
+    assert "“" in plan.actions[0].description["en"] and "of 100" in plan.actions[0].description["en"]
     write_run(run, tmp_path / "run")
     runner = CliRunner()
     result = runner.invoke(app, ["plan", "new", "--results", str(tmp_path / "run"), "--out", str(tmp_path / "p.yaml"),
@@ -111,6 +112,61 @@ def test_draft_from_the_demo_run_validates_and_builds(shared_data, tmp_path):
     assert 'lang="it"' in html and "ESEMPIO SINTETICO" in html and "Cronoprogramma delle azioni" in html
     assert (out / "action_plan.it.docx").stat().st_size > 0
     assert load_plan(tmp_path / "p.yaml").status == "draft"
+    de = plan_document(load_plan(tmp_path / "p.yaml"), "de").text()
+    leaked = _starter_english(de)
+    assert not leaked, leaked
+    assert "[von den Partnern zu vereinbaren]" in de and "Gemeinsamer Cluster-Aktionsplan" in de
+    assert "Matchmaking der Cluster zum Thema" in de and " von 100" in de
+
+
+def _starter_english(text: str) -> list[str]:
+    """The English fixed words of the draft's texts (its msgids, placeholders aside) found in `text`."""
+    ours = [m.id for m in template("action") if isinstance(m.id, str)
+            and any(f.endswith(("actionplan/starter.py", "actionplan/model.py")) for f, _ in m.locations)]  # fmt: skip
+    assert len(ours) >= 10
+    fragments = {f.strip(" .:;,()“”") for msgid in ours for f in re.split(r"\{[^}]*\}", msgid)}
+    return [f for f in fragments if len(f) >= 4 and re.search(r"\b" + re.escape(f) + r"\b", text)]
+
+
+def test_draft_texts_are_in_every_language_and_old_single_texts_still_build():
+    topics = _topics(("ecosystem:health", "Health", "ITC1 AT32", "“Health” (Piemonte) and …: 79 of 100"))
+    topics.match_parts = {"ecosystem:health": [("Health", "Piemonte", "Life sciences", "Salzburg", 79.4)]}
+    data = yaml.safe_load(starter_plan(topics, top=1, start=dt.date(2027, 1, 1)))
+    assert set(data["title"]) == set(data["actions"][0]["owner"]) == {"en", "de", "fr", "it", "sl"}
+    plan = plan_from_data(data)
+    assert plan.actions[0].title["fr"] == "Mise en relation des clusters sur le thème Santé"
+    assert plan.actions[0].description["de"] == (
+        "Am besten übereinstimmende S3-Prioritäten der Partner: „Health“ (Piemonte) und „Life sciences“ (Salzburg): "
+        "79 von 100."
+    )
+    for lang in ("de", "fr", "it", "sl"):
+        leaked = _starter_english(plan_document(plan, lang).text())
+        assert not leaked, (lang, leaked)
+    # a plan of single texts (as before): the partners' texts as written, an English gap read as a gap
+    old = dict(PLAN, actions=[dict(PLAN["actions"][0], owner="[to be agreed by the partners]"), PLAN["actions"][1]])
+    de = plan_document(plan_from_data(old), "de").text()
+    assert "Test plan" in de and "A1 — Matchmaking" in de and "40,5 companies" in de
+    assert "Verantwortlich: [von den Partnern zu vereinbaren]" in de and "to be agreed" not in de
+    sl = plan_document(plan_from_data(dict(PLAN, title={"en": "Plan", "sl": "Načrt"})), "sl").text()
+    assert "Načrt" in sl.splitlines()[0]
+
+
+def test_texts_per_language_need_english_and_known_languages():
+    bad = dict(PLAN, title={"de": "Plan"})
+    bad["actions"] = [
+        dict(PLAN["actions"][0], title={"de": "Vermittlung"}, kpis=[{"indicator": {"en": "Firms", "es": "Empresas"}}]),
+        dict(PLAN["actions"][1], owner={"en": "Agency", "de": 5}, description=["a list"]),
+    ]
+    with pytest.raises(InputError) as caught:
+        plan_from_data(bad, source="plan.yaml")
+    text = caught.value.report()
+    assert "title: Value error, needs at least an English text (en)" in text
+    assert "action 1 (A1), field title: Value error, needs at least an English text (en)" in text
+    assert "action 1 (A1), field kpis.0.indicator: Value error, unknown language es; use en, de, fr, it, sl" in text
+    assert "action 2 (A2), field owner: Value error, the text in de must be a text" in text
+    assert "action 2 (A2), field description: Value error, must be a text or a mapping of languages" in text
+    with pytest.raises(InputError, match=r"action 1 \(A1\), field owner: Value error, must not be empty"):
+        plan_from_data(dict(PLAN, actions=[dict(PLAN["actions"][0], owner="")]))
 
 
 def _topics(*rows):
@@ -133,14 +189,14 @@ def test_draft_indicators_fit_the_partnership_and_texts_name_priorities():
         ("ecosystem:health", "Health", "ITC1 AT32", "“Health” (Piemonte) and “Life sciences” (Salzburg): 79 of 100"),
     )
     plan = plan_from_data(yaml.safe_load(starter_plan(topics, top=2, start=dt.date(2027, 1, 1))))
-    kpis = {a.id: a.kpis[0].indicator for a in plan.actions}
+    kpis = {a.id: a.kpis[0].indicator["en"] for a in plan.actions}
     assert kpis["T1.1"] == "Interregional project ideas"  # two Italian regions: not cross-border
     assert kpis["T2.1"] == "Cross-border project ideas"  # Italy and Austria
     assert (
-        plan.actions[0].description
+        plan.actions[0].description["en"]
         == "Best-matching S3 priorities of the partners: “Aerospace” (Piemonte) and …: 83 of 100."
     )
-    assert "`" not in plan.actions[1].description and "s3stresstest" not in plan.actions[1].description
+    assert "`" not in plan.actions[1].description["en"] and "s3stresstest" not in plan.actions[1].description["en"]
 
 
 def test_overview_counts_the_partners_that_take_part_and_names_the_others():

@@ -7,19 +7,20 @@ from collections import defaultdict
 from ..i18n import check_language, translator
 from ..report.render import Bullets, Callout, Document, Figure, Paragraph, Table
 from .gantt import gantt_svg
-from .model import Action, ActionPlan
+from .model import Action, ActionPlan, text_in
 
 
-def _kpis(a: Action, t) -> str:
+def _kpis(a: Action, t, language: str) -> str:
     if not a.kpis:
         return t._("not set")
     parts = []
     for k in a.kpis:
+        indicator, unit = text_in(k.indicator, language), text_in(k.unit, language)
         if k.target is None:
-            text = t._("{indicator}: target not set", indicator=k.indicator)
+            text = t._("{indicator}: target not set", indicator=indicator)
         else:
             target = t.number(k.target, 0 if float(k.target).is_integer() else 1)
-            text = f"{k.indicator}: {target}" + (f" {k.unit}" if k.unit else "")
+            text = f"{indicator}: {target}" + (f" {unit}" if unit else "")
         if k.baseline is not None:
             text += " " + t._("(baseline {value})", value=t.number(k.baseline))
         parts.append(text)
@@ -52,7 +53,7 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
         banner = None
     doc = Document(
         kind="actionplan",
-        title=plan.title,
+        title=plan.title_in(language),
         subtitle=t._(
             "Joint cluster action plan {start} to {end}",
             start=t.date(plan.start, "MMMM y"),
@@ -124,7 +125,10 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
     timeline = doc.section(t._("Timeline"), "timeline")
     data = Table(
         [t._("Action"), t._("Start"), t._("End")],
-        [[f"{a.id} {a.title}", t.date(a.start, "MMM y"), t.date(a.end, "MMM y")] for a in plan.actions],
+        [
+            [f"{a.id} {text_in(a.title, language)}", t.date(a.start, "MMM y"), t.date(a.end, "MMM y")]
+            for a in plan.actions
+        ],
     )
     timeline.add(
         Figure(
@@ -141,13 +145,14 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
             continue
         sec = doc.section(line.title_in(language), f"line-{line.id}")
         for a in acts:
-            sec.add(Paragraph(f"{a.id} — {a.title}", style="strong"))
-            if a.description:
-                sec.add(Paragraph(a.description))
+            sec.add(Paragraph(f"{a.id} — {text_in(a.title, language)}", style="strong"))
+            description = text_in(a.description, language)
+            if description:
+                sec.add(Paragraph(description))
             sec.add(
                 Bullets(
                     [
-                        t._("Owner: {owner}", owner=a.owner),
+                        t._("Owner: {owner}", owner=text_in(a.owner, language)),
                         t._("Partners: {partners}", partners=", ".join(a.partners) or t._("not set")),
                         t._("Topic: {topic}", topic=_topic(a.topic, language) or t._("not set")),
                         t._(
@@ -157,14 +162,14 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
                             months=a.months,
                         ),
                         t._("Budget (EUR): {budget}", budget=_budget(a.budget_eur, t)),
-                        t._("Key performance indicators: {kpis}", kpis=_kpis(a, t)),
+                        t._("Key performance indicators: {kpis}", kpis=_kpis(a, t, language)),
                     ]
                 )
             )
     kpi = doc.section(t._("Key performance indicators"), "kpis")
     kpi_rows = [
-        [a.id, k.indicator, t.number(k.baseline) if k.baseline is not None else t._("not set"),
-         t.number(k.target) if k.target is not None else t._("not set"), k.unit]
+        [a.id, text_in(k.indicator, language), t.number(k.baseline) if k.baseline is not None else t._("not set"),
+         t.number(k.target) if k.target is not None else t._("not set"), text_in(k.unit, language)]
         for a in plan.actions
         for k in a.kpis
     ]  # fmt: skip

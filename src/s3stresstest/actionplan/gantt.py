@@ -6,7 +6,7 @@ import datetime as dt
 from html import escape
 
 from ..i18n import translator
-from .model import Action, ActionPlan, Line
+from .model import Action, ActionPlan, Line, text_in
 
 # Okabe-Ito, one colour per line (colour-blind safe; the line is also written as a heading row)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
@@ -57,7 +57,7 @@ def gantt_svg(plan: ActionPlan, language: str = "en") -> str:
         a = item
         x0 = label_w + col * _index(a.start, plan.start)
         w = col * a.months
-        name = f"{a.id}  {a.title}"
+        name = f"{a.id}  {text_in(a.title, language)}"
         if len(name) > 48:
             name = name[:47] + "…"
         out.append(f'<text x="14" y="{y + 14}">{escape(name)}</text>')

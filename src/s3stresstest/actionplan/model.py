@@ -24,23 +24,90 @@ and field of every problem; a budget that is not set stays "not set", never 0.
         budget_eur: 120000       # optional
         kpis:
           - {indicator: Companies taking part, target: 40, unit: companies}
+
+The partners' texts (the plan's title; an action's title, owner and description; a KPI's
+indicator and unit) are one text for every language, or one per language with English required:
+`title: {en: Joint call on health, de: Gemeinsame Ausschreibung zu Gesundheit}`. A document in
+a language without its own text shows the English one. The gap marker `GAP` ("[to be agreed by
+the partners]") is read as a gap in any of the five languages and shown in the document's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import InputError, Problem
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_, translator
 
 FORMAT = "s3stresstest-action-plan/1"
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+#: what the partners still have to agree (an owner of a draft); in brackets in every language
+GAP = N_("[to be agreed by the partners]")
+DEFAULT_TITLE = N_("Joint cluster action plan")
+
+
+def _texts(v: Any) -> dict[str, str]:
+    """A text typed by the partners -> {language: text}: a string stands for every language (kept
+    under en, the fallback); a mapping needs English and knows only the five languages."""
+    if isinstance(v, str):
+        return {"en": v}
+    if not isinstance(v, dict):
+        raise ValueError(f"must be a text or a mapping of languages to texts ({', '.join(LANGUAGES)}), got {v!r}")
+    unknown = [str(k) for k in v if k not in LANGUAGES]
+    if unknown:
+        raise ValueError(f"unknown language {', '.join(unknown)}; use {', '.join(LANGUAGES)}")
+    bad = [str(k) for k, x in v.items() if x is not None and not isinstance(x, str)]
+    if bad:
+        raise ValueError(f"the text in {', '.join(bad)} must be a text")
+    out = {str(k): x for k, x in v.items() if x is not None and x.strip()}  # a blank language: English shown
+    if "en" not in out:
+        raise ValueError("needs at least an English text (en)")
+    return out
+
+
+def _required(v: dict[str, str]) -> dict[str, str]:
+    if not v.get("en", "").strip():
+        raise ValueError("must not be empty")
+    return v
+
+
+#: a text of the partners, one for every language or one per language (English required)
+Text = Annotated[dict[str, str], BeforeValidator(_texts)]
+RequiredText = Annotated[dict[str, str], BeforeValidator(_texts), AfterValidator(_required)]
+
+
+def text_in(texts: dict[str, str], language: str) -> str:
+    """The text in `language`, else the English one; a gap marker in any language as the gap marker in
+    `language` (a draft's English "[to be agreed by the partners]" reads as a gap in German too)."""
+    text = texts.get(language) or texts.get("en", "")
+    return translator(language)._(GAP) if is_gap(text) else text
+
+
+def is_gap(text: str) -> bool:
+    """Whether `text` is the gap marker in any of the five languages (a plan drafted in one
+    language and built in another still shows its gaps as gaps)."""
+    return text.strip() in _gap_markers()
+
+
+@functools.cache
+def _gap_markers() -> frozenset[str]:
+    return frozenset(translator(x)._(GAP) for x in LANGUAGES)
 
 
 def _month(v: Any) -> dt.date:
@@ -74,9 +141,9 @@ class Line(BaseModel):
 
 class Kpi(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    indicator: str = Field(min_length=1)
+    indicator: RequiredText
     target: float | None = None
-    unit: str = ""
+    unit: Text = Field(default_factory=dict)
     baseline: float | None = None
 
 
@@ -87,15 +154,15 @@ class Action(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(min_length=1)
     line: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    title: RequiredText
     topic: str = ""
-    owner: str = Field(min_length=1)
+    owner: RequiredText
     partners: tuple[str, ...] = ()
     start: dt.date
     end: dt.date
     budget_eur: float | None = Field(default=None, ge=0)
     kpis: tuple[Kpi, ...] = ()
-    description: str = ""
+    description: Text = Field(default_factory=dict)
 
     _months = field_validator("start", "end", mode="before")(_month)
 
@@ -113,7 +180,7 @@ class Action(BaseModel):
 class ActionPlan(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     format: str = FORMAT
-    title: str = "Joint cluster action plan"
+    title: Text = Field(default_factory=dict)  # none: "Joint cluster action plan" in each language
     synthetic: bool = False
     status: str = Field(default="draft", pattern="^(draft|agreed)$")
     source: str = ""
@@ -124,6 +191,9 @@ class ActionPlan(BaseModel):
     actions: tuple[Action, ...] = Field(min_length=1)
 
     _months = field_validator("start", "end", mode="before")(_month)
+
+    def title_in(self, language: str) -> str:
+        return text_in(self.title, language) or translator(language)._(DEFAULT_TITLE)
 
     def line(self, line_id: str) -> Line:
         return next(x for x in self.lines if x.id == line_id)

@@ -5,7 +5,9 @@ supports; owners, budgets and KPI targets are left for the partners to agree ("[
 and the dates only spread the actions over the plan's period. Its texts are for the partners'
 document, not for a terminal: the matched S3 priorities by title and territory name, and
 indicators that fit the partnership (cross-border only when the partners are in more than one
-country; regions of one country cooperate interregionally).
+country; regions of one country cooperate interregionally). Every text the draft writes is
+written in the five report languages (`{en: ..., de: ..., ...}`), so that `plan build --language`
+reads the partners' document in its language; the partners may keep, edit or drop each one.
 """
 
 from __future__ import annotations
@@ -15,8 +17,41 @@ import datetime as dt
 import yaml
 
 from ..cooperation import CooperationTopics
+from ..i18n import LANGUAGES, translator
+from ..report.topic_names import topic_name
+from .model import DEFAULT_TITLE, GAP
 
-GAP = "[to be agreed by the partners]"
+
+def _texts(topics: CooperationTopics, row, cross: bool, lang: str) -> dict[str, str]:
+    """The draft's texts of one topic in one language."""
+    t = translator(lang)
+    axis, _, code = str(row.topic).partition(":")
+    topic = topic_name(axis, code, str(row.title), lang)
+    parts = topics.match_parts.get(str(row.topic))
+    if parts:
+        matches = "; ".join(
+            t._("“{a}” ({region_a}) and “{b}” ({region_b}): {score} of 100", a=a, region_a=ra, b=b, region_b=rb,
+                score=t.integer(round(score)))
+            for a, ra, b, rb, score in parts
+        )  # fmt: skip
+    else:  # as the run wrote them
+        matches = "; ".join(topics.match_texts.get(str(row.topic)) or [str(row.best_matches)])
+    return {
+        "gap": t._(GAP),
+        "match": t._("Matchmaking of the clusters on {topic}", topic=topic),
+        "ideas": t._("Cross-border project ideas") if cross else t._("Interregional project ideas"),
+        "ideas_unit": t._("ideas"),
+        "match_text": t._("Best-matching S3 priorities of the partners: {matches}.", matches=matches),
+        "call": t._("Joint call on {topic} built on the partners' programmes", topic=topic),
+        "funded": t._("Transregional projects funded"),
+        "funded_unit": t._("projects"),
+        "call_text": t._(
+            "One call on {topic}: a consortium of the partners applies once, each region funds its own "
+            "participants from an existing programme. The joint calls plan names the programmes, the "
+            "common window and the decision date.",
+            topic=topic,
+        ),
+    }
 
 
 def _add_months(d: dt.date, n: int) -> dt.date:
@@ -25,49 +60,45 @@ def _add_months(d: dt.date, n: int) -> dt.date:
 
 
 def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, years: int = 3) -> str:
-    """YAML text of a draft plan for the first `top` topics of `topics` (status: draft)."""
+    """YAML text of a draft plan for the first `top` topics of `topics` (status: draft), its texts in
+    the five languages."""
     start = start.replace(day=1)
     end = _add_months(start, 12 * years - 1)
     actions = []
     for k, row in enumerate(topics.topics.head(top).itertuples(index=False), start=1):
         partners = str(row.partners).split()
-        topic, title = str(row.topic), str(row.title)
+        per_lang = {lang: _texts(topics, row, spans_countries(partners), lang) for lang in LANGUAGES}
+        texts = {key: {lang: per_lang[lang][key] for lang in LANGUAGES} for key in per_lang["en"]}
         first = _add_months(start, 2 * (k - 1))
-        matches = topics.match_texts.get(topic) or [str(row.best_matches)]
-        ideas = "Cross-border project ideas" if spans_countries(partners) else "Interregional project ideas"
         actions += [
             {
                 "id": f"T{k}.1",
                 "line": "cooperation",
-                "title": f"Matchmaking of the clusters on {title}",
-                "topic": topic,
-                "owner": GAP,
+                "title": texts["match"],
+                "topic": str(row.topic),
+                "owner": texts["gap"],
                 "partners": partners,
                 "start": f"{first:%Y-%m}",
                 "end": f"{_add_months(first, 11):%Y-%m}",
-                "kpis": [{"indicator": ideas, "unit": "ideas"}],
-                "description": "Best-matching S3 priorities of the partners: " + "; ".join(matches) + ".",
+                "kpis": [{"indicator": texts["ideas"], "unit": texts["ideas_unit"]}],
+                "description": texts["match_text"],
             },
             {
                 "id": f"T{k}.2",
                 "line": "funding",
-                "title": f"Joint call on {title} built on the partners' programmes",
-                "topic": topic,
-                "owner": GAP,
+                "title": texts["call"],
+                "topic": str(row.topic),
+                "owner": texts["gap"],
                 "partners": partners,
                 "start": f"{_add_months(first, 9):%Y-%m}",
                 "end": f"{_add_months(first, 26):%Y-%m}",
-                "kpis": [{"indicator": "Transregional projects funded", "unit": "projects"}],
-                "description": (
-                    f"One call on {title}: a consortium of the partners applies once, each region funds its own "
-                    "participants from an existing programme. The joint calls plan names the programmes, the "
-                    "common window and the decision date."
-                ),
+                "kpis": [{"indicator": texts["funded"], "unit": texts["funded_unit"]}],
+                "description": texts["call_text"],
             },
         ]
     plan = {
         "format": "s3stresstest-action-plan/1",
-        "title": "Joint cluster action plan",
+        "title": {lang: translator(lang)._(DEFAULT_TITLE) for lang in LANGUAGES},
         "status": "draft",
         "synthetic": bool(topics.synthetic),
         "territories": list(topics.territories),
@@ -79,6 +110,7 @@ def starter_plan(topics: CooperationTopics, *, top: int = 3, start: dt.date, yea
         "# DRAFT action plan written by `s3stresstest plan new` from the cooperation topics.\n"
         "# Owners, budgets (budget_eur) and KPI targets are for the partners to agree; dates only\n"
         "# spread the actions over the period. Set status: agreed and source: once agreed.\n"
+        "# Texts are given per language (en, de, fr, it, sl; English required); one text stands for all.\n"
     )
     if topics.synthetic:
         head += "# SYNTHETIC: the topics come from invented survey answers.\n"

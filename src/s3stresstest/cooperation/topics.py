@@ -55,6 +55,9 @@ class CooperationTopics:
     #: per topic, its best matches in words for people ("“Aerospace” (Lombardia) and “Aerospace”
     #: (Piemonte): 83 of 100"), where `best_matches` gives their codes
     match_texts: dict[str, list[str]] = field(default_factory=dict)
+    #: the same matches as (priority a, territory a, priority b, territory b, score), for texts in
+    #: other languages (`actionplan.starter` composes them with the `action` catalogue)
+    match_parts: dict[str, list[tuple[str, str, str, str, float]]] = field(default_factory=dict)
 
 
 def _published_means(item_scores: pd.DataFrame, items: Sequence[str]) -> dict[str, float]:
@@ -96,7 +99,8 @@ def cooperation_topics(
     ]
     prefix = f"{axis}:"
     names = {t: run.name(t) for t in group}
-    best: dict[tuple[str, str, str], tuple[float, str, str]] = {}  # (code, a, b) -> (score, evidence, in words)
+    # (code, a, b) -> (score, evidence, in words, parts of the words)
+    best: dict[tuple[str, str, str], tuple[float, str, str, tuple]] = {}
     for r in m.itertuples(index=False):
         for code in str(r.shared_codes).split():
             if not code.startswith(prefix):
@@ -111,7 +115,8 @@ def cooperation_topics(
                     f"“{_title(r, 'a')}” ({names.get(a_, a_)}) and “{_title(r, 'b')}” ({names.get(b_, b_)}): "
                     f"{score:.0f} of 100"
                 )
-                best[key] = (score, ev, words)
+                parts = (_title(r, "a"), names.get(a_, a_), _title(r, "b"), names.get(b_, b_), score)
+                best[key] = (score, ev, words, parts)
 
     willing = _published_means(run.item_scores, WILLINGNESS)
     capable = _published_means(run.item_scores, CAPACITY)
@@ -127,6 +132,7 @@ def cooperation_topics(
 
     topics, positions = [], []
     match_texts: dict[str, list[str]] = {}
+    match_parts: dict[str, list[tuple[str, str, str, str, float]]] = {}
     for code in sorted({k[0] for k in best}):
         edges = {(a, b): v for (c, a, b), v in best.items() if c == code}
         partners = sorted({t for ab in edges for t in ab}, key=group.index)
@@ -172,12 +178,15 @@ def cooperation_topics(
         )
         positions.append(pos.assign(topic=f"{axis}:{code}"))
         match_texts[f"{axis}:{code}"] = [v[2] for v in top]
+        match_parts[f"{axis}:{code}"] = [v[3] for v in top]
     table = pd.DataFrame(topics, columns=[c for c in TOPIC_COLUMNS if c != "rank"])
     if len(table):
         table = table.sort_values(["score", "n_partners", "topic"], ascending=[False, False, True], kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
     pos_all = pd.concat(positions, ignore_index=True) if positions else pd.DataFrame(columns=POSITION_COLUMNS)
-    return CooperationTopics(table.reset_index(drop=True), pos_all, group, axis, w, bool(run.synthetic), match_texts)
+    return CooperationTopics(
+        table.reset_index(drop=True), pos_all, group, axis, w, bool(run.synthetic), match_texts, match_parts
+    )
 
 
 def _title(match, side: str) -> str:
