@@ -88,6 +88,8 @@ def test_pilots_commands(tmp_path):
     assert result.exit_code == 0, result.output
     html = (tmp_path / "demo" / "reports" / "it" / "pilot_PC001.html").read_text(encoding="utf-8")
     assert 'lang="it"' in html and "Convalida del servizio" in html
+    assert sorted(f.name for f in (tmp_path / "demo" / "reports").iterdir()) == ["it"]  # as asked, every report
+    assert len(list((tmp_path / "demo" / "reports" / "it").glob("*.html"))) == 6
     # the same answers through the files a real pilot would supply
     v = pilot_demo()
     v.result.instrument  # noqa: B018 - the instrument the answers follow
@@ -108,6 +110,13 @@ def test_pilots_commands(tmp_path):
     assert result.exit_code == 0, result.output
     got = pd.read_csv(tmp_path / "real" / "verdicts.csv")
     assert list(got["verdict"]) == list(v.verdicts["verdict"])
+    # by default each pilot's report in its region's language, the overview in English
+    reports = tmp_path / "real" / "reports"
+    written = sorted(str(f.relative_to(reports)) for f in reports.rglob("*.html"))
+    assert written == ["de/pilot_PC001.html", "de/pilot_PC004.html", "en/pilots_overview.html",
+                       "fr/pilot_PC005.html", "it/pilot_PC002.html", "sl/pilot_PC003.html"]  # fmt: skip
+    assert 'lang="sl"' in (reports / "sl" / "pilot_PC003.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in (reports / "en" / "pilots_overview.html").read_text(encoding="utf-8")
 
 
 def test_fee_shares_standing_for_fewer_than_k_companies_are_not_shown():

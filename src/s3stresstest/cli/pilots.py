@@ -12,14 +12,19 @@ from .common import fail, out
 
 pilots_app = typer.Typer(help="Pilot clusters: companies validate new cluster services.", no_args_is_help=True)
 FORMATS = typer.Option("html", "--format", help="Comma-separated: html, pdf, docx.")
-LANGUAGES = typer.Option(None, "--language", help="en, de, fr, it or sl (repeatable; default en).")
+LANGUAGES = typer.Option(
+    None,
+    "--language",
+    help="en, de, fr, it or sl (repeatable): every report in each. Default: each pilot's report in its "
+    "region's language, the overview in English.",
+)
 
 
 def _write(v, out_dir: Path, formats: str, language: list[str] | None, overwrite: bool) -> None:
     from ..i18n import check_language
     from ..pilots import write_validation
 
-    langs = [check_language(x) for x in (language or ["en"])]
+    langs = [check_language(x) for x in language] if language else None
     write_validation(v, out_dir, formats=formats.split(","), languages=langs, overwrite=overwrite)
     if v.synthetic:
         out.print("[bold yellow]SYNTHETIC pilots and answers:[/] every output says so.")
