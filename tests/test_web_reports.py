@@ -59,8 +59,8 @@ def test_the_admin_writes_reports_in_each_territory_language_and_reads_them(scor
     page = client.get(run_url).text
     assert "Salzburg (AT32)" in page and "Lombardia (ITC4)" in page and "Policy memo" in page
     row = page.split("Salzburg (AT32)")[1].split("</tr>")[0]
-    assert 'lang="de">Deutsch<' in row
-    assert 'lang="sl">Slovenščina<' in page.split("Slovenija (SI)")[1].split("</tr>")[0]
+    assert 'lang="de" class="nowrap">Deutsch<' in row
+    assert 'lang="sl" class="nowrap">Slovenščina<' in page.split("Slovenija (SI)")[1].split("</tr>")[0]
     assert f'href="{run_url}/reports/regional/AT32.html"' in page
 
     report = client.get(f"{run_url}/reports/regional/AT32.html")
