@@ -50,7 +50,6 @@ demo: system-packages seed
 	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/plan --overwrite \
 		--language en --language de --language fr --language it --language sl
 	$(BIN)/s3stresstest calls plan --plan $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/calls --overwrite
-	# pilots: each pilot's report in its region's language, the overview in English
 	$(BIN)/s3stresstest pilots demo --out $(DEMO_OUT)/action/pilots --format html,pdf --overwrite
 
 # Static checks (ruff lint + format check, mypy), then every test.
