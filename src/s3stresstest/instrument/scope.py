@@ -9,6 +9,8 @@ no cross-territory count ("below 50 in n of m territories") uses them.
 
 from __future__ import annotations
 
+from typing import overload
+
 import pandas as pd
 
 #: Questions of the built-in instrument that compare the regional S3 with the national level.
@@ -26,6 +28,10 @@ def applies(item: str, territory: str) -> bool:
     return not (str(item) in REGIONAL_VS_NATIONAL and is_country(territory))
 
 
+@overload
+def applicable(df: pd.DataFrame, *, item: str = ..., region: str = ...) -> pd.DataFrame: ...
+@overload
+def applicable(df: None, *, item: str = ..., region: str = ...) -> None: ...
 def applicable(df: pd.DataFrame | None, *, item: str = "item", region: str = "region") -> pd.DataFrame | None:
     """The rows of a per-territory, per-question table whose question applies to their territory."""
     if df is None or not len(df) or item not in df.columns or region not in df.columns:

@@ -84,7 +84,9 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
     for b in DIMENSIONS:
         r = mine.get(b)
         shown = r is not None and r["status"] == "ok" and r["n"] >= k
-        rows.append([names[b], _figure(t, r, k), t.number(others.get(b)), t.integer(r["n"]) if shown else "–"])
+        rows.append(
+            [names[b], _figure(t, r, k), t.number(others.get(b)), t.integer(r["n"]) if shown and r is not None else "–"]
+        )
     sec.add(
         Table(
             [t._("Dimension"), t._("Score [interval]"), t._("Mean of the other pilots"), t._("Answers")],
