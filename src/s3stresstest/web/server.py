@@ -177,8 +177,10 @@ def worker_sockets(config, workers: int) -> list[socket.socket]:
     With one shared socket whichever worker wakes first accepts the whole burst waiting in it:
     200 respondents arriving at once split 146/54 between two workers (measured), and with
     keep-alive connections that stays so; the busier worker's respondents waited twice as long
-    (the p99 at saturation). Elsewhere (no SO_REUSEPORT, or one that does not balance, as on
-    macOS), a Unix socket or an inherited descriptor: uvicorn's one shared socket."""
+    (the p99 at saturation). The price: while a crashed worker is being restarted (a few seconds),
+    the connections the kernel hands to its socket wait for the new worker instead of going to the
+    others. Elsewhere (no SO_REUSEPORT, or one that does not balance, as on macOS), a Unix socket
+    or an inherited descriptor: uvicorn's one shared socket."""
     from uvicorn.config import STARTUP_FAILURE
 
     if workers < 2 or not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
