@@ -97,6 +97,7 @@ def test_admin_writes_and_reads_the_reports_in_the_browser(tmp_path):
                 page.screenshot(path=str(SCREENSHOTS / "admin-reports-de.png"), full_page=True)
                 reports_url = page.url
 
+                expect(page.get_by_role("button", name="Auch PDF und DOCX schreiben")).to_be_visible()
                 # a report opens in a new tab, in its territory's language
                 with context.expect_page() as opened:
                     page.get_by_role("link", name="Slovenija (SI)").click()
@@ -117,13 +118,22 @@ def test_admin_writes_and_reads_the_reports_in_the_browser(tmp_path):
                 ith2 = next(n for n in names if n.endswith("regional/ITH2.html"))
                 assert '<html lang="de"' in zipfile.ZipFile(io.BytesIO(data)).read(ith2).decode()
 
+                # PDF and DOCX in the background: the page reloads itself until their links are there
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Auch PDF und DOCX schreiben").click()
+                expect(page.get_by_role("link", name="Slovenija (SI) als PDF")).to_be_visible(timeout=300_000)
+                expect(page.get_by_role("button", name="Auch PDF und DOCX schreiben")).to_have_count(0)
+                page.screenshot(path=str(SCREENSHOTS / "admin-reports-printed-de.png"), full_page=True)
+
                 # the campaign page lists the run; the audit log says who wrote which reports, as text
                 page.goto(campaign_url)
                 expect(page.get_by_role("link", name="Berichte vom", exact=False)).to_have_attribute(
                     "href", reports_url.replace(server.base_url, "")
                 )
                 audit = page.locator("section[aria-labelledby=h-audit]")
-                expect(audit.get_by_role("cell", name="Berichte geschrieben")).to_be_visible()
+                expect(audit.get_by_role("cell", name="Berichte geschrieben")).to_have_count(
+                    2
+                )  # HTML, then PDF and DOCX
                 expect(audit).to_contain_text(f"Von: {ADMIN}")
                 assert '{"' not in audit.inner_text()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 
 import pandas as pd
@@ -103,3 +104,42 @@ def test_reports_of_a_campaign_without_answers_are_refused(scored, tiny_instrume
     assert not (tmp / "web-runs" / f"campaign{empty}").exists() or not any(
         (tmp / "web-runs" / f"campaign{empty}").iterdir()
     )
+
+
+def test_pdf_and_docx_are_written_in_the_background_with_progress(scored):
+    from s3stresstest.web import reports as rep
+
+    store, client, cid, tmp = scored
+    url = f"/admin/campaigns/{cid}"
+    r = client.post(f"{url}/reports", data={"csrf_token": csrf(client.get(url).text)})
+    run_url = r.headers["location"]
+    run_id = run_url.rsplit("/", 1)[1]
+    page = client.get(run_url).text
+    assert "Write PDF and DOCX too" in page and ">PDF<" not in page
+    r = client.post(f"{run_url}/print", data={"csrf_token": csrf(page)})
+    assert r.status_code == 303 and r.headers["location"] == run_url
+    root = tmp / "web-runs"
+    deadline = time.monotonic() + 600
+    while rep.print_status(root, cid, run_id)["state"] == "running":
+        assert time.monotonic() < deadline, "the PDF/DOCX job did not finish"
+        time.sleep(1)
+    assert rep.print_status(root, cid, run_id)["state"] == "done"
+    # while a job runs, its page shows how far it is and reloads itself; no second job starts
+    folder = root / f"campaign{cid}" / run_id
+    (folder / "print.json").write_text('{"state": "running", "done": 3, "total": 15}')
+    running = client.get(run_url).text
+    assert "3 of 15 files written." in running and 'data-reload-seconds="5"' in running
+    assert 'action="' + run_url + '/print"' not in running and "/static/admin-progress.js" in running
+    assert rep.start_print(root, cid, run_id) is False
+    (folder / "print.json").write_text('{"state": "done"}')
+    page = client.get(run_url).text
+    assert "data-reload-seconds" not in page and "Write PDF and DOCX too" not in page
+    assert f'href="{run_url}/reports/regional/AT32.pdf"' in page and f'href="{run_url}/reports/memo.docx"' in page
+    pdf = client.get(f"{run_url}/reports/regional/AT32.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    docx = client.get(f"{run_url}/reports/regional/SI.docx")
+    assert docx.status_code == 200 and docx.headers["content-disposition"].startswith("attachment")
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"{run_url}/reports.zip").content)).namelist()
+    assert any(n.endswith("regional/ITC4.pdf") for n in names) and any(n.endswith("synthesis.docx") for n in names)
+    log = store.audit_log(cid)
+    assert any(run_id in d and "pdf" in d for d in log[log["event"] == "reports"]["detail"])

@@ -6,21 +6,39 @@ Nothing is recomputed for a report: it reads the kept run folder. A campaign's r
 `<runs_dir>/campaign<id>/<run id>/` with the run folder in `results/` and the HTML reports in
 `reports/`. Run ids are UTC times (`run-20261206-181500`); every path a request names is checked
 against them, so no request reads outside that folder.
+
+PDF and DOCX take longer (about ten seconds a report): `start_print` writes them with the HTML again in
+a background thread, keeping its progress in `print.json` beside the run (read by every server
+process), and swaps the finished folder in at once; until then the HTML reports stay readable.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import json
+import logging
+import os
 import re
 import shutil
+import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+log = logging.getLogger(__name__)
+
 RUN_ID = re.compile(r"run-\d{8}-\d{6}(?:-\d{1,3})?")
-REPORT_FILE = re.compile(r"(?:regional/)?[A-Za-z0-9_.-]{1,80}\.html")
+REPORT_FILE = re.compile(r"(?:regional/)?[A-Za-z0-9_.-]{1,80}\.(?:html|pdf|docx)")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+#: a print job whose status was not updated for this long died with its server process
+STALE_SECONDS = 3600
 
 
 def campaign_runs(root: Path, campaign_id: int) -> Path:
@@ -71,6 +89,71 @@ def write_reports(root: Path, campaign_id: int, run_id: str) -> list[Path]:
     return build_reports(folder / "results", folder / "reports", ["html"], overwrite=True)
 
 
+def print_status(root: Path, campaign_id: int, run_id: str) -> dict | None:
+    """The PDF/DOCX job of a run: {state: running|done|failed, done, total, ...}; None when never started.
+    A running job not heard of for an hour counts as failed (its server process stopped)."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None:
+        return None
+    try:
+        status = json.loads((folder / "print.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if status.get("state") == "running":
+        age = _dt.datetime.now(_dt.UTC).timestamp() - (folder / "print.json").stat().st_mtime
+        if age > STALE_SECONDS:
+            status = dict(status, state="failed")
+    return status
+
+
+def _set_status(folder: Path, **status) -> None:
+    tmp = folder / f"print.json.{os.getpid()}.{threading.get_ident()}"
+    tmp.write_text(json.dumps(status), encoding="utf-8")
+    os.replace(tmp, folder / "print.json")
+
+
+def start_print(root: Path, campaign_id: int, run_id: str, *, done: Callable[[], None] | None = None) -> bool:
+    """Start writing the run's reports as HTML, PDF and DOCX in a background thread; False when a job of
+    this run is already running. `done()` is called after a job that succeeded."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None:
+        raise FileNotFoundError(run_id)
+    with _JOBS_LOCK:
+        status = print_status(root, campaign_id, run_id)
+        if status and status.get("state") == "running":
+            return False
+        _set_status(folder, state="running", done=0, total=0)
+    threading.Thread(target=_print, args=(folder, done), name=f"reports-{run_id}", daemon=True).start()
+    return True
+
+
+_JOBS_LOCK = threading.Lock()
+
+
+def _print(folder: Path, done: Callable[[], None] | None) -> None:
+    from ..report import build_reports
+
+    def progress(n: int, total: int, what: str) -> None:
+        _set_status(folder, state="running", done=n, total=total)
+
+    try:
+        build_reports(
+            folder / "results",
+            folder / "reports",
+            ["html", "pdf", "docx"],
+            overwrite=True,
+            workers=1,
+            progress=progress,
+        )
+    except Exception as exc:  # the page says it failed; the HTML reports stay
+        log.exception("writing PDF and DOCX reports in %s failed", folder)
+        _set_status(folder, state="failed", error=type(exc).__name__)
+        return
+    _set_status(folder, state="done")
+    if done is not None:
+        done()
+
+
 def _regions(folder: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(folder / "results" / "inputs" / "regions.csv", dtype=str, keep_default_na=False)
@@ -98,7 +181,11 @@ def report_files(root: Path, campaign_id: int, run_id: str) -> list[dict]:
                     "language": rec["language"] or "en",
                 }
             )
-    return [r for r in out if (folder / "reports" / r["file"]).is_file()]
+    shown = [r for r in out if (folder / "reports" / r["file"]).is_file()]
+    for r in shown:
+        stem = r["file"][: -len(".html")]
+        r["formats"] = [ext for ext in ("pdf", "docx") if (folder / "reports" / f"{stem}.{ext}").is_file()]
+    return shown
 
 
 def kept_runs(root: Path, campaign_id: int) -> list[dict]:

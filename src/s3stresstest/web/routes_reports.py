@@ -72,6 +72,14 @@ def run_reports(request: Request, campaign: CampaignDep, run_id: str):
         )
         for f in rep.report_files(root, campaign["id"], run_id)
     ]
+    status = rep.print_status(root, campaign["id"], run_id)
+    job = None
+    if status:
+        job = dict(status)
+        if status.get("state") == "running" and status.get("total"):
+            job["text"] = t._(
+                "{done} of {total} files written.", done=t.integer(status["done"]), total=t.integer(status["total"])
+            )
     return _render(
         request,
         "admin/reports.html",
@@ -80,9 +88,23 @@ def run_reports(request: Request, campaign: CampaignDep, run_id: str):
             "campaign": campaign,
             "run": runs[run_id],
             "files": files,
+            "job": job,
+            "printed": bool(files) and all(f["formats"] for f in files),
             "lang": admin_lang(request),
         },
     )
+
+
+@router.post("/campaigns/{campaign_id}/runs/{run_id}/print")
+def print_reports(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep, run_id: str):
+    """Write the run's reports as PDF and DOCX too, in the background; the run's page shows the progress."""
+    web = web_of(request)
+    root = _root_dir(request)
+    if rep.run_dir(root, campaign["id"], run_id) is None:
+        raise NotFound()
+    if rep.start_print(root, campaign["id"], run_id):
+        web.store.log_admin_action(campaign["id"], "reports", admin_["user"], run=run_id, format="pdf, docx")
+    return web.redirect(request, f"{_root(request)}/admin/campaigns/{campaign['id']}/runs/{run_id}")
 
 
 @router.get("/campaigns/{campaign_id}/runs/{run_id}/reports.zip")
@@ -96,10 +118,14 @@ def reports_zip(request: Request, campaign: CampaignDep, run_id: str):
 
 @router.get("/campaigns/{campaign_id}/runs/{run_id}/reports/{name:path}")
 def report_file(request: Request, campaign: CampaignDep, run_id: str, name: str):
-    """One report as written (HTML with its charts embedded), shown in the browser."""
+    """One report as written: HTML (charts embedded) and PDF shown in the browser, DOCX downloaded."""
     path = rep.report_path(_root_dir(request), campaign["id"], run_id, name)
     if path is None:
         raise NotFound()
-    response = Response(path.read_bytes(), media_type="text/html; charset=utf-8")
-    response.headers["content-security-policy"] = REPORT_CSP
+    ext = path.suffix.lstrip(".")
+    response = Response(path.read_bytes(), media_type=rep.MEDIA_TYPES[ext])
+    if ext == "html":
+        response.headers["content-security-policy"] = REPORT_CSP
+    disposition = "attachment" if ext == "docx" else "inline"
+    response.headers["content-disposition"] = f'{disposition}; filename="{path.name}"'
     return web_of(request).finish(request, response)
