@@ -117,6 +117,7 @@ def test_invitations_default_to_the_region_language(sqlite_store, tiny_instrumen
     page = client.get(url).text
     choices = page.split('id="inv-lang-0"')[1].split("</select>")[0]
     assert '<option value="" selected>' in choices and ">Slovenščina</option>" in choices
+    assert "Languages: English, Deutsch, Italiano, Slovenščina." in page  # by name, not code
     data = {"csrf_token": csrf(page)}
     for i, region in enumerate(["AT33", "SI", "ITH2"]):
         data |= {f"region_{i}": region, f"group_{i}": "company", f"language_{i}": "", f"count_{i}": "1"}

@@ -368,6 +368,7 @@ def campaign_page(
             "campaign": dict(
                 campaign,
                 closed_text=_when(request, campaign.get("closed_at")),
+                languages_text=", ".join(i18n.LANGUAGE_NAMES.get(c, c) for c in campaign.get("languages") or []),
                 status_text=_status(request, campaign.get("status")),
             ),
             "imported": _imported(request),
