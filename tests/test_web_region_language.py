@@ -138,3 +138,19 @@ def test_invitations_default_to_the_region_language(sqlite_store, tiny_instrumen
         data={"csrf_token": csrf(client.get(url).text), "region_0": "ITH2", "group_0": "company", "count_0": "1"},
     )
     assert r.status_code == 200 and next(csv.DictReader(io.StringIO(r.text)))["language"] == "en"
+
+
+def test_store_keeps_region_languages_on_both_backends(store, tiny_instrument):
+    import pandas as pd
+
+    from s3stresstest.errors import InputError
+
+    cid = store.create_campaign("langs", store.add_instrument(tiny_instrument))
+    store.add_regions(cid, pd.DataFrame({"region": ["CH022", "SI"], "name": ["Fribourg", ""], "language": ["", "en"]}))
+    assert store.regions(cid).set_index("region")["language"].to_dict() == {"CH022": "fr", "SI": "en"}
+    store.set_region_language(cid, "CH022", "de", admin="anna")
+    assert store.regions(cid).set_index("region").loc["CH022", "language"] == "de"
+    with pytest.raises(InputError):
+        store.set_region_language(cid, "SI", "xx")
+    with pytest.raises(InputError):
+        store.add_regions(cid, pd.DataFrame({"region": ["AT32"], "language": ["klingon"]}))
