@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 import scoring_helpers as h
 
-from s3stresstest.benchmark import BENCHMARK_COLUMNS, benchmark_blocks
 from s3stresstest.campaign import Campaign
 from s3stresstest.pipeline import run_stresstest
+from s3stresstest.scoring.benchmark import BENCHMARK_COLUMNS, benchmark_blocks
 
 NAN = float("nan")
 

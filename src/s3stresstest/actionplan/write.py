@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..results import staged_output_dir
+from ..files import staged_output_dir
 from .document import plan_document
 from .model import ActionPlan
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import math
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -421,13 +422,27 @@ def graphml(result: AlignmentResult, min_other_score: float | None = None) -> st
 
 def write_alignment(result: AlignmentResult, out: str | Path, *, overwrite: bool = False) -> Path:
     """Write every table, the GraphML network and `run.json` to `out` atomically (temp folder, then rename)."""
-    from ..results import staged_output_dir, write_table
+    from ..files import staged_output_dir
 
     with staged_output_dir(out, overwrite) as tmp:
         for name, df in result.tables().items():
-            write_table(df, tmp / f"{name}.csv")
+            _write_table(df, tmp / f"{name}.csv")
         (tmp / GRAPH_FILE).write_text(graphml(result), encoding="utf-8")
         files = sorted(p.name for p in tmp.iterdir() if p.is_file()) + ["run.json"]
         record = dict(result.record, outputs=sorted(files))
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return Path(out)
+
+
+FLOAT_FORMAT = "%.4f"
+
+
+def _write_table(df: pd.DataFrame, path: Path) -> None:
+    """An alignment table as CSV: floats to 4 decimals, booleans as true/false, missing empty."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == bool or col in ("groups_disagree", "indistinguishable"):
+            out[col] = out[col].map(
+                lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else ("true" if v else "false")
+            )
+    out.to_csv(path, index=False, float_format=FLOAT_FORMAT, encoding="utf-8", lineterminator="\n")

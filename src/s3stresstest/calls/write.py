@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
+from ..files import staged_output_dir
 from ..i18n import LANGUAGES, check_language
-from ..results import staged_output_dir
 from ..transfer.safe import to_safe_csv
 from .ics import calendar
 from .plan import CallPlan

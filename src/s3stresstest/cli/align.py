@@ -112,7 +112,7 @@ def align(
     from ..alignment.model import read_strategies
     from ..alignment.run import params_from, run_alignment, write_alignment
     from ..alignment.taxonomy import load_taxonomies
-    from ..results import prepare_out_dir
+    from ..files import prepare_out_dir
 
     try:
         prepare_out_dir(out_dir, overwrite)

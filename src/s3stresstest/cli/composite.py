@@ -62,7 +62,7 @@ def ua_command(
 
     from ..composite import read_coin
     from ..composite.uncertainty import replay, sample_design, sensitivity
-    from ..results import staged_output_dir
+    from ..files import staged_output_dir
 
     try:
         coin = read_coin(data, meta)

@@ -73,9 +73,9 @@ def report(
         TimeElapsedColumn,
     )
 
+    from ..files import prepare_out_dir
     from ..report import build_reports, parse_formats, parse_language
     from ..report.inputs import ReportInputs
-    from ..results import prepare_out_dir
 
     try:
         formats = parse_formats(format)

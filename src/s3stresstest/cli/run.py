@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..results import prepare_out_dir
+from ..files import prepare_out_dir
 from ..run.folder import write_run
 from .common import err, out
 from .common import fail as _fail

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..results import staged_output_dir
+from ..files import staged_output_dir
 from .coin import Coin
 
 MINMAX = {"step": "normalise", "dset": "Treated", "method": "n_minmax", "params": {"l_u": [0, 100]}}

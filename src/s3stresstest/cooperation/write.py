@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..files import staged_output_dir
 from ..i18n import check_language, translator
-from ..results import staged_output_dir
 from ..transfer.safe import to_safe_csv
 from .diamond import diamond_svg
 from .topics import CooperationTopics

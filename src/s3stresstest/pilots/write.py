@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..disclosure import publishable_distributions, publishable_scores
-from ..results import staged_output_dir
+from ..files import staged_output_dir
 from ..transfer.safe import to_safe_csv
 from .model import PilotValidation
 from .report import overview_document, pilot_document

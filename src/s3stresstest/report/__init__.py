@@ -38,8 +38,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import replace_dir
 from ..findings import FindingParams, key_findings, rank_intervals, typology
-from ..results import replace_dir
 from .inputs import ReportInputs
 from .memo import build_memo
 from .regional import build_regional
@@ -139,7 +139,7 @@ def build_reports(
     rest in English. `also_english`: the English version of every report not in English as well,
     as `<name>.en.<ext>` beside it, linked from the index.
     """
-    from ..results import prepare_out_dir
+    from ..files import prepare_out_dir
 
     fmts = parse_formats(formats)
     fixed = parse_language(language)

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..results import staged_output_dir
+from ..files import staged_output_dir
 from .build import FORMAT, file_sha256
 from .model import RunParams, StressTestRun
 from .schema import ALIGNMENT_TABLES, INPUT_TABLES, OPTIONAL_TABLES, RESULT_TABLES

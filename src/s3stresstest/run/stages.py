@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..benchmark import benchmark_blocks
 from ..campaign import Campaign
 from ..errors import InputError, Problem
 from ..instrument import Instrument
 from ..scoring import ScoringParams, item_distributions, score_items_and_blocks
+from ..scoring.benchmark import benchmark_blocks
 
 
 class StageError(InputError):
@@ -104,7 +104,7 @@ def response_counts(responses: pd.DataFrame, invitations: pd.DataFrame, territor
 
 def context(statistics: pd.DataFrame, territories: list[str], folder: Any = None) -> pd.DataFrame:
     """Eurostat context statistics of each territory (latest value per indicator, with year, flag, source)."""
-    from ..context import context_from_statistics
+    from ..regions.context import context_from_statistics
 
     return context_from_statistics(statistics, territories, folder)
 

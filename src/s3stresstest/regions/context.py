@@ -32,7 +32,7 @@ def context_from_statistics(
 ) -> pd.DataFrame:
     """Latest value of every catalogue indicator per territory (one row per territory and indicator;
     a value that Eurostat does not publish stays missing, with no year)."""
-    from .regions.statistics import latest_values_for
+    from .statistics import latest_values_for
 
     if not territories:
         return pd.DataFrame(columns=CONTEXT_COLUMNS)
