@@ -78,9 +78,11 @@ def test_admin_signs_in_and_works_in_german_through_the_switch(tmp_path):
                     "Einladungen erstellen (CSV)",
                     "Jetzt auswerten (ZIP)",
                     "Antworten importieren",
-                    "Kampagne schließen",
                 ):
                     expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
+                # closing cannot be undone: the campaign page only links to its confirmation page
+                assert page.get_by_role("button", name="Kampagne schließen", exact=True).count() == 0
+                expect(page.get_by_role("link", name="Kampagne schließen", exact=True)).to_be_visible()
                 expect(page.get_by_text("Stand ", exact=False).first).to_be_visible()
                 assert english_left(page.content(), "de", messages) == []
                 page.screenshot(path=str(SCREENSHOTS / "admin-campaign-de.png"), full_page=True)

@@ -138,8 +138,8 @@ class RegionsMixin(StoreBase):
                 .where(m.Region.campaign_id == campaign_id)
                 .order_by(m.Region.region)
             ).all()
-        rows = [(code, name, lang or territory_language(code)) for code, name, lang in rows]
-        return pd.DataFrame(rows, columns=["region", "name", "language"], dtype=object).astype(str)
+        table = [(code, name, lang or territory_language(code)) for code, name, lang in rows]
+        return pd.DataFrame(table, columns=["region", "name", "language"], dtype=object).astype(str)
 
     def groups(self, campaign_id: int) -> pd.DataFrame:
         """`region,group` sorted by group, region."""

@@ -25,6 +25,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -168,7 +169,9 @@ def report_files(root: Path, campaign_id: int, run_id: str) -> list[dict]:
     folder = run_dir(root, campaign_id, run_id)
     if folder is None or not (folder / "reports" / "index.html").is_file():
         return []
-    out = [{"kind": k, "file": f"{k}.html", "region": "", "name": "", "language": "en"} for k in ("synthesis", "memo")]
+    out: list[dict[str, Any]] = [
+        {"kind": k, "file": f"{k}.html", "region": "", "name": "", "language": "en"} for k in ("synthesis", "memo")
+    ]
     regions = _regions(folder)
     for rec in regions.to_dict("records"):
         if (folder / "reports" / "regional" / f"{rec['region']}.html").is_file():
