@@ -173,7 +173,9 @@ def test_the_api_gives_and_erases_a_persons_data(sqlite_store):
     assert r.status_code == 422 and store.respondent(rid)["id"] == rid  # not confirmed
     r = client.post(f"{url}/erase", json={"link": f"http://testserver/s/{inv['token']}", "confirm": True}, headers=AUTH)
     assert r.status_code == 200, r.text
-    assert r.json() == {"campaign_id": cid, "invitation_id": inv["invitation_id"], "respondents": [rid], "rows": 4}
+    assert r.json() == {
+        "campaign_id": cid, "invitation_id": inv["invitation_id"], "respondents": [rid], "rows": 4, "runs_deleted": []
+    }  # fmt: skip
     assert store.respondent(kept)["id"] == kept
     r = client.post(f"{url}/erase", json={"respondent_id": rid, "confirm": True}, headers=AUTH)
     assert r.status_code == 422 and f"no respondent '{rid}'" in r.json()["problems"][0]["message"]

@@ -125,13 +125,20 @@ def person_data(store, campaign_id: int, who: Person, *, admin: str, purpose: st
         raise _said(exc) from exc
 
 
-def erase(store, campaign_id: int, who: Person, *, admin: str) -> dict:
-    """Erase `who`'s data; {campaign_id, invitation_id, respondents (ids erased), rows (deleted)}."""
+def erase(store, campaign_id: int, who: Person, *, admin: str, runs_root=None) -> dict:
+    """Erase `who`'s data; {campaign_id, invitation_id, respondents (ids erased), rows (deleted),
+    runs_deleted}. The runs kept on the server under `runs_root` that hold their answers go too
+    (`reports.drop_runs_holding`), logged as `runs_deleted`."""
+    from .reports import drop_runs_holding
+
     try:
         done = store.erase_person(campaign_id, **who.query(), admin=admin)
     except InputError as exc:
         raise _said(exc) from exc
-    return {"campaign_id": campaign_id, **done}
+    gone = drop_runs_holding(runs_root, campaign_id, done["respondents"]) if runs_root is not None else []
+    if gone:
+        store.log_admin_action(campaign_id, "runs_deleted", admin, runs=", ".join(gone), reason="erasure")
+    return {"campaign_id": campaign_id, **done, "runs_deleted": gone}
 
 
 def summary(data: dict) -> dict[str, int]:

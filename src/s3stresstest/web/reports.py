@@ -191,6 +191,28 @@ def report_files(root: Path, campaign_id: int, run_id: str) -> list[dict]:
     return shown
 
 
+def drop_runs_holding(root: Path, campaign_id: int, respondent_ids: list[str]) -> list[str]:
+    """Delete the kept runs of a campaign whose answers include any of `respondent_ids`, with their
+    reports; the ids of the runs deleted. After an erasure (GDPR Art. 17) no copy of the person's
+    answers may stay on the server; a run whose answers cannot be read is deleted too, to be safe.
+    Scoring again gives reports without them."""
+    ids = {str(i) for i in respondent_ids}
+    folder = campaign_runs(root, campaign_id)
+    if not ids or not folder.is_dir():
+        return []
+    gone = []
+    for run in sorted(p for p in folder.iterdir() if p.is_dir() and RUN_ID.fullmatch(p.name)):
+        try:
+            held = pd.read_csv(run / "results" / "inputs" / "responses.csv", usecols=["respondent_id"], dtype=str)
+            holds = not ids.isdisjoint(held["respondent_id"])
+        except (OSError, ValueError):
+            holds = True
+        if holds:
+            shutil.rmtree(run, ignore_errors=True)
+            gone.append(run.name)
+    return gone
+
+
 def kept_runs(root: Path, campaign_id: int) -> list[dict]:
     """A campaign's kept runs, newest first: id, when (UTC), whether its reports are written."""
     folder = campaign_runs(root, campaign_id)

@@ -64,6 +64,7 @@ EVENTS = {
     "gdpr_view": N_("a respondent's data looked up (data protection request)"),
     "gdpr_export": N_("a respondent's data exported (data protection request)"),
     "gdpr_erase": N_("a respondent's data erased (data protection request)"),
+    "runs_deleted": N_("kept runs and their reports deleted"),
     "consent": N_("privacy notice agreed to"),
     "privacy_edit": N_("privacy notice changed"),
 }

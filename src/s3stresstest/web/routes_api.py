@@ -462,6 +462,9 @@ class ErasureOut(BaseModel):
     invitation_id: int | None = None
     respondents: list[str] = Field(..., description="The respondent ids erased.")
     rows: int = Field(..., description="Rows deleted: respondents, answers, open answers, contact details.")
+    runs_deleted: list[str] = Field(
+        default_factory=list, description="Runs kept on the server (with their reports) that held the answers, deleted."
+    )
 
 
 def _person(request: Request, body: PersonRef):
@@ -515,4 +518,5 @@ def data_erase(request: Request, campaign: CampaignDep, body: ErasureIn, admin: 
     who = _person(request, body)
     if not body.confirm:
         raise InputError(ops.said(dr.CONFIRM_ERASURE, field="confirm"))
-    return dr.erase(web_of(request).store, campaign["id"], who, admin=admin["user"])
+    web = web_of(request)
+    return dr.erase(web.store, campaign["id"], who, admin=admin["user"], runs_root=web.settings.resolved_runs_dir())

@@ -131,7 +131,8 @@ def erase(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: Admin
                 },
                 status=422 if problems else 200,
             )
-        done = dr.erase(web.store, campaign["id"], who, admin=admin_["user"])
+        runs = web.settings.resolved_runs_dir()
+        done = dr.erase(web.store, campaign["id"], who, admin=admin_["user"], runs_root=runs)
     except InputError as exc:
         return _refused(request, campaign, form, exc)
     url = f"{_root(request)}/admin/campaigns/{campaign['id']}/data-requests"
