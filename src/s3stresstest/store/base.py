@@ -28,7 +28,7 @@ from ..errors import InputError, Problem
 from ..instrument import Instrument
 from . import models as m
 from .db import database_url, make_engine, upgrade
-from .statements import CAMPAIGN_LOCK, SaveStatements, dialect_insert
+from .statements import AUDIT_INSERT, CAMPAIGN_LOCK, SaveStatements, dialect_insert
 from .writequeue import WriteQueue
 
 __all__ = [
@@ -199,17 +199,19 @@ class StoreBase:
             return self._instruments.setdefault(instrument_id, inst)
 
     def _audit(
-        self, s: Session, campaign_id: int, event: str, respondent_id: str | None, detail: dict[str, Any]
+        self, s: Session | Connection, campaign_id: int, event: str, respondent_id: str | None, detail: dict[str, Any]
     ) -> None:
-        s.execute(
-            insert(m.AuditEntry).values(
-                campaign_id=campaign_id,
-                at=_now(),
-                event=event,
-                respondent_id=respondent_id,
-                detail=json.dumps(detail, sort_keys=True, ensure_ascii=False),
-            )
-        )
+        values = {
+            "campaign_id": campaign_id,
+            "at": _now(),
+            "event": event,
+            "respondent_id": respondent_id,
+            "detail": json.dumps(detail, sort_keys=True, ensure_ascii=False),
+        }
+        if isinstance(s, Connection):  # Core callers: one statement object, not one built per entry
+            s.execute(AUDIT_INSERT, values)
+        else:
+            s.execute(insert(m.AuditEntry).values(**values))
 
 
 # -- helpers -------------------------------------------------------------------

@@ -16,18 +16,20 @@ carry no consent here: it was collected with them elsewhere.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
 from . import models as m
 from .answers import AnswersMixin
-from .base import MAX_NAME, Locked, _now, _upsert, _utc
-from .statements import dialect_insert
+from .base import MAX_ID, MAX_NAME, Locked, NotFound, _expired, _hash_token, _now, _upsert, _usable, _utc
+from .invitations import group_language_problems
+from .statements import PRIVACY_SETTINGS, RESPONDENT_INSERT, START_LINK, dialect_insert
 
 NOTICE_MAX = 20_000  # characters of a notice text
 
@@ -43,17 +45,20 @@ class ConsentMixin(AnswersMixin):
     # -- the campaign's notice ---------------------------------------------------------------
     def privacy_settings(self, campaign_id: int) -> dict[str, Any]:
         """{controller, contact (None when unset), notices: {language: the campaign's own text}}.
-        A language without its own text shows the built-in notice."""
-        with self._read() as s:
-            c = self._campaign(s, campaign_id)
-            rows = s.execute(
-                select(m.PrivacyNotice.language, m.PrivacyNotice.text).where(m.PrivacyNotice.campaign_id == c.id)
-            ).all()
-            return {
-                "controller": c.privacy_controller,
-                "contact": c.privacy_contact,
-                "notices": {r.language: r.text for r in rows if r.language in c.languages.split()},
-            }
+        A language without its own text shows the built-in notice. One Core statement: every
+        consent page reads it."""
+        if not isinstance(campaign_id, int) or not 0 < campaign_id <= MAX_ID:
+            raise NotFound(f"no campaign {campaign_id}")
+        with self._readonly_conn() as conn:
+            rows = conn.execute(PRIVACY_SETTINGS, {"cid": campaign_id}).all()
+        if not rows:
+            raise NotFound(f"no campaign {campaign_id}")
+        offered = rows[0].languages.split()
+        return {
+            "controller": rows[0].privacy_controller,
+            "contact": rows[0].privacy_contact,
+            "notices": {r.language: r.text for r in rows if r.text is not None and r.language in offered},
+        }
 
     def set_privacy(
         self,
@@ -145,18 +150,93 @@ class ConsentMixin(AnswersMixin):
         default the link's) and record their consent to `notice`, the exact text they were shown
         (in `notice_language`, default the questionnaire's), in one transaction: nobody is stored
         without consent. A personal invitation's existing respondent (from before the consent
-        step) gets the consent recorded. Returns the respondent id."""
+        step) gets the consent recorded. Returns the respondent id.
+
+        Core statements, not the ORM (one per respondent at the start of a survey, so it counts
+        under load): the link, the notice text unless this process has stored it already, the
+        respondent with their consent, the audit entry."""
         notice = _check_notice(notice)
+        checksum = notice_checksum(notice)
         for _attempt in range(3):
             try:
-                with self._write() as s:
-                    rid = self._start_in(s, token, stakeholder_group, language)
-                    lang = notice_language or s.scalar(select(m.Respondent.language).where(m.Respondent.id == rid))
-                    self._consent_in(s, rid, notice, str(lang))
-                    return rid
+                with self._write_conn() as conn:
+                    rid, existing, lang = self._start_consented(
+                        conn, token, notice, checksum, language, notice_language, stakeholder_group
+                    )
+                if existing:  # from before the consent step: asked once, the first consent stands
+                    with self._write() as s:
+                        self._consent_in(s, rid, notice, lang)
+                else:
+                    self._known_notices.add(checksum)  # committed: stored for good
+                return rid
             except IntegrityError:  # the same invitation started concurrently: take that respondent
                 continue
         raise InputError("could not start the questionnaire, please try again")
+
+    @property
+    def _known_notices(self) -> set[str]:
+        """Checksums of notice texts this Store saw committed (texts are never deleted): a
+        consent to one of them skips its INSERT ... ON CONFLICT DO NOTHING."""
+        known = self.__dict__.get("_known_notice_set")
+        if known is None:
+            known = self.__dict__.setdefault("_known_notice_set", set())
+        return known
+
+    def _start_consented(
+        self,
+        conn: Connection,
+        token: str,
+        notice: str,
+        checksum: str,
+        language: str | None,
+        notice_language: str | None,
+        stakeholder_group: str | None,
+    ) -> tuple[str, bool, str]:
+        """start_with_consent's transaction: (respondent id, whether it existed already, the notice's
+        language). A new respondent is inserted with the consent; an existing one is left to
+        `_consent_in`, as before the consent step."""
+        row = None
+        if _usable(token) and len(token) <= 200:
+            row = conn.execute(START_LINK, {"h": _hash_token(token)}).first()
+        if row is None or row.revoked_at is not None or _expired(row.expires_at) or row.status != "open":
+            raise InputError(Problem("this link is not valid (unknown, expired or closed)", field="token"))
+        if row.kind == "invitation" and row.r_id is not None:
+            return row.r_id, True, str(notice_language or row.r_language)
+        group = row.stakeholder_group if row.kind == "invitation" else (stakeholder_group or "").strip()
+        lang = (language or row.language).strip()
+        problems = group_language_problems(group, lang, row.languages, None)
+        if problems:
+            raise InputError(problems)
+        shown_in = str(notice_language or lang)
+        if shown_in not in row.languages.split():
+            raise InputError(Problem(f"language '{shown_in}' is not one of the campaign's", field="language"))
+        now = _now()
+        if checksum not in self._known_notices:
+            conn.execute(
+                dialect_insert(self.backend)(m.NoticeText)
+                .values(checksum=checksum, text=notice, created=now)
+                .on_conflict_do_nothing(index_elements=["checksum"])
+            )
+        rid = secrets.token_hex(16)  # hex: never starts with "-", safe as a CLI argument
+        conn.execute(
+            RESPONDENT_INSERT,
+            {
+                "id": rid,
+                "campaign_id": row.campaign_id,
+                "invitation_id": row.id,
+                "personal_invitation_id": row.id if row.kind == "invitation" else None,
+                "region": row.region,
+                "stakeholder_group": group,
+                "language": lang,
+                "source": "web",
+                "created": now,
+                "updated": now,
+                "consented_at": now,
+                "consent_notice": checksum,
+            },
+        )
+        self._audit(conn, row.campaign_id, "consent", rid, {"notice": checksum, "language": shown_in})
+        return rid, False, shown_in
 
     def record_consent(self, respondent_id: str, notice: str, *, language: str) -> dict[str, Any]:
         """Record an existing respondent's consent to `notice` (the text shown, in `language`).

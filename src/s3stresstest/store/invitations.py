@@ -39,19 +39,7 @@ class InvitationsMixin(StoreBase):
                     f"'{region}' is not a territory code (a NUTS code such as DE2, ITH2, SI or CH022)", line, "region"
                 )
             )
-        if group is not None and group not in STAKEHOLDER_GROUPS:
-            problems.append(
-                Problem(
-                    f"unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
-                    line,
-                    "stakeholder_group",
-                )
-            )
-        if language not in campaign.languages.split():
-            problems.append(
-                Problem(f"language '{language}' is not one of the campaign's ({campaign.languages})", line, "language")
-            )
-        return problems
+        return problems + group_language_problems(group, language, campaign.languages, line)
 
     def create_invitations(
         self, campaign_id: int, rows: list[tuple[str, str, str]], *, expires: _dt.datetime | None = None
@@ -227,3 +215,20 @@ class InvitationsMixin(StoreBase):
                 "consented_at": _utc(row.consented_at),
             }
         return info, campaign, resp
+
+
+def group_language_problems(group: str | None, language: str, languages: str, line: int | None) -> list[Problem]:
+    """A link's stakeholder group (None: not checked) and language against the campaign's
+    `languages` (space-separated codes)."""
+    problems = []
+    if group is not None and group not in STAKEHOLDER_GROUPS:
+        problems.append(
+            Problem(
+                f"unknown stakeholder group '{group}' (one of: {', '.join(STAKEHOLDER_GROUPS)})",
+                line,
+                "stakeholder_group",
+            )
+        )
+    if language not in languages.split():
+        problems.append(Problem(f"language '{language}' is not one of the campaign's ({languages})", line, "language"))
+    return problems

@@ -15,18 +15,23 @@ from sqlalchemy.orm import Session
 
 from ..errors import InputError, Problem
 from . import models as m
-from .base import StoreBase, _now, _upsert, _utc
+from .base import RESPONDENT_ID_MAX, NotFound, StoreBase, _now, _upsert, _usable, _utc
+from .statements import RESPONDENT_ANSWERS
 
 
 class RespondentsMixin(StoreBase):
     """answers, respondent, delete_respondent, set_contact, contact."""
 
     def answers(self, respondent_id: str) -> dict[str, str]:
-        """All saved answers of a respondent (free-text comments included), item -> value."""
-        with self._read() as s:
-            r = self._respondent_row(s, respondent_id)
-            out = dict(s.execute(select(m.Answer.item, m.Answer.value).where(m.Answer.respondent_id == r.id)).all())
-            out.update(s.execute(select(m.Comment.item, m.Comment.text).where(m.Comment.respondent_id == r.id)).all())
+        """All saved answers of a respondent (free-text comments included), item -> value.
+        One Core statement (every page view of a respondent reads them): NotFound when unknown."""
+        if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
+            raise NotFound("unknown respondent")
+        with self._readonly_conn() as conn:
+            rows = conn.execute(RESPONDENT_ANSWERS, {"rid": respondent_id}).all()
+        if not any(row.kind == 0 for row in rows):
+            raise NotFound("unknown respondent")
+        out = {row.item: row.value for row in sorted(rows, key=lambda row: row.kind) if row.kind}
         return dict(sorted(out.items()))
 
     def respondent(self, respondent_id: str) -> dict[str, Any]:

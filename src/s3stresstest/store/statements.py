@@ -9,11 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, TextClause, Update, bindparam, func, literal_column, select, text, update
+from sqlalchemy import Select, TextClause, Update, bindparam, func, insert, literal_column, select, text, update
 
 from . import models as m
 
-__all__ = ["CAMPAIGN_LOCK", "TOKEN_CONTEXT", "SaveStatements", "dialect_insert"]
+__all__ = [
+    "AUDIT_INSERT",
+    "CAMPAIGN_LOCK",
+    "PRIVACY_SETTINGS",
+    "RESPONDENT_ANSWERS",
+    "RESPONDENT_INSERT",
+    "START_LINK",
+    "TOKEN_CONTEXT",
+    "SaveStatements",
+    "dialect_insert",
+]
 
 # PostgreSQL advisory lock space of campaigns (first key of the two-int4 form; the second is the
 # campaign id). Saves and submits hold it shared, closing a campaign exclusive: a close waits for
@@ -73,6 +83,64 @@ def _token_context_query() -> Select[*tuple[Any, ...]]:
 
 # A link, its campaign and (personal invitations) its respondent, by the token's hash `h`.
 TOKEN_CONTEXT = _token_context_query()
+
+
+def _start_link_query() -> Select[*tuple[Any, ...]]:
+    i, c, r = m.Invitation, m.Campaign, m.Respondent
+    return (
+        select(
+            i.id,
+            i.kind,
+            i.campaign_id,
+            i.region,
+            i.stakeholder_group,
+            i.language,
+            i.expires_at,
+            i.revoked_at,
+            c.status,
+            c.languages,
+            r.id.label("r_id"),
+            r.language.label("r_language"),
+        )
+        .select_from(i)
+        .join(c, c.id == i.campaign_id)
+        .outerjoin(r, r.personal_invitation_id == i.id)
+        .where(i.token_hash == bindparam("h"))
+    )
+
+
+# Inserts executed with a dict of values (Core: the statement is built once, not per row).
+AUDIT_INSERT = insert(m.AuditEntry)
+RESPONDENT_INSERT = insert(m.Respondent)
+
+# Starting a respondent with their consent (`Store.start_with_consent`): the link, its campaign's
+# status and languages and (personal invitations) the respondent it already has, in one statement.
+START_LINK = _start_link_query()
+
+# A campaign's privacy settings: controller, contact, languages and its own notice texts (one row
+# per text; one row with NULL text when it has none). No row: no such campaign.
+PRIVACY_SETTINGS = (
+    select(
+        m.Campaign.privacy_controller,
+        m.Campaign.privacy_contact,
+        m.Campaign.languages,
+        m.PrivacyNotice.language,
+        m.PrivacyNotice.text,
+    )
+    .select_from(m.Campaign)
+    .outerjoin(m.PrivacyNotice, m.PrivacyNotice.campaign_id == m.Campaign.id)
+    .where(m.Campaign.id == bindparam("cid"))
+)
+
+# A respondent's saved answers and comments (kind 1: comments, applied after the answers), and one
+# row of kind 0 when the respondent exists at all: one statement, one snapshot.
+RESPONDENT_ANSWERS = text(
+    """
+SELECT 0 AS kind, NULL AS item, NULL AS value FROM respondents WHERE id = :rid
+UNION ALL SELECT 1, item, value FROM answers WHERE respondent_id = :rid
+UNION ALL SELECT 2, item, text FROM comments WHERE respondent_id = :rid
+"""
+)
 
 
 # PostgreSQL: the rest of a save after the touch, in one statement (one round trip, one plan the

@@ -89,6 +89,7 @@ class Web:
             autoescape=select_autoescape(default=True),
             trim_blocks=False,
             lstrip_blocks=False,
+            auto_reload=False,  # the templates ship with the package: no stat() of each file per page
         )
         self.env = env
         self.templates = Jinja2Templates(env=env)

@@ -13,6 +13,7 @@ a consent records, so the exact text shown must be the one checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from ..store.consent import notice_checksum
 from . import i18n
@@ -20,31 +21,41 @@ from . import i18n
 
 @dataclass(frozen=True)
 class Notice:
-    """The notice shown in one language: its text, checksum, and whether it is the campaign's own."""
+    """The notice shown in one language: its text, checksum, and whether it is the campaign's own.
+    Immutable, and kept (`_notice`) per text: the checksum and paragraphs are computed once."""
 
     language: str
     text: str
     own: bool
 
-    @property
+    @cached_property
     def checksum(self) -> str:
         return notice_checksum(self.text)
 
-    @property
-    def paragraphs(self) -> list[list[str]]:
-        """Paragraphs (split at blank lines), each a list of its lines, for the page."""
-        out: list[list[str]] = []
+    @cached_property
+    def paragraphs(self) -> tuple[tuple[str, ...], ...]:
+        """Paragraphs (split at blank lines), each a tuple of its lines, for the page."""
+        out: list[tuple[str, ...]] = []
         for block in self.text.replace("\r\n", "\n").split("\n\n"):
-            lines = [line.strip() for line in block.split("\n") if line.strip()]
+            lines = tuple(line.strip() for line in block.split("\n") if line.strip())
             if lines:
                 out.append(lines)
-        return out
+        return tuple(out)
 
 
+@lru_cache(maxsize=256)
+def _notice(language: str, text: str, own: bool) -> Notice:
+    """The Notice of a text, shared by the requests that show it (the same text: the same notice)."""
+    return Notice(language, text, own)
+
+
+@lru_cache(maxsize=1024)
 def default_notice(
     language: str, *, campaign: str, controller: str | None, contact: str | None, retention_days: int | None
 ) -> str:
-    """The built-in notice in `language`, filled with the campaign's facts."""
+    """The built-in notice in `language`, filled with the campaign's facts. Kept per set of
+    arguments (the catalogues do not change while the server runs): every consent page and
+    every consent shows it."""
     t = i18n.translator(language)
     parts = [t._("Privacy notice of the survey “{campaign}”.", campaign=campaign)]
     if controller:
@@ -134,7 +145,7 @@ def notice_from(settings: dict, campaign: dict, language: str, retention_days: i
     """`campaign_notice` from privacy settings already read (`Store.privacy_settings`)."""
     own = (settings.get("notices") or {}).get(language)
     if own:
-        return Notice(language, own, True)
+        return _notice(language, own, True)
     text = default_notice(
         language,
         campaign=str(campaign.get("name") or ""),
@@ -142,4 +153,4 @@ def notice_from(settings: dict, campaign: dict, language: str, retention_days: i
         contact=settings.get("contact"),
         retention_days=retention_days,
     )
-    return Notice(language, text, False)
+    return _notice(language, text, False)
