@@ -456,6 +456,15 @@ def test_import_responses_is_all_or_nothing(store, tiny_instrument, monkeypatch)
     assert all(store.respondent(r)["submitted_at"] is not None for r in ("imp0", "imp1", "imp2"))
     rates = store.response_rates(cid)
     assert rates["submitted"].sum() == 3
+    # imported answers count as submitted but never in the rate of personal invitations (was 200 %)
+    token = store.create_invitations(cid, [(resp["region"].iloc[0], resp["stakeholder_group"].iloc[0], "de")])[0]
+    row = (
+        store.response_rates(cid)
+        .set_index(["region", "stakeholder_group"])
+        .loc[(resp["region"].iloc[0], resp["stakeholder_group"].iloc[0])]
+    )
+    assert row["invited"] == 1 and row["submitted"] >= 1 and row["rate"] == 0
+    assert token["token"]
     result = run_stresstest(store.campaign_data(cid), tiny_instrument)
     assert set(result.block_scores["region"]) == {"AT33", "SI", "ITH2"}
 

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..campaign.model import RESPONSE_COLUMNS
 from . import models as m
@@ -22,8 +22,10 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
     """response_rates, invitation_status, responses, campaign_data."""
 
     def response_rates(self, campaign_id: int) -> pd.DataFrame:
-        """region, stakeholder_group, invited, started, submitted, rate (submitted/invited; NaN
-        when nobody was invited, e.g. open links or imports). Sorted by region, group."""
+        """region, stakeholder_group, invited, started, submitted, rate. `started` and `submitted`
+        count every respondent (personal invitations, open links, imports); `rate` is the share of
+        personal invitations whose respondent submitted (NaN when nobody was invited), so answers
+        that came another way never push it above 100 %. Sorted by region, group."""
         r, i = m.Respondent, m.Invitation
         with self._read() as s:
             self._campaign(s, campaign_id)
@@ -32,18 +34,21 @@ class ReportsMixin(CampaignsMixin, RegionsMixin):
                 .where(i.campaign_id == campaign_id, i.kind == "invitation")
                 .group_by(i.region, i.stakeholder_group)
             ).all()
+            invited_done = case((r.personal_invitation_id.is_not(None) & r.submitted_at.is_not(None), 1))
             started = s.execute(
-                select(r.region, r.stakeholder_group, func.count(), func.count(r.submitted_at))
+                select(
+                    r.region, r.stakeholder_group, func.count(), func.count(r.submitted_at), func.count(invited_done)
+                )
                 .where(r.campaign_id == campaign_id)
                 .group_by(r.region, r.stakeholder_group)
             ).all()
         table: dict[tuple[str, str | None], list[int]] = {}
         for region, group, n in invited:
-            table.setdefault((region, group), [0, 0, 0])[0] = n
-        for region, group, n, done in started:
-            t = table.setdefault((region, group), [0, 0, 0])
-            t[1], t[2] = n, done
-        rows = [(k[0], k[1], v[0], v[1], v[2], (v[2] / v[0]) if v[0] else math.nan) for k, v in sorted(table.items())]
+            table.setdefault((region, group), [0, 0, 0, 0])[0] = n
+        for region, group, n, done, done_invited in started:
+            t = table.setdefault((region, group), [0, 0, 0, 0])
+            t[1], t[2], t[3] = n, done, done_invited
+        rows = [(k[0], k[1], v[0], v[1], v[2], (v[3] / v[0]) if v[0] else math.nan) for k, v in sorted(table.items())]
         df = pd.DataFrame(rows, columns=["region", "stakeholder_group", "invited", "started", "submitted", "rate"])
         return df.astype({"invited": "int64", "started": "int64", "submitted": "int64", "rate": "float64"})
 
