@@ -95,6 +95,9 @@ class Web:
         self.templates = Jinja2Templates(env=env)
         self._instruments: dict[int, tuple] = {}
         self._lock = threading.Lock()
+        # (instrument id, page number, language) -> {item name: its HTML with no answer and no
+        # error}: what a page shows on its first view (`routes_survey.render_page`)
+        self.blank_questions: dict[tuple[int, int, str], dict[str, str]] = {}
 
     # -- instruments ---------------------------------------------------------
     def instrument_pages(self, instrument_id: int) -> tuple:

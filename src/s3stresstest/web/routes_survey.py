@@ -387,24 +387,36 @@ def render_page(
     request: Request, ctx: Ctx, page: Page, values: dict, errors: dict, general: list, status: int = 200
 ) -> Response:
     web = web_of(request)
-    return web.render(
-        request,
-        "survey/page.html",
-        {
-            **_common(request, ctx, ctx.page_url(page.number)),
-            "page": page,
-            "page_no": page.number,
-            "page_count": len(ctx.pages),
-            "page_title": page_title(page, ctx.lang),
-            "action": ctx.page_url(page.number),
-            "draft_url": ctx.page_url(page.number) + "/draft",
-            "values": values,
-            "errors": errors,
-            "problems": general,
-        },
-        lang=ctx.lang,
-        status=status,
-    )
+    context = {
+        **_common(request, ctx, ctx.page_url(page.number)),
+        "page": page,
+        "page_no": page.number,
+        "page_count": len(ctx.pages),
+        "page_title": page_title(page, ctx.lang),
+        "action": ctx.page_url(page.number),
+        "draft_url": ctx.page_url(page.number) + "/draft",
+        "values": values,
+        "errors": errors,
+        "problems": general,
+    }
+    if not errors and not any(item.name in values for item in page.items):
+        context["blank_questions"] = blank_questions(request, ctx, page, context)
+    return web.render(request, "survey/page.html", context, lang=ctx.lang, status=status)
+
+
+def blank_questions(request: Request, ctx: Ctx, page: Page, context: dict) -> dict:
+    """The HTML of each question of `page` with no answer and no error, rendered once per
+    (instrument, page, language): a stored instrument never changes, and most page views are
+    first views. `context`: render_page's (labels, hints and options in the page's language)."""
+    web = web_of(request)
+    key = (int(ctx.campaign["instrument_id"]), page.number, ctx.lang)
+    hit = web.blank_questions.get(key)
+    if hit is None:
+        blank = {**web.base_context(request, ctx.lang), **context, "values": {}, "errors": {}}
+        module = web.env.get_template("survey/_item.html").make_module(blank)
+        question = module.question  # type: ignore[attr-defined]  # the macro of _item.html
+        hit = web.blank_questions.setdefault(key, {item.name: question(item) for item in page.items})
+    return hit
 
 
 def save_page(request: Request, kind: str, token: str, n: int, form) -> Response:
