@@ -28,7 +28,7 @@ from ..errors import InputError, Problem
 from . import models as m
 from .answers import AnswersMixin
 from .base import MAX_ID, MAX_NAME, Locked, NotFound, _expired, _hash_token, _now, _upsert, _usable, _utc
-from .invitations import group_language_problems
+from .invitations import group_language_problems, privacy_from_rows
 from .statements import PRIVACY_SETTINGS, RESPONDENT_INSERT, START_LINK, dialect_insert
 
 NOTICE_MAX = 20_000  # characters of a notice text
@@ -50,15 +50,10 @@ class ConsentMixin(AnswersMixin):
         if not isinstance(campaign_id, int) or not 0 < campaign_id <= MAX_ID:
             raise NotFound(f"no campaign {campaign_id}")
         with self._readonly_conn() as conn:
-            rows = conn.execute(PRIVACY_SETTINGS, {"cid": campaign_id}).all()
-        if not rows:
+            settings = privacy_from_rows(conn.execute(PRIVACY_SETTINGS, {"cid": campaign_id}).all())
+        if settings is None:
             raise NotFound(f"no campaign {campaign_id}")
-        offered = rows[0].languages.split()
-        return {
-            "controller": rows[0].privacy_controller,
-            "contact": rows[0].privacy_contact,
-            "notices": {r.language: r.text for r in rows if r.text is not None and r.language in offered},
-        }
+        return settings
 
     def set_privacy(
         self,

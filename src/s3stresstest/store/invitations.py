@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -18,7 +19,7 @@ from ..campaign.model import STAKEHOLDER_GROUPS, TERRITORY_CODE
 from ..errors import InputError, Problem
 from . import models as m
 from .base import Locked, StoreBase, _expired, _hash_token, _now, _usable, _utc
-from .statements import TOKEN_CONTEXT
+from .statements import PRIVACY_SETTINGS, TOKEN_CONTEXT
 
 
 class InvitationsMixin(StoreBase):
@@ -168,15 +169,22 @@ class InvitationsMixin(StoreBase):
                 "respondent_id": rid,
             }
 
-    def token_context(self, token: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None] | None:
+    def token_context(
+        self, token: str, *, privacy: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None] | None:
         """(resolve_token(token), get_campaign(...), respondent(...) of a personal invitation or None)
         in one read transaction and one query; None for an unknown, wrong, expired or revoked token.
         A live link of a closed campaign does come back (campaign status 'closed'), so that its page
-        can say the survey has ended, in the invitation's language: callers check the status."""
+        can say the survey has ended, in the invitation's language: callers check the status.
+        `privacy`: the campaign dict also holds its `privacy_settings` (the consent pages show the
+        notice), read on the same connection by a second query."""
         if not _usable(token) or len(token) > 200:
             return None
+        settings = None
         with self._readonly_conn() as conn:
             row = conn.execute(TOKEN_CONTEXT, {"h": _hash_token(token)}).first()
+            if privacy and row is not None:
+                settings = privacy_from_rows(conn.execute(PRIVACY_SETTINGS, {"cid": row.campaign_id}).all())
         if row is None:
             return None
         if row.revoked_at is not None or _expired(row.expires_at):
@@ -199,6 +207,8 @@ class InvitationsMixin(StoreBase):
             "created": _utc(row.c_created),
             "closed_at": _utc(row.closed_at),
         }
+        if settings is not None:
+            campaign["privacy"] = settings
         resp = None
         if rid is not None:
             resp = {
@@ -232,3 +242,15 @@ def group_language_problems(group: str | None, language: str, languages: str, li
     if language not in languages.split():
         problems.append(Problem(f"language '{language}' is not one of the campaign's ({languages})", line, "language"))
     return problems
+
+
+def privacy_from_rows(rows: Sequence[Any]) -> dict[str, Any] | None:
+    """`Store.privacy_settings` from the rows of PRIVACY_SETTINGS (None: no such campaign)."""
+    if not rows:
+        return None
+    offered = rows[0].languages.split()
+    return {
+        "controller": rows[0].privacy_controller,
+        "contact": rows[0].privacy_contact,
+        "notices": {r.language: r.text for r in rows if r.text is not None and r.language in offered},
+    }

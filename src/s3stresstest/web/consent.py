@@ -24,7 +24,7 @@ from . import i18n
 from .core import NotFound
 from .deps import CsrfForm, web_of
 from .i18n import N_
-from .notice import Notice, campaign_notice
+from .notice import Notice, campaign_notice, notice_from
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,9 +53,13 @@ def need_consent(request: Request, ctx) -> Response | None:
 
 
 def notice_for(request: Request, ctx, language: str | None = None) -> Notice:
-    """The campaign's notice in `language` (default: the page's)."""
+    """The campaign's notice in `language` (default: the page's), from the privacy settings read
+    with the link when the page asked for them (`load_ctx(privacy=True)`), else read now."""
     web = web_of(request)
-    return campaign_notice(web.store, ctx.campaign, language or ctx.lang, web.settings.retention_days)
+    settings = ctx.campaign.get("privacy")
+    if settings is None:
+        return campaign_notice(web.store, ctx.campaign, language or ctx.lang, web.settings.retention_days)
+    return notice_from(settings, ctx.campaign, language or ctx.lang, web.settings.retention_days)
 
 
 def open_form_context(request: Request, ctx) -> dict:
@@ -80,9 +84,10 @@ def agreed_notice(request: Request, ctx, form) -> Notice | Response | str:
 
 # -- views ------------------------------------------------------------------------------------------
 def _ctx(request: Request, kind: str, token: str):
+    """The link's context with its campaign's privacy settings (one connection for both)."""
     from .routes_survey import load_ctx  # routes_survey imports this module
 
-    return load_ctx(request, kind, token)
+    return load_ctx(request, kind, token, privacy=True)
 
 
 def _common(request: Request, ctx, path: str) -> dict:
@@ -159,7 +164,7 @@ def view_declined(request: Request, kind: str, token: str) -> Response:
             **_common(request, ctx, f"{ctx.base}/declined"),
             "earlier": earlier,
             "again_url": again,
-            "contact": (web.store.privacy_settings(ctx.campaign["id"]) or {}).get("contact") if earlier else None,
+            "contact": (ctx.campaign.get("privacy") or {}).get("contact") if earlier else None,
         },
         lang=ctx.lang,
     )

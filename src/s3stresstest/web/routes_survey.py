@@ -120,8 +120,9 @@ def _pick_language(
     return allowed[0] if allowed else i18n.DEFAULT
 
 
-def load_ctx(request: Request, kind: str, token: str) -> Ctx:
-    """Resolve the link or raise NotFound (RateLimited past a limit).
+def load_ctx(request: Request, kind: str, token: str, *, privacy: bool = False) -> Ctx:
+    """Resolve the link or raise NotFound (RateLimited past a limit). `privacy`: the campaign
+    dict also holds its privacy settings (`Store.token_context`), for the pages showing the notice.
 
     Two separate counts: requests per link, and failed lookups per client address. An address
     past its failures gets 429 for every further *failed* lookup (malformed ones without touching
@@ -131,7 +132,7 @@ def load_ctx(request: Request, kind: str, token: str) -> Ctx:
         raise web.bad_token(request) or NotFound()
     web.check_token_rate(request, token)
     # link, campaign and (personal invitation) respondent: one read transaction, one query
-    hit = web.store.token_context(token)
+    hit = web.store.token_context(token, privacy=privacy)
     if hit is None or hit[0].get("kind") != kind:
         raise web.bad_token(request) or NotFound()
     info, campaign, invited = hit
@@ -250,7 +251,7 @@ def resume_open(request: Request, token: str, code: str) -> Response:
 # -- views (sync: they talk to the database; run in the thread pool) -----------------------------
 def view_landing(request: Request, kind: str, token: str) -> Response:
     web = web_of(request)
-    ctx = load_ctx(request, kind, token)
+    ctx = load_ctx(request, kind, token, privacy=kind == "open")  # an open link's form shows the notice
     # an open link is shared: once this browser's respondent has submitted, the next person
     # using it (a colleague at the same desk) gets a fresh questionnaire, not the thanks page
     if kind == "open" and (ctx.respondent is None or ctx.submitted):
@@ -327,7 +328,7 @@ def _has_language(labels: dict[str, str], lang: str) -> bool:
 
 def start_open(request: Request, token: str, form) -> Response:
     web = web_of(request)
-    ctx = load_ctx(request, "open", token)
+    ctx = load_ctx(request, "open", token, privacy=True)
     if ctx.respondent is not None and not ctx.submitted:
         return web.redirect(request, ctx.resume_url)
     agreed = consent.agreed_notice(request, ctx, form)  # nobody is stored without consent
