@@ -555,7 +555,7 @@ def test_instruments_are_versioned_and_campaigns_pin_one(store, tiny_instrument,
 
 def test_regions_and_groups(store, tiny_instrument):
     cid = setup_campaign(store, tiny_instrument)
-    assert store.regions(cid).to_dict("records")[0] == {"region": "AT33", "name": "Tirol"}
+    assert store.regions(cid).to_dict("records")[0] == {"region": "AT33", "name": "Tirol", "language": "de"}
     assert len(store.groups(cid)) == 3
     with pytest.raises(InputError) as exc:
         store.add_regions(cid, pd.DataFrame({"region": ["SI", "bad", "DE2", "DE2"], "name": ["", "", "", ""]}))
