@@ -64,6 +64,9 @@ def create_app(store=None, *, settings: WebSettings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=lifespan,
+        # FastAPI's built-in OpenTelemetry hooks: this service exports no traces, metrics or logs,
+        # so none of them is looked up per request (each request asked OpenTelemetry's providers).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     web = Web(store, settings)
     app.state.web = web
