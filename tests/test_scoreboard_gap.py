@@ -115,7 +115,7 @@ def test_withheld_scores_are_not_used_and_are_counted():
     plain = scoreboard_comparison(make_inputs(), "b6", 25)[0]
     pd.testing.assert_frame_equal(fig.reset_index(drop=True), plain.reset_index(drop=True))
     f = scoreboard_gap(inputs, FindingParams())
-    assert f["withheld"] == 2 and "Withheld scores (2)" in f["rule"]
+    assert f["withheld"] == 2 and "2 territories with a withheld score are not compared" in f["rule"]
 
 
 def test_a_published_score_without_scoreboard_index_is_counted_apart():
