@@ -98,6 +98,8 @@ class Web:
         # (instrument id, page number, language) -> {item name: its HTML with no answer and no
         # error}: what a page shows on its first view (`routes_survey.render_page`)
         self.blank_questions: dict[tuple[int, int, str], dict[str, str]] = {}
+        # personal link -> (monotonic expiry, link, campaign, respondent): see `routes_survey.load_ctx`
+        self.saving_links: dict[str, tuple[float, dict, dict, dict]] = {}
 
     # -- instruments ---------------------------------------------------------
     def instrument_pages(self, instrument_id: int) -> tuple:
