@@ -45,39 +45,46 @@ def dialect_insert(dialect: str) -> Callable[[Any], Any]:
     return sqlite_insert
 
 
-def _token_context_query() -> Select[*tuple[Any, ...]]:
+def _by_link(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`columns` of a link (by its token's hash `h`), its campaign and, for a personal invitation,
+    the respondent it has (NULLs when none): one statement, one round trip."""
     i, c, r = m.Invitation, m.Campaign, m.Respondent
     return (
-        select(
-            i.kind,
-            i.campaign_id,
-            i.region,
-            i.stakeholder_group,
-            i.language,
-            i.expires_at,
-            i.revoked_at,
-            c.name,
-            c.status,
-            c.instrument_id,
-            c.languages,
-            c.created.label("c_created"),
-            c.closed_at,
-            r.id.label("r_id"),
-            r.campaign_id.label("r_campaign_id"),
-            r.region.label("r_region"),
-            r.stakeholder_group.label("r_group"),
-            r.language.label("r_language"),
-            r.last_page,
-            r.created.label("r_created"),
-            r.updated.label("r_updated"),
-            r.submitted_at,
-            r.source,
-            r.consented_at,
-        )
+        select(*columns)
         .select_from(i)
         .join(c, c.id == i.campaign_id)
         .outerjoin(r, r.personal_invitation_id == i.id)
         .where(i.token_hash == bindparam("h"))
+    )
+
+
+def _token_context_query() -> Select[*tuple[Any, ...]]:
+    i, c, r = m.Invitation, m.Campaign, m.Respondent
+    return _by_link(
+        i.kind,
+        i.campaign_id,
+        i.region,
+        i.stakeholder_group,
+        i.language,
+        i.expires_at,
+        i.revoked_at,
+        c.name,
+        c.status,
+        c.instrument_id,
+        c.languages,
+        c.created.label("c_created"),
+        c.closed_at,
+        r.id.label("r_id"),
+        r.campaign_id.label("r_campaign_id"),
+        r.region.label("r_region"),
+        r.stakeholder_group.label("r_group"),
+        r.language.label("r_language"),
+        r.last_page,
+        r.created.label("r_created"),
+        r.updated.label("r_updated"),
+        r.submitted_at,
+        r.source,
+        r.consented_at,
     )
 
 
@@ -87,25 +94,19 @@ TOKEN_CONTEXT = _token_context_query()
 
 def _start_link_query() -> Select[*tuple[Any, ...]]:
     i, c, r = m.Invitation, m.Campaign, m.Respondent
-    return (
-        select(
-            i.id,
-            i.kind,
-            i.campaign_id,
-            i.region,
-            i.stakeholder_group,
-            i.language,
-            i.expires_at,
-            i.revoked_at,
-            c.status,
-            c.languages,
-            r.id.label("r_id"),
-            r.language.label("r_language"),
-        )
-        .select_from(i)
-        .join(c, c.id == i.campaign_id)
-        .outerjoin(r, r.personal_invitation_id == i.id)
-        .where(i.token_hash == bindparam("h"))
+    return _by_link(
+        i.id,
+        i.kind,
+        i.campaign_id,
+        i.region,
+        i.stakeholder_group,
+        i.language,
+        i.expires_at,
+        i.revoked_at,
+        c.status,
+        c.languages,
+        r.id.label("r_id"),
+        r.language.label("r_language"),
     )
 
 
