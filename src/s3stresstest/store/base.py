@@ -28,6 +28,7 @@ from ..errors import InputError, Problem
 from ..instrument import Instrument
 from . import models as m
 from .db import database_url, make_engine, upgrade
+from .groupcommit import GroupCommit
 from .statements import AUDIT_INSERT, CAMPAIGN_LOCK, SaveStatements, dialect_insert
 from .writequeue import WriteQueue
 
@@ -80,6 +81,9 @@ class StoreBase:
         # SQLite has one writer at a time: writers queue (threads on a mutex, processes on a flock)
         # instead of polling the file lock; see writequeue.py.
         self._write_lock = WriteQueue(_sqlite_file(engine)) if engine.dialect.name == "sqlite" else None
+        # SQLite: the page saves waiting for the writer share one transaction and one sync to disk
+        # (groupcommit.py); PostgreSQL commits concurrent transactions in parallel already.
+        self._group = GroupCommit(self._write_conn) if engine.dialect.name == "sqlite" else None
         self._save_sql = SaveStatements(engine.dialect.name)
 
     @classmethod
