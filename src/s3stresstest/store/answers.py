@@ -97,12 +97,9 @@ class AnswersMixin(InvitationsMixin):
         page, answers = self._check_save_args(page, answers)
         if not _usable(respondent_id) or len(respondent_id) > RESPONDENT_ID_MAX:
             raise NotFound("unknown respondent")
-        if self._group is not None:  # SQLite: committed with the other saves waiting for the writer
-            self._group.run(lambda conn: self._save_in(conn, respondent_id, page, answers, draft=draft))
-            return {"saved": len(answers), "page": page}
         for attempt in _once_more_after_a_lost_connection():
-            with attempt, self._write_conn() as conn:
-                self._save_in(conn, respondent_id, page, answers, draft=draft)
+            with attempt:
+                self._grouped_write(lambda conn: self._save_in(conn, respondent_id, page, answers, draft=draft))
         return {"saved": len(answers), "page": page}
 
     def _save_in(

@@ -13,10 +13,10 @@ import json
 import math
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, bindparam, func, insert, literal_column, select
@@ -49,6 +49,8 @@ MIN_PASSWORD = 8
 MAX_NAME = 200
 RESPONDENT_ID_MAX = 40
 
+
+T = TypeVar("T")
 
 MAX_ID = 2**31 - 1  # the largest integer key every backend holds (PostgreSQL INTEGER columns)
 
@@ -135,6 +137,15 @@ class StoreBase:
             return
         with self._write_lock, self.engine.begin() as conn:
             yield conn
+
+    def _grouped_write(self, fn: Callable[[Connection], T]) -> T:
+        """`fn(conn)` in a writing transaction; on SQLite shared with the other writes waiting for
+        the writer (group commit: one sync for all, see groupcommit.py). For short Core writes
+        that many respondents make at once: saving a page, agreeing to the privacy notice."""
+        if self._group is not None:
+            return self._group.run(fn)
+        with self._write_conn() as conn:
+            return fn(conn)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:

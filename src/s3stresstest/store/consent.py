@@ -154,10 +154,11 @@ class ConsentMixin(AnswersMixin):
         checksum = notice_checksum(notice)
         for _attempt in range(3):
             try:
-                with self._write_conn() as conn:
-                    rid, existing, lang = self._start_consented(
+                rid, existing, lang = self._grouped_write(
+                    lambda conn: self._start_consented(
                         conn, token, notice, checksum, language, notice_language, stakeholder_group
                     )
+                )
                 if existing:  # from before the consent step: asked once, the first consent stands
                     with self._write() as s:
                         self._consent_in(s, rid, notice, lang)
