@@ -249,3 +249,36 @@ def test_store_saves_from_many_threads_keep_their_own_refusals(tmp_path, tiny_in
                 assert store.answers(rids[i]) == good
         assert store.answers(rids[0]) == {}
         assert store._group is not None and store._group.saves == 11  # the accepted saves went through it
+
+
+def test_consents_from_many_threads_share_commits_and_keep_their_own_refusals(tmp_path, tiny_instrument):
+    """start_with_consent goes through the group commit as well: each link gets its respondent
+    (the same one for the same invitation), a dead link its own error."""
+    from test_store import setup_campaign
+
+    from s3stresstest.store import Store
+
+    with Store.open(f"sqlite:///{tmp_path / 'c.db'}") as store:
+        cid = setup_campaign(store, tiny_instrument)
+        tokens = [i["token"] for i in store.create_invitations(cid, [("SI", "company", "en")] * 12)]
+        calls = [*tokens, tokens[0], "not-a-token"]
+        out: list = [None] * len(calls)
+        start = threading.Barrier(len(calls))
+
+        def worker(i: int) -> None:
+            start.wait()
+            try:
+                out[i] = store.start_with_consent(calls[i], "The notice as shown.")
+            except Exception as exc:  # noqa: BLE001 - the outcome under test
+                out[i] = exc
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert isinstance(out[-1], InputError) and "not valid" in str(out[-1])
+        assert out[12] == out[0] and len(set(out[:12])) == 12
+        for rid in out[:12]:
+            assert store.respondent(rid)["consented_at"] is not None
+        assert store._group is not None and store._group.saves >= 12
