@@ -1,8 +1,9 @@
 """The storage API the web app and the CLI build on: `Store`, one facade over the mixins.
 
-Every method runs in its own transaction and has committed before it returns, so an
-answer the server acknowledged is on disk (SQLite: WAL + synchronous=FULL; PostgreSQL:
-default fsync). Return values are plain: dicts, lists, DataFrames, `Instrument`s (cached
+Every method's writes have committed before it returns, so an answer the server
+acknowledged is on disk (SQLite: WAL + synchronous=FULL; PostgreSQL: default fsync). On
+SQLite, page saves and consents that arrive together share one transaction, each in its
+own savepoint (groupcommit.py): one sync for many, each with its own outcome. Return values are plain: dicts, lists, DataFrames, `Instrument`s (cached
 per id, shared: do not mutate them).
 
 Bad input raises `s3stresstest.errors.InputError` listing each problem; the subclasses
