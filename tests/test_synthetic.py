@@ -18,13 +18,14 @@ from s3stresstest.campaign.synthetic import (
     SyntheticSpec,
     generate_campaign,
     is_open_question,
-    territory_language,
 )
 from s3stresstest.campaign.territories import ALPINE_DEMO, EUROPEAN_DEMO, demo_groups, demo_regions
 from s3stresstest.instrument import instrument_from_workbook, load_builtin
 from s3stresstest.instrument.textform import loads
 from s3stresstest.recommend.engine import NON_ANSWER, clean_excerpt
 from s3stresstest.recommend.keywords import BLOCK_KEYWORDS, detect_language, language_of, mark, mentions
+from s3stresstest.regions import languages
+from s3stresstest.report.regional import SYNTHETIC_CAMPAIGN
 
 GISCO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gisco"
 
@@ -95,7 +96,9 @@ def test_generated_responses_pass_validation(instrument, demo):
     assert len(checked) == len(df)
     assert demo.synthetic is True
     assert "synthetic" in demo.description.lower() and '"seed":2017' in demo.description
-    assert "language of each territory" in demo.description
+    assert "each territory's default report language" in demo.description
+    # the reports recognise the description and word it in their language
+    assert SYNTHETIC_CAMPAIGN.fullmatch(demo.description)
     assert demo.groups.equals(demo_groups())
     assert list(demo.regions["region"]) == list(demo_regions()["region"])
 
@@ -234,17 +237,41 @@ def test_open_questions_are_marked_synthetic(instrument, demo):
 
 
 # -- open answers in the territory's language (issue 11, point 7) -------------------------
-def test_territory_language_follows_the_country():
-    assert [territory_language(c) for c in ("AT32", "DE2", "CH022", "FRC2", "ITC1", "SI", "ES21", "BE3")] == [
-        "de",
-        "de",
-        "de",
-        "fr",
-        "it",
-        "sl",
-        "en",
-        "en",
-    ]
+# Territories where a country's language is not every territory's: the generator once kept its own
+# country table (all CH German, all BE English), so the French Fribourg report quoted German answers.
+LANGUAGE_OF = {
+    "CH022": "fr",  # Fribourg: French-speaking majority
+    "CH021": "de",  # Bern
+    "CH07": "it",  # Ticino
+    "BE3": "fr",  # Wallonia
+    "BE336": "de",  # German-speaking community
+    "BE2": "en",  # Flanders: Dutch is no report language
+    "ITH1": "de",  # South Tyrol
+    "ITC1": "it",
+    "LI0": "de",
+    "AT32": "de",
+    "FRC2": "fr",
+    "SI": "sl",
+    "ES21": "en",
+}
+
+
+def test_territory_language_follows_the_report_language_table(instrument):
+    # one table: the generator's language is the default report language of regions.languages
+    assert {c: languages.territory_language(c) for c in LANGUAGE_OF} == LANGUAGE_OF
+    regions = pd.DataFrame({"region": list(LANGUAGE_OF)})
+    answers = _open_answers(
+        generate_campaign(instrument, regions, spec=SyntheticSpec(seed=11), respondents=30), instrument
+    )
+    for code, language in LANGUAGE_OF.items():
+        texts = set(answers.loc[answers["region"] == code, "value"])
+        assert texts, code
+        assert texts <= set(OPEN_TEMPLATES_BY_LANGUAGE[language]), (code, language, texts)
+
+
+def test_every_language_the_table_returns_has_templates():
+    returned = {*languages.COUNTRY_LANGUAGES.values(), *languages.TERRITORY_LANGUAGES.values(), languages.FALLBACK}
+    assert returned <= set(OPEN_TEMPLATES_BY_LANGUAGE)
 
 
 def _blocks(text: str) -> set[str]:

@@ -36,9 +36,11 @@ or "...comment..." text items) get, for about 30% of respondents, one of a few
 neutral template sentences, every one prefixed "[synthetic] "; other text items
 are blank or a "[synthetic] ..." label. Date, time and metadata items stay blank.
 
-Open answers are written in the language of the respondent's territory
-(`territory_language`: AT, DE and CH German, FR French, IT Italian, SI Slovenian,
-every other country English): the same themes in every language (`OPEN_TEMPLATES_BY_LANGUAGE`),
+Open answers are written in the territory's default report language, from the one table
+reports and the web use (`regions.languages.territory_language`: Fribourg and Wallonia French,
+Ticino Italian, AT, DE, LI and the rest of CH German, ..., English where the territory's
+language is none of the five), so a French report quotes French answers: the same themes in
+every language (`OPEN_TEMPLATES_BY_LANGUAGE`, which has every language that table returns),
 worded so that the keyword stems of `recommend.keywords` find each sentence under the
 same block as its English original. Only English has a "No further comment." template;
 in the other languages that slot stays blank (a respondent with nothing to add leaves the
@@ -57,6 +59,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..instrument import ChoiceList, Instrument, Item
+from ..regions.languages import territory_language
 from .model import RESPONSE_COLUMNS, STAKEHOLDER_GROUPS, TERRITORY_CODE, Campaign
 
 SYNTHETIC_PREFIX = "[synthetic] "
@@ -116,16 +119,6 @@ OPEN_TEMPLATES_BY_LANGUAGE: dict[str, tuple[str | None, ...]] = {
         None,
     ),
 }
-
-#: The language synthetic respondents of a country write in (the first two letters of the
-#: territory code); every other country writes English. Switzerland is given German.
-COUNTRY_LANGUAGES = {"AT": "de", "DE": "de", "CH": "de", "FR": "fr", "IT": "it", "SI": "sl"}
-
-
-def territory_language(code: str) -> str:
-    """The language a synthetic respondent of territory `code` writes open answers in ("en" by default)."""
-    return COUNTRY_LANGUAGES.get(str(code)[:2].upper(), "en")
-
 
 _LANGUAGE_ORDER = tuple(OPEN_TEMPLATES_BY_LANGUAGE)  # "en" first: the default
 #: (language, slot) -> template sentence; "" where a language leaves the slot blank.
@@ -317,8 +310,9 @@ def generate_campaign(
     description = (
         f"SYNTHETIC campaign: generated data, not real answers. {n} respondents in {n_regions} territories, "
         f"drawn from a latent-trait model by s3stresstest.campaign.synthetic for instrument "
-        f"{instrument.form_id} {instrument.version}. Open answers are template sentences in the language of "
-        f"each territory (AT, DE, CH German; FR French; IT Italian; SI Slovenian; others English). "
+        f"{instrument.form_id} {instrument.version}. Open answers are template sentences in each territory's "
+        f"default report language (German, French, Italian or Slovenian where that is the territory's majority "
+        f"language, English elsewhere). "
         f"Spec: {spec.model_dump_json()}"
     )
     return Campaign(responses=df, regions=regions, groups=groups, synthetic=True, description=description)

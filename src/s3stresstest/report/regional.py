@@ -1864,12 +1864,14 @@ def _scoring_rule(key: str, text: str, t: Translator) -> tuple[str, str | None]:
     return name, None
 
 
-# The description `campaign.synthetic` gives a generated campaign (recorded in English in run.json).
+# The description `campaign.synthetic` gives a generated campaign (recorded in English in run.json); one
+# recorded before the generator took the territory languages of `regions.languages` is shown as recorded.
 SYNTHETIC_CAMPAIGN = re.compile(
     r"SYNTHETIC campaign: generated data, not real answers\. (?P<n>\d+) respondents in (?P<regions>\d+) "
     r"territories, drawn from a latent-trait model by (?P<generator>\S+) for instrument (?P<form>\S+) "
-    r"(?P<version>\S+)\. Open answers are template sentences in the language of each territory \(AT, DE, CH "
-    r"German; FR French; IT Italian; SI Slovenian; others English\)\. Spec: (?P<spec>.*)",
+    r"(?P<version>\S+)\. Open answers are template sentences in each territory's default report language "
+    r"\(German, French, Italian or Slovenian where that is the territory's majority language, English "
+    r"elsewhere\)\. Spec: (?P<spec>.*)",
     re.DOTALL,
 )
 
@@ -1882,8 +1884,8 @@ def _campaign_text(text: str, t: Translator) -> str:
     return t._(
         "SYNTHETIC campaign: generated data, not real answers. {n} respondents in {regions} territories, drawn from "
         "a latent-trait model by {generator} for instrument {form} {version}. Open answers are template sentences "
-        "in the language of each territory (AT, DE, CH German; FR French; IT Italian; SI Slovenian; others "
-        "English). Spec: {spec}",
+        "in each territory's default report language (German, French, Italian or Slovenian where that is the "
+        "territory's majority language, English elsewhere). Spec: {spec}",
         n=t.integer(int(m["n"])),
         regions=t.integer(int(m["regions"])),
         generator=m["generator"],
