@@ -195,3 +195,11 @@ def test_the_pilot_csvs_beside_the_reports_follow_k(tmp_path):
         t = pd.read_csv(out / f"{name}.csv")
         assert (t["n"].dropna() >= k).all()
         assert t.loc[t["status"] != "ok", "score"].isna().all()
+
+
+def test_a_pilot_report_names_its_region_with_the_code_only_in_brackets(shared_data, monkeypatch):
+    monkeypatch.setenv("S3ST_DATA_DIR", str(shared_data))
+    v = pilot_demo()
+    doc = pilot_document(v, "PC001", "en")  # region AT32 (NUTS 2021: Salzburg)
+    assert doc.subtitle == "Synthetic pilot cluster A (PC001), region Salzburg (AT32)"
+    assert pilot_document(v, "PC003", "sl").subtitle.endswith("Slovenija (SI)")

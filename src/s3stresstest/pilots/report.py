@@ -42,6 +42,18 @@ def _figure(t, row, k: int) -> str:
     return t.interval(row["score"], row["ci_low"], row["ci_high"])
 
 
+def region_label(region: str) -> str:
+    """The region as readers know it, by name with the code in brackets ("Salzburg (AT32)"); the code
+    alone when the NUTS reference data is not installed or the region is not a NUTS code."""
+    from ..regions.territories import nuts_registry
+
+    registry = nuts_registry()
+    if registry is None or region not in registry:
+        return region
+    name = registry.name(region)
+    return f"{name} ({region})" if name and name != region else region
+
+
 def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Document:
     """The validation report of one pilot cluster's service."""
     t = translator(check_language(language))
@@ -51,7 +63,12 @@ def pilot_document(v: PilotValidation, code: str, language: str = "en") -> Docum
     doc = Document(
         kind="pilot",
         title=t._("Service validation: {service}", service=pilot["service"]),
-        subtitle=t._("{cluster} ({code}), region {region}", cluster=pilot["name"], code=code, region=pilot["region"]),
+        subtitle=t._(
+            "{cluster} ({code}), region {region}",
+            cluster=pilot["name"],
+            code=code,
+            region=region_label(str(pilot["region"])),
+        ),
         stem=f"pilot_{code}",
         synthetic=v.synthetic,
         banner=_banner(t, v),
