@@ -58,7 +58,7 @@ def test_the_admin_writes_reports_in_each_territory_language_and_reads_them(scor
 
     # the run's page: a link per report, each regional one in its territory's language, and the zip
     page = client.get(run_url).text
-    assert "Salzburg (AT32)" in page and "Lombardia (ITC4)" in page and "Policy memo" in page
+    assert "Salzburg (AT32)" in page and "Lombardia (ITC4)" in page and "what the S3 StressTest shows" in page
     row = page.split("Salzburg (AT32)")[1].split("</tr>")[0]
     assert 'lang="de" class="nowrap">Deutsch<' in row
     assert 'lang="sl" class="nowrap">Slovenščina<' in page.split("Slovenija (SI)")[1].split("</tr>")[0]

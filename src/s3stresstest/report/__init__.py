@@ -128,6 +128,7 @@ def build_reports(
     synthesis: bool = True,
     memo: bool = True,
     also_english: bool = False,
+    shared_language: str | None = None,
 ) -> list[Path]:
     """Write every report of a results folder to `out_dir` (all or nothing); returns the files written.
 
@@ -137,7 +138,8 @@ def build_reports(
     `language`: en, de, fr, it or sl for every report and the index; None or "territory": each
     regional report in its territory's language (English when the regions file gives none), the
     rest in English. `also_english`: the English version of every report not in English as well,
-    as `<name>.en.<ext>` beside it, linked from the index.
+    as `<name>.en.<ext>` beside it, linked from the index. `shared_language`: with `language` None,
+    the language of the synthesis, the memo and the index instead of English (the web admin's).
     """
     from ..files import prepare_out_dir
 
@@ -151,7 +153,7 @@ def build_reports(
             f"--map-block '{map_block}' is not a block of these results (blocks: {', '.join(inputs.blocks)})"
         )
     inputs.prefetch()
-    common = fixed or "en"  # the language of the synthesis, the memo and the index
+    common = fixed or parse_language(shared_language) or "en"  # the language of the synthesis, the memo and the index
     # (file stem, language, builder); the English versions of reports in another language follow them
     jobs: list[tuple[str, str, Callable[[str], Document]]] = []
     if synthesis:  # first: the largest PDF starts first, so the workers finish together

@@ -29,6 +29,8 @@ from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table
 from .svg import Doc, axis, wrap
 from .synthesis import synthetic_banner, type_summaries_in
 
+#: The memo's title (also what the web admin's list of reports calls it: one text, one translation).
+TITLE = N_("Clusters in Smart Specialisation: what the S3 StressTest shows")
 CHART_ITEMS = 6  # questions in the memo's chart
 STAND_OUT = (
     N_("No message stands out."),
@@ -345,7 +347,7 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
         )
     doc = Document(
         kind="memo",
-        title=t._("Clusters in Smart Specialisation: what the S3 StressTest shows"),
+        title=t._(TITLE),
         subtitle=subtitle,
         stem="memo",
         synthetic=inputs.synthetic,

@@ -40,6 +40,9 @@ from .render import (
     missing,
 )
 
+#: The synthesis's title (also what the web admin's list of reports calls it: one text, one translation).
+TITLE = N_("S3 StressTest: synthesis across territories")
+
 # The built-in questionnaire's title (shown translated; another instrument's title as its form gives it).
 INSTRUMENT_TITLES = (N_("S3 StressTest questionnaire"),)
 
@@ -774,7 +777,7 @@ def build_synthesis(
     params = findings_params or FindingParams()
     doc = Document(
         kind="synthesis",
-        title=t._("S3 StressTest: synthesis across territories"),
+        title=t._(TITLE),
         subtitle=t._(
             "{territories} territories, {blocks} blocks. {instrument}, version {version}.",
             territories=t.integer(len(inputs.territories)),

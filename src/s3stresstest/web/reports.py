@@ -1,6 +1,7 @@
 """Reports from the admin pages: a campaign is scored into a run kept on the server, and its regional
 reports, synthesis and memo are written from that run by the library the `report` command uses
-(`s3stresstest.report.build_reports`), each regional report in its territory's language.
+(`s3stresstest.report.build_reports`), each regional report in its territory's language, the synthesis,
+the memo and the index in the language of the admin who writes them (`shared_language`).
 
 Nothing is recomputed for a report: it reads the kept run folder. A campaign's runs live in
 `<runs_dir>/campaign<id>/<run id>/` with the run folder in `results/` and the HTML reports in
@@ -79,15 +80,32 @@ def keep_run(store, campaign_id: int, root: Path) -> str:
     return run_id
 
 
-def write_reports(root: Path, campaign_id: int, run_id: str) -> list[Path]:
+def write_reports(root: Path, campaign_id: int, run_id: str, language: str = "en") -> list[Path]:
     """The HTML reports of a kept run: every regional report in its territory's language, the synthesis,
-    the memo and an index (replacing earlier ones of the same run)."""
+    the memo and an index in `language` (replacing earlier ones of the same run)."""
     from ..report import build_reports
 
     folder = run_dir(root, campaign_id, run_id)
     if folder is None:
         raise FileNotFoundError(run_id)
-    return build_reports(folder / "results", folder / "reports", ["html"], overwrite=True)
+    return build_reports(folder / "results", folder / "reports", ["html"], overwrite=True, shared_language=language)
+
+
+HTML_LANG = re.compile(rb'<html lang="([a-z]{2})"')
+
+
+def shared_language(root: Path, campaign_id: int, run_id: str) -> str | None:
+    """The language the run's synthesis, memo and index are written in (read from the index itself),
+    None before they are written."""
+    folder = run_dir(root, campaign_id, run_id)
+    if folder is None:
+        return None
+    try:
+        with (folder / "reports" / "index.html").open("rb") as f:
+            m = HTML_LANG.search(f.read(512))
+    except OSError:
+        return None
+    return m.group(1).decode() if m else "en"
 
 
 def print_status(root: Path, campaign_id: int, run_id: str) -> dict | None:
@@ -113,9 +131,12 @@ def _set_status(folder: Path, **status) -> None:
     os.replace(tmp, folder / "print.json")
 
 
-def start_print(root: Path, campaign_id: int, run_id: str, *, done: Callable[[], None] | None = None) -> bool:
+def start_print(
+    root: Path, campaign_id: int, run_id: str, *, done: Callable[[], None] | None = None, language: str | None = None
+) -> bool:
     """Start writing the run's reports as HTML, PDF and DOCX in a background thread; False when a job of
-    this run is already running. `done()` is called after a job that succeeded."""
+    this run is already running. `done()` is called after a job that succeeded. The synthesis, the memo
+    and the index keep the language they were written in (`language` when none is written yet)."""
     folder = run_dir(root, campaign_id, run_id)
     if folder is None:
         raise FileNotFoundError(run_id)
@@ -124,14 +145,15 @@ def start_print(root: Path, campaign_id: int, run_id: str, *, done: Callable[[],
         if status and status.get("state") == "running":
             return False
         _set_status(folder, state="running", done=0, total=0)
-    threading.Thread(target=_print, args=(folder, done), name=f"reports-{run_id}", daemon=True).start()
+    shared = shared_language(root, campaign_id, run_id) or language or "en"
+    threading.Thread(target=_print, args=(folder, done, shared), name=f"reports-{run_id}", daemon=True).start()
     return True
 
 
 _JOBS_LOCK = threading.Lock()
 
 
-def _print(folder: Path, done: Callable[[], None] | None) -> None:
+def _print(folder: Path, done: Callable[[], None] | None, language: str = "en") -> None:
     from ..report import build_reports
 
     def progress(n: int, total: int, what: str) -> None:
@@ -145,6 +167,7 @@ def _print(folder: Path, done: Callable[[], None] | None) -> None:
             overwrite=True,
             workers=1,
             progress=progress,
+            shared_language=language,
         )
     except Exception as exc:  # the page says it failed; the HTML reports stay
         log.exception("writing PDF and DOCX reports in %s failed", folder)
@@ -169,8 +192,9 @@ def report_files(root: Path, campaign_id: int, run_id: str) -> list[dict]:
     folder = run_dir(root, campaign_id, run_id)
     if folder is None or not (folder / "reports" / "index.html").is_file():
         return []
+    shared = shared_language(root, campaign_id, run_id) or "en"
     out: list[dict[str, Any]] = [
-        {"kind": k, "file": f"{k}.html", "region": "", "name": "", "language": "en"} for k in ("synthesis", "memo")
+        {"kind": k, "file": f"{k}.html", "region": "", "name": "", "language": shared} for k in ("synthesis", "memo")
     ]
     regions = _regions(folder)
     for rec in regions.to_dict("records"):

@@ -1,6 +1,8 @@
 """Reports in the admin pages: score a campaign into a run kept on the server and write its regional
-reports, synthesis and memo in HTML (each regional report in its territory's language), then read
-them in the browser, one by one or as a zip. The work is `web.reports`; this is the thin page shell.
+reports, synthesis and memo in HTML (each regional report in its territory's language, the synthesis,
+the memo and their index in the admin's), then read them in the browser, one by one or as a zip. An
+admin reading another language writes the synthesis and the memo of the run again in theirs. The work
+is `web.reports`; this is the thin page shell.
 
 Writing reports is audited with the admin's name and the run's id (`reports`); the run folder
 stays on the server (`WebSettings.runs_dir`) so the reports can be written again from it.
@@ -48,10 +50,32 @@ def make_reports(request: Request, form: CsrfForm, campaign: CampaignDep, admin_
     except InputError as exc:
         return refused_page(request, campaign, exc)
     web.store.log_admin_action(campaign["id"], "score", admin_["user"], run=run_id)
-    paths = rep.write_reports(root, campaign["id"], run_id)
-    regional = sum(1 for p in paths if p.parent.name == "regional")
-    web.store.log_admin_action(campaign["id"], "reports", admin_["user"], run=run_id, regional=regional, format="html")
+    _write(request, campaign, admin_, run_id)
     return web.redirect(request, f"{_root(request)}/admin/campaigns/{campaign['id']}/runs/{run_id}")
+
+
+def _write(request: Request, campaign: dict, admin_: dict, run_id: str) -> None:
+    """The run's HTML reports, the synthesis, the memo and the index in the admin's language; audited."""
+    web = web_of(request)
+    language = admin_lang(request)
+    paths = rep.write_reports(_root_dir(request), campaign["id"], run_id, language)
+    regional = sum(1 for p in paths if p.parent.name == "regional")
+    web.store.log_admin_action(
+        campaign["id"], "reports", admin_["user"], run=run_id, regional=regional, format="html", language=language
+    )
+
+
+@router.post("/campaigns/{campaign_id}/runs/{run_id}/rewrite")
+def rewrite_reports(request: Request, form: CsrfForm, campaign: CampaignDep, admin_: AdminDep, run_id: str):
+    """Write a run's HTML reports again, the synthesis, the memo and the index in this admin's language
+    (PDF and DOCX written before are dropped with the old files); not while PDF and DOCX are being written."""
+    root = _root_dir(request)
+    if rep.run_dir(root, campaign["id"], run_id) is None:
+        raise NotFound()
+    status = rep.print_status(root, campaign["id"], run_id)
+    if not (status and status.get("state") == "running"):
+        _write(request, campaign, admin_, run_id)
+    return web_of(request).redirect(request, f"{_root(request)}/admin/campaigns/{campaign['id']}/runs/{run_id}")
 
 
 @router.get("/campaigns/{campaign_id}/runs/{run_id}")
@@ -63,7 +87,11 @@ def run_reports(request: Request, campaign: CampaignDep, run_id: str):
         raise NotFound()
     t = _t(request)
     names = i18n.LANGUAGE_NAMES
-    kinds = {"synthesis": t._("Synthesis of all territories"), "memo": t._("Policy memo")}
+    # the reports' own titles (the report catalogues translate them once); imported here: the report
+    # package is large and only these pages need it
+    from ..report import memo, synthesis
+
+    kinds = {"synthesis": t._(synthesis.TITLE), "memo": t._(memo.TITLE)}
     files = [
         dict(
             f,
@@ -73,6 +101,7 @@ def run_reports(request: Request, campaign: CampaignDep, run_id: str):
         for f in rep.report_files(root, campaign["id"], run_id)
     ]
     status = rep.print_status(root, campaign["id"], run_id)
+    shared = rep.shared_language(root, campaign["id"], run_id)
     job = None
     if status:
         job = dict(status)
@@ -91,6 +120,8 @@ def run_reports(request: Request, campaign: CampaignDep, run_id: str):
             "job": job,
             "printed": bool(files) and all(f["formats"] for f in files),
             "lang": admin_lang(request),
+            "shared_name": names.get(shared or "", ""),
+            "other_language": bool(files) and shared != admin_lang(request),
         },
     )
 
@@ -102,7 +133,7 @@ def print_reports(request: Request, form: CsrfForm, campaign: CampaignDep, admin
     root = _root_dir(request)
     if rep.run_dir(root, campaign["id"], run_id) is None:
         raise NotFound()
-    if rep.start_print(root, campaign["id"], run_id):
+    if rep.start_print(root, campaign["id"], run_id, language=admin_lang(request)):
         web.store.log_admin_action(campaign["id"], "reports", admin_["user"], run=run_id, format="pdf, docx")
     return web.redirect(request, f"{_root(request)}/admin/campaigns/{campaign['id']}/runs/{run_id}")
 
