@@ -704,3 +704,16 @@ def test_excerpts_take_every_answer_when_there_are_few():
     assert json.loads(recs["excerpts"].iloc[0]) == ["Zeta idea", "alpha idea"]
     recs = recommend(res, rules=rules, open_comments=comments, max_excerpts=1)
     assert json.loads(recs["excerpts"].iloc[0])[0] in {"Zeta idea", "alpha idea"}
+
+
+def test_national_alignment_evidence_records_the_period_of_the_national_s3_compared():
+    al = alignment(vertical=29.9)
+    al.territories["period"] = "2021-2027"
+    al.territories["national_period"] = "2014-2020"  # the latest sourced national S3 is older
+    vertical = fired(BASE, {"alignment_below": {"kind": "vertical", "threshold": 30}}, alignment=al, blocks=("b2",))
+    assert evidence(vertical)["triggered_by"][0]["national_period"] == "2014-2020"
+    perceived = fired(BASE, {"perception_flag": {"flag": "perceived higher"}}, alignment=al, blocks=("b2",))
+    assert evidence(perceived)["triggered_by"][0]["national_period"] == "2014-2020"
+    # neighbours only: no national period is claimed
+    neighbour = fired(BASE, {"alignment_below": {"kind": "neighbour", "threshold": 40}}, alignment=al, blocks=("b2",))
+    assert "national_period" not in evidence(neighbour)["triggered_by"][0]

@@ -316,3 +316,25 @@ def test_texts_about_alignment_name_the_territorys_s3_priorities_in_every_langua
         assert "Agri-food" in action and "Smart mobility" in action and "Tourism" not in action, lang
         assert translator(lang).integer(5) in action
     assert "Its S3 names 5 priority areas, among them ‘Agri-food’ and ‘Smart mobility’." in row["en"]["action"]
+
+
+def test_a_low_national_alignment_names_the_period_of_the_national_s3_in_every_language():
+    rules = load_rules()
+    terr = pd.DataFrame({"territory": ["AA11"], "n_priorities": [5], "vertical": [28.9]})
+    composer = c.Composer(_three(), rules, alignment={"alignment_territories": terr}, names={"AA11": "Aland"})
+    fig = {
+        "trigger": "alignment_below",
+        "kind": "vertical",
+        "statistic": "vertical",
+        "score": 28.9,
+        "threshold": 30.0,
+        "pairs": [{"territory": "AA", "score": 28.9}],
+        "national_period": "2014-2020",
+    }
+    english = composer.opener("AA11", "r", [fig], translator("en"))
+    assert "matches the national S3 2014–2020 at 29 of 100" in english
+    for lang in OTHERS:
+        text = composer.opener("AA11", "r", [fig], translator(lang))
+        assert "2014–2020" in text and "national S3" not in text, (lang, text)
+    older = {k: v for k, v in fig.items() if k != "national_period"}  # a run recorded before periods were
+    assert "matches the national strategy at 29 of 100" in composer.opener("AA11", "r", [older], translator("en"))

@@ -152,3 +152,35 @@ def test_every_alignment_axis_has_words_in_the_reports():
     from s3stresstest.report.evidence import AXES
 
     assert set(TAXONOMY_AXES) <= set(AXES), set(TAXONOMY_AXES) - set(AXES)
+
+
+def test_national_alignment_evidence_names_the_period_of_the_national_s3_in_every_language():
+    vertical = {
+        "trigger": "alignment_below",
+        "kind": "vertical",
+        "statistic": "vertical",
+        "score": 28.9,
+        "threshold": 30.0,
+        "pairs": [{"territory": "IT", "score": 28.9}],
+        "national_period": "2014-2020",
+    }
+    perceived = {
+        "trigger": "perception_flag",
+        "perceived": 55.6,
+        "vertical": 32.3,
+        "neighbours": 27.5,
+        "measured": 29.9,
+        "gap": 28.6,
+        "flag": "perceived higher",
+        "national_period": "2014-2020",
+    }
+    assert sentence(vertical) == (
+        "Alignment with the national S3 2014–2020 is 29 of 100, below the rule's threshold of 30 (IT 29)."
+    )
+    assert "(national S3 2014–2020: 32 and neighbours 28)" in sentence(perceived)
+    english = {id(f): sentence(f) for f in (vertical, perceived)}
+    for lang in ("de", "fr", "it", "sl"):
+        for fig in (vertical, perceived):
+            text = sentence(fig, language=lang)
+            assert "2014–2020" in text and text != english[id(fig)], (lang, text)
+            assert "national S3" not in text, (lang, text)  # translated, not the English words

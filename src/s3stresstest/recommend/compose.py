@@ -751,7 +751,27 @@ class Composer:
         if kind == "alignment_below":
             score = _n(_f(f.get("score")), t)
             k = self.n_priorities.get(region, math.nan)
-            if f.get("kind") == "vertical":
+            period = str(f.get("national_period") or "").replace("-", "\u2013")  # 2014–2020, as the reports
+            if f.get("kind") == "vertical" and period:
+                if k == k and k > 0:
+                    text = t.ngettext(
+                        "The written S3 of {who} (its {n} priority area compared) matches the national S3 {period} "
+                        "at {score} of 100.",
+                        "The written S3 of {who} (its {n} priority areas compared) matches the national S3 {period} "
+                        "at {score} of 100.",
+                        int(k),
+                        who=who,
+                        period=period,
+                        score=score,
+                    )
+                else:
+                    text = t._(
+                        "The written S3 of {who} matches the national S3 {period} at {score} of 100.",
+                        who=who,
+                        period=period,
+                        score=score,
+                    )
+            elif f.get("kind") == "vertical":
                 if k == k and k > 0:
                     text = t.ngettext(
                         "The written S3 of {who} (its {n} priority area compared) matches the national strategy "

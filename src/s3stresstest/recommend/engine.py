@@ -29,7 +29,7 @@ import pandas as pd
 
 from .keywords import language_of, mark
 from .rules import RuleSet, as_ruleset, rules_record
-from .triggers import Context, _int, _isnum, num, perception_figures, rounded
+from .triggers import Context, _int, _isnum, national_figures, num, perception_figures, rounded
 
 COLUMNS = [
     "region",
@@ -400,6 +400,7 @@ def _evidence(ctx: Context, rule, hit, region: str, frontrunners: dict) -> dict:
                 "neighbours_min": num(row.get("neighbours_min")),
                 "vertical_pairs": al.pairs_of(region, "vertical"),
                 "neighbour_pairs": al.pairs_of(region, "neighbour"),
+                **national_figures(row),
             }
             per = al.perception_of(region)
             if per is not None:

@@ -31,9 +31,11 @@ Types (fields; defaults in brackets):
   insufficient or suppressed).
 - ``alignment_below``: kind (vertical or neighbour), threshold, statistic [mean]
   (neighbour only: mean or min). The measured alignment of the territory's S3 is below
-  threshold (0-100).
+  threshold (0-100). A vertical hit records the period of the national S3 compared
+  (``national_period``), which may differ from the territory's own.
 - ``perception_flag``: flag (perceived higher, perceived lower or consistent). The
-  perception-versus-evidence table flags the territory so.
+  perception-versus-evidence table flags the territory so (with ``national_period`` when a
+  national comparison is part of the measured side).
 - ``synergy_shared``: min_strength [0], min_topics [1], axes [every axis]. The territory
   shares at least min_topics synergy topics of that strength with its neighbours; topics of one
   subject on several classifications joining the same territories count once (`topics.collapse_topics`).
@@ -775,6 +777,8 @@ class AlignmentBelow(Trigger):
             "threshold": self.threshold,
             "pairs": al.pairs_of(region, self.alignment_kind),
         }
+        if self.alignment_kind == "vertical":
+            fig.update(national_figures(row))
         return Hit([fig], float(value) - self.threshold)
 
 
@@ -791,6 +795,8 @@ class PerceptionFlag(Trigger):
         if row is None or str(row.get("flag")) != self.flag:
             return None
         fig = {"trigger": self.kind, **perception_figures(row)}
+        if fig["vertical"] is not None:
+            fig.update(national_figures(al.territory(region) or {}))
         gap = row.get("gap")
         return Hit([fig], float(gap) if _isnum(gap) else float("nan"))
 
@@ -816,6 +822,15 @@ class SynergyShared(Trigger):
         return Hit(
             [{"trigger": self.kind, "min_strength": self.min_strength, "n_topics": len(topics), "topics": topics[:5]}]
         )
+
+
+def national_figures(row: dict) -> dict:
+    """The period of the national S3 a territory was compared with (alignment_territories'
+    ``national_period``), so that the evidence names it: it may be older than the territory's own."""
+    period = row.get("national_period")
+    if period is None or (isinstance(period, float) and math.isnan(period)) or not str(period).strip():
+        return {}
+    return {"national_period": str(period).strip()}
 
 
 def perception_figures(row: dict) -> dict:

@@ -89,6 +89,11 @@ def _score(fig: Mapping, bound=None, language: str = "en") -> str:
     return score + (f" ({', '.join(inner)})" if inner else "")
 
 
+def _period(period: object) -> str:
+    """2014–2020, as the reports write an S3 period (the run records 2014-2020)."""
+    return str(period).replace("-", "\u2013")
+
+
 def _list(words: list[str], last: str = "and", language: str = "en") -> str:
     """'a, b and c' ('a, b or c' with `last="or"`) in the language."""
     t = translator(language)
@@ -248,7 +253,13 @@ def sentence(
             language=language,
         )
         values = {"score": n(fig.get("score")), "threshold": n(fig.get("threshold"))}
-        if fig.get("kind") == "vertical":
+        if fig.get("kind") == "vertical" and fig.get("national_period"):
+            text = t._(
+                "Alignment with the national S3 {period} is {score} of 100, below the rule's threshold of {threshold}",
+                period=_period(fig["national_period"]),
+                **values,
+            )
+        elif fig.get("kind") == "vertical":
             text = t._(
                 "Alignment with the national strategy is {score} of 100, below the rule's threshold of {threshold}",
                 **values,
@@ -276,8 +287,16 @@ def sentence(
             if fig.get("perceived_ci_low") is not None and fig.get("perceived_ci_high") is not None
             else ""
         )
+        national = ""
+        if fig.get("vertical") is not None:
+            national = (
+                # TRANSLATORS: part of "the written strategies measure 30 (national S3 2014–2020: 32 and neighbours 28)"
+                t._("national S3 {period}: {score}", period=_period(fig["national_period"]), score=n(fig["vertical"]))
+                if fig.get("national_period")
+                else t._("national {score}", score=n(fig["vertical"]))
+            )
         parts = [
-            t._("national {score}", score=n(fig["vertical"])) if fig.get("vertical") is not None else "",
+            national,
             t._("neighbours {score}", score=n(fig["neighbours"])) if fig.get("neighbours") is not None else "",
         ]
         measured = f" ({_list(parts, language=language)})" if any(parts) else ""
