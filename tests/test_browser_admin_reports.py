@@ -1,7 +1,9 @@
 """Reports from the admin pages in a real browser (Playwright driving Debian's Chromium, headless), issues
 22 and 23: a German-speaking admin sets a region's report language, scores and writes the reports from
 the campaign page, finds each regional report listed with its language, opens the Slovenian one in a
-new tab, downloads the zip, and reads the audit log as text. Screenshots at 1280 px and 390 px.
+new tab, opens the synthesis and the memo (in German, the admin's language), downloads the zip, and reads
+the audit log as text; switched to French, writes the synthesis and the memo again in French. Screenshots
+at 1280 px and 390 px.
 
 A missing /usr/bin/chromium fails this test with the reason; it is never skipped.
 """
@@ -93,7 +95,14 @@ def test_admin_writes_and_reads_the_reports_in_the_browser(tmp_path):
                 ):
                     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
                     expect(row.get_by_role("cell").nth(1)).to_have_text(language)
-                expect(page.get_by_role("link", name="Politischer Vermerk")).to_be_visible()
+                # the synthesis and the memo in the admin's language, listed under their own titles
+                for title in (
+                    "S3 StressTest: Synthese über alle Gebiete",
+                    "Cluster in der intelligenten Spezialisierung: was der S3 StressTest zeigt",
+                ):
+                    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+                    expect(row.get_by_role("cell").nth(1)).to_have_text("Deutsch")
+                expect(page.get_by_text("auf Englisch")).to_have_count(0)
                 page.screenshot(path=str(SCREENSHOTS / "admin-reports-de.png"), full_page=True)
                 reports_url = page.url
 
@@ -106,6 +115,18 @@ def test_admin_writes_and_reads_the_reports_in_the_browser(tmp_path):
                 assert report.get_attribute("html", "lang") == "sl"
                 assert "Slovenija" in report.title()
                 report.close()
+                for title, shot in (
+                    ("S3 StressTest: Synthese über alle Gebiete", "admin-synthesis-de.png"),
+                    ("Cluster in der intelligenten Spezialisierung: was der S3 StressTest zeigt", "admin-memo-de.png"),
+                ):
+                    with context.expect_page() as opened:
+                        page.get_by_role("link", name=title, exact=True).click()
+                    report = opened.value
+                    report.wait_for_load_state()
+                    assert report.get_attribute("html", "lang") == "de"
+                    expect(report.get_by_role("heading", level=1)).to_have_text(title)
+                    report.screenshot(path=str(SCREENSHOTS / shot))
+                    report.close()
 
                 # the zip of every report
                 with page.expect_download() as download:
@@ -145,6 +166,22 @@ def test_admin_writes_and_reads_the_reports_in_the_browser(tmp_path):
 
                 _phone(phone_context, campaign_url, "admin-campaign-reports-de_phone.png")
                 _phone(phone_context, reports_url, "admin-reports-de_phone.png")
+
+                # in French, the run's page says the synthesis and the memo are in German and writes them
+                # again in French
+                page.goto(reports_url)
+                with page.expect_navigation():
+                    page.get_by_role("link", name="Français", exact=True).click()
+                expect(page.get_by_text("dans une autre langue que ces pages : Deutsch")).to_be_visible()
+                page.screenshot(path=str(SCREENSHOTS / "admin-reports-other-language-fr.png"), full_page=True)
+                with page.expect_navigation(timeout=TIMEOUT_MS * 3):
+                    page.get_by_role("button", name="Les rédiger à nouveau dans la langue de ces pages").click()
+                title = "S3 StressTest : synthèse entre territoires"
+                row = page.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+                expect(row.get_by_role("cell").nth(1)).to_have_text("Français")
+                expect(
+                    page.get_by_role("button", name="Les rédiger à nouveau dans la langue de ces pages")
+                ).to_have_count(0)
                 context.close()
             finally:
                 browser.close()
