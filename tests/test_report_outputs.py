@@ -46,7 +46,7 @@ SYNTHESIS_SECTIONS = [
     "Peer groups compared",
     "Key findings",
     "A typology of approaches",
-    "The Alpine Space: b1",
+    "The Alpine Space: b1: What role do clusters play",  # the block named, not only its code
     "Recommendations: overview",
     "Provenance",
 ]

@@ -650,7 +650,8 @@ def typology_section(inputs, params: FindingParams, language: str = "en") -> Sec
 def map_section(inputs, block: str, language: str = "en") -> Section:
     t = translator(language)
     ins = inputs.instrument
-    s = Section(t._("The Alpine Space: {block}", block=block), "map", page_break=True)
+    named = f"{block}: {ins.block_label(block, language)}" if block in inputs.blocks else block  # as regional headings
+    s = Section(t._("The Alpine Space: {block}", block=named), "map", page_break=True)
     if block not in inputs.blocks:
         return s.add(
             Callout(
