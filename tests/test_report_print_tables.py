@@ -4,8 +4,9 @@ is hyphenated in the document's language, and short words such as "Abstand" or "
 from __future__ import annotations
 
 import pytest
+from report_support import page_texts
 
-from s3stresstest.report.render import Document, Table, col_widths, pdf_document, render_html
+from s3stresstest.report.render import Document, Paragraph, Table, col_widths, pdf_document, render_html
 
 # the structural-peers table of a German regional report, the one that printed "Abstan d", "Bevölkerun g"
 PEERS_DE = [
@@ -105,3 +106,20 @@ def test_column_widths_give_short_header_words_their_room():
     assert widths[1] >= 8.0
     # the region names get the room that the other columns' words leave
     assert widths[0] == max(widths)
+
+
+def test_a_table_caption_never_ends_a_page_without_its_table():
+    apart = []
+    for n in range(60, 90):  # filler enough to bring the caption to the foot of page 2 at some n (74 did)
+        doc = Document(kind="regional", title="Caption test", language="en", toc=False)
+        sec = doc.section("Alignment", "alignment")
+        for i in range(n):
+            sec.add(Paragraph(f"Filler paragraph {i}: the written strategies are compared priority by priority."))
+        rows = [[f"Topic {i}", str(i)] for i in range(10)]
+        sec.add(Table(["Topic", "Strength"], rows, caption="Synergy topics shared with neighbours"))
+        pages = page_texts(pdf_document(render_html(doc), tagged=False))
+        caption = next(i for i, text in enumerate(pages) if "Synergy topics shared" in text)
+        first_row = next(i for i, text in enumerate(pages) if "Topic 0" in text)
+        if caption != first_row:
+            apart.append(n)
+    assert not apart, f"the caption ended a page alone after {apart} filler paragraphs"
