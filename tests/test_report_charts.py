@@ -541,3 +541,59 @@ def test_group_breakdown_legend_names_withheld_cells_only_when_there_are_some():
     assert "not shown" not in " ".join(texts(charts.group_breakdown(frame, "b1")))
     frame.loc[1, ["score", "status"]] = [np.nan, "suppressed"]
     assert "not shown (suppressed" in " ".join(texts(charts.group_breakdown(frame, "b1")))
+
+
+def _tile_tone(pattern: ET.Element) -> float:
+    """Mean relative luminance of a pattern tile as printed (rasterised 20×; rect, line and circle, as the
+    palette's patterns are made); rotation does not change it."""
+    from PIL import Image, ImageDraw
+
+    s = 20
+    w, h = float(pattern.get("width")), float(pattern.get("height"))
+    img = Image.new("RGB", (round(w * s), round(h * s)), "white")
+    draw = ImageDraw.Draw(img)
+    for el in pattern:
+        tag = el.tag.replace(SVG_NS, "")
+        if tag == "rect":
+            draw.rectangle([0, 0, float(el.get("width")) * s - 1, float(el.get("height")) * s - 1], fill=el.get("fill"))
+        elif tag == "line":  # a stroke on the tile's edge shows half here and half on the next tile: wrap it
+            xy = [float(el.get(k)) * s for k in ("x1", "y1", "x2", "y2")]
+            width = round(float(el.get("stroke-width")) * s)
+            for dx, dy in ((0, 0), (w * s, 0), (0, h * s)):
+                draw.line([xy[0] + dx, xy[1] + dy, xy[2] + dx, xy[3] + dy], fill=el.get("stroke"), width=width)
+        elif tag == "circle":
+            cx, cy, r = (float(el.get(k)) * s for k in ("cx", "cy", "r"))
+            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=el.get("fill"))
+    counts = img.getcolors(maxcolors=1 << 16)
+    total = sum(n for n, _ in counts)
+    return sum(n * palette.relative_luminance("#{:02x}{:02x}{:02x}".format(*rgb)) for n, rgb in counts) / total
+
+
+def test_dont_know_and_merged_segments_look_clearly_different_and_the_legend_names_each():
+    frame = pd.DataFrame(
+        {
+            "region": "AT31",
+            "item": "q",
+            "choice": ["yes", "partly", "no", "dk"],
+            "share": [0.5, 0.1, 0.05, 0.35],  # partly 2 and no 1 of 20: merged beside "Don't know"
+            "n": 20,
+        }
+    )
+    labels = {"yes": "Yes", "partly": "Partly", "no": "No", "dk": "Don't know"}
+    chart = charts.item_distribution(frame, ["yes", "partly", "no", "dk"], labels, min_respondents=3)
+    root = check_svg(chart)
+    patterns = {f"url(#{p.get('id')})": p for p in root.iter(SVG_NS + "pattern")}
+    swatch = {}  # legend label -> the fill of the swatch before it
+    shapes = list(root.iter())
+    for i, el in enumerate(shapes):
+        if el.tag == SVG_NS + "text" and i and shapes[i - 1].tag == SVG_NS + "rect":
+            swatch[el.text] = shapes[i - 1].get("fill")
+    merged = next(v for k, v in swatch.items() if k.startswith("merged, no figure"))
+    dont_know = swatch["Don't know"]
+    assert merged in patterns and dont_know in patterns and merged != dont_know
+    tones = _tile_tone(patterns[merged]), _tile_tone(patterns[dont_know])
+    # before: a light diagonal hatch (0.70) beside light dots (0.71), alike on a printed page
+    assert abs(tones[0] - tones[1]) >= 0.2, tones
+    # the bar draws its segments with the legend's fills
+    fills = [el.get("fill") for el in root.iter(SVG_NS + "rect")]
+    assert fills.count(merged) >= 2 and fills.count(dont_know) >= 2

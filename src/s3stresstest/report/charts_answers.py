@@ -111,7 +111,7 @@ def item_distribution(
         entries.append(
             (
                 "fill",
-                miss_fill,
+                miss_fill if multiple else doc.pattern("merged"),  # pooled options: unlike "Don't know" beside them
                 t._("answers given by fewer than {k} respondents: not shown", k=k_text)
                 if multiple
                 else t._(
@@ -156,7 +156,7 @@ def item_distribution(
                     if c != withheld[0]:
                         continue
                     w = (x1 - x0) * sum(shares[w_] for w_ in withheld)
-                    doc.rect(x, cy - bar_h / 2, w, bar_h, fill=miss_fill, stroke=pal.INK, sw=0.6)
+                    doc.rect(x, cy - bar_h / 2, w, bar_h, fill=doc.pattern("merged"), stroke=pal.INK, sw=0.6)
                     parts.append(
                         t._(
                             "{answers} pooled (fewer than {k} respondents behind one of them)",

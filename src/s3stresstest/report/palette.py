@@ -15,6 +15,9 @@
   written next to or inside the hatched shape.
 - `dont_know_pattern`: a dotted light fill for "Don't know" answers, unlike any score colour
   and unlike the hatch of missing figures.
+- `merged_pattern`: a dark cross-hatch for a bar segment that pools answer options chosen by
+  fewer than k respondents (no figure). It is a different tone and texture from the light dots
+  of "Don't know", which sit beside it in the same bar; the two looked alike at print size.
 
 Patterns are SVG `<pattern>` definitions whose ids the caller gives (charts prefix them per
 chart, so several inline SVGs can share one HTML page).
@@ -37,6 +40,8 @@ MISSING_FILL = "#f0f0f0"  # background of suppressed / insufficient / no-data sh
 MISSING_STROKE = "#8c8c8c"  # the hatch lines
 DONT_KNOW_FILL = "#e3e3e3"  # neutral grey, apart from both ends of an answer scale
 DONT_KNOW_DOT = "#737373"
+MERGED_FILL = "#b3b3b3"  # pooled options: mid grey, clearly darker than "Don't know" and the missing hatch
+MERGED_STROKE = "#333333"  # its cross-hatch
 BACKGROUND_LAND = "#ececec"  # maps: countries around the area of interest
 BOUNDARY = "#ffffff"  # maps: thin boundaries between filled regions
 
@@ -164,6 +169,16 @@ def missing_pattern(pattern_id: str) -> str:
         f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{MISSING_FILL}"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" stroke="{MISSING_STROKE}" stroke-width="1.6"/></pattern>'
+    )
+
+
+def merged_pattern(pattern_id: str) -> str:
+    """`<pattern>` for pooled small answer options (a segment without a figure): mid grey, dark cross-hatch."""
+    return (
+        f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{MERGED_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{MERGED_STROKE}" stroke-width="1.4"/>'
+        f'<line x1="0" y1="0" x2="6" y2="0" stroke="{MERGED_STROKE}" stroke-width="1.4"/></pattern>'
     )
 
 

@@ -152,9 +152,11 @@ class Doc:
         return f"url(#{_ID}-{name})"
 
     def pattern(self, kind: str) -> str:
-        """Fill value of a pattern ('missing' or 'dontknow'), defined once per chart."""
+        """Fill value of a pattern ('missing', 'dontknow' or 'merged'), defined once per chart."""
         if kind not in self.defs:
-            maker = {"missing": pal.missing_pattern, "dontknow": pal.dont_know_pattern}[kind]
+            maker = {"missing": pal.missing_pattern, "dontknow": pal.dont_know_pattern, "merged": pal.merged_pattern}[
+                kind
+            ]
             self.defs[kind] = maker(f"{_ID}-{kind}")
         return self.ref(kind)
 
