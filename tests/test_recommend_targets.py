@@ -243,7 +243,7 @@ def test_one_written_recommendation_per_question_and_alignment_axis(period, requ
     from s3stresstest.report.evidence import evidence_sentences
 
     lines = evidence_sentences(row["evidence"])
-    assert any(x.startswith("Alignment with the national strategy") for x in lines), lines
+    assert any(x.startswith("Alignment with the national S3 2014–2020") for x in lines), lines  # the period compared
     assert any(x.startswith("Respondents rate alignment") for x in lines), lines
     assert not set(recs[recs["region"] == "ITH2"]["rule"]) & (merged - {"item-weakest"})
 
