@@ -1,0 +1,88 @@
+"""Typography of the translations: Italian articles before "StressTest", one kind of Slovenian quotation marks.
+
+Checked on the catalogues' texts (every message, every plural form) and on the data files' Slovenian texts,
+so a new message cannot bring the mistake back, and on a sentence the reports print.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+
+from s3stresstest.i18n import translator
+from s3stresstest.i18n.catalogues import LOCALE_DIR
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "s3stresstest"
+
+# "StressTest" starts with s + consonant: Italian takes lo/allo/dello/dallo/nello/sullo, never il/al/del...
+WRONG_ITALIAN_ARTICLE = re.compile(r"\b(il|al|del|dal|nel|sul|col|un)\s+(S3\s+)?StressTest\b", re.IGNORECASE)
+# Slovenian quotes with »…«; „…“, “…”, ‘…’ and straight quotes around a text are the other conventions.
+OTHER_SLOVENIAN_QUOTES = re.compile(r"[„“”‘’]|(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"")
+
+
+def _texts(language: str):
+    for po in sorted((Path(LOCALE_DIR) / language / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            for m in read_po(f):
+                if not m.id:
+                    continue
+                for s in m.string if isinstance(m.string, (tuple, list)) else [m.string]:
+                    if s:
+                        yield po.name, m.id if isinstance(m.id, str) else m.id[0], s
+
+
+def _slovenian_data_texts():
+    """Every Slovenian string of the packaged data files (rules, action lines, instruments...)."""
+
+    def walk(node, slovenian):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from walk(v, slovenian or k == "sl" or str(k).endswith("(sl)"))
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v, slovenian)
+        elif isinstance(node, str) and slovenian:
+            yield node
+
+    for path in sorted(SRC.glob("*/data/*.yaml")):
+        for text in walk(yaml.safe_load(path.read_text(encoding="utf-8")), False):
+            yield path.name, text
+
+
+def test_italian_takes_lo_before_stresstest():
+    wrong = [(f, i, s) for f, i, s in _texts("it") if WRONG_ITALIAN_ARTICLE.search(s)]
+    assert not wrong, wrong
+
+
+def test_the_italian_respondents_sentence_reads_allo_stresstest():
+    t = translator("it")
+    text = t.ngettext(
+        "{territory}: {total} respondent from {groups} answered the StressTest.",
+        "{territory}: {total} respondents from {groups} answered the StressTest.",
+        12,
+        territory="Piemonte (ITC1)",
+        total=12,
+        groups="3 gruppi",
+    )
+    assert text.startswith("Piemonte (ITC1): allo StressTest hanno risposto 12"), text
+
+
+def test_slovenian_quotes_only_with_guillemets():
+    wrong = [(f, i, s) for f, i, s in _texts("sl") if OTHER_SLOVENIAN_QUOTES.search(s)]
+    wrong += [(f, "", s) for f, s in _slovenian_data_texts() if OTHER_SLOVENIAN_QUOTES.search(s)]
+    assert not wrong, wrong
+    # and the guillemets open with » and close with «, the Slovenian way round
+    reversed_ = [(f, i, s) for f, i, s in _texts("sl") if re.search(r"«\w|\w»(?!\S)", s)]
+    assert not reversed_, reversed_
+
+
+@pytest.mark.parametrize("language, quoted", [("sl", "»Več razpisov«"), ("de", "„Mehr Aufrufe“")])
+def test_an_answer_is_quoted_in_the_page_language(language, quoted):
+    from s3stresstest.recommend.keywords import quoted as quote
+
+    text = "Več razpisov" if language == "sl" else "Mehr Aufrufe"
+    assert quote(text, language).startswith(quoted)
