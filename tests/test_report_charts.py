@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from s3stresstest.i18n import translator
 from s3stresstest.report import charts, maps, palette
 from s3stresstest.report.svg import Svg, text_width
 
@@ -201,7 +202,9 @@ def test_block_profile(block_scores, benchmarks):
     check_svg(chart)
     t = " ".join(texts(chart))
     assert chart.title == "Block scores (0–100)"
-    assert "61 (55–67)" in t and "47 (40–53)" in t
+    # a score and its interval read as in the tables and the text (Translator.interval): "61 [55–67]"
+    assert "61 [55–67]" in t and "47 [40–53]" in t
+    assert translator("en").interval(61, 55, 67) in t and "(55–67)" not in t
     assert "insufficient answers" in t
     assert not {"93", "88", "97"} & numbers(chart), "an insufficient block leaked its figures"
     # peer groups named as the tables name them, not by their ids
@@ -220,7 +223,7 @@ def test_block_vs_peers(block_scores, benchmarks):
     check_svg(chart)
     t = " ".join(texts(chart))
     assert (
-        "61 (55–67)" in t and "mean of 'Alpine regions'" in t and "frontrunner level of 'European reference set'" in t
+        "61 [55–67]" in t and "mean of 'Alpine regions'" in t and "frontrunner level of 'European reference set'" in t
     )
     hidden = charts.block_vs_peers("AT33", "b3", benchmarks, block_scores=block_scores)
     check_svg(hidden)

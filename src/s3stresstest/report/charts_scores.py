@@ -215,7 +215,7 @@ def block_profile(
             sc = fmt_score(score, language)
             if lo is not None and hi is not None:
                 low, high = fmt_score(lo, language), fmt_score(hi, language)
-                vt = f"{sc} ({low}–{high})"
+                vt = f"{sc} [{low}–{high}]"  # as the tables and text write it (Translator.interval)
                 at = t._("{score} ({interval} {low} to {high})", score=sc, interval=ci, low=low, high=high)
             else:
                 vt, at = sc, sc
@@ -324,7 +324,7 @@ def block_vs_peers(
                 doc.line(xl, cy - 5, xl, cy + 5, sw=1.5)
                 doc.line(xh, cy - 5, xh, cy + 5, sw=1.5)
                 low, high = fmt_score(lo, language), fmt_score(hi, language)
-                txt += f" ({low}–{high})"
+                txt += f" [{low}–{high}]"
                 at = t._(
                     "{score} ({interval} {low} to {high})",
                     score=fmt_score(v, language),

@@ -158,7 +158,7 @@ def finding_table(f: dict, inputs, language: str = "en", title: str | None = Non
     fig = f["figures"]
     if not isinstance(fig, pd.DataFrame):
         fig = pd.DataFrame([fig])
-    # a figure with its range (x, x_low, x_high) is one cell: "72 (65–78)"
+    # a figure with its range (x, x_low, x_high) is one cell: "72 [65–78]", as everywhere
     ranged = {c for c in fig.columns if f"{c}_low" in fig.columns and f"{c}_high" in fig.columns}
     cols = [c for c in fig.columns if not any(c in (f"{r}_low", f"{r}_high") for r in ranged)]
     numbers = {ins.item_number(it.name): it.name for it in ins.scored_items}
@@ -170,10 +170,7 @@ def finding_table(f: dict, inputs, language: str = "en", title: str | None = Non
             v = rec[c]
             if c in ranged and not missing(v):
                 d = 1 if c in exact else 0
-                cells.append(
-                    t._("{score} ({low}–{high})", score=t.number(v, d), low=t.number(rec[f"{c}_low"], d),
-                        high=t.number(rec[f"{c}_high"], d))
-                )  # fmt: skip
+                cells.append(t.interval(v, rec[f"{c}_low"], rec[f"{c}_high"], d))
             elif isinstance(v, bool):
                 cells.append(t._("yes") if v else t._("no"))
             elif missing(v):
