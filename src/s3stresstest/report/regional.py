@@ -172,11 +172,21 @@ def _decimals(values) -> int:
     return 0 if m >= 100 else 1 if m >= 10 else 2
 
 
+def _respondents(inputs, region: str) -> int:
+    """The territory's number of respondents (printed only when it is at least k)."""
+    counts = inputs.respondent_counts()
+    return int(counts.loc[counts["region"] == region, "respondents"].sum())
+
+
 def _below_k(inputs, region: str) -> bool:
     """Whether the territory has respondents, but fewer than k: then nothing about them is shown."""
-    counts = inputs.respondent_counts()
-    total = int(counts.loc[counts["region"] == region, "respondents"].sum())
-    return 0 < total < inputs.min_respondents
+    return 0 < _respondents(inputs, region) < inputs.min_respondents
+
+
+def _short(inputs, region: str) -> bool:
+    """Whether the report is the short one: no answers, or fewer than k respondents. It then leaves out every
+    section built on answers (blocks, annex of item scores), which would be empty charts and tables."""
+    return _respondents(inputs, region) < inputs.min_respondents
 
 
 def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], own: list[str]) -> list[str]:
@@ -197,17 +207,27 @@ def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], ow
     total = int(counts["respondents"].sum())
     present = set(counts["stakeholder_group"])
     k = inputs.min_respondents
-    if 0 < total < k:
+    if total < k:
         # below k the territory shows that it is below k and nothing more: no count, group or caution
-        # naming who did or did not answer (docs/anonymity.md)
+        # naming who did or did not answer (docs/anonymity.md); with no answers at all it says that
+        if total == 0:
+            out.append(t._("{territory}: no answers to the StressTest were received.", territory=inputs.label(region)))
+        else:
+            out.append(
+                t._(
+                    "{territory}: fewer than {k} respondents answered the StressTest, so nothing about them is "
+                    "published.",
+                    territory=inputs.label(region),
+                    k=t.integer(k),
+                )
+            )
         out.append(
             t._(
-                "{territory}: fewer than {k} respondents answered the StressTest, so nothing about them is published.",
-                territory=inputs.label(region),
-                k=t.integer(k),
+                "There are therefore no scores, answer distributions or stakeholder-group figures, and this short "
+                "report leaves out their sections. It keeps what does not rest on answers: the alignment of the "
+                "territory's strategies and its context statistics, where available, and the recommendations."
             )
         )
-        out.append(t._("No question has enough answers to be published."))
         return out
     out.append(
         t.ngettext(
@@ -370,6 +390,8 @@ def executive_summary(inputs, region: str, language: str = "en") -> Section:
     groups = list(dict.fromkeys(bm["peer_group"])) if len(bm) else []
     own = inputs.groups_of(region)
     s.add(Paragraph(" ".join(_summary_sentences(inputs, region, t, groups, own)), style="lead"))
+    if _short(inputs, region):
+        return s  # no answers or fewer than k: no block table or chart, every cell of which would be empty
     compared = t.ngettext(
         "{territory} is compared with {n} peer group ({groups}); it belongs to {own}.",
         "{territory} is compared with {n} peer groups ({groups}); it belongs to {own}.",
@@ -509,6 +531,8 @@ def response_profile(inputs, region: str, language: str = "en") -> Section:
     else:
         answered = t._("Nobody answered for {territory}.", territory=inputs.label(region))
     s.add(Paragraph(answered + " " + t._("Response rate: {rate}.", rate=rate)))
+    if total == 0:
+        return s  # nobody answered: no table of groups (its only row, the total, would read "fewer than k")
     s.add(
         Table(
             [t._("Stakeholder group"), t._("Respondents"), t._("Share")],
@@ -1226,7 +1250,8 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
                         )
                     )
                 )
-            elif m.get("perceived_status") not in ("ok", None):
+            elif m.get("perceived_status") not in ("ok", None) and not _short(inputs, region):
+                # (a short report has said once that it has no scores: no withheld score here either)
                 s.add(
                     Paragraph(
                         t._(
@@ -2112,7 +2137,8 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
     )
     doc.sections.append(executive_summary(inputs, region, lang))
     doc.sections.append(response_profile(inputs, region, lang))
-    for b in inputs.blocks:
+    short = _short(inputs, region)  # no answers or fewer than k: the sections built on answers are left out
+    for b in [] if short else inputs.blocks:
         doc.sections.append(block_section(inputs, region, b, lang))
     doc.sections.append(alignment_section(inputs, region, lang))
     doc.sections.append(context_section(inputs, region, lang))
@@ -2120,6 +2146,7 @@ def build_regional(inputs, region: str, *, language: str | None = None) -> Docum
     further = further_recommendations_section(inputs, region, lang)
     if further is not None:
         doc.sections.append(further)
-    doc.sections.append(annex_section(inputs, region, lang))
+    if not short:
+        doc.sections.append(annex_section(inputs, region, lang))
     doc.sections.append(provenance_section(inputs, language=lang))
     return doc
