@@ -34,6 +34,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "report/inputs.py",
         "report/indicator_names.py",
         "report/topic_names.py",
+        "report/scales.py",
         "report/templates/base.html.j2",
         "report/templates/index.html.j2",
         "formatting.py",

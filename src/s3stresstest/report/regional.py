@@ -1777,6 +1777,8 @@ TYPE_NAMES = {
 
 
 def annex_section(inputs, region: str, language: str = "en") -> Section:
+    from .scales import scale_names
+
     t = translator(language)
     il = _labels(t.language)
     ins, k = inputs.instrument, inputs.min_respondents
@@ -1785,15 +1787,20 @@ def annex_section(inputs, region: str, language: str = "en") -> Section:
     rows: list[list[str]] = []
     classes: list[str] = []
     scales: dict[str, str] = {}
+    # readers see each scale by a name built from its choices and each question by the body's number
+    # (b1.3), never the instrument's internal names (agree5, b1_edp_workshops)
+    scale_name = scale_names(ins, ins.answerable_items, t)
     for it in ins.answerable_items:
         scored = ins.is_scored(it)
-        if it.list_name and ins.choices_of(it) is not None:
-            scales.setdefault(it.list_name, _scale_text(ins, it, t))
-            scale = it.list_name
+        if it.list_name in scale_name:
+            scale = scale_name[it.list_name]
+            scales.setdefault(scale, _scale_text(ins, it, t))
         else:
             scale = _scale_text(ins, it, t)
         kind = t._(TYPE_NAMES[it.type]) if it.type in TYPE_NAMES else it.type.replace("_", " ")
-        base = [f"{it.name}: {ins.item_label(it.name, il)}", it.block or "–", kind, scale]
+        number = ins.item_number(it.name)
+        label = ins.item_label(it.name, il)
+        base = [label if number == it.name else f"{number} {label}", it.block or "–", kind, scale]
         if not scored:
             rows.append(base + [t._("not scored"), "–"])
             classes.append("")
