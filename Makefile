@@ -47,9 +47,9 @@ demo: system-packages seed
 	$(BIN)/s3stresstest topics --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/topics --overwrite
 	rm -f $(DEMO_OUT)/action/plan.yaml
 	$(BIN)/s3stresstest plan new --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/plan.yaml
-	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/plan --overwrite \
-		--language en --language de --language fr --language it --language sl
 	$(BIN)/s3stresstest calls plan --plan $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/calls --overwrite
+	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --calls $(DEMO_OUT)/action/calls \
+		--out $(DEMO_OUT)/action/plan --overwrite --language en --language de --language fr --language it --language sl
 	$(BIN)/s3stresstest pilots demo --out $(DEMO_OUT)/action/pilots --format html,pdf --overwrite
 
 # Static checks (ruff lint + format check, mypy), then every test.

@@ -242,3 +242,79 @@ def test_topics_read_as_titles_in_the_documents_language():
     plan = plan_from_data(data)
     assert "Thema: Gesundheit" in plan_document(plan, "de").text()
     assert "Topic: Health" in plan_document(plan, "en").text() and "ecosystem:" not in plan_document(plan, "en").text()
+
+
+CALL_PLAN = dict(PLAN, territories=["AT32", "ITC1", "SI", "DE2", "ITC4"])
+CALL_PLAN["actions"] = [
+    PLAN["actions"][0],
+    dict(PLAN["actions"][1], id="C1", topic="ecosystem:digital", partners=["AT32", "DE2", "SI"]),
+    dict(PLAN["actions"][1], id="C2", topic="ecosystem:aerospace_defence", partners=["ITC1", "ITC4"]),
+]
+
+
+def test_joint_call_actions_run_on_the_planned_calls_dates_or_are_marked_not_feasible():
+    from s3stresstest.actionplan.joint_calls import scheduled
+    from s3stresstest.calls import example_programmes_path, load_programmes, plan_partner_calls
+    from s3stresstest.i18n import LANGUAGES, translator
+
+    plan = plan_from_data(CALL_PLAN)
+    calls = plan_partner_calls(load_programmes(example_programmes_path()), plan.joint_calls()).outcomes()
+    c1 = next(c for c in calls if c.action == "C1")
+    assert (c1.open, c1.close, c1.decision) == (dt.date(2027, 3, 15), dt.date(2027, 5, 29), dt.date(2027, 9, 26))
+    en = " ".join(plan_document(plan, "en", calls).text().split())
+    # the action runs from the call's opening to its decision month, not the plan file's 2027-09 to 2028-12
+    assert "Runs from March 2027 to September 2027 (7 months)" in en and "September 2027 to December 2028" not in en
+    assert "opens on March 15, 2027, closes on May 29, 2027, funding decisions by September 26, 2027" in en
+    assert "1 of 3 partners has no programme on this topic: SI." in en
+    assert "This call is not feasible as planned. No region has a programme on this topic." in en
+    assert "2 of 2 partners have no programme on this topic: ITC1, ITC4." in en
+    assert "1 of the 2 joint calls can run on the partners' programmes as planned" in en
+    assert "planned on SYNTHETIC example programmes" in en
+    by_action = {c.action: c for c in calls}
+    scheduled_plan = scheduled(plan, by_action)
+    svg = gantt_svg(scheduled_plan, "en", by_action)
+    bars = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="12" rx="2"', svg)
+    assert len(bars) == 2 and "not feasible" in svg  # A1 and C1; C2 has no bar
+    col = float(bars[0][1]) / scheduled_plan.actions[0].months
+    assert float(bars[1][0]) == pytest.approx(300 + 2 * col, abs=0.1)  # C1 from March 2027
+    assert float(bars[1][1]) == pytest.approx(7 * col, abs=0.1)
+    for lang in LANGUAGES[1:]:
+        t = translator(lang)
+        text = " ".join(plan_document(plan, lang, calls).text().split())
+        for sentence in ("This call is not feasible as planned.", "No region has a programme on this topic."):
+            assert t._(sentence) in text and t._(sentence) != sentence, (lang, sentence)
+        assert "partners have no programme" not in text and "Joint call synthetic-call-C1:" not in text
+
+
+def test_plan_build_takes_the_calls_planned_first_and_refuses_calls_of_another_plan(tmp_path):
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(CALL_PLAN), encoding="utf-8")
+    run = CliRunner().invoke
+    made = run(app, ["calls", "plan", "--plan", str(tmp_path / "plan.yaml"), "--out", str(tmp_path / "calls")])
+    assert made.exit_code == 0, made.output
+    built = run(app, ["plan", "build", "--actions", str(tmp_path / "plan.yaml"), "--calls", str(tmp_path / "calls"),
+                      "--out", str(tmp_path / "doc"), "--format", "html"])  # fmt: skip
+    assert built.exit_code == 0, built.output
+    html = (tmp_path / "doc" / "action_plan.en.html").read_text(encoding="utf-8")
+    assert "March 15, 2027" in html and "not feasible" in html
+    other = dict(CALL_PLAN, actions=[dict(a, partners=["AT32", "DE2"]) if a["id"] == "C1" else a
+                                     for a in CALL_PLAN["actions"]])  # fmt: skip
+    (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    refused = run(app, ["plan", "build", "--actions", str(tmp_path / "other.yaml"), "--calls", str(tmp_path / "calls"),
+                        "--out", str(tmp_path / "doc2"), "--format", "html"])  # fmt: skip
+    assert refused.exit_code != 0 and not (tmp_path / "doc2").exists()
+    assert "action C1: call synthetic-call-C1 was planned on ecosystem:digital with AT32, DE2, SI" in " ".join(
+        refused.output.split()
+    )
+
+
+def test_gantt_labels_wrap_instead_of_being_cut():
+    long = "Joint call on Energy-renewables built on the partners' programmes of the Alpine regions"
+    after = dict(PLAN["actions"][1], id="A3", start="2028-01")
+    plan = plan_from_data(dict(PLAN, actions=[dict(PLAN["actions"][1], title=long), after, PLAN["actions"][0]]))
+    svg = gantt_svg(plan)
+    assert "…" not in svg
+    rows = [(float(y), re.findall(r"<tspan[^>]*>([^<]*)</tspan>", x)) for y, x in
+            re.findall(r'<text x="14" y="([\d.]+)">(.*?)</text>', svg)]  # fmt: skip
+    (y2, lines), (y3, _) = [r for r in rows if r[1][0].startswith(("A2", "A3"))]
+    assert len(lines) >= 2 and " ".join(lines) == "A2  " + long.replace("'", "&#x27;")  # every word, in order
+    assert y3 - y2 >= 13 * len(lines)  # the next row starts below the wrapped label's last line

@@ -262,3 +262,20 @@ def test_loaded_example_and_write_plan_roundtrip(tmp_path):
     plan = plan_calls(load_programmes(example_programmes_path()), ["nace:J62"])
     write_plan(plan, tmp_path / "o", languages=["en"], now=dt.datetime(2026, 12, 6, tzinfo=dt.UTC))
     assert "DTSTAMP:20261206T000000Z" in (tmp_path / "o" / "calls.ics").read_text(encoding="utf-8")
+
+
+def test_the_written_plan_gives_back_each_calls_dates_or_why_not(tmp_path):
+    from s3stresstest.calls import plan_partner_calls, read_outcomes
+    from s3stresstest.i18n import translator
+
+    wanted = [("C1", "ecosystem:digital", ["AT32", "DE2", "SI"]), ("C2", "ecosystem:health", ["AT32", "SI"]),
+              ("C3", "ecosystem:aerospace_defence", ["ITC1", "ITC4"])]  # fmt: skip
+    plan = plan_partner_calls(load_programmes(example_programmes_path()), wanted)
+    write_plan(plan, tmp_path / "o", languages=["en"])
+    assert read_outcomes(tmp_path / "o") == plan.outcomes()  # what `plan build --calls` reads is what was planned
+    c1, c2, c3 = plan.outcomes()
+    assert (c1.action, c1.feasible, c1.without, c1.partners) == ("C1", True, ("SI",), {"AT32", "DE2", "SI"})
+    assert not c2.feasible and c2.open is None and "latest closing date" in c2.reason(translator("en"))
+    assert c3.reason(translator("en")) == "No region has a programme on this topic."
+    text = (tmp_path / "o" / "call_texts" / f"{c3.call}.en.md").read_text(encoding="utf-8")
+    assert "not feasible as planned. No region has a programme on this topic." in text

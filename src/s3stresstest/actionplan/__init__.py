@@ -1,7 +1,13 @@
 """Joint transnational cluster action plans (issue 14, point 4).
 
     from s3stresstest.actionplan import load_plan, write_plan_documents
-    write_plan_documents(load_plan("plan.yaml"), "plan-out", languages=["en", "de"])
+    from s3stresstest.calls import load_programmes, plan_partner_calls
+    plan = load_plan("plan.yaml")
+    calls = plan_partner_calls(load_programmes("programmes.yaml"), plan.joint_calls())  # first
+    write_plan_documents(plan, "plan-out", languages=["en", "de"], calls=calls.outcomes())
+
+The joint calls are planned first so that the plan's joint-call actions take their dates, or
+say why a call cannot run (`joint_calls`).
 
 `starter_plan` drafts a plan from ranked cooperation topics; the partners edit the YAML.
 """

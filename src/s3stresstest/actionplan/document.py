@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
-from ..i18n import check_language, translator
+from ..calls.outcome import CallOutcome
+from ..i18n import Translator, check_language, translator
 from ..report.render import Bullets, Callout, Document, Figure, Paragraph, Table
 from .gantt import gantt_svg
+from .joint_calls import match_calls, scheduled
 from .model import Action, ActionPlan, text_in
 
 
@@ -41,10 +44,45 @@ def _budget(v: float | None, t) -> str:
     return t._("to be set") if v is None else t.integer(v)
 
 
-def plan_document(plan: ActionPlan, language: str = "en") -> Document:
-    """The action plan: overview, a Gantt chart, one section per action line, KPIs and budget."""
+def _call_facts(c: CallOutcome, t: Translator) -> list[str]:
+    """A joint-call action's call: its dates, and which partners have a programme on the topic."""
+    out = []
+    if c.feasible and c.open and c.close and c.decision:
+        out.append(
+            t._(
+                "Joint call {call}: opens on {open}, closes on {close}, funding decisions by {decision}.",
+                call=c.call,
+                open=t.date(c.open),
+                close=t.date(c.close),
+                decision=t.date(c.decision),
+            )
+        )
+    if c.without:
+        out.append(
+            t.ngettext(
+                "{n} of {total} partners has no programme on this topic: {codes}.",
+                "{n} of {total} partners have no programme on this topic: {codes}.",
+                len(c.without),
+                total=len(c.partners),
+                codes=", ".join(c.without),
+            )
+        )
+    else:
+        out.append(t._("Every partner has a programme on this topic."))
+    if c.regions:
+        out.append(t._("Programmes taking part: those of {codes}.", codes=", ".join(c.regions)))
+    return out
+
+
+def plan_document(plan: ActionPlan, language: str = "en", calls: Sequence[CallOutcome] | None = None) -> Document:
+    """The action plan: overview, a Gantt chart, one section per action line, KPIs and budget.
+
+    `calls`: the planned joint calls (`calls.CallPlan.outcomes()` or `calls.read_outcomes`); each
+    joint-call action then runs on its call's dates, or is marked not feasible with the reason."""
     language = check_language(language)
     t = translator(language)
+    planned = match_calls(plan, calls) if calls is not None else {}
+    plan = scheduled(plan, planned)
     if plan.synthetic:
         banner: str | None = t._("SYNTHETIC EXAMPLE: invented actions, not an agreed plan.")
     elif plan.status == "draft":
@@ -108,6 +146,43 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
             len(plan.actions),
         )
     overview.add(Paragraph(budget_text))
+    if planned:
+        runs = sum(c.feasible for c in planned.values())
+        if runs == len(planned):
+            calls_text = t.ngettext(
+                "The joint call can run on the partners' programmes as planned.",
+                "All {n} joint calls can run on the partners' programmes as planned.",
+                runs,
+            )
+        else:
+            calls_text = t.ngettext(
+                "{n} of the {total} joint calls can run on the partners' programmes as planned; "
+                "the others are marked not feasible, with the reason.",
+                "{n} of the {total} joint calls can run on the partners' programmes as planned; "
+                "the others are marked not feasible, with the reason.",
+                runs,
+                total=len(planned),
+            )
+        overview.add(Paragraph(calls_text))
+        if any(c.synthetic for c in planned.values()):
+            overview.add(
+                Callout(
+                    t._("The joint calls are planned on SYNTHETIC example programmes, not real funding programmes."),
+                    kind_of="synthetic",
+                )
+            )
+    elif plan.joint_calls():
+        overview.add(
+            Paragraph(
+                t._(
+                    "The dates of the joint calls are not yet checked against the partners' programmes: plan "
+                    "the calls first ({calls_command}) and build the plan with them ({build_option}).",
+                    calls_command="s3stresstest calls plan --plan",
+                    build_option="--calls",
+                ),
+                style="note",
+            )
+        )
     per_line: dict[str, list[float]] = defaultdict(list)
     for a in plan.actions:
         if a.budget_eur is not None:
@@ -121,14 +196,17 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
                 [line.title_in(language), t.integer(len(acts)), t.integer(sum(money)) if money else t._("to be set")]
             )
     overview.add(Table([t._("Action line"), t._("Actions"), t._("Budget (EUR)")], rows, numeric=(1, 2)))
-    svg = gantt_svg(plan, language)
+    svg = gantt_svg(plan, language, planned)
     timeline = doc.section(t._("Timeline"), "timeline")
+
+    def months(a: Action) -> list[str]:
+        if a.id in planned and not planned[a.id].feasible:
+            return [t._("not feasible")] * 2
+        return [t.date(a.start, "MMM y"), t.date(a.end, "MMM y")]
+
     data = Table(
         [t._("Action"), t._("Start"), t._("End")],
-        [
-            [f"{a.id} {text_in(a.title, language)}", t.date(a.start, "MMM y"), t.date(a.end, "MMM y")]
-            for a in plan.actions
-        ],
+        [[f"{a.id} {text_in(a.title, language)}", *months(a)] for a in plan.actions],
     )
     timeline.add(
         Figure(
@@ -146,21 +224,29 @@ def plan_document(plan: ActionPlan, language: str = "en") -> Document:
         sec = doc.section(line.title_in(language), f"line-{line.id}")
         for a in acts:
             sec.add(Paragraph(f"{a.id} — {text_in(a.title, language)}", style="strong"))
+            call = planned.get(a.id)
+            if call is not None and not call.feasible:
+                sec.add(Callout(t._("This call is not feasible as planned.") + " " + call.reason(t), kind_of="missing"))
             description = text_in(a.description, language)
             if description:
                 sec.add(Paragraph(description))
+            if call is not None and not call.feasible:
+                period = t._("Runs: not feasible as planned, no dates ({call})", call=call.call)
+            else:
+                period = t._(
+                    "Runs from {start} to {end} ({months} months)",
+                    start=t.date(a.start, "MMMM y"),
+                    end=t.date(a.end, "MMMM y"),
+                    months=a.months,
+                )
             sec.add(
                 Bullets(
                     [
                         t._("Owner: {owner}", owner=text_in(a.owner, language)),
                         t._("Partners: {partners}", partners=", ".join(a.partners) or t._("not set")),
                         t._("Topic: {topic}", topic=_topic(a.topic, language) or t._("not set")),
-                        t._(
-                            "Runs from {start} to {end} ({months} months)",
-                            start=t.date(a.start, "MMMM y"),
-                            end=t.date(a.end, "MMMM y"),
-                            months=a.months,
-                        ),
+                        period,
+                        *(_call_facts(call, t) if call is not None else []),
                         t._("Budget (EUR): {budget}", budget=_budget(a.budget_eur, t)),
                         t._("Key performance indicators: {kpis}", kpis=_kpis(a, t, language)),
                     ]

@@ -9,8 +9,13 @@ what differs between the programmes, a calendar and a call-text skeleton in five
     from s3stresstest.calls import load_programmes, plan_calls, write_plan
     plan = plan_calls(load_programmes("programmes.yaml"), ["ecosystem:digital"], regions=["AT32", "ITC1"])
     write_plan(plan, "calls-out")
+
+An action plan's joint calls: `plan_partner_calls(programmes, action_plan.joint_calls())`, then
+`actionplan.write_plan_documents(action_plan, out, calls=plan.outcomes())` (or `read_outcomes`
+of the written folder): plan the calls first, so the plan shows their dates or why they cannot run.
 """
 
+from .outcome import CallOutcome, read_outcomes, why_not
 from .plan import CALL_COLUMNS, Call, CallPlan, harmonisation, plan_call, plan_calls, plan_partner_calls
 from .programmes import Programme, Programmes, example_programmes_path, load_programmes, programmes_from_data
 from .window import Change, Window, blocking_changes, earliest_window
@@ -19,6 +24,7 @@ from .write import write_plan
 __all__ = [
     "CALL_COLUMNS",
     "Call",
+    "CallOutcome",
     "CallPlan",
     "Change",
     "Programme",
@@ -33,5 +39,7 @@ __all__ = [
     "plan_calls",
     "plan_partner_calls",
     "programmes_from_data",
+    "read_outcomes",
+    "why_not",
     "write_plan",
 ]

@@ -11,9 +11,11 @@ least two regions. Pure: no files read or written here (see `write.write_plan`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +24,9 @@ from ..errors import InputError
 from . import topics as tp
 from .programmes import Programme, Programmes
 from .window import Change, Window, blocking_changes, earliest_window
+
+if TYPE_CHECKING:
+    from .outcome import CallOutcome
 
 CALL_COLUMNS = [
     "call",
@@ -51,6 +56,7 @@ class Call:
     changes: tuple[Change, ...]
     blocking: str
     regions_without_programme: tuple[str, ...] = ()
+    action: str = ""  # the action plan's joint-call action this call plans (`plan_partner_calls`)
 
     @property
     def regions(self) -> list[str]:
@@ -77,6 +83,12 @@ class CallPlan:
     @property
     def synthetic(self) -> bool:
         return self.source.synthetic
+
+    def outcomes(self) -> list[CallOutcome]:
+        """The calls as an action plan shows them (`outcome.CallOutcome`): dates, or why not."""
+        from .outcome import CallOutcome
+
+        return [CallOutcome.of(c, self.synthetic) for c in self.calls]
 
     def table(self) -> pd.DataFrame:
         rows = [
@@ -205,6 +217,7 @@ def plan_partner_calls(
     tp.check_programme_topics(programmes, taxonomies, source=programmes.path)
     prefix = "synthetic-call" if programmes.synthetic else "call"
     calls = [
-        plan_call(f"{prefix}-{name}", topic, programmes, taxonomies, list(partners)) for name, topic, partners in wanted
+        dataclasses.replace(plan_call(f"{prefix}-{name}", topic, programmes, taxonomies, list(partners)), action=name)
+        for name, topic, partners in wanted
     ]
     return CallPlan(calls, programmes)

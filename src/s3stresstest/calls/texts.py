@@ -8,6 +8,7 @@ the planner cannot know (objectives, evaluation criteria, contacts) as a marked 
 from __future__ import annotations
 
 from ..i18n import N_, Translator, translator
+from .outcome import why_not
 from .plan import Call, CallPlan
 
 # The kinds of beneficiary the programmes files name (docs/action.md); another kind stays as written.
@@ -53,16 +54,7 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
     topic = topic_name(call.topic[0], call.topic[1], call.topic_title, t.language)
     out += ["# " + t._("Joint call on {topic} ({call})", call=call.id, topic=topic), ""]
     if not call.feasible:
-        if call.changes:
-            reason = t._(
-                "The programmes' dates leave no common window. The smallest change that makes the call "
-                "feasible: {change}.",
-                change=call.changes[0].text(t),
-            )
-        elif len(call.regions) < 2:
-            reason = t._("Fewer than two regions have a programme on this topic.")
-        else:
-            reason = t._("The programmes' dates leave no common window, and no change of a single date does.")
+        reason = why_not(call.regions, call.changes, t)
         out += ["> " + t._("This call is not feasible as planned.") + " " + reason, ""]
     out += [
         "## " + t._("1. Purpose of the call"),

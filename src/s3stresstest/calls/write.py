@@ -4,7 +4,8 @@ calls.csv                       one row per call (see `plan.CALL_COLUMNS`)
 harmonisation/<call>.csv        what differs between the call's programmes
 calls.ics                       opening, closing and decision dates of the feasible calls
 call_texts/<call>.<lang>.md     call-text skeletons in each language
-plan.json                       the record: programmes file, synthetic or source, changes
+plan.json                       the record: programmes file, synthetic or source; per call its action,
+                                dates or the changes that would free a window (`outcome.CallOutcome`)
 """
 
 from __future__ import annotations
@@ -76,15 +77,7 @@ def write_plan(
             "programmes_file": plan.source.path,
             "synthetic": plan.synthetic,
             "source": plan.source.source,
-            "calls": [
-                {
-                    "call": c.id,
-                    "topic": f"{c.topic[0]}:{c.topic[1]}",
-                    "regions_without_programme": list(c.regions_without_programme),
-                    "changes": [ch.__dict__ for ch in c.changes],
-                }
-                for c in plan.calls
-            ],
+            "calls": [x.record() for x in plan.outcomes()],  # what `plan build --calls` reads
         }
         (tmp / "plan.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return Path(out)

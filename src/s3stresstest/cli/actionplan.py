@@ -50,16 +50,26 @@ def build(
     out_dir: Path = typer.Option(..., "--out", help="Output folder (must be new or empty unless --overwrite)."),
     formats: str = typer.Option("html,pdf,docx", "--format", help="Comma-separated: html, pdf, docx."),
     language: list[str] | None = typer.Option(None, "--language", help="en, de, fr, it or sl (repeatable)."),
+    calls: Path | None = typer.Option(
+        None,
+        "--calls",
+        help="The plan's joint calls, planned first (`calls plan --plan` output folder): the joint-call "
+        "actions take their dates, or are marked not feasible with the reason.",
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the output folder."),
 ) -> None:
     """Write the plan with its Gantt chart, action lines, KPIs and budget as HTML, PDF and DOCX."""
     from ..actionplan import load_plan, write_plan_documents
+    from ..calls import read_outcomes
     from ..i18n import check_language
 
     try:
         langs = [check_language(x) for x in (language or ["en"])]
         plan = load_plan(actions)
-        files = write_plan_documents(plan, out_dir, formats=formats.split(","), languages=langs, overwrite=overwrite)
+        planned = read_outcomes(calls) if calls is not None else None
+        files = write_plan_documents(
+            plan, out_dir, formats=formats.split(","), languages=langs, overwrite=overwrite, calls=planned
+        )
     except ValueError as exc:
         fail(exc if isinstance(exc, InputError) else InputError(str(exc)))
     for f in files:
