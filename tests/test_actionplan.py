@@ -264,7 +264,7 @@ def test_joint_call_actions_run_on_the_planned_calls_dates_or_are_marked_not_fea
     en = " ".join(plan_document(plan, "en", calls).text().split())
     # the action runs from the call's opening to its decision month, not the plan file's 2027-09 to 2028-12
     assert "Runs from March 2027 to September 2027 (7 months)" in en and "September 2027 to December 2028" not in en
-    assert "opens on March 15, 2027, closes on May 29, 2027, funding decisions by September 26, 2027" in en
+    assert "opens on 15 March 2027, closes on 29 May 2027, funding decisions by 26 September 2027" in en
     assert "1 of 3 partners has no programme on this topic: SI." in en
     assert "This call is not feasible as planned. No region has a programme on this topic." in en
     assert "2 of 2 partners have no programme on this topic: ITC1, ITC4." in en
@@ -295,7 +295,7 @@ def test_plan_build_takes_the_calls_planned_first_and_refuses_calls_of_another_p
                       "--out", str(tmp_path / "doc"), "--format", "html"])  # fmt: skip
     assert built.exit_code == 0, built.output
     html = (tmp_path / "doc" / "action_plan.en.html").read_text(encoding="utf-8")
-    assert "March 15, 2027" in html and "not feasible" in html
+    assert "15 March 2027" in html and "not feasible" in html
     other = dict(CALL_PLAN, actions=[dict(a, partners=["AT32", "DE2"]) if a["id"] == "C1" else a
                                      for a in CALL_PLAN["actions"]])  # fmt: skip
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")

@@ -25,6 +25,7 @@ def test_percent_and_numbers_follow_the_locale():
     assert translator("de").interval(62, 55.4, 70) == "62 [55–70]"
     assert translator("de").number(float("nan")) == "–"
     assert translator("it").date(dt.date(2026, 12, 6)) == "6 dicembre 2026"
+    assert translator("en").date(dt.date(2026, 12, 6)) == "6 December 2026"  # European order, not US
 
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3), st.sampled_from(LANGUAGES))

@@ -68,6 +68,8 @@ class Translator:
     def __init__(self, language: str = DEFAULT):
         self.language = check_language(language)
         self.locale = Locale.parse(self.language)
+        # English dates as written in Europe ("15 March 2027"), not Babel's US default for "en"
+        self._date_locale = Locale.parse("en_GB") if self.language == "en" else self.locale
         chain: gettext.NullTranslations = gettext.NullTranslations()
         if self.language != "en":
             for domain in DOMAINS:
@@ -142,7 +144,7 @@ class Translator:
         return f"{self.number(score, digits)} [{self.number(low, digits)}–{self.number(high, digits)}]"
 
     def date(self, d: dt.date | dt.datetime, format: str = "long") -> str:
-        return format_date(d, format=format, locale=self.locale)
+        return format_date(d, format=format, locale=self._date_locale)
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r})"
