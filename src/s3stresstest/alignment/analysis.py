@@ -34,7 +34,10 @@ For each neighbour pair in the group the evidence is the best pair score between
 one territory and a priority of the other that carry the topic (for priority groups: the
 match score). ``strength`` is the sum of these evidence scores (each 0–1) over the group's
 neighbour pairs: it grows with the number of neighbouring pairs that share the topic and with
-how well their priorities match. ``mean_pair_score`` is their mean, 0–100.
+how well their priorities match. ``mean_pair_score`` is their mean, 0–100; ``pair_scores`` lists each
+pair's score (0–100) in the order of ``neighbour_pairs``. A group can reach past a territory's
+neighbours (A–B and B–C share a code, A and C do not border): a territory's own partners are the
+other sides of its pairs in ``neighbour_pairs``.
 
 **Perception against evidence** (`perception_vs_evidence`): the perceived alignment is the
 territory's StressTest block score (block ``b2``: "Is S3 in line with the national political
@@ -91,6 +94,8 @@ MATCH_COLUMNS = [
     "text",
     "shared_codes",
     "partial_codes",
+    "title_original_a",
+    "title_original_b",
 ]
 SYNERGY_COLUMNS = [
     "topic_axis",
@@ -103,6 +108,7 @@ SYNERGY_COLUMNS = [
     "evidence_priorities",
     "mean_pair_score",
     "strength",
+    "pair_scores",
 ]
 PERCEPTION_COLUMNS = [
     "territory",
@@ -265,6 +271,8 @@ def match_table(
                 "title_a": m.a.title,
                 "priority_b": m.b.id,
                 "title_b": m.b.title,
+                "title_original_a": m.a.meta.get("title_original", ""),
+                "title_original_b": m.b.meta.get("title_original", ""),
                 "score": m.score,
                 "shared_codes": " ".join(m.shared_codes),
                 "partial_codes": " ".join(m.partial_codes),
@@ -573,6 +581,9 @@ def _synergy_row(
         "evidence_priorities": " ".join(priorities),
         "mean_pair_score": 100.0 * float(np.mean(evidence)) if evidence else np.nan,
         "strength": float(np.sum(evidence)),
+        # each pair's evidence (0-100) in the order of neighbour_pairs, so that a territory's own pairs can be
+        # told from those of a group that reaches past its neighbours
+        "pair_scores": " ".join(f"{100.0 * e:.2f}" for e in evidence),
     }
 
 

@@ -12,6 +12,8 @@ level          yes      ``regional`` or ``national``
 period         yes      programming period, e.g. ``2014-2020``
 priority_id    yes      identifier of the priority, unique within (territory, period)
 title          yes      title of the priority (English, used for text similarity)
+title_original no       the title as the source writes it, in the strategy's language (what
+                        reports show; not compared)
 territory_name no       name of the territory
 description    no       description of the priority (English, used for text similarity)
 nace           no       NACE Rev. 2 codes, space-separated: sections (``C``) or

@@ -340,7 +340,10 @@ class Composer:
             found: dict[str, dict[str, str]] = {}
             for r in matches.to_dict("records"):
                 for side in ("a", "b"):
-                    code, title = r.get(f"priority_{side}"), r.get(f"title_{side}")
+                    # the title as the strategy writes it; the English working title only where none is given
+                    code, title = r.get(f"priority_{side}"), r.get(f"title_original_{side}")
+                    if not (isinstance(title, str) and title.strip()):
+                        title = r.get(f"title_{side}")
                     if isinstance(title, str) and title.strip():
                         found.setdefault(str(r[f"territory_{side}"]), {}).setdefault(str(code), title.strip())
             self.priorities = {

@@ -891,41 +891,6 @@ def block_section(inputs, region: str, block: str, language: str = "en") -> Sect
     return s
 
 
-def _synergy_rows(mine: pd.DataFrame, t: Translator) -> list[list[str]]:
-    """Up to ten synergy topics of a territory, strongest first, one row per subject (`collapse_topics`: "Health"
-    on NABS, Horizon Europe and the ecosystems is one row), its classifications named without raw ids."""
-    from ..recommend.topics import collapse_topics
-    from .evidence import classification
-    from .topic_names import topic_title
-
-    ordered = mine.sort_values(["strength", "topic_code"], ascending=[False, True])
-    topics = collapse_topics(
-        {
-            "axis": str(x.topic_axis),
-            "code": str(x.topic_code),
-            "title": str(x.topic_title),
-            "partners": str(x.territories).split(),
-            "row": x,
-        }
-        for x in ordered.itertuples()
-    )
-    rows = []
-    for tp in topics[:10]:
-        x = tp["row"]
-        named = [classification(tp["axis"], tp["code"], t.language)]
-        named += [classification(o.get("axis"), o.get("code"), t.language) for o in tp.get("same_as") or []]
-        rows.append(
-            [
-                topic_title(tp, t.language),
-                "; ".join(dict.fromkeys(named)),
-                " ".join(tp["partners"]),
-                t.number(x.mean_pair_score),
-                t.number(x.strength, 1),
-            ]
-        )
-    return rows
-
-
 def _ranking_text(recorded: object, t: Translator) -> str:
     """The run record's ranking rule in the report's language; a rule of a user's own engine as recorded in
     English, and said to be in the run record in other languages."""
@@ -1203,26 +1168,30 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
         )
     syn = al.get("synergies")
     if syn is not None and len(syn):
-        mine = syn[syn["territories"].astype(str).str.split().apply(lambda xs: region in xs)]
-        if len(mine):
+        from .synergies import original_titles, synergy_rows
+
+        rows = synergy_rows(syn, region, t, original_titles(al.get("priority_matches")))
+        if rows:
             s.add(
                 Table(
                     [
                         t._("Topic"),
                         t._("Classified as"),
-                        t._("Territories sharing it"),
+                        t._("Neighbours sharing it"),
                         t._("Mean match"),
                         t._("Strength"),
                     ],
-                    _synergy_rows(mine, t),
+                    rows,
                     caption=t._("Synergy topics shared with neighbours"),
                     numeric=(3, 4),
                     compact=True,
                     note=t._(
-                        "Topics in the priorities of at least two neighbouring territories (up to ten, strongest "
-                        "first); a subject found on several classifications with the same territories is listed "
-                        "once. Titles of NACE and NABS codes and of the strategies' priority areas are given in "
-                        "English, as their sources give them."
+                        "Topics that this territory's priorities share with those of its neighbours (up to ten, "
+                        "strongest first); only its own neighbours are listed, and the mean match (0–100) and "
+                        "the strength (the sum of the pairs' matches, each 0–1) count only its pairs with them. "
+                        "A subject found on several classifications with the same neighbours is listed once. "
+                        "Matched priority areas are named as the strategies write them; titles of NACE and NABS "
+                        "codes are in English, the language of the code lists used."
                     ),
                 )
             )
@@ -1426,7 +1395,8 @@ def _scoreboard_names(t: Translator) -> dict[str, str]:
         "human_resources": t._("Science and technology workforce"),
         "technology_output": t._("Technology output"),
         "economic_level": t._("Economic level"),
-        "scoreboard": t._("Evidence scoreboard"),
+        # TRANSLATORS: the row of the scoreboard table with the composite index (a value 0-100, not a position)
+        "scoreboard": t._("Evidence scoreboard index"),
     }
 
 
@@ -1494,30 +1464,37 @@ def scoreboard_gap_text(inputs, region: str, t: Translator) -> tuple[bool, str] 
         "position": t.number(r["perceived_position"]),
         "position_low": t.number(r["perceived_position_low"]),
         "position_high": t.number(r["perceived_position_high"]),
+        "index": t.number(r["evidence"]),
+        "index_low": t.number(r["evidence_low"]),
+        "index_high": t.number(r["evidence_high"]),
         "evidence": t.number(r["evidence_position"]),
         "evidence_low": t.number(r["evidence_position_low"]),
         "evidence_high": t.number(r["evidence_position_high"]),
         "n": len(fig),
     }
+    # the index (a value, 0-100 between the run's lowest and highest territory, as in the table above) and
+    # the position it gives among the territories compared are different figures: both are named
     if r["flag"] == "perceived higher":
         return True, t._(
             "Respondents rate {area} higher than the Eurostat statistics place the territory: their score of "
             "{score} (interval {low}–{high}) puts it at position {position} (range {position_low}–{position_high}) "
-            "of 100 among the {n} territories compared, while the evidence scoreboard puts it at {evidence} "
-            "(range {evidence_low}–{evidence_high}). The gap is larger than the uncertainty of both.",
+            "of 100 among the {n} territories compared, while its evidence scoreboard index of {index} (range "
+            "{index_low}–{index_high}) puts it at position {evidence} (range {evidence_low}–{evidence_high}). The "
+            "gap is larger than the uncertainty of both.",
             **fields,
         )
     if r["flag"] == "perceived lower":
         return True, t._(
             "Respondents rate {area} lower than the Eurostat statistics place the territory: their score of "
             "{score} (interval {low}–{high}) puts it at position {position} (range {position_low}–{position_high}) "
-            "of 100 among the {n} territories compared, while the evidence scoreboard puts it at {evidence} "
-            "(range {evidence_low}–{evidence_high}). The gap is larger than the uncertainty of both.",
+            "of 100 among the {n} territories compared, while its evidence scoreboard index of {index} (range "
+            "{index_low}–{index_high}) puts it at position {evidence} (range {evidence_low}–{evidence_high}). The "
+            "gap is larger than the uncertainty of both.",
             **fields,
         )
     return False, t._(
         "Respondents' view of {area} (position {position}, range {position_low}–{position_high}, of 100 among "
-        "the {n} territories compared) and the evidence scoreboard (position {evidence}, range "
+        "the {n} territories compared) and its evidence scoreboard index of {index} (position {evidence}, range "
         "{evidence_low}–{evidence_high}) do not differ by more than their uncertainty and the key findings' "
         "threshold.",
         **fields,

@@ -105,7 +105,8 @@ FIGURE_HEADINGS = {
     "perceived_rank": N_("Perceived rank"),
     "measured_rank": N_("Measured rank"),
     "perceived_position": N_("Perceived position"),
-    "evidence": N_("Evidence scoreboard"),
+    # the scoreboard's index (a value 0-100) and the percentile position it gives among the territories compared
+    "evidence": N_("Scoreboard index"),
     "evidence_position": N_("Scoreboard position"),
     "gap": N_("Gap"),
     "flag": N_("Comparison"),
