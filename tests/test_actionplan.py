@@ -318,3 +318,32 @@ def test_gantt_labels_wrap_instead_of_being_cut():
     (y2, lines), (y3, _) = [r for r in rows if r[1][0].startswith(("A2", "A3"))]
     assert len(lines) >= 2 and " ".join(lines) == "A2  " + long.replace("'", "&#x27;")  # every word, in order
     assert y3 - y2 >= 13 * len(lines)  # the next row starts below the wrapped label's last line
+
+
+def test_the_duration_of_an_action_agrees_with_its_number_of_months():
+    """Slovenian has four plural forms (1 mesec, 2 meseca, 3 meseci, 5 mesecev): the plan's
+    "Runs from ... (n months)" line is a plural message, not one fixed word."""
+    from s3stresstest.i18n import translator
+
+    def runs(lang: str, n: int) -> str:
+        t = translator(lang)
+        return t.ngettext(
+            "Runs from {start} to {end} ({months} month)",
+            "Runs from {start} to {end} ({months} months)",
+            n,
+            start="a",
+            end="b",
+            months=n,
+        )
+
+    assert [runs("sl", n).rsplit("(", 1)[1] for n in (1, 2, 3, 5, 18, 101)] == [
+        "1 mesec)",
+        "2 meseca)",
+        "3 meseci)",
+        "5 mesecev)",
+        "18 mesecev)",
+        "101 mesec)",
+    ]
+    assert runs("en", 1).endswith("(1 month)") and runs("en", 18).endswith("(18 months)")
+    assert runs("de", 1).endswith("(1 Monat)") and runs("de", 18).endswith("(18 Monate)")
+    assert runs("it", 1).endswith("(1 mese)") and runs("it", 18).endswith("(18 mesi)")

@@ -233,8 +233,10 @@ def plan_document(plan: ActionPlan, language: str = "en", calls: Sequence[CallOu
             if call is not None and not call.feasible:
                 period = t._("Runs: not feasible as planned, no dates ({call})", call=call.call)
             else:
-                period = t._(
+                period = t.ngettext(
+                    "Runs from {start} to {end} ({months} month)",
                     "Runs from {start} to {end} ({months} months)",
+                    a.months,
                     start=t.date(a.start, "MMMM y"),
                     end=t.date(a.end, "MMMM y"),
                     months=a.months,
