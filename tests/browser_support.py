@@ -149,6 +149,10 @@ class WebServer:
 
 
 # -- the campaign ------------------------------------------------------------------------------
+# a test campaign's controller and contact: made up, and saying so
+FIXTURE_PRIVACY = {"controller": "Test fixture organisation (not a real controller)", "contact": "privacy@example.org"}
+
+
 @dataclass
 class Prepared:
     campaign_id: int
@@ -167,8 +171,11 @@ def prepare_campaign(
     language: str = "en",
     languages=("en", "de", "fr", "it", "sl"),
     admin: bool = True,
+    privacy: bool = True,
 ) -> Prepared:
-    """Built-in questionnaire, regions, an admin and `invitations` personal links (one region x group)."""
+    """Built-in questionnaire, regions, an admin and `invitations` personal links (one region x group).
+    With `privacy`, the notice names a controller and contact first (`FIXTURE_PRIVACY`), as the
+    admin pages require before links are made; without, the notice is left as a new campaign has it."""
     import pandas as pd
 
     from s3stresstest.instrument.builtin import load_builtin
@@ -180,6 +187,8 @@ def prepare_campaign(
         store.add_regions(cid, pd.DataFrame({"region": [r for r, _ in REGIONS], "name": [n for _, n in REGIONS]}))
         if admin:
             store.create_admin(ADMIN, PASSWORD)
+        if privacy:
+            store.set_privacy(cid, admin=ADMIN, **FIXTURE_PRIVACY)
         tokens = []
         for start in range(0, invitations, 500):
             rows = [(region, group, language)] * min(500, invitations - start)

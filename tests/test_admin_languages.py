@@ -23,6 +23,7 @@ from web_support import (
     invitation,
     login,
     make_client,
+    name_privacy,
     sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
 
@@ -71,7 +72,7 @@ def full_campaign(store, instrument) -> int:
     """A campaign whose page shows every section: regions, peer groups, invitations, audit entries."""
     import pandas as pd
 
-    cid = campaign(store, instrument, languages=("en", "de", "fr", "it", "sl"))
+    cid = name_privacy(store, campaign(store, instrument, languages=("en", "de", "fr", "it", "sl")))
     store.add_groups(cid, pd.DataFrame({"region": ["AT33", "SI"], "group": ["alps", "alps"]}))
     invitation(store, cid, region="AT33", group="company", language="de")
     invitation(store, cid, region="SI", group="policy_maker", language="sl")
@@ -168,7 +169,7 @@ def test_refused_input_notices_dates_and_audit_events_in_the_admins_language(sql
     events = list(sqlite_store.audit_log(cid)["event"])
     assert events.count("regions_add") == 2
     assert "Regionen hinzugefügt</td>" in r.text and 'title="regions_add"' in r.text
-    assert "Prüfprotokoll (die letzten 2 Einträge)" in r.text
+    assert "Prüfprotokoll (die letzten 3 Einträge)" in r.text  # and the privacy notice's controller named
     # dates in the German form (06.12.2026), status in German
     created = sqlite_store.get_campaign(cid)["created"]
     index = client.get("/admin").text

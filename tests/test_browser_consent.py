@@ -26,7 +26,7 @@ def test_admin_writes_the_notice_and_respondents_decline_or_agree(tmp_path):
     from s3stresstest.store import Store
 
     url = f"sqlite:///{tmp_path / 'consent.db'}"
-    prepared = prepare_campaign(url, 0)
+    prepared = prepare_campaign(url, 0, privacy=False)  # the admin names controller and contact below
     with Store.open(url) as store:
         open_token = store.create_open_link(prepared.campaign_id, "AT33", "de")
         invited = store.create_invitations(prepared.campaign_id, [("AT33", "company", "fr")])[0]["token"]

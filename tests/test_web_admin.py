@@ -18,6 +18,7 @@ from web_support import (
     csrf,
     login,
     make_client,
+    name_privacy,
     sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
 
@@ -91,6 +92,22 @@ def test_admin_flow_builtin_campaign_to_scores(store):
     assert len(store.groups(cid)) == 3
     page = client.get(f"/admin/campaigns/{cid}")
     assert "Provincia di Trento" in page.text
+
+    # no links before the privacy notice names the controller and a contact: the admin fills them in
+    assert "No invitations or open links yet" in page.text and "Generate invitations" not in page.text
+    privacy = client.get(f"/admin/campaigns/{cid}/privacy")
+    r = client.post(
+        f"/admin/campaigns/{cid}/privacy",
+        data={
+            "controller": "Test fixture organisation",
+            "contact": "privacy@example.org",
+            "csrf_token": csrf(privacy.text),
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = client.get(f"/admin/campaigns/{cid}")
+    assert "No invitations or open links yet" not in page.text and "Generate invitations" in page.text
 
     # invitations: a CSV for mail merge whose links resolve
     form = {
@@ -282,7 +299,7 @@ def test_bad_region_and_group_files_are_refused_with_lines(sqlite_store, tiny_in
 
 def test_invitation_form_checks_its_rows(sqlite_store, tiny_instrument):
     client = _admin_client(sqlite_store)
-    cid = campaign(sqlite_store, tiny_instrument)
+    cid = name_privacy(sqlite_store, campaign(sqlite_store, tiny_instrument))
     token = _form_token(client, f"/admin/campaigns/{cid}")
     r = client.post(
         f"/admin/campaigns/{cid}/invitations",

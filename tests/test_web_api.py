@@ -11,9 +11,11 @@ from conftest import small_workbook
 from web_support import (
     ADMIN,
     PASSWORD,
+    PRIVACY,
     csrf,
     login,
     make_client,
+    name_privacy,
     post_page,
     sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
@@ -49,6 +51,13 @@ def test_api_admin_operations(store):
         json=[{"region": "SI", "group": "east"}, {"region": "AT33", "group": "east"}],
     )
     assert r.status_code == 200 and len(client.get(f"/api/v1/campaigns/{cid}/groups", auth=AUTH).json()) == 2
+
+    # no links before the privacy notice names the controller and a contact
+    asked = {"rows": [{"region": "SI", "stakeholder_group": "company", "language": "sl", "count": 2}]}
+    r = client.post(f"/api/v1/campaigns/{cid}/invitations", auth=AUTH, json=asked)
+    assert r.status_code == 422 and [p["field"] for p in r.json()["problems"]] == ["controller", "contact"]
+    r = client.put(f"/api/v1/campaigns/{cid}/privacy-notice", auth=AUTH, json=PRIVACY)
+    assert r.status_code == 200, r.text
 
     r = client.post(
         f"/api/v1/campaigns/{cid}/invitations",
@@ -133,6 +142,7 @@ def test_api_admin_operations(store):
         "create",
         "regions_add",
         "groups_add",
+        "privacy_edit",
         "invitations",
         "invitations",
         "open_link",
@@ -149,7 +159,7 @@ def test_api_admin_operations(store):
 
 def test_api_refusals_list_every_problem(sqlite_store):
     client = _client(sqlite_store)
-    cid = client.post("/api/v1/campaigns", json={"name": "x"}, auth=AUTH).json()["id"]
+    cid = name_privacy(sqlite_store, client.post("/api/v1/campaigns", json={"name": "x"}, auth=AUTH).json()["id"])
     r = client.post(
         f"/api/v1/campaigns/{cid}/regions",
         auth=AUTH,

@@ -14,6 +14,7 @@ from web_support import (
     csrf,
     login,
     make_client,
+    name_privacy,
     sqlite_store,  # noqa: F401 - a fixture, passed to tests by name
 )
 
@@ -112,7 +113,7 @@ def test_invitations_default_to_the_region_language(sqlite_store, tiny_instrumen
     """Issue 23: the invitation rows default to each region's language (not 'en' on every row), and the
     language choices are shown by name."""
     client = _admin(sqlite_store)
-    cid = campaign(sqlite_store, tiny_instrument, languages=("en", "de", "it", "sl"))
+    cid = name_privacy(sqlite_store, campaign(sqlite_store, tiny_instrument, languages=("en", "de", "it", "sl")))
     url = f"/admin/campaigns/{cid}"
     page = client.get(url).text
     choices = page.split('id="inv-lang-0"')[1].split("</select>")[0]

@@ -45,6 +45,16 @@ def campaign(store: Store, instrument, languages=("en", "de")) -> int:
     return cid
 
 
+# a test campaign's controller and contact (made up, and saying so): links are made only once they are named
+PRIVACY = {"controller": "Test fixture organisation (not a real controller)", "contact": "privacy@example.org"}
+
+
+def name_privacy(store: Store, cid: int) -> int:
+    """Name the campaign's controller and privacy contact (`PRIVACY`), as an admin must before making links."""
+    store.set_privacy(cid, admin=ADMIN, **PRIVACY)
+    return cid
+
+
 def invitation(store: Store, cid: int, region="AT33", group="company", language="en") -> str:
     return store.create_invitations(cid, [(region, group, language)])[0]["token"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 
 from ..errors import InputError, Problem
 from ..i18n import LANGUAGES
@@ -14,7 +14,7 @@ from .base import MAX_NAME, NotFound, StoreBase, _frame
 
 
 class RegionsMixin(StoreBase):
-    """add_regions, remove_region, set_region_language, add_groups, regions, groups."""
+    """add_regions, remove_region, set_region_language, add_groups, answered_regions, regions, groups."""
 
     def add_regions(self, campaign_id: int, regions: pd.DataFrame) -> None:
         """Add `region,name[,custom][,language]` rows (territory codes, each once; an empty name becomes
@@ -56,19 +56,7 @@ class RegionsMixin(StoreBase):
                 raise NotFound(f"no region '{region}' in campaign {campaign_id}")
             r = m.Respondent
             ids = select(r.id).where(r.campaign_id == campaign_id, r.region == region)
-            answered = s.scalar(
-                select(func.count())
-                .select_from(r)
-                .where(
-                    r.campaign_id == campaign_id,
-                    r.region == region,
-                    or_(
-                        r.submitted_at.is_not(None),
-                        exists().where(m.Answer.respondent_id == r.id),
-                        exists().where(m.Comment.respondent_id == r.id),
-                    ),
-                )
-            )
+            answered = s.scalar(select(func.count()).select_from(r).where(_answered(campaign_id), r.region == region))
             if answered:
                 raise InputError(f"region '{region}' cannot be removed: {answered} respondent(s) from it have answered")
             s.execute(delete(m.Contact).where(m.Contact.respondent_id.in_(ids)))
@@ -128,6 +116,14 @@ class RegionsMixin(StoreBase):
             if rows:
                 s.execute(insert(m.PeerGroup), rows)
 
+    def answered_regions(self, campaign_id: int) -> set[str]:
+        """The regions someone has answered from (saved an answer or comment, or submitted): those
+        `remove_region` refuses, so the admin page offers no "Remove" for them."""
+        r = m.Respondent
+        with self._read() as s:
+            self._campaign(s, campaign_id)
+            return set(s.scalars(select(r.region).where(_answered(campaign_id)).distinct()))
+
     def regions(self, campaign_id: int) -> pd.DataFrame:
         """`region,name,language` sorted by region (language: the territory's report language; the
         territory's default for regions stored before languages were)."""
@@ -150,6 +146,19 @@ class RegionsMixin(StoreBase):
                 select(g.region, g.group_name).where(g.campaign_id == campaign_id).order_by(g.group_name, g.region)
             ).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["region", "group"], dtype=object).astype(str)
+
+
+def _answered(campaign_id: int):
+    """The condition of a respondent of the campaign who has answered: submitted, or saved an answer or comment."""
+    r = m.Respondent
+    return and_(
+        r.campaign_id == campaign_id,
+        or_(
+            r.submitted_at.is_not(None),
+            exists().where(m.Answer.respondent_id == r.id),
+            exists().where(m.Comment.respondent_id == r.id),
+        ),
+    )
 
 
 def _language_problem(language: str, line: int | None) -> Problem:

@@ -330,10 +330,39 @@ def open_link(base_url: str, token: str) -> str:
     return f"{base_url}/r/{token}"
 
 
+# What a link's privacy notice must name before any link is issued, and what a refusal says of each.
+PRIVACY_NEEDED = {
+    "controller": N_(
+        "no links before the privacy notice names the controller: fill in the organisation responsible "
+        "for the survey's data on the campaign's privacy notice page"
+    ),
+    "contact": N_(
+        "no links before the privacy notice names a privacy contact: fill in an e-mail or web address for "
+        "access and erasure requests on the campaign's privacy notice page"
+    ),
+}
+
+
+def privacy_gaps(store, campaign_id: int) -> list[str]:
+    """What the campaign's privacy notice does not name yet ('controller', 'contact'): respondents
+    agree to that notice, so it must say who is responsible and whom to write to."""
+    settings = store.privacy_settings(campaign_id)
+    return [k for k in PRIVACY_NEEDED if not settings.get(k)]
+
+
+def require_privacy(store, campaign_id: int) -> None:
+    """Refuse (InputError, one problem per missing field) to issue links while `privacy_gaps` is not empty."""
+    gaps = privacy_gaps(store, campaign_id)
+    if gaps:
+        raise InputError([said(PRIVACY_NEEDED[k], field=k) for k in gaps])
+
+
 def create_invitations(store, campaign: dict, requests, base_url: str, admin: str = "") -> list[dict]:
-    """New personal links (shown once); with `admin`, logged with the count (never the tokens)."""
+    """New personal links (shown once); with `admin`, logged with the count (never the tokens).
+    Refused while the privacy notice names no controller or contact (`require_privacy`)."""
     if campaign.get("status") != "open":
         raise InputError(said(N_("the campaign is closed: no new invitations")))
+    require_privacy(store, campaign["id"])
     rows = invitation_rows(store, campaign, requests)
     made = store.create_invitations(campaign["id"], rows)
     if admin:
@@ -353,8 +382,10 @@ def invitations_download(invitations: list[dict], campaign_id: int) -> Download:
 
 
 def create_open_link(store, campaign: dict, region: str, language: str, base_url: str, admin: str = "") -> dict:
+    """A region's open link (shown once); refused like invitations while the notice is incomplete."""
     if campaign.get("status") != "open":
         raise InputError(said(N_("the campaign is closed: no new links")))
+    require_privacy(store, campaign["id"])
     problems: list[Problem] = []
     languages = region_languages(store, campaign["id"])
     language = language or default_language(campaign, languages.get(region, ""))

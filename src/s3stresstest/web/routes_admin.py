@@ -71,6 +71,13 @@ EVENTS = {
 
 STATUSES = {"open": N_("open"), "closed": N_("closed")}
 
+# what the campaign page says is still missing from the privacy notice (`ops.privacy_gaps`)
+PRIVACY_MISSING = {
+    ("controller", "contact"): N_("the controller and a privacy contact"),
+    ("controller",): N_("the controller"),
+    ("contact",): N_("a privacy contact"),
+}
+
 
 def admin_lang(request: Request) -> str:
     return web_of(request).admin_language(request)
@@ -228,7 +235,7 @@ def _problem_texts(request: Request, problems) -> list[str]:
                 where.append(p.source)
             if p.line is not None:
                 where.append(t._("line {line}", line=p.line))
-            if p.field:
+            if p.field and p.field not in ops.PRIVACY_NEEDED:  # a privacy field is a form's, not a column
                 where.append(t._("column '{column}'", column=p.field))
             out.append(t._("{place}: {problem}", place=", ".join(where), problem=message) if where else message)
         else:
@@ -349,6 +356,12 @@ def _imported(request: Request) -> str | None:
     return text
 
 
+def _privacy_missing(request: Request, gaps: list[str]) -> str:
+    """What the privacy notice still has to name, in the admin's language ('' when nothing)."""
+    text = PRIVACY_MISSING.get(tuple(gaps))
+    return _t(request)._(text) if text else ""
+
+
 def campaign_page(
     request: Request, campaign: dict, *, problems: list | None = None, new_link: dict | None = None, status: int = 200
 ) -> Response:
@@ -377,6 +390,8 @@ def campaign_page(
             "instrument_title": i18n.instrument_title(instrument.title, lang),
             "missing_languages": missing_languages(instrument, list(campaign.get("languages") or [])),
             "regions": ops.records(web.store.regions(campaign_id)),
+            "answered_regions": web.store.answered_regions(campaign_id),
+            "privacy_missing": _privacy_missing(request, ops.privacy_gaps(web.store, campaign_id)),
             "all_languages": list(i18n.LANGUAGE_NAMES.items()),
             "language_names": i18n.LANGUAGE_NAMES,
             "groups": ops.records(web.store.groups(campaign_id)),
