@@ -196,6 +196,8 @@ def test_also_english_writes_the_english_version_beside_and_links_it(results, tm
     for rel in [f for f in files if f != "index.html"]:
         assert f'href="{rel}"' in index, rel
     assert "Deutsch" in index and "Italiano" in index  # the language of a report not in the index's language
+    regional = list(dict.fromkeys(re.findall(r'href="regional/([A-Z0-9]+(?:\.en)?)\.', index)))
+    assert regional == ["AT31", "AT31.en", "ES21", "ITC1", "ITC1.en"]  # by code, each English version after it
 
 
 def test_a_fixed_language_for_every_report_and_the_index(results, tmp_path, stand_ins):

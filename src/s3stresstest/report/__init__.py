@@ -273,6 +273,9 @@ def _write_index(
                 "files": [f"{rel}.{f}" for f in fmts],
             }
         )
+    # shared reports first, in the order written; then the regional ones by territory code (as the
+    # synthesis lists them), each English version right after its report
+    entries.sort(key=lambda e: (e["code"] is not None, e["code"] or "", str(e["rel"]).endswith(".en")))
     html = (
         _environment()
         .get_template("index.html.j2")
