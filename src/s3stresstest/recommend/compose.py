@@ -221,6 +221,11 @@ ITEM_RATIONALES = {
         "Among the territory's own published questions this is one of the weakest, well below its average over "
         "all questions."
     ),
+    # the interval reaches (or lies above) the territory's average: weak by rank, not clearly below that average
+    "weakest_near": N_(
+        "Among the territory's own published questions this is one of the weakest, although not clearly below its "
+        "average over all questions."
+    ),
 }
 WEAKEST_OPENERS = (
     N_("{who} scores {fig} on {what}, one of its weakest questions (its own average: {own})."),
@@ -266,6 +271,15 @@ LEARN_MEASURE = (
     N_("Clearly higher figures on the same measure come from {names}: ask how they do it."),
     N_("Peer learning: look at {names}, clearly ahead on this measure."),
 )
+
+
+def versus(low: float, high: float, reference: float) -> str | None:
+    """Where a figure's interval stands against a reference (a peer mean, a frontrunner level): 'below'
+    only when the whole interval lies under it, 'above' only when it lies over it, else 'in line' (the
+    difference may be sampling alone); None without an interval or a reference, so nothing is claimed."""
+    if not all(v == v for v in (low, high, reference)):
+        return None
+    return "below" if high < reference else "above" if low > reference else "in line"
 
 
 def clearly_higher(other: Figure, own: Figure) -> bool:
@@ -512,6 +526,9 @@ class Composer:
             fig["own_mean"] = round(own_mean, 2)
             fig["stretch"] = bool(stretch)
         kind = "below" if rule_id == ITEM_BELOW_PEERS else "stretch" if stretch else "weakest"
+        why = kind  # "well below its average" only when the interval lies wholly below that average
+        if kind == "weakest" and own_mean is not None and versus(f[1], f[2], own_mean) in ("in line", "above"):
+            why = "weakest_near"
         en = translator("en")
         advice = self.advice_by_item.get(it) or self.advice_by_block.get(block)
         return {
@@ -521,11 +538,12 @@ class Composer:
             "priority": 0,
             "_weight": weight,
             "_item_text": (kind, it, 1),
+            "_why": why,
             "_advice_rule": advice,
             "blocks": block,
             "topics": "",
             "recommendation": advice.recommendation if advice is not None else "",
-            "rationale": en._(ITEM_RATIONALES[kind]),
+            "rationale": en._(ITEM_RATIONALES[why]),
             "gap": round(gap, 4),
             "evidence": json.dumps({"triggered_by": [fig]}, ensure_ascii=False),
             "frontrunners": "",
@@ -572,7 +590,7 @@ class Composer:
             rule = row.get("_advice_rule")
             advice = rule.text("recommendation", t.language) if rule is not None else ""
             kind = spec[0] if spec[0] != "many" else "below"
-            return self.item_title(spec, t), advice, t._(ITEM_RATIONALES[kind])
+            return self.item_title(spec, t), advice, t._(ITEM_RATIONALES[row.get("_why") or kind])
         try:
             rule = self.rules[str(row["rule_id"])]
         except KeyError:
@@ -649,12 +667,19 @@ class Composer:
                 t, WEAKEST_OPENERS, (region, rule_id, str(f.get("item"))), who=who, fig=fig, what=what, own=own
             )
             if f.get("peer_mean") is not None:
-                if f.get("stretch"):
+                side = versus(_f(f.get("ci_low")), _f(f.get("ci_high")), _f(f.get("peer_mean")))
+                if side == "above":
                     peer = t._(
                         "It is still clearly above the mean of its {group} peers, {mean}.", group=group, mean=mean
                     )
-                elif _f(f.get("score")) < _f(f.get("peer_mean")):
+                elif side == "below":
                     peer = t._("It is also below the mean of its {group} peers, {mean}.", group=group, mean=mean)
+                elif side == "in line":
+                    peer = t._(
+                        "It is in line with the mean of its {group} peers, {mean}: the interval contains it.",
+                        group=group,
+                        mean=mean,
+                    )
                 else:
                     peer = t._("The mean of its {group} peers is {mean}.", group=group, mean=mean)
                 text = f"{text} {peer}"
@@ -700,6 +725,28 @@ class Composer:
             return t._(
                 "On {count} questions of {block}, {who} scores clearly below its {group} peers: {listed}.", **values
             )
+        side = versus(_f(f.get("ci_low")), _f(f.get("ci_high")), _f(f.get("peer_mean")))
+        if f.get("interval_excludes_mean") is True and _f(f.get("score")) < _f(f.get("peer_mean")):
+            side = "below"  # the benchmarks' own test (`indistinguishable`) of this very interval and mean
+        if kind in ("item_below_peers", "block_below_peers") and side != "below":  # a rule without ci_excludes_mean
+            if side == "in line":
+                return t._(
+                    "{who} scores {fig} on {what}, in line with the mean of its peer group {group} ({mean}): the "
+                    "interval contains it.",
+                    who=who,
+                    fig=fig,
+                    what=what,
+                    group=group,
+                    mean=mean,
+                )
+            return t._(
+                "{who} scores {fig} on {what}; the mean of its peer group {group} is {mean}.",
+                who=who,
+                fig=fig,
+                what=what,
+                group=group,
+                mean=mean,
+            )
         if kind in ("item_below_peers", "block_below_peers"):
             return _pick(
                 t,
@@ -729,6 +776,16 @@ class Composer:
             bound = _n(_f(f.get("threshold")), t)
             return _pick(t, BELOW_OPENERS, (region, rule_id), who=who, fig=fig, what=what, bound=bound)
         if kind == "block_gap_to_frontrunner":
+            level = _f(f.get("frontrunner_level"))
+            if versus(_f(f.get("ci_low")), _f(f.get("ci_high")), level) == "in line":  # without ci_excludes_level
+                return t._(
+                    "{who} scores {fig} on {what}; the frontrunners of {group} reach {level}, within its interval.",
+                    who=who,
+                    fig=fig,
+                    what=what,
+                    group=group,
+                    level=_n(level, t),
+                )
             return t._(
                 "{who} scores {fig} on {what}, {gap} points below the frontrunners of {group} ({level}).",
                 who=who,
@@ -1096,13 +1153,13 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
                     host["frontrunners"] = o["frontrunners"]
                     learn_from = {lang: p[3] for lang, p in o_parts.items()}
             host["evidence"] = json.dumps(ev, ensure_ascii=False)
-            for lang, (openers, advice, context, _) in parts.items():
+            for lang, (openers, advice, context, _, core) in parts.items():
                 used = {openers[0][0]} if openers else set()
                 extra_openers: list[str] = []
                 extra_advice: list[str] = []
                 contexts = list(context)
                 for o_parts in other_parts:
-                    o_openers, o_adv, o_context, _ = o_parts[lang]
+                    o_openers, o_adv, o_context, _, _ = o_parts[lang]
                     for key, sentence in o_openers:  # each figure said once (two synergy rows: one synergy sentence)
                         if key not in used:
                             used.add(key)
@@ -1122,6 +1179,8 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
                     )
                     if x
                 )
+                # the host's advice and the others' after it: one run of the action text
+                host["texts"][lang]["advice"] = " ".join(x for x in (core, *extra_advice) if x)
             host["recommendation"] = host["texts"]["en"]["action"]
         out.append(host)
     return out
@@ -1213,16 +1272,18 @@ def compose(
                         "Build on what is shared already: {shared}", shared=comp.opener(region, "also", also, t)
                     )
                     advice = f"{advice} {shared}" if advice else shared
+                core = advice  # what to do; the report sets it apart from the figures around it
                 if behind:
                     advice = " ".join(x for x in (comp.behind_text(behind, t), advice) if x)
                 openers = comp.openers(region, rule_id, figures, t)
                 context = comp.context(region, r, figures, t)
                 learn_text = comp.learn_text(region, rule_id, learn, units, t)
-                parts[lang] = (openers, advice, context, learn_text)
+                parts[lang] = (openers, advice, context, learn_text, core)
                 action = " ".join(x for x in (openers[0][1], advice, *context, learn_text) if x)
-                texts[lang] = {"title": title, "action": action, "rationale": rationale}
+                texts[lang] = {"title": title, "action": action, "rationale": rationale, "advice": core}
             gap = _f(r.get("gap"))
             r.pop("_item_text", None)
+            r.pop("_why", None)
             r.pop("_advice_rule", None)
             r.update(
                 title=texts["en"]["title"],

@@ -142,6 +142,13 @@ def sentence(
                 "the interval excludes that mean.",
                 **values,
             )
+        lo, hi, mean = (fig.get(k) for k in ("ci_low", "ci_high", "peer_mean"))
+        if all(isinstance(v, (int, float)) for v in (lo, hi, mean)) and lo <= mean <= hi:
+            return t._(
+                "{block} scores {score}, in line with the mean of peer group '{group}' ({mean}): the interval "
+                "contains it.",
+                **values,
+            )
         return t._("{block} scores {score}, {gap} points below the mean of peer group '{group}' ({mean}).", **values)
     if kind == "block_below":
         return t._(

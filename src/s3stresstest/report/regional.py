@@ -1560,9 +1560,11 @@ def _texts_in(inputs, language: str) -> pd.DataFrame:
     without them (made before reports spoke other languages), or without a text for a recommendation,
     is refused with a clear error rather than showing English in a report of another language."""
     recs, _ = recommendations(inputs)
-    if recs is None or language == "en" or recs.empty:
+    if recs is None or recs.empty:
         return recs
     texts = getattr(inputs, "recommendation_texts", None)
+    if language == "en":
+        return _with_advice(recs, texts, language)
     if texts is None:
         raise InputError(
             f"the run holds no recommendation texts in '{language}' (recommendation_texts.csv is missing): make "
@@ -1585,7 +1587,32 @@ def _texts_in(inputs, language: str) -> pd.DataFrame:
     out["recommendation"] = [str(by[x].action) for x in keys]
     out["rationale"] = [str(by[x].rationale) for x in keys]
     out.attrs = dict(recs.attrs)
+    return _with_advice(out, texts, language)
+
+
+def _with_advice(recs: pd.DataFrame, texts: pd.DataFrame | None, language: str) -> pd.DataFrame:
+    """`recs` with the column `advice` (what to do, a run of the action text) in `language` when the run's
+    texts have it; a folder written before they had it keeps its texts as they are."""
+    if texts is None or "advice" not in texts.columns:
+        return recs
+    mine = texts[texts["language"].astype(str) == language]
+    by = {(str(g), int(k)): str(a) for g, k, a in zip(mine["region"], mine["rank"], mine["advice"], strict=True)}
+    out = recs.copy()
+    keys = zip(out["region"].astype(str), out["rank"].astype(int), strict=True)
+    out["advice"] = [by.get(x, "") for x in keys]
+    out.attrs = dict(recs.attrs)
     return out
+
+
+def _action_paragraphs(action: str, advice: object) -> list[Paragraph]:
+    """A recommendation's action set apart: what to do in bold first, then the figures, context and whom
+    to learn from in normal type (a bold paragraph of figures hid the action); all normal without advice."""
+    advice = advice if isinstance(advice, str) else ""
+    at = action.find(advice) if advice.strip() else -1
+    if at < 0:
+        return [Paragraph(action)]
+    rest = " ".join(x for x in (action[:at].rstrip(" "), action[at + len(advice) :].lstrip(" ")) if x)
+    return [Paragraph(advice, style="strong"), *([Paragraph(rest)] if rest else [])]
 
 
 def recommendations_section(inputs, region: str, language: str | None = None) -> Section:
@@ -1637,7 +1664,8 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         )
     for r in written.to_dict("records"):
         s.add(Heading(f"{int(r['rank'])}. {r['title']}", 3))
-        s.add(Paragraph(str(r["recommendation"]), style="strong"))
+        for p in _action_paragraphs(str(r["recommendation"]), r.get("advice")):
+            s.add(p)
         s.add(Paragraph(t._("Why: {rationale}", rationale=r["rationale"])))
         lines = [t._("Priority score {score} of 100.", score=t.integer(r["priority"]))]
         lines += [

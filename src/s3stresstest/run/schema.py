@@ -62,7 +62,10 @@ OPTIONAL_TABLES: dict[str, Schema] = {
     # the texts of recommendations, findings and types in every report language (en, de, fr, it,
     # sl); the English ones equal the columns of the main tables. Absent in folders written
     # before reports were translated: a report in another language then asks for a rerun.
-    "recommendation_texts": schema("region:text rank:int language:text title:text action:text rationale:text"),
+    # advice: the run of `action` that says what to do (absent in folders written before reports set it apart)
+    "recommendation_texts": schema(
+        "region:text rank:int language:text title:text action:text rationale:text advice:text"
+    ),
     "finding_texts": schema("id:text language:text title:text statement:text rule:text evidence:text"),
     "type_texts": schema("type:int language:text summary:text"),
 }

@@ -252,6 +252,7 @@ def recommendations(
     them; `written`: the first `compose.WRITTEN` of a territory, detailed in the regional report.
     `recommendation_texts`: one row per recommendation and language (en, de, fr, it, sl), composed
     from the same figures and phrase variants; the English rows equal the main table's texts.
+    `advice` is the part of `action` that says what to do (the reports set it in bold), empty when none.
     """
     from ..recommend import recommend
     from ..recommend.compose import compose
@@ -305,11 +306,12 @@ def recommendations(
                 "title": r["texts"][lang]["title"],
                 "action": r["texts"][lang]["action"],
                 "rationale": r["texts"][lang]["rationale"],
+                "advice": r["texts"][lang].get("advice", ""),
             }
             for r in recs.to_dict("records")
             for lang in LANGUAGES
         ],
-        columns=["region", "rank", "language", "title", "action", "rationale"],
+        columns=["region", "rank", "language", "title", "action", "rationale", "advice"],
     )
     texts["rank"] = texts["rank"].astype("int64")
     return out.reset_index(drop=True), dict(recs.attrs.get("record") or {}), texts
