@@ -146,11 +146,11 @@ def test_weakest_items_names_the_question_low_in_most_territories(inputs):
     per = per[per["n"] >= 4].reset_index().sort_values(["below", "median", "item"], ascending=[False, True, True])
     head = per.iloc[0]
     label = inputs.instrument.item_label(head["item"]).rstrip(".?")
-    assert f["statement"].startswith(f"The weakest question across territories is “{label}”")
+    assert f["statement"].startswith(
+        f"Ranked by the share of territories scoring below 50, the weakest question is “{label}”"
+    )
     assert f"below 50 in {head['below']} of {head['n']}" in f["statement"]
     assert f["k"] == int((per["below"] / per["n"] >= 0.75).sum()) and f["n"] == len(per)
-    lowest = per.sort_values(["median", "item"]).iloc[0]
-    assert inputs.instrument.item_label(lowest["item"]).rstrip(".?") in f["statement"]
     assert {"question", "median", "below", "territories"} <= set(f["figures"].columns)
 
 

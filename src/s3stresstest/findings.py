@@ -735,7 +735,6 @@ def weakest_items(inputs, p: FindingParams, t: Translator | None = None) -> dict
     spread = spread.sort_values(["share_below", "median", "item"], ascending=[False, True, True])
     common = spread[spread["share_below"] >= p.most_territories]
     head = spread.iloc[0]
-    lowest = spread.sort_values(["median", "item"]).iloc[0]
     threshold = threshold_text(t, p.low_score)
 
     def said(r) -> str:
@@ -748,9 +747,15 @@ def weakest_items(inputs, p: FindingParams, t: Translator | None = None) -> dict
             n=int(r["territories"]),
         )
 
-    statement = t._("The weakest question across territories is {question}.", question=said(head))
-    if lowest["item"] != head["item"]:
-        statement += " " + t._("The lowest median is on {question}.", question=said(lowest))
+    # one ranking, named in the first sentence: the share of territories below the threshold (ties: lower
+    # median); the next question is the next by the same rule, never the first by another (lowest median)
+    statement = t._(
+        "Ranked by the share of territories scoring below {threshold}, the weakest question is {question}.",
+        threshold=threshold,
+        question=said(head),
+    )
+    if len(spread) > 1:
+        statement += " " + t._("Next by the same rule comes {question}.", question=said(spread.iloc[1]))
     if len(common) > 1:
         statement += " " + t.ngettext(
             "{k} of {n} question scores below {threshold} in at least {share} of the territories.",
@@ -768,8 +773,8 @@ def weakest_items(inputs, p: FindingParams, t: Translator | None = None) -> dict
         "statement": statement,
         "rule": t._(
             "For each scored question, the published territory scores: their median and quartiles, and the number "
-            "of territories scoring below {threshold} (of 100). The question below {threshold} in the most "
-            "territories is named first (ties: lower median), then the question with the lowest median; questions "
+            "of territories scoring below {threshold} (of 100). Questions are ranked by the share of their "
+            "territories scoring below {threshold} (ties: lower median) and the first two are named; questions "
             "below {threshold} in at least {share} of the territories are counted. Questions published in fewer "
             "than {min} territories are left out.",
             threshold=threshold,

@@ -10,9 +10,10 @@ message are in the synthesis report. The synthetic-data notice, when it applies,
 every page's header (and the screen banner), not repeated in the body.
 
 The messages come from the same rules as the synthesis findings (`findings`), so the memo
-and the synthesis never disagree: (1) the question weak in most territories; (2) the weakest
-area and where territories differ most; (3) stakeholder disagreement, or when it sets no
-territory apart, the typology of profile shapes.
+and the synthesis never disagree: (1) the question below the low-score threshold in the largest
+share of territories, then the next by that same rule (one ranking, named in the headline);
+(2) the weakest area and where territories differ most; (3) stakeholder disagreement, or when it
+sets no territory apart, the typology of profile shapes.
 """
 
 from __future__ import annotations
@@ -82,7 +83,6 @@ def _messages(inputs, p: FindingParams, language: str = "en") -> tuple[list[tupl
     if len(items):
         head = items.iloc[0]
         common = items[items["share_below"] >= p.most_territories]
-        lowest = items.sort_values(["median", "item"]).iloc[0]
         text = t.ngettext(
             "Median score {median} of 100; below {threshold} in {below} of {n} territory.",
             "Median score {median} of 100; below {threshold} in {below} of {n} territories.",
@@ -93,21 +93,27 @@ def _messages(inputs, p: FindingParams, language: str = "en") -> tuple[list[tupl
         )
         if len(common) > 1:
             fields = {"count": len(common), "threshold": threshold, "share": t.percent(p.most_territories)}
-            if lowest["item"] != head["item"]:
-                text += " " + t._(
-                    "{count} questions in all score below {threshold} in at least {share} of the territories; the "
-                    "lowest median is on {question} ({median}).",
-                    question=_q(inputs, str(lowest["item"]), t),
-                    median=t.number(lowest["median"]),
-                    **fields,
-                )
-            else:
-                text += " " + t._(
-                    "{count} questions in all score below {threshold} in at least {share} of the territories.",
-                    **fields,
-                )
+            # the next by the headline's rule (share below the threshold), never the first by another
+            nxt = items.iloc[1]
+            text += " " + t._(
+                "{count} questions in all score below {threshold} in at least {share} of the territories; next by "
+                "that share comes {question} (below {threshold} in {below} of {n}).",
+                question=_q(inputs, str(nxt["item"]), t),
+                below=int(nxt["below"]),
+                n=int(nxt["territories"]),
+                **fields,
+            )
         question = _q(inputs, str(head["item"]), t)
-        msgs.append((t._("Weak almost everywhere: {question}", question=question), text))
+        msgs.append(
+            (
+                t._(
+                    "Below {threshold} in the largest share of territories: {question}",
+                    threshold=threshold,
+                    question=question,
+                ),
+                text,
+            )
+        )
         asks.append(
             t.ngettext(
                 "Put {question} on the agenda of the next S3 review in the {n} territory scoring below {threshold}, "
