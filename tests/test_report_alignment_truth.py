@@ -87,6 +87,9 @@ def test_own_figures_count_only_the_territorys_own_pairs():
     # results written before pair_scores: the neighbours are still right, the own figures missing, never the group's
     (old,) = own_topics(syn.drop(columns=["pair_scores"]), "A")
     assert old["partners"] == ["B"] and old["mean"] != old["mean"]
+    # a lone pair's score read back from CSV as a number
+    lone = syn.assign(territories="A B", neighbour_pairs="A|B", pair_scores=80.0)
+    assert own_topics(lone, "A")[0]["mean"] == 80.0
 
 
 def _originals(code: str) -> dict[str, str]:

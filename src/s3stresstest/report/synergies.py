@@ -45,8 +45,8 @@ def own_topics(synergies: pd.DataFrame, region: str) -> list[dict]:
     out = []
     for r in synergies.to_dict("records"):
         pairs = [p.split("|") for p in str(r.get("neighbour_pairs") or "").split()]
-        raw = r.get("pair_scores")
-        scores = [float(x) for x in str(raw).split()] if isinstance(raw, str) and raw.strip() else []
+        raw = r.get("pair_scores")  # "88.09 66.56"; a lone pair's score may have been read back as a number
+        scores = [float(x) for x in str(raw).split()] if isinstance(raw, (str, int, float)) else []
         if len(scores) != len(pairs):
             scores = [math.nan] * len(pairs)
         partners, own = [], []
