@@ -103,8 +103,12 @@ def block_profile(
     title: str | None = None,
     id_prefix: str | None = None,
     language: str = "en",
+    narrow: bool = False,
 ) -> Svg:
     """One territory's score per block with its interval, against peer-group means and a frontrunner level.
+
+    `narrow`: the phone layout, 400 px wide (legible at a 390 px screen's width): each block's name on its
+    own lines above its scale, the legend in place of the subtitle.
 
     `block_scores`: rows `region, block, score, ci_low, ci_high, n, status` (one region, or
     pick it with `region=`); `benchmarks`: the run's benchmark rows (filtered to the region).
@@ -128,8 +132,8 @@ def block_profile(
     by_block = {r["block"]: r for r in scores.to_dict("records")}
     peer = {(r["block"], r["peer_group"]): r for r in bench.to_dict("records")}
 
-    width, label_w = 760, 250
-    x0, x1 = 12 + label_w + 14, 12 + label_w + 14 + 330
+    width, label_w = (400, 376) if narrow else (760, 250)
+    x0, x1 = (12, 262) if narrow else (12 + label_w + 14, 12 + label_w + 14 + 330)
     value_x = x1 + 14
     # the word of an unpublished score is drawn right of the scale: a longer word (some languages) widens the chart
     words = [
@@ -144,7 +148,7 @@ def block_profile(
     for b in blocks:
         name = labels.get(b, b)
         text_rows = wrap(name, label_w, 11.5, 3)
-        rows.append((b, name, text_rows, max(34, 14 * len(text_rows) + 12)))
+        rows.append((b, name, text_rows, 14 * len(text_rows) + 28 if narrow else max(34, 14 * len(text_rows) + 12)))
 
     subtitle = (
         t._(
@@ -163,7 +167,7 @@ def block_profile(
         )
     )
     doc = Doc(width, 10, title, "")
-    y = doc.heading(title, subtitle)
+    y = doc.heading(title, None if narrow else subtitle)  # narrow: the legend below says the same
     entries: list[tuple[str, str | None, str]] = [("whisker", None, f"{who} ({ci})")]
     entries += [
         ("marker", shapes[g], t._("mean of peer group '{group}'", group=_group_name(g, language))) for g in groups
@@ -177,15 +181,22 @@ def block_profile(
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
     top = y
     for _b, _name, text_rows, h in rows:
-        cy = y + h / 2
-        doc.lines(12, cy - (len(text_rows) - 1) * 7 + 4, text_rows, size=11.5, leading=14)
-        doc.line(x0, y + h, x1, y + h, stroke=pal.GRID, sw=0.6)
+        if narrow:  # the name above its own scale, whose grid lines stop short of it
+            doc.lines(12, y + 14, text_rows, size=11.5, leading=14)
+            cy = _row_centre(y, h, text_rows, narrow)
+            for v in range(0, 101, 20):
+                doc.line(x0 + (x1 - x0) * v / 100, cy - 9, x0 + (x1 - x0) * v / 100, cy + 9, stroke=pal.GRID, sw=0.8)
+            doc.line(12, y + h, width - 12, y + h, stroke=pal.GRID, sw=0.6)
+        else:
+            cy = y + h / 2
+            doc.lines(12, cy - (len(text_rows) - 1) * 7 + 4, text_rows, size=11.5, leading=14)
+            doc.line(x0, y + h, x1, y + h, stroke=pal.GRID, sw=0.6)
         y += h
     bottom = y
-    axis(doc, x0, x1, top, bottom, label=t._("Score (0–100)"), language=language)
+    axis(doc, x0, x1, bottom if narrow else top, bottom, label=t._("Score (0–100)"), language=language)
     y = top
-    for b, name, _text_rows, h in rows:
-        cy = y + h / 2
+    for b, name, text_rows, h in rows:
+        cy = _row_centre(y, h, text_rows, narrow)
         row = by_block.get(b)
         score = published_score(row) if row is not None else None
         lo = hi = None
@@ -240,6 +251,11 @@ def block_profile(
     )
     doc.alt = f"{lead} " + ". ".join(alt_parts) + "."
     return doc.render(id_prefix)
+
+
+def _row_centre(y: float, h: float, text_rows: list[str], narrow: bool) -> float:
+    """The y of a block's marks: mid-row, or (narrow layout) below the block's name."""
+    return y + 14 * len(text_rows) + 12 if narrow else y + h / 2
 
 
 def block_vs_peers(
@@ -373,12 +389,14 @@ def heatmap(
     title: str | None = None,
     id_prefix: str | None = None,
     language: str = "en",
+    narrow: bool = False,
 ) -> Svg:
     """Territories × blocks, score printed in each cell; unpublished cells hatched with the word.
 
     Rows are sorted by territory code (`sort="code"`, the default: no league table) or kept in
     the order given (`sort=None`). Long block labels are replaced by the block code in the
-    header and listed in a key below.
+    header and listed in a key below. `narrow`: the phone layout (legible at a 390 px screen's
+    width): territories by code only, narrower cells, unpublished cells hatched without the word.
     """
     tr = translator(language)
     title = title or tr._("Block scores by territory (0–100)")
@@ -392,11 +410,11 @@ def heatmap(
     if blocks is None:
         blocks = list(dict.fromkeys(block_scores["block"]))
     recs = {(r["region"], r["block"]): r for r in block_scores.to_dict("records")}
-    cell_w, cell_h = 84, 26
-    tl = {t: territory_labels.get(t, t) for t in territories}
-    label_w = max([text_width(s, 11.5) for s in tl.values()] + [60]) + 8
+    cell_w, cell_h = (50, 26) if narrow else (84, 26)
+    tl = {t: t if narrow else territory_labels.get(t, t) for t in territories}
+    label_w = max([text_width(s, 11.5) for s in tl.values()] + [0 if narrow else 60]) + 8
     x0 = 12 + label_w
-    width = max(int(x0 + cell_w * len(blocks) + 12), 460)
+    width = max(int(x0 + cell_w * len(blocks) + 12), 0 if narrow else 460)
     head_rows, key = {}, []
     for b in blocks:
         lab = labels.get(b, b)
@@ -415,7 +433,9 @@ def heatmap(
     )
     classes = zip(pal.SEQUENTIAL, pal.class_bounds(), strict=True)
     entries = [("fill", c, f"{fmt_score(lo, language)}–{fmt_score(hi, language)}") for c, (lo, hi) in classes]
-    entries.append(("fill", doc.pattern("missing"), tr._("not published (word in cell)")))
+    entries.append(
+        ("fill", doc.pattern("missing"), tr._("no published score") if narrow else tr._("not published (word in cell)"))
+    )
     y = legend_row(doc, 12, y + 6, entries, width - 12) + 6
     for j, b in enumerate(blocks):
         cx = x0 + cell_w * j + cell_w / 2
@@ -451,9 +471,10 @@ def heatmap(
                     status = "missing"
                 word = tr._(CELL_WORDS[status]) if status in CELL_WORDS else status
                 doc.rect(x, y, cell_w, cell_h, fill=doc.pattern("missing"), stroke="#ffffff", sw=1.5)
-                tw = text_width(word, 10) + 8
-                doc.rect(x + cell_w / 2 - tw / 2, y + cell_h / 2 - 7, tw, 14, fill="#ffffff")
-                doc.text(x + cell_w / 2, y + cell_h / 2 + 3.5, word, size=10, anchor="middle", italic=True)
+                if not narrow:  # (a narrow cell has no room for the word: its table gives it)
+                    tw = text_width(word, 10) + 8
+                    doc.rect(x + cell_w / 2 - tw / 2, y + cell_h / 2 - 7, tw, 14, fill="#ffffff")
+                    doc.text(x + cell_w / 2, y + cell_h / 2 + 3.5, word, size=10, anchor="middle", italic=True)
                 cells.append(f"{labels.get(b, b) if b not in dict(key) else b} {word}")
         alt.append(f"{tl[t]}: " + ", ".join(cells))
         y += cell_h

@@ -122,11 +122,20 @@ def draw_chart(fn, *args, **kwargs):
         return None
 
 
-def figure(svg, caption: str = "", data: Table | None = None, wide: bool = False) -> Figure | None:
-    """A report figure from a chart's `Svg` (title and alt text taken from it); None when there is no chart."""
+def figure(svg, caption: str = "", data: Table | None = None, wide: bool = False, narrow=None) -> Figure | None:
+    """A report figure from a chart's `Svg` (title and alt text taken from it); None when there is no chart.
+    `narrow`: the chart's phone layout (an `Svg`), shown instead on narrow screens."""
     if svg is None:
         return None
-    return Figure(svg=svg.svg, title=svg.title, alt=svg.alt, caption=caption, data=data, wide=wide)
+    return Figure(
+        svg=svg.svg,
+        title=svg.title,
+        alt=svg.alt,
+        caption=caption,
+        data=data,
+        wide=wide,
+        narrow=narrow.svg if narrow is not None else "",
+    )
 
 
 def load_charts() -> ModuleType | None:

@@ -452,19 +452,26 @@ def executive_summary(inputs, region: str, language: str = "en") -> Section:
     )
     ch = load_charts()
     if ch is not None:
-        svg = draw_chart(
-            ch.block_profile,
-            inputs.rows("block_scores", region),
-            bm,
-            inputs.blocks,
-            {b: ins.block_label(b, il) for b in inputs.blocks},
-            region=region,
-            ci_level=inputs.parameters.get("ci_level"),
-            region_label=inputs.label(region),
-            id_prefix=f"prof-{region}",
-            language=t.language,
+        profile = {
+            "region": region,
+            "ci_level": inputs.parameters.get("ci_level"),
+            "region_label": inputs.label(region),
+            "language": t.language,
+        }
+        args = (ch.block_profile, inputs.rows("block_scores", region), bm, inputs.blocks)
+        labels = {b: ins.block_label(b, il) for b in inputs.blocks}
+        svg = draw_chart(*args, labels, id_prefix=f"prof-{region}", **profile)
+        # on a phone: each block's name above its scale, legible at 390 px
+        phone = draw_chart(*args, labels, id_prefix=f"prof-{region}-narrow", narrow=True, **profile)
+        s.add(
+            figure(
+                svg,
+                t._("Peer-group means and the frontrunner level for comparison."),
+                data=None,
+                wide=True,
+                narrow=phone,
+            )
         )
-        s.add(figure(svg, t._("Peer-group means and the frontrunner level for comparison."), data=None, wide=True))
     s.add(table)
     return s
 

@@ -55,6 +55,9 @@ PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 680.0, 900.0
 # charts that are not `wide` print at most this wide (about 82% of the text width, chart text
 # about 7pt): a regional report then holds two charts a page instead of one and a half
 PRINT_CHART_PX = 560.0
+# On a phone (screen at most 48rem wide) a chart is drawn at least this share of its own size, so that its
+# 10-12 px text stays legible (8-10 px); a wider chart scrolls sideways in its box (report.css).
+PHONE_CHART_SCALE = 0.8
 # TRANSLATORS: printed at the top of every page of a report made from generated (synthetic) answers
 PAGE_NOTICE = N_("SYNTHETIC DATA – generated answers; no real region, person or strategy")
 
@@ -115,6 +118,7 @@ class Figure:
     height: float = 0.0
     fid: str = ""  # set when rendered: the id of its wrapper (print sizes)
     kind: str = "figure"
+    narrow: str = ""  # the same chart laid out for a phone's width (HTML shows it on narrow screens instead)
 
     def __post_init__(self) -> None:
         if not (self.width and self.height):
@@ -326,7 +330,7 @@ def render_html(doc: Document) -> str:
     )
     from markupsafe import Markup
 
-    sizes = []
+    sizes, phone = [], []
     n = 0
     for sec in doc.sections:
         for b in sec.blocks:
@@ -340,7 +344,11 @@ def render_html(doc: Document) -> str:
                         (PRINT_HEIGHT_PX * (0.8 if not b.wide else 0.9)) / b.height,
                     )
                     sizes.append(f"#{b.fid} svg{{width:{b.width * scale:.0f}px;height:{b.height * scale:.0f}px}}")
+                if b.width and not b.narrow:
+                    phone.append(f"#{b.fid} svg{{min-width:{b.width * PHONE_CHART_SCALE:.0f}px}}")
     print_css = Markup("@media print{" + "".join(sizes) + "}") if sizes else Markup("")
+    if phone:
+        print_css += Markup("@media screen and (max-width:48rem){" + "".join(phone) + "}")
     t = translator(check_language(doc.language))
     html = template.render(
         doc=doc,

@@ -265,6 +265,8 @@ def legend_row(doc: Doc, x: float, y: float, entries: list[tuple], max_x: float,
         w = 22 + text_width(label, size) + 14
         if cx + w > max_x and cx > x:
             cx, cy = x, cy + 18
+        # a label wider than the whole row (a narrow chart) wraps beside its swatch; the next entry goes below
+        lines = wrap(label, max_x - cx - 22, size, 3) if cx + w > max_x else [label]
         if kind == "fill":
             doc.rect(cx, cy - 9, 14, 12, fill=spec, stroke=pal.INK, sw=0.6)
         elif kind == "marker":
@@ -274,6 +276,10 @@ def legend_row(doc: Doc, x: float, y: float, entries: list[tuple], max_x: float,
             doc.line(cx, cy - 7, cx, cy + 1, sw=1.4)
             doc.line(cx + 16, cy - 7, cx + 16, cy + 1, sw=1.4)
             doc.marker("dot", cx + 8, cy - 3, r=4.5)
+        if len(lines) > 1:
+            doc.lines(cx + 22, cy, lines, size=size, leading=size + 3)
+            cx, cy = x, cy + (size + 3) * (len(lines) - 1) + 18
+            continue
         doc.text(cx + 22, cy, label, size=size)
         cx += w
     return cy + 14

@@ -295,18 +295,17 @@ def scores_section(inputs, language: str = "en") -> Section:
     codes = sorted(inputs.territories)
     ch = load_charts()
     if ch is not None:
+        args = (ch.heatmap, inputs.block_scores, codes, blocks, {b: ins.block_label(b, language) for b in blocks})
         svg = draw_chart(
-            ch.heatmap,
-            inputs.block_scores,
-            codes,
-            blocks,
-            {b: ins.block_label(b, language) for b in blocks},
+            *args,
             territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
             sort="code",
             id_prefix="heatmap",
             language=language,
         )
-        s.add(figure(svg, t._("Territories by code; the table below gives the intervals."), wide=True))
+        # on a phone: codes only and narrower cells, legible at 390 px
+        phone = draw_chart(*args, sort="code", id_prefix="heatmap-narrow", language=language, narrow=True)
+        s.add(figure(svg, t._("Territories by code; the table below gives the intervals."), wide=True, narrow=phone))
     s.add(Bullets([f"{b}: {ins.block_label(b, language)}" for b in blocks]))
     bs = inputs.block_scores.set_index(["region", "block"])
     rows, classes = [], []
