@@ -3,7 +3,8 @@
 
 - no word in a table breaks inside itself (the body's `overflow-wrap: anywhere` once gave "answer s
   submitt ed" in the audit log and "Re gio n", "Invite d" over the response rates); only id and token
-  cells (`td.code`) may; a table wider than the phone scrolls in its own box, not the page;
+  cells (`td.code`) may; a table wider than the phone scrolls in its own box, not the page, and the
+  response rates become one block per row, each count with its label;
 - the language switch sits on one line at 390 px (it left "Slovenščina" alone on a second line), and on
   a 360 px phone leaves no language alone on a line either;
 - a campaign whose privacy notice names no controller shows the warning above the response rates.
@@ -92,6 +93,13 @@ def test_tables_break_between_words_and_the_language_switch_fits_a_phone(tmp_pat
                         assert page.locator("table.audit tbody tr").count() >= 3, where
                         assert page.evaluate(BROKEN_WORDS) == [], where
                         assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+                        if width < 1280:  # the response rates as blocks: every count in sight, with its label
+                            wrap = page.locator("#rates .table-wrap")
+                            assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), where
+                            label = page.locator("#rates td.num").first.evaluate(
+                                "e => getComputedStyle(e, '::before').content"
+                            )
+                            assert label.strip('"').rstrip(": ") == page.locator("#rates th.num").first.inner_text()
                         lines = page.evaluate(SWITCH_LINES)
                         if width >= 390:
                             assert len(lines) == 1, (where, lines)
