@@ -188,7 +188,7 @@ def test_the_language_mark_is_named_in_the_pages_language():
 
     assert quoted("Mehr Förderung (de)") == "“Mehr Förderung” (German)"
     assert quoted("Mehr Förderung (de)", "fr") == "« Mehr Förderung » (allemand)"  # the page's quotation marks
-    assert quoted("Più fondi (it)", "sl") == "„Più fondi“ (italijanščina)"
+    assert quoted("Più fondi (it)", "sl") == "»Più fondi« (italijanščina)"
     assert quoted("no mark") == "“no mark”"
 
 

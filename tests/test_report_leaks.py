@@ -33,7 +33,7 @@ from s3stresstest.report.topic_names import TITLES
 
 OTHERS = ["de", "fr", "it", "sl"]
 REGIONAL = ["ITC4", "AT31"]  # an Italian and a German-speaking Alpine territory, both with neighbours in the run
-QUOTES = {"de": ("„", "“"), "fr": ("« ", " »"), "it": ("«", "»"), "sl": ("„", "“")}
+QUOTES = {"de": ("„", "“"), "fr": ("« ", " »"), "it": ("«", "»"), "sl": ("»", "«")}
 
 
 @pytest.fixture(scope="module")
