@@ -240,9 +240,13 @@ def alignment(
                 "topic_axis": "nace",
                 "topic_code": "C27",
                 "topic_title": "Electrical equipment",
-                "territories": f"{R} YY0",
-                "n_territories": 2,
-                "strength": strength,
+                # R shares it with its neighbours YY0 and YY1 (half the strength each); YY9, no neighbour
+                # of R, joins the group through YY1
+                "territories": f"{R} YY0 YY1 YY9",
+                "n_territories": 4,
+                "neighbour_pairs": f"{R}|YY0 {R}|YY1 YY1|YY9",
+                "pair_scores": f"{50 * strength:.2f} {50 * strength:.2f} 90.00",
+                "strength": strength + 0.9,
             },
             {
                 "topic_axis": "nace",
@@ -250,6 +254,8 @@ def alignment(
                 "topic_title": "Motor vehicles",
                 "territories": "YY0 YY1",
                 "n_territories": 2,
+                "neighbour_pairs": "YY0|YY1",
+                "pair_scores": "100.00",
                 "strength": 5.0,
             },
         ]
@@ -323,10 +329,23 @@ def test_synergy_shared():
     t = {"synergy_shared": {"min_strength": 1.0}}
     recs = fired(BASE, t, alignment=alignment(strength=1.2), blocks=("b2",), evidence=["synergies"])
     topics = evidence(recs)["triggered_by"][0]["topics"]
-    assert [x["code"] for x in topics] == ["C27"] and topics[0]["partners"] == ["YY0"]
+    assert [x["code"] for x in topics] == ["C27"] and topics[0]["partners"] == ["YY0", "YY1"]
+    assert topics[0]["strength"] == 1.2 and topics[0]["mean"] == 60.0  # its own pairs, not the group's 2.1
     assert evidence(recs)["synergies"] == topics
+    # the group reaches 1.89 through YY1–YY9; the territory's own pairs only 0.99
     assert not fires(BASE, t, alignment=alignment(strength=0.99), blocks=("b2",))
     assert not fires(BASE, {"synergy_shared": {"min_topics": 2}}, alignment=alignment(), blocks=("b2",))
+
+
+def test_synergy_shared_without_own_pair_scores_does_not_fire():
+    """Results written before pair_scores: no own strength, so no hit (never the chain's strength)."""
+    al = alignment(strength=1.2)
+    al.synergies = al.synergies.drop(columns=["pair_scores"])
+    assert not fires(BASE, {"synergy_shared": {"min_strength": 1.0}}, alignment=al, blocks=("b2",))
+    recs = fired(BASE, {"alignment_below": {"kind": "vertical", "threshold": 30}}, alignment=al, blocks=("b2",),
+                 evidence=["synergies"])  # fmt: skip
+    (topic,) = evidence(recs)["synergies"]
+    assert topic["partners"] == ["YY0", "YY1"] and topic["strength"] is None and topic["mean"] is None
 
 
 def test_alignment_tables_as_a_dict():

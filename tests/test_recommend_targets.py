@@ -3,6 +3,7 @@
 Learn-from names only territories clearly higher on the triggering figures; every territory gets
 3-7 written out; texts are specific (distinct, never one paragraph for many territories); the
 priority score is on 0-100 and orders the ranks; nothing asks for what the report already does.
+Praise joined into criticism (`also`) is checked on a small explicit input: the demo may have none.
 """
 
 from __future__ import annotations
@@ -202,7 +203,74 @@ def test_no_territory_is_praised_and_criticised_for_the_same_thing(recs):
         for bad, good in CONTRADICTIONS:
             assert not {bad, good} <= rules, region
     joined = recs[recs["evidence"].str.contains('"also"')]
-    assert len(joined) and joined["action"].str.contains("Build on what is shared already").all()
+    assert joined["action"].str.contains("Build on what is shared already").all()
+
+
+def _weak_neighbours_strong_topic(pairs: str) -> pd.DataFrame:
+    """AA11's written S3 matches its neighbours BB11 and CC11 weakly overall (mean 25 < 30: the built-in
+    b2-low-neighbour-alignment fires) while the neighbour pairs `pairs` share one topic at 0.8 each, the
+    group reaching DD11; composed with the built-in rules."""
+    import recommend_support as h
+
+    from s3stresstest.recommend import recommend
+    from s3stresstest.recommend.compose import compose
+
+    tables = {
+        "alignment_territories": pd.DataFrame(
+            [
+                {
+                    "territory": "AA11",
+                    "vertical": 60.0,
+                    "n_neighbours": 2,
+                    "neighbours_mean": 25.0,
+                    "neighbours_min": 20.0,
+                }
+            ]
+        ),
+        "alignment_pairs": pd.DataFrame(
+            [
+                {"territory_a": "AA11", "territory_b": "BB11", "kind": "neighbour", "score": 30.0},
+                {"territory_a": "CC11", "territory_b": "AA11", "kind": "neighbour", "score": 20.0},
+            ]
+        ),
+        "synergies": pd.DataFrame(
+            [
+                {
+                    "topic_axis": "nace",
+                    "topic_code": "C28",
+                    "topic_title": "Manufacture of machinery and equipment n.e.c.",
+                    "territories": "AA11 BB11 CC11 DD11",
+                    "n_territories": 4,
+                    "neighbour_pairs": pairs,
+                    "n_neighbour_pairs": 3,
+                    "evidence_priorities": "AA11:A-1 BB11:B-1 CC11:C-1 DD11:D-1",
+                    "mean_pair_score": 80.0,
+                    "strength": 2.4,
+                    "pair_scores": "80.00 80.00 80.00",
+                }
+            ]
+        ),
+    }
+    res = h.make_result(blocks=[h.block("AA11", "b2", 50.0)])
+    return compose(recommend(res, alignment=tables), res, alignment=tables)
+
+
+def test_shared_topics_join_the_low_neighbour_alignment_row():
+    """Two strong own pairs (0.8 + 0.8 >= 1.5): the praise (b2-synergy-topics) joins the criticism as its
+    way out. The same group reached through a chain (one own pair, 0.8) joins nothing: the group's 2.4 is
+    not the territory's."""
+    out = _weak_neighbours_strong_topic("AA11|BB11 CC11|AA11 BB11|DD11")
+    assert list(out["rule_id"]) == ["b2-low-neighbour-alignment"]
+    row = out.iloc[0]
+    (also,) = json.loads(row["evidence"])["also"]
+    assert also["trigger"] == "synergy_shared" and also["topics"][0]["strength"] == 1.6
+    assert (
+        "Build on what is shared already: AA11 shares 1 priority topic with its own neighbours" in row["recommendation"]
+    )
+    chain = _weak_neighbours_strong_topic("AA11|BB11 BB11|CC11 CC11|DD11")
+    assert list(chain["rule_id"]) == ["b2-low-neighbour-alignment"]
+    assert '"also"' not in chain["evidence"].iloc[0]
+    assert "Build on what is shared already" not in chain["recommendation"].iloc[0]
 
 
 def test_joined_figures_are_read_out(recs):
@@ -211,8 +279,13 @@ def test_joined_figures_are_read_out(recs):
     row = recs[recs["evidence"].str.contains('"questions_behind_peers"')].iloc[0]
     lines = evidence_sentences(row["evidence"])
     assert any("below the mean of peer group" in x and "interval excludes" in x for x in lines[1:])
-    row = recs[recs["evidence"].str.contains('"also"')].iloc[0]
-    assert any("topics shared with neighbouring territories" in x for x in evidence_sentences(row["evidence"]))
+    row = _weak_neighbours_strong_topic("AA11|BB11 CC11|AA11 BB11|DD11").iloc[0]
+    lines = evidence_sentences(row["evidence"])
+    assert (
+        "1 topic shared with its own neighbours, the strongest: Manufacture of machinery and equipment n.e.c. "
+        in (lines[-1])
+    )
+    assert "strength 1.6 with BB11 and CC11" in lines[-1]
 
 
 @pytest.mark.parametrize("period", ["latest", "2014-2020"])

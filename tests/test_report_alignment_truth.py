@@ -140,3 +140,37 @@ def test_the_scoreboard_sentence_names_the_index_apart_from_the_position(inputs)
         assert index in sentence and position in sentence, (lang, sentence)
         # the index comes with the scoreboard's own range, the position with the position's range
         assert t.number(r["evidence_low"]) in sentence and t.number(r["evidence_position_low"]) in sentence
+
+
+def _synergy_figures(evidence: str) -> list[dict]:
+    """The synergy_shared figures of a recommendation: its own, those merged into it and those joined (`also`)."""
+    import json
+
+    ev = json.loads(evidence)
+    figures = list(ev.get("triggered_by") or []) + list(ev.get("also") or [])
+    for m in ev.get("merged") or []:
+        figures += list(m.get("triggered_by") or []) + list(m.get("also") or [])
+    return [f for f in figures if f.get("trigger") == "synergy_shared"]
+
+
+def test_synergy_recommendations_state_the_territorys_own_table_figures(inputs):
+    """ITC1's recommendation said 'synergy strength 1.5 or more' from a group reaching past its neighbours
+    while its own synergy table showed 0.9: every topic a recommendation counts is a row of the territory's
+    table, with the same neighbours and the same strength, at least the rule's."""
+    t = translator("en")
+    recs = inputs.recommendations
+    by_region: dict[str, list[dict]] = {}
+    for region, evidence in zip(recs["region"], recs["evidence"], strict=True):
+        by_region.setdefault(str(region), []).extend(_synergy_figures(evidence))
+    assert "ITC1" in by_region, "the test needs ITC1's recommendations"
+    checked = 0
+    for region in sorted((r for r, figs in by_region.items() if figs or r == "ITC1"), key=lambda r: (r != "ITC1", r)):
+        table = _synergy_table(build_regional(inputs, region, language="en"), t)
+        rows = {(row[2], row[4]) for row in table.rows}  # (its own neighbours, its own strength) as shown
+        for fig in by_region[region]:
+            for topic in fig["topics"]:
+                assert topic["strength"] >= fig["min_strength"], (region, topic)
+                shown = (" ".join(topic["partners"]), t.number(topic["strength"], 1))
+                assert shown in rows, (region, topic, sorted(rows))
+                checked += 1
+    assert checked

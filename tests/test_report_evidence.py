@@ -108,9 +108,9 @@ CASES = {
                 },
             ],
         },
-        "7 topics shared with neighbouring territories, the strongest: Health (industrial ecosystem; "
-        "with Oberösterreich (AT31) and Bayern (DE2)); Manufacture of basic pharmaceutical products "
-        "(NACE; with Bayern (DE2)).",
+        "7 topics shared with its own neighbours, the strongest: Health (industrial ecosystem; "
+        "strength 2.5 with Oberösterreich (AT31) and Bayern (DE2)); Manufacture of basic pharmaceutical products "
+        "(NACE; strength 2.0 with Bayern (DE2)).",
     ),
 }
 NAMES = {"AT31": "Oberösterreich (AT31)", "DE2": "Bayern (DE2)"}

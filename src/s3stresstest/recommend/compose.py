@@ -896,10 +896,11 @@ class Composer:
                     title = _topic_name(tp, t)
                     titles.setdefault(title, set()).update(str(x) for x in tp.get("partners") or [])
             n_topics = int(_f(f.get("n_topics"))) if _f(f.get("n_topics")) == _f(f.get("n_topics")) else 0
-            text = t.ngettext(
-                "{who} shares {n} priority topic of synergy strength {strength} or more with neighbouring territories.",
-                "{who} shares {n} priority topics of synergy strength {strength} or more with neighbouring "
-                "territories.",
+            text = t.ngettext(  # strength over its own pairs only, as its report's synergy table counts it
+                "{who} shares {n} priority topic with its own neighbours at a synergy strength of {strength} or "
+                "more (the sum of its own pairs' matches, each 0–1).",
+                "{who} shares {n} priority topics with its own neighbours at a synergy strength of {strength} or "
+                "more each (the sum of its own pairs' matches, each 0–1).",
                 n_topics,
                 who=who,
                 strength=_g(_f(f.get("min_strength")), t),

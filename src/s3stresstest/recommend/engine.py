@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..alignment.own_synergies import own_topics
 from .keywords import language_of, mark
 from .rules import RuleSet, as_ruleset, rules_record
 from .triggers import Context, _int, _isnum, national_figures, num, perception_figures, rounded
@@ -101,6 +102,7 @@ class AlignmentView:
         self._pairs = _rows(pairs)
         self._synergies = _rows(synergies)
         self._perception = {_code(r["territory"]): r for r in _rows(perception)}
+        self._own: dict[str, list[dict]] = {}  # region -> its own synergy topics, read once
 
     def territory(self, region: str) -> dict | None:
         return self._territories.get(_code(region))
@@ -124,25 +126,27 @@ class AlignmentView:
         return row
 
     def synergies_of(self, region: str) -> list[dict]:
-        """The synergy topics the territory shares; `partners` are its neighbours among the topic's
-        territories (a topic's territories include non-neighbours that share it with a neighbour)."""
-        region = _code(region)
-        neighbours = {p["territory"] for p in self.pairs_of(region, "neighbour")}
+        """The synergy topics the territory shares with its own neighbours, judged on its own pairs
+        (`alignment.own_synergies`, as its report's synergy table): `partners` its neighbours in the topic's
+        pairs, `strength` the sum of its own pair scores (0-1 each), `mean` their mean (0-100); both None
+        for results written before ``pair_scores`` (never the chain's figures). Strongest first."""
+        got = self._own.get(region)
+        if got is not None:
+            return list(got)
         out = []
-        for r in self._synergies:
-            members = [_code(t) for t in str(r.get("territories", "")).split()]
-            if region not in members:
-                continue
+        for tp in own_topics(self._synergies, region):
             out.append(
                 {
-                    "axis": str(r.get("topic_axis", "")),
-                    "code": str(r.get("topic_code", "")),
-                    "title": _text(r.get("topic_title")),
-                    "partners": [t for t in members if t != region and (not neighbours or t in neighbours)],
-                    "strength": num(r.get("strength"), 4),
+                    "axis": tp["axis"],
+                    "code": tp["code"],
+                    "title": tp["title"],
+                    "partners": tp["partners"],
+                    "strength": num(tp["strength"], 4),
+                    "mean": num(tp["mean"]),
                 }
             )
-        return sorted(out, key=lambda t: (-(t["strength"] or 0), t["axis"], t["code"]))
+        self._own[region] = out
+        return list(out)
 
 
 #: How the engine orders a territory's recommendations, as the run record states it (reports word it
@@ -168,10 +172,6 @@ def _perception(block_scores, territories, params) -> pd.DataFrame | None:
 
 def _rows(df) -> list[dict]:
     return [] if df is None or not len(df) else df.to_dict("records")
-
-
-def _text(x) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
 
 
 def _code(x) -> str:

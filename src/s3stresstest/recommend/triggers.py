@@ -37,8 +37,12 @@ Types (fields; defaults in brackets):
   perception-versus-evidence table flags the territory so (with ``national_period`` when a
   national comparison is part of the measured side).
 - ``synergy_shared``: min_strength [0], min_topics [1], axes [every axis]. The territory
-  shares at least min_topics synergy topics of that strength with its neighbours; topics of one
-  subject on several classifications joining the same territories count once (`topics.collapse_topics`).
+  shares at least min_topics synergy topics with its own neighbours whose strength over its own
+  pairs (the sum of its pair scores, 0-1 each, as its report's synergy table shows;
+  `alignment.own_synergies`) is at least min_strength; a topic's group may reach further through
+  chains of neighbour pairs, which does not count. Topics of one subject on several classifications
+  joining the same territories count once (`topics.collapse_topics`). Results written before
+  ``pair_scores`` have no own strength: the trigger does not fire on them.
 
 `gap` (points, used to rank) is the figure minus what it was compared with: score minus
 peer mean, minus frontrunner level, minus threshold; share minus min/max share (in
@@ -815,7 +819,9 @@ class SynergyShared(Trigger):
         topics = [
             t
             for t in collapse_topics(al.synergies_of(region))  # one subject across classifications: once
-            if (t["strength"] or 0) >= self.min_strength and (self.axes is None or t["axis"] in self.axes)
+            if t["strength"] is not None  # results without pair_scores: no own strength, no hit
+            and t["strength"] >= self.min_strength
+            and (self.axes is None or t["axis"] in self.axes)
         ]
         if len(topics) < self.min_topics:
             return None

@@ -329,6 +329,20 @@ def sentence(
                 )
             )
             name = topic_title(tp, language) or tp.get("code")
+            strength = tp.get("strength")  # over the territory's own pairs, as its synergy table rounds it
+            if isinstance(strength, (int, float)) and strength == strength:
+                values = {"topic": name, "axis": axis, "partners": partners, "strength": t.number(strength, 1)}
+                topics.append(
+                    # TRANSLATORS: strength = the sum of the territory's own pairs' matches (0–1 each)
+                    t._(
+                        "{topic} ({axis}; also as {same}; strength {strength} with {partners})",
+                        same=_list(same, language=language),
+                        **values,
+                    )
+                    if same
+                    else t._("{topic} ({axis}; strength {strength} with {partners})", **values)
+                )
+                continue
             topics.append(
                 t._(
                     "{topic} ({axis}; also as {same}; with {partners})",
@@ -343,13 +357,13 @@ def sentence(
         count = int(fig.get("n_topics", len(topics)))
         if topics:
             return t.ngettext(
-                "{n} topic shared with neighbouring territories, the strongest: {topics}.",
-                "{n} topics shared with neighbouring territories, the strongest: {topics}.",
+                "{n} topic shared with its own neighbours, the strongest: {topics}.",
+                "{n} topics shared with its own neighbours, the strongest: {topics}.",
                 count,
                 topics="; ".join(topics),
             )
         return t.ngettext(
-            "{n} topic shared with neighbouring territories.", "{n} topics shared with neighbouring territories.", count
+            "{n} topic shared with its own neighbours.", "{n} topics shared with its own neighbours.", count
         )
     parts = [f"{k.replace('_', ' ')} {v}" for k, v in fig.items() if k != "trigger"]
     # TRANSLATORS: names a rule of the user's own engine whose trigger has no name

@@ -1,10 +1,9 @@
-"""A territory's own view of the synergy topics: only its neighbours, its own pairs, its own words.
+"""A territory's synergy table: only its neighbours, its own pairs, its own words.
 
-A synergy topic of the alignment (`alignment.analysis.synergy_topics`) is a connected group of
-territories: A–B and B–C may share a code while A and C do not border, so the group's territories,
-mean and strength describe the chain, not A. A regional report lists, per topic, the neighbours the
-territory itself shares it with (the other sides of its pairs in ``neighbour_pairs``) and the mean and
-strength of those pairs only (``pair_scores``; missing when the results predate that column).
+A regional report lists, per synergy topic, the neighbours the territory itself shares it with and the
+mean and strength of those pairs only, as `alignment.own_synergies.own_topics` gives them (the
+recommendations' synergy trigger reads the same figures; missing when the results predate
+``pair_scores``).
 
 A priority group is named by the territory's own priority areas as their strategy writes them
 (``title_original_a/b`` of ``priority_matches``), not by the English working title of the priorities
@@ -13,11 +12,11 @@ file: that title is the project's translation, used for text similarity.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
 
+from ..alignment.own_synergies import own_topics
 from ..i18n import Translator
 
 
@@ -36,47 +35,6 @@ def original_titles(matches: pd.DataFrame | None) -> dict[tuple[str, str], str]:
             if isinstance(title, str) and title.strip():
                 out.setdefault((str(terr), str(pid)), title.strip())
     return out
-
-
-def own_topics(synergies: pd.DataFrame, region: str) -> list[dict]:
-    """The synergy topics the region is part of, each with its own neighbours (``partners``), the mean
-    (0–100) and sum (0–1 each) of its own pairs' scores (NaN without ``pair_scores``) and its own
-    priority ids, strongest first by its own strength, then the group's."""
-    out = []
-    for r in synergies.to_dict("records"):
-        pairs = [p.split("|") for p in str(r.get("neighbour_pairs") or "").split()]
-        raw = r.get("pair_scores")  # "88.09 66.56"; a lone pair's score may have been read back as a number
-        scores = [float(x) for x in str(raw).split()] if isinstance(raw, (str, int, float)) else []
-        if len(scores) != len(pairs):
-            scores = [math.nan] * len(pairs)
-        partners, own = [], []
-        for (a, b), s in zip(pairs, scores, strict=True):
-            if region in (a, b):
-                partners.append(b if a == region else a)
-                own.append(s)
-        if not partners:
-            continue
-        evidence = str(r.get("evidence_priorities") or "").split()
-        mine = [p.split(":", 1)[1] for p in evidence if p.startswith(f"{region}:")]
-        out.append(
-            {
-                "axis": str(r.get("topic_axis")),
-                "code": str(r.get("topic_code")),
-                "title": "" if r.get("topic_title") is None else str(r.get("topic_title")),
-                "partners": list(dict.fromkeys(partners)),
-                "mean": sum(own) / len(own),
-                "strength": sum(own) / 100.0,
-                "priorities": mine,
-                "group_strength": float(r.get("strength") or 0.0),
-            }
-        )
-    # own strength first (missing last), then the group's, then the code, as the table lists them
-    out.sort(key=lambda x: (-_or(x["strength"], -1.0), -x["group_strength"], x["axis"], x["code"]))
-    return out
-
-
-def _or(v: float, default: float) -> float:
-    return default if math.isnan(v) else v
 
 
 def topic_label(topic: Mapping, region: str, originals: Mapping[tuple[str, str], str], language: str) -> str:
