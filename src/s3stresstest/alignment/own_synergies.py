@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -47,11 +48,12 @@ def own_topics(synergies: pd.DataFrame | Iterable[Mapping] | None, region: str) 
         return []
     rows = synergies.to_dict("records") if isinstance(synergies, pd.DataFrame) else list(synergies)
     region = str(region).strip().upper()
-    out = []
+    out: list[dict[str, Any]] = []
     for r in rows:
-        pairs = [p.split("|") for p in str(r.get("neighbour_pairs") or "").split()]
-        pairs = [(a.strip().upper(), b.strip().upper()) for a, b in pairs]
-        partners, own = [], []
+        split = [p.split("|") for p in str(r.get("neighbour_pairs") or "").split()]
+        pairs = [(a.strip().upper(), b.strip().upper()) for a, b in split]
+        partners: list[str] = []
+        own: list[float] = []
         for (a, b), s in zip(pairs, _scores(r.get("pair_scores"), len(pairs)), strict=True):
             if region in (a, b):
                 partners.append(b if a == region else a)

@@ -143,7 +143,12 @@ def sentence(
                 **values,
             )
         lo, hi, mean = (fig.get(k) for k in ("ci_low", "ci_high", "peer_mean"))
-        if all(isinstance(v, (int, float)) for v in (lo, hi, mean)) and lo <= mean <= hi:
+        if (
+            isinstance(lo, (int, float))
+            and isinstance(hi, (int, float))
+            and isinstance(mean, (int, float))
+            and (lo <= mean <= hi)
+        ):
             return t._(
                 "{block} scores {score}, in line with the mean of peer group '{group}' ({mean}): the interval "
                 "contains it.",

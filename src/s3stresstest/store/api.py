@@ -3,8 +3,9 @@
 Every method's writes have committed before it returns, so an answer the server
 acknowledged is on disk (SQLite: WAL + synchronous=FULL; PostgreSQL: default fsync). On
 SQLite, page saves and consents that arrive together share one transaction, each in its
-own savepoint (groupcommit.py): one sync for many, each with its own outcome. Return values are plain: dicts, lists, DataFrames, `Instrument`s (cached
-per id, shared: do not mutate them).
+own savepoint (groupcommit.py): one sync for many, each with its own outcome.
+Return values are plain: dicts, lists, DataFrames, `Instrument`s (cached per id, shared:
+do not mutate them).
 
 Bad input raises `s3stresstest.errors.InputError` listing each problem; the subclasses
 `NotFound` (unknown campaign, instrument or respondent) and `Locked` (campaign closed,
