@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from web_support import ADMIN, PASSWORD, csrf, login, make_client, sqlite_store  # noqa: F401
+from web_support import ADMIN, PASSWORD, csrf, login, make_client, name_privacy, sqlite_store  # noqa: F401
 
 from s3stresstest.campaign.model import STAKEHOLDER_GROUPS
 from s3stresstest.instrument import load_builtin, pick_label
@@ -40,6 +40,7 @@ def test_admin_page_names_the_groups_as_the_survey(sqlite_store):
         f"{url}/regions", data={"csrf_token": csrf(client.get(url).text), "text": "region,name\nAT32,Salzburg\n"}
     )
     sqlite_store.create_invitations(cid, [("AT32", "policy_maker", "de")])
+    name_privacy(sqlite_store, cid)  # the invitation form shows once controller and contact are named
     client.get(f"/admin/language?lang=de&next={url}")
     page = html.unescape(client.get(url).text)
     select = page.split('id="inv-group-0"')[1].split("</select>")[0]

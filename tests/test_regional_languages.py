@@ -127,7 +127,11 @@ def test_german_recommendations_are_the_runs_german_texts(inputs):
     section = next(s for s in doc.sections if s.id == "recommendations")
     body = " ".join(getattr(b, "text", "") for b in section.blocks)
     for k in mine["rank"]:
-        assert str(de.loc[int(k), "action"]) in body
+        action, advice = str(de.loc[int(k), "action"]), str(de.loc[int(k), "advice"])
+        assert advice.strip() and advice in action  # what to do, set apart in bold, is part of the action
+        before, after = action.split(advice, 1)
+        for part in (advice, before.strip(), after.strip()):
+            assert part in body, part
         assert str(de.loc[int(k), "rationale"]) in body
     # the German titles are not the English ones copied
     assert [r[1] for r in table.rows] != [str(x) for x in mine["title"]]
