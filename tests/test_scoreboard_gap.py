@@ -196,7 +196,7 @@ def test_the_regional_report_of_a_flagged_territory_says_so_with_its_figures(rep
     text = build_regional(inputs, top).text()
     assert "Respondents rate the cluster portfolio higher than the Eurostat statistics place the territory" in text
     assert f"their score of {r['perceived']:.0f} (interval {r['perceived_low']:.0f}–{r['perceived_high']:.0f})" in text
-    assert f"puts it at {r['evidence_position']:.0f} (range" in text and "larger than the uncertainty" in text
+    assert f"puts it at position {r['evidence_position']:.0f} (range" in text and "larger than the uncertainty" in text
     de = build_regional(inputs, top, language="de").text()
     assert "Respondents rate" not in de and "Eurostat" in de
     calm = [c for c in fig.index if fig.loc[c, "flag"] == "consistent"]
