@@ -86,3 +86,29 @@ def test_an_answer_is_quoted_in_the_page_language(language, quoted):
 
     text = "Več razpisov" if language == "sl" else "Mehr Aufrufe"
     assert quote(text, language).startswith(quoted)
+
+
+# a Slovenian preposition that governs a case other than the nominative ("pri vprašanju", "na vprašanje" is
+# accusative and reads alike, so it is left out); the question label "vprašanje b3.2 (»…«)" is nominative
+SLOVENIAN_PREPOSITION_BEFORE_NOMINATIVE = re.compile(r"\b(pri|o|v|po|z|s|od|do|iz|k|h|med|pred|nad|pod)\s+vprašanje\b")
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {"trigger": "groups_disagree", "item": "b3_2", "group_spread": 40.0, "groups_published": 3},
+        {"trigger": "groups_disagree", "item": "b3_2", "group_spread": 40.0},
+        {"trigger": "item_share", "item": "b1_5", "share": 0.55, "n": 22, "choices": ["no"], "min_share": 0.5},
+        {"trigger": "item_share", "item": "b1_5", "share": 0.55, "choices": ["no"], "min_share": 0.5},
+    ],
+)
+def test_slovenian_evidence_declines_around_the_question_label(figures):
+    """The reports name a question 'vprašanje b3.2 (»…«)', a nominative: a sentence may not put it after a
+    preposition that needs another case ('se pri vprašanje b3.2 … ne strinjajo')."""
+    from s3stresstest.report.evidence import sentence
+
+    t = translator("sl")
+    label = lambda code: t._("question {number} (“{text}”)", number=code.replace("_", "."), text="Besedilo?")  # noqa: E731
+    text = sentence(figures, item=label, language="sl")
+    assert "vprašanje b" in text, text
+    assert not SLOVENIAN_PREPOSITION_BEFORE_NOMINATIVE.search(text), text
