@@ -8,7 +8,7 @@ Nothing is recomputed for a report: it reads the kept run folder. A campaign's r
 `reports/`. Run ids are UTC times (`run-20261206-181500`); every path a request names is checked
 against them, so no request reads outside that folder.
 
-PDF and DOCX take longer (about ten seconds a report): `start_print` writes them with the HTML again in
+PDF and DOCX take longer (a few seconds a report): `start_print` writes them with the HTML again in
 a background thread, keeping its progress in `print.json` beside the run (read by every server
 process), and swaps the finished folder in at once; until then the HTML reports stay readable.
 """
