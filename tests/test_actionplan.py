@@ -260,11 +260,12 @@ def test_joint_call_actions_run_on_the_planned_calls_dates_or_are_marked_not_fea
     plan = plan_from_data(CALL_PLAN)
     calls = plan_partner_calls(load_programmes(example_programmes_path()), plan.joint_calls()).outcomes()
     c1 = next(c for c in calls if c.action == "C1")
-    assert (c1.open, c1.close, c1.decision) == (dt.date(2027, 3, 15), dt.date(2027, 5, 29), dt.date(2027, 9, 26))
+    # the programmes could open in March 2027, but the call opens no earlier than its action (2027-09)
+    assert (c1.open, c1.close, c1.decision) == (dt.date(2027, 9, 1), dt.date(2027, 11, 15), dt.date(2028, 3, 14))
     en = " ".join(plan_document(plan, "en", calls).text().split())
-    # the action runs from the call's opening to its decision month, not the plan file's 2027-09 to 2028-12
-    assert "Runs from March 2027 to September 2027 (7 months)" in en and "September 2027 to December 2028" not in en
-    assert "opens on 15 March 2027, closes on 29 May 2027, funding decisions by 26 September 2027" in en
+    # the action keeps the partners' months: the call fits in them
+    assert "Runs from September 2027 to December 2028 (16 months)" in en and "Moved:" not in en
+    assert "opens on 1 September 2027, closes on 15 November 2027, funding decisions by 14 March 2028" in en
     assert "1 of 3 partners has no programme on this topic: SI." in en
     assert "This call is not feasible as planned. No region has a programme on this topic." in en
     assert "2 of 2 partners have no programme on this topic: ITC1, ITC4." in en
@@ -276,8 +277,8 @@ def test_joint_call_actions_run_on_the_planned_calls_dates_or_are_marked_not_fea
     bars = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="12" rx="2"', svg)
     assert len(bars) == 2 and "not feasible" in svg  # A1 and C1; C2 has no bar
     col = float(bars[0][1]) / scheduled_plan.actions[0].months
-    assert float(bars[1][0]) == pytest.approx(300 + 2 * col, abs=0.1)  # C1 from March 2027
-    assert float(bars[1][1]) == pytest.approx(7 * col, abs=0.1)
+    assert float(bars[1][0]) == pytest.approx(300 + 8 * col, abs=0.1)  # C1 from September 2027
+    assert float(bars[1][1]) == pytest.approx(16 * col, abs=0.1)
     for lang in LANGUAGES[1:]:
         t = translator(lang)
         text = " ".join(plan_document(plan, lang, calls).text().split())
@@ -295,7 +296,7 @@ def test_plan_build_takes_the_calls_planned_first_and_refuses_calls_of_another_p
                       "--out", str(tmp_path / "doc"), "--format", "html"])  # fmt: skip
     assert built.exit_code == 0, built.output
     html = (tmp_path / "doc" / "action_plan.en.html").read_text(encoding="utf-8")
-    assert "15 March 2027" in html and "not feasible" in html
+    assert "1 September 2027" in html and "not feasible" in html
     other = dict(CALL_PLAN, actions=[dict(a, partners=["AT32", "DE2"]) if a["id"] == "C1" else a
                                      for a in CALL_PLAN["actions"]])  # fmt: skip
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
@@ -305,6 +306,56 @@ def test_plan_build_takes_the_calls_planned_first_and_refuses_calls_of_another_p
     assert "action C1: call synthetic-call-C1 was planned on ecosystem:digital with AT32, DE2, SI" in " ".join(
         refused.output.split()
     )
+
+
+def test_a_joint_call_action_ends_no_earlier_than_its_calls_decision_and_says_when_it_moved(tmp_path):
+    from s3stresstest.calls import example_programmes_path, load_programmes, plan_partner_calls
+    from s3stresstest.i18n import LANGUAGES, translator
+
+    short = dict(CALL_PLAN, actions=[dict(a, end="2027-12") if a["id"] == "C1" else a for a in CALL_PLAN["actions"]])
+    plan = plan_from_data(short)
+    calls = plan_partner_calls(load_programmes(example_programmes_path()), plan.joint_calls()).outcomes()
+    en = " ".join(plan_document(plan, "en", calls).text().split())
+    assert "Runs from September 2027 to March 2028 (7 months)" in en
+    assert (
+        "Moved: the call's funding decisions (14 March 2028) come after the planned end (December 2027), "
+        "so the action now ends in March 2028." in en
+    )
+    for lang in LANGUAGES[1:]:
+        t = translator(lang)
+        moved = t._(
+            "Moved: the call's funding decisions ({decision}) come after the planned end ({end}), "
+            "so the action now ends in {new_end}.",
+            decision=t.date(dt.date(2028, 3, 14)),
+            end=t.date(dt.date(2027, 12, 1), "MMMM y"),
+            new_end=t.date(dt.date(2028, 3, 1), "MMMM y"),
+        )
+        assert moved in " ".join(plan_document(plan, lang, calls).text().split()) and "Moved:" not in moved, lang
+    # the calls planned for a start the plan no longer has are refused
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(CALL_PLAN), encoding="utf-8")
+    run = CliRunner().invoke
+    assert (
+        run(app, ["calls", "plan", "--plan", str(tmp_path / "plan.yaml"), "--out", str(tmp_path / "c")]).exit_code == 0
+    )
+    later = dict(CALL_PLAN, actions=[dict(a, start="2027-10") if a["id"] == "C1" else a for a in CALL_PLAN["actions"]])
+    (tmp_path / "later.yaml").write_text(yaml.safe_dump(later), encoding="utf-8")
+    refused = run(app, ["plan", "build", "--actions", str(tmp_path / "later.yaml"), "--calls", str(tmp_path / "c"),
+                        "--out", str(tmp_path / "doc"), "--format", "html"])  # fmt: skip
+    assert refused.exit_code != 0 and not (tmp_path / "doc").exists()
+    assert "call synthetic-call-C1 was planned from 2027-09, the action starts in 2027-10" in " ".join(
+        refused.output.split()
+    )
+
+
+def test_the_draft_plans_joint_call_opens_after_the_matchmaking_starts_not_inside_its_first_months():
+    """The starter puts T1.2 from month 10 on: its call opens then, not when the programmes first could."""
+    from s3stresstest.calls import example_programmes_path, load_programmes, plan_partner_calls
+
+    digital = dict(CALL_PLAN["actions"][1], start="2027-10", end="2029-03")
+    plan = plan_from_data(dict(CALL_PLAN, end="2029-12", actions=[CALL_PLAN["actions"][0], digital]))
+    (c1,) = plan_partner_calls(load_programmes(example_programmes_path()), plan.joint_calls()).outcomes()
+    assert c1.open == dt.date(2027, 10, 1) and c1.decision is not None and c1.decision <= dt.date(2029, 3, 31)
+    assert "Runs from October 2027 to March 2029" in " ".join(plan_document(plan, "en", [c1]).text().split())
 
 
 def test_gantt_labels_wrap_instead_of_being_cut():

@@ -279,3 +279,60 @@ def test_the_written_plan_gives_back_each_calls_dates_or_why_not(tmp_path):
     assert c3.reason(translator("en")) == "No region has a programme on this topic."
     text = (tmp_path / "o" / "call_texts" / f"{c3.call}.en.md").read_text(encoding="utf-8")
     assert "not feasible as planned. No region has a programme on this topic." in text
+
+
+def test_a_call_opens_no_earlier_than_its_actions_start_or_says_its_only_window_comes_before():
+    from s3stresstest.alignment.taxonomy import builtin_taxonomies
+    from s3stresstest.calls import CallOutcome, plan_call
+    from s3stresstest.i18n import translator
+
+    ps, tax = programmes(A, B), builtin_taxonomies()
+    later = plan_call("c", "ecosystem:digital", ps, tax, ["AT32", "ITC1"], not_before=D(2027, 3, 1))
+    assert later.window is not None and (later.window.open, later.window.close) == (D(2027, 3, 1), D(2027, 4, 15))
+    assert later.decision == D(2027, 7, 14)  # 15 April + 90 days
+    late = plan_call("c", "ecosystem:digital", ps, tax, ["AT32", "ITC1"], not_before=D(2027, 5, 1))
+    assert not late.feasible and late.earlier is not None and late.earlier.open == D(2027, 2, 1)
+    assert late.blocking.startswith("no common window: action start (2027-05-01)")
+    # the smallest change frees a window from the action's start: b closes 45 days from 1 May at the earliest
+    assert late.changes[0].field == "latest_close" and late.changes[0].new == "2027-06-15"
+    reason = CallOutcome.of(late).reason(translator("en"))
+    assert "allow a common window only before the action starts in May 2027" in reason
+    assert "opens on 1 February 2027 and closes on 18 March 2027" in reason
+    assert "feasible from the action's start: programme b: latest closing date 31 May 2027 → 15 June 2027" in reason
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.tuples(random_programme(0), random_programme(1)),
+    st.dates(min_value=D(2026, 12, 1), max_value=D(2027, 10, 31)),
+)
+def test_window_from_a_start_equals_brute_force_and_its_changes_work_from_that_start(ps, start):
+    ps = list(ps)
+    w = earliest_window(ps, start)
+    late = [p.model_copy(update={"earliest_open": max(p.earliest_open, start)}) for p in ps]
+    expected = brute_force(late) if all(p.earliest_open <= p.latest_close for p in late) else None
+    assert (None if w is None else (w.open, w.close)) == expected
+    assert w is None or w.open >= start
+    for change in blocking_changes(ps, start):
+        k = next(i for i, p in enumerate(ps) if p.id == change.programme)
+        fixed = list(ps)
+        fixed[k] = _relaxed(ps[k], change.field, change.days)[0]
+        assert earliest_window(fixed, start) is not None
+
+
+def test_a_call_without_programmes_has_no_budget_not_a_budget_of_zero(tmp_path):
+    from s3stresstest.calls import plan_partner_calls
+    from s3stresstest.i18n import LANGUAGES, translator
+
+    wanted = [("C3", "ecosystem:aerospace_defence", ["ITC1", "ITC4"])]
+    plan = plan_partner_calls(load_programmes(example_programmes_path()), wanted)
+    assert plan.calls[0].budget_eur is None
+    write_plan(plan, tmp_path / "o")
+    rows = (tmp_path / "o" / "calls.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1].split(",")[7] == ""  # budget_eur: empty, not 0.0
+    for lang in LANGUAGES:
+        t = translator(lang)
+        text = (tmp_path / "o" / "call_texts" / f"synthetic-call-C3.{lang}.md").read_text(encoding="utf-8")
+        sentence = "No programme contributes to this call: no region has a programme on this topic."
+        assert t._(sentence) in text and (lang == "en" or t._(sentence) != sentence), lang
+        assert "EUR 0" not in text and "|---|" not in text

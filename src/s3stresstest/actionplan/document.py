@@ -82,6 +82,7 @@ def plan_document(plan: ActionPlan, language: str = "en", calls: Sequence[CallOu
     language = check_language(language)
     t = translator(language)
     planned = match_calls(plan, calls) if calls is not None else {}
+    asked = {a.id: a.end for a in plan.actions}  # the partners' months, before a call moves an end
     plan = scheduled(plan, planned)
     if plan.synthetic:
         banner: str | None = t._("SYNTHETIC EXAMPLE: invented actions, not an agreed plan.")
@@ -241,6 +242,17 @@ def plan_document(plan: ActionPlan, language: str = "en", calls: Sequence[CallOu
                     end=t.date(a.end, "MMMM y"),
                     months=a.months,
                 )
+            moved = []
+            if call is not None and call.decision is not None and a.end != asked[a.id]:
+                moved.append(
+                    t._(
+                        "Moved: the call's funding decisions ({decision}) come after the planned end ({end}), "
+                        "so the action now ends in {new_end}.",
+                        decision=t.date(call.decision),
+                        end=t.date(asked[a.id], "MMMM y"),
+                        new_end=t.date(a.end, "MMMM y"),
+                    )
+                )
             sec.add(
                 Bullets(
                     [
@@ -248,6 +260,7 @@ def plan_document(plan: ActionPlan, language: str = "en", calls: Sequence[CallOu
                         t._("Partners: {partners}", partners=", ".join(a.partners) or t._("not set")),
                         t._("Topic: {topic}", topic=_topic(a.topic, language) or t._("not set")),
                         period,
+                        *moved,
                         *(_call_facts(call, t) if call is not None else []),
                         t._("Budget (EUR): {budget}", budget=_budget(a.budget_eur, t)),
                         t._("Key performance indicators: {kpis}", kpis=_kpis(a, t, language)),

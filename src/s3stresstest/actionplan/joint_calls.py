@@ -1,9 +1,11 @@
 """The plan's joint-call actions on the planned calls' dates, so the plan and the calls plan agree.
 
-The joint calls are planned first (`calls plan --plan`); each joint-call action then runs from
-its call's opening month to its decision month, and a call that cannot run is shown as such with
-the reason instead of as an ordinary action. Calls planned from another plan (other actions,
-topics or partners) are refused rather than shown beside the wrong actions.
+The joint calls are planned first (`calls plan --plan`), each opening no earlier than its action
+starts; the action keeps the partners' months and shows its call's dates, unless the funding
+decisions fall after its end: then its end moves to the decision month and the plan says so. A call
+that cannot run is shown as such with the reason instead of as an ordinary action. Calls planned
+from another plan (other actions, topics, partners or starts) are refused rather than shown beside
+the wrong actions.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ def _same_topic(planned: str, asked: str) -> bool:
 def match_calls(plan: ActionPlan, calls: Sequence[CallOutcome], source: str = "") -> dict[str, CallOutcome]:
     """{action id: its planned call} for every joint-call action of `plan`; an InputError names each
     action without its call, or whose call was planned on another topic or with other partners."""
-    wanted = {aid: (topic, partners) for aid, topic, partners in plan.joint_calls()}
+    wanted = {aid: (topic, partners, start) for aid, topic, partners, start in plan.joint_calls()}
     got = {c.action: c for c in calls if c.action}
     again = "plan the calls of this plan again (calls plan --plan)"
     problems = []
-    for aid, (topic, partners) in wanted.items():
+    for aid, (topic, partners, start) in wanted.items():
         c = got.get(aid)
         if c is None:
             problems.append(Problem(f"action {aid}: no planned call; {again}", source=source or None))
@@ -44,6 +46,14 @@ def match_calls(plan: ActionPlan, calls: Sequence[CallOutcome], source: str = ""
                 Problem(
                     f"action {aid}: call {c.call} was planned on {c.topic} with {', '.join(sorted(c.partners))}, "
                     f"the plan asks for {topic} with {', '.join(partners)}; {again}",
+                    source=source or None,
+                )
+            )
+        elif c.not_before != start:
+            planned = f"from {c.not_before:%Y-%m}" if c.not_before else "without the action's start"
+            problems.append(
+                Problem(
+                    f"action {aid}: call {c.call} was planned {planned}, the action starts in {start:%Y-%m}; {again}",
                     source=source or None,
                 )
             )
@@ -58,12 +68,12 @@ def match_calls(plan: ActionPlan, calls: Sequence[CallOutcome], source: str = ""
 
 
 def scheduled(plan: ActionPlan, calls: Mapping[str, CallOutcome]) -> ActionPlan:
-    """`plan` with each feasible call's action running from the call's opening to its decision month
-    (an infeasible call's action keeps its months; the documents show it as not feasible)."""
+    """`plan` with each joint-call action lasting at least until its call's decision month (the call
+    opens no earlier than the action starts, so the start stays); other actions as planned."""
     actions = []
     for a in plan.actions:
         c = calls.get(a.id)
-        if c is not None and c.open is not None and c.decision is not None:
-            a = a.model_copy(update={"start": c.open.replace(day=1), "end": c.decision.replace(day=1)})
+        if c is not None and c.decision is not None and c.decision.replace(day=1) > a.end:
+            a = a.model_copy(update={"end": c.decision.replace(day=1)})
         actions.append(a)
     return plan.model_copy(update={"actions": tuple(actions)})

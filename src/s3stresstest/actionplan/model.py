@@ -198,10 +198,11 @@ class ActionPlan(BaseModel):
     def line(self, line_id: str) -> Line:
         return next(x for x in self.lines if x.id == line_id)
 
-    def joint_calls(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(action id, topic, partners) of every action of the `funding` line with a topic: the joint calls
-        the plan asks for, so that `calls plan --plan` plans these and no others."""
-        return [(a.id, a.topic, a.partners) for a in self.actions if a.line == FUNDING_LINE and a.topic]
+    def joint_calls(self) -> list[tuple[str, str, tuple[str, ...], dt.date]]:
+        """(action id, topic, partners, start) of every action of the `funding` line with a topic: the joint
+        calls the plan asks for, so that `calls plan --plan` plans these and no others, none opening before
+        its action starts (a call follows the matchmaking the plan puts before it)."""
+        return [(a.id, a.topic, a.partners, a.start) for a in self.actions if a.line == FUNDING_LINE and a.topic]
 
 
 def default_lines_path() -> Path:

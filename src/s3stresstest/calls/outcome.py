@@ -19,11 +19,36 @@ from typing import Any
 from ..errors import InputError
 from ..i18n import Translator
 from .plan import Call
-from .window import Change
+from .window import Change, Window
 
 
-def why_not(regions: Sequence[str], changes: Sequence[Change], t: Translator) -> str:
-    """Why a call cannot run, in t's language: too few regions, or no common window (and the smallest change)."""
+def why_not(
+    regions: Sequence[str],
+    changes: Sequence[Change],
+    t: Translator,
+    not_before: dt.date | None = None,
+    earlier: Window | None = None,
+) -> str:
+    """Why a call cannot run, in t's language: too few regions, or no common window (and the smallest change);
+    `earlier`: the window the programmes allow only before its action starts (`not_before`)."""
+    if earlier is not None and not_before is not None:
+        text = t._(
+            "The programmes' dates allow a common window only before the action starts in {start}: "
+            "the earliest opens on {open} and closes on {close}.",
+            start=t.date(not_before, "MMMM y"),
+            open=t.date(earlier.open),
+            close=t.date(earlier.close),
+        )
+        if changes:
+            return (
+                text
+                + " "
+                + t._(
+                    "The smallest change that makes the call feasible from the action's start: {change}.",
+                    change=changes[0].text(t),
+                )
+            )
+        return text + " " + t._("No change of a single date makes it feasible from the action's start.")
     if changes:
         return t._(
             "The programmes' dates leave no common window. The smallest change that makes the call feasible: {change}.",
@@ -52,6 +77,8 @@ class CallOutcome:
     decision: dt.date | None = None
     changes: tuple[Change, ...] = ()
     synthetic: bool = False
+    not_before: dt.date | None = None  # the action's start: the call was planned to open no earlier
+    earlier: Window | None = None  # the only kind of window the programmes allow: before the action starts
 
     @property
     def feasible(self) -> bool:
@@ -63,7 +90,7 @@ class CallOutcome:
 
     def reason(self, t: Translator) -> str:
         """Why the call cannot run (empty for a feasible call)."""
-        return "" if self.feasible else why_not(self.regions, self.changes, t)
+        return "" if self.feasible else why_not(self.regions, self.changes, t, self.not_before, self.earlier)
 
     @classmethod
     def of(cls, call: Call, synthetic: bool = False) -> CallOutcome:
@@ -79,6 +106,8 @@ class CallOutcome:
             decision=call.decision if feasible else None,
             changes=call.changes,
             synthetic=synthetic,
+            not_before=call.not_before,
+            earlier=None if feasible else call.earlier,
         )
 
     def record(self) -> dict[str, Any]:
@@ -94,6 +123,8 @@ class CallOutcome:
             "close": self.close.isoformat() if self.close else None,
             "decision": self.decision.isoformat() if self.decision else None,
             "changes": [c.__dict__ for c in self.changes],
+            "not_before": self.not_before.isoformat() if self.not_before else None,
+            "earlier_window": [self.earlier.open.isoformat(), self.earlier.close.isoformat()] if self.earlier else None,
         }
 
 
@@ -128,6 +159,8 @@ def read_outcomes(folder: str | Path) -> list[CallOutcome]:
             decision=_date(c.get("decision")),
             changes=tuple(Change(**x) for x in c.get("changes") or ()),
             synthetic=synthetic,
+            not_before=_date(c.get("not_before")),
+            earlier=Window(*map(dt.date.fromisoformat, c["earlier_window"])) if c.get("earlier_window") else None,
         )
         for c in calls
     ]

@@ -57,6 +57,8 @@ class Call:
     blocking: str
     regions_without_programme: tuple[str, ...] = ()
     action: str = ""  # the action plan's joint-call action this call plans (`plan_partner_calls`)
+    not_before: dt.date | None = None  # the call opens no earlier: its action's start
+    earlier: Window | None = None  # when only a window before `not_before` exists: the earliest such
 
     @property
     def regions(self) -> list[str]:
@@ -67,8 +69,9 @@ class Call:
         return self.window is not None and not self.blocking
 
     @property
-    def budget_eur(self) -> float:
-        return float(sum(p.budget_eur for p in self.programmes))
+    def budget_eur(self) -> float | None:
+        """The virtual common pot; None (missing, not 0) when no programme takes part."""
+        return float(sum(p.budget_eur for p in self.programmes)) if self.programmes else None
 
 
 @dataclass
@@ -109,12 +112,14 @@ class CallPlan:
         return pd.DataFrame(rows, columns=CALL_COLUMNS)
 
 
-def _conflicts(programmes: Sequence[Programme]) -> list[str]:
+def _conflicts(programmes: Sequence[Programme], not_before: dt.date | None = None) -> list[str]:
     """The binding constraints of an infeasible window, as programme.field (value)."""
     first = max(p.earliest_open for p in programmes)
+    start = [f"action start ({not_before})"] if not_before is not None and not_before >= first else []
+    first = max(first, not_before) if not_before is not None else first
     last = min(p.latest_close for p in programmes)
     need = max(p.min_open_days for p in programmes)
-    out = [f"{p.id}.earliest_open ({p.earliest_open})" for p in programmes if p.earliest_open == first]
+    out = start + [f"{p.id}.earliest_open ({p.earliest_open})" for p in programmes if p.earliest_open == first]
     out += [f"{p.id}.latest_close ({p.latest_close})" for p in programmes if p.latest_close == last]
     out += [f"{p.id}.min_open_days ({p.min_open_days})" for p in programmes if p.min_open_days == need and need]
     for p in programmes:
@@ -124,8 +129,8 @@ def _conflicts(programmes: Sequence[Programme]) -> list[str]:
     return out
 
 
-def _explain(programmes: Sequence[Programme], changes: Sequence[Change]) -> str:
-    conflict = "; ".join(_conflicts(programmes))
+def _explain(programmes: Sequence[Programme], changes: Sequence[Change], not_before: dt.date | None = None) -> str:
+    conflict = "; ".join(_conflicts(programmes, not_before))
     if not changes:
         return f"no common window: {conflict}; no change of a single field makes the call feasible"
     best = changes[0]
@@ -138,8 +143,11 @@ def plan_call(
     programmes: Iterable[Programme],
     taxonomies: dict[str, Taxonomy],
     regions: Sequence[str] | None = None,
+    not_before: dt.date | None = None,
 ) -> Call:
-    """Plan one call on `topic` from the programmes that cover it (only `regions`' when given)."""
+    """Plan one call on `topic` from the programmes that cover it (only `regions`' when given), opening
+    on or after `not_before` (the start of the action it belongs to: a call must not run before the
+    work that prepares it)."""
     t = tp.resolve(topic, taxonomies)
     pool = [p for p in programmes if regions is None or p.region in regions]
     chosen = tuple(p for p in pool if any(tp.covers(tp.resolve(x, taxonomies), t, taxonomies) for x in p.topics))
@@ -151,13 +159,17 @@ def plan_call(
         blocking = (
             f"programmes of {who} cover {tp.label(t, taxonomies)}: a joint call needs at least {MIN_REGIONS} regions"
         )
-        return Call(call_id, t, title, chosen, None, None, (), blocking, without)
-    window = earliest_window(chosen)
+        return Call(call_id, t, title, chosen, None, None, (), blocking, without, not_before=not_before)
+    window = earliest_window(chosen, not_before)
     if window is None:
-        changes = blocking_changes(chosen)
-        return Call(call_id, t, title, chosen, None, None, tuple(changes), _explain(chosen, changes), without)
+        changes = tuple(blocking_changes(chosen, not_before))
+        earlier = earliest_window(chosen) if not_before is not None else None
+        why = _explain(chosen, changes, not_before)
+        return Call(
+            call_id, t, title, chosen, None, None, changes, why, without, not_before=not_before, earlier=earlier
+        )
     decision = window.close + dt.timedelta(days=max(p.evaluation_days for p in chosen))
-    return Call(call_id, t, title, chosen, window, decision, (), "", without)
+    return Call(call_id, t, title, chosen, window, decision, (), "", without, not_before=not_before)
 
 
 def harmonisation(programmes: Sequence[Programme]) -> pd.DataFrame:
@@ -203,21 +215,23 @@ def plan_calls(
 
 def plan_partner_calls(
     programmes: Programmes,
-    wanted: Sequence[tuple[str, str, Sequence[str]]],
+    wanted: Sequence[tuple],
     taxonomies: dict[str, Taxonomy] | None = None,
 ) -> CallPlan:
     """One call per (name, topic, partners), e.g. the joint-call actions of an action plan
     (`ActionPlan.joint_calls`): only the partners' programmes join; a partner without a programme on
     the topic is listed (`regions_without_programme`), and a call that no two partners' programmes can
     carry stays in the plan with the reason, so the calls follow the plan or say why they cannot.
+    An optional fourth item, the action's start (`ActionPlan.joint_calls` gives it), is the earliest
+    opening day: the call follows the work its action plans before it.
     Ids are call-<name> (synthetic-call-<name> from a synthetic file)."""
     if not wanted:
         raise InputError("the action plan has no joint-call action with a topic (line 'funding', field topic)")
     taxonomies = taxonomies or builtin_taxonomies()
     tp.check_programme_topics(programmes, taxonomies, source=programmes.path)
     prefix = "synthetic-call" if programmes.synthetic else "call"
-    calls = [
-        dataclasses.replace(plan_call(f"{prefix}-{name}", topic, programmes, taxonomies, list(partners)), action=name)
-        for name, topic, partners in wanted
-    ]
+    calls = []
+    for name, topic, partners, *rest in wanted:
+        call = plan_call(f"{prefix}-{name}", topic, programmes, taxonomies, list(partners), rest[0] if rest else None)
+        calls.append(dataclasses.replace(call, action=name))
     return CallPlan(calls, programmes)

@@ -40,6 +40,30 @@ def topic_name(axis: str, code: str, title: str, language: str) -> str:
     return name(axis, code, title, language)
 
 
+def _programmes(call: Call, t: Translator) -> list[str]:
+    """The participating programmes' table and their virtual common pot."""
+    out = [
+        "| "
+        + " | ".join(
+            [t._("Region"), t._("Programme"), t._("Funding rate"), t._("Maximum grant (EUR)"), t._("Budget (EUR)")]
+        )
+        + " |",
+        "|---|---|---|---:|---:|",
+    ]
+    for p in call.programmes:
+        out.append(
+            f"| {p.region} | {p.name} | {t.percent(p.funding_rate)} | {t.integer(p.max_grant_eur)} | "
+            f"{t.integer(p.budget_eur)} |"
+        )
+    pot = sum(p.budget_eur for p in call.programmes)
+    return [
+        *out,
+        "",
+        t._("Total budget of the participating programmes (virtual common pot): EUR {amount}.", amount=t.integer(pot)),
+        "",
+    ]
+
+
 def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
     """Markdown skeleton of `call`'s text in `language`."""
     t = translator(language)
@@ -54,7 +78,7 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
     topic = topic_name(call.topic[0], call.topic[1], call.topic_title, t.language)
     out += ["# " + t._("Joint call on {topic} ({call})", call=call.id, topic=topic), ""]
     if not call.feasible:
-        reason = why_not(call.regions, call.changes, t)
+        reason = why_not(call.regions, call.changes, t, call.not_before, call.earlier)
         out += ["> " + t._("This call is not feasible as planned.") + " " + reason, ""]
     out += [
         "## " + t._("1. Purpose of the call"),
@@ -71,25 +95,12 @@ def call_text(call: Call, plan: CallPlan, language: str = "en") -> str:
         "",
         "## " + t._("2. Participating regions and programmes"),
         "",
-        "| "
-        + " | ".join(
-            [t._("Region"), t._("Programme"), t._("Funding rate"), t._("Maximum grant (EUR)"), t._("Budget (EUR)")]
-        )
-        + " |",
-        "|---|---|---|---:|---:|",
     ]
-    for p in call.programmes:
-        out.append(
-            f"| {p.region} | {p.name} | {t.percent(p.funding_rate)} | {t.integer(p.max_grant_eur)} | "
-            f"{t.integer(p.budget_eur)} |"
-        )
+    if not call.programmes:  # no table of nothing, no pot of "EUR 0": the budget is missing
+        out += [t._("No programme contributes to this call: no region has a programme on this topic."), ""]
+    else:
+        out += _programmes(call, t)
     out += [
-        "",
-        t._(
-            "Total budget of the participating programmes (virtual common pot): EUR {amount}.",
-            amount=t.integer(call.budget_eur),
-        ),
-        "",
         "## " + t._("3. Timetable"),
         "",
     ]

@@ -92,11 +92,15 @@ def _blocked(day: dt.date, blackouts: Sequence[tuple[dt.date, dt.date]]) -> dt.d
     return max(ends) if ends else None
 
 
-def earliest_window(programmes: Sequence[Programme]) -> Window | None:
-    """The earliest feasible opening day with the earliest feasible closing day after it, or None."""
+def earliest_window(programmes: Sequence[Programme], not_before: dt.date | None = None) -> Window | None:
+    """The earliest feasible opening day (on or after `not_before`, e.g. the start of the action the call
+    belongs to) with the earliest feasible closing day after it, or None. The earliest window also has
+    the earliest closing day, hence the earliest decision."""
     if not programmes:
         return None
     first = max(p.earliest_open for p in programmes)
+    if not_before is not None:
+        first = max(first, not_before)
     last = min(p.latest_close for p in programmes)
     need = dt.timedelta(days=max(p.min_open_days for p in programmes))
     blackouts = [b for p in programmes for b in p.blackout]
@@ -161,19 +165,22 @@ def _relaxed(p: Programme, name: str, days: int) -> tuple[Programme, str, str] |
     return p.model_copy(update={"blackout": tuple(rest)}), f"[{start}, {end}]", new_text
 
 
-def _feasible_with(programmes: Sequence[Programme], k: int, name: str, days: int) -> bool:
+def _feasible_with(
+    programmes: Sequence[Programme], k: int, name: str, days: int, not_before: dt.date | None = None
+) -> bool:
     relaxed = _relaxed(programmes[k], name, days)
     if relaxed is None:
         return False
     trial = list(programmes)
     trial[k] = relaxed[0]
-    return earliest_window(trial) is not None
+    return earliest_window(trial, not_before) is not None
 
 
-def blocking_changes(programmes: Sequence[Programme]) -> list[Change]:
-    """For each single field whose change alone would make the call feasible, the smallest such change;
-    sorted by days (fewest first). Empty when the call is feasible or no single change suffices."""
-    if earliest_window(programmes) is not None:
+def blocking_changes(programmes: Sequence[Programme], not_before: dt.date | None = None) -> list[Change]:
+    """For each single field whose change alone would make the call feasible (opening on or after
+    `not_before`), the smallest such change; sorted by days (fewest first). Empty when the call is
+    feasible or no single change suffices."""
+    if earliest_window(programmes, not_before) is not None:
         return []
     found: list[Change] = []
     for k, p in enumerate(programmes):
@@ -184,12 +191,12 @@ def blocking_changes(programmes: Sequence[Programme]) -> list[Change]:
             elif name.startswith("blackout"):
                 i = int(name[len("blackout[") : name.index("]")])
                 top = (p.blackout[i][1] - p.blackout[i][0]).days + 1
-            if top < 1 or not _feasible_with(programmes, k, name, top):
+            if top < 1 or not _feasible_with(programmes, k, name, top, not_before):
                 continue
             lo, hi = 1, top  # hi feasible; find the smallest feasible
             while lo < hi:
                 mid = (lo + hi) // 2
-                if _feasible_with(programmes, k, name, mid):
+                if _feasible_with(programmes, k, name, mid, not_before):
                     hi = mid
                 else:
                     lo = mid + 1
