@@ -112,3 +112,44 @@ def test_slovenian_evidence_declines_around_the_question_label(figures):
     text = sentence(figures, item=label, language="sl")
     assert "vprašanje b" in text, text
     assert not SLOVENIAN_PREPOSITION_BEFORE_NOMINATIVE.search(text), text
+
+
+# Italian elides with the typographic apostrophe (l’organizzazione, dell’EDP), as the privacy notice does;
+# a straight ' between letters is the other convention and must not come back in reader-facing text
+STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def _italian_data_texts():
+    """Every Italian string of the packaged data files: the built-in questionnaires' labels, hints and
+    choices (`label::Italiano (it)`), the rules' Italian texts (`it:`) ..."""
+
+    def walk(node, italian):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from walk(v, italian or k == "it" or str(k).endswith("(it)"))
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v, italian)
+        elif isinstance(node, str) and italian:
+            yield node
+
+    for path in sorted(SRC.glob("*/data/*.yaml")):
+        for text in walk(yaml.safe_load(path.read_text(encoding="utf-8")), False):
+            yield path.name, text
+
+
+def test_italian_apostrophes_are_typographic():
+    wrong = [(f, i, s) for f, i, s in _texts("it") if STRAIGHT_APOSTROPHE.search(s)]
+    wrong += [(f, "", s) for f, s in _italian_data_texts() if STRAIGHT_APOSTROPHE.search(s)]
+    assert not wrong, wrong[:10]
+
+
+def test_the_builtin_questionnaire_reads_d_accordo_with_the_typographic_apostrophe():
+    from s3stresstest.instrument.builtin import load_builtin
+
+    ins = load_builtin()
+    italian = [c.labels.get("Italiano (it)", "") for cl in ins.lists.values() for c in cl.choices]
+    assert "Totalmente d’accordo" in italian
+    italian += [i.labels.get("Italiano (it)", "") for i in ins.items]
+    italian += [b.labels.get("Italiano (it)", "") for b in ins.blocks]
+    assert not [x for x in italian if STRAIGHT_APOSTROPHE.search(x)]

@@ -66,7 +66,7 @@ def test_the_annex_numbers_questions_as_the_body_does(inputs):
         ("en", "Strongly disagree … Strongly agree, 5 points", "No … Yes, 3 points"),
         ("de", "Stimme überhaupt nicht zu … Stimme voll zu, 5 Stufen", "Nein … Ja, 3 Stufen"),
         ("fr", "Pas du tout d'accord … Tout à fait d'accord, 5 niveaux", "Non … Oui, 3 niveaux"),
-        ("it", "Totalmente in disaccordo … Totalmente d'accordo, 5 punti", "No … Sì, 3 punti"),
+        ("it", "Totalmente in disaccordo … Totalmente d’accordo, 5 punti", "No … Sì, 3 punti"),
         ("sl", "Sploh se ne strinjam … Popolnoma se strinjam, 5 stopenj", "Ne … Da, 3 stopnje"),
     ],
 )
