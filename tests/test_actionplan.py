@@ -398,3 +398,11 @@ def test_the_duration_of_an_action_agrees_with_its_number_of_months():
     assert runs("en", 1).endswith("(1 month)") and runs("en", 18).endswith("(18 months)")
     assert runs("de", 1).endswith("(1 Monat)") and runs("de", 18).endswith("(18 Monate)")
     assert runs("it", 1).endswith("(1 mese)") and runs("it", 18).endswith("(18 mesi)")
+
+
+def test_a_code_like_ecosystem_title_reads_as_words_in_english_and_is_translated_elsewhere():
+    data = dict(PLAN, actions=[dict(PLAN["actions"][0], topic="ecosystem:energy_renewables"), PLAN["actions"][1]])
+    plan = plan_from_data(data)
+    en = plan_document(plan, "en").text()
+    assert "Topic: Renewable energy" in en and "Energy-renewables" not in en
+    assert "Thema: Energie – erneuerbare Energien" in plan_document(plan, "de").text()

@@ -22,7 +22,7 @@ from ..i18n import LANGUAGES, check_language
 from ..transfer.safe import to_safe_csv
 from .ics import calendar
 from .plan import CallPlan
-from .texts import call_text
+from .texts import call_text, topic_name
 
 SYNTHETIC_NOTE = "SYNTHETIC EXAMPLE: invented programmes, not real funding programmes"
 
@@ -37,11 +37,12 @@ def _events(plan: CallPlan) -> list[tuple[str, dt.date, str, str]]:
             continue
         who = ", ".join(p.id for p in c.programmes)
         key = hashlib.sha256(f"{c.topic[0]}:{c.topic[1]}|{who}".encode()).hexdigest()[:12]
-        about = f"{c.topic_title}; programmes {who}; budget EUR {c.budget_eur:,.0f}{mark}"
+        title = topic_name(c.topic[0], c.topic[1], c.topic_title, "en")
+        about = f"{title}; programmes {who}; budget EUR {sum(p.budget_eur for p in c.programmes):,.0f}{mark}"
         events += [
-            (f"{key}-open@s3stresstest", c.window.open, f"Joint call opens: {c.topic_title} ({c.id})", about),
-            (f"{key}-close@s3stresstest", c.window.close, f"Joint call closes: {c.topic_title} ({c.id})", about),
-            (f"{key}-decision@s3stresstest", c.decision, f"Funding decisions: {c.topic_title} ({c.id})", about),
+            (f"{key}-open@s3stresstest", c.window.open, f"Joint call opens: {title} ({c.id})", about),
+            (f"{key}-close@s3stresstest", c.window.close, f"Joint call closes: {title} ({c.id})", about),
+            (f"{key}-decision@s3stresstest", c.decision, f"Funding decisions: {title} ({c.id})", about),
         ]
     return events
 

@@ -47,13 +47,27 @@ TITLES: dict[tuple[str, str], str] = {
 }
 
 
+#: English titles the source spells like labels ("Energy-renewables"), in words as a reader writes
+#: them; the taxonomy files keep the source's spelling, and the other languages translate it anyway
+READABLE: dict[tuple[str, str], str] = {
+    ("ecosystem", "energy_renewables"): "Renewable energy",
+    ("ecosystem", "mobility_transport_automotive"): "Mobility, transport and automotive",
+}
+
+
+def _shown(key: tuple[str, str], language: str) -> str:
+    t = translator(language)
+    return READABLE.get(key, TITLES[key]) if t.language == "en" else t._(TITLES[key])
+
+
 def topic_name(axis: object, code: object, title: object, language: str = "en") -> str:
     """A topic's title in `language` when it is a built-in EU list's title; else the title as written."""
     text = "" if title is None else str(title)
-    builtin = TITLES.get((str(axis), str(code)))
+    key = (str(axis), str(code))
+    builtin = TITLES.get(key)
     if builtin is None or text.strip() != builtin:
         return text
-    return translator(language)._(builtin)
+    return _shown(key, language)
 
 
 def topic_title(topic: Mapping, language: str = "en") -> str:
@@ -66,7 +80,7 @@ def topic_title(topic: Mapping, language: str = "en") -> str:
             continue
         key = (str(x.get("axis")), str(x.get("code")))
         if key in TITLES and str(x.get("title") or "").strip() == TITLES[key]:
-            return translator(language)._(TITLES[key])
+            return _shown(key, language)
     return own
 
 
