@@ -115,11 +115,11 @@ class CallPlan:
 def _conflicts(programmes: Sequence[Programme], not_before: dt.date | None = None) -> list[str]:
     """The binding constraints of an infeasible window, as programme.field (value)."""
     first = max(p.earliest_open for p in programmes)
-    start = [f"action start ({not_before})"] if not_before is not None and not_before >= first else []
+    binding = [f"action start ({not_before})"] if not_before is not None and not_before >= first else []
     first = max(first, not_before) if not_before is not None else first
     last = min(p.latest_close for p in programmes)
     need = max(p.min_open_days for p in programmes)
-    out = start + [f"{p.id}.earliest_open ({p.earliest_open})" for p in programmes if p.earliest_open == first]
+    out = binding + [f"{p.id}.earliest_open ({p.earliest_open})" for p in programmes if p.earliest_open == first]
     out += [f"{p.id}.latest_close ({p.latest_close})" for p in programmes if p.latest_close == last]
     out += [f"{p.id}.min_open_days ({p.min_open_days})" for p in programmes if p.min_open_days == need and need]
     for p in programmes:
