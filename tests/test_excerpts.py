@@ -135,27 +135,48 @@ def _comments(texts, languages=None, region="AT32", item="open_comments"):
     return df
 
 
-RULE = SimpleNamespace(id="r1", open_items=("open_comments",))
+RULE = SimpleNamespace(id="r1", open_items=("open_comments",), blocks=("b2",))
 
 
 def test_recommendation_excerpts_are_marked_with_their_language():
     texts = [t for t, _, _ in ANSWERS[:5]]
-    got = select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 1, 10, 0)
+    comments = _Comments(_comments(texts))
+    got = [x for _, block, _ in ANSWERS[:5] for x in select_excerpts(comments, "AT32", RULE, 1, 10, 0, block)]
     assert sorted(got) == sorted(f"{t} ({lang})" for t, _, lang in ANSWERS[:5])
-    assert select_excerpts(_Comments(_comments(texts)), "AT32", RULE, 3, 10, 0) == []  # no language has 3
+    german = ["Die Zusammenarbeit mit den Nachbarregionen sollte gestärkt werden.", "Mehr Abstimmung mit den Nachbarn."]
+    got_k3 = select_excerpts(_Comments(_comments(texts + german)), "AT32", RULE, 3, 10, 0, "b2")
+    assert sorted(got_k3) == sorted(f"{t} (de)" for t in german)  # 3 raise b2, but only 1 of them in English
     assert {quoted(g).rsplit(" (", 1)[1] for g in got} == {"English)", "German)", "French)", "Italian)"}
 
 
+def test_a_recommendation_quotes_only_answers_about_its_own_subject():
+    """AT31 (review 2): a monitoring recommendation quoted answers about funding calls and neighbours.
+    Its quotes are the answers that mention its block's keywords, and only when k respondents raise it."""
+    funding = "Die Förderausschreibungen sollten für kleine Unternehmen einfacher sein."
+    neighbours = "Die Zusammenarbeit mit den Nachbarregionen sollte gestärkt werden."
+    indicators = "Die Indikatoren für die Prioritätsbereiche der S3 sollten mit den Clustern geteilt werden."
+    monitoring = SimpleNamespace(id="b4-x", open_items=("open_comments",), blocks=("b4",))
+    few = _Comments(_comments([funding, funding, neighbours, neighbours, indicators, indicators]))
+    assert few.raising("AT32", "b4") == 2
+    assert select_excerpts(few, "AT32", monitoring, 3, 3, 0) == []  # 6 answered, but only 2 raise monitoring
+    enough = _Comments(_comments([funding, funding, neighbours, indicators, indicators, indicators + " Bitte."]))
+    assert enough.raising("AT32", "b4") == 3
+    got = select_excerpts(enough, "AT32", monitoring, 3, 3, 0)
+    assert got == [f"{indicators} (de)", f"{indicators} Bitte. (de)"]
+    assert select_excerpts(enough, "AT32", SimpleNamespace(**{**vars(monitoring), "blocks": ("b3",)}), 3, 3, 0) == []
+    assert select_excerpts(enough, "AT32", SimpleNamespace(**{**vars(monitoring), "blocks": ()}), 3, 3, 0) == []
+
+
 def test_recommendation_excerpts_prefer_the_recorded_language_and_keep_anonymity():
-    texts = ["Interreg!", "No further comment.", "Mail to a.b@c.de please"]
+    texts = ["Interreg!", "No further comment.", "Interreg: mail to a.b@c.de please"]
     got = select_excerpts(_Comments(_comments(texts, ["fr", "en", ""])), "AT32", RULE, 1, 10, 0)
-    assert sorted(got) == ["Interreg! (fr)", "Mail to [e-mail] please (en)"]
+    assert sorted(got) == ["Interreg! (fr)", "Interreg: mail to [e-mail] please (en)"]
     assert select_excerpts(_Comments(_comments(texts[:2])), "AT32", RULE, 3, 10, 0) == []
     assert "AT32-" not in json.dumps(got) and "policy_maker" not in json.dumps(got)
 
 
 def test_marked_excerpts_stay_within_the_length_limit():
-    got = select_excerpts(_Comments(_comments(["the " * 100] * 3)), "AT32", RULE, 3, 10, 0)
+    got = select_excerpts(_Comments(_comments(["the interreg " * 50] * 3)), "AT32", RULE, 3, 10, 0)
     assert len(got) == 1 and got[0].endswith("… (en)") and len(got[0]) <= 200
 
 

@@ -84,9 +84,14 @@ def test_item_rows_quote_open_answers_only_from_k_respondents():
     )
     rules = h.ruleset(RULE, block_rule)
 
-    def excerpts(n):
+    def excerpts(n, about="Involve clusters in the draft"):  # b1: "involv", "draft"
         comments = pd.DataFrame(
-            {"respondent_id": range(n), "region": R, "item": "b1_open", "text": [f"Answer {i}" for i in range(n)]}
+            {
+                "respondent_id": range(n),
+                "region": R,
+                "item": "b1_open",
+                "text": [f"{about}, answer {i}" for i in range(n)],
+            }
         )
         out = compose(recommend(res, rules=rules), res, rules=rules, open_comments=comments, min_respondents=3)
         rows = out[(out["region"] == R) & (out["rule_id"] == ITEM_WEAKEST)]
@@ -94,6 +99,8 @@ def test_item_rows_quote_open_answers_only_from_k_respondents():
 
     assert all(x == [] for x in excerpts(2))
     assert all(len(x) == 3 for x in excerpts(5))
+    # answers about another subject (funding, block b3) are not quoted under a b1 row
+    assert all(x == [] for x in excerpts(5, about="More funding calls for small firms"))
 
 
 def test_topics_of_one_subject_and_the_same_partners_collapse():

@@ -485,7 +485,7 @@ def test_ranking_restarts_per_territory_and_empty_output():
 # -- excerpts ------------------------------------------------------------------------------------------
 
 
-def comments(n, region=R, item="open_obstacles", text="Calls are hard to find."):
+def comments(n, region=R, item="open_obstacles", text="The draft was hard to find."):  # b1: "draft"
     return pd.DataFrame(
         [
             {
@@ -512,7 +512,7 @@ def excerpts(oc, evidence=("open_answers:open_obstacles",), **kw):
 def test_excerpts_respect_the_anonymity_threshold():
     assert excerpts(comments(2)) == []
     got = excerpts(comments(3))
-    assert len(got) == 3 and all(g.startswith("Calls are hard to find.") for g in got)
+    assert len(got) == 3 and all(g.startswith("The draft was hard to find.") for g in got)
     assert excerpts(comments(3), min_respondents=4) == []
     assert len(excerpts(comments(5), max_excerpts=2)) == 2
     # Two respondents of another territory do not count towards this one's threshold.
@@ -524,9 +524,9 @@ def test_excerpts_respect_the_anonymity_threshold():
 
 def test_excerpts_hide_identities_and_contacts():
     oc = comments(3)
-    oc.loc[0, "text"] = "Write to jane.doe@region.example.org or see https://www.example.com/s3?x=1 now"
-    oc.loc[1, "text"] = "Call me on +41 79 123 45 67 or 0039 02 1234567 please; see www.cluster.example"
-    oc.loc[2, "text"] = "word " * 80
+    oc.loc[0, "text"] = "Draft: write to jane.doe@region.example.org or see https://www.example.com/s3?x=1 now"
+    oc.loc[1, "text"] = "Draft: call me on +41 79 123 45 67 or 0039 02 1234567 please; see www.cluster.example"
+    oc.loc[2, "text"] = "draft " * 80
     got = excerpts(oc)
     joined = " ".join(got)
     for secret in ("jane.doe", "@", "https://", "example.com", "79 123", "1234567", "www.", "cluster.example"):
@@ -539,7 +539,7 @@ def test_excerpts_hide_identities_and_contacts():
 
 
 def test_excerpt_choice_is_deterministic_with_the_seed():
-    oc = pd.concat([comments(9, text=f"Obstacle {k}") for k in range(3)], ignore_index=True)
+    oc = pd.concat([comments(9, text=f"Obstacle {k} in the draft") for k in range(3)], ignore_index=True)
     oc["respondent_id"] = [f"r{k}" for k in range(len(oc))]
     a = excerpts(oc, seed=1)
     assert a == excerpts(oc.sample(frac=1.0, random_state=3), seed=1)
@@ -715,14 +715,14 @@ def test_excerpts_take_every_answer_when_there_are_few():
             "respondent_id": ["a", "b", "c", "d", "a"],
             "region": R,
             "item": ["q_open", "q_open", "q_open", "q_more", "q_more"],
-            "text": ["Zeta idea", "alpha idea", "none", "alpha idea", "mail me at a@b.org"],
+            "text": ["Zeta draft idea", "alpha draft idea", "none", "alpha draft idea", "mail me at a@b.org"],
         }
     )
     recs = recommend(res, rules=rules, open_comments=comments, max_excerpts=3)
     # q_more has 2 respondents (< 3): left out; "none" says nothing; the rest sorted.
-    assert json.loads(recs["excerpts"].iloc[0]) == ["Zeta idea", "alpha idea"]
+    assert json.loads(recs["excerpts"].iloc[0]) == ["Zeta draft idea", "alpha draft idea"]
     recs = recommend(res, rules=rules, open_comments=comments, max_excerpts=1)
-    assert json.loads(recs["excerpts"].iloc[0])[0] in {"Zeta idea", "alpha idea"}
+    assert json.loads(recs["excerpts"].iloc[0])[0] in {"Zeta draft idea", "alpha draft idea"}
 
 
 def test_national_alignment_evidence_records_the_period_of_the_national_s3_compared():

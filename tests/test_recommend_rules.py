@@ -264,6 +264,41 @@ def test_demo_excerpts_only_where_enough_respondents_answered(demo):
     assert not recs["excerpts"].str.contains("cluster_manager|policy_maker").any()
 
 
+def test_demo_quotes_under_a_recommendation_are_about_its_subject(demo):
+    """Review 2 (AT31, SI): a monitoring recommendation said "4 respondents raise monitoring" and quoted
+    answers about funding calls and neighbours. Every quote under a composed recommendation now contains one
+    of its block's keywords in the answer's language, and its count sentence gives the number of respondents
+    whose open answers mention that block (worked out here), at least k."""
+    from s3stresstest.recommend.compose import THEMES, compose
+    from s3stresstest.recommend.keywords import BLOCK_KEYWORDS, LANGUAGES, fold, mentions
+
+    result, oc = demo
+    out = compose(recommend(result, open_comments=oc), result, open_comments=oc, min_respondents=3)
+    raising: dict[tuple[str, str], set[str]] = {}
+    for r in oc.dropna(subset=["text"]).itertuples():
+        for block in BLOCK_KEYWORDS:
+            if mentions(str(r.text), block):
+                raising.setdefault((r.region, block), set()).add(r.respondent_id)
+    marked = re.compile(r"^(.*) \((" + "|".join(LANGUAGES) + r")\)$")
+    quoted_rows, blocks_quoted = 0, set()
+    for row in out.itertuples():
+        got = json.loads(row.excerpts)
+        if not got:
+            continue
+        quoted_rows += 1
+        block = row.blocks.split()[0]
+        blocks_quoted.add(block)
+        n = len(raising.get((row.region, block), ()))
+        assert n >= 3, (row.region, row.rule_id)
+        said = f"In their open answers, {n} respondents in {row.region} raise {THEMES[block]} as well."
+        assert said in row.recommendation, (row.region, row.rule_id)
+        for excerpt in got:
+            m = marked.match(excerpt)
+            text, stems = (m.group(1), BLOCK_KEYWORDS[block][m.group(2)]) if m else (excerpt, ())
+            assert any(s in fold(text) for s in stems), (row.region, row.rule_id, excerpt)
+    assert quoted_rows >= 10 and len(blocks_quoted) >= 3
+
+
 def test_demo_evidence_is_json_with_published_figures(demo):
     result, _ = demo
     recs = recommend(result)

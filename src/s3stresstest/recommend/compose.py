@@ -64,7 +64,6 @@ import pandas as pd
 from ..i18n import LANGUAGES, Translator, translator
 from ..instrument.scope import applicable
 from .engine import _Comments, select_excerpts
-from .keywords import mentions
 from .rules import Rule, RuleSet, as_ruleset
 
 WRITTEN = 7
@@ -347,7 +346,6 @@ class Composer:
         self.rule_by_block: dict[str, Any] = {}  # whose open questions give an item row its excerpts
         self.comments = _Comments(open_comments)
         self.max_excerpts = max_excerpts
-        self.themes = _themes(open_comments)
         self.priorities: dict[str, list[str]] = {}
         matches = al.get("priority_matches")
         if matches is not None and len(matches):
@@ -602,12 +600,13 @@ class Composer:
         )
 
     def excerpts(self, region: str, block: str) -> list[str]:
-        """Open answers for an item row: those the block's below-peers rule quotes, with the engine's
-        anonymity (only questions answered by at least k respondents, cleaned, no respondent shown)."""
+        """Open answers for an item row: those of the block's below-peers rule's questions that mention the
+        block (`engine.select_excerpts`), with the engine's anonymity (only questions answered by at least k
+        respondents, only when k respondents raise the block, cleaned, no respondent shown)."""
         rule = self.rule_by_block.get(block)
         if rule is None:
             return []
-        return select_excerpts(self.comments, region, rule, self.k, self.max_excerpts, 0)
+        return select_excerpts(self.comments, region, rule, self.k, self.max_excerpts, 0, block)
 
     # units, certainty and text of any row
     def units(self, region: str, figures: list[dict]) -> list[tuple[str, str]]:
@@ -973,8 +972,8 @@ class Composer:
         open answers (the row's block, found by the keywords of `keywords`), and its S3 priority areas by
         name when the row is about alignment, synergies or the portfolio of priorities."""
         out = []
-        block = str(row.get("blocks") or "").split(" ")[0]
-        n = self.themes.get(region, {}).get(block, 0)
+        block = str(row.get("blocks") or "").split(" ")[0]  # the block `engine.select_excerpts` quotes on
+        n = self.comments.raising(region, block)
         if block and n >= self.k:
             out.append(
                 t.ngettext(
@@ -1014,31 +1013,6 @@ class Composer:
                     )
                 )
         return out
-
-
-def _themes(open_comments: pd.DataFrame | None) -> dict[str, dict[str, int]]:
-    """Per territory and block: how many respondents speak about the block in any open answer, by the
-    block keywords of `keywords` in all five languages."""
-    from .keywords import BLOCK_KEYWORDS
-
-    out: dict[str, dict[str, int]] = {}
-    if (
-        open_comments is None
-        or not len(open_comments)
-        or not {"respondent_id", "region", "text"} <= set(open_comments.columns)
-    ):
-        return out
-    who: dict[tuple[str, str], set[str]] = {}
-    for r in open_comments[open_comments["text"].notna()].to_dict("records"):
-        text = str(r["text"])
-        if not text.strip():
-            continue
-        for block in BLOCK_KEYWORDS:
-            if mentions(text, block):
-                who.setdefault((str(r["region"]), block), set()).add(str(r["respondent_id"]))
-    for (region, block), ids in who.items():
-        out.setdefault(region, {})[block] = len(ids)
-    return out
 
 
 # (criticism, praise of the same thing): when both fire, the praise joins the criticism as its way out

@@ -10,7 +10,10 @@ the 0-100 score of `compose`.
 
 Anonymity: excerpts come only from the open questions a rule names in its evidence,
 and only when at least `min_respondents` respondents of that territory answered that
-question; e-mail addresses, links and phone numbers are removed and each excerpt is cut
+question. They are about the rule's subject: an answer is quoted only when it mentions a keyword
+of the rule's first block (`keywords.mentions`), and only when at least `min_respondents`
+respondents of the territory raise that block in their open answers (the count the composed
+text states). E-mail addresses, links and phone numbers are removed and each excerpt is cut
 to 200 characters; neither the respondent nor the stakeholder group is shown. Figures
 that are not published (status suppressed or insufficient) never appear in evidence.
 """
@@ -28,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..alignment.own_synergies import own_topics
-from .keywords import language_of, mark
+from .keywords import BLOCK_KEYWORDS, language_of, mark, mentions, unmark
 from .rules import RuleSet, as_ruleset, rules_record
 from .triggers import Context, _int, _isnum, national_figures, num, perception_figures, rounded
 
@@ -206,13 +209,25 @@ def _stable_seed(seed: int, *parts: str) -> int:
     return int.from_bytes(h[:8], "big")
 
 
-def select_excerpts(comments: _Comments, region: str, rule, k: int, max_excerpts: int, seed: int) -> list[str]:
-    """Up to `max_excerpts` cleaned answers to the rule's open questions, from items with >= k respondents."""
-    if max_excerpts <= 0:
+def topic_block(rule) -> str:
+    """The block a rule's open-answer count and quotes are about: its first block ("" when it has none)."""
+    blocks = getattr(rule, "blocks", ()) or ()
+    return str(blocks[0]) if blocks else ""
+
+
+def select_excerpts(
+    comments: _Comments, region: str, rule, k: int, max_excerpts: int, seed: int, block: str | None = None
+) -> list[str]:
+    """Up to `max_excerpts` cleaned answers to the rule's open questions, from items with >= k respondents,
+    that mention the keywords of `block` (default: the rule's first block), and none unless at least k
+    respondents of the territory raise that block in their open answers: a recommendation quotes only
+    answers about its own subject, the ones its "n respondents raise ..." sentence counts."""
+    block = topic_block(rule) if block is None else block
+    if max_excerpts <= 0 or comments.raising(region, block) < k:
         return []
     pool: set[str] = set()
     for item in rule.open_items:
-        pool |= comments.usable((region, item), k)
+        pool |= {x for x in comments.usable((region, item), k) if mentions(unmark(x), block)}
     distinct = sorted(pool)
     if len(distinct) <= max_excerpts:
         return distinct  # the draw below would take them all
@@ -231,6 +246,7 @@ class _Comments:
         self._answers: dict[tuple[str, str], tuple[int, list[tuple[str, str]]]] = {}
         self._usable: dict[tuple[str, str, int], set[str]] = {}
         self._clean: dict[tuple[str, str], tuple[str, str]] = {}
+        self._raising: dict[tuple[str, str], set[str]] = {}  # (region, block) -> who mentions the block
         if open_comments is None or not len(open_comments):
             return
         need = {"respondent_id", "region", "item", "text"}
@@ -252,6 +268,14 @@ class _Comments:
         texts = groups["_answer"].agg(list)
         for (r, i), n, t in zip(respondents.index, respondents.tolist(), texts.tolist(), strict=True):
             self._answers[(str(r), str(i))] = (int(n), t)
+        for rid, region, text in zip(oc["respondent_id"], oc["region"], oc["text"], strict=True):
+            for block in BLOCK_KEYWORDS:
+                if mentions(text, block):
+                    self._raising.setdefault((str(region), block), set()).add(str(rid))
+
+    def raising(self, region: str, block: str) -> int:
+        """How many respondents of the territory mention the block's keywords in any of their open answers."""
+        return len(self._raising.get((region, block), ()))
 
     def usable(self, key: tuple[str, str], k: int) -> set[str]:
         """The distinct cleaned answers that say something, when at least `k` respondents answered; else none.

@@ -189,6 +189,12 @@ def mark(excerpt: str, language: str) -> str:
     return f"{excerpt} ({language})" if language in LANGUAGES else excerpt
 
 
+def unmark(excerpt: str) -> str:
+    """The excerpt without the language mark `mark` appended."""
+    m = _MARK.search(excerpt)
+    return excerpt[: m.start()] if m else excerpt
+
+
 def quoted(excerpt: str, language: str = "en") -> str:
     """A marked excerpt for a page in `language`: „text“ in German (the language's quotation marks), the
     answer's language named in the page's language ("Deutsch", "allemand", "tedesco"...: CLDR names) after
