@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 DEMO_OUT ?= demo-output
+# the demo plan starts with the synthetic example programmes (2027-28), so its joint calls stay plannable
+DEMO_PLAN_START ?= 2027-01
 # Real reference data beside the checkout (never committed); seeded when present.
 SHARED_DATA ?= ../shared/data
 # What `make test-fast` leaves out (markers registered in pyproject.toml).
@@ -46,7 +48,7 @@ demo: system-packages seed
 	$(BIN)/s3stresstest report --results $(DEMO_OUT) --out $(DEMO_OUT)/reports --format html,pdf,docx --overwrite
 	$(BIN)/s3stresstest topics --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/topics --overwrite
 	rm -f $(DEMO_OUT)/action/plan.yaml
-	$(BIN)/s3stresstest plan new --results $(DEMO_OUT) --territories $(ALPINE) --out $(DEMO_OUT)/action/plan.yaml
+	$(BIN)/s3stresstest plan new --results $(DEMO_OUT) --territories $(ALPINE) --start $(DEMO_PLAN_START) --out $(DEMO_OUT)/action/plan.yaml
 	$(BIN)/s3stresstest calls plan --plan $(DEMO_OUT)/action/plan.yaml --out $(DEMO_OUT)/action/calls --overwrite
 	$(BIN)/s3stresstest plan build --actions $(DEMO_OUT)/action/plan.yaml --calls $(DEMO_OUT)/action/calls \
 		--out $(DEMO_OUT)/action/plan --overwrite --language en --language de --language fr --language it --language sl
