@@ -7,11 +7,14 @@ The reports draw and print only the shares `publishable_shares` lets through; fi
 publication (the pilots' distributions.csv, the shares a finding counts) pass through
 `publishable_distributions`, so a CSV beside a report never gives back what the report hides.
 The run folder keeps the raw shares: it is the analyst's working record (docs/anonymity.md).
+Run totals (the synthesis, the memo) come from `publishable_total`, so that the total minus the
+territories' printed counts never gives back a territory shown as "fewer than k".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -80,3 +83,40 @@ def publishable_scores(scores: pd.DataFrame, k: int) -> pd.DataFrame:
     out["n"] = pd.to_numeric(out["n"], errors="coerce").astype("Float64")
     out.loc[out["n"] < k, "n"] = pd.NA
     return out
+
+
+@dataclass(frozen=True)
+class RespondentTotal:
+    """What a publication may say about how many answered (`publishable_total`).
+
+    `respondents` sums the territories with at least k respondents only: a territory with 1 to
+    k-1 is printed as "fewer than k", and a total holding it would give it back by difference.
+    """
+
+    territories: int  # every territory of the run
+    answered: int  # territories with at least one respondent
+    published: int  # territories with at least k respondents, whose counts are printed
+    below_k: int  # territories with 1 to k-1 respondents, printed as "fewer than k"
+    respondents: int  # respondents of the `published` territories only
+
+    @property
+    def complete(self) -> bool:
+        """Whether `respondents` is every respondent of the run (no territory below k)."""
+        return self.below_k == 0
+
+
+def publishable_total(per_territory: Mapping[str, int], k: int) -> RespondentTotal:
+    """The run total a report may print, from each territory's number of respondents.
+
+    A territory's own count is printed only from k up (zero too: it is about nobody), so the
+    total counts those territories only; subtracting their printed counts from it leaves 0.
+    """
+    counts = [int(n) for n in per_territory.values()]
+    shown = [n for n in counts if n >= k]
+    return RespondentTotal(
+        territories=len(counts),
+        answered=sum(1 for n in counts if n > 0),
+        published=len(shown),
+        below_k=sum(1 for n in counts if 0 < n < k),
+        respondents=sum(shown),
+    )

@@ -390,8 +390,12 @@ def heatmap(
     id_prefix: str | None = None,
     language: str = "en",
     narrow: bool = False,
+    words: Mapping[str, str] | None = None,
 ) -> Svg:
     """Territories × blocks, score printed in each cell; unpublished cells hatched with the word.
+
+    `words`: translated cell words for statuses beyond CELL_WORDS (the synthesis names a territory
+    with no answers, or fewer than k respondents, so rather than by its blocks' status).
 
     Rows are sorted by territory code (`sort="code"`, the default: no league table) or kept in
     the order given (`sort=None`). Long block labels are replaced by the block code in the
@@ -469,7 +473,7 @@ def heatmap(
                 status = "missing" if r is None else str(r.get("status") or "missing")
                 if status == "ok":  # status ok but no number: nothing to publish
                     status = "missing"
-                word = tr._(CELL_WORDS[status]) if status in CELL_WORDS else status
+                word = (words or {}).get(status) or (tr._(CELL_WORDS[status]) if status in CELL_WORDS else status)
                 doc.rect(x, y, cell_w, cell_h, fill=doc.pattern("missing"), stroke="#ffffff", sw=1.5)
                 if not narrow:  # (a narrow cell has no room for the word: its table gives it)
                     tw = text_width(word, 10) + 8

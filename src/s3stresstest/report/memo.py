@@ -28,7 +28,7 @@ from . import palette as pal
 from .common import figure
 from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table
 from .svg import Doc, axis, wrap
-from .synthesis import synthetic_banner, type_summaries_in
+from .synthesis import answered_sentences, run_total, synthetic_banner, type_summaries_in
 
 #: The memo's title (also what the web admin's list of reports calls it: one text, one translation).
 TITLE = N_("Clusters in Smart Specialisation: what the S3 StressTest shows")
@@ -325,6 +325,25 @@ def _run_date(record) -> _dt.date | None:
         return None
 
 
+def respondents_phrase(inputs, t: Translator) -> str:
+    """The subtitle's count of respondents: never a total giving back a territory below k by difference
+    (`disclosure.publishable_total`: with one below k, only the territories with at least k are counted)."""
+    tot, k = run_total(inputs), t.integer(inputs.min_respondents)
+    if tot.complete:
+        return t.ngettext(
+            "{count} respondent", "{count} respondents", tot.respondents, count=t.integer(tot.respondents)
+        )
+    if tot.published:
+        return t.ngettext(
+            "{count} respondent in the territories with at least {k} each",
+            "{count} respondents in the territories with at least {k} each",
+            tot.respondents,
+            count=t.integer(tot.respondents),
+            k=k,
+        )
+    return t._("no territory with {k} or more respondents", k=k)
+
+
 def build_memo(inputs, *, findings_params: FindingParams | None = None, language: str = "en") -> Document:
     """At most two pages: three key messages with their figures, one chart, three asks, a note on the data;
     every text in `language` (en, de, fr, it, sl)."""
@@ -334,23 +353,17 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
     t = translator(language)
     p = findings_params or FindingParams()
     n = len(inputs.territories)
-    counts = inputs.record.get("counts") or {}
-    respondents = counts.get("respondents")
-    people = t.integer(respondents) if respondents is not None else "–"
+    people = respondents_phrase(inputs, t)
     run_date = _run_date(inputs.record)
     if run_date is not None:
         subtitle = t._(
-            "Memo for decision makers, from the results of {date}. {n} territories, {respondents} respondents.",
+            "Memo for decision makers, from the results of {date}. {n} territories, {respondents}.",
             date=t.date(run_date),
             n=t.integer(n),
             respondents=people,
         )
     else:
-        subtitle = t._(
-            "Memo for decision makers. {n} territories, {respondents} respondents.",
-            n=t.integer(n),
-            respondents=people,
-        )
+        subtitle = t._("Memo for decision makers. {n} territories, {respondents}.", n=t.integer(n), respondents=people)
     doc = Document(
         kind="memo",
         title=t._(TITLE),
@@ -367,13 +380,12 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
     short.add(
         Paragraph(
             t._(
-                "The S3 StressTest asked {respondents} people in {n} territories how well cluster organisations take "
-                "part in their region's Smart Specialisation Strategy (S3): in its design, its alignment with "
-                "national and neighbouring strategies, its implementation, monitoring and impact. Scores run from 0 "
-                "(weakest) to 100.",
-                respondents=people,
-                n=t.integer(n),
+                "The S3 StressTest asks how well cluster organisations take part in their region's Smart "
+                "Specialisation Strategy (S3): in its design, its alignment with national and neighbouring "
+                "strategies, its implementation, monitoring and impact. Scores run from 0 (weakest) to 100."
             )
+            + " "
+            + answered_sentences(inputs, t)
             + " "
             + t._(STAND_OUT[len(msgs)]),
             style="lead",

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..disclosure import RespondentTotal, publishable_total
 from ..errors import InputError
 from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology, typology_rule
 from ..i18n import Translator, check_language, translator
@@ -248,28 +249,93 @@ def type_summaries_in(inputs, language: str, params: FindingParams, t: dict | No
     return {int(r["type"]): str(r["summary"]) for _, r in rows.iterrows()}
 
 
+def run_total(inputs) -> RespondentTotal:
+    """The run's respondent total as a publication may print it (`disclosure.publishable_total`)."""
+    counts = inputs.respondent_counts()
+    per = counts.groupby("region")["respondents"].sum()
+    return publishable_total({c: int(per.get(c, 0)) for c in inputs.territories}, inputs.min_respondents)
+
+
+def territory_states(inputs) -> dict[str, str]:
+    """Territories whose every figure is withheld for want of respondents: code -> "no_answers" (nobody
+    answered) or "below_k" (1 to k-1 respondents). They are named so instead of a block's status."""
+    counts = inputs.respondent_counts()
+    per = counts.groupby("region")["respondents"].sum()
+    k = inputs.min_respondents
+    out = {}
+    for c in inputs.territories:
+        n = int(per.get(c, 0))
+        if n < k:
+            out[c] = "no_answers" if n == 0 else "below_k"
+    return out
+
+
+def state_word(state: str, t: Translator, k: int, *, short: bool = False) -> str:
+    """The word in place of a figure of a territory with no answers or fewer than k respondents."""
+    if state == "no_answers":
+        # TRANSLATORS: in place of a score: nobody answered in this territory
+        return t._("no answers")
+    # TRANSLATORS: in place of a score: the territory has fewer than k respondents (anonymity)
+    return t._("fewer than {k}", k=t.integer(k)) if short else t._("fewer than {k} respondents", k=t.integer(k))
+
+
+def answered_sentences(inputs, t: Translator) -> str:
+    """How many territories answered and how many respondents, never a total that gives back a territory
+    shown as "fewer than k" (the total counts the territories with at least k only, and says so)."""
+    tot, k = run_total(inputs), t.integer(inputs.min_respondents)
+    out = [
+        t.ngettext(
+            "{answered} of {n} territory answered the {instrument} (version {version}).",
+            "{answered} of {n} territories answered the {instrument} (version {version}).",
+            tot.territories,
+            answered=t.integer(tot.answered),
+            instrument=instrument_title(inputs.instrument.title, t),
+            version=inputs.instrument.version,
+        )
+    ]
+    if tot.complete:
+        out.append(
+            t.ngettext(
+                "{respondents} respondent in all.",
+                "{respondents} respondents in all.",
+                tot.respondents,
+                respondents=t.integer(tot.respondents),
+            )
+        )
+        return " ".join(out)
+    if tot.published:
+        out.append(
+            t._(
+                "Respondents in the territories with at least {k} respondents each: {respondents}.",
+                k=k,
+                respondents=t.integer(tot.respondents),
+            )
+        )
+    else:
+        out.append(t._("No territory has {k} or more respondents, so no number of respondents is given.", k=k))
+    out.append(
+        t.ngettext(
+            "{count} territory has fewer than {k} respondents: its number is given nowhere, nor counted in "
+            "any total, so that it cannot be worked out by difference.",
+            "{count} territories have fewer than {k} respondents: their numbers are given nowhere, nor counted in "
+            "any total, so that none can be worked out by difference.",
+            tot.below_k,
+            count=t.integer(tot.below_k),
+            k=k,
+        )
+    )
+    return " ".join(out)
+
+
 def _intro(inputs, language: str = "en") -> Section:
     t = translator(language)
     s = Section(t._("About this synthesis"), "about")
-    n = len(inputs.territories)
-    counts = inputs.record.get("counts") or {}
-    respondents = counts.get("respondents")
     groups = ", ".join(
         f"{peer_label(g, language=language)} ({t.integer(len(inputs.peer_groups[g]))})" for g in inputs.peer_groups
     )
     s.add(
         Paragraph(
-            t.ngettext(
-                "{n} territory answered the {instrument} (version {version}); {respondents} respondents in all. "
-                "Peer groups: {groups}.",
-                "{n} territories answered the {instrument} (version {version}); {respondents} respondents in all. "
-                "Peer groups: {groups}.",
-                n,
-                instrument=instrument_title(inputs.instrument.title, t),
-                version=inputs.instrument.version,
-                respondents=t.integer(respondents) if respondents is not None else "–",
-                groups=groups or "–",
-            ),
+            answered_sentences(inputs, t) + " " + t._("Peer groups: {groups}.", groups=groups or "–"),
             style="lead",
         )
     )
@@ -293,18 +359,26 @@ def scores_section(inputs, language: str = "en") -> Section:
     s = Section(t._("Territories and blocks"), "heatmap", page_break=True)
     blocks = inputs.blocks
     codes = sorted(inputs.territories)
+    states, k = territory_states(inputs), inputs.min_respondents
     ch = load_charts()
     if ch is not None:
-        args = (ch.heatmap, inputs.block_scores, codes, blocks, {b: ins.block_label(b, language) for b in blocks})
+        # a territory without answers, or below k, is named so in its cells, not by its blocks' status
+        scores = inputs.block_scores.copy()
+        held = scores["region"].isin(states)
+        scores.loc[held, "status"] = scores.loc[held, "region"].map(states)
+        scores.loc[held, "score"] = float("nan")
+        words = {st: state_word(st, t, k, short=True) for st in ("no_answers", "below_k")}
+        args = (ch.heatmap, scores, codes, blocks, {b: ins.block_label(b, language) for b in blocks})
         svg = draw_chart(
             *args,
             territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
             sort="code",
             id_prefix="heatmap",
             language=language,
+            words=words,
         )
         # on a phone: codes only and narrower cells, legible at 390 px
-        phone = draw_chart(*args, sort="code", id_prefix="heatmap-narrow", language=language, narrow=True)
+        phone = draw_chart(*args, sort="code", id_prefix="heatmap-narrow", language=language, narrow=True, words=words)
         s.add(figure(svg, t._("Territories by code; the table below gives the intervals."), wide=True, narrow=phone))
     s.add(Bullets([f"{b}: {ins.block_label(b, language)}" for b in blocks]))
     bs = inputs.block_scores.set_index(["region", "block"])
@@ -313,7 +387,10 @@ def scores_section(inputs, language: str = "en") -> Section:
         cells = [f"{inputs.name(c)} ({c})" if inputs.name(c) != c else c]
         any_withheld = False
         for b in blocks:
-            if (c, b) in bs.index and bs.loc[(c, b), "status"] == "ok":
+            if c in states:
+                cells.append(state_word(states[c], t, k))
+                any_withheld = True
+            elif (c, b) in bs.index and bs.loc[(c, b), "status"] == "ok":
                 r = bs.loc[(c, b)]
                 cells.append(t.interval(r["score"], r["ci_low"], r["ci_high"]))
             else:
@@ -678,11 +755,14 @@ def map_section(inputs, block: str, language: str = "en") -> Section:
     )
     if svg is None:
         return s.add(Callout(t._("No map: the map could not be drawn for these territories."), kind_of="missing"))
-    data = Table(
-        [t._("Territory"), t._("Score")],
-        [[c, t.number(v) if v is not None else t._("suppressed")] for c, v in sorted(known.items())],
-        compact=True,
-    )
+    states = territory_states(inputs)
+
+    def cell(c: str, v: float | None) -> str:
+        if c in states:
+            return state_word(states[c], t, inputs.min_respondents)
+        return t.number(v) if v is not None else t._("suppressed")
+
+    data = Table([t._("Territory"), t._("Score")], [[c, cell(c, v)] for c, v in sorted(known.items())], compact=True)
     s.add(
         figure(
             svg,
