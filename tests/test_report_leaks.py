@@ -341,3 +341,70 @@ def test_alignment_notes_are_worded_in_the_language_and_in_their_row(national_ru
             assert national == t._("not applicable: its S3 is the national strategy"), national
         else:
             assert national == t._("no national S3 of {code} is in the sourced data", code="AT"), national
+
+
+# -- why a part is left out (second review: "L'allineamento non è riportato: no strategies given (the S3
+# priorities file): alignment is left out." in Italian, German and Slovenian web-run reports) --
+
+
+def _recorded(message: str) -> tuple[str, dict[str, str]]:
+    fields = {name: f"<{name}-value>" for name in re.findall(r"\{(\w+)\}", message)}
+    return message.format(**fields), fields
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_left_out_reason_a_run_records_is_said_in_the_language(language):
+    from s3stresstest.run.reasons import PARTS, REASONS, part_text, reason_text
+
+    for message in REASONS:
+        recorded, fields = _recorded(message)
+        said = reason_text(recorded, language)
+        assert said != recorded, message
+        assert all(v in said for v in fields.values()), said  # paths, rule ids and errors kept as recorded
+    for key in PARTS:
+        assert part_text(key, language) != part_text(key, "en"), key
+    assert reason_text("a reason of an older version", language) == "a reason of an older version"
+
+
+def test_the_run_records_no_reason_that_is_not_a_message():
+    """Every `missing[...] = ...` of the run stages uses a message of `run.reasons`, so reports can translate it."""
+    from pathlib import Path
+
+    import s3stresstest.run as run_pkg
+
+    for path in Path(run_pkg.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"missing\[[^\]]+\]\s*=\s*\(?\s*f?[\"']", source), path.name
+        assert not re.search(r"why\s*=\s*\(?\s*f?[\"']", source), path.name
+
+
+@pytest.fixture(scope="module")
+def no_alignment(tmp_path_factory, shared_data):
+    """A run made without a strategies file (as every run made on the web pages is)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("S3ST_DATA_DIR", str(shared_data))
+        folder = make_results(
+            tmp_path_factory.mktemp("no-alignment") / "results", REGIONAL, bootstrap=20, alignment=False
+        )
+    return ReportInputs.load(folder, data_folder=shared_data)
+
+
+@pytest.mark.parametrize("language", OTHERS)
+@pytest.mark.parametrize("web", [False, True])
+def test_a_report_without_alignment_says_why_in_its_language(no_alignment, language, web):
+    from s3stresstest.i18n import translator
+    from s3stresstest.run.reasons import NO_STRATEGIES, NO_STRATEGIES_WEB, REASONS
+
+    assert no_alignment.missing["alignment"] == NO_STRATEGIES
+    if web:
+        no_alignment.missing["alignment"] = NO_STRATEGIES_WEB
+    try:
+        text = _text(render_html(build_regional(no_alignment, "AT31", language=language)))
+    finally:
+        no_alignment.missing["alignment"] = NO_STRATEGIES
+    for message in REASONS:
+        longest = max(re.split(r"\{\w+\}", message), key=len).strip(" :()")
+        assert longest not in text, f"English reason in {language}: {longest!r}"
+    expected = translator(language)._(NO_STRATEGIES_WEB if web else NO_STRATEGIES)
+    assert text.count(expected) >= 2, expected  # in the alignment section and in the provenance list
+    assert "alignment:" not in text and "left out" not in text

@@ -38,6 +38,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "report/templates/base.html.j2",
         "report/templates/index.html.j2",
         "formatting.py",
+        "run/reasons.py",
     ),
     "regional": ("report/regional.py", "report/alignment_notes.py", "report/templates/regional.html.j2"),
     "synthesis": (

@@ -245,6 +245,23 @@ def _regional(inputs: ReportInputs, code: str, language: str) -> Document:
     return build_regional(inputs, code, language=language)
 
 
+def run_name(results_dir: Path) -> str:
+    """What a run is called: its folder's name, or the name of the folder around it when the run folder is
+    just `results` (the web pages keep a run as `<run id>/results`)."""
+    folder = Path(results_dir).resolve()
+    return folder.parent.name if folder.name == "results" and folder.parent.name else folder.name
+
+
+def _made(inputs: ReportInputs, t) -> str | None:
+    """The day the run was made (its record's `created`), in the language; None when not recorded."""
+    import datetime as dt
+
+    try:
+        return t.date(dt.datetime.fromisoformat(str(inputs.record.get("created") or "")))
+    except ValueError:
+        return None
+
+
 def _write_index(
     folder: Path, inputs: ReportInputs, titles: dict[str, tuple[str, str]], fmts: tuple[str, ...], language: str
 ) -> None:
@@ -286,7 +303,8 @@ def _write_index(
             # the run's synthetic-data notice is a message of the report catalogues (another notice stays as is)
             banner=t.gettext(inputs.banner) if inputs.banner else inputs.banner,
             version=__version__,
-            results=inputs.results_dir.name,
+            run=run_name(inputs.results_dir),
+            made=_made(inputs, t),
             language=language,
             _=t.gettext,
             ngettext=t.ngettext,

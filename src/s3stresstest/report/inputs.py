@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..i18n import translator
 from ..run import StressTestRun, read_run
 from ..run.folder import INSTRUMENT_FILE
+from ..run.reasons import reason_text
 from .render import N_
 
 
@@ -66,11 +67,13 @@ class ReportInputs(StressTestRun):
         self.cache["no_maps"] = (reason, fields)
 
     def missing_text(self, key: str, language: str = "en") -> str | None:
-        """Why a part of the report is left out (`missing[key]`), in `language` where the reason is ours."""
+        """Why a part of the report is left out (`missing[key]`), in `language` where the reason is ours
+        (the run's reasons are recorded in English, see `run.reasons`)."""
         if key == "maps" and "no_maps" in self.cache and "maps" in self.missing:
             reason, fields = self.cache["no_maps"]
             return translator(language)._(reason, **fields)
-        return self.missing.get(key)
+        why = self.missing.get(key)
+        return reason_text(why, language) if why is not None else None
 
     def territory_language(self, code: str) -> str | None:
         """The report language given for territory `code` in the regions file (`language` column), or

@@ -26,7 +26,7 @@ from ..findings import FindingParams, block_name, item_spread, key_findings, thr
 from ..i18n import Translator, check_language, translator
 from . import palette as pal
 from .common import figure
-from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table
+from .render import N_, Bullets, Callout, Document, Paragraph, Section, Table, tidy_stops
 from .svg import Doc, axis, wrap
 from .synthesis import answered_sentences, run_total, synthetic_banner, type_summaries_in
 
@@ -394,7 +394,7 @@ def build_memo(inputs, *, findings_params: FindingParams | None = None, language
     doc.sections.append(short)
     sec = Section(t._("Key messages"), "messages", in_toc=False)
     for i, (title, text) in enumerate(msgs, 1):
-        sec.add(Callout(text, title=t._("{i}. {title}.", i=i, title=title), kind_of="finding"))
+        sec.add(Callout(text, title=tidy_stops(t._("{i}. {title}.", i=i, title=title)), kind_of="finding"))
     if not msgs:
         sec.add(Paragraph(t._("These results hold too few published figures for a message."), style="note"))
     doc.sections.append(sec)

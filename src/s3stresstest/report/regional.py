@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..i18n import Translator, check_language, translator
 from ..recommend.keywords import BLOCK_KEYWORDS, quoted
 from ..recommend.keywords import describe as describe_keywords
+from ..run.reasons import part_text
 from .alignment_notes import NATIONAL, NEIGHBOURS, note_text
 from .common import (
     ci_level_text,
@@ -1034,7 +1035,7 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
             Callout(
                 t._(
                     "Alignment is not reported: {reason}.",
-                    reason=inputs.missing.get("alignment", t._("no alignment results")),
+                    reason=inputs.missing_text("alignment", language) or t._("no alignment results"),
                 ),
                 kind_of="missing",
             )
@@ -1168,7 +1169,7 @@ def alignment_section(inputs, region: str, language: str = "en") -> Section:
             Callout(
                 t._(
                     "No map: {reason}.",
-                    reason=inputs.missing.get("maps", t._("NUTS boundaries are not installed")),
+                    reason=inputs.missing_text("maps", language) or t._("NUTS boundaries are not installed"),
                 ),
                 kind_of="missing",
             )
@@ -1301,7 +1302,7 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
             Callout(
                 t._(
                     "No context statistics: {reason}.",
-                    reason=inputs.missing.get("context", t._("not available")),
+                    reason=inputs.missing_text("context", language) or t._("not available"),
                 ),
                 kind_of="missing",
             )
@@ -1335,8 +1336,8 @@ def context_section(inputs, region: str, language: str = "en") -> Section:
     scoreboard_block(s, inputs, region, t)
     peers = inputs.structural_peers
     if peers is None:
-        why = inputs.missing.get(
-            "structural_peers", t._("Eurostat statistics were not installed when the run was made")
+        why = inputs.missing_text("structural_peers", language) or t._(
+            "Eurostat statistics were not installed when the run was made"
         )
         s.add(Callout(t._("No structural peers: {reason}.", reason=why), kind_of="missing"))
         return s
@@ -1703,7 +1704,8 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
         Paragraph(
             t._(
                 "Rules: {count} rules ({source}, sha256 {digest}…). Ranking: {ranking}. Excerpts only from open "
-                "questions answered by at least {k} respondents, without respondent or group.",
+                "questions answered by at least {k} respondents, without respondent or group; a recommendation "
+                "quotes only answers that mention its subject, and only when at least {k} respondents raise it.",
                 count=count,
                 source=source,
                 digest=str(digest)[:16],
@@ -1713,7 +1715,8 @@ def recommendations_section(inputs, region: str, language: str | None = None) ->
             if digest
             else t._(
                 "Rules: {count} rules ({source}). Ranking: {ranking}. Excerpts only from open questions answered by "
-                "at least {k} respondents, without respondent or group.",
+                "at least {k} respondents, without respondent or group; a recommendation quotes only answers that "
+                "mention its subject, and only when at least {k} respondents raise it.",
                 count=count,
                 source=source,
                 ranking=ranking,
@@ -2081,7 +2084,14 @@ def provenance_section(inputs, extra: dict | None = None, findings_params=None, 
         s.add(Paragraph(t._("No reference data was used for this report."), style="note"))
     left_out = dict(inputs.missing)
     if left_out:
-        s.add(Bullets([f"{k.replace('_', ' ')}: {v}" for k, v in left_out.items()]))
+        s.add(
+            Bullets(
+                [
+                    t._("{part}: {reason}", part=part_text(k, language), reason=inputs.missing_text(k, language))
+                    for k in left_out
+                ]
+            )
+        )
     return s
 
 

@@ -197,6 +197,45 @@ def _block_text(b) -> list[str]:
 
 from ..formatting import big, interval, missing, num, pct  # noqa: E402,F401 - re-exported for the report modules
 
+#: a label ending in one of these needs no full stop after it ("…development?", not "…development?.")
+SENTENCE_ENDS = (".", "?", "!", "…")
+CLOSING = "\"'”“»«’"
+
+
+def full_stop(text: str) -> str:
+    """`text` ending as a sentence: a full stop appended unless it already ends in '.', '?', '!' or '…'
+    (closing quotes looked through)."""
+    text = str(text)
+    return text if text.rstrip().rstrip(CLOSING).endswith(SENTENCE_ENDS) else text + "."
+
+
+STOP_AFTER_MARK = re.compile(r"([?!…][\"'”“»«’]?)\.(?=\s|$)")
+
+
+def tidy_stops(text: str) -> str:
+    """A message that puts a full stop after a label ('{title}.') without one doubled when the label ends
+    in '?', '!' or '…' ("Who decides?." -> "Who decides?")."""
+    return STOP_AFTER_MARK.sub(r"\1", text)
+
+
+#: a number range, with its brackets: "(0–100)", "2021–2027", "1-5"
+RANGE_RE = re.compile(r"\(?\d+(?:[.,]\d+)?\s?[–-]\s?\d+(?:[.,]\d+)?\)?")
+
+
+def keep_ranges(text):
+    """Text as HTML with every number range kept on one line (`<span class="nowrap">`, white-space: nowrap in
+    report.css, on screen and in the PDF): a narrow header never breaks as "Priorität (0–" / "100)"."""
+    from markupsafe import Markup, escape
+
+    if isinstance(text, Markup) or text is None:
+        return text
+    text = strip_scheme(str(text))
+    out, end = [], 0
+    for m in RANGE_RE.finditer(text):
+        out += [escape(text[end : m.start()]), Markup('<span class="nowrap">'), escape(m[0]), Markup("</span>")]
+        end = m.end()
+    return Markup("").join([*out, escape(text[end:])])
+
 
 def strip_scheme(text: str) -> str:
     """'https://ec.europa.eu/x' -> 'ec.europa.eu/x': source addresses are shown as text, never as links."""
@@ -261,6 +300,8 @@ def _environment():
         lstrip_blocks=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["full_stop"] = full_stop
+    env.filters["keep_ranges"] = keep_ranges
     env.globals["col_widths"] = col_widths
     # English unless the caller passes the texts of another language (`render_html` always does)
     english = translator("en")

@@ -148,13 +148,38 @@ def _formatter(kind: str, t: Translator, digits: int = 0) -> Callable[[Any], str
 
 
 # The column a finding compares with its threshold, by the flag column that says whether a row is counted.
-# That column gets one decimal: 59.6 under "at least 60" must not print as 60 beside "Counted: no".
+# It prints whole, as scores do everywhere (64, as the regional report), except in a row where the whole
+# number would land on the other side of the threshold: 59.6 under "at least 60" must not print as 60
+# beside "Counted: no", so that row keeps one decimal.
 COMPARED = {"high": "score", "most": "share", "strong": "neighbours_mean", "counted": "share"}
 
 
-def finding_table(f: dict, inputs, language: str = "en", title: str | None = None) -> Table:
+def finding_thresholds(params: FindingParams) -> dict[str, float]:
+    """The threshold each flag column of a finding's figures compares with (`COMPARED`)."""
+    return {
+        "high": params.high_score,
+        "most": params.majority_share,
+        "strong": params.neighbour_alignment,
+        "counted": params.disagreement_share,
+    }
+
+
+def _whole_misleads(v: Any, threshold: float | None, share: bool) -> bool:
+    """Whether `v` printed whole (a share as a whole percentage) lands on the other side of `threshold`
+    than `v` itself; True when the threshold is unknown (the decimal is then kept)."""
+    if threshold is None:
+        return True
+    x = float(v)
+    shown = round(x * 100) / 100 if share else float(round(x))
+    return (shown >= threshold) != (x >= threshold)
+
+
+def finding_table(
+    f: dict, inputs, language: str = "en", title: str | None = None, thresholds: dict[str, float] | None = None
+) -> Table:
     """The figures behind a finding as a table (every number formatted in the language; booleans as yes/no;
-    blocks and questions named in the language)."""
+    blocks and questions named in the language). `thresholds`: by flag column, what its compared column
+    is compared with (`finding_thresholds`), so that its figures print whole where that does not mislead."""
     t = translator(language)
     ins = inputs.instrument
     fig = f["figures"]
@@ -164,21 +189,22 @@ def finding_table(f: dict, inputs, language: str = "en", title: str | None = Non
     ranged = {c for c in fig.columns if f"{c}_low" in fig.columns and f"{c}_high" in fig.columns}
     cols = [c for c in fig.columns if not any(c in (f"{r}_low", f"{r}_high") for r in ranged)]
     numbers = {ins.item_number(it.name): it.name for it in ins.scored_items}
-    exact = {COMPARED[c] for c in fig.columns if c in COMPARED}
+    exact = {COMPARED[c]: (thresholds or {}).get(c) for c in fig.columns if c in COMPARED}
     rows = []
     for rec in fig.to_dict("records"):
         cells = []
         for c in cols:
             v = rec[c]
             if c in ranged and not missing(v):
-                d = 1 if c in exact else 0
+            # one decimal only where the whole number would contradict the row's count
+            d = 1 if c in exact and not missing(v) and _whole_misleads(v, exact[c], c == "share") else 0
                 cells.append(t.interval(v, rec[f"{c}_low"], rec[f"{c}_high"], d))
             elif isinstance(v, bool):
                 cells.append(t._("yes") if v else t._("no"))
             elif missing(v):
                 cells.append("–")
             elif c in FIGURE_FORMATS or c.endswith("_mean"):
-                cells.append(_formatter(FIGURE_FORMATS.get(c, "score"), t, 1 if c in exact else 0)(v))
+                cells.append(_formatter(FIGURE_FORMATS.get(c, "score"), t, d)(v))
             elif c == "block":
                 cells.append(block_name(ins, str(v), language))
             elif c == "label" and "block" in rec:
@@ -616,7 +642,7 @@ def findings_section(inputs, params: FindingParams, language: str = "en") -> Sec
         s.add(Heading(f"{i}. {text['title']}", 3))
         s.add(Callout(text["statement"], kind_of="finding"))
         s.add(Paragraph(t._("Rule: {rule}", rule=text["rule"]), style="small"))
-        s.add(finding_table(f, inputs, language, title=text["title"]))
+        s.add(finding_table(f, inputs, language, title=text["title"], thresholds=finding_thresholds(params)))
     if not found:
         s.add(Paragraph(t._("The data allow no finding under the stated rules."), style="note"))
     return s

@@ -24,7 +24,7 @@ from .. import __version__
 from ..campaign import Campaign
 from ..errors import InputError
 from ..instrument import Instrument
-from . import stages
+from . import reasons, stages
 from .model import SYNTHETIC_BANNER, RunParams, StressTestRun
 from .reference import ReferenceData
 
@@ -72,12 +72,14 @@ def build_run(
     reference: ReferenceData | None = None,
     source: dict[str, Any] | None = None,
     extra_record: dict[str, Any] | None = None,
+    no_strategies: str = reasons.NO_STRATEGIES,
 ) -> StressTestRun:
     """Run every stage on a campaign and return the whole run.
 
     `invitations`: region, stakeholder_group, invited (people sent a personal invitation).
     `strategies`: a priorities file (CSV bytes, see `alignment.model.read_strategies`) for the
-    alignment stage; without it alignment is left out. `reference`: reference data (default:
+    alignment stage; without it alignment is left out, `no_strategies` saying why (one of
+    `run.reasons`). `reference`: reference data (default:
     what is installed). `source`: how the campaign was obtained (files and their checksums,
     store URL and campaign id, demo generator), kept in the record.
     """
@@ -123,11 +125,9 @@ def build_run(
         run.structural_peers, run.structural_peer_values = peers, values
         run.cache["structural_peers_record"] = notes
     if strategies is None:
-        run.missing["alignment"] = "no strategies given (the S3 priorities file): alignment is left out"
+        run.missing["alignment"] = no_strategies
     elif reference.registry is None:
-        run.missing["alignment"] = (
-            "NUTS boundaries are not installed, so neighbours cannot be found: alignment is left out"
-        )
+        run.missing["alignment"] = reasons.NO_NEIGHBOURS
     else:
         result = _stage(
             "alignment",
@@ -159,9 +159,8 @@ def build_run(
     )
     untranslated = recs_record.get("untranslated") or {}
     if untranslated:
-        run.missing["recommendation_translations"] = (
-            "rules without texts in some languages show their English texts there: "
-            + "; ".join(f"{rid} ({', '.join(langs)})" for rid, langs in sorted(untranslated.items()))
+        run.missing["recommendation_translations"] = reasons.UNTRANSLATED.format(
+            rules="; ".join(f"{rid} ({', '.join(langs)})" for rid, langs in sorted(untranslated.items()))
         )
     run.findings, run.typology, run.finding_texts, run.type_texts = _stage("findings", stages.findings, run)
     run.record = _record(run, reference, recs_record, source or {}, extra_record or {})
@@ -401,9 +400,11 @@ def run_from_store(
     params: RunParams | None = None,
     strategies: str | Path | None = None,
     reference: ReferenceData | None = None,
+    no_strategies: str = reasons.NO_STRATEGIES,
 ) -> StressTestRun:
     """A run on the submitted answers of a stored campaign (SQLite or PostgreSQL), with its territories,
-    peer groups and the personal invitations sent per territory and stakeholder group."""
+    peer groups and the personal invitations sent per territory and stakeholder group. `no_strategies`:
+    why alignment is left out without `strategies` (the web pages take none)."""
     info = store.get_campaign(campaign_id)
     campaign = store.campaign_data(campaign_id)
     if campaign.responses is None or len(campaign.responses) == 0:
@@ -420,7 +421,14 @@ def run_from_store(
     }
     data = Path(strategies).read_bytes() if strategies else None
     return build_run(
-        campaign, instrument, params, invitations=invitations, strategies=data, reference=reference, source=source
+        campaign,
+        instrument,
+        params,
+        invitations=invitations,
+        strategies=data,
+        reference=reference,
+        source=source,
+        no_strategies=no_strategies,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
+from . import reasons
 
 
 @dataclass
@@ -28,7 +29,7 @@ class ReferenceData:
     missing: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def none(cls, why: str = "reference data switched off for this run") -> ReferenceData:
+    def none(cls, why: str = reasons.REFERENCE_OFF) -> ReferenceData:
         return cls(None, missing={"context": why, "structural_peers": why, "nuts": why})
 
     @classmethod
@@ -43,10 +44,7 @@ class ReferenceData:
         st = status(path) if path.is_dir() else None
         present = st[st["present"]] if st is not None else None
         if present is None or present.empty:
-            why = (
-                f"no reference data installed in {path} (s3stresstest data seed FOLDER or data pull): context "
-                "statistics and structural peers are left out"
-            )
+            why = reasons.NO_REFERENCE.format(folder=path)
             ref.missing = {"context": why, "structural_peers": why, "nuts": why}
             return ref
         ref.versions = [
@@ -66,7 +64,7 @@ class ReferenceData:
         except InputError as exc:
             if any(str(p).startswith("gisco/") for p in present["path"]):
                 raise
-            ref.missing["nuts"] = f"NUTS boundaries are not installed ({exc.problems[0].message})"
+            ref.missing["nuts"] = reasons.NO_NUTS.format(error=exc.problems[0].message)
         try:
             stats = load_statistics(path, missing="skip")
         except InputError:
@@ -74,7 +72,7 @@ class ReferenceData:
                 raise
             stats = None
         if stats is None or stats.empty:
-            why = "no Eurostat statistics installed: context statistics and structural peers are left out"
+            why = reasons.NO_STATISTICS
             ref.missing["context"] = why
             ref.missing["structural_peers"] = why
         else:

@@ -67,8 +67,9 @@ def keep_run(store, campaign_id: int, root: Path) -> str:
     """Score the campaign's submitted answers (`run.run_from_store`) into a run folder kept on the
     server; its id. InputError when there is nothing to score."""
     from ..run import run_from_store, write_run
+    from ..run.reasons import NO_STRATEGIES_WEB
 
-    run = run_from_store(store, int(campaign_id))
+    run = run_from_store(store, int(campaign_id), no_strategies=NO_STRATEGIES_WEB)
     folder = campaign_runs(root, campaign_id)
     folder.mkdir(parents=True, exist_ok=True)
     run_id = _new_run_id(folder)
