@@ -195,9 +195,9 @@ def finding_table(
         cells = []
         for c in cols:
             v = rec[c]
-            if c in ranged and not missing(v):
             # one decimal only where the whole number would contradict the row's count
             d = 1 if c in exact and not missing(v) and _whole_misleads(v, exact[c], c == "share") else 0
+            if c in ranged and not missing(v):
                 cells.append(t.interval(v, rec[f"{c}_low"], rec[f"{c}_high"], d))
             elif isinstance(v, bool):
                 cells.append(t._("yes") if v else t._("no"))
