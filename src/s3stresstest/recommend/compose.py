@@ -73,6 +73,7 @@ MARGIN = 10.0
 LEARN_FROM = 3
 COMPARED_ITEMS = 2  # learn-from compares the first (main) questions of a row
 MIN_PEERS = 3
+COMMON_WEAKNESS = 0.5  # a weak point of more than half the territories is said to be common to them
 RULE_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6}
 ITEM_BELOW_PEERS, ITEM_WEAKEST = "item-below-peers", "item-weakest"
 WEIGHT_BELOW_PEERS, WEIGHT_WEAKEST, WEIGHT_STRETCH = 0.8, 0.6, 0.5
@@ -130,8 +131,8 @@ def _pick(t: Translator, options: tuple[str, ...], parts: tuple[str, ...], **val
     return t._(options[variant(len(options), *parts)], **values)
 
 
-def _n(v: float, t: Translator | None = None) -> str:
-    return (t or translator("en")).number(v, 0)
+def _n(v: float, t: Translator | None = None, digits: int = 0) -> str:
+    return (t or translator("en")).number(v, digits)
 
 
 def _g(v: float, t: Translator) -> str:
@@ -144,32 +145,27 @@ def _g(v: float, t: Translator) -> str:
     return t.number(v, 2)
 
 
-def _fig_text(f: Figure, t: Translator | None = None) -> str:
+def _fig_text(f: Figure, t: Translator | None = None, digits: int = 0) -> str:
     t = t or translator("en")
-    score = _n(f[0], t)
+    score = _n(f[0], t, digits)
+    low, high = _n(f[1], t, digits), _n(f[2], t, digits)
     interval = f[1] == f[1] and f[2] == f[2]
     if interval and f[3]:
-        return t._("{score} (interval {low}–{high}, n = {n})", score=score, low=_n(f[1], t), high=_n(f[2], t), n=f[3])
+        return t._("{score} (interval {low}–{high}, n = {n})", score=score, low=low, high=high, n=f[3])
     if interval:
-        return t._("{score} (interval {low}–{high})", score=score, low=_n(f[1], t), high=_n(f[2], t))
+        return t._("{score} (interval {low}–{high})", score=score, low=low, high=high)
     if f[3]:
         return t._("{score} (n = {n})", score=score, n=f[3])
     return score
 
 
 def _and(parts: list[str], t: Translator) -> str:
-    """'a, b and c' in the language."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    # TRANSLATORS: joins the last of several listed names or questions to the others ("A, B and C").
-    return t._("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
+    """'a, b and c' by the language's list pattern (`Translator.join`)."""
+    return t.join(parts)
 
 
 def _or(parts: list[str], t: Translator) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    # TRANSLATORS: joins the last of several answer options to the others ("'no' or 'partly'").
-    return t._("{items} or {last}", items=", ".join(parts[:-1]), last=parts[-1])
+    return t.join(parts, "or")
 
 
 def _semicolon(t: Translator) -> str:
@@ -279,6 +275,19 @@ def versus(low: float, high: float, reference: float) -> str | None:
     if not all(v == v for v in (low, high, reference)):
         return None
     return "below" if high < reference else "above" if low > reference else "in line"
+
+
+def apart_digits(low: float, high: float, reference: float) -> int:
+    """Decimals to print an interval and a reference with (0, else 1, else 2) so that the printed numbers
+    stand as the exact ones do (`versus`): an interval up to 64.6 below a mean of 65.4 is not printed
+    '48–65' against '65'."""
+    side = versus(low, high, reference)
+    if side is None:
+        return 0
+    for digits in (0, 1):
+        if versus(round(low, digits), round(high, digits), round(reference, digits)) == side:
+            return digits
+    return 2
 
 
 def clearly_higher(other: Figure, own: Figure) -> bool:
@@ -550,23 +559,21 @@ class Composer:
 
     def behind_text(self, behind: list[dict], t: Translator) -> str:
         """The questions furthest behind peers that a block's below-peers row starts with."""
-        listed = _semicolon(t).join(
-            t._(
-                "{question} {figure} against {mean}",
-                question=self.question(str(x["item"]), t),
-                figure=_fig_text(self._score(x), t),
-                mean=_n(_f(x.get("peer_mean")), t),
-            )
-            for x in behind[:2]
-        )
+        listed = _semicolon(t).join(self._question_against(x, t) for x in behind[:2])
+        group = _quote(_peer_name(behind[0].get("peer_group"), t), t)  # each question's peers, named
         if len(behind) > 2:
             return t.ngettext(
-                "Start with the questions furthest behind: {listed}, and {n} more.",
-                "Start with the questions furthest behind: {listed}, and {n} more.",
+                "Start with the questions furthest behind the mean of its {group} peers: {listed}, and {n} more.",
+                "Start with the questions furthest behind the mean of its {group} peers: {listed}, and {n} more.",
                 len(behind) - 2,
                 listed=listed,
+                group=group,
             )
-        return t._("Start with the questions furthest behind: {listed}.", listed=listed)
+        return t._(
+            "Start with the questions furthest behind the mean of its {group} peers: {listed}.",
+            listed=listed,
+            group=group,
+        )
 
     def item_title(self, spec: tuple[str, str, int], t: Translator) -> str:
         """The title of an item-level row: (kind, item or block, number of questions)."""
@@ -642,6 +649,21 @@ class Composer:
         n = _f(f.get("n"))
         return c * (0.85 if n == n and n < FEW_RESPONDENTS else 1.0)
 
+    @classmethod
+    def _against(cls, f: Mapping, t: Translator) -> tuple[str, str]:
+        """(figure, peer mean) as printed, with a decimal where whole points would make the interval touch
+        the mean it lies wholly above or below (`apart_digits`)."""
+        score = cls._score(f)
+        mean = _f(f.get("peer_mean"))
+        digits = apart_digits(score[1], score[2], mean)
+        return _fig_text(score, t, digits), _n(mean, t, digits)
+
+    def _question_against(self, x: Mapping, t: Translator) -> str:
+        figure, mean = self._against(x, t)
+        return t._(
+            "{question} {figure} against {mean}", question=self.question(str(x["item"]), t), figure=figure, mean=mean
+        )
+
     @staticmethod
     def _score(f: Mapping) -> Figure:
         n = _f(f.get("n"))
@@ -653,13 +675,12 @@ class Composer:
         who = self.name(region)
         f = figures[0] if figures else {}
         kind = str(f.get("trigger", ""))
-        fig = _fig_text(self._score(f), t)
+        fig, mean = self._against(f, t)
         if f.get("item"):
             what = self.question(str(f["item"]), t)
         else:
             what = self.block_text(str(f["block"]), t) if f.get("block") else ""
         group = _quote(_peer_name(f.get("peer_group"), t), t)
-        mean = _n(_f(f.get("peer_mean")), t)
         if kind == "item_weakest":
             own = _n(_f(f.get("own_mean")), t)
             text = _pick(
@@ -682,17 +703,19 @@ class Composer:
                 else:
                     peer = t._("The mean of its {group} peers is {mean}.", group=group, mean=mean)
                 text = f"{text} {peer}"
+            common = f.get("common_weakness")
+            if isinstance(common, Mapping) and common.get("of"):
+                shared = t._(
+                    "As in most territories: the question is a weak point of the profile in {n} of {total} "
+                    "territories, a weakness shared across the campaign rather than one of {who} alone.",
+                    n=common.get("territories"),
+                    total=common.get("of"),
+                    who=who,
+                )
+                text = f"{text} {shared}"
             return text
         if kind == "item_below_peers" and len(figures) > 1:
-            listed = _semicolon(t).join(
-                t._(
-                    "{question} {figure} against {mean}",
-                    question=self.question(str(x["item"]), t),
-                    figure=_fig_text(self._score(x), t),
-                    mean=_n(_f(x.get("peer_mean")), t),
-                )
-                for x in figures[:2]
-            )
+            listed = _semicolon(t).join(self._question_against(x, t) for x in figures[:2])
             block = self.block_text(str(f.get("block")), t)
             values = {"who": who, "group": group, "block": block, "listed": listed, "count": len(figures)}
             choice = variant(2, region, rule_id, str(f.get("block")))
@@ -797,7 +820,7 @@ class Composer:
         if kind == "groups_disagree":
             items = _and([self.question(str(x["item"]), t) for x in figures if x.get("item")][:2], t)
             spread = _n(max(_f(x.get("group_spread")) for x in figures), t)
-            return t.ngettext(
+            text = t.ngettext(
                 "In {who}, stakeholder groups disagree on {n} question, for example {items} "
                 "(scores up to {spread} points apart).",
                 "In {who}, stakeholder groups disagree on {n} questions, for example {items} "
@@ -807,6 +830,8 @@ class Composer:
                 items=items,
                 spread=spread,
             )
+            widest = self.widest_gap(figures, t)
+            return f"{text} {widest}" if widest else text
         if kind == "alignment_below":
             score = _n(_f(f.get("score")), t)
             k = self.n_priorities.get(region, math.nan)
@@ -935,6 +960,26 @@ class Composer:
             )
         return t._("For {who}:", who=who)
 
+    def widest_gap(self, figures: list[dict], t: Translator) -> str:
+        """Which published stakeholder groups lie furthest apart, with their scores, on the question of
+        widest disagreement (the trigger's `highest_group` and `lowest_group`): the groups the data show,
+        never assumed ones."""
+        from ..report.common import group_label  # the report package imports this module
+
+        named = [x for x in figures if x.get("highest_group") and x.get("lowest_group")]
+        if not named:
+            return ""
+        x = max(named, key=lambda x: _f(x.get("highest_score")) - _f(x.get("lowest_score")))
+        instrument = self.instrument
+        return t._(
+            "The widest gap is on {question}: {high_group} {high}, {low_group} {low}.",
+            question=self.question(str(x["item"]), t),
+            high_group=_quote(group_label(str(x["highest_group"]), language=t.language, instrument=instrument), t),
+            high=_n(_f(x.get("highest_score")), t),
+            low_group=_quote(group_label(str(x["lowest_group"]), language=t.language, instrument=instrument), t),
+            low=_n(_f(x.get("lowest_score")), t),
+        )
+
     def openers(
         self, region: str, rule_id: str, figures: list[dict], t: Translator | None = None
     ) -> list[tuple[str, str]]:
@@ -956,7 +1001,7 @@ class Composer:
         t = t or translator("en")
         parts = []
         for entry in learn:
-            figs = ", ".join(_n(_f(x["score"]), t) for x in entry["figures"])
+            figs = ", ".join(self._learn_figure(x, len(entry["figures"]), t) for x in entry["figures"])
             name = self.name(entry["territory"])
             if entry["relation"] == "structural peer":
                 parts.append(t._("{name} ({figures}, a structural peer)", name=name, figures=figs))
@@ -966,6 +1011,17 @@ class Composer:
                 parts.append(t._("{name} ({figures})", name=name, figures=figs))
         options = LEARN_QUESTION if units and units[0][0] == "item" else LEARN_MEASURE
         return _pick(t, options, (region, rule_id, "learn"), names=_and(parts, t))
+
+    def _learn_figure(self, x: Mapping, count: int, t: Translator) -> str:
+        """A learn-from figure; with several, each labelled with its question's number ('b1.2: 87')."""
+        score = _n(_f(x["score"]), t)
+        if count < 2:
+            return score
+        code = str(x.get("item") or x.get("block") or x.get("measured") or "")
+        if x.get("item") and self.instrument is not None and self.instrument.has_item(code):
+            code = self.instrument.item_number(code)
+        # TRANSLATORS: a figure of a territory to learn from, labelled with its question's number: "b1.2: 87"
+        return t._("{number}: {score}", number=code, score=score) if code else score
 
     def context(self, region: str, row: Mapping, figures: list[dict], t: Translator) -> list[str]:
         """The territory's own context where the row concerns it: the themes its respondents raise in their
@@ -1161,6 +1217,30 @@ def _merge_same_subject(rows: list[dict]) -> list[dict]:
     return out
 
 
+def _mark_common_weakness(prepared: Mapping[str, list[dict]], comp: Composer) -> None:
+    """A weak point of the profile (`item-weakest`) that more than `COMMON_WEAKNESS` of the territories
+    with a published score on the question share gets `common_weakness` (territories, of) in its figure:
+    its text then says it is shared across the campaign, not particular to the territory."""
+    weak: dict[str, set[str]] = {}
+    for region, rows in prepared.items():
+        for r in rows:
+            if r["rule_id"] == ITEM_WEAKEST:
+                weak.setdefault(json.loads(r["evidence"])["triggered_by"][0]["item"], set()).add(region)
+    published: dict[str, int] = {}
+    for _, it in comp.items:
+        published[it] = published.get(it, 0) + 1
+    for rows in prepared.values():
+        for r in rows:
+            if r["rule_id"] != ITEM_WEAKEST:
+                continue
+            ev = json.loads(r["evidence"])
+            fig = ev["triggered_by"][0]
+            n, of = len(weak.get(fig["item"], ())), published.get(fig["item"], 0)
+            if of > MIN_PEERS and n > COMMON_WEAKNESS * of:
+                fig["common_weakness"] = {"territories": n, "of": of}
+                r["evidence"] = json.dumps(ev, ensure_ascii=False)
+
+
 def _stretch_advice(advice: str, t: Translator) -> str:
     return t._("Set a stretch target for the next S3 review. {advice}", advice=advice) if advice else ""
 
@@ -1202,6 +1282,7 @@ def compose(
         r = dict(r)
         r["_weight"] = weights.get(str(r["rule_id"]), 0.6)
         by_region.setdefault(str(r["region"]), []).append(r)
+    prepared: dict[str, list[dict]] = {}  # every territory's rows first: a weak point is counted across them
     for region in sorted(set(by_region) | set(comp.regions)):
         mine = list(by_region.get(region, []))
         covered: set[str] = set()
@@ -1222,6 +1303,9 @@ def compose(
             host_ev["questions_behind_peers"] = items
             host["evidence"] = json.dumps(host_ev, ensure_ascii=False)
             host["_behind"] = items
+        prepared[region] = mine
+    _mark_common_weakness(prepared, comp)
+    for region, mine in prepared.items():
         composed: list[dict] = []
         for r in mine:
             ev = json.loads(r["evidence"]) if r.get("evidence") else {}

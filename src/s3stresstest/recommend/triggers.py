@@ -24,7 +24,8 @@ Types (fields; defaults in brackets):
   choices among those who answered (published distributions, "don't know" counts as an
   answer) is at least min_share, or at most max_share.
 - ``groups_disagree``: block or items, min_items [1]. At least min_items published items
-  on which the stakeholder groups disagree (item_dispersion ``groups_disagree``).
+  on which the stakeholder groups disagree (item_dispersion ``groups_disagree``); each figure
+  names the published groups scoring highest and lowest on the item (group_item_scores).
 - ``stakeholder_groups_below``: block [any], min_groups [2]. Fewer than min_groups
   stakeholder groups have a published score for the block.
 - ``insufficient_data``: block [any]. The block score is not published (status
@@ -365,6 +366,7 @@ class Context:
         self.dispersion_by_item = _Indexed(dispersion, ["region", "item"])
         self.group_blocks = _Grouped(group_blocks, ["region", "block"])
         self.has_group_blocks = group_blocks.size > 0
+        self.group_items = _Grouped(_Table(getattr(result, "group_item_scores", None)), ["region", "item"])
         self.dist = _Distributions(applicable(result.distributions), self.min_respondents)
         self.blocks = list(dict.fromkeys(blocks.strings("block")))
         self.all_groups = sorted(set(bench.codes("peer_group")[1]))
@@ -411,6 +413,22 @@ class Context:
         if got is None:
             got = self._groups_published[key] = [r for r in self.group_blocks.get(key, []) if self.group_ok(r)]
         return got
+
+    def group_extremes(self, region: str, item: str) -> dict:
+        """The published stakeholder groups (`group_ok`, never one below k) scoring highest and lowest on a
+        question, so that a text names who disagrees instead of assuming which groups they are; nothing
+        when fewer than two groups are published."""
+        rows = [r for r in self.group_items.get((region, item), []) if self.group_ok(r)]
+        if len(rows) < 2:
+            return {}
+        rows.sort(key=lambda r: (-float(r["score"]), str(r["stakeholder_group"])))
+        high, low = rows[0], rows[-1]
+        return {
+            "highest_group": str(high["stakeholder_group"]),
+            "highest_score": num(high["score"]),
+            "lowest_group": str(low["stakeholder_group"]),
+            "lowest_score": num(low["score"]),
+        }
 
     def item_ok(self, region: str, item: str) -> dict | None:
         key = (region, item)
@@ -704,6 +722,7 @@ class GroupsDisagree(Trigger):
                 "block": _str(r.get("block")),
                 "group_spread": num(r["group_spread"]),
                 "groups_published": _int(r.get("groups_published")),
+                **ctx.group_extremes(region, str(r["item"])),
             }
             for r in hits
         ]

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 
 from ..i18n import translator
+from ..recommend.compose import apart_digits
 from .common import peer_label
 from .render import N_
 from .topic_names import topic_title
@@ -60,30 +61,36 @@ def classification(axis: object, code: object, language: str = "en") -> str:
     return f"{word} {code}" if str(axis) in CODED_AXES and code not in (None, "") else word
 
 
-def _n(v, language: str = "en") -> str:
+def _n(v, language: str = "en", digits: int = 0) -> str:
     """A figure on the 0-100 scale: whole points, as the report's tables print them."""
     if v is None:
         return "–"
     # whole points everywhere (not '8,9 (2,1–16)' beside tables that say '9 [2–16]'); `_score` adds a
-    # decimal only where whole points would hide that a score fell below its bound
-    return translator(language).number(float(v), 0)
+    # decimal only where whole points would hide that a score fell below its bound, `sentence` where they
+    # would make an interval touch the mean it excludes (`apart_digits`)
+    return translator(language).number(float(v), digits)
+
+
+def _float(v) -> float:
+    return float(v) if isinstance(v, (int, float)) else float("nan")
 
 
 def _pct(v, language: str = "en") -> str:
     return "–" if v is None else translator(language).percent(float(v), 0)
 
 
-def _score(fig: Mapping, bound=None, language: str = "en") -> str:
+def _score(fig: Mapping, bound=None, language: str = "en", digits: int = 0) -> str:
     """'45 (interval 38–52, n = 9)' from the score figures of a trigger; one decimal where whole
     points would print the score equal to the `bound` it fell below."""
     t = translator(language)
     inner = []
     if fig.get("ci_low") is not None and fig.get("ci_high") is not None:
-        inner.append(t._("interval {low}–{high}", low=_n(fig["ci_low"], language), high=_n(fig["ci_high"], language)))
+        low, high = _n(fig["ci_low"], language, digits), _n(fig["ci_high"], language, digits)
+        inner.append(t._("interval {low}–{high}", low=low, high=high))
     if fig.get("n") is not None:
         n = fig["n"]
         inner.append(f"n = {t.integer(n) if isinstance(n, (int, float)) else n}")
-    score = _n(fig.get("score"), language)
+    score = _n(fig.get("score"), language, digits)
     if bound is not None and fig.get("score") is not None and score == _n(bound, language):
         score = t.number(float(fig["score"]), 1)
     return score + (f" ({', '.join(inner)})" if inner else "")
@@ -95,17 +102,8 @@ def _period(period: object) -> str:
 
 
 def _list(words: list[str], last: str = "and", language: str = "en") -> str:
-    """'a, b and c' ('a, b or c' with `last="or"`) in the language."""
-    t = translator(language)
-    words = [w for w in words if w]
-    if len(words) <= 1:
-        return "".join(words)
-    head, tail = ", ".join(words[:-1]), words[-1]
-    if last == "or":
-        # TRANSLATORS: the end of a list of alternatives: "A, B or C"
-        return t._("{items} or {last}", items=head, last=tail)
-    # TRANSLATORS: the end of a list: "A, B and C"
-    return t._("{items} and {last}", items=head, last=tail)
+    """'a, b and c' ('a, b or c' with `last="or"`) by the language's list pattern (`Translator.join`)."""
+    return translator(language).join(words, "or" if last == "or" else "and")
 
 
 def sentence(
@@ -120,12 +118,17 @@ def sentence(
     """One fired trigger as a sentence; `block`, `item`, `territory` and `choice` (item, choice name)
     give readable names for codes (in `language`, as the sentence)."""
     t = translator(language)
+    # a decimal where whole points would make the interval touch the peer mean it lies beyond
+    digits = apart_digits(*(_float(fig.get(k)) for k in ("ci_low", "ci_high", "peer_mean")))
 
     def n(v) -> str:
         return _n(v, language)
 
     def score(f: Mapping, bound=None) -> str:
-        return _score(f, bound, language)
+        return _score(f, bound, language, digits)
+
+    def pmean(v) -> str:
+        return _n(v, language, digits)
 
     kind = str(fig.get("trigger", ""))
     b = block(str(fig["block"])) if fig.get("block") else t._("the block")
@@ -135,7 +138,7 @@ def sentence(
         group = peer_label(str(group), language=language)
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
-        values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": n(fig.get("peer_mean"))}
+        values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": pmean(fig.get("peer_mean"))}
         if fig.get("interval_excludes_mean"):
             return t._(
                 "{block} scores {score}, {gap} points below the mean of peer group '{group}' ({mean}); "
@@ -179,7 +182,7 @@ def sentence(
             question=it,
             score=score(fig),
             group=group,
-            mean=n(fig.get("peer_mean")),
+            mean=pmean(fig.get("peer_mean")),
         )
     if kind == "item_weakest":
         values = {"question": it, "score": score(fig), "own": n(fig.get("own_mean")), "group": group}
@@ -193,13 +196,13 @@ def sentence(
             return t._(
                 "{question} scores {score}, one of the territory's weakest questions "
                 "(its average over all questions: {own}); clearly above the mean of peer group '{group}' ({mean}).",
-                mean=n(fig.get("peer_mean")),
+                mean=pmean(fig.get("peer_mean")),
                 **values,
             )
         return t._(
             "{question} scores {score}, one of the territory's weakest questions "
             "(its average over all questions: {own}); compared with the mean of peer group '{group}' ({mean}).",
-            mean=n(fig.get("peer_mean")),
+            mean=pmean(fig.get("peer_mean")),
             **values,
         )
     if kind == "item_below":

@@ -26,6 +26,7 @@ from ..disclosure import RespondentTotal, publishable_total
 from ..errors import InputError
 from ..findings import FindingParams, block_name, key_findings, rank_intervals, typology, typology_rule
 from ..i18n import Translator, check_language, translator
+from ..recommend.compose import ITEM_BELOW_PEERS, ITEM_WEAKEST
 from ..run.model import SYNTHETIC_BANNER
 from .common import ci_level_text, draw_chart, figure, load_charts, load_maps, peer_label
 from .regional import provenance_section, recommendations
@@ -825,7 +826,11 @@ def recommendations_overview_section(inputs, language: str = "en") -> Section:
         raise _rerun_needed("texts of the recommendations", language)
     n_all = len(inputs.territories)
     per_rule: list[tuple[int, float, str, str]] = []  # territories, median priority, title, where
-    for _rule, g in recs.groupby("rule_id", sort=False):
+    # the item-level rules (a weak point of the profile, behind peers) are about a different question in each
+    # territory: one line per title, never one line under the first territory's question
+    rule = recs["rule_id"].astype(str)
+    key = rule.where(~rule.isin([ITEM_WEAKEST, ITEM_BELOW_PEERS]), rule + "\x1f" + recs["title"].astype(str))
+    for _rule, g in recs.groupby(key, sort=False):
         fired = sorted({str(x) for x in g["region"]})
         first = g.iloc[0]
         title = str(first["title"])
