@@ -418,10 +418,12 @@ def test_index_page_in_german():
         "synthetic": True,
         "banner": "B",
         "version": "1.0",
-        "results": "out",
+        "run": "run-20261206-181500",
+        "made": "6. Dezember 2026",
     }
     de = env.get_template("index.html.j2").render(**context, language="de", _=t.gettext)
-    assert '<html lang="de">' in de and "Regionale Berichte" in de and "Ergebnisordner out" in de
+    assert '<html lang="de">' in de and "Regionale Berichte" in de
+    assert "Lauf run-20261206-181500 vom 6. Dezember 2026" in de
     assert not english_left(de, "de")
     en = env.get_template("index.html.j2").render(**context)  # without a language: English, as before
     assert '<html lang="en">' in en and "Regional reports" in en
