@@ -71,5 +71,5 @@ def test_regional_pdf_has_few_nearly_empty_pages(inputs):
     nearly_empty = [i + 1 for i, w in enumerate(words) if w < 40]  # about 8 short lines
     assert len(nearly_empty) <= max(0, int(0.05 * len(texts))), (len(texts), nearly_empty, words)
     # 15-25 pages before the annex (a page per block section made 27 on this campaign)
-    body = next(i for i, t in enumerate(texts) if "Every question of" in t)
+    body = next(i for i, t in enumerate(texts) if "every question in questionnaire order" in t)
     assert 15 <= body <= 25, body

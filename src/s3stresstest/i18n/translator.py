@@ -11,6 +11,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 
 from .catalogues import DOMAINS, load_catalogue
 
@@ -101,6 +102,23 @@ class Translator:
 
     def language_name(self, code: str | None = None) -> str:
         return LANGUAGE_NAMES[code or self.language]
+
+    def join(self, parts: list[str], style: str = "and") -> str:
+        """'A, B and C' ('A, B or C' with `style="or"`) by the language's list pattern (CLDR, Babel), so no
+        text joins names with a hand-made 'and'. English as written in Europe, with a serial comma only
+        where a part has its own 'and'/'or' ('monitoring and evaluation, and the portfolio')."""
+        parts = [str(p) for p in parts if p]
+        if len(parts) <= 1:
+            return "".join(parts)
+        locale: Locale = self._date_locale
+        if self.language == "en" and len(parts) > 2 and any(f" {style} " in p for p in parts):
+            locale = self.locale  # CLDR "en": serial comma
+        return format_list(parts, style="standard" if style == "and" else "or", locale=locale)
+
+    def conjunction(self, style: str = "and") -> str:
+        """The word that joins the last two parts of a list ('und', 'in', 'et'), for telling whether a
+        name of a list has it too."""
+        return self.join(["\0", "\1"], style).split("\0", 1)[1].split("\1", 1)[0].strip()
 
     # --- numbers ---------------------------------------------------------------------
     def _localise(self, text: str) -> str:

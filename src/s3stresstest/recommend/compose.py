@@ -160,18 +160,12 @@ def _fig_text(f: Figure, t: Translator | None = None, digits: int = 0) -> str:
 
 
 def _and(parts: list[str], t: Translator) -> str:
-    """'a, b and c' in the language."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    # TRANSLATORS: joins the last of several listed names or questions to the others ("A, B and C").
-    return t._("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
+    """'a, b and c' by the language's list pattern (`Translator.join`)."""
+    return t.join(parts)
 
 
 def _or(parts: list[str], t: Translator) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    # TRANSLATORS: joins the last of several answer options to the others ("'no' or 'partly'").
-    return t._("{items} or {last}", items=", ".join(parts[:-1]), last=parts[-1])
+    return t.join(parts, "or")
 
 
 def _semicolon(t: Translator) -> str:

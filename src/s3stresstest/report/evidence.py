@@ -102,17 +102,8 @@ def _period(period: object) -> str:
 
 
 def _list(words: list[str], last: str = "and", language: str = "en") -> str:
-    """'a, b and c' ('a, b or c' with `last="or"`) in the language."""
-    t = translator(language)
-    words = [w for w in words if w]
-    if len(words) <= 1:
-        return "".join(words)
-    head, tail = ", ".join(words[:-1]), words[-1]
-    if last == "or":
-        # TRANSLATORS: the end of a list of alternatives: "A, B or C"
-        return t._("{items} or {last}", items=head, last=tail)
-    # TRANSLATORS: the end of a list: "A, B and C"
-    return t._("{items} and {last}", items=head, last=tail)
+    """'a, b and c' ('a, b or c' with `last="or"`) by the language's list pattern (`Translator.join`)."""
+    return translator(language).join(words, "or" if last == "or" else "and")
 
 
 def sentence(

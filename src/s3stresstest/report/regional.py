@@ -145,18 +145,19 @@ def _item_figure(inputs, r, t: Translator) -> str:
 
 
 def _and(parts: list[str], language: str = "en") -> str:
-    """'a, b and c' in the report's language (English: with a serial comma when a part has its own 'and',
-    'monitoring and evaluation'; other languages: the language's list pattern, Babel/CLDR)."""
-    if not parts:
-        return ""
-    if language != "en":
-        from babel.lists import format_list
+    """'a, b and c' in the report's language (`Translator.join`: the language's list pattern, Babel/CLDR;
+    English with a serial comma when a part has its own 'and', 'monitoring and evaluation')."""
+    return translator(language).join(list(parts))
 
-        return format_list(list(parts), locale=language)
-    if len(parts) == 1:
-        return parts[0]
-    serial = "," if len(parts) > 2 and any(" and " in x for x in parts) else ""
-    return ", ".join(parts[:-1]) + f"{serial} and " + parts[-1]
+
+def _names(names: list[str], t: Translator) -> str:
+    """Names listed, each quoted when one of them has the list's own 'and' in it: 'below on “implementation
+    and support schemes” and “monitoring and evaluation”', never 'below on implementation and support
+    schemes and monitoring and evaluation', where the reader cannot tell how many there are."""
+    word = f" {t.conjunction()} "
+    if len(names) > 1 and any(word in n for n in names):
+        names = [t._("“{text}”", text=n) for n in names]
+    return t.join(names)
 
 
 def _group_in_prose(g: str, language: str) -> str:
@@ -283,13 +284,13 @@ def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], ow
             parts.append(
                 t._("above on every block")
                 if len(above) == len(rows)
-                else t._("above on {blocks}", blocks=_and(above, lang))
+                else t._("above on {blocks}", blocks=_names(above, t))
             )
         if below:
             parts.append(
                 t._("below on every block")
                 if len(below) == len(rows)
-                else t._("below on {blocks}", blocks=_and(below, lang))
+                else t._("below on {blocks}", blocks=_names(below, t))
             )
         if level:
             parts.append(
@@ -299,7 +300,9 @@ def _summary_sentences(inputs, region: str, t: Translator, groups: list[str], ow
             )
         # TRANSLATORS: a peer group inside a sentence ("Against the mean of the alpine group, …")
         whom = t._("all territories") if g == "all" else t._("the {group} group", group=peer_label(g, language=lang))
-        positions.setdefault(_and(parts, lang), []).append(whom)
+        # the parts are clauses with lists of their own: a separator, not another 'and' ('above on a, b and c
+        # and below on d and in line on ...' reads as one list)
+        positions.setdefault(t.pgettext("sentence parts", "; ").join(parts), []).append(whom)
     for position, whoms in positions.items():
         out.append(
             t.ngettext(
@@ -1830,7 +1833,9 @@ def annex_section(inputs, region: str, language: str = "en") -> Section:
     s.add(
         Paragraph(
             t._(
-                "Every question of {title} ({form} version {version}) in questionnaire order, with its answer "
+                # TRANSLATORS: {title} is the questionnaire's name ("S3 StressTest questionnaire"), a name set
+                # apart by the colon, so that no article or case ending has to fit it
+                "{title} ({form} version {version}): every question in questionnaire order, with its answer "
                 "scale and this territory's score.",
                 title=_title(ins.title, t),
                 form=ins.form_id,
