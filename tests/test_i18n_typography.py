@@ -153,3 +153,29 @@ def test_the_builtin_questionnaire_reads_d_accordo_with_the_typographic_apostrop
     italian += [i.labels.get("Italiano (it)", "") for i in ins.items]
     italian += [b.labels.get("Italiano (it)", "") for b in ins.blocks]
     assert not [x for x in italian if STRAIGHT_APOSTROPHE.search(x)]
+
+
+@pytest.mark.parametrize(
+    "language, start",
+    [
+        ("de", "S3-StressTest-Fragebogen (s3_stresstest, Version 1.0.0): alle Fragen"),
+        ("fr", "Questionnaire S3 StressTest (s3_stresstest version 1.0.0) : toutes les questions"),
+        ("it", "Questionario S3 StressTest (s3_stresstest versione 1.0.0): tutte le domande"),
+        ("sl", "Vprašalnik S3 StressTest (s3_stresstest, različica 1.0.0): vsa vprašanja"),
+        ("en", "S3 StressTest questionnaire (s3_stresstest version 1.0.0): every question"),
+    ],
+)
+def test_the_annex_names_the_questionnaire_apart_from_the_sentence(language, start):
+    """'Alle Fragen von S3-StressTest-Fragebogen' lacked the genitive (and 'Vsa vprašanja vprašalnika
+    Vprašalnik …' doubled the noun): the name stands before a colon, where no case or article must fit it."""
+    from s3stresstest.report.regional import _title
+
+    t = translator(language)
+    text = t._(
+        "{title} ({form} version {version}): every question in questionnaire order, with its answer "
+        "scale and this territory's score.",
+        title=_title("S3 StressTest questionnaire", t),
+        form="s3_stresstest",
+        version="1.0.0",
+    )
+    assert text.startswith(start), text
