@@ -13,7 +13,7 @@ import recommend_support as h
 from s3stresstest.i18n import LANGUAGES, translator
 from s3stresstest.recommend import load_rules, recommend
 from s3stresstest.recommend.compose import ITEM_WEAKEST, Composer, apart_digits, compose
-from s3stresstest.report.evidence import sentence
+from s3stresstest.report.evidence import evidence_sentences, sentence
 from s3stresstest.report.synthesis import recommendations_overview_section
 
 R = "AA11"
@@ -166,3 +166,17 @@ def test_synthesis_gives_each_weak_question_its_own_line():
     table = next(b for b in section.blocks if hasattr(b, "rows"))
     counts = {row[0]: row[2] for row in table.rows}
     assert counts == {"Weak point of the profile: ‘B’": "2", "Weak point of the profile: ‘A’": "1"}
+
+
+def test_evidence_labels_each_of_several_learn_from_figures():
+    learn = [
+        {
+            "territory": "FI1B",
+            "relation": "",
+            "figures": [{"item": "b1_q1", "score": 95, "n": 20}, {"item": "b1_q2", "score": 87, "n": 20}],
+        },
+        {"territory": "DE1", "relation": "", "figures": [{"item": "b1_q1", "score": 92, "n": 20}]},
+    ]
+    number = {"b1_q1": "b1.1", "b1_q2": "b1.2"}.get
+    text = evidence_sentences({"learn_from": learn}, number=number, language="fr")[-1]
+    assert "FI1B b1.1 : 95 (n = 20), b1.2 : 87 (n = 20)" in text and "DE1 92 (n = 20)" in text

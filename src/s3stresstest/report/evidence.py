@@ -389,19 +389,21 @@ STATUS_REASONS = {
 
 
 def evidence_sentences(evidence: str | Mapping | None, *, limit: int = 4, language: str = "en", **labels) -> list[str]:
-    """The sentences of a recommendation's evidence (the engine's JSON), the first `limit` of them."""
+    """The sentences of a recommendation's evidence (the engine's JSON), the first `limit` of them; `number`
+    among the labels names a question by its number in whom to learn from."""
     if isinstance(evidence, str):
         try:
             evidence = json.loads(evidence) if evidence else {}
         except ValueError:
             return []
+    number = labels.pop("number", str)
     out = _figure_sentences(evidence or {}, limit, labels, language)
     for m in (evidence or {}).get("merged") or []:  # rows on the same subject merged into this one
         if isinstance(m, Mapping):
             out += _figure_sentences(m, limit, labels, language)
     learn = (evidence or {}).get("learn_from")
     if learn and isinstance(learn, list):
-        out.append(learn_sentence(learn, territory=labels.get("territory", str), language=language))
+        out.append(learn_sentence(learn, territory=labels.get("territory", str), number=number, language=language))
     return out
 
 
@@ -425,13 +427,23 @@ def _figure_sentences(evidence: Mapping, limit: int, labels: dict, language: str
     return out
 
 
-def learn_sentence(learn: list, *, territory: Label = str, language: str = "en") -> str:
-    """Whom to learn from, with the figures that make each clearly higher (the engine's `learn_from`)."""
+def learn_sentence(learn: list, *, territory: Label = str, number: Label = str, language: str = "en") -> str:
+    """Whom to learn from, with the figures that make each clearly higher (the engine's `learn_from`); several
+    figures of one territory each labelled with their question's `number` ('b1.2: 87 (interval …)')."""
+    t = translator(language)
     parts = []
     for e in learn:
         if not isinstance(e, Mapping):
             continue
-        figs = ", ".join(_score(f, language=language) for f in e.get("figures") or [] if isinstance(f, Mapping))
+        shown = [f for f in e.get("figures") or [] if isinstance(f, Mapping)]
+        figs = ", ".join(
+            # TRANSLATORS: a figure of a territory to learn from, labelled with its question's number: "b1.2: 87
+            # (interval 82–92, n = 20)"
+            t._("{number}: {figure}", number=number(str(code)), figure=_score(f, language=language))
+            if len(shown) > 1 and (code := f.get("item") or f.get("block"))
+            else _score(f, language=language)
+            for f in shown
+        )
         rel = f", {_word(RELATIONS, e['relation'], language)}" if e.get("relation") else ""
         parts.append(f"{territory(str(e.get('territory')))} {figs}{rel}".strip())
     return translator(language)._("Territories clearly higher on the same figure: {list}.", list="; ".join(parts))

@@ -1542,6 +1542,7 @@ def evidence_lines(evidence: str | None, inputs=None, limit: int = 4, language: 
             "item": item,
             "territory": inputs.label,
             "choice": choice,
+            "number": lambda name: ins.item_number(name) if ins.has_item(name) else name,
         }
     return evidence_sentences(evidence, limit=limit, language=t.language, **labels)
 
