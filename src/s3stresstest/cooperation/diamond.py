@@ -13,6 +13,7 @@ from html import escape
 import pandas as pd
 
 from ..i18n import translator
+from ..regions.names import with_code
 from .topics import DIMENSIONS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies
@@ -71,7 +72,7 @@ def diamond_svg(title: str, positions: pd.DataFrame, language: str = "en", note:
             )
         for px, py in pts:
             out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"/>')
-        label = f"{row.name} ({row.territory})"
+        label = with_code(str(row.territory), str(row.name))
         gone = [names[d] for d in DIMENSIONS if d not in have]
         if gone:
             label += " — " + t._("not published: {what}", what=", ".join(gone))

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..regions.names import in_brackets
 
 WILLINGNESS = (
     "b2_knows_neighbour_s3",
@@ -98,7 +99,8 @@ def cooperation_topics(
         (matches["kind"] != "vertical") & matches["territory_a"].isin(inside) & matches["territory_b"].isin(inside)
     ]
     prefix = f"{axis}:"
-    names = {t: run.name(t) for t in group}
+    # in brackets after a priority: 'Freiburg, CH022', not '(Freiburg (CH022))'
+    names = {t: in_brackets(run.name(t)) for t in group}
     # (code, a, b) -> (score, evidence, in words, parts of the words)
     best: dict[tuple[str, str, str], tuple[float, str, str, tuple]] = {}
     for r in m.itertuples(index=False):

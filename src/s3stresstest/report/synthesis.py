@@ -398,7 +398,10 @@ def scores_section(inputs, language: str = "en") -> Section:
         args = (ch.heatmap, scores, codes, blocks, {b: ins.block_label(b, language) for b in blocks})
         svg = draw_chart(
             *args,
-            territory_labels={c: f"{c} {inputs.name(c)}" if inputs.name(c) != c else c for c in codes},
+            # code first ('CH022 Freiburg'): the code already tells a shared name apart
+            territory_labels={
+                c: f"{c} {inputs.name(c).removesuffix(f' ({c})')}" if inputs.name(c) != c else c for c in codes
+            },
             sort="code",
             id_prefix="heatmap",
             language=language,
@@ -411,7 +414,7 @@ def scores_section(inputs, language: str = "en") -> Section:
     bs = inputs.block_scores.set_index(["region", "block"])
     rows, classes = [], []
     for c in codes:
-        cells = [f"{inputs.name(c)} ({c})" if inputs.name(c) != c else c]
+        cells = [inputs.label(c)]
         any_withheld = False
         for b in blocks:
             if c in states:
@@ -539,7 +542,7 @@ def block_composite_section(inputs, language: str = "en", *, ranks: bool = False
     )
     rows, classes = [], []
     for r in table.sort_values("region").itertuples():
-        name = f"{inputs.name(r.region)} ({r.region})" if inputs.name(r.region) != r.region else str(r.region)
+        name = inputs.label(str(r.region))
         if pd.isna(r.score):
             figure_text = t.ngettext(
                 "no composite: {published} of {n} block published",
@@ -596,7 +599,7 @@ def ranks_section(inputs, language: str = "en") -> Section:
             continue
         rows = [
             [
-                f"{inputs.name(r.region)} ({r.region})",
+                inputs.label(str(r.region)),
                 t.interval(r.score, r.ci_low, r.ci_high),
                 # pandas-stubs types itertuples fields as any scalar, NA included; ranks are integers here
                 f"{r.rank_best}–{r.rank_worst}" if r.rank_best != r.rank_worst else str(r.rank_best),  # type: ignore[operator]

@@ -28,6 +28,7 @@ from ..composite.blocks import BlockCompositeParams
 from ..errors import InputError, Problem
 from ..findings import FindingParams
 from ..instrument import Instrument
+from ..regions.names import shown_name, with_code
 from ..scoring import ScoringParams
 
 SYNTHETIC_BANNER = (
@@ -142,8 +143,9 @@ class StressTestRun:
     def names(self) -> dict[str, str]:
         if "name" not in self.regions.columns:
             return {}
+        # a name two NUTS territories share carries its code ('Freiburg (CH022)', not the German DE13)
         return {
-            str(r): (str(n) if isinstance(n, str) and n else str(r))
+            str(r): (shown_name(str(r), n) if isinstance(n, str) and n else str(r))
             for r, n in zip(self.regions["region"], self.regions["name"], strict=True)
         }
 
@@ -153,7 +155,7 @@ class StressTestRun:
     def label(self, code: str) -> str:
         """'Salzburg (AT32)', or the code alone when the territory has no name."""
         name = self.names.get(code)
-        return f"{name} ({code})" if name and name != code else code
+        return with_code(code, name) if name and name != code else code
 
     @property
     def blocks(self) -> list[str]:
@@ -199,7 +201,8 @@ class StressTestRun:
             if c in known:
                 out.append(c)
                 continue
-            by_name = [k for k, n in self.names.items() if n.lower() == str(code).strip().lower()]
+            given = str(code).strip().lower()  # a shared name is also known without its code ('Freiburg')
+            by_name = [k for k, n in self.names.items() if given in (n.lower(), n.removesuffix(f" ({k})").lower())]
             if by_name:
                 out.append(by_name[0])
                 continue
