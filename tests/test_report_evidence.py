@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from s3stresstest.recommend.triggers import TRIGGER_TYPES
 from s3stresstest.report.evidence import evidence_sentences, sentence
@@ -184,3 +186,29 @@ def test_national_alignment_evidence_names_the_period_of_the_national_s3_in_ever
             text = sentence(fig, language=lang)
             assert "2014–2020" in text and text != english[id(fig)], (lang, text)
             assert "national S3" not in text, (lang, text)  # translated, not the English words
+
+
+def test_points_below_is_the_difference_of_the_printed_figures():
+    """16.4 against 50.6 prints '16' and '51': the sentence says 35 points, not the 34 of 34.2."""
+    fig = {
+        "trigger": "block_below_peers",
+        "block": "b3",
+        "score": 16.4,
+        "ci_low": 12.6,
+        "ci_high": 20.1,
+        "n": 31,
+        "peer_group": "all",
+        "peer_mean": 50.6,
+        "gap_to_mean": -34.2,
+        "interval_excludes_mean": True,
+    }
+    text = sentence(fig)
+    assert "scores 16 " in text and "(51)" in text and "35 points below" in text, text
+    assert "35 points de moins" in sentence(fig, language="fr")
+
+
+@given(st.floats(0, 100), st.floats(0, 100))
+def test_printed_gap_is_what_a_reader_computes(a, b):
+    from s3stresstest.formatting import printed_gap
+
+    assert printed_gap(a, b) == abs(int(f"{a:.0f}") - int(f"{b:.0f}"))

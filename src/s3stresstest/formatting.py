@@ -23,6 +23,15 @@ def _t(language: str):
     return translator(language)
 
 
+def printed_gap(a: Any, b: Any, digits: int = 0) -> float:
+    """|a - b| of the two figures as printed with `digits` decimals, so that a sentence's "N points
+    below" is the difference of the numbers it shows (16 and 51 give 35, never 34 from 16.4 and 50.6).
+    NaN when either is missing."""
+    if missing(a) or missing(b):
+        return math.nan
+    return abs(float(f"{float(a):.{digits}f}") - float(f"{float(b):.{digits}f}"))
+
+
 def num(v: Any, digits: int = 0, *, language: str = "en") -> str:
     if missing(v):
         return "–"

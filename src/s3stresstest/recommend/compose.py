@@ -131,6 +131,15 @@ def _pick(t: Translator, options: tuple[str, ...], parts: tuple[str, ...], **val
     return t._(options[variant(len(options), *parts)], **values)
 
 
+def _shown_gap(level: float, score: float, gap: float) -> float:
+    """The gap as the difference of the whole numbers printed beside it (`formatting.printed_gap`);
+    the computed gap when a figure is missing."""
+    from ..formatting import printed_gap
+
+    shown = printed_gap(level, score)
+    return shown if shown == shown else abs(gap)
+
+
 def _n(v: float, t: Translator | None = None, digits: int = 0) -> str:
     return (t or translator("en")).number(v, digits)
 
@@ -813,7 +822,7 @@ class Composer:
                 who=who,
                 fig=fig,
                 what=what,
-                gap=_n(abs(_f(f.get("gap_to_frontrunner"))), t),
+                gap=_n(_shown_gap(level, _f(f.get("score")), _f(f.get("gap_to_frontrunner"))), t),
                 group=group,
                 level=_n(_f(f.get("frontrunner_level")), t),
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
+from ..formatting import printed_gap
 from ..i18n import translator
 from ..recommend.compose import apart_digits
 from .common import peer_label
@@ -138,7 +139,16 @@ def sentence(
         group = peer_label(str(group), language=language)
     if kind == "block_below_peers":
         gap = abs(float(fig["gap_to_mean"])) if fig.get("gap_to_mean") is not None else None
-        values = {"block": b, "score": score(fig), "gap": n(gap), "group": group, "mean": pmean(fig.get("peer_mean"))}
+        shown = printed_gap(fig.get("peer_mean"), fig.get("score"), digits)  # the difference of the printed figures
+        if shown == shown:
+            gap = shown
+        values = {
+            "block": b,
+            "score": score(fig),
+            "gap": _n(gap, language, digits),
+            "group": group,
+            "mean": pmean(fig.get("peer_mean")),
+        }
         if fig.get("interval_excludes_mean"):
             return t._(
                 "{block} scores {score}, {gap} points below the mean of peer group '{group}' ({mean}); "
