@@ -212,3 +212,10 @@ def test_printed_gap_is_what_a_reader_computes(a, b):
     from s3stresstest.formatting import printed_gap
 
     assert printed_gap(a, b) == abs(int(f"{a:.0f}") - int(f"{b:.0f}"))
+
+
+def test_french_evidence_puts_the_article_before_the_question():
+    """'ont choisi « Non » à la question b3.4', not 'à question b3.4'."""
+    fig = {"trigger": "item_share", "item": "b3_4", "choices": ["no"], "share": 0.9, "n": 30, "min_share": 0.5}
+    text = sentence(fig, item=lambda _name: "question b3.4 (« Soutien ? »)", language="fr")
+    assert "à la question b3.4" in text and "à question" not in text, text
