@@ -51,19 +51,20 @@ def _insert(k: int, *, refuse: bool = False):
     return fn
 
 
-def _run_concurrently(gc: GroupCommit, jobs: list, hold: threading.Event | None = None) -> list:
-    """Run each job from its own thread at once; [(result or exception)] in job order."""
-    out: list = [None] * len(jobs)
-    start = threading.Barrier(len(jobs))
+def _at_once(calls: list, hold: threading.Event | None = None) -> list:
+    """Call each from its own thread at once (`hold` set once all have started); [(result or exception)]
+    in call order."""
+    out: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
 
     def worker(i: int) -> None:
         start.wait()
         try:
-            out[i] = gc.run(jobs[i])
+            out[i] = calls[i]()
         except Exception as exc:  # noqa: BLE001 - the outcome under test
             out[i] = exc
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(jobs))]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
     for t in threads:
         t.start()
     if hold is not None:
@@ -72,6 +73,11 @@ def _run_concurrently(gc: GroupCommit, jobs: list, hold: threading.Event | None 
         t.join(30)
     assert not any(t.is_alive() for t in threads)
     return out
+
+
+def _run_concurrently(gc: GroupCommit, jobs: list, hold: threading.Event | None = None) -> list:
+    """Each job through `gc.run`, from its own thread at once."""
+    return _at_once([lambda job=job: gc.run(job) for job in jobs], hold)
 
 
 def _slow_transaction(engine, delay: threading.Event):
@@ -223,21 +229,9 @@ def test_store_saves_from_many_threads_keep_their_own_refusals(tmp_path, tiny_in
         invs = store.create_invitations(cid, [("AT33", "company", "en")] * 16)
         rids = [store.start_respondent(i["token"]) for i in invs]
         store.submit(rids[0])
-        out: list = [None] * len(rids)
-        start = threading.Barrier(len(rids))
-
-        def worker(i: int) -> None:
-            start.wait()
-            try:
-                out[i] = store.save_page(rids[i], "g1", bad if i % 4 == 1 else good)
-            except Exception as exc:  # noqa: BLE001 - the outcome under test
-                out[i] = exc
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(rids))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        out = _at_once(
+            [lambda i=i: store.save_page(rids[i], "g1", bad if i % 4 == 1 else good) for i in range(len(rids))]
+        )
         assert isinstance(out[0], Locked)
         for i in range(1, len(rids)):
             if i % 4 == 1:
@@ -262,21 +256,7 @@ def test_consents_from_many_threads_share_commits_and_keep_their_own_refusals(tm
         cid = setup_campaign(store, tiny_instrument)
         tokens = [i["token"] for i in store.create_invitations(cid, [("SI", "company", "en")] * 12)]
         calls = [*tokens, tokens[0], "not-a-token"]
-        out: list = [None] * len(calls)
-        start = threading.Barrier(len(calls))
-
-        def worker(i: int) -> None:
-            start.wait()
-            try:
-                out[i] = store.start_with_consent(calls[i], "The notice as shown.")
-            except Exception as exc:  # noqa: BLE001 - the outcome under test
-                out[i] = exc
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+        out = _at_once([lambda c=c: store.start_with_consent(c, "The notice as shown.") for c in calls])
         assert isinstance(out[-1], InputError) and "not valid" in str(out[-1])
         assert out[12] == out[0] and len(set(out[:12])) == 12
         for rid in out[:12]:
